@@ -1,0 +1,3 @@
+"""aligner: multilingual parallel-text alignment into TEI corpora."""
+
+__version__ = "0.1.0"

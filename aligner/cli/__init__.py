@@ -1,0 +1,50 @@
+"""The `aligner` command line: one click group; each command lives in a module named for it."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from typing import Any, Callable, TypeVar
+
+import click
+
+from aligner import __version__
+from aligner.errors import AlignerError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def user_errors(func: F) -> F:
+    """Turn library errors into one line on stderr and exit status 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except AlignerError as err:
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aligner")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens to stderr.")
+def main(verbose: bool) -> None:
+    """Align parallel texts, store them as TEI, inspect, score, check and export them."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
+
+
+def _register() -> None:
+    """Import each command module; each adds its command to `main`."""
+    import importlib
+    import pkgutil
+
+    for info in pkgutil.iter_modules(__path__):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{__name__}.{info.name}")
+
+
+_register()

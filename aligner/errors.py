@@ -1,0 +1,19 @@
+"""The one family of exceptions the library raises; only the CLI prints them."""
+
+from __future__ import annotations
+
+
+class AlignerError(Exception):
+    """A user-facing error: its message is one line naming the file, the position and the fix."""
+
+
+class InputError(AlignerError):
+    """An input file cannot be read, decoded or understood."""
+
+
+class SchemaError(AlignerError):
+    """A TEI file is malformed or breaks the shipped RELAX NG schema."""
+
+
+class CorpusError(AlignerError):
+    """The corpus directory is inconsistent (unknown doc-id, collision, dangling pointer)."""
