@@ -1,0 +1,229 @@
+"""Ingest: bytes of a text or HTML page → one language version as a `Document`.
+
+Decodes (UTF-8/16 with BOM, UTF-8, GB18030, Big5), extracts text from HTML, normalises
+(NFC, whitespace), strips page chrome keeping what it says as metadata, then splits
+paragraphs and sentences and gives them stable ids.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner.errors import InputError
+from aligner.langs import detect_language, normalize_tag
+from aligner.model import Document, Metadata, Paragraph, Sentence
+from aligner.segment import split_paragraphs, split_sentences
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Full-width punctuation that correctly decoded Chinese prose is full of.
+_CJK_PUNCT = set("，。、；：？！“”「」（）《》")
+
+_LANGUAGE_BAR = re.compile(r"^\s*(Language|语言|語言)\s*[:：]", re.I)
+_CHROME_LINE = re.compile(
+    r"^\s*(Back to Top|返回顶部|回到頂部|返回頂部|回到顶部|Share|Print|Email|分享|打印|列印)\s*$", re.I
+)
+_TAIL_MARKER = re.compile(
+    r"^\s*(You might also like|Related( Articles)?|你可能还喜欢|你可能也喜歡|你可能也喜欢|相关文章|相關文章)\s*$",
+    re.I,
+)
+_BULLET = re.compile(r"^\s*[•·●▪◦*]\s*(?P<name>.+?)\s*$")
+_MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+    for m in [names]
+}
+_EN_DATE = re.compile(
+    r"^\s*(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})\s*,\s*(?P<year>\d{4})\s*$"
+)
+_ZH_DATE = re.compile(r"^\s*(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*$")
+_ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\s*$")
+_LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
+_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file found for ingest: which document and language version it holds."""
+
+    path: Path
+    doc_id: str
+    lang: str | None  # None: detect from the text
+
+
+def source_of(path: Path) -> Source:
+    """Read doc id and language from a name like `DOC.zh-Hans.txt` (no tag: detect later)."""
+    stem = path.name
+    for ext in (".txt", ".html", ".htm"):
+        if stem.lower().endswith(ext):
+            stem = stem[: -len(ext)]
+    lang = None
+    m = _LANG_SUFFIX.search(stem)
+    if m and _looks_like_tag(m.group("lang")):
+        lang = normalize_tag(m.group("lang"))
+        stem = stem[: m.start()]
+    if not _DOC_ID.match(stem):
+        raise InputError(f"{path}: '{stem}' cannot be a document id; rename the file with letters, digits, '_', '-' or '.'")
+    return Source(path, stem, lang)
+
+
+def _looks_like_tag(tag: str) -> bool:
+    """A language suffix is short and known-shaped (en, de, zh-Hans), not a hash or a word."""
+    try:
+        normalize_tag(tag)
+    except InputError:
+        return False
+    return len(tag.split("-")[0]) <= 3 and tag.split("-")[0].isalpha()
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode a file's bytes, trying BOMs, UTF-8, then GB18030 and Big5 (most Chinese-like wins)."""
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; give a text or HTML file with the document")
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                raise InputError(f"{name}: byte {err.start}: not valid {codec} despite its byte order mark") from None
+    if b"\x00" in data:
+        nul = data.index(b"\x00")
+        raise InputError(f"{name}: byte {nul}: a NUL byte; this looks like a binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        utf8_error = err
+    candidates = []
+    for codec in ("gb18030", "big5"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        candidates.append((sum(ch in _CJK_PUNCT for ch in text), codec == "gb18030", text))
+    if not candidates:
+        raise InputError(
+            f"{name}: byte {utf8_error.start}: not UTF-8, GB18030 or Big5; convert the file to UTF-8"
+        )
+    return max(candidates)[2]
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of an HTML page, a blank line between blocks, scripts and menus dropped."""
+    from lxml import html as lxml_html
+
+    root = lxml_html.fromstring(html)
+    for bad in root.xpath("//script|//style|//noscript|//nav|//header|//footer|//form|//aside"):
+        bad.drop_tree()
+    blocks = root.xpath(
+        "//h1|//h2|//h3|//h4|//h5|//h6|//p|//li|//blockquote|//time|//address|//pre"
+        "|//div[not(descendant::p or descendant::div or descendant::li or descendant::h1"
+        " or descendant::h2 or descendant::h3)]"
+    )
+    texts = [" ".join(b.text_content().split()) for b in blocks]
+    return "\n\n".join(t for t in texts if t)
+
+
+def normalize(text: str) -> str:
+    """NFC, Unix newlines, no control characters, spaces folded inside lines; punctuation untouched."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.split("\n")]
+    return "\n".join(lines)
+
+
+def _iso_date(line: str) -> str:
+    """An ISO date for a date line ('Mar 12 , 2013', '2013年3月12日'), or ''."""
+    for pattern in (_EN_DATE, _ZH_DATE, _ISO_DATE):
+        m = pattern.match(line)
+        if not m:
+            continue
+        mon = m.group("mon")
+        month = int(mon) if mon.isdigit() else _MONTHS.get(mon[:3].lower(), 0)
+        if 1 <= month <= 12 and 1 <= int(m.group("day")) <= 31:
+            return f"{m.group('year')}-{month:02d}-{int(m.group('day')):02d}"
+    return ""
+
+
+def strip_chrome(text: str) -> tuple[list[str], Metadata]:
+    """Remove page chrome; return the body lines (paragraphs as blocks) and the metadata it carried.
+
+    The first block is the title; a date line, a bulleted author and the short line after it
+    (the affiliation) before the body become metadata.
+    """
+    lines = text.split("\n")
+    kept: list[str] = []
+    for line in lines:
+        if _TAIL_MARKER.match(line):
+            break  # everything after "You might also like" is other articles
+        if _LANGUAGE_BAR.match(line) or _CHROME_LINE.match(line):
+            continue
+        kept.append(line)
+    blocks = split_paragraphs("\n".join(kept).replace("\n", "\n\n"))
+    title, date, author, affiliation = "", "", "", ""
+    body_start = 0
+    for i, block in enumerate(blocks[:6]):
+        if not date and _iso_date(block):
+            date, body_start = _iso_date(block), i + 1
+        elif not author and _BULLET.match(block):
+            author, body_start = _BULLET.match(block).group("name"), i + 1  # type: ignore[union-attr]
+            if i + 1 < len(blocks) and len(blocks[i + 1]) < 120 and not _ends_sentence(blocks[i + 1]):
+                affiliation, body_start = blocks[i + 1], i + 2
+    if blocks and len(blocks[0]) < 200 and not _ends_sentence(blocks[0]):
+        title = blocks[0]
+    body = [b for i, b in enumerate(blocks) if i >= body_start and not (i == 0 and title)]
+    if body_start == 0 and title:
+        body = blocks[1:]
+    return body, Metadata(title=title, date=date, author=author, affiliation=affiliation)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip("”’\"')）」』").endswith(tuple(".?!。？！…"))
+
+
+def build_document(doc_id: str, lang: str, title: str, body: list[str], meta: Metadata) -> Document:
+    """Split paragraphs into sentences and number them: `{lang}.head.s1`, `{lang}.p3.s2` …"""
+    paragraphs = []
+    if title:
+        head = tuple(
+            Sentence(f"{lang}.head.s{i}", s) for i, s in enumerate(split_sentences(title, lang), 1)
+        )
+        paragraphs.append(Paragraph(f"{lang}.head", head, "head"))
+    for n, para in enumerate(body, 1):
+        sents = split_sentences(para, lang)
+        if sents:
+            pid = f"{lang}.p{n}"
+            paragraphs.append(
+                Paragraph(pid, tuple(Sentence(f"{pid}.s{i}", s) for i, s in enumerate(sents, 1)))
+            )
+    return Document(doc_id, lang, tuple(paragraphs), meta)
+
+
+def ingest_text(text: str, doc_id: str, lang: str | None, source: str) -> Document:
+    """Turn decoded page or plain text into a Document (language detected when not given)."""
+    if re.match(r"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", text, re.I):
+        text = html_to_text(text)
+    text = normalize(text)
+    body, meta = strip_chrome(text)
+    if not body and not meta.title:
+        raise InputError(f"{source}: no text left after removing page chrome; is this the article?")
+    lang = lang or detect_language(" ".join(body[:5]) or meta.title)
+    meta = Metadata(meta.title, meta.date, meta.author, meta.affiliation, source=source)
+    return build_document(doc_id, lang, meta.title, body, meta)
+
+
+def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) -> Document:
+    """Read one file as a language version; doc id and language from its name unless given."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    src = source_of(path)
+    return ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name)

@@ -1,0 +1,120 @@
+"""The one data model: documents in several language versions, their sentences, and links.
+
+Readers and writers of every format convert to and from these frozen dataclasses; nothing else
+in the package handles raw XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+ParagraphKind = Literal["head", "p"]
+Resp = Literal["machine", "person"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of one language version, with its stable id (an XML NCName)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph, or the heading (`kind="head"`), as a run of sentences."""
+
+    id: str
+    sentences: tuple[Sentence, ...]
+    kind: ParagraphKind = "p"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the page says about the text, plus what we say about where this version comes from."""
+
+    title: str = ""
+    date: str = ""  # ISO 8601 (YYYY-MM-DD) when known
+    author: str = ""
+    affiliation: str = ""
+    source: str = ""  # where the text came from: a file name, a URL, a publisher
+    translator: str = ""  # for translations: who or what produced this version
+    note: str = ""  # free text for the header, e.g. "translation prepared for this corpus"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One language version of a text (`lang` is a BCP 47 tag such as en, zh-Hans, zh-Hant)."""
+
+    doc_id: str
+    lang: str
+    paragraphs: tuple[Paragraph, ...]
+    meta: Metadata = field(default_factory=Metadata)
+
+    def sentences(self) -> Iterator[Sentence]:
+        """Every sentence in reading order, heading first."""
+        for para in self.paragraphs:
+            yield from para.sentences
+
+    def sentence_index(self) -> dict[str, Sentence]:
+        """Sentences by id."""
+        return {s.id: s for s in self.sentences()}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A bead joining sentences of two versions; one side may be empty (an omission).
+
+    `confidence` is in [0, 1]; `resp` says whether a machine proposed it or a person made or
+    confirmed it (links a person made survive re-alignment).
+    """
+
+    src: tuple[str, ...]
+    tgt: tuple[str, ...]
+    confidence: float = 1.0
+    resp: Resp = "machine"
+
+    @property
+    def kind(self) -> str:
+        """The bead type as the field writes it: 1-1, 2-1, 1-0 …"""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The links between two language versions of one document, in reading order."""
+
+    src_lang: str
+    tgt_lang: str
+    links: tuple[Link, ...]
+    signature: str = ""  # how the machine links were made (engine, model, parameters)
+
+    @property
+    def pair(self) -> tuple[str, str]:
+        return (self.src_lang, self.tgt_lang)
+
+
+@dataclass(frozen=True)
+class ParallelText:
+    """A document in all its language versions, with the alignments between them."""
+
+    doc_id: str
+    versions: Mapping[str, Document]
+    alignments: tuple[Alignment, ...] = ()
+
+    def alignment(self, src_lang: str, tgt_lang: str) -> Alignment | None:
+        """The alignment for a pair, turned around if it is stored the other way."""
+        for al in self.alignments:
+            if al.pair == (src_lang, tgt_lang):
+                return al
+            if al.pair == (tgt_lang, src_lang):
+                return reverse(al)
+        return None
+
+
+def reverse(al: Alignment) -> Alignment:
+    """The same alignment seen from the other side."""
+    links = tuple(Link(lk.tgt, lk.src, lk.confidence, lk.resp) for lk in al.links)
+    return Alignment(al.tgt_lang, al.src_lang, links, al.signature)

@@ -1,0 +1,110 @@
+"""The TEI store: a corpus folder with one folder per document holding its TEI files.
+
+`corpora/<doc-id>/<lang>.xml` for each language version and `corpora/<doc-id>/align.xml` for
+the links. Every write is atomic (temp file, then rename) and skipped when the bytes are the same.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from aligner.errors import CorpusError
+from aligner.model import ParallelText
+from aligner.tei import (
+    ALIGNMENT_FILE,
+    alignments_to_tei,
+    document_to_tei,
+    tei_to_alignments,
+    tei_to_document,
+    version_file,
+)
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write bytes through a temp file in the same folder and rename; False if unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def save(corpus: Path, text: ParallelText) -> list[Path]:
+    """Write a document's versions and alignment into the corpus; return the files that changed."""
+    folder = corpus / text.doc_id
+    serialised = {folder / version_file(lang): document_to_tei(doc) for lang, doc in text.versions.items()}
+    serialised[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments)
+    return [path for path, data in serialised.items() if write_atomic(path, data)]
+
+
+def load(corpus: Path, doc_id: str) -> ParallelText:
+    """Read one document (all versions and links) from the corpus, validating every file."""
+    folder = corpus / doc_id
+    if not folder.is_dir():
+        known = ", ".join(doc_ids(corpus)) or "none"
+        raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")
+    versions = {}
+    for path in sorted(folder.glob("*.xml")):
+        if path.name == ALIGNMENT_FILE:
+            continue
+        doc = tei_to_document(path.read_bytes(), doc_id, str(path))
+        versions[doc.lang] = doc
+    align_path = folder / ALIGNMENT_FILE
+    alignments = (
+        tei_to_alignments(align_path.read_bytes(), str(align_path)) if align_path.exists() else ()
+    )
+    text = ParallelText(doc_id, versions, alignments)
+    check_links(text, align_path)
+    return text
+
+
+def check_links(text: ParallelText, where: Path) -> None:
+    """Every link must point at sentences that exist in the versions it names."""
+    for al in text.alignments:
+        for side, lang in ((0, al.src_lang), (1, al.tgt_lang)):
+            doc = text.versions.get(lang)
+            if doc is None:
+                raise CorpusError(f"{where}: links point into {version_file(lang)}, which is missing; rebuild the document")
+            ids = doc.sentence_index()
+            for lk in al.links:
+                for sid in (lk.src, lk.tgt)[side]:
+                    if sid not in ids:
+                        raise CorpusError(f"{where}: a link points at '{sid}', which {version_file(lang)} does not have; fix or rebuild the alignment")
+
+
+def doc_ids(corpus: Path) -> list[str]:
+    """The documents in a corpus folder, sorted."""
+    if not corpus.is_dir():
+        return []
+    return sorted(p.name for p in corpus.iterdir() if p.is_dir() and any(p.glob("*.xml")))
+
+
+def load_all(corpus: Path) -> Iterator[ParallelText]:
+    """Every document of the corpus, in id order."""
+    for doc_id in doc_ids(corpus):
+        yield load(corpus, doc_id)
+
+
+def resolve(target: str, corpus: Path) -> list[ParallelText]:
+    """A doc id, a document folder or a corpus folder → the documents it names."""
+    path = Path(target)
+    if (corpus / target).is_dir():
+        return [load(corpus, target)]
+    if path.is_dir() and (path / ALIGNMENT_FILE).exists():
+        return [load(path.parent, path.name)]
+    if path.is_dir():
+        docs = list(load_all(path))
+        if not docs:
+            raise CorpusError(f"{path}: no documents here; run `aligner build` first")
+        return docs
+    raise CorpusError(f"{target}: not a document id in {corpus} nor a corpus folder; see `aligner show --list`")

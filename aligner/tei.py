@@ -1,0 +1,243 @@
+"""TEI P5 adapter: `Document` and `Alignment` to and from TEI XML, validated by the shipped schema.
+
+A version file holds `<text><body><div><head>/<p>` with `<s xml:id>`; the alignment file holds
+one `<linkGrp type="translation">` per language pair in `<standOff>`, each `<link>` pointing at
+`FILE#id` for the sentences it joins, with `@cert` (confidence) and `@resp` (#aligner or #editor).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from lxml import etree
+
+from aligner import __version__
+from aligner.errors import SchemaError
+from aligner.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_T = f"{{{TEI_NS}}}"
+_XML_ID = f"{{{XML_NS}}}id"
+_XML_LANG = f"{{{XML_NS}}}lang"
+MACHINE, PERSON = "#aligner", "#editor"
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "zh-Hans": "Chinese (Simplified script)",
+    "zh-Hant": "Chinese (Traditional script)",
+    "zh": "Chinese",
+    "de": "German",
+    "fr": "French",
+}
+
+
+def version_file(lang: str) -> str:
+    """File name of a language version inside a document folder."""
+    return f"{lang}.xml"
+
+
+ALIGNMENT_FILE = "align.xml"
+_NO_SIGNATURE = "links made by hand or imported"
+
+
+@lru_cache(maxsize=2)
+def _schema(name: str) -> etree.RelaxNG:
+    """The shipped RELAX NG schema `name` (text or align), parsed once."""
+    with resources.as_file(resources.files("aligner.schema")) as folder:
+        return etree.RelaxNG(file=str(folder / f"{name}.rng"))
+
+
+def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    """A TEI child element with optional text and attributes (`xml_id`/`xml_lang` for xml:*)."""
+    node = etree.SubElement(parent, _T + tag)
+    for key, value in attrs.items():
+        node.set({"xml_id": _XML_ID, "xml_lang": _XML_LANG}.get(key, key), value)
+    if text is not None:
+        node.text = text
+    return node
+
+
+def _serialize(root: etree._Element, schema: str, where: str) -> bytes:
+    """Validate against the schema, then serialise deterministically (same model, same bytes)."""
+    validator = _schema(schema)
+    if not validator.validate(root):
+        err = validator.error_log.last_error
+        raise SchemaError(f"{where}: the TEI we built breaks the {schema} schema: {err.message}")
+    etree.indent(root, space="  ")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _parse(data: bytes, schema: str, where: str) -> etree._Element:
+    """Parse and validate a TEI file; errors are one line with file, line and reason."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as err:
+        line = err.position[0] if err.position else "?"
+        raise SchemaError(f"{where}:{line}: malformed XML: {err.msg}; fix the file or rebuild it") from None
+    validator = _schema(schema)
+    if not validator.validate(root):
+        err = validator.error_log.last_error
+        raise SchemaError(
+            f"{where}:{err.line}: not valid TEI for aligner ({err.message}); fix the file or rebuild it"
+        )
+    return root
+
+
+def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etree._Element:
+    """A teiHeader: title, author, publication, source, language; translator for translations."""
+    header = _el(root, "teiHeader")
+    fdesc = _el(header, "fileDesc")
+    tstmt = _el(fdesc, "titleStmt")
+    _el(tstmt, "title", title or "(untitled)")
+    if meta.author:
+        _el(tstmt, "author", meta.author)
+    if meta.translator:
+        resp = _el(tstmt, "respStmt")
+        _el(resp, "resp", "translation")
+        _el(resp, "name", meta.translator)
+    pub = _el(fdesc, "publicationStmt")
+    _el(pub, "publisher", "aligner parallel corpus")
+    _el(_el(pub, "availability"), "p", "For research and translation checking; see the source for rights.")
+    sdesc = _el(fdesc, "sourceDesc")
+    bibl = _el(sdesc, "bibl")
+    _el(bibl, "title", meta.title or title or "(untitled)")
+    if meta.author:
+        author = _el(bibl, "author")
+        _el(author, "persName", meta.author)
+        if meta.affiliation:
+            _el(author, "affiliation", meta.affiliation)
+    if meta.date:
+        _el(bibl, "date", meta.date, when=meta.date)
+    if meta.source:
+        _el(bibl, "idno", meta.source, type="source")
+    if meta.note:
+        _el(sdesc, "p", meta.note)
+    profile = _el(header, "profileDesc")
+    _el(_el(profile, "langUsage"), "language", LANGUAGE_NAMES.get(lang, lang), ident=lang)
+    return header
+
+
+def document_to_tei(doc: Document) -> bytes:
+    """Serialise one language version as a TEI P5 file."""
+    root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
+    root.set(_XML_LANG, doc.lang)
+    _header(root, doc.meta.title, doc.lang, doc.meta)
+    div = _el(_el(_el(root, "text"), "body"), "div", type="article")
+    for para in doc.paragraphs:
+        node = _el(div, para.kind, xml_id=para.id)
+        for sent in para.sentences:
+            _el(node, "s", sent.text, xml_id=sent.id)
+    return _serialize(root, "text", f"{doc.doc_id}/{version_file(doc.lang)}")
+
+
+def _text(node: etree._Element | None) -> str:
+    return "".join(node.itertext()) if node is not None else ""
+
+
+def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
+    """Read one language version from TEI (validated first)."""
+    root = _parse(data, "text", where)
+    ns = {"t": TEI_NS}
+    bibl = root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", ns)
+    translator = root.find("t:teiHeader/t:fileDesc/t:titleStmt/t:respStmt/t:name", ns)
+    note = root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:p", ns)
+    date = bibl.find("t:date", ns) if bibl is not None else None
+    meta = Metadata(
+        title=_text(bibl.find("t:title", ns)) if bibl is not None else "",
+        date=date.get("when", "") if date is not None else "",
+        author=_text(bibl.find("t:author/t:persName", ns)) if bibl is not None else "",
+        affiliation=_text(bibl.find("t:author/t:affiliation", ns)) if bibl is not None else "",
+        source=_text(bibl.find("t:idno", ns)) if bibl is not None else "",
+        translator=_text(translator),
+        note=_text(note),
+    )
+    if meta.title == "(untitled)":
+        meta = Metadata(**{**meta.__dict__, "title": ""})
+    paragraphs = tuple(
+        Paragraph(
+            node.get(_XML_ID, ""),
+            tuple(Sentence(s.get(_XML_ID, ""), _text(s)) for s in node.iterfind("t:s", ns)),
+            "head" if node.tag == _T + "head" else "p",
+        )
+        for node in root.iterfind("t:text/t:body/t:div/*", ns)
+    )
+    return Document(doc_id, root.get(_XML_LANG, ""), paragraphs, meta)
+
+
+def _lang_of_pointer(pointer: str) -> str:
+    """`zh-Hans.xml#zh-Hans.p1.s2` → zh-Hans."""
+    return pointer.split("#", 1)[0].removesuffix(".xml")
+
+
+def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
+    """Serialise the alignments of one document: one linkGrp per language pair."""
+    root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
+    root.set(_XML_LANG, "mul")
+    header = _header(root, f"Sentence alignment of {doc_id}", "mul", Metadata())
+    fdesc = header.find(_T + "fileDesc")
+    tstmt = fdesc.find(_T + "titleStmt")  # type: ignore[union-attr]
+    for ident, what, who in (
+        ("aligner", "automatic alignment", f"aligner {__version__}"),
+        ("editor", "alignment made or confirmed by a person", "human editor"),
+    ):
+        resp = _el(tstmt, "respStmt", xml_id=ident)  # type: ignore[arg-type]
+        _el(resp, "resp", what)
+        _el(resp, "name", who)
+    apps = _el(_el(header, "encodingDesc"), "appInfo")
+    header.insert(1, apps.getparent())  # encodingDesc comes before profileDesc
+    standoff = _el(root, "standOff")
+    for al in alignments:
+        app = _el(apps, "application", ident="aligner", version=__version__,
+                  corresp=f"#{al.src_lang}--{al.tgt_lang}")
+        _el(app, "label", "aligner")
+        _el(app, "desc", al.signature or _NO_SIGNATURE)
+        grp = _el(
+            standoff,
+            "linkGrp",
+            type="translation",
+            xml_id=f"{al.src_lang}--{al.tgt_lang}",
+            corresp=f"{version_file(al.src_lang)} {version_file(al.tgt_lang)}",
+        )
+        for lk in al.links:
+            targets = [f"{version_file(al.src_lang)}#{s}" for s in lk.src]
+            targets += [f"{version_file(al.tgt_lang)}#{t}" for t in lk.tgt]
+            _el(
+                grp,
+                "link",
+                type=lk.kind,
+                target=" ".join(targets),
+                cert=f"{lk.confidence:.3f}",
+                resp=PERSON if lk.resp == "person" else MACHINE,
+            )
+    return _serialize(root, "align", f"{doc_id}/{ALIGNMENT_FILE}")
+
+
+def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
+    """Read every linkGrp of an alignment file (validated first)."""
+    root = _parse(data, "align", where)
+    signatures = {
+        app.get("corresp", "")[1:]: _text(app.find(_T + "desc"))
+        for app in root.iter(_T + "application")
+    }
+    out = []
+    for grp in root.iterfind(f"{_T}standOff/{_T}linkGrp"):
+        src_file, tgt_file = grp.get("corresp", " ").split()
+        src_lang, tgt_lang = _lang_of_pointer(src_file), _lang_of_pointer(tgt_file)
+        links = []
+        for node in grp.iterfind(_T + "link"):
+            pointers = node.get("target", "").split()
+            links.append(
+                Link(
+                    src=tuple(p.split("#", 1)[1] for p in pointers if _lang_of_pointer(p) == src_lang),
+                    tgt=tuple(p.split("#", 1)[1] for p in pointers if _lang_of_pointer(p) == tgt_lang),
+                    confidence=float(node.get("cert", "1")),
+                    resp="person" if node.get("resp") == PERSON else "machine",
+                )
+            )
+        signature = signatures.get(grp.get(_XML_ID, ""), "")
+        if signature == _NO_SIGNATURE:
+            signature = ""
+        out.append(Alignment(src_lang, tgt_lang, tuple(links), signature))
+    return tuple(out)
