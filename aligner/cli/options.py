@@ -1,0 +1,40 @@
+"""Option bundles shared by several commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def corpus_option(func: F) -> F:
+    """--corpus: the TEI corpus folder (default ./corpora)."""
+    return click.option(
+        "--corpus",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("corpora"),
+        show_default=True,
+        help="The TEI corpus folder.",
+    )(func)
+
+
+def quiet_option(func: F) -> F:
+    """--quiet: no progress on stderr."""
+    return click.option("-q", "--quiet", is_flag=True, help="No progress output on stderr.")(func)
+
+
+def json_option(func: F) -> F:
+    """--json: machine-readable report on stdout."""
+    return click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(func)
+
+
+def langs_option(func: F) -> F:
+    """--langs: which versions, comma-separated, in column order."""
+    return click.option(
+        "--langs",
+        default="",
+        help="Versions to show, comma-separated in column order (default: all, English first).",
+    )(func)

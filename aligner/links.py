@@ -1,0 +1,120 @@
+"""Operations on links between versions: from engine beads, composition through a pivot, and
+re-alignment that keeps what a person made."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aligner.model import Alignment, Document, Link
+
+# (source texts, target texts) → beads as (source indices, target indices, confidence)
+Aligner = Callable[[Sequence[str], Sequence[str]], list[tuple[tuple[int, ...], tuple[int, ...], float]]]
+
+
+def beads_to_links(
+    beads: list[tuple[tuple[int, ...], tuple[int, ...], float]], src_ids: Sequence[str], tgt_ids: Sequence[str]
+) -> list[Link]:
+    """Index beads from an engine → machine links between sentence ids."""
+    return [
+        Link(tuple(src_ids[i] for i in s), tuple(tgt_ids[j] for j in t), round(c, 3), "machine")
+        for s, t, c in beads
+    ]
+
+
+def align_keeping_person_links(
+    src: Document, tgt: Document, previous: Alignment | None, engine: Aligner
+) -> tuple[Link, ...]:
+    """Align two versions; links a person made (still valid, in order) are kept as fixed anchors
+    and the machine aligns only the stretches between them."""
+    src_sents, tgt_sents = list(src.sentences()), list(tgt.sentences())
+    src_pos = {s.id: i for i, s in enumerate(src_sents)}
+    tgt_pos = {s.id: i for i, s in enumerate(tgt_sents)}
+    fixed = _monotone_person_links(previous, src_pos, tgt_pos)
+    links: list[Link] = []
+    i = j = 0
+    for lk in fixed + [None]:
+        i_end = min((src_pos[s] for s in lk.src), default=None) if lk else len(src_sents)
+        j_end = min((tgt_pos[t] for t in lk.tgt), default=None) if lk else len(tgt_sents)
+        i_end = i if i_end is None else i_end
+        j_end = j if j_end is None else j_end
+        gap_src, gap_tgt = src_sents[i:i_end], tgt_sents[j:j_end]
+        if gap_src or gap_tgt:
+            beads = engine([s.text for s in gap_src], [t.text for t in gap_tgt])
+            links += beads_to_links(beads, [s.id for s in gap_src], [t.id for t in gap_tgt])
+        if lk:
+            links.append(lk)
+            i = max((src_pos[s] + 1 for s in lk.src), default=i)
+            j = max((tgt_pos[t] + 1 for t in lk.tgt), default=j)
+    return tuple(links)
+
+
+def _monotone_person_links(
+    previous: Alignment | None, src_pos: dict[str, int], tgt_pos: dict[str, int]
+) -> list[Link]:
+    """The person-made links whose sentences still exist, keeping only those in reading order."""
+    if previous is None:
+        return []
+    kept: list[Link] = []
+    last_i = last_j = -1
+    for lk in previous.links:
+        if lk.resp != "person" or not all(s in src_pos for s in lk.src) or not all(t in tgt_pos for t in lk.tgt):
+            continue
+        first_i = min((src_pos[s] for s in lk.src), default=last_i + 1)
+        first_j = min((tgt_pos[t] for t in lk.tgt), default=last_j + 1)
+        if first_i > last_i and first_j > last_j:
+            kept.append(lk)
+            last_i = max((src_pos[s] for s in lk.src), default=last_i)
+            last_j = max((tgt_pos[t] for t in lk.tgt), default=last_j)
+    return kept
+
+
+def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment:
+    """Links A↔C through a pivot B: links that share a pivot sentence merge into one A↔C link.
+
+    `pivot_ids` gives B's reading order, which orders the result. Confidence is the weakest of
+    the links combined; the result is a person's only if all its parts are.
+    """
+    if ab.tgt_lang != bc.src_lang:
+        raise ValueError(f"cannot compose {ab.pair} with {bc.pair}")
+    pos = {b: k for k, b in enumerate(pivot_ids)}
+    members = [(lk, 0) for lk in ab.links] + [(lk, 1) for lk in bc.links]
+    parent = list(range(len(members)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    owner: dict[str, int] = {}
+    for k, (lk, side) in enumerate(members):
+        for b in lk.tgt if side == 0 else lk.src:
+            if b in owner:
+                parent[root(k)] = root(owner[b])
+            else:
+                owner[b] = k
+    keys = _pivot_keys(ab, pos, side=0) + _pivot_keys(bc, pos, side=1)
+    groups: dict[int, list[int]] = {}
+    for k in sorted(range(len(members)), key=lambda k: keys[k]):
+        groups.setdefault(root(k), []).append(k)
+    links = []
+    for ks in groups.values():
+        parts = [members[k][0] for k in ks]
+        src = tuple(s for k in ks if members[k][1] == 0 for s in members[k][0].src)
+        tgt = tuple(t for k in ks if members[k][1] == 1 for t in members[k][0].tgt)
+        if src or tgt:
+            resp = "person" if all(p.resp == "person" for p in parts) else "machine"
+            links.append(Link(src, tgt, min(p.confidence for p in parts), resp))
+    signature = f"composed through {ab.tgt_lang}: {ab.src_lang}→{ab.tgt_lang}→{bc.tgt_lang}"
+    return Alignment(ab.src_lang, bc.tgt_lang, tuple(links), signature)
+
+
+def _pivot_keys(al: Alignment, pos: dict[str, int], side: int) -> list[tuple[float, int]]:
+    """Where each link sits in pivot order; a link with no pivot sentence sits after the last one."""
+    keys, last = [], -1.0
+    for lk in al.links:
+        pivots = [pos[b] for b in (lk.tgt if side == 0 else lk.src) if b in pos]
+        here = float(min(pivots)) if pivots else last + 0.5
+        keys.append((here, side))
+        last = float(max(pivots)) if pivots else last
+    return keys
