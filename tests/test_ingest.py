@@ -1,0 +1,129 @@
+"""Ingest: decoding, chrome stripping with metadata, normalisation, ids, bad inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import InputError
+from aligner.ingest import decode, ingest_file, ingest_text, normalize, source_of
+
+SEED = Path(__file__).parent.parent / "seeds" / "000_bf7a112df29932bd.txt"
+
+ZH = "中美在朝鲜问题上合作的强烈信号。联合国安理会第2094号决议，被称为迄今最严厉的制裁。"
+ZH_HANT = "中美在北韓問題上合作的強烈訊號。聯合國安理會第2094號決議，被稱為迄今最嚴厲的制裁。"
+
+DECODE_CASES = [
+    ("utf-8", ZH.encode("utf-8"), ZH),
+    ("utf-8 with BOM", b"\xef\xbb\xbf" + ZH.encode("utf-8"), ZH),
+    ("utf-16 LE with BOM", ZH.encode("utf-16"), ZH),
+    ("utf-16 BE with BOM", b"\xfe\xff" + ZH.encode("utf-16-be"), ZH),
+    ("gb18030", ZH.encode("gb18030"), ZH),
+    ("big5", ZH_HANT.encode("big5"), ZH_HANT),
+    ("ascii", b"Plain English.", "Plain English."),
+]
+
+
+@pytest.mark.parametrize(("label", "data", "expected"), DECODE_CASES, ids=[c[0] for c in DECODE_CASES])
+def test_decode_detects_encoding(label: str, data: bytes, expected: str) -> None:
+    assert decode(data, "f.txt") == expected
+
+
+BAD_BYTES = [
+    (b"", "f.txt: the file is empty; give a text or HTML file with the document"),
+    (b"  \n\n ", "f.txt: the file is empty; give a text or HTML file with the document"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "f.txt: byte 8: a NUL byte; this looks like a binary file, not text"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD_BYTES)
+def test_decode_refuses_bad_bytes(data: bytes, message: str) -> None:
+    with pytest.raises(InputError) as err:
+        decode(data, "f.txt")
+    assert str(err.value) == message
+
+
+def test_undecodable_bytes_name_the_file_and_byte() -> None:
+    with pytest.raises(InputError, match=r"^f\.txt: byte 3: not UTF-8, GB18030 or Big5; convert the file to UTF-8$"):
+        decode(b"abc\xff\xff\xff\xff", "f.txt")
+
+
+def test_seed_chrome_becomes_metadata() -> None:
+    doc = ingest_file(SEED)
+    assert doc.doc_id == "000_bf7a112df29932bd"
+    assert doc.lang == "en"
+    assert doc.meta.title == "A Strong Signal of China-US Cooperation on North Korea"
+    assert doc.meta.date == "2013-03-12"
+    assert doc.meta.author == "Sun Ru"
+    assert doc.meta.affiliation == "Research Professor & Deputy Director, CICIR"
+    texts = [s.text for s in doc.sentences()]
+    assert texts[0] == doc.meta.title
+    chrome = ("Language", "English 简体", "You might also like", "Back to Top", "•", "Mar 12")
+    assert not any(c in t for t in texts for c in chrome)
+    assert texts[-1].startswith("Sun Ru is research professor")
+    assert len(doc.paragraphs) == 12  # the heading and 11 paragraphs
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_chinese_seed_versions(lang: str) -> None:
+    doc = ingest_file(SEED.with_name(f"000_bf7a112df29932bd.{lang}.txt"))
+    assert doc.lang == lang
+    assert doc.meta.date == "2013-03-12"
+    assert doc.meta.author in {"孙茹", "孫茹"}
+    assert len(doc.paragraphs) == 12
+    assert not any("返回顶部" in s.text or "回到頂部" in s.text for s in doc.sentences())
+
+
+def test_ids_are_stable_and_positional() -> None:
+    a, b = ingest_file(SEED), ingest_file(SEED)
+    assert a == b
+    ids = [s.id for s in a.sentences()]
+    assert ids[:3] == ["en.head.s1", "en.p1.s1", "en.p1.s2"]
+    assert len(set(ids)) == len(ids)
+
+
+def test_language_detected_from_text_when_the_name_has_no_tag(tmp_path: Path) -> None:
+    path = tmp_path / "doc.txt"
+    path.write_text("標題\n\n這是繁體中文的句子。我們測試語言偵測。", encoding="utf-8")
+    assert ingest_file(path).lang == "zh-Hant"
+    assert ingest_text("标题\n\n这是简体中文的句子。", "d", None, "x").lang == "zh-Hans"
+
+
+NAMES = [
+    ("doc.txt", "doc", None),
+    ("doc.zh-Hans.txt", "doc", "zh-Hans"),
+    ("doc.zh-tw.html", "doc", "zh-Hant"),
+    ("000_bf7a112df29932bd.txt", "000_bf7a112df29932bd", None),
+    ("report.v2.en.txt", "report.v2", "en"),
+]
+
+
+@pytest.mark.parametrize(("name", "doc_id", "lang"), NAMES)
+def test_source_names(name: str, doc_id: str, lang: str | None) -> None:
+    src = source_of(Path(name))
+    assert (src.doc_id, src.lang) == (doc_id, lang)
+
+
+def test_html_page_text_and_chrome(tmp_path: Path) -> None:
+    page = tmp_path / "page.en.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>t</title><script>var x = 'Back to Top';</script></head>"
+        "<body><nav>Home | About</nav><h1>A Title</h1><p>First sentence here. Second one &amp; more.</p>"
+        "<p>Another paragraph.</p><footer>Copyright</footer></body></html>",
+        encoding="utf-8",
+    )
+    doc = ingest_file(page)
+    assert doc.meta.title == "A Title"
+    assert [s.text for s in doc.sentences()] == [
+        "A Title", "First sentence here.", "Second one & more.", "Another paragraph.",
+    ]
+
+
+def test_normalize_keeps_fullwidth_punctuation_and_composes() -> None:
+    assert normalize("Cafe\u0301  au\tlait\r\n“引号”，。") == "Café au lait\n“引号”，。"
+
+
+def test_nothing_left_after_chrome_is_an_error() -> None:
+    with pytest.raises(InputError, match="no text left after removing page chrome"):
+        ingest_text("Language : English 简体 繁體\n\nBack to Top", "d", "en", "x.txt")

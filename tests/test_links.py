@@ -1,0 +1,102 @@
+"""Link operations: engine beads to links, composition through a pivot, keeping a person's links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aligner.links import align_keeping_person_links, compose
+from aligner.model import Alignment, Document, Link, Paragraph, Sentence
+from aligner.rows import aligned_rows
+from aligner.model import ParallelText
+
+
+def version(lang: str, n: int) -> Document:
+    sents = tuple(Sentence(f"{lang}.p1.s{i}", f"{lang} sentence {i}") for i in range(1, n + 1))
+    return Document("d", lang, (Paragraph(f"{lang}.p1", sents),))
+
+
+def ids(lang: str, *nums: int) -> tuple[str, ...]:
+    return tuple(f"{lang}.p1.s{i}" for i in nums)
+
+
+EN_ZH = Alignment("en", "zh-Hans", (
+    Link(ids("en", 1), ids("zh-Hans", 1), 0.9),
+    Link(ids("en", 2, 3), ids("zh-Hans", 2), 0.8),
+    Link(ids("en", 4), (), 0.5),
+    Link(ids("en", 5), ids("zh-Hans", 3, 4), 0.7),
+))
+HANS_HANT = Alignment("zh-Hans", "zh-Hant", (
+    Link(ids("zh-Hans", 1), ids("zh-Hant", 1), 1.0, "person"),
+    Link(ids("zh-Hans", 2), ids("zh-Hant", 2), 0.95),
+    Link(ids("zh-Hans", 3, 4), ids("zh-Hant", 3), 0.6),
+    Link((), ids("zh-Hant", 4), 0.2),
+))
+
+
+def test_compose_through_pivot() -> None:
+    got = compose(EN_ZH, HANS_HANT, ids("zh-Hans", 1, 2, 3, 4))
+    assert (got.src_lang, got.tgt_lang) == ("en", "zh-Hant")
+    assert [(lk.src, lk.tgt, lk.confidence, lk.resp) for lk in got.links] == [
+        (ids("en", 1), ids("zh-Hant", 1), 0.9, "machine"),
+        (ids("en", 2, 3), ids("zh-Hant", 2), 0.8, "machine"),
+        (ids("en", 4), (), 0.5, "machine"),
+        (ids("en", 5), ids("zh-Hant", 3), 0.6, "machine"),
+        ((), ids("zh-Hant", 4), 0.2, "machine"),
+    ]
+
+
+def test_compose_merges_links_that_share_a_pivot_sentence() -> None:
+    ab = Alignment("a", "b", (Link(("a1",), ("b1",)), Link(("a2",), ("b2",))))
+    bc = Alignment("b", "c", (Link(("b1", "b2"), ("c1",)),))
+    got = compose(ab, bc, ["b1", "b2"])
+    assert [(lk.src, lk.tgt) for lk in got.links] == [(("a1", "a2"), ("c1",))]
+
+
+def fake_engine(calls: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """An engine that pairs sentences one to one and records the stretches it was given."""
+
+    def run(src: Sequence[str], tgt: Sequence[str]) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+        calls.append((len(src), len(tgt)))
+        n = min(len(src), len(tgt))
+        beads = [((i,), (i,), 0.5) for i in range(n)]
+        beads += [((i,), (), 0.1) for i in range(n, len(src))]
+        beads += [((), (j,), 0.1) for j in range(n, len(tgt))]
+        return beads
+
+    return run
+
+
+def test_person_links_are_kept_and_the_machine_aligns_between_them() -> None:
+    en, zh = version("en", 5), version("zh-Hans", 5)
+    person = Link(ids("en", 2, 3), ids("zh-Hans", 2), 1.0, "person")
+    previous = Alignment("en", "zh-Hans", (Link(ids("en", 1), ids("zh-Hans", 1), 0.3), person))
+    calls: list[tuple[int, int]] = []
+    links = align_keeping_person_links(en, zh, previous, fake_engine(calls))
+    assert person in links
+    assert calls == [(1, 1), (2, 3)]  # before the person's link, and after it
+    covered_en = [s for lk in links for s in lk.src]
+    covered_zh = [t for lk in links for t in lk.tgt]
+    assert covered_en == list(ids("en", 1, 2, 3, 4, 5))
+    assert covered_zh == list(ids("zh-Hans", 1, 2, 3, 4, 5))
+
+
+def test_person_links_to_vanished_sentences_are_dropped() -> None:
+    en, zh = version("en", 2), version("zh-Hans", 2)
+    previous = Alignment("en", "zh-Hans", (Link(ids("en", 9), ids("zh-Hans", 1), 1.0, "person"),))
+    links = align_keeping_person_links(en, zh, previous, fake_engine([]))
+    assert all(lk.resp == "machine" for lk in links)
+
+
+def test_rows_join_three_versions_and_keep_omissions_in_place() -> None:
+    text = ParallelText(
+        "d",
+        {"en": version("en", 5), "zh-Hans": version("zh-Hans", 4), "zh-Hant": version("zh-Hant", 4)},
+        (EN_ZH, HANS_HANT),
+    )
+    rows = aligned_rows(text, ["en", "zh-Hans", "zh-Hant"])
+    cells = [{lang: tuple(s.id for s in sents) for lang, sents in r.cells.items()} for r in rows]
+    assert cells[1] == {"en": ids("en", 2, 3), "zh-Hans": ids("zh-Hans", 2), "zh-Hant": ids("zh-Hant", 2)}
+    assert cells[2] == {"en": ids("en", 4), "zh-Hans": (), "zh-Hant": ()}
+    assert cells[-1] == {"en": (), "zh-Hans": (), "zh-Hant": ids("zh-Hant", 4)}
+    assert [r.is_omission for r in rows] == [False, False, True, False, True]
+    assert rows[0].confidence == 0.9

@@ -1,0 +1,99 @@
+"""TEI adapter: model → TEI → model is identity; files are validated; errors are one line."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from aligner.errors import SchemaError
+from aligner.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
+from aligner.tei import alignments_to_tei, document_to_tei, tei_to_alignments, tei_to_document
+
+META = Metadata(
+    title="标题 & <Title>", date="2013-03-12", author="孙茹", affiliation="CICIR",
+    source="x.txt", translator="aligner project", note="translation prepared for this corpus",
+)
+
+
+def doc(lang: str, texts: list[list[str]], meta: Metadata = META) -> Document:
+    paras = [Paragraph(f"{lang}.head", (Sentence(f"{lang}.head.s1", "Title"),), "head")]
+    for n, sents in enumerate(texts, 1):
+        paras.append(Paragraph(f"{lang}.p{n}", tuple(Sentence(f"{lang}.p{n}.s{i}", t) for i, t in enumerate(sents, 1))))
+    return Document("d1", lang, tuple(paras), meta)
+
+
+# Text with Han (incl. Extension B), full-width punctuation, markup characters and spaces inside.
+sentence_text = st.text(
+    alphabet=st.sampled_from(list("abc XYZ<>&'\"。，「」“”《》中文繁體𠀀𪚥é") + ["\u3000"]),
+    min_size=1, max_size=40,
+).map(lambda t: t.strip()).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(sentence_text, min_size=1, max_size=4), min_size=0, max_size=4))
+def test_document_round_trip(texts: list[list[str]]) -> None:
+    original = doc("zh-Hant", texts)
+    assert tei_to_document(document_to_tei(original), "d1", "x") == original
+
+
+def test_document_round_trip_without_optional_metadata() -> None:
+    original = doc("en", [["One.", "Two."]], Metadata())
+    assert tei_to_document(document_to_tei(original), "d1", "x") == original
+
+
+LINKS = (
+    Link(("en.head.s1",), ("zh-Hans.head.s1",), 0.99),
+    Link(("en.p1.s1", "en.p1.s2"), ("zh-Hans.p1.s1",), 0.8),
+    Link(("en.p1.s3",), (), 0.4),
+    Link((), ("zh-Hans.p1.s2",), 0.3, "person"),
+    Link(("en.p2.s1",), ("zh-Hans.p2.s1", "zh-Hans.p2.s2"), 1.0, "person"),
+)
+
+
+def test_alignment_round_trip_keeps_types_confidence_and_who_made_it() -> None:
+    als = (
+        Alignment("en", "zh-Hans", LINKS, "aligner 0.1.0 engine"),
+        Alignment("zh-Hans", "zh-Hant", (), ""),
+    )
+    data = alignments_to_tei("d1", als)
+    assert tei_to_alignments(data, "x") == als
+    root = etree.fromstring(data)
+    types = [ln.get("type") for ln in root.iter("{*}link")]
+    assert types == ["1-1", "2-1", "1-0", "0-1", "1-2"]
+
+
+def test_serialisation_is_deterministic() -> None:
+    d = doc("en", [["One.", "Two."]])
+    assert document_to_tei(d) == document_to_tei(d)
+    assert b"<?xml version='1.0' encoding='UTF-8'?>" in document_to_tei(d)
+
+
+def test_malformed_xml_is_one_line_with_line_number() -> None:
+    data = document_to_tei(doc("en", [["One."]])).replace(b"</s>", b"</x>", 1)
+    with pytest.raises(SchemaError) as err:
+        tei_to_document(data, "d1", "corpora/d1/en.xml")
+    message = str(err.value)
+    assert message.startswith("corpora/d1/en.xml:")
+    assert "malformed XML" in message and "\n" not in message
+
+
+def test_file_breaking_the_schema_names_line_and_reason() -> None:
+    data = document_to_tei(doc("en", [["One."]])).replace(b'<s xml:id="en.p1.s1">', b"<s>", 1)
+    with pytest.raises(SchemaError) as err:
+        tei_to_document(data, "d1", "corpora/d1/en.xml")
+    line = data.split(b"\n").index(next(ln for ln in data.split(b"\n") if b"<s>One.</s>" in ln)) + 1
+    assert str(err.value).startswith(f"corpora/d1/en.xml:{line}: not valid TEI for aligner")
+
+
+def test_confidence_outside_zero_one_is_refused() -> None:
+    data = alignments_to_tei("d1", (Alignment("en", "zh-Hans", LINKS[:1]),)).replace(b'cert="0.990"', b'cert="1.5"')
+    with pytest.raises(SchemaError, match="not valid TEI for aligner"):
+        tei_to_alignments(data, "align.xml")
+
+
+def test_writer_refuses_an_invalid_model() -> None:
+    bad = Document("d1", "en", (Paragraph("en.p1", (Sentence("en.p1.s1", ""),)),))
+    with pytest.raises(SchemaError, match="breaks the text schema"):
+        document_to_tei(bad)
