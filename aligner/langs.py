@@ -58,8 +58,8 @@ def convert(text: str, config: str) -> str:
 def chinese_script(text: str) -> str:
     """'zh-Hans', 'zh-Hant', or 'zh' when the text uses only characters shared by both."""
     han = "".join(_HAN.findall(text))
-    simplified_only = sum(a != b for a, b in zip(han, convert(han, "s2t")))
-    traditional_only = sum(a != b for a, b in zip(han, convert(han, "t2s")))
+    simplified_only = sum(a != b for a, b in zip(han, convert(han, "s2t"), strict=False))
+    traditional_only = sum(a != b for a, b in zip(han, convert(han, "t2s"), strict=False))
     if simplified_only == traditional_only:
         return "zh"
     return "zh-Hans" if simplified_only > traditional_only else "zh-Hant"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aligner.links import align_keeping_person_links, compose
-from aligner.model import Alignment, Document, Link, Paragraph, Sentence
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.rows import aligned_rows
-from aligner.model import ParallelText
 
 
 def version(lang: str, n: int) -> Document:
