@@ -1,0 +1,74 @@
+"""`aligner html`: write the reader as a static site, one page per document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from aligner.cli import main, user_errors
+from aligner.cli.options import corpus_option, json_option, quiet_option
+from aligner.errors import AlignerError
+from aligner.model import ParallelText
+from aligner.reader.filters import LOW_CONFIDENCE
+from aligner.reader.site import build_site
+from aligner.store import ALIGNMENT_FILE, doc_ids, load, resolve
+
+
+def threshold_option(func):  # type: ignore[no-untyped-def]
+    """--threshold: links below this confidence are marked for review."""
+    return click.option(
+        "--threshold",
+        type=click.FloatRange(0, 1),
+        default=LOW_CONFIDENCE,
+        show_default=True,
+        help="Mark links below this confidence for review.",
+    )(func)
+
+
+def load_target(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:
+    """The documents a target names; in a corpus folder a broken document is skipped, not fatal."""
+    path = Path(target)
+    if path.is_dir() and (path / ALIGNMENT_FILE).exists():
+        return [load(path.parent, path.name)], []
+    if not path.is_dir() or (corpus / target).is_dir() and not path.is_absolute():
+        return resolve(target, corpus), []
+    texts, skipped = [], []
+    for doc_id in doc_ids(path):
+        try:
+            texts.append(load(path, doc_id))
+        except AlignerError as err:
+            skipped.append(str(err))
+    if not texts and not skipped:
+        resolve(target, corpus)  # raises the "no documents here" error
+    return texts, skipped
+
+
+@main.command()
+@click.argument("target", default="corpora")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the site into.")
+@threshold_option
+@corpus_option
+@quiet_option
+@json_option
+@user_errors
+def html(target: str, out_dir: Path, threshold: float, corpus: Path, quiet: bool, as_json: bool) -> None:
+    """Write a static reader site for TARGET (a document id or a corpus folder) into OUT.
+
+    The site needs no network: open OUT/index.html in a browser or put OUT on any static host.
+    A document that cannot be read is skipped with a message, and the exit status is 1.
+
+    Example: aligner html corpora -o site
+    """
+    texts, skipped = load_target(target, corpus)
+    written = build_site(texts, out_dir, threshold, quiet)
+    if as_json:
+        report = {"out": str(out_dir), "documents": [t.doc_id for t in texts], "written": [str(p) for p in written], "skipped": skipped}
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"Site written to {out_dir}: {len(texts)} documents, {len(written)} files changed; open {out_dir / 'index.html'}")
+    for reason in skipped:
+        click.echo(f"Skipped: {reason}", err=True)
+    if skipped:
+        raise SystemExit(1)

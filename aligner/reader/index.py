@@ -1,0 +1,100 @@
+"""The site's index: one line per document with its title, date, versions and link quality."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from lxml import etree
+
+from aligner.errors import CorpusError
+from aligner.model import ParallelText
+from aligner.reader.filters import LOW_CONFIDENCE
+from aligner.reader.markup import add, shell
+from aligner.tei import LANGUAGE_NAMES
+
+_SAFE_ID = re.compile(r"\w[\w.-]*")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the index says about one document."""
+
+    doc_id: str
+    title: str
+    title_lang: str
+    date: str
+    langs: tuple[str, ...]
+    sentences: dict[str, int]
+    links: int
+    low_links: int  # machine links below the confidence threshold
+
+    @property
+    def low_share(self) -> float:
+        return self.low_links / self.links if self.links else 0.0
+
+
+def reading_order(langs: list[str]) -> list[str]:
+    """Versions in the order a reader sees them by default: English first, then by tag."""
+    return sorted(langs, key=lambda lang: (lang != "en", lang))
+
+
+def summarize(text: ParallelText, threshold: float = LOW_CONFIDENCE) -> Summary:
+    """Counts for the index and the page header."""
+    langs = tuple(reading_order(list(text.versions)))
+    titled = [lang for lang in langs if text.versions[lang].meta.title]
+    title_lang = titled[0] if titled else langs[0] if langs else "en"
+    meta = text.versions[title_lang].meta if text.versions else None
+    links = [lk for al in text.alignments for lk in al.links]
+    return Summary(
+        doc_id=text.doc_id,
+        title=(meta.title if meta and meta.title else text.doc_id),
+        title_lang=title_lang if titled else "en",
+        date=next((text.versions[lang].meta.date for lang in langs if text.versions[lang].meta.date), ""),
+        langs=langs,
+        sentences={lang: sum(1 for _ in text.versions[lang].sentences()) for lang in langs},
+        links=len(links),
+        low_links=sum(1 for lk in links if lk.resp != "person" and lk.confidence < threshold),
+    )
+
+
+def page_name(doc_id: str) -> str:
+    """Where a document's page lives, relative to the site root (ids are plain file names)."""
+    if not _SAFE_ID.fullmatch(doc_id):
+        raise CorpusError(f"document id '{doc_id}' cannot name a page; use letters, digits, '.', '_' or '-'")
+    return f"docs/{doc_id}.html"
+
+
+def lang_label(lang: str) -> str:
+    """`English (en)`: the name readers know and the tag tools use."""
+    name = LANGUAGE_NAMES.get(lang)
+    return f"{name} ({lang})" if name else lang
+
+
+def index_page(summaries: list[Summary], threshold: float) -> etree._Element:
+    """The index page: a table of documents linking to their pages."""
+    root, _head, body = shell("Parallel texts", "")
+    header = add(body, "header", cls="top")
+    add(header, "h1", "Parallel texts")
+    main = add(body, "main")
+    if not summaries:
+        add(main, "p", "No documents in this corpus yet; run `aligner build` first.")
+        return root
+    table = add(main, "table", cls="index")
+    add(table, "caption", f"{len(summaries)} documents; links below confidence {threshold:g} count as low")
+    heads = add(add(table, "thead"), "tr")
+    for label in ("Title", "Date", "Versions", "Sentences", "Links", "Low confidence"):
+        add(heads, "th", label, scope="col")
+    tbody = add(table, "tbody")
+    for s in summaries:
+        tr = add(tbody, "tr")
+        cell = add(tr, "td")
+        add(add(cell, "a", href=quote(page_name(s.doc_id))), "span", s.title, lang=s.title_lang)
+        add(cell, "div", s.doc_id, cls="id")
+        add(tr, "td", s.date or "—")
+        add(tr, "td", ", ".join(s.langs))
+        add(tr, "td", " · ".join(f"{lang} {n}" for lang, n in s.sentences.items()), cls="num")
+        add(tr, "td", str(s.links), cls="num")
+        add(tr, "td", f"{s.low_share:.0%}" if s.links else "—", cls="num")
+    return root
