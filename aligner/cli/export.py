@@ -1,0 +1,62 @@
+"""`aligner export`: documents of the TEI corpus → TMX, Moses, TSV/CSV, JSONL or XCES."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from aligner.cli import main, user_errors
+from aligner.cli.options import corpus_option, json_option
+from aligner.cli.show import parse_langs
+from aligner.filters import Filters, parse_ratio
+from aligner.formats import FORMATS
+from aligner.formats.export import export as run_export
+from aligner.store import resolve
+
+
+@main.command()
+@click.argument("target")
+@click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.writes]),
+              help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl (one file), xces (a folder).")
+@click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first).")
+@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+              help="Output file (tmx, tsv, csv, jsonl), file prefix (moses) or folder (xces).")
+@click.option("--min-confidence", default=0.0, show_default=True, help="Leave out links below this confidence.")
+@click.option("--types", default="", help="Keep only these link types, comma-separated, e.g. 1-1,2-1.")
+@click.option("--no-omissions", is_flag=True, help="Leave out links with an empty side.")
+@click.option("--dedupe", is_flag=True, help="Leave out repeats of an identical sentence pair.")
+@click.option("--length-ratio", default="", help="MIN,MAX bounds on each version's length in characters over the first's.")
+@corpus_option
+@json_option
+@user_errors
+def export(
+    target: str, fmt: str, langs: str, out: Path, min_confidence: float, types: str, no_omissions: bool,
+    dedupe: bool, length_ratio: str, corpus: Path, as_json: bool,
+) -> None:
+    """Export TARGET (a document id or a corpus folder) to a parallel-data format.
+
+    Example: aligner export corpora/ --format tmx --langs en,zh-Hans -o en-zh.tmx
+
+    TMX writes zh-CN/zh-TW for zh-Hans/zh-Hant (what CAT tools expect). TMX and Moses need every
+    language in a unit, so links with an empty side are skipped and counted on stderr.
+    Same corpus and options, same bytes.
+    """
+    texts = resolve(target, corpus)
+    chosen = parse_langs(langs, list(texts[0].versions))
+    filters = Filters(
+        min_confidence=min_confidence,
+        types=frozenset(t.strip() for t in types.split(",") if t.strip()),
+        omissions=not no_omissions,
+        dedupe=dedupe,
+        length_ratio=parse_ratio(length_ratio),
+    )
+    report = run_export(texts, fmt, chosen, out, filters)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        return
+    for reason, n in sorted(report.dropped.items()):
+        what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
+        click.echo(f"Skipped {n} units: {what}", err=True)
+    click.echo(f"Wrote {report.units} units to {', '.join(map(str, report.files))}")

@@ -1,0 +1,71 @@
+"""Training-data filters on exported units: confidence, link type, omissions, duplicates, length ratio.
+
+Each filter says why it dropped a unit, so the export can report counts per reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from aligner.errors import InputError
+from aligner.formats import Unit
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to keep. `length_ratio` bounds each version's length in characters over the first's."""
+
+    min_confidence: float = 0.0
+    types: frozenset[str] = frozenset()  # e.g. {"1-1"}; empty keeps every type
+    omissions: bool = True
+    dedupe: bool = False
+    length_ratio: tuple[float, float] | None = None
+
+
+def parse_ratio(value: str) -> tuple[float, float] | None:
+    """`0.5,3` → (0.5, 3.0); empty → no bound."""
+    if not value:
+        return None
+    try:
+        low, high = (float(v) for v in value.split(","))
+    except ValueError:
+        raise InputError(f"--length-ratio '{value}': give two numbers MIN,MAX such as 0.3,4") from None
+    if not 0 <= low <= high:
+        raise InputError(f"--length-ratio '{value}': need 0 <= MIN <= MAX")
+    return (low, high)
+
+
+def reason_to_drop(unit: Unit, keep: Filters) -> str | None:
+    """Why a unit is filtered out (the first failing filter), or None to keep it."""
+    if unit.is_omission and not keep.omissions:
+        return "omission"
+    if unit.confidence < keep.min_confidence:
+        return "confidence"
+    if keep.types and unit.kind not in keep.types:
+        return "type"
+    if keep.length_ratio and not unit.is_omission:
+        low, high = keep.length_ratio
+        langs = list(unit.cells)
+        first = len(unit.text(langs[0]))
+        if any(not low <= len(unit.text(lang)) / first <= high for lang in langs[1:]):
+            return "length-ratio"
+    return None
+
+
+def apply(units: list[Unit], keep: Filters) -> tuple[list[Unit], Counter[str]]:
+    """The units that pass, in order, and how many each filter dropped (duplicates as `duplicate`)."""
+    kept: list[Unit] = []
+    dropped: Counter[str] = Counter()
+    seen: set[tuple[str, ...]] = set()
+    for unit in units:
+        reason = reason_to_drop(unit, keep)
+        if reason is None and keep.dedupe:
+            key = tuple(unit.text(lang) for lang in unit.cells)
+            reason = "duplicate" if key in seen else None
+            seen.add(key)
+        if reason:
+            dropped[reason] += 1
+        else:
+            kept.append(unit)
+    return kept, dropped

@@ -1,0 +1,182 @@
+"""Parallel-data formats at the edge of the model: a registry of readers and writers by name.
+
+Writers take a `Batch` (documents, chosen languages, filtered units) and return the bytes of
+each file to write, so the caller writes all files or none. Readers take input files and return
+`ParallelText`s. Each format lives in its own module, imported only when used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from aligner.errors import InputError
+from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
+from aligner.rows import aligned_rows
+
+if TYPE_CHECKING:
+    from aligner.filters import Filters
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One exported unit: the sentences a link (or a row of links across N versions) joins."""
+
+    doc_id: str
+    link_id: str
+    cells: Mapping[str, tuple[Sentence, ...]]
+    confidence: float
+    resp: str
+
+    @property
+    def kind(self) -> str:
+        """1-1, 2-1, 1-1-1 … in the order of the languages."""
+        return "-".join(str(len(sents)) for sents in self.cells.values())
+
+    @property
+    def is_omission(self) -> bool:
+        return any(not sents for sents in self.cells.values())
+
+    def text(self, lang: str) -> str:
+        """The sentences of one language joined as that language writes them."""
+        return joiner(lang).join(s.text for s in self.cells[lang])
+
+
+@dataclass
+class Batch:
+    """What a writer gets: the documents, the languages in column order, the kept units."""
+
+    texts: Sequence[ParallelText]
+    langs: list[str]
+    units: list[Unit]
+    filters: Filters
+    dropped: Counter[str] = field(default_factory=Counter)  # units left out, by reason
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format by name: its module, whether it can write and read, and if it needs full units."""
+
+    name: str
+    module: str
+    writes: bool
+    reads: bool
+    needs_all_langs: bool = False  # omissions cannot be written (TMX tu, Moses line pairs)
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("tmx", "tmx", writes=True, reads=True, needs_all_langs=True),
+        Format("moses", "moses", writes=True, reads=True, needs_all_langs=True),
+        Format("tsv", "tsv", writes=True, reads=False),
+        Format("csv", "tsv", writes=True, reads=False),
+        Format("jsonl", "jsonl", writes=True, reads=False),
+        Format("xces", "xces", writes=True, reads=True),
+        Format("intertext", "intertext", writes=False, reads=True),
+    )
+}
+
+
+def get(name: str, mode: str) -> Callable[..., object]:
+    """The `write` or `read` function of a format, imported on first use."""
+    fmt = FORMATS.get(name)
+    if fmt is None or not getattr(fmt, mode + "s"):
+        able = ", ".join(n for n, f in FORMATS.items() if getattr(f, mode + "s"))
+        raise InputError(f"cannot {mode} format '{name}'; choose one of {able}")
+    module = importlib.import_module(f"{__name__}.{fmt.module}")
+    return getattr(module, f"{mode}_{name}", None) or getattr(module, mode)  # type: ignore[no-any-return]
+
+
+_NO_SPACE = re.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", re.IGNORECASE)
+
+
+def joiner(lang: str) -> str:
+    """How a language joins sentences: nothing for Chinese, Japanese, Thai …; a space otherwise."""
+    return "" if _NO_SPACE.match(lang) else " "
+
+
+def units(text: ParallelText, langs: list[str]) -> list[Unit]:
+    """A document's units across the chosen versions: one per link for two, one per row for more."""
+    return [
+        Unit(text.doc_id, f"l{row.index + 1}", {lang: row.cells[lang] for lang in langs}, row.confidence, row.resp)
+        for row in aligned_rows(text, langs)
+    ]
+
+
+def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
+    """The links of one stored alignment as units, in order (for pairwise formats such as XCES)."""
+    src = text.versions[al.src_lang].sentence_index()
+    tgt = text.versions[al.tgt_lang].sentence_index()
+    return [
+        Unit(
+            text.doc_id, f"l{n}",
+            {al.src_lang: tuple(src[i] for i in lk.src), al.tgt_lang: tuple(tgt[i] for i in lk.tgt)},
+            lk.confidence, lk.resp,
+        )
+        for n, lk in enumerate(al.links, 1)
+    ]
+
+
+_OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)$")
+
+
+def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence], meta: Metadata) -> Document:
+    """A version from sentences with ids in our scheme (`en.p3.s2`): paragraphs and order from the ids."""
+    keyed = []
+    for sent in sentences:
+        m = _OUR_ID.match(sent.id)
+        if m is None:
+            raise InputError(f"sentence id '{sent.id}' is not in the form LANG.pN.sM; renumber before building")
+        keyed.append(((m["p"] is not None, int(m["p"] or 0), int(m["s"])), m["para"], sent))
+    paras: dict[str, list[Sentence]] = {}
+    for _, pid, sent in sorted(keyed, key=lambda k: k[0]):
+        paras.setdefault(pid, []).append(sent)
+    return Document(
+        doc_id, lang,
+        tuple(Paragraph(pid, tuple(ss), "head" if pid.endswith(".head") else "p") for pid, ss in paras.items()),
+        meta,
+    )
+
+
+def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
+    """Keep a language's ids when all follow our scheme and are unique, else number `{lang}.p1.s{n}`."""
+    ids = [s.id for u in units_ for s in u.cells.get(lang, ())]
+    if len(set(ids)) == len(ids) and all(_OUR_ID.match(i) and i.startswith(f"{lang}.") for i in ids):
+        return list(units_)
+    counter = iter(range(1, len(ids) + 1))
+    return [
+        replace(u, cells={**u.cells, lang: tuple(Sentence(f"{lang}.p1.s{next(counter)}", s.text) for s in u.cells.get(lang, ()))})
+        for u in units_
+    ]
+
+
+def parallel_text(doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metadata], signature: str = "") -> ParallelText:
+    """Assemble imported units into versions (one per key of `metas`) and an alignment per pair."""
+    langs = list(metas)
+    for lang in langs:
+        units_ = _with_our_ids(units_, lang)
+    empty = [lang for lang in langs if not any(u.cells.get(lang) for u in units_)]
+    if empty:
+        raise InputError(f"{doc_id}: no {', '.join(empty)} sentences to import; check the language codes")
+    versions = {
+        lang: document_from_sentences(doc_id, lang, (s for u in units_ for s in u.cells.get(lang, ())), metas[lang])
+        for lang in langs
+    }
+    alignments = []
+    for i, a in enumerate(langs):
+        for b in langs[i + 1 :]:
+            links = tuple(
+                Link(
+                    tuple(s.id for s in u.cells.get(a, ())), tuple(s.id for s in u.cells.get(b, ())),
+                    u.confidence, "person" if u.resp == "person" else "machine",
+                )
+                for u in units_
+                if u.cells.get(a) or u.cells.get(b)
+            )
+            alignments.append(Alignment(a, b, links, signature))
+    return ParallelText(doc_id, versions, tuple(alignments))

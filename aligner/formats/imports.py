@@ -1,0 +1,36 @@
+"""Import: parallel data in a format → documents checked in full → the TEI corpus (all or nothing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aligner.errors import CorpusError
+from aligner.formats import get
+from aligner.model import ParallelText
+from aligner.store import check_links, doc_ids, save
+from aligner.tei import alignments_to_tei, document_to_tei
+
+
+def import_files(
+    paths: Sequence[Path], fmt: str, corpus: Path, resp: str | None = None,
+    langs: Sequence[str] = (), replace: bool = False,
+) -> list[ParallelText]:
+    """Read the files, check every document (links, TEI schema), then save them all.
+
+    A document id already in the corpus is an error unless `replace`.
+    """
+    read = get(fmt, "read")
+    kwargs = {"langs": list(langs)} if fmt == "intertext" else {}
+    texts: list[ParallelText] = read(list(paths), resp=resp, **kwargs)  # type: ignore[assignment]
+    existing = set(doc_ids(corpus))
+    for text in texts:
+        if text.doc_id in existing and not replace:
+            raise CorpusError(f"{corpus / text.doc_id}: document '{text.doc_id}' exists; use --replace to overwrite it")
+        check_links(text, Path(text.doc_id))
+        for doc in text.versions.values():
+            document_to_tei(doc)
+        alignments_to_tei(text.doc_id, text.alignments)
+    for text in texts:
+        save(corpus, text)
+    return texts

@@ -1,0 +1,26 @@
+"""JSON Lines: one object per unit with doc id, link id, sentence ids and texts per language."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aligner.formats import Batch, Unit
+
+
+def unit_json(unit: Unit) -> dict[str, object]:
+    """A unit as a JSON object (keys in a fixed order)."""
+    return {
+        "doc_id": unit.doc_id,
+        "link_id": unit.link_id,
+        "type": unit.kind,
+        "confidence": round(unit.confidence, 3),
+        "resp": unit.resp,
+        "ids": {lang: [s.id for s in sents] for lang, sents in unit.cells.items()},
+        "text": {lang: unit.text(lang) for lang in unit.cells},
+    }
+
+
+def write(batch: Batch, out: Path) -> dict[Path, bytes]:
+    """One line per unit."""
+    return {out: "".join(json.dumps(unit_json(u), ensure_ascii=False) + "\n" for u in batch.units).encode()}

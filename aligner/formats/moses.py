@@ -1,0 +1,67 @@
+"""Moses: one plain-text file per language, line-aligned (`OUT.en`, `OUT.zh-Hans`).
+
+A unit's sentences are joined as the language writes them (a space for English, nothing for
+Chinese). Reading turns each line pair into a 1-1 link; an empty line is an omission.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aligner.errors import InputError
+from aligner.formats import Batch, Unit, parallel_text
+from aligner.langs import normalize_tag
+from aligner.model import Metadata, ParallelText, Sentence
+
+
+def _line(text: str) -> str:
+    """A sentence on one line: line breaks and tabs become spaces."""
+    return " ".join(text.split("\n")).replace("\r", " ").replace("\t", " ")
+
+
+def write(batch: Batch, out: Path) -> dict[Path, bytes]:
+    """`OUT.LANG` for each language, one unit per line."""
+    return {
+        out.with_name(f"{out.name}.{lang}"): "".join(_line(u.text(lang)) + "\n" for u in batch.units).encode()
+        for lang in batch.langs
+    }
+
+
+def _lang_of(path: Path) -> str:
+    """The language from the file suffix (`corpus.zh-Hans` → zh-Hans)."""
+    suffix = path.name.rsplit(".", 1)[-1] if "." in path.name else ""
+    try:
+        return normalize_tag(suffix)
+    except InputError:
+        raise InputError(f"{path}: no language suffix; name Moses files PREFIX.LANG such as corpus.en, corpus.zh-Hans") from None
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: byte {err.start}: not UTF-8; convert the file to UTF-8") from None
+
+
+def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
+    """One document from a set of line-aligned files (doc id from the common prefix)."""
+    if len(paths) < 2:
+        raise InputError(f"{' '.join(map(str, paths))}: Moses import needs two or more files, one per language")
+    langs = [_lang_of(p) for p in paths]
+    if len(set(langs)) != len(langs):
+        raise InputError(f"{' '.join(map(str, paths))}: two files for one language; give one file per language")
+    lines = [_lines(p) for p in paths]
+    for path, rows in zip(paths[1:], lines[1:], strict=True):
+        if len(rows) != len(lines[0]):
+            raise InputError(
+                f"{paths[0]} has {len(lines[0])} lines but {path} has {len(rows)}; Moses files must be line-aligned"
+            )
+    doc_id = paths[0].name.rsplit(".", 1)[0]
+    units_ = [
+        Unit(doc_id, f"l{n}", {lang: (Sentence("", rows[n].strip()),) if rows[n].strip() else () for lang, rows in zip(langs, lines, strict=True)}, 1.0, resp or "machine")
+        for n in range(len(lines[0]))
+    ]
+    metas = {lang: Metadata(source=p.name, note=f"imported from {p.name} (Moses)") for lang, p in zip(langs, paths, strict=True)}
+    return [parallel_text(doc_id, [u for u in units_ if any(u.cells.values())], metas, "imported from Moses files")]

@@ -1,0 +1,164 @@
+"""TMX 1.4b: one `<tu>` per unit with a `<tuv xml:lang>` per language, valid against the DTD.
+
+Language codes: TMX gets the locale codes CAT tools expect (OmegaT, Trados, memoQ): zh-CN for
+zh-Hans and zh-TW for zh-Hant; other tags are written as stored. Reading maps them back.
+Properties keep what TMX has no field for: `x-doc-id`, `x-link-id`, `x-confidence`, `x-resp`,
+`x-type` on the tu, and on each tuv `x-sentences` ("ID:START-END …", code-point offsets into the
+seg) so links joining several sentences come back as the same sentences.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lxml import etree
+
+from aligner import __version__
+from aligner.errors import InputError
+from aligner.formats import Batch, Unit, joiner, parallel_text
+from aligner.langs import normalize_tag
+from aligner.model import Metadata, ParallelText, Sentence
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+TMX_CODES = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
+DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
+
+
+def tmx_code(lang: str) -> str:
+    """The code written into TMX for a stored language tag."""
+    return TMX_CODES.get(lang, lang)
+
+
+@lru_cache(maxsize=1)
+def dtd() -> etree.DTD:
+    """The TMX 1.4b DTD shipped with the package."""
+    with resources.as_file(resources.files("aligner.formats") / "tmx14.dtd") as path:
+        return etree.DTD(str(path))
+
+
+def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    node = etree.SubElement(parent, tag, {k.replace("_", "-"): v for k, v in attrs.items()})
+    node.text = text
+    return node
+
+
+def _prop(parent: etree._Element, kind: str, value: str) -> None:
+    _sub(parent, "prop", value, type=kind)
+
+
+def _tu(body: etree._Element, unit: Unit) -> None:
+    """One tu: unit properties, then a tuv per language with its sentence offsets."""
+    tu = _sub(body, "tu", tuid=f"{unit.doc_id}:{unit.link_id}")
+    for kind, value in (
+        ("x-doc-id", unit.doc_id), ("x-link-id", unit.link_id), ("x-confidence", f"{unit.confidence:.3f}"),
+        ("x-resp", unit.resp), ("x-type", unit.kind),
+    ):
+        _prop(tu, kind, value)
+    for lang, sents in unit.cells.items():
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(lang)})
+        spans, start = [], 0
+        for sent in sents:
+            spans.append(f"{sent.id}:{start}-{start + len(sent.text)}")
+            start += len(sent.text) + len(joiner(lang))
+        _prop(tuv, "x-sentences", " ".join(spans))
+        _sub(tuv, "seg", unit.text(lang))
+
+
+def write(batch: Batch, out: Path) -> dict[Path, bytes]:
+    """The TMX file for the batch (omissions were left out by the caller: a tu needs every tuv)."""
+    root = etree.Element("tmx", version="1.4")
+    _sub(
+        root, "header", creationtool="aligner", creationtoolversion=__version__, segtype="sentence",
+        o_tmf="aligner TEI", adminlang="en", srclang=tmx_code(batch.langs[0]), datatype="plaintext",
+    )
+    body = _sub(root, "body")
+    for unit in batch.units:
+        _tu(body, unit)
+    if not dtd().validate(root):
+        raise InputError(f"{out}: the TMX we built breaks the TMX 1.4b DTD: {dtd().error_log.last_error}")
+    etree.indent(root, space="  ")
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True, doctype=DOCTYPE)
+    return {out: data}
+
+
+def _parse(path: Path) -> etree._Element:
+    """Parse and DTD-validate a TMX file; one-line errors with file and line."""
+    try:
+        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err}") from None
+    except etree.XMLSyntaxError as err:
+        raise InputError(f"{path}:{err.position[0]}: malformed XML: {err.msg}; fix the file") from None
+    if root.tag != "tmx":
+        raise InputError(f"{path}: the root element is <{root.tag}>, not <tmx>; is this a TMX file?")
+    for tu in root.iter("tu"):
+        if tu.find("tuv") is not None and any(tuv.find("seg") is None for tuv in tu.iter("tuv")):
+            raise InputError(f"{path}:{tu.sourceline}: a <tuv> without <seg>; every tuv needs its segment text")
+    if not dtd().validate(root):
+        err = dtd().error_log.filter_from_errors()[0]
+        raise InputError(f"{path}:{err.line}: not valid TMX 1.4b ({err.message}); fix the file against the TMX 1.4b DTD")
+    return root
+
+
+def _lang(path: Path, node: etree._Element) -> str:
+    """The stored tag for a tuv's xml:lang (or TMX 1.1 `lang`), or an error naming the line."""
+    code = node.get(XML_LANG) or node.get("lang") or ""
+    try:
+        return normalize_tag(code)
+    except InputError:
+        raise InputError(
+            f"{path}:{node.sourceline}: unknown language code '{code}'; use a code such as en, zh-CN, zh-TW"
+        ) from None
+
+
+def _sentences(path: Path, tuv: etree._Element, lang: str) -> tuple[Sentence, ...]:
+    """The seg's sentences: cut at the recorded offsets, or the whole seg as one sentence."""
+    text = "".join(tuv.find("seg").itertext())  # type: ignore[union-attr]
+    if not text.strip():
+        raise InputError(f"{path}:{tuv.sourceline}: an empty <seg>; remove the tu or fill the segment")
+    spans = next((p.text or "" for p in tuv.iterfind("prop") if p.get("type") == "x-sentences"), "")
+    out = []
+    for span in spans.split():
+        sid, _, offsets = span.rpartition(":")
+        start, _, end = offsets.partition("-")
+        if not (sid and start.isdigit() and end.isdigit() and int(end) <= len(text)):
+            return (Sentence("", text),)
+        out.append(Sentence(sid, text[int(start) : int(end)]))
+    return tuple(out) or (Sentence("", text),)
+
+
+def _props(node: etree._Element) -> dict[str, str]:
+    return {p.get("type", ""): p.text or "" for p in node.iterfind("prop")}
+
+
+def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
+    """Documents from TMX files: grouped by the `x-doc-id` property, else one per file.
+
+    Links are marked as made by a person (a translation memory holds confirmed pairs) unless the
+    file says otherwise in `x-resp` or `resp` is given.
+    """
+    groups: dict[str, list[Unit]] = {}
+    sources: dict[str, dict[str, Metadata]] = {}
+    for path in paths:
+        root = _parse(path)
+        for tu in root.iterfind("body/tu"):
+            props = _props(tu)
+            doc_id = props.get("x-doc-id") or path.stem
+            cells = {}
+            for tuv in tu.iterfind("tuv"):
+                lang = _lang(path, tuv)
+                cells[lang] = _sentences(path, tuv, lang)
+                sources.setdefault(doc_id, {}).setdefault(
+                    lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
+                )
+            try:
+                confidence = float(props.get("x-confidence", "1"))
+            except ValueError:
+                confidence = 1.0
+            who = resp or props.get("x-resp", "person")
+            groups.setdefault(doc_id, []).append(Unit(doc_id, props.get("x-link-id", ""), cells, confidence, who))
+    if not groups:
+        raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import")
+    return [parallel_text(doc_id, units_, sources[doc_id], "imported from TMX") for doc_id, units_ in groups.items()]
