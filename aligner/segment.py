@@ -15,35 +15,53 @@ from aligner.langs import is_chinese
 
 # Abbreviations that never end a sentence (a title before a name, a month before a day …).
 _NEVER_FINAL = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "jr", "gen", "col", "lt", "sgt", "capt", "rev",
-    "hon", "gov", "sen", "rep", "pres", "no", "nos", "vol", "vols", "art", "fig", "figs", "ch",
-    "pp", "p", "ed", "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec", "e.g", "i.e", "cf", "vs", "v", "ca", "approx", "dept", "est", "inc.",
-    "mt", "ft", "op", "cit", "al",
+    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
+    "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
+    "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "al",
 }
 # Abbreviations that end a sentence only when a typical sentence opener follows ("the U.S. With").
-_MAYBE_FINAL = {"u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m"}
+_MAYBE_FINAL = {
+    "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v",
+}
+# Words that are abbreviations only before a number ("No. 5", "Art. 12", "p. 3").
+_BEFORE_NUMBER = {"no", "nos", "art", "p", "pp", "vol", "ch", "fig", "figs"}
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
     "in", "on", "at", "for", "from", "as", "after", "before", "since", "though", "although",
     "however", "moreover", "meanwhile", "such", "what", "why", "how", "who", "where", "both",
     "each", "many", "most", "some", "all", "no", "not", "one", "two", "then", "thus", "to",
+    "by",
 }
 
 _CLOSERS = "\"'”’»)]}）】』」》〉"
+# A stop, its closing quotes and brackets (a straight quote standing alone after the stop, as in
+# 'did it. " Then', closes too), the space, and the first character of the next sentence.
 _EN_END = re.compile(
-    r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*)(?P<space>\s+)"
-    r"(?=(?P<next>[\"'“‘(\[]*[\w¿¡]))"
+    r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’](?=\s))?)"
+    r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]))"
 )
-_WORD_BEFORE = re.compile(r"([\w.]+)$")
+_WORD_BEFORE = re.compile(r"([\w.'’]+)$")
+_LOOKBACK = 64  # characters searched for the word before a stop (keeps the scan linear)
+_ACRONYM = re.compile(r"([^\W\d_]\.)+[^\W\d_]")  # U.S, e.U.A: letters only, not "1.3"
+# A label that is not a sentence of its own: "2.", "iv.", "1.3.", "Figure 1.2." (before a caption).
+_LABEL = re.compile(
+    r"((figure|fig|table|section|chapter|part|step)\.?\s+)?(\d+(\.\d+)*|[a-z]|[ivxlc]+)\.", re.I
+)
 
 _ZH_STOPS = "。！？!?"
-_ZH_OPEN = "“‘「『《〈（【"
-_ZH_CLOSE = "”’」』》〉）】"
-_ZH_PAIRS = dict(zip(_ZH_OPEN, _ZH_CLOSE))
+_ZH_PAIRS = {
+    "“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "〈": "〉", "（": "）", "【": "】",
+    "(": "）", "[": "】", '"': '"',
+}
 _ZH_CLOSE_OF = {")": "）", "]": "】"}  # half-width closers that end full-width brackets
+_ZH_CLOSERS = "”’」』》〉）】)]\"'"
 _MAX_QUOTE = 400  # characters a quotation or title may span before its opener counts as stray
+# The rest of a run of stops: more stops, ellipses, spaced dots standing for an ellipsis (。 . . .).
+_ZH_STOP_RUN = regex.compile(r"(?:\s*(?:[。！？!?]|…+|\.(?:\s?\.)+))*")
+# A list label after ；: the items of an enumeration are sentences (…；2.传递性：…).
+_ZH_ENUMERATOR = regex.compile(r"\s*[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.．、)）](?!\d)")
 # An attribution right after a closing quote continues the sentence: “……。”他说。
 _ZH_ATTRIBUTION = regex.compile(
     r"[\p{Han}\w·]{1,6}?(说|道|问|答|称|讲|說|問|稱|講|表示|指出|认为|認為|强调|強調|写道|寫道|回答|感叹道|感嘆道)"
@@ -84,8 +102,9 @@ def _split_latin(text: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for m in _EN_END.finditer(text):
-        if _is_boundary(text, m):
-            sentences.append(text[start : m.start("space")].strip())
+        candidate = text[start : m.start("space")].strip()
+        if _is_boundary(text, m) and not _LABEL.fullmatch(candidate):
+            sentences.append(candidate)
             start = m.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
@@ -95,34 +114,92 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     """Decide whether a stop ends the sentence, looking at the word before and after it."""
     stop, nxt = m.group("stop"), m.group("next")
     first = nxt.lstrip("\"'“‘([")[:1]
-    if stop in {"...", "…"} and first.islower():
-        return False
-    if stop != ".":
+    if stop != "." or m.group("close"):
         return not first.islower()
-    if m.group("close"):
-        return not first.islower()
-    before = _WORD_BEFORE.search(text, 0, m.start())
+    before = _WORD_BEFORE.search(text[max(0, m.start() - _LOOKBACK) : m.start()])
     word = before.group(1).lower().rstrip(".") if before else ""
-    following = re.match(r"[\"'“‘(\[]*(\w+)", text[m.end() :])
-    next_word = following.group(1) if following else ""
-    if word in _NEVER_FINAL or (len(word) == 1 and word.isalpha() and word != "i"):
-        return False  # Mr. Smith, Mar. 12, initials J. R. R.
-    if word in _MAYBE_FINAL or re.fullmatch(r"(\w\.)+\w", word):
-        return next_word.lower() in _OPENERS and next_word[:1].isupper()
     if first.isdigit():
-        return not re.search(r"\b(no|nos|p|pp|art|vol|ch|fig)$", word)
-    return not first.islower()
+        return word not in _BEFORE_NUMBER and word not in _NEVER_FINAL
+    if first.islower():
+        return False
+    return _ends_after_word(word, before.group(1) if before else "", _next_word(text, m.end()))
 
 
+def _next_word(text: str, pos: int) -> str:
+    """The word starting at pos, after any opening quotes or brackets, with a following dot
+    (so that the initial "A." in "H. L. A. Hart" is not taken for the article)."""
+    following = re.match(r"[\"'“‘(\[]*(\w+\.?)", text[pos : pos + _LOOKBACK])
+    return following.group(1) if following else ""
+
+
+def _ends_after_word(word: str, original: str, next_word: str) -> bool:
+    """Whether '<word>. <Capitalised next_word>' is a sentence boundary."""
+    opener = next_word.lower() in _OPENERS
+    if word in _NEVER_FINAL:
+        return False  # Mr. Smith, Mar. 12
+    if word in _MAYBE_FINAL or _ACRONYM.fullmatch(word):
+        return opener  # the U.S. With … / the U.S. Secretary
+    if len(word) == 1 and word.isalpha() and word != "i":
+        # Initials are capitals (J. R. R. Tolkien) unless an opener follows (plan B. The);
+        # a lower-case letter is a variable or unit at the end of a sentence (x ≥ y. We).
+        return opener or original.islower()
+    return True
 def _closes_nearby(text: str, i: int) -> bool:
     """True if the opener at i is closed before another of its kind opens (else it is stray)."""
     opener, closer = text[i], _ZH_PAIRS[text[i]]
     for j in range(i + 1, min(len(text), i + 1 + _MAX_QUOTE)):
-        if text[j] == opener:
-            return False
         if _ZH_CLOSE_OF.get(text[j], text[j]) == closer:
             return True
+        if text[j] == opener:
+            return False
     return False
+
+
+def _close(stack: list[str], ch: str) -> bool:
+    """Close the open pair that ch ends (and any unclosed pairs inside it); False if none is open."""
+    closer = _ZH_CLOSE_OF.get(ch, ch)
+    if closer not in stack:
+        return False
+    while stack.pop() != closer:
+        pass
+    return True
+
+
+def _track_pairs(text: str, i: int, stack: list[str]) -> None:
+    """Update the open quotations and brackets for the character at i (stray marks are ignored)."""
+    if not _close(stack, text[i]) and text[i] in _ZH_PAIRS and _closes_nearby(text, i):
+        stack.append(_ZH_PAIRS[text[i]])
+
+
+def _stop_end(text: str, i: int, stack: list[str]) -> tuple[int, int]:
+    """End of the stops at i with the closing quotes and brackets after them; and how many closed."""
+    end = _ZH_STOP_RUN.match(text, i + 1).end()
+    closed = 0
+    while end < len(text) and text[end] in _ZH_CLOSERS:
+        opens_next = not stack and text[end] in _ZH_PAIRS and _closes_nearby(text, end)
+        if not _close(stack, text[end]) and opens_next:
+            break  # a straight quote opening the next sentence
+        end += 1
+        closed += 1
+    return end, closed
+
+
+def _is_stop(text: str, i: int) -> bool:
+    """A sentence-final mark at i: 。！？, an ellipsis, or ； before the next item of a list."""
+    ch = text[i]
+    if ch == "；":
+        return bool(_ZH_ENUMERATOR.match(text, i + 1))
+    return ch in _ZH_STOPS or text.startswith("……", i)
+
+
+def _ends_sentence(text: str, i: int, end: int, stack: list[str], closed: int) -> bool:
+    """Whether the stops at i..end end a sentence: outside quotations and titles, not before an
+    attribution (“……。”他说), and an ellipsis only when a closing quote follows it."""
+    if stack or end >= len(text):
+        return False
+    if text[i] == "…" and not closed:
+        return False
+    return not (closed and _ZH_ATTRIBUTION.match(text, end))
 
 
 def _split_chinese(text: str) -> list[str]:
@@ -130,31 +207,15 @@ def _split_chinese(text: str) -> list[str]:
     sentences: list[str] = []
     stack: list[str] = []
     start = i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch in _ZH_PAIRS and _closes_nearby(text, i):
-            stack.append(_ZH_PAIRS[ch])
-        elif stack and _ZH_CLOSE_OF.get(ch, ch) == stack[-1]:
-            stack.pop()
-        if ch in _ZH_STOPS or text.startswith("……", i):
-            j = i + (2 if text.startswith("……", i) else 1)
-            while j < n and text[j] in _ZH_STOPS + "…":
-                j += 1
-            closes = 0
-            while j < n and stack and _ZH_CLOSE_OF.get(text[j], text[j]) == stack[-1]:
-                stack.pop()
-                j += 1
-                closes += 1
-            ellipsis_only = ch == "…"
-            ends = not stack and j < n and not (ellipsis_only and not closes)
-            if ends and closes and _ZH_ATTRIBUTION.match(text, j):
-                ends = False
-            if ends:
-                sentences.append(text[start:j].strip())
-                start = j
-            i = j
+    while i < len(text):
+        if not _is_stop(text, i):
+            _track_pairs(text, i, stack)
+            i += 1
             continue
-        i += 1
+        end, closed = _stop_end(text, i, stack)
+        if _ends_sentence(text, i, end, stack, closed):
+            sentences.append(text[start:end].strip())
+            start = end
+        i = end
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
