@@ -166,3 +166,51 @@ def merge_by_unit(
         group[1].update(tgt)
     merged = [(tuple(sorted(s)), tuple(sorted(t))) for s, t in groups.values()]
     return sorted(merged, key=lambda link: (link[0] or (-1,), link[1] or (-1,)))
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One gold file's name and score."""
+
+    name: str
+    score: Score
+
+
+def read_lines(path: Path) -> list[str]:
+    """Read one sentence per line (UTF-8), trailing newline ignored."""
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read sentences ({err})") from None
+
+
+def check_links(links: Sequence[Link], n: int, m: int, name: str) -> None:
+    """Raise InputError unless links index only sentences 0…n-1 and 0…m-1."""
+    for src, tgt in links:
+        if any(not 0 <= i < n for i in src) or any(not 0 <= j < m for j in tgt):
+            raise InputError(
+                f"{name}: link {list(src)}:{list(tgt)} is outside the texts ({n} source, {m} target"
+                " lines): the gold file does not belong to these texts"
+            )
+
+
+def gold_files(gold_dir: Path) -> list[Path]:
+    """Return the `gold/*.align` files of a gold set, checking `src/` and `tgt/` have each text."""
+    files = sorted((gold_dir / "gold").glob("*.align"))
+    if not files:
+        raise InputError(f"{gold_dir}: no gold/*.align files: give a folder with src/, tgt/, gold/")
+    for file in files:
+        for side in ("src", "tgt"):
+            if not (gold_dir / side / file.stem).is_file():
+                raise InputError(f"{gold_dir}: {side}/{file.stem} is missing for gold/{file.name}")
+    return files
+
+
+def unit_ids(path: Path, needed: int) -> list[str]:
+    """Read one unit id (e.g. a verse) per line; there must be at least `needed` lines."""
+    ids = read_lines(path)
+    if len(ids) < needed:
+        raise InputError(
+            f"{path}: {len(ids)} verse ids for {needed} lines: give the ids of every line"
+        )
+    return ids

@@ -66,7 +66,9 @@ def features(
 def confidences(path: Sequence[Span], similarity: SimilarityFn, n: int, m: int) -> list[float]:
     """Return a calibrated probability that each bead of the path is correct."""
     result = []
-    for (i0, i1, j0, j1), (first, second) in zip(path, features(path, similarity, n, m)):
+    for (i0, i1, j0, j1), (first, second) in zip(
+        path, features(path, similarity, n, m), strict=True
+    ):
         if i1 > i0 and j1 > j0:
             result.append(_sigmoid(LINK[0] + LINK[1] * first + LINK[2] * second))
         else:

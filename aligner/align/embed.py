@@ -51,7 +51,7 @@ class EmbeddingCache:
                         keys, vecs = data["keys"], data["vecs"]
                 except (OSError, ValueError, KeyError):
                     continue
-                self._vecs.update(zip((bytes(k) for k in keys), vecs))
+                self._vecs.update(zip((bytes(k) for k in keys), vecs, strict=True))
         return self._vecs
 
     def get(self, key: bytes) -> np.ndarray | None:
@@ -72,7 +72,7 @@ class EmbeddingCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        self._load().update(zip(keys, vecs))
+        self._load().update(zip(keys, vecs, strict=True))
 
 
 class Encoder:
@@ -96,7 +96,7 @@ class Encoder:
         """Return L2-normalised vectors, shape (len(texts), 384); encode only uncached texts."""
         keys = [text_key(t, self.cache.model_id) for t in texts]
         missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts):
+        for key, text in zip(keys, texts, strict=True):
             if self.cache.get(key) is None:
                 missing[key] = text
         if missing:

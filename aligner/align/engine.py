@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import anchors, chinese, lexicon, length, search
+from aligner.align import anchors, chinese, length, lexicon, search
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import Encoder
@@ -142,7 +142,7 @@ def _chance(
     """Return the dictionary coverage of random sentence pairs: the level that means nothing."""
     rng = np.random.default_rng(1)
     found = total = 0
-    for x, y in zip(rng.integers(0, len(src), 300), rng.integers(0, len(tgt), 300)):
+    for x, y in zip(rng.integers(0, len(src), 300), rng.integers(0, len(tgt), 300), strict=True):
         found += len(src[x] & tgt[y])
         total += len(src[x] if src_is_english else tgt[y])
     return found / total if total else 0.0
@@ -227,5 +227,7 @@ def align(
     path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.value)
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
-        for (i0, i1, j0, j1), conf in zip(path, confidences(path, scorer.similarity, n, m))
+        for (i0, i1, j0, j1), conf in zip(
+            path, confidences(path, scorer.similarity, n, m), strict=True
+        )
     ]

@@ -113,7 +113,7 @@ def overlap(
     lo = band.lo
     off = np.array([max(lo[x + 1] - reach, 0) for x in range(n)], dtype=np.int64)
     ends = [min(lo[min(x + reach, n)] + band.width, m) for x in range(n)]
-    width = max([end - start for start, end in zip(off, ends)] + [1])
+    width = max([end - start for start, end in zip(off, ends, strict=True)] + [1])
     counts = np.zeros((n, width))
     for x in range(n):
         if not src[x]:

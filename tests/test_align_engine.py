@@ -1,0 +1,114 @@
+"""The engine on small fixtures: 1-2, 2-1, omissions, scripts, bad input, the embedding cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.align import embed
+from aligner.align.bead import Bead
+from aligner.align.engine import InputTooLongError, LanguageError, align
+from aligner.evaluate import read_links
+
+DATA = Path(__file__).parent / "data" / "align"
+
+
+def lines(name: str) -> list[str]:
+    return (DATA / name).read_text(encoding="utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the module: each fixture sentence is encoded once."""
+    return tmp_path_factory.mktemp("cache")
+
+
+def links(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.src, b.tgt) for b in beads]
+
+
+def assert_covers(beads: list[Bead], n: int, m: int) -> None:
+    """Every sentence of both sides in exactly one bead, in order, confidences in [0, 1]."""
+    assert [i for b in beads for i in b.src] == list(range(n))
+    assert [j for b in beads for j in b.tgt] == list(range(m))
+    assert all(0.0 <= b.confidence <= 1.0 for b in beads)
+
+
+@pytest.mark.parametrize(("src", "tgt"), [("en", "zh-Hans"), ("zh-Hans", "en")])
+def test_english_chinese_both_directions(cache: Path, src: str, tgt: str) -> None:
+    gold = read_links(DATA / "report.gold")
+    if src != "en":
+        gold = [(t, s) for s, t in gold]
+    beads = align(lines(f"report.{src}"), lines(f"report.{tgt}"), src, tgt, cache_dir=cache)
+    assert links(beads) == gold
+    assert_covers(beads, len(lines(f"report.{src}")), len(lines(f"report.{tgt}")))
+
+
+def test_simplified_against_edited_traditional() -> None:
+    beads = align(lines("report.zh-Hans"), lines("report.zh-Hant"), "zh-Hans", "zh-Hant")
+    assert links(beads) == read_links(DATA / "report.hans-hant.gold")
+    assert min(b.confidence for b in beads if b.src and b.tgt) > 0.5
+
+
+def test_script_autodetected_with_plain_zh() -> None:
+    beads = align(lines("report.zh-Hant"), lines("report.zh-Hans"), "zh", "zh")
+    assert links(beads) == [(t, s) for s, t in read_links(DATA / "report.hans-hant.gold")]
+
+
+def test_second_run_encodes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache)
+
+    def refuse(self: embed.Encoder, texts: list[str]) -> None:
+        raise AssertionError(f"encoded {len(texts)} texts on a warm run")
+
+    monkeypatch.setattr(embed.Encoder, "_embed", refuse)
+    align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache)
+
+
+def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
+    encoder = embed.Encoder(tmp_path)
+    first = encoder.encode(["One sentence.", "Another one."])
+    (tmp_path / embed.MODEL_ID / "broken.npz").write_bytes(b"not a zip file")
+    again = embed.Encoder(tmp_path)
+    assert (again.encode(["Another one.", "One sentence."]) == first[::-1]).all()
+    assert again.encoded == 0
+
+
+@pytest.mark.parametrize(("n", "m"), [(0, 0), (3, 0), (0, 2)])
+def test_empty_sides(n: int, m: int) -> None:
+    beads = align(["Hello."] * n, ["你好。"] * m, "en", "zh")
+    assert_covers(beads, n, m)
+
+
+def test_unrelated_texts_get_low_confidence(cache: Path) -> None:
+    cooking = [
+        "Chop the onions finely.", "Fry them in butter until golden.",
+        "Add the rice and stir for two minutes.", "Pour in the hot stock slowly.",
+        "Season with salt and pepper before serving.",
+    ]  # fmt: skip
+    stars = ["恒星在核心中聚变氢。", "银河系包含数千亿颗恒星。", "黑洞的引力连光都无法逃脱。",
+             "天文学家用望远镜观测遥远的星系。", "宇宙大约有一百三十八亿年的历史。"]  # fmt: skip
+    beads = align(cooking, stars, "en", "zh-Hans", cache_dir=cache)
+    assert_covers(beads, 5, 5)
+    assert all(b.confidence < 0.5 for b in beads if b.src and b.tgt)
+
+
+def test_one_sentence_against_hundreds_and_duplicates(cache: Path) -> None:
+    tgt = lines("report.zh-Hans") * 40
+    beads = align(["The museum will close at six o'clock."], tgt, "en", "zh-Hans", cache_dir=cache)
+    assert_covers(beads, 1, len(tgt))
+
+
+def test_long_sentence_and_limit(cache: Path) -> None:
+    long = "The committee met again and discussed the budget at length. " * 80  # ~5,000 chars
+    beads = align([long, "Thank you for reading."], ["委员会再次开会并详细讨论了预算。" * 40, "感谢阅读。"],
+                  "en", "zh", cache_dir=cache)  # fmt: skip
+    assert links(beads) == [((0,), (0,)), ((1,), (1,))]
+    with pytest.raises(InputTooLongError, match="source sentence 0 has 25000 characters"):
+        align(["x" * 25_000], ["y"], "en", "zh")
+
+
+def test_bad_language_tag() -> None:
+    with pytest.raises(LanguageError, match="'english' is not a BCP 47 tag"):
+        align(["a"], ["b"], "english", "zh")

@@ -1,0 +1,65 @@
+"""Cheap signals: number normalisation, dictionary overlap, length, script conversion, search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align import anchors, chinese, length, lexicon, search
+
+NUMBERS = [
+    ("二〇一三年三月十二日", {2013: 1, 3: 1, 12: 1}),
+    ("12 March 2013", {12: 1, 3: 1, 2013: 1}),
+    ("第2094号", {2094: 1}),
+    ("三百五十人", {350: 1}),
+    ("一百零五", {105: 1}),
+    ("两万", {20000: 1}),
+    ("一些人一直在", {}),
+    ("1,000 people and 3.5 tons", {1000: 1, 3.5: 1}),
+    ("１２３", {123: 1}),
+    ("twelve tribes", {12: 1}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NUMBERS)
+def test_numbers(text: str, expected: dict[float, int]) -> None:
+    assert dict(anchors.numbers(text)) == expected
+
+
+def test_dictionary_overlap() -> None:
+    english = lexicon.english_words("The committee approved the budget.")
+    assert english == {"committee", "approv", "budget"} or "budget" in english
+    assert english & lexicon.translatable("委员会批准了预算。")
+    assert not english & lexicon.translatable("今天天气很好。")
+
+
+def test_length_ratio() -> None:
+    src, tgt = length.char_lengths(["abcd efgh", ""]), length.char_lengths(["abcd", "ab"])
+    assert list(src) == [8.0, 0.0]
+    assert length.length_ratio(src, tgt) == pytest.approx(6 / 8)
+    assert length.log_ratio(np.array([10.0]), np.array([20.0]), 2.0)[0] == pytest.approx(0.0)
+
+
+def test_traditional_to_simplified() -> None:
+    assert chinese.to_simplified("關於人類的思想") == "关于人类的思想"
+
+
+def test_band_projection_is_monotone_and_connects_the_ends() -> None:
+    band = search.band_around([(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 3)], 2, 6, 6, 1)
+    assert band.lo[0] == 0 and band.lo[-1] + band.width > 6
+    assert (np.diff(band.lo) >= 0).all()
+
+
+def test_search_finds_one_to_two_and_omissions() -> None:
+    sim = np.full((4, 4), -1.0)
+    for x, y in [(0, 0), (1, 1), (1, 2), (3, 3)]:
+        sim[x, y] = 1.0
+
+    def value(i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full(len(js), -0.1)
+        block = [sim[i - a : i, j - b : j] for j in js]
+        return np.array([c[c > 0].sum() - (c < 0).sum() - 0.5 * (a + b - 2) for c in block])
+
+    path = search.best_path(4, 4, search.full_band(4, 4), search.shapes_up_to(2), value)
+    assert path == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 3), (3, 4, 3, 4)]

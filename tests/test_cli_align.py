@@ -1,0 +1,97 @@
+"""`aligner align` and `aligner eval` through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.cli import main
+
+DATA = Path(__file__).parent / "data" / "align"
+
+
+@pytest.fixture()
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "cache"))
+    return CliRunner()
+
+
+def test_align_formats(runner: CliRunner) -> None:
+    args = ["align", str(DATA / "report.zh-Hans"), str(DATA / "report.zh-Hant"),
+            "--src-lang", "zh-Hans", "--tgt-lang", "zh-Hant", "--presplit"]  # fmt: skip
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == (DATA / "report.hans-hant.gold").read_text()
+    tsv = runner.invoke(main, [*args, "--format", "tsv"]).output.splitlines()
+    assert tsv[1].split("\t")[:2] == ["会议讨论了来年的预算，预算未经修改即获批准。",
+                                       "會議討論了來年的預算。 預算未經修改即獲得批准。"]  # fmt: skip
+    records = json.loads(runner.invoke(main, [*args, "--format", "json"]).output)
+    assert records[5] == {"src": [6], "tgt": [], "confidence": records[5]["confidence"],
+                          "src_text": ["译者注：本文有删节。"], "tgt_text": []}  # fmt: skip
+
+
+def test_align_splits_paragraphs(runner: CliRunner, tmp_path: Path) -> None:
+    src = tmp_path / "a.txt"
+    tgt = tmp_path / "b.txt"
+    src.write_text("委员会举行会议。会议讨论了预算。\n\n感谢阅读。\n", encoding="utf-8")
+    tgt.write_text("委員會舉行會議。會議討論了預算。\n\n感謝閱讀。\n", encoding="utf-8")
+    out = tmp_path / "out.align"
+    result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "zh", "--tgt-lang", "zh",
+                                  "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == "[0]:[0]\n[1]:[1]\n[2]:[2]\n"
+
+
+def test_align_bad_language_is_one_line(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["align", str(DATA / "report.en"), str(DATA / "report.zh-Hans"),
+                                  "--src-lang", "english", "--tgt-lang", "zh"])  # fmt: skip
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: language 'english' is not a BCP 47 tag: use e.g. en, zh-Hans, de\n"
+    )
+
+
+def _gold_set(root: Path) -> Path:
+    """A one-file gold set in the layout of the shared gold folders."""
+    for sub in ("src", "tgt", "gold"):
+        (root / sub).mkdir(parents=True)
+    shutil.copy(DATA / "report.zh-Hans", root / "src" / "001")
+    shutil.copy(DATA / "report.zh-Hant", root / "tgt" / "001")
+    shutil.copy(DATA / "report.hans-hant.gold", root / "gold" / "001.align")
+    return root
+
+
+def test_eval_reports_scores_and_saves(runner: CliRunner, tmp_path: Path) -> None:
+    gold = _gold_set(tmp_path / "set")
+    result = runner.invoke(main, ["eval", str(gold), "--src-lang", "zh-Hans", "--tgt-lang", "zh-Hant",
+                                  "--save", str(tmp_path / "out"), "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["overall"]["f1_strict"] == 1.0
+    assert (tmp_path / "out" / "001.align").read_text() == (
+        DATA / "report.hans-hant.gold"
+    ).read_text()
+    table = runner.invoke(main, ["eval", str(gold), "--src-lang", "zh", "--tgt-lang", "zh"]).output
+    assert table.splitlines()[2].startswith("overall") and "1.0000" in table
+
+
+def test_eval_mismatched_gold_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    gold = _gold_set(tmp_path / "set")
+    (gold / "gold" / "001.align").write_text("[0]:[0]\n[1]:[40]\n")
+    result = runner.invoke(main, ["eval", str(gold), "--src-lang", "zh", "--tgt-lang", "zh"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "link [1]:[40] is outside the texts (8 source, 7 target lines)" in result.output
+
+
+def test_eval_empty_folder_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["eval", str(tmp_path)])
+    assert result.exit_code == 1
+    assert (
+        result.output
+        == f"Error: {tmp_path}: no gold/*.align files: give a folder with src/, tgt/, gold/\n"
+    )
