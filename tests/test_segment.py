@@ -1,0 +1,119 @@
+"""Sentence and paragraph splitting: hard cases in English and Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from aligner.segment import split_paragraphs, split_sentences
+
+ENGLISH = [
+    # abbreviations and titles
+    ("Mr. Smith arrived. He sat down.", ["Mr. Smith arrived.", "He sat down."]),
+    ("On Mar. 12 we met. No. 5 won.", ["On Mar. 12 we met.", "No. 5 won."]),
+    ("He said no. The others agreed.", ["He said no.", "The others agreed."]),
+    ("See Fig. 2 and Art. 12 for details.", ["See Fig. 2 and Art. 12 for details."]),
+    ("Use a tool, e.g. a hammer. Then stop.", ["Use a tool, e.g. a hammer.", "Then stop."]),
+    ("Roe v. Wade changed it.", ["Roe v. Wade changed it."]),
+    ("We met at 5 p.m. The rain stopped.", ["We met at 5 p.m.", "The rain stopped."]),
+    ("We met at 5 p.m. Eastern time.", ["We met at 5 p.m. Eastern time."]),
+    ("Martin Luther King Jr. spoke.", ["Martin Luther King Jr. spoke."]),
+    # the U.S. at the end of a sentence and inside one
+    (
+        "It alarmed both China and the U.S. With this wake-up call, Beijing moved.",
+        ["It alarmed both China and the U.S.", "With this wake-up call, Beijing moved."],
+    ),
+    ("The U.S. Secretary of State spoke.", ["The U.S. Secretary of State spoke."]),
+    ("Orders go via the U.S. Postal Service.", ["Orders go via the U.S. Postal Service."]),
+    # initials, single letters, possessives
+    ("J. R. R. Tolkien wrote it. H. L. A. Hart read it.",
+     ["J. R. R. Tolkien wrote it.", "H. L. A. Hart read it."]),
+    ("We choose plan B. The rest failed.", ["We choose plan B.", "The rest failed."]),
+    ("We write x ≥ y. Then x wins.", ["We write x ≥ y.", "Then x wins."]),
+    ("The idea was Bentham’s. Though old, it stood.", ["The idea was Bentham’s.", "Though old, it stood."]),
+    # decimals, section numbers and list labels
+    ("It costs 3.50 dollars. That is cheap.", ["It costs 3.50 dollars.", "That is cheap."]),
+    ("The file is 1.3 MB. It loads.", ["The file is 1.3 MB.", "It loads."]),
+    ("It is shown in Fig. 1.3. By using it we win.", ["It is shown in Fig. 1.3.", "By using it we win."]),
+    ("He was born in 1990. 12 men came.", ["He was born in 1990.", "12 men came."]),
+    (
+        "It relates output to input. 2. The transfer function is linear.",
+        ["It relates output to input.", "2. The transfer function is linear."],
+    ),
+    ("Figure 1.2. Radar systems are shown.", ["Figure 1.2. Radar systems are shown."]),
+    # quotations
+    ('"Stop!" she cried. He stopped.', ['"Stop!" she cried.', "He stopped."]),
+    ('He said, "I am done." Then he left.', ['He said, "I am done."', "Then he left."]),
+    ("“Where?” asked Tom. Nobody knew.", ["“Where?” asked Tom.", "Nobody knew."]),
+    ('But he did it. " Then he left.', ['But he did it. "', "Then he left."]),
+    ("(It was late.) We went home.", ["(It was late.)", "We went home."]),
+    # ellipses
+    ("He waited... and waited.", ["He waited... and waited."]),
+    ("He waited... Then he left.", ["He waited...", "Then he left."]),
+    ("She hesitated . . . Then she spoke.", ["She hesitated . . .", "Then she spoke."]),
+    ("Wait… What? Yes!", ["Wait…", "What?", "Yes!"]),
+    # whitespace
+    ("  One.\n  Two.  ", ["One.", "Two."]),
+    ("", []),
+]
+
+CHINESE = [
+    # quotations with attribution stay one sentence
+    ("“我们走吧。”他说。然后他们走了。", ["“我们走吧。”他说。", "然后他们走了。"]),
+    ("他问：“为什么？”“因为我喜欢。”她回答。", ["他问：“为什么？”", "“因为我喜欢。”她回答。"]),
+    ("他说：“好。我们走。”大家都笑了。", ["他说：“好。我们走。”", "大家都笑了。"]),
+    ('他说："我来了。"她笑了。', ['他说："我来了。"', "她笑了。"]),
+    # titles
+    ("他读了《你好！世界》。很好看！", ["他读了《你好！世界》。", "很好看！"]),
+    # semicolons: only before the next item of a list
+    ("他来了；她走了。", ["他来了；她走了。"]),
+    (
+        "要么x≥Ay，要么y≥Ax；2.传递性：若x≥Ay。",
+        ["要么x≥Ay，要么y≥Ax；", "2.传递性：若x≥Ay。"],
+    ),
+    # ellipses and runs of stops
+    ("这超出了我们的想象……也许吧。", ["这超出了我们的想象……也许吧。"]),
+    ("他说：“我想……”大家都沉默了。", ["他说：“我想……”", "大家都沉默了。"]),
+    ("真的吗？！太好了。", ["真的吗？！", "太好了。"]),
+    ("这是传递函数。 . . .利用这个概念。", ["这是传递函数。 . . .", "利用这个概念。"]),
+    # stray and unbalanced marks, half-width closers
+    ("这是一个“不平衡的引号。下一句。", ["这是一个“不平衡的引号。", "下一句。"]),
+    ("他来了。”下一句。", ["他来了。”", "下一句。"]),
+    ("（见附录A。)下一句。", ["（见附录A。)", "下一句。"]),
+    # mixed Latin text, CJK Extension B, Traditional text with 「」
+    ("我用Python 3.11写代码。Mr. Smith来了！好。", ["我用Python 3.11写代码。", "Mr. Smith来了！", "好。"]),
+    ("𠀀是扩展B字。𠀁也是！", ["𠀀是扩展B字。", "𠀁也是！"]),
+    ("“好。”𠀀𠀁说。走吧。", ["“好。”𠀀𠀁说。", "走吧。"]),
+    ("「你好。」他說。好的。", ["「你好。」他說。", "好的。"]),
+    ("她說：「他喊『快跑！』就走了。」好的。", ["她說：「他喊『快跑！』就走了。」", "好的。"]),
+    ("", []),
+]
+
+PARAGRAPHS = [
+    ("One.\n\nTwo.", ["One.", "Two."]),
+    ("One.\n   \n\nTwo.", ["One.", "Two."]),
+    ("This is a\nwrapped line.\n\nNext.", ["This is a wrapped line.", "Next."]),
+    ("中文第一行\n第二行。\n\n第二段。", ["中文第一行第二行。", "第二段。"]),
+    ("中文\nEnglish", ["中文 English"]),
+    ("  \n\n \n", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH)
+def test_english(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected
+
+
+@pytest.mark.parametrize("lang", ["zh", "zh-Hans", "zh-Hant"])
+@pytest.mark.parametrize(("text", "expected"), CHINESE)
+def test_chinese(text: str, expected: list[str], lang: str) -> None:
+    assert split_sentences(text, lang) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CHINESE)
+def test_chinese_keeps_every_character(text: str, expected: list[str]) -> None:
+    assert "".join(split_sentences(text, "zh")) == text.strip()
+
+
+@pytest.mark.parametrize(("text", "expected"), PARAGRAPHS)
+def test_paragraphs(text: str, expected: list[str]) -> None:
+    assert split_paragraphs(text) == expected
