@@ -1,0 +1,60 @@
+"""The export and import commands: reports, skipped omissions on stderr, exact one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.cli import main
+
+DATA = Path(__file__).parent / "data" / "formats"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_export_tmx_reports_skipped_omissions(tmp_path: Path) -> None:
+    code, out, err = run("export", "d1", "--format", "tmx", "--langs", "en,zh-Hans", "-o", str(tmp_path / "x.tmx"),
+                         "--corpus", str(DATA / "corpus"))
+    assert code == 0
+    assert err == "Skipped 1 units: omissions (a side is empty; not representable)\n"
+    assert out == f"Wrote 4 units to {tmp_path / 'x.tmx'}\n"
+
+
+def test_export_json_report_with_filters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(DATA)  # a corpus folder given as the target (relative: store.resolve joins it to --corpus)
+    code, out, _ = run("export", "corpus", "--format", "jsonl", "--langs", "en,zh-Hans", "--types", "1-1",
+                       "--min-confidence", "0.5", "-o", str(tmp_path / "x.jsonl"), "--json", "--corpus", str(tmp_path))
+    assert code == 0
+    assert json.loads(out) == {"files": [str(tmp_path / "x.jsonl")], "units": 5, "dropped": {"confidence": 2, "type": 1}}
+
+
+def test_import_then_show_lists_the_document(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    code, out, _ = run("import", str(DATA / "intertext" / "story.en.story.zh.xml"), "--format", "intertext",
+                       "--langs", "en,zh-Hans", "--corpus", str(corpus))
+    assert code == 0
+    assert out == f"Imported story into {corpus}: sentences en 4, zh-Hans 2; links en-zh-Hans 3\n"
+    assert run("show", "--list", "--corpus", str(corpus))[1] == "story\n"
+
+
+def test_import_moses_count_mismatch_is_one_line(tmp_path: Path) -> None:
+    shutil.copy(DATA / "bad" / "two.en", tmp_path / "two.en")
+    shutil.copy(DATA / "bad" / "two.zh-Hans", tmp_path / "two.zh-Hans")
+    code, out, err = run("import", str(tmp_path / "two.en"), str(tmp_path / "two.zh-Hans"), "--format", "moses",
+                         "--corpus", str(tmp_path / "c"))
+    assert (code, out) == (1, "")
+    assert err == f"Error: {tmp_path}/two.en has 3 lines but {tmp_path}/two.zh-Hans has 2; Moses files must be line-aligned\n"
+    assert not (tmp_path / "c").exists()
+
+
+def test_export_unknown_document_is_one_line(tmp_path: Path) -> None:
+    code, _, err = run("export", "nope", "--format", "tmx", "-o", str(tmp_path / "x"), "--corpus", str(DATA / "corpus"))
+    assert code == 1
+    assert err == "Error: nope: not a document id in " + str(DATA / "corpus") + " nor a corpus folder; see `aligner show --list`\n"

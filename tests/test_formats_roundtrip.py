@@ -1,0 +1,148 @@
+"""Export formats: exact output, DTD validity, determinism, and TEI → format → TEI round trips."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from aligner.filters import Filters
+from aligner.formats.export import export
+from aligner.formats.imports import import_files
+from aligner.model import ParallelText
+from aligner.store import load
+
+DATA = Path(__file__).parent / "data" / "formats"
+CORPUS = DATA / "corpus"
+
+
+def d1() -> ParallelText:
+    return load(CORPUS, "d1")
+
+
+def d2() -> ParallelText:
+    return load(CORPUS, "d2")
+
+
+def same_text_and_links(a: ParallelText, b: ParallelText, langs: list[str], confidence: bool = True) -> None:
+    """Sentences (ids and texts, paragraph by paragraph) and links (ids, confidence) are equal."""
+    for lang in langs:
+        assert [(p.id, p.kind, p.sentences) for p in a.versions[lang].paragraphs] == [
+            (p.id, p.kind, p.sentences) for p in b.versions[lang].paragraphs
+        ]
+    for x, y in zip(langs, langs[1:], strict=False):
+        want, got = a.alignment(x, y), b.alignment(x, y)
+        assert want is not None and got is not None
+        assert [(lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in want.links] == [
+            (lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in got.links
+        ]
+
+
+def test_tmx_validates_against_the_dtd_and_fills_the_header(tmp_path: Path) -> None:
+    report = export([d1()], "tmx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.tmx", Filters())
+    tree = etree.parse(str(tmp_path / "x.tmx"))
+    assert etree.DTD(str(DATA / "tmx14.dtd")).validate(tree)
+    root = tree.getroot()
+    assert root.get("version") == "1.4"
+    header = root.find("header")
+    assert {k: header.get(k) for k in ("creationtool", "srclang", "segtype", "datatype", "o-tmf")} == {
+        "creationtool": "aligner", "srclang": "en", "segtype": "sentence", "datatype": "plaintext", "o-tmf": "aligner TEI",
+    }
+    langs = [[tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.iter("tuv")] for tu in root.iter("tu")]
+    assert langs == [["en", "zh-CN", "zh-TW"]] * 4
+    assert report.dropped == {"omission": 1}
+
+
+def test_tmx_keeps_multi_sentence_links_and_properties(tmp_path: Path) -> None:
+    export([d1()], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
+    tu = etree.parse(str(tmp_path / "x.tmx")).getroot().findall("body/tu")[1]
+    assert {p.get("type"): p.text for p in tu.iterfind("prop")} == {
+        "x-doc-id": "d1", "x-link-id": "l2", "x-confidence": "0.800", "x-resp": "machine", "x-type": "2-1",
+    }
+    en = tu.find("tuv")
+    assert en.findtext("seg") == "The Yangtze is long. It flows east."
+    assert en.findtext("prop") == "en.p1.s1:0-20 en.p1.s2:21-35"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "langs"),
+    [("tmx", ["en", "zh-Hans"]), ("tmx", ["en", "zh-Hans", "zh-Hant"]), ("xces", ["en", "zh-Hans", "zh-Hant"])],
+)
+def test_tei_to_format_to_tei_gives_the_same_sentences_and_links(tmp_path: Path, fmt: str, langs: list[str]) -> None:
+    original = d1() if fmt == "xces" else d2()
+    export([original], fmt, langs if fmt == "xces" else ["en", "zh-Hans"], tmp_path / "out", Filters())
+    files = [tmp_path / "out"] if fmt == "tmx" else sorted((tmp_path / "out").glob("*-*.xml"))
+    (back,) = import_files(files, fmt, tmp_path / "corpus")
+    same_text_and_links(original, back, langs if fmt == "xces" else ["en", "zh-Hans"])
+    assert back.versions["en"].meta.source in {"out", "d1.xml"}
+
+
+def test_tmx_round_trip_of_a_three_way_document_without_omissions(tmp_path: Path) -> None:
+    export([d1()], "tmx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.tmx", Filters())
+    (back,) = import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "corpus")
+    assert [s.text for s in back.versions["en"].sentences()] == [s.text for s in d1().versions["en"].sentences()][:-1]
+    assert back.alignment("zh-Hans", "zh-Hant").links == d1().alignment("zh-Hans", "zh-Hant").links
+
+
+def test_moses_round_trip_with_one_to_one_links(tmp_path: Path) -> None:
+    export([d2()], "moses", ["en", "zh-Hans"], tmp_path / "bible", Filters())
+    assert (tmp_path / "bible.zh-Hans").read_text(encoding="utf-8").splitlines()[0] == "起初，神创造天地。"
+    (back,) = import_files([tmp_path / "bible.en", tmp_path / "bible.zh-Hans"], "moses", tmp_path / "corpus")
+    same_text_and_links(d2(), back, ["en", "zh-Hans"], confidence=False)  # Moses has no confidence
+
+
+def test_moses_joins_english_with_a_space_and_chinese_with_nothing(tmp_path: Path) -> None:
+    export([d1()], "moses", ["zh-Hans", "en"], tmp_path / "m", Filters())
+    assert (tmp_path / "m.en").read_text().splitlines()[1] == "The Yangtze is long. It flows east."
+    assert (tmp_path / "m.zh-Hans").read_text().splitlines()[1] == "长江很长，向东流。"
+
+
+EXPECTED_TSV = """\
+doc_id\tlink_id\ttype\tconfidence\tresp\ten_ids\ten\tzh-Hans_ids\tzh-Hans
+d1\tl1\t1-1\t0.950\tmachine\ten.head.s1\tRivers of China\tzh-Hans.head.s1\t中国的河流
+d1\tl2\t2-1\t0.800\tmachine\ten.p1.s1 en.p1.s2\tThe Yangtze is long. It flows east.\tzh-Hans.p1.s1\t长江很长，向东流。
+d1\tl3\t1-1\t0.600\tperson\ten.p1.s3\tBoats carry rice & tea.\tzh-Hans.p1.s2\t船运大米和茶叶。
+d1\tl4\t1-1\t0.300\tmachine\ten.p2.s1\tDams hold water.\tzh-Hans.p2.s1\t水坝蓄水。
+d1\tl5\t1-0\t0.100\tmachine\ten.p2.s2\tThis sentence has no translation.\t\t
+"""
+
+
+def test_tsv_and_csv_rows(tmp_path: Path) -> None:
+    export([d1()], "tsv", ["en", "zh-Hans"], tmp_path / "x.tsv", Filters())
+    assert (tmp_path / "x.tsv").read_text(encoding="utf-8") == EXPECTED_TSV
+    export([d1()], "csv", ["en", "zh-Hans"], tmp_path / "x.csv", Filters())
+    csv_text = (tmp_path / "x.csv").read_bytes().decode("utf-8-sig")
+    assert csv_text.splitlines()[2] == 'd1,l2,2-1,0.800,machine,en.p1.s1 en.p1.s2,The Yangtze is long. It flows east.,zh-Hans.p1.s1,长江很长，向东流。'
+
+
+def test_jsonl_one_object_per_link(tmp_path: Path) -> None:
+    export([d1()], "jsonl", ["en", "zh-Hant"], tmp_path / "x.jsonl", Filters())
+    lines = [json.loads(line) for line in (tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 5
+    assert lines[1] == {
+        "doc_id": "d1", "link_id": "l2", "type": "2-1", "confidence": 0.8, "resp": "machine",
+        "ids": {"en": ["en.p1.s1", "en.p1.s2"], "zh-Hant": ["zh-Hant.p1.s1"]},
+        "text": {"en": "The Yangtze is long. It flows east.", "zh-Hant": "長江很長，向東流。"},
+    }
+
+
+def test_xces_link_lines_and_omission(tmp_path: Path) -> None:
+    export([d1()], "xces", ["en", "zh-Hans"], tmp_path / "x", Filters())
+    root = etree.parse(str(tmp_path / "x" / "en-zh-Hans.xml")).getroot()
+    grp = root.find("linkGrp")
+    assert (grp.get("fromDoc"), grp.get("toDoc")) == ("en/d1.xml", "zh-Hans/d1.xml")
+    assert [lk.get("xtargets") for lk in grp] == [
+        "en.head.s1;zh-Hans.head.s1", "en.p1.s1 en.p1.s2;zh-Hans.p1.s1", "en.p1.s3;zh-Hans.p1.s2",
+        "en.p2.s1;zh-Hans.p2.s1", "en.p2.s2;",
+    ]
+    sentences = etree.parse(str(tmp_path / "x" / "zh-Hans" / "d1.xml")).getroot()
+    assert [s.get("id") for s in sentences.iter("s")][:2] == ["zh-Hans.head.s1", "zh-Hans.p1.s1"]
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "moses", "tsv", "csv", "jsonl", "xces"])
+def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
+    first = export([d1(), d2()], fmt, ["en", "zh-Hans"], tmp_path / "a" / "out", Filters(dedupe=True))
+    second = export([d1(), d2()], fmt, ["en", "zh-Hans"], tmp_path / "b" / "out", Filters(dedupe=True))
+    assert [p.read_bytes() for p in first.files] == [p.read_bytes() for p in second.files]
