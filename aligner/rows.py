@@ -86,9 +86,11 @@ def _order(
             (g for g in groups if id(g) not in done and first(g, lang) is not None),
             key=lambda g: first(g, lang),  # type: ignore[arg-type, return-value]
         )
+        keys = [first(g, lang) for g in placed]  # kept in step with `placed`
         for group in rest:
-            here = first(group, lang)
-            before = [i for i, g in enumerate(placed) if (f := first(g, lang)) is not None and f < here]  # type: ignore[operator]
-            placed.insert(before[-1] + 1 if before else 0, group)
+            here: int = first(group, lang)  # type: ignore[assignment]
+            at = next((i + 1 for i in range(len(keys) - 1, -1, -1) if (f := keys[i]) is not None and f < here), 0)
+            placed.insert(at, group)
+            keys.insert(at, here)
             done.add(id(group))
     return placed

@@ -7,6 +7,7 @@ only adds highlighting, pinning, keyboard moves, filters and layout choices.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -17,6 +18,7 @@ from aligner.reader.markup import add, json_script, shell
 from aligner.rows import Row, aligned_rows
 
 _NO_SPACES = {"zh", "ja"}  # languages written without spaces between sentences
+EAGER_ROWS = 1000  # rows written as HTML; later ones are rendered by the script on demand
 
 
 def anchor_ids(text: ParallelText) -> dict[tuple[str, str], str]:
@@ -41,28 +43,102 @@ def paragraph_marks(text: ParallelText) -> tuple[set[str], set[str]]:
     return opens, heads
 
 
-def document_page(text: ParallelText, threshold: float = LOW_CONFIDENCE) -> etree._Element:
-    """The page of one document, every version in reading order (English first)."""
+def document_page(
+    text: ParallelText, threshold: float = LOW_CONFIDENCE, eager: int = EAGER_ROWS
+) -> etree._Element:
+    """The page of one document, every version in reading order (English first).
+
+    The first `eager` rows are HTML; the rest travel as JSON that the script renders as the
+    reader scrolls or jumps, so a 30,000-sentence page still opens quickly.
+    """
     summary = summarize(text, threshold)
     langs = list(summary.langs)
     rows = aligned_rows(text, langs)
+    ids = anchor_ids(text)
+    opens, heads = paragraph_marks(text)
+    views = [row_view(row, langs, ids, opens, heads, threshold) for row in rows]
     root, head, body = shell(f"{summary.title} — parallel text", "../")
-    review = sum(1 for r in rows if needs_review(r, threshold))
-    json_script(head, "ui:data", {"doc": text.doc_id, "langs": langs, "threshold": threshold})
+    joiners = {lang: "" if lang.split("-")[0] in _NO_SPACES else " " for lang in langs}
+    config = {"doc": text.doc_id, "langs": langs, "joiners": joiners, "threshold": threshold}
+    json_script(head, "ui:data", config)
     add(head, "script", src="../static/reader.js", defer="defer")
     body.set("class", "columns")
-    _header(body, text, summary, review)
+    _header(body, text, summary, sum(1 for v in views if v.review))
     main = add(body, "main", id="ui:main")
     labels = add(main, "div", cls="row labels", aria_hidden="true")
     add(labels, "span", "#", cls="gut")
     for lang in langs:
         add(labels, "span", lang_label(lang), cls=f"cell c-{lang}")
     ol = add(main, "ol", cls="rows", id="ui:rows", aria_label="Aligned sentences")
-    ids = anchor_ids(text)
-    opens, heads = paragraph_marks(text)
-    for row in rows:
-        _row(ol, row, langs, ids, opens, heads, threshold)
+    for view in views[:eager]:
+        render_row(ol, view, langs, joiners)
+    if len(views) > eager:
+        add(main, "p", f"{len(views) - eager} more rows appear as you scroll.", id="ui:more", cls="more")
+        json_script(body, "ui:rest", [row_json(v) for v in views[eager:]])
     return root
+
+
+@dataclass(frozen=True)
+class RowView:
+    """What a row shows: number, classes, review flag, and per version its tag and sentences."""
+
+    n: int
+    classes: str
+    flag: str
+    cells: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # per language: (tag, ((html id, text), …))
+
+    @property
+    def review(self) -> bool:
+        return bool(self.flag)
+
+
+def row_view(
+    row: Row,
+    langs: list[str],
+    ids: dict[tuple[str, str], str],
+    opens: set[str],
+    heads: set[str],
+    threshold: float,
+) -> RowView:
+    """A row's presentation: paragraph break, review mark, heading cells."""
+    first = [sents[0].id for sents in row.cells.values() if sents]
+    classes = ["row"]
+    if row.index and any(sid in opens for sid in first):
+        classes.append("pb")
+    flag = ""
+    if needs_review(row, threshold):
+        classes.append("review omission" if row.is_omission else "review")
+        flag = "omission" if row.is_omission else f"check {row.confidence:.2f}"
+    cells = []
+    for lang in langs:
+        sents = row.cells[lang]
+        tag = "h2" if sents and all(s.id in heads for s in sents) else "div"
+        cells.append((tag, tuple((ids[(lang, s.id)], s.text) for s in sents)))
+    return RowView(row.index, " ".join(classes), flag, tuple(cells))
+
+
+def row_json(view: RowView) -> list[object]:
+    """The compact JSON form the script renders exactly as render_row does."""
+    return [view.n, view.classes, view.flag, [[tag, [list(s) for s in sents]] for tag, sents in view.cells]]
+
+
+def render_row(ol: etree._Element, view: RowView, langs: list[str], joiners: dict[str, str]) -> None:
+    """One list item: a gutter (number, review flag) and a cell per version.
+
+    reader.js `buildRow` makes the same markup from `row_json`; a browser test compares them.
+    """
+    li = add(ol, "li", cls=view.classes, data_n=str(view.n))
+    gut = add(li, "span", str(view.n), cls="gut")
+    if view.flag:
+        add(gut, "span", view.flag, cls="flag")
+    for lang, (tag, sents) in zip(langs, view.cells, strict=True):
+        cell = add(li, tag, cls=f"cell c-{lang}", lang=lang)
+        for k, (html_id, sentence) in enumerate(sents):
+            span = add(cell, "span", sentence, cls="s", id=html_id, tabindex="-1")
+            if k < len(sents) - 1:
+                span.tail = joiners[lang]
+        if not sents:
+            add(cell, "span", "not in this version", cls="none", lang="en")
 
 
 def _header(body: etree._Element, text: ParallelText, summary: Summary, review: int) -> None:
@@ -104,37 +180,3 @@ def _header(body: etree._Element, text: ParallelText, summary: Summary, review: 
     add(check, "button", "Previous", type="button", id="ui:prev", aria_keyshortcuts="p")
     add(check, "button", "Next", type="button", id="ui:next", aria_keyshortcuts="n")
     add(header, "p", "Keys: j/k or ↓/↑ move by link, n/p next/previous to review, Esc unpins.", cls="keys")
-
-
-def _row(
-    ol: etree._Element,
-    row: Row,
-    langs: list[str],
-    ids: dict[tuple[str, str], str],
-    opens: set[str],
-    heads: set[str],
-    threshold: float,
-) -> None:
-    """One list item: a gutter (number, review flag) and a cell per version."""
-    first = [sents[0].id for sents in row.cells.values() if sents]
-    classes = ["row"]
-    if row.index and any(sid in opens for sid in first):
-        classes.append("pb")
-    flag = ""
-    if needs_review(row, threshold):
-        classes.append("review omission" if row.is_omission else "review")
-        flag = "omission" if row.is_omission else f"check {row.confidence:.2f}"
-    li = add(ol, "li", cls=" ".join(classes), data_n=str(row.index))
-    gut = add(li, "span", str(row.index), cls="gut")
-    if flag:
-        add(gut, "span", flag, cls="flag")
-    for lang in langs:
-        sents = row.cells[lang]
-        tag = "h2" if sents and all(s.id in heads for s in sents) else "div"
-        cell = add(li, tag, cls=f"cell c-{lang}", lang=lang)
-        for k, s in enumerate(sents):
-            span = add(cell, "span", s.text, cls="s", id=ids[(lang, s.id)], tabindex="-1")
-            if k < len(sents) - 1 and lang.split("-")[0] not in _NO_SPACES:
-                span.tail = " "
-        if not sents:
-            add(cell, "span", "not in this version", cls="none", lang="en")

@@ -120,10 +120,67 @@
   });
   function fromFragment() {
     var id = decodeURIComponent(location.hash.slice(1));
+    if (id) { renderUntil(id); }
     var s = id ? document.getElementById(id) : null;
     if (s && s.classList.contains("s")) { pin(s, true); }
   }
   window.addEventListener("hashchange", fromFragment);
+
+  /* Rows past the first thousand arrive as JSON and are rendered as the reader scrolls or jumps;
+     buildRow makes the same markup as the page generator's render_row. */
+  var restEl = document.getElementById("ui:rest");
+  var rest = restEl ? JSON.parse(restEl.textContent) : [];
+  var made = 0;
+  var more = document.getElementById("ui:more");
+  function add(parent, tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) { node.setAttribute("class", cls); }
+    if (text !== undefined) { node.textContent = text; }
+    parent.appendChild(node);
+    return node;
+  }
+  function buildRow(r) {
+    var li = document.createElement("li");
+    li.setAttribute("class", r[1]);
+    li.setAttribute("data-n", String(r[0]));
+    var gut = add(li, "span", "gut", String(r[0]));
+    if (r[2]) { add(gut, "span", "flag", r[2]); }
+    r[3].forEach(function (cell, i) {
+      var lang = data.langs[i];
+      var box = add(li, cell[0], "cell c-" + lang);
+      box.setAttribute("lang", lang);
+      cell[1].forEach(function (s, k) {
+        var span = add(box, "span", "s", s[1]);
+        span.setAttribute("id", s[0]);
+        span.setAttribute("tabindex", "-1");
+        if (k < cell[1].length - 1 && data.joiners[lang]) { box.appendChild(document.createTextNode(data.joiners[lang])); }
+      });
+      if (!cell[1].length) { add(box, "span", "none", "not in this version").setAttribute("lang", "en"); }
+    });
+    return li;
+  }
+  function renderMore(count) {
+    var batch = document.createDocumentFragment();
+    var end = Math.min(rest.length, made + count);
+    for (; made < end; made++) { batch.appendChild(buildRow(rest[made])); }
+    rows.appendChild(batch);
+    if (more && made >= rest.length) { more.remove(); more = null; }
+  }
+  function renderUntil(id) {
+    while (!document.getElementById(id) && made < rest.length) { renderMore(2000); }
+  }
+  function fillView() {
+    while (more && more.getBoundingClientRect().top < window.innerHeight * 3) { renderMore(300); }
+  }
+  if (more) {
+    window.addEventListener("scroll", function () { window.requestAnimationFrame(fillView); }, { passive: true });
+    window.addEventListener("resize", fillView);
+  }
+  function after(row, dir) {
+    if (dir < 0) { return row.previousElementSibling; }
+    if (!row.nextElementSibling && made < rest.length) { renderMore(500); }
+    return row.nextElementSibling;
+  }
 
   /* Moving link by link, and to the next row that needs review. */
   var reviewOnly = document.getElementById("ui:review-only");
@@ -139,7 +196,7 @@
     var row = pinned ? (dir > 0 ? pinned.nextElementSibling : pinned.previousElementSibling)
       : (dir > 0 ? rows.firstElementChild : rows.lastElementChild);
     var needReview = onlyReview || reviewOnly.checked;
-    for (; row; row = dir > 0 ? row.nextElementSibling : row.previousElementSibling) {
+    for (; row; row = after(row, dir)) {
       if (needReview && !row.classList.contains("review")) { continue; }
       var s = lead(row);
       if (s) { pin(s, true); return; }
@@ -149,6 +206,7 @@
   document.getElementById("ui:prev").addEventListener("click", function () { move(-1, true); });
   reviewOnly.addEventListener("change", function () {
     body.classList.toggle("review-only", reviewOnly.checked);
+    fillView();
     if (pinned) { pinned.scrollIntoView({ block: "center" }); }
   });
   document.addEventListener("keydown", function (e) {
@@ -169,4 +227,5 @@
   var first = rows.querySelector(".s");
   if (first) { first.tabIndex = 0; }
   fromFragment();
+  fillView();
 })();
