@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,6 +13,13 @@ import click
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, langs_option
 from aligner.langs import normalize_tag
+from aligner.reader.filters import (
+    LOW_CONFIDENCE,
+    grep_pattern,
+    needs_review,
+    parse_range,
+    select_rows,
+)
 from aligner.rows import Row, aligned_rows
 from aligner.store import doc_ids, load
 
@@ -22,13 +31,14 @@ def parse_langs(value: str, available: list[str]) -> list[str]:
     return [normalize_tag(v) for v in value.split(",") if v.strip()]
 
 
-def row_json(row: Row) -> dict[str, object]:
+def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
     """A row as a JSON object: sentence ids and texts per language, confidence, who made it."""
     return {
         "row": row.index,
         "confidence": row.confidence,
         "resp": row.resp,
         "omission": row.is_omission,
+        "review": needs_review(row, threshold),
         "cells": {
             lang: [{"id": s.id, "text": s.text} for s in sents] for lang, sents in row.cells.items()
         },
@@ -41,35 +51,64 @@ def row_json(row: Row) -> dict[str, object]:
 @corpus_option
 @json_option
 @click.option("--list", "list_docs", is_flag=True, help="List the documents in the corpus.")
+@click.option("--only-review", is_flag=True, help="Only rows that need review: weak links and omissions.")
+@click.option("--range", "span", metavar="START:END", help="Only rows START to END-1, e.g. 10:40 (either end may be left out).")
+@click.option("--grep", "word", metavar="WORD", help="Only rows where a version contains WORD (Chinese also in its other script), highlighted.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True, help="Links below this confidence need review.")
+@click.option("--pager/--no-pager", default=None, help="Page long output (default: on a terminal, when it is taller than the screen).")
 @user_errors
-def show(doc_id: str | None, langs: str, corpus: Path, as_json: bool, list_docs: bool) -> None:
+def show(
+    doc_id: str | None,
+    langs: str,
+    corpus: Path,
+    as_json: bool,
+    list_docs: bool,
+    only_review: bool,
+    span: str | None,
+    word: str | None,
+    threshold: float,
+    pager: bool | None,
+) -> None:
     """Print the versions of DOC_ID side by side, one row per link.
 
-    Example: aligner show 000_bf7a112df29932bd --langs en,zh-Hant
+    Plain text when the output is not a terminal; a table (paged when long) when it is.
+
+    Example: aligner show 000_bf7a112df29932bd --langs en,zh-Hant --only-review --grep sanction
     """
     if list_docs or not doc_id:
         ids = doc_ids(corpus)
         click.echo(json.dumps(ids) if as_json else "\n".join(ids) or f"No documents in {corpus}")
         return
+    pattern = grep_pattern(word) if word is not None else None
+    window = parse_range(span) if span is not None else None
     text = load(corpus, doc_id)
     chosen = parse_langs(langs, list(text.versions))
-    rows = aligned_rows(text, chosen)
+    rows = select_rows(aligned_rows(text, chosen), only_review, window, pattern, threshold)
     if as_json:
-        payload = {"doc_id": doc_id, "langs": chosen, "rows": [row_json(r) for r in rows]}
+        payload = {"doc_id": doc_id, "langs": chosen, "rows": [row_json(r, threshold) for r in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif sys.stdout.isatty():
-        _print_table(rows, chosen, text.versions[chosen[0]].meta.title)
+        _print_table(rows, chosen, text.versions[chosen[0]].meta.title, pattern, threshold, pager)
     else:
         for row in rows:
-            click.echo(f"[{row.index}] {row.confidence:.2f}{' omission' if row.is_omission else ''}")
-            for lang in chosen:
-                click.echo(f"  {lang}: {' '.join(s.text for s in row.cells[lang]) or '—'}")
+            click.echo(plain_row(row, chosen, threshold))
 
 
-def _print_table(rows: list[Row], langs: list[str], title: str) -> None:
-    """A rich table wrapped to the terminal width; low-confidence rows and omissions in colour."""
+def plain_row(row: Row, langs: list[str], threshold: float = LOW_CONFIDENCE) -> str:
+    """A row as lines of plain text: `[n] confidence [omission|review]`, then one line per version."""
+    mark = " omission" if row.is_omission else (" review" if needs_review(row, threshold) else "")
+    lines = [f"[{row.index}] {row.confidence:.2f}{mark}"]
+    lines += [f"  {lang}: {' '.join(s.text for s in row.cells[lang]) or '—'}" for lang in langs]
+    return "\n".join(lines)
+
+
+def _print_table(
+    rows: list[Row], langs: list[str], title: str, pattern: re.Pattern[str] | None, threshold: float, pager: bool | None
+) -> None:
+    """A rich table wrapped to the terminal width; rows to review in colour, matches highlighted."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
@@ -77,7 +116,16 @@ def _print_table(rows: list[Row], langs: list[str], title: str) -> None:
         table.add_column(lang, ratio=1, overflow="fold")
     table.add_column("conf", justify="right", no_wrap=True)
     for row in rows:
-        style = "red" if row.is_omission else ("yellow" if row.confidence < 0.5 else None)
-        cells = [" ".join(s.text for s in row.cells[lang]) or "—" for lang in langs]
+        style = "red" if row.is_omission else ("yellow" if needs_review(row, threshold) else None)
+        cells = [Text(" ".join(s.text for s in row.cells[lang]) or "—") for lang in langs]
+        if pattern is not None:
+            for cell in cells:
+                cell.highlight_regex(pattern, style="bold black on bright_yellow")
         table.add_row(str(row.index), *cells, f"{row.confidence:.2f}", style=style)
-    Console().print(table)
+    console = Console()
+    height = shutil.get_terminal_size().lines
+    if pager or (pager is None and len(rows) * 3 > height):
+        with console.pager(styles=True):
+            console.print(table)
+    else:
+        console.print(table)
