@@ -1,8 +1,9 @@
 """Paragraph and sentence splitting for English-like and Chinese text.
 
 Rules, not a model: a sentence ends at a terminal stop followed (after closing quotes and
-brackets) by the start of another sentence, except after abbreviations, initials and inside
-quotations or book titles in Chinese.
+brackets) by the start of another sentence, except after abbreviations, initials and list
+labels, and in Chinese inside quotations or book titles. Chinese ； ends a sentence only before
+the next item of a list; …… only when a closing quote follows it.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ _NEVER_FINAL = {
 _MAYBE_FINAL = {
     "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v",
 }
-# Words that are abbreviations only before a number ("No. 5", "Art. 12", "p. 3").
-_BEFORE_NUMBER = {"no", "nos", "art", "p", "pp", "vol", "ch", "fig", "figs"}
+# Common words that are abbreviations only before a number ("No. 5", "Art. 12").
+_BEFORE_NUMBER = {"no", "nos", "art"}
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
