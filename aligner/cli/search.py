@@ -1,0 +1,44 @@
+"""`aligner search`: a parallel concordance of the corpus, keyword in context with aligned sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from aligner.cli import main, user_errors
+from aligner.cli.options import corpus_option, json_option
+from aligner.langs import normalize_tag
+from aligner.search import search as run_search
+
+
+@main.command()
+@click.argument("query")
+@click.option("--lang", default="", help="Match only sentences of this language (e.g. en, zh-Hant).")
+@click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression (slower: scans every sentence).")
+@click.option("--limit", default=20, show_default=True, help="At most this many matching sentences.")
+@corpus_option
+@json_option
+@user_errors
+def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_json: bool) -> None:
+    """Find QUERY in the corpus; show each match in context with its aligned sentences.
+
+    Example: aligner search '"the earth"' --lang en --corpus corpora
+
+    QUERY uses FTS5 syntax: words, "a phrase", AND, OR, NOT, prefix*. Chinese needs no word
+    breaks, and Simplified finds Traditional (and the reverse). The index is corpus/.search.sqlite,
+    refreshed when a TEI file changes; delete it at will.
+    """
+    hits = run_search(corpus, query, normalize_tag(lang) if lang else None, use_regex, limit)
+    if as_json:
+        click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo(f"No match for {query} in {corpus}")
+        return
+    for hit in hits:
+        left, key, right = hit.kwic()
+        click.echo(f"{hit.doc_id} {hit.sid}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
+        for other, texts in hit.aligned.items():
+            click.echo(f"    {other}: {' '.join(texts)}")

@@ -1,0 +1,219 @@
+"""A parallel concordance over the TEI corpus, backed by an SQLite FTS5 index.
+
+The index (`corpus/.search.sqlite`) is a cache: the TEI files stay the source of truth, and a
+document is re-indexed whenever one of its files changes (size and mtime, then SHA-256).
+Two FTS5 tables: `words` (unicode61, every sentence, for space-separated languages) and
+`grams` (trigram, sentences with Han characters: no word segmentation, so no segmentation
+errors). Chinese is indexed and queried in Simplified form, so either script finds both. Queries of one or two Han characters, which a
+trigram index cannot answer, fall back to a substring scan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from aligner.errors import AlignerError
+from aligner.langs import convert
+from aligner.rows import aligned_rows
+from aligner.store import doc_ids, load
+
+INDEX_FILE = ".search.sqlite"
+_HAN = regex.compile(r"\p{Han}")
+_TERM = re.compile(r'"([^"]*)"|(\S+)')
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, doc_id TEXT, mtime_ns INT, size INT, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS sents(id INTEGER PRIMARY KEY, doc_id TEXT, lang TEXT, sid TEXT, row INT, text TEXT, norm TEXT);
+CREATE INDEX IF NOT EXISTS sents_row ON sents(doc_id, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(norm, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
+"""
+
+
+class SearchError(AlignerError):
+    """A query cannot be run (syntax), or the index cannot be built."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A matching sentence with its keyword span and the sentences aligned to it."""
+
+    doc_id: str
+    lang: str
+    sid: str
+    text: str
+    span: tuple[int, int] | None
+    aligned: dict[str, list[str]] = field(default_factory=dict)
+
+    def kwic(self, width: int = 30) -> tuple[str, str, str]:
+        """Left context, keyword, right context (contexts cut to `width` characters)."""
+        start, end = self.span or (0, 0)
+        left = self.text[:start]
+        left = ("…" + left[-width:]) if len(left) > width else left
+        right = self.text[end:]
+        right = (right[:width] + "…") if len(right) > width else right
+        return left, self.text[start:end], right
+
+    def as_json(self) -> dict[str, object]:
+        left, key, right = self.kwic()
+        return {"doc_id": self.doc_id, "lang": self.lang, "id": self.sid, "text": self.text,
+                "kwic": [left, key, right], "aligned": self.aligned}
+
+
+def normalize(text: str) -> str:
+    """The searchable form: Chinese in Simplified script (FTS5 folds case itself)."""
+    return convert(text, "t2s") if _HAN.search(text) else text
+
+
+@contextmanager
+def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
+    """The corpus index, created if missing and refreshed from the TEI files."""
+    if not corpus.is_dir():
+        raise SearchError(f"{corpus}: no such corpus folder; build or import documents first")
+    with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
+        conn.executescript(SCHEMA)
+        refresh(conn, corpus)
+        yield conn
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refresh(conn: sqlite3.Connection, corpus: Path) -> list[str]:
+    """Re-index the documents whose TEI files changed, drop removed ones; return those re-indexed."""
+    known = {path: (doc, mtime, size, sha) for path, doc, mtime, size, sha in conn.execute("SELECT * FROM files")}
+    current = {doc: sorted(str(p) for p in (corpus / doc).glob("*.xml")) for doc in doc_ids(corpus)}
+    stale = []
+    for doc, paths in current.items():
+        mine = {p for p, rec in known.items() if rec[0] == doc}
+        if mine != set(paths):
+            stale.append(doc)
+            continue
+        for path in paths:
+            if _stat(Path(path)) != known[path][1:3]:
+                if _sha(Path(path)) != known[path][3]:
+                    stale.append(doc)
+                    break
+                conn.execute("UPDATE files SET mtime_ns=?, size=? WHERE path=?", (*_stat(Path(path)), path))
+    gone = {rec[0] for rec in known.values()} - set(current)
+    with conn:
+        for doc in sorted(gone | set(stale)):
+            _drop(conn, doc)
+        for doc in stale:
+            _index(conn, corpus, doc, current[doc])
+    return stale
+
+
+def _drop(conn: sqlite3.Connection, doc: str) -> None:
+    ids = [(i,) for (i,) in conn.execute("SELECT id FROM sents WHERE doc_id=?", (doc,))]
+    conn.executemany("DELETE FROM words WHERE rowid=?", ids)
+    conn.executemany("DELETE FROM grams WHERE rowid=?", ids)
+    conn.execute("DELETE FROM sents WHERE doc_id=?", (doc,))
+    conn.execute("DELETE FROM files WHERE doc_id=?", (doc,))
+
+
+def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -> None:
+    """Index one document: every sentence with its row, so aligned sentences share a row number."""
+    text = load(corpus, doc)
+    langs = sorted(text.versions, key=lambda lang: (lang != "en", lang))
+    records = [
+        (doc, lang, s.id, row.index, s.text, normalize(s.text))
+        for row in aligned_rows(text, langs)
+        for lang in langs
+        for s in row.cells[lang]
+    ]
+    for rec in records:
+        cur = conn.execute("INSERT INTO sents(doc_id, lang, sid, row, text, norm) VALUES (?,?,?,?,?,?)", rec)
+        conn.execute("INSERT INTO words(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
+        if _HAN.search(rec[5]):
+            conn.execute("INSERT INTO grams(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
+    conn.executemany(
+        "INSERT INTO files VALUES (?,?,?,?,?)", [(p, doc, *_stat(Path(p)), _sha(Path(p))) for p in paths]
+    )
+
+
+def terms(query: str) -> list[str]:
+    """The words and phrases of an FTS5 query, without operators and prefix stars."""
+    if query.count('"') % 2:
+        raise SearchError(f"query '{query}': unbalanced double quote; close the phrase with \"")
+    out = []
+    for phrase, word in _TERM.findall(query):
+        term = (phrase or word).rstrip("*").strip("()")
+        if term and term not in _OPERATORS:
+            out.append(term)
+    return out
+
+
+def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
+    """The SQL condition and parameters for a query."""
+    if use_regex:
+        return "regexp(?, s.text)", [query]
+    words = terms(query)
+    if not words:
+        raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
+    if not _HAN.search(query):
+        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [query]
+    norm = [normalize(t) for t in words]
+    if all(len(t) >= 3 for t in norm):
+        return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
+    escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in norm]
+    return " AND ".join("s.norm LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{t}%" for t in escaped]
+
+
+def _span(hit_text: str, norm: str, query: str, use_regex: bool) -> tuple[int, int] | None:
+    """Where the first query term sits in the sentence (for the keyword-in-context view)."""
+    if use_regex:
+        m = regex.search(query, hit_text)
+        return m.span() if m else None
+    if len(norm) != len(hit_text):
+        norm = hit_text
+    low = norm.casefold() if len(norm.casefold()) == len(norm) else norm
+    for term in terms(query):
+        at = low.find(normalize(term).casefold())
+        if at >= 0:
+            return at, at + len(term)
+    return None
+
+
+def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
+    """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order."""
+    if use_regex:
+        try:
+            pattern = regex.compile(query)
+        except regex.error as err:
+            raise SearchError(f"--regex '{query}': {err}; fix the regular expression") from None
+    where, params = _where(query, use_regex)
+    if lang:
+        where += " AND s.lang = ?"
+        params.append(lang)
+    with connect(corpus) as conn:
+        if use_regex:
+            conn.create_function("regexp", 2, lambda _p, text: pattern.search(text) is not None, deterministic=True)
+        sql = f"SELECT s.doc_id, s.lang, s.sid, s.row, s.text, s.norm FROM sents s WHERE {where} ORDER BY s.id LIMIT ?"
+        try:
+            rows = conn.execute(sql, [*params, limit]).fetchall()
+        except sqlite3.OperationalError as err:
+            raise SearchError(f"query '{query}': {err}; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*") from None
+        hits = []
+        for doc, hit_lang, sid, row, text, norm in rows:
+            aligned: dict[str, list[str]] = {}
+            for other, other_text in conn.execute(
+                "SELECT lang, text FROM sents WHERE doc_id=? AND row=? AND lang<>? ORDER BY id", (doc, row, hit_lang)
+            ):
+                aligned.setdefault(other, []).append(other_text)
+            hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, use_regex), aligned))
+    return hits

@@ -1,0 +1,73 @@
+"""Search latency on a Bible-sized corpus: import a gold Bible file, index it, time queries.
+
+Usage: python tests/benchmarks/search_latency.py ../shared/gold/bible [006]
+Prints the index build time and the median latency of each query (index warm, refresh check included).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
+from aligner.search import search
+from aligner.store import save
+
+QUERIES = [
+    ("English word", "light", False, None),
+    ("English phrase", '"the children of israel"', False, None),
+    ("English prefix AND", "shepherd* AND sheep", False, None),
+    ("Chinese 1 character", "光", False, None),
+    ("Chinese 2 characters", "耶和", False, None),
+    ("Chinese 4 characters", "以色列人", False, None),
+    ("Traditional query", "說話", False, None),
+    ("Chinese, --lang zh-Hans", "摩西", False, "zh-Hans"),
+    ("rare word", "Methuselah", False, None),
+    ("most common word", "the", False, None),
+    ("Chinese 2 characters, no match (full scan)", "电脑", False, None),
+    ("--regex", r"\bcubits?\b", True, None),
+    ("--regex, no match (full scan)", r"\bcomputers?\b", True, None),
+]
+
+
+def bible_text(gold: Path, number: str) -> ParallelText:
+    """The gold Bible file as a document: one paragraph per side, the gold links."""
+    versions = {}
+    for lang, side in (("en", "src"), ("zh-Hans", "tgt")):
+        lines = (gold / side / number).read_text(encoding="utf-8").splitlines()
+        sents = tuple(Sentence(f"{lang}.p1.s{n}", t) for n, t in enumerate(lines, 1) if t.strip())
+        versions[lang] = Document("bible", lang, (Paragraph(f"{lang}.p1", sents),), Metadata(title="Bible"))
+    links = []
+    for line in (gold / "gold" / f"{number}.align").read_text().splitlines():
+        src, tgt = (side.strip("[] ") for side in line.split("]:["))
+        links.append(Link(tuple(f"en.p1.s{int(i) + 1}" for i in src.split(",") if i.strip()),
+                          tuple(f"zh-Hans.p1.s{int(i) + 1}" for i in tgt.split(",") if i.strip()), 1.0, "person"))
+    return ParallelText("bible", versions, (Alignment("en", "zh-Hans", tuple(links), "gold"),))
+
+
+def main(gold: Path, number: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp)
+        text = bible_text(gold, number)
+        save(corpus, text)
+        sizes = {lang: sum(1 for _ in d.sentences()) for lang, d in text.versions.items()}
+        start = time.perf_counter()
+        search(corpus, "light", limit=1)
+        print(f"corpus: bible {number}, sentences {sizes}, links {len(text.alignments[0].links)}")
+        print(f"index build: {time.perf_counter() - start:.2f} s, index size {(corpus / '.search.sqlite').stat().st_size / 1e6:.1f} MB")
+        print("| query | kind | hits (limit 20) | median ms | max ms |")
+        print("|---|---|---|---|---|")
+        for label, query, use_regex, lang in QUERIES:
+            times = []
+            for _ in range(7):
+                t0 = time.perf_counter()
+                hits = search(corpus, query, lang, use_regex, 20)
+                times.append((time.perf_counter() - t0) * 1000)
+            print(f"| `{query}` | {label} | {len(hits)} | {statistics.median(times):.1f} | {max(times):.1f} |")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "006")

@@ -1,0 +1,83 @@
+"""Search: FTS5 and substring queries, Simplified/Traditional, KWIC, refresh, and query errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.cli import main
+from aligner.errors import AlignerError
+from aligner.search import INDEX_FILE, search
+
+DATA = Path(__file__).parent / "data" / "formats" / "corpus"
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    shutil.copytree(DATA, tmp_path / "c")
+    return tmp_path / "c"
+
+
+CASES = [
+    # query, lang, regex, expected (lang, id) of hits
+    ("water", None, False, [("en", "en.p2.s1")]),
+    ('"rice & tea"', None, False, [("en", "en.p1.s3")]),
+    ("yang*", None, False, [("en", "en.p1.s1")]),
+    ("river* OR dams", None, False, [("en", "en.head.s1"), ("en", "en.p2.s1")]),
+    ("长江", None, False, [("zh-Hans", "zh-Hans.p1.s1"), ("zh-Hant", "zh-Hant.p1.s1")]),
+    ("長江很長", None, False, [("zh-Hans", "zh-Hans.p1.s1"), ("zh-Hant", "zh-Hant.p1.s1")]),
+    ("茶", "zh-Hant", False, [("zh-Hant", "zh-Hant.p1.s2")]),
+    ("中国 河流", "zh-Hans", False, [("zh-Hans", "zh-Hans.head.s1")]),
+    (r"\bflows?\b", None, True, [("en", "en.p1.s2")]),
+    ("genesis", None, False, []),
+]
+
+
+@pytest.mark.parametrize(("query", "lang", "use_regex", "expected"), CASES)
+def test_search_finds(corpus: Path, query: str, lang: str | None, use_regex: bool, expected: list[tuple[str, str]]) -> None:
+    hits = [h for h in search(corpus, query, lang, use_regex) if h.doc_id == "d1"]
+    assert [(h.lang, h.sid) for h in hits] == expected
+
+
+def test_hit_has_keyword_in_context_and_aligned_sentences(corpus: Path) -> None:
+    (hit,) = search(corpus, "向東", "zh-Hant")
+    assert hit.kwic() == ("長江很長，", "向東", "流。")
+    assert hit.aligned == {"en": ["The Yangtze is long.", "It flows east."], "zh-Hans": ["长江很长，向东流。"]}
+
+
+def test_index_follows_the_tei_files(corpus: Path) -> None:
+    assert search(corpus, "Yangtze")
+    path = corpus / "d1" / "en.xml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Yangtze", "Changjiang"), encoding="utf-8")
+    assert not search(corpus, "Yangtze")
+    assert search(corpus, "Changjiang")[0].sid == "en.p1.s1"
+    (corpus / INDEX_FILE).unlink()
+    assert search(corpus, "Changjiang")[0].sid == "en.p1.s1"
+    shutil.rmtree(corpus / "d1")
+    assert not search(corpus, "Changjiang")
+
+
+@pytest.mark.parametrize(
+    ("query", "use_regex", "message"),
+    [
+        ('"the river', False, "query '\"the river': unbalanced double quote; close the phrase with \""),
+        ("river AND", False, "query 'river AND': fts5: syntax error near \"\"; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*"),
+        ("(", True, "--regex '(': missing ) at position 1; fix the regular expression"),
+    ],
+)
+def test_bad_queries_are_one_line(corpus: Path, query: str, use_regex: bool, message: str) -> None:
+    with pytest.raises(AlignerError) as err:
+        search(corpus, query, use_regex=use_regex)
+    assert str(err.value) == message
+
+
+def test_cli_search_prints_matches_and_errors(corpus: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "dams", "--corpus", str(corpus)])
+    assert result.output == (
+        "d1 en.p2.s1: Dams hold water.\n    zh-Hans: 水坝蓄水。\n    zh-Hant: 水壩蓄水。\n"
+    )
+    result = CliRunner().invoke(main, ["search", '"dams', "--corpus", str(corpus)])
+    assert (result.exit_code, result.output) == (1, "Error: query '\"dams': unbalanced double quote; close the phrase with \"\n")
