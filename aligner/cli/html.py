@@ -9,7 +9,7 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, quiet_option
-from aligner.errors import AlignerError
+from aligner.errors import AlignerError, CorpusError
 from aligner.model import ParallelText
 from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.site import build_site
@@ -41,7 +41,7 @@ def load_target(target: str, corpus: Path) -> tuple[list[ParallelText], list[str
         except AlignerError as err:
             skipped.append(str(err))
     if not texts and not skipped:
-        resolve(target, corpus)  # raises the "no documents here" error
+        raise CorpusError(f"{path}: no documents here; run `aligner build` first")
     return texts, skipped
 
 

@@ -1,0 +1,212 @@
+"""The reader's static site: pages, index, escaping, languages, bad input, and `aligner html`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from aligner.cli import main
+from aligner.errors import AlignerError
+from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
+from aligner.reader.site import build_site
+from aligner.store import save
+
+HOSTILE = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"> & <b>'
+
+EN = ["The harbour opened in spring.", "Ships came from the south.", "Nobody expected the storm.", "It lasted three days."]
+HANS = ["港口在春天开放。", "船只从南方驶来。", "没有人预料到这场风暴。", "它持续了三天。"]
+HANT = ["港口在春天開放。", "船隻從南方駛來。", "沒有人預料到這場風暴。", "它持續了三天。"]
+
+
+def version(doc_id: str, lang: str, title: str, texts: list[str], per_para: int = 2) -> Document:
+    """A version whose sentences are `{lang}.pN.sM`, `per_para` to a paragraph, with a heading."""
+    paras = [Paragraph(f"{lang}.head", (Sentence(f"{lang}.head.s1", title),), "head")]
+    for p in range(0, len(texts), per_para):
+        pid = f"{lang}.p{p // per_para + 1}"
+        paras.append(Paragraph(pid, tuple(Sentence(f"{pid}.s{k + 1}", t) for k, t in enumerate(texts[p : p + per_para]))))
+    return Document(doc_id, lang, tuple(paras), Metadata(title=title, date="2024-05-01"))
+
+
+def ids(doc: Document) -> list[str]:
+    return [s.id for s in doc.sentences()]
+
+
+def one_to_one(a: Document, b: Document, confidences: dict[int, float] | None = None) -> Alignment:
+    """Links sentence k of a to sentence k of b, with chosen confidences (default 0.9)."""
+    conf = confidences or {}
+    links = tuple(Link((x,), (y,), conf.get(k, 0.9)) for k, (x, y) in enumerate(zip(ids(a), ids(b), strict=False)))
+    return Alignment(a.lang, b.lang, links)
+
+
+def harbour(doc_id: str = "harbour", en: list[str] | None = None, title: str = "The harbour") -> ParallelText:
+    """Three versions; en row 3 is weak (0.3), and zh-Hant lacks its last sentence (an omission)."""
+    e = version(doc_id, "en", title, en or EN)
+    s = version(doc_id, "zh-Hans", "港口", HANS)
+    t = version(doc_id, "zh-Hant", "港口", HANT[:-1])
+    es = one_to_one(e, s, {3: 0.3})
+    st = Alignment("zh-Hans", "zh-Hant", one_to_one(s, t).links + (Link((ids(s)[-1],), ()),))
+    return ParallelText(doc_id, {"en": e, "zh-Hans": s, "zh-Hant": t}, (es, st))
+
+
+def synthetic(n: int, doc_id: str = "big") -> ParallelText:
+    """A long three-version document of n sentences each; every 50th link weak, every 200th omitted."""
+    en = [f"Sentence {k} tells of the harbour, the ships and the storm." for k in range(n)]
+    hans = [f"第{k}句讲述港口、船只和风暴。" for k in range(n)]
+    hant = [f"第{k}句講述港口、船隻和風暴。" for k in range(n)]
+    e, s, t = (version(doc_id, lang, title, texts, 6) for lang, title, texts in
+               (("en", "A long text", en), ("zh-Hans", "长文", hans), ("zh-Hant", "長文", hant)))
+    weak = {k: 0.2 for k in range(0, n + 1, 50)}
+    es = one_to_one(e, s, weak)
+    gaps = set(range(7, n + 1, 200))
+    st = Alignment("zh-Hans", "zh-Hant", tuple(
+        Link((x,), () if k in gaps else (y,), 0.95) for k, (x, y) in enumerate(zip(ids(s), ids(t), strict=True))
+    ))
+    return ParallelText(doc_id, {"en": e, "zh-Hans": s, "zh-Hant": t}, (es, st))
+
+
+def site(tmp_path: Path, *texts: ParallelText) -> Path:
+    out = tmp_path / "site"
+    build_site(texts, out)
+    return out
+
+
+def page(out: Path, doc_id: str) -> etree._Element:
+    return etree.fromstring((out / "docs" / f"{doc_id}.html").read_bytes(), etree.HTMLParser())
+
+
+def langs_of_text(root: etree._Element) -> list[tuple[str, str, str]]:
+    """(text, nearest lang, the column's lang or '') for every non-blank text node in the body."""
+    found = []
+    for node in root.iter("span", "div", "h2", "h1", "p", "a", "label", "legend", "button", "li", "td", "th", "caption"):
+        for piece, owner in ((node.text, node), (node.tail, node.getparent())):
+            if piece and piece.strip() and owner is not None:
+                lang = next(a.get("lang") for a in owner.iterancestors(None) if a.get("lang")) if not owner.get("lang") else owner.get("lang")
+                col = next((c.get("class").split("c-")[1] for c in [owner, *owner.iterancestors()] if "c-" in (c.get("class") or "")), "")
+                found.append((piece, lang, col))
+    return found
+
+
+def test_pages_are_strict_html5_with_unique_ids(tmp_path: Path) -> None:
+    html5lib = pytest.importorskip("html5lib", reason="the strict HTML5 parser is a test extra: pip install html5lib")
+    out = site(tmp_path, harbour(), harbour("other", title="Other"))
+    for path in [out / "index.html", *(out / "docs").glob("*.html")]:
+        html5lib.HTMLParser(strict=True).parse(path.read_bytes())  # raises on any parse error
+        ids = [node.get("id") for node in etree.fromstring(path.read_bytes(), etree.HTMLParser()).iter() if node.get("id")]
+        assert len(ids) == len(set(ids)), path
+    assert sorted(p.name for p in (out / "static").iterdir()) == ["reader.css", "reader.js"]
+
+
+def test_every_text_has_the_language_of_its_column(tmp_path: Path) -> None:
+    root = page(site(tmp_path, harbour()), "harbour")
+    found = langs_of_text(root)
+    in_rows = langs_of_text(root.find(".//ol"))
+    in_columns = [(text, lang, col) for text, lang, col in in_rows if col and text != "not in this version"]
+    assert {text for text, _, _ in in_columns} >= set(EN + HANS + HANT[:-1])
+    assert all(lang == col for _, lang, col in in_columns), [x for x in in_columns if x[1] != x[2]]
+    assert all(lang == "en" for text, lang, _ in found if text == "not in this version")
+    assert all(lang in ("en", "zh-Hans", "zh-Hant") for _, lang, _ in found)
+    assert root.get("lang") == "en" and root.find(".//h1").get("lang") == "en"
+
+
+def test_rows_mark_review_paragraphs_and_headings(tmp_path: Path) -> None:
+    root = page(site(tmp_path, harbour()), "harbour")
+    rows = root.findall(".//ol[@id='ui:rows']/li")
+    assert [r.get("class") for r in rows] == ["row", "row pb", "row", "row pb review", "row review omission"]
+    assert [r.findtext("span[@class='gut']/span") for r in rows] == [None, None, None, "check 0.30", "omission"]
+    assert rows[0].find("h2[@lang='zh-Hant']").findtext("span") == "港口"
+    en_cell = rows[1].find("div[@lang='en']")
+    assert etree.tostring(en_cell, encoding="unicode", with_tail=False).count("</span> <span") == 0  # one sentence
+
+
+def test_person_links_are_never_flagged_as_weak(tmp_path: Path) -> None:
+    text = harbour()
+    confirmed = tuple(
+        Alignment(al.src_lang, al.tgt_lang, tuple(Link(lk.src, lk.tgt, lk.confidence, "person") for lk in al.links))
+        for al in text.alignments
+    )
+    rows = page(site(tmp_path, ParallelText("harbour", text.versions, confirmed)), "harbour").findall(".//ol/li")
+    assert [r.findtext("span/span") for r in rows] == [None, None, None, None, "omission"]
+
+
+def test_index_lists_counts_and_low_share(tmp_path: Path) -> None:
+    out = site(tmp_path, harbour())
+    cells = [td.text_content() for td in lxml.html.fromstring((out / "index.html").read_bytes()).iter("td")]
+    assert cells == ["The harbourharbour", "2024-05-01", "en, zh-Hans, zh-Hant", "en 5 · zh-Hans 5 · zh-Hant 4", "10", "10%"]
+
+
+def test_empty_document_list_writes_an_index_saying_so(tmp_path: Path) -> None:
+    out = site(tmp_path)
+    assert b"No documents in this corpus yet" in (out / "index.html").read_bytes()
+
+
+def test_hostile_text_is_escaped_in_html_and_json(tmp_path: Path) -> None:
+    text = harbour("hostile", en=[HOSTILE, *EN[1:]], title=HOSTILE)
+    out = tmp_path / "site"
+    from aligner.reader.markup import serialize
+    from aligner.reader.page import document_page
+
+    raw = serialize(document_page(text, eager=1)).decode()
+    build_site([text], out)
+    assert "<script>window" not in raw and "<img" not in raw
+    assert "\\u003c/script\\u003e\\u003cscript\\u003e" in raw  # the JSON copy of the sentence
+    root = etree.fromstring(raw.encode(), etree.HTMLParser())
+    assert root.findtext(".//h1") == HOSTILE and root.findtext("head/title").startswith(HOSTILE)
+    assert [s.get("type") for s in root.iter("script")] == ["application/json", None, "application/json"]
+    rest = json.loads(root.find(".//script[@id='ui:rest']").text)
+    assert [r[0] for r in rest] == [1, 2, 3, 4] and len(root.findall(".//ol/li")) == 1
+    assert b"<script>window" not in (out / "index.html").read_bytes()
+
+
+def test_one_language_document_has_nothing_to_review(tmp_path: Path) -> None:
+    text = ParallelText("solo", {"en": version("solo", "en", "Alone", EN)})
+    root = page(site(tmp_path, text), "solo")
+    rows = root.findall(".//ol/li")
+    assert len(rows) == 5 and not [r for r in rows if "review" in r.get("class")]
+    assert "0 rows to review" in root.findtext(".//p[@class='facts']")
+
+
+def test_link_to_a_missing_sentence_is_left_out_of_the_page(tmp_path: Path) -> None:
+    text = harbour()
+    bad = Alignment("en", "zh-Hans", text.alignments[0].links + (Link(("en.p9.s9",), ("zh-Hans.p1.s1",)),))
+    root = page(site(tmp_path, ParallelText("harbour", text.versions, (bad, text.alignments[1]))), "harbour")
+    assert len(root.findall(".//ol/li")) == 5
+
+
+@pytest.mark.parametrize("doc_id", ["../escape", "a/b", ".hidden", ""])
+def test_document_ids_that_cannot_name_a_page_are_refused(tmp_path: Path, doc_id: str) -> None:
+    with pytest.raises(AlignerError, match="cannot name a page"):
+        build_site([harbour(doc_id)], tmp_path / "site")
+
+
+def test_html_command_writes_the_site(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpora"
+    save(corpus, harbour())
+    result = CliRunner().invoke(main, ["html", str(corpus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Site written to {tmp_path / 'out'}: 1 documents, 4 files changed; open {tmp_path / 'out' / 'index.html'}\n"
+    again = CliRunner().invoke(main, ["html", "harbour", "--corpus", str(corpus), "-o", str(tmp_path / "out"), "--json"])
+    assert json.loads(again.output) == {"out": str(tmp_path / "out"), "documents": ["harbour"], "written": [], "skipped": []}
+
+
+def test_html_command_skips_a_broken_document_and_says_so(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpora"
+    save(corpus, harbour())
+    text = harbour("broken")
+    bad = Alignment("en", "zh-Hans", text.alignments[0].links + (Link(("en.p9.s9",), ()),))
+    save(corpus, ParallelText("broken", text.versions, (bad,)))
+    result = CliRunner().invoke(main, ["html", str(corpus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert re.search(r"Skipped: .*broken/align\.xml: a link points at 'en\.p9\.s9', which en\.xml does not have", result.output)
+    assert (tmp_path / "out" / "docs" / "harbour.html").exists() and not (tmp_path / "out" / "docs" / "broken.html").exists()
+
+
+def test_html_command_on_an_empty_corpus_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(main, ["html", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
+    assert (result.exit_code, result.output) == (1, f"Error: {tmp_path / 'empty'}: no documents here; run `aligner build` first\n")
