@@ -1,0 +1,80 @@
+"""`aligner show`: filters (review, range, grep), plain text off a terminal, JSON, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_reader import harbour
+
+from aligner.cli import main
+from aligner.reader.filters import grep_pattern, parse_range
+from aligner.store import save
+
+RANGES = [("10:40", slice(10, 40)), ("10:", slice(10, None)), (":40", slice(None, 40)), ("7", slice(7, 8))]
+GREPS = [  # (word, text, found)
+    ("harbour", "The HARBOUR opened.", True),
+    ("港口", "港口在春天開放。", True),
+    ("船只", "船隻從南方駛來。", True),  # Simplified query finds the Traditional form
+    ("船隻", "船只从南方驶来。", True),
+    ("a.b", "axb", False),  # the word is literal, not a pattern
+]
+
+
+@pytest.mark.parametrize(("value", "expected"), RANGES)
+def test_parse_range(value: str, expected: slice) -> None:
+    assert parse_range(value) == expected
+
+
+@pytest.mark.parametrize(("word", "text", "found"), GREPS)
+def test_grep_pattern(word: str, text: str, found: bool) -> None:
+    assert bool(grep_pattern(word).search(text)) is found
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    save(tmp_path / "corpora", harbour())
+    return tmp_path / "corpora"
+
+
+def show(corpus: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), *args])
+    return result.exit_code, result.output
+
+
+def test_only_review_prints_weak_links_and_omissions_as_plain_text(corpus: Path) -> None:
+    assert show(corpus, "--only-review") == (0, (
+        "[3] 0.30 review\n  en: Nobody expected the storm.\n  zh-Hans: 没有人预料到这场风暴。\n  zh-Hant: 沒有人預料到這場風暴。\n"
+        "[4] 0.90 omission\n  en: It lasted three days.\n  zh-Hans: 它持续了三天。\n  zh-Hant: —\n"
+    ))
+
+
+def test_range_and_langs(corpus: Path) -> None:
+    assert show(corpus, "--range", "1:3", "--langs", "zh-Hans,en") == (0, (
+        "[1] 0.90\n  zh-Hans: 港口在春天开放。\n  en: The harbour opened in spring.\n"
+        "[2] 0.90\n  zh-Hans: 船只从南方驶来。\n  en: Ships came from the south.\n"
+    ))
+
+
+def test_grep_in_json_keeps_every_version(corpus: Path) -> None:
+    code, out = show(corpus, "--grep", "船只", "--json")
+    rows = json.loads(out)["rows"]
+    assert code == 0 and [r["row"] for r in rows] == [2]
+    assert rows[0]["cells"]["zh-Hant"] == [{"id": "zh-Hant.p1.s2", "text": "船隻從南方駛來。"}]
+    assert rows[0]["review"] is False
+
+
+def test_filters_combine(corpus: Path) -> None:
+    code, out = show(corpus, "--only-review", "--range", "4:", "--json")
+    assert code == 0 and [r["row"] for r in json.loads(out)["rows"]] == [4]
+
+
+@pytest.mark.parametrize(("args", "error"), [
+    (["--range", "40:10"], "Error: --range 40:10: END 10 comes before START 40; write --range 10:40\n"),
+    (["--range", "a:b"], "Error: --range a:b: expected START:END with row numbers, e.g. --range 10:40\n"),
+    (["--grep", " "], "Error: --grep: give a word to look for, e.g. --grep harbour\n"),
+])
+def test_bad_filters_are_one_line_errors(corpus: Path, args: list[str], error: str) -> None:
+    assert show(corpus, *args) == (1, error)
