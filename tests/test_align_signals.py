@@ -55,11 +55,14 @@ def test_search_finds_one_to_two_and_omissions() -> None:
     for x, y in [(0, 0), (1, 1), (1, 2), (3, 3)]:
         sim[x, y] = 1.0
 
-    def value(i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
-        if a == 0 or b == 0:
-            return np.full(len(js), -0.1)
-        block = [sim[i - a : i, j - b : j] for j in js]
-        return np.array([c[c > 0].sum() - (c < 0).sum() - 0.5 * (a + b - 2) for c in block])
+    def values(a: int, b: int) -> np.ndarray:
+        grid = np.full((5, 5), -0.1)  # full band: cell (i, k) ends at target k
+        if a and b:
+            for i in range(a, 5):
+                for j in range(b, 5):
+                    c = sim[i - a : i, j - b : j]
+                    grid[i, j] = c[c > 0].sum() - (c < 0).sum() - 0.5 * (a + b - 2)
+        return grid
 
-    path = search.best_path(4, 4, search.full_band(4, 4), search.shapes_up_to(2), value)
+    path = search.best_path(4, 4, search.full_band(4, 4), search.shapes_up_to(2), values)
     assert path == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 3), (3, 4, 3, 4)]

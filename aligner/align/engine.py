@@ -14,7 +14,18 @@ from aligner.align import anchors, chinese, length, lexicon, search
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import Encoder
-from aligner.align.signals import Overlap, Side, baselines, blocks, hashed_bigrams, overlap, prefix
+from aligner.align.signals import (
+    Overlap,
+    Side,
+    baselines,
+    blocks,
+    hashed_ngrams,
+    overlap,
+    pair_table,
+    prefix,
+    span_column,
+    span_grid,
+)  # fmt: skip
 from aligner.errors import AlignerError
 
 log = logging.getLogger(__name__)
@@ -43,6 +54,8 @@ class Weights:
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
+    char_ngrams: float = 0.0  # weight of character-trigram cosine beside e5 (Latin-script pairs)
+    merge_growth: float = 0.0  # extra cost per merged sentence beyond the second
 
 
 WEIGHTS = Weights()
@@ -75,12 +88,18 @@ def _signals(
     lengths = length.char_lengths(src), length.char_lengths(tgt)
     if langs == ("zh", "zh"):
         vecs = tuple(
-            hashed_bigrams([chinese.to_simplified(s) for s in side]) for side in (src, tgt)
+            hashed_ngrams([chinese.to_simplified(s) for s in side], 2) for side in (src, tgt)
         )
         scale = WEIGHTS.scale_hash
     else:
         vecs = encoder.encode(src, quiet), encoder.encode(tgt, quiet)
         scale = WEIGHTS.scale_e5
+        if "zh" not in langs and WEIGHTS.char_ngrams > 0:  # cognates and names spelt alike
+            weight = np.sqrt(WEIGHTS.char_ngrams)
+            vecs = tuple(
+                np.hstack([v, weight * hashed_ngrams(side, 3)]) / np.sqrt(1 + WEIGHTS.char_ngrams)
+                for v, side in zip(vecs, (src, tgt), strict=True)
+            )
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
     if set(langs) == {"en", "zh"}:
@@ -93,16 +112,19 @@ def _signals(
 
 
 class Scorer:
-    """Bead values for one level of the pyramid: similarity of span vectors plus overlaps."""
+    """Bead values over a whole band: similarity of span vectors plus overlaps, per bead shape."""
 
     def __init__(
         self,
         src: Side,
         tgt: Side,
         scale: float,
+        band: search.Band,
         overlaps: Sequence[tuple[Overlap, float, float]] = (),
     ) -> None:
         rng = np.random.default_rng(0)
+        self.n, self.m = len(src.lengths), len(tgt.lengths)
+        self.band = band
         self.src_sum, self.tgt_sum = prefix(src.vecs), prefix(tgt.vecs)
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
         self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng))
@@ -110,30 +132,56 @@ class Scorer:
         self.ratio = length.length_ratio(src.lengths, tgt.lengths)
         self.scale = scale
         self.overlaps = overlaps  # (table, weight, chance level)
+        src_vecs, tgt_vecs = src.vecs, tgt.vecs
+        self.dots = pair_table(
+            self.n, self.m, band, MAX_SIDE, lambda x, ys: tgt_vecs[ys] @ src_vecs[x]
+        )
+        self._similarity: dict[tuple[int, int], np.ndarray] = {}
 
-    def similarity(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
-        """Return the combined similarity of spans src[i-a:i] and tgt[j-b:j] for j in js."""
-        sv = self.src_sum[i] - self.src_sum[i - a]
-        tv = self.tgt_sum[js] - self.tgt_sum[js - b]
-        norms = np.linalg.norm(tv, axis=1) * max(float(np.linalg.norm(sv)), 1e-9)
-        cos = (tv @ sv) / np.maximum(norms, 1e-9)
-        src_base = (self.src_base[i] - self.src_base[i - a]) / a
-        tgt_base = (self.tgt_base[js] - self.tgt_base[js - b]) / b
-        sim = (cos - 0.5 * (src_base + tgt_base)) / self.scale
-        ls = self.src_len[i] - self.src_len[i - a]
-        lt = self.tgt_len[js] - self.tgt_len[js - b]
+    def _norms(self, sums: np.ndarray, size: int) -> np.ndarray:
+        """Return the length of each span's summed vector, spans ending at 0 … len(sums) - 1."""
+        ends = np.arange(len(sums))
+        return np.linalg.norm(sums[ends] - sums[np.maximum(ends - size, 0)], axis=1)
+
+    def similarity(self, a: int, b: int) -> np.ndarray:
+        """Return the combined similarity of src[i-a:i] and tgt[j-b:j] for every band cell."""
+        if (a, b) in self._similarity:
+            return self._similarity[(a, b)]
+        band, m = self.band, self.m
+        src_norm = self._norms(self.src_sum, a)[:, None]
+        js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
+        tgt_norm = self._norms(self.tgt_sum, b)[js]
+        norms = np.maximum(src_norm * tgt_norm, 1e-9)
+        cos = self.dots.sums(a, b, band, m) / norms
+        base = 0.5 * (span_column(self.src_base, a) / a + span_grid(self.tgt_base, b, band, m) / b)
+        sim = (cos - base) / self.scale
+        ls = span_column(self.src_len, a)
+        lt = span_grid(self.tgt_len, b, band, m)
         sim -= WEIGHTS.length * length.log_ratio(ls, lt, self.ratio) ** 2
         for table, weight, chance in self.overlaps:
-            value, has = table.score(i, a, b, js)
+            value, has = table.score(a, b, band)
             sim += np.where(has, weight * (value - chance), 0.0)
+        self._similarity[(a, b)] = sim
         return sim
 
-    def value(self, i: int, a: int, b: int, js: np.ndarray) -> np.ndarray:
-        """Return bead values: similarity above threshold, minus a cost per merged sentence."""
+    def similarity_at(self, i: int, a: int, b: int, j: int) -> float | None:
+        """Return the similarity of src[i-a:i] and tgt[j-b:j], or None outside the band."""
+        k = j - int(self.band.lo[i]) if 0 <= i <= self.n else -1
+        if not (a <= i and b <= j <= self.m and 0 <= k < self.band.width):
+            return None
+        return float(self.similarity(a, b)[i, k])
+
+    def values(self, a: int, b: int) -> np.ndarray:
+        """Return bead values per band cell: similarity above threshold minus merge costs."""
         if a == 0 or b == 0:
-            return np.full(len(js), -WEIGHTS.omission)
-        sim = self.similarity(i, a, b, js)
-        return sim - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
+            return np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
+        extra = a + b - 2
+        cost = (
+            WEIGHTS.threshold
+            + WEIGHTS.merge * extra
+            + WEIGHTS.merge_growth * extra * (extra - 1) / 2
+        )
+        return self.similarity(a, b) - cost
 
 
 def _chance(
@@ -182,8 +230,8 @@ def _pyramid(signals: Signals) -> search.Band:
     for level in range(len(levels) - 1, 0, -1):
         src, tgt = levels[level]
         n, m = len(src.lengths), len(tgt.lengths)
-        scorer = Scorer(src, tgt, signals.scale)
-        path = search.best_path(n, m, band, _COARSE_SHAPES, scorer.value)
+        scorer = Scorer(src, tgt, signals.scale, band)
+        path = search.best_path(n, m, band, _COARSE_SHAPES, scorer.values)
         finer_n, finer_m = len(levels[level - 1][0].lengths), len(levels[level - 1][1].lengths)
         margin = _FINE_MARGIN if level == 1 else _COARSE_MARGIN
         band = search.band_around(path, 2, finer_n, finer_m, margin)
@@ -223,11 +271,11 @@ def align(
     signals = _signals(src, tgt, langs, Encoder(cache_dir), quiet)
     band = _pyramid(signals)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
-    scorer = Scorer(signals.src, signals.tgt, signals.scale, _overlaps(signals, band))
-    path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.value)
+    scorer = Scorer(signals.src, signals.tgt, signals.scale, band, _overlaps(signals, band))
+    path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
-            path, confidences(path, scorer.similarity, n, m), strict=True
+            path, confidences(path, scorer.similarity_at), strict=True
         )
     ]

@@ -13,9 +13,9 @@ import numpy as np
 
 BeadShape = tuple[int, int]
 Span = tuple[int, int, int, int]  # src start, src end, tgt start, tgt end (end exclusive)
-# value(i, a, b, js): value of beads ending at source position i and target positions js that
-# cover a source and b target sentences; shape (len(js),).
-ValueFn = Callable[[int, int, int, np.ndarray], np.ndarray]
+# values(a, b): value of the bead covering a source and b target sentences that ends at each
+# band cell (i, lo[i] + k); shape (n + 1, width).
+ValueFn = Callable[[int, int], np.ndarray]
 
 OMISSIONS: tuple[BeadShape, ...] = ((1, 0), (0, 1))
 
@@ -55,50 +55,37 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
 
 
 def best_path(
-    n: int, m: int, band: Band, shapes: Sequence[BeadShape], value: ValueFn
+    n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn
 ) -> list[Span]:
     """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band."""
-    width = band.width
-    lo = band.lo
+    width, lo = band.width, band.lo
+    grids = [values(a, b) for a, b in shapes]
     score = np.full((n + 1, width), -np.inf)
     back = np.full((n + 1, width), -1, dtype=np.int8)
-    cols = np.arange(width)
+    insert = shapes.index((0, 1)) if (0, 1) in shapes else None
     for i in range(n + 1):
-        js = lo[i] + cols
-        row = np.full(width, -np.inf)
-        arg = np.full(width, -1, dtype=np.int8)
+        row, arg = score[i], back[i]
         if i == 0:
             row[0] = 0.0
         for index, (a, b) in enumerate(shapes):
             if a == 0 or a > i:
                 continue
-            prev_k = js - b - lo[i - a]
-            ok = (js <= m) & (js >= b) & (prev_k >= 0) & (prev_k < width)
-            if not ok.any():
+            shift = int(lo[i] - lo[i - a]) - b  # previous cell of band cell k is k + shift
+            k0, k1 = max(0, -shift), min(width, width - shift)
+            if k0 >= k1:
                 continue
-            cand = np.full(width, -np.inf)
-            prev = score[i - a, prev_k[ok]]
-            live = np.isfinite(prev)
-            if not live.any():
-                continue
-            where = np.flatnonzero(ok)[live]
-            cand[where] = prev[live] + value(i, a, b, js[where])
-            better = cand > row
-            row[better] = cand[better]
-            arg[better] = index
-        if (0, 1) in shapes:
-            step = np.zeros(width)
-            inside = (js >= 1) & (js <= m)
-            step[inside] = value(i, 0, 1, js[inside])
-            step[~inside] = -np.inf
+            cand = score[i - a, k0 + shift : k1 + shift] + grids[index][i, k0:k1]
+            better = cand > row[k0:k1]
+            row[k0:k1][better] = cand[better]
+            arg[k0:k1][better] = index
+        if insert is not None:  # target-only beads chain along the row: a max-plus prefix scan
+            step = grids[insert][i].copy()
             step[0] = 0.0
-            total = np.cumsum(np.where(np.isfinite(step), step, -1e18))
+            total = np.cumsum(step)
             scanned = total + np.maximum.accumulate(row - total)
             better = scanned > row + 1e-12
             row[better] = scanned[better]
-            arg[better] = shapes.index((0, 1))
-        score[i] = row
-        back[i] = arg
+            arg[better] = insert
     return _backtrack(n, m, lo, back, shapes)
 
 

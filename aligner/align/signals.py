@@ -28,14 +28,13 @@ class Side:
     lengths: np.ndarray  # (n,) float64
 
 
-def hashed_bigrams(sentences: Sequence[str]) -> np.ndarray:
-    """Return L2-normalised bags of hashed character bigrams, shape (n, HASH_DIM)."""
+def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
+    """Return L2-normalised bags of hashed lower-cased character n-grams, shape (n, HASH_DIM)."""
     out = np.zeros((len(sentences), HASH_DIM), dtype=np.float32)
     for row, text in enumerate(sentences):
-        chars = "".join(text.split())
-        grams = [chars[k : k + 2] for k in range(max(len(chars) - 1, 1))] if chars else []
-        for gram in grams:
-            out[row, zlib.crc32(gram.encode()) % HASH_DIM] += 1.0
+        chars = " ".join(text.lower().split())
+        for k in range(max(len(chars) - size + 1, 1) if chars else 0):
+            out[row, zlib.crc32(chars[k : k + size].encode()) % HASH_DIM] += 1.0
     return _normalise(out)
 
 
@@ -70,31 +69,76 @@ def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> 
 
 
 @dataclass(frozen=True)
-class Overlap:
-    """Pair counts of shared items (numbers, translated words) for sentence pairs in a band.
+class PairTable:
+    """A value for every sentence pair a bead inside the band can touch, summable over spans.
 
-    The span score is Σcounts / (w·Σsrc_sizes + (1-w)·Σtgt_sizes): w = 0.5 gives Dice,
-    w = 1 the share of source items found in the target.
+    Row x holds targets off[x] … off[x] + width - 1 as prefix sums, so the sum over a block
+    src[i-a:i] × tgt[j-b:j] costs a gathers for the whole band at once.
     """
 
-    cum: np.ndarray  # (n, width + 1) prefix sums along targets of counts[x, off[x] + k]
+    cum: np.ndarray  # (n, width + 1) prefix sums along targets
     off: np.ndarray  # (n,) first target of each source row
+
+    def sums(self, a: int, b: int, band: Band, m: int) -> np.ndarray:
+        """Return, per band cell (i, k), the sum over src[i-a:i] × tgt[j-b:j], j = lo[i] + k."""
+        n = len(self.off)
+        width = self.cum.shape[1] - 1
+        rows = np.arange(n + 1)[:, None]
+        js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
+        out = np.zeros((n + 1, band.width))
+        for t in range(1, a + 1):
+            x = np.maximum(rows - t, 0)
+            end = np.clip(js - self.off[x], 0, width)
+            start = np.clip(js - b - self.off[x], 0, width)
+            out += np.where(rows >= t, self.cum[x, end] - self.cum[x, start], 0.0)
+        return out
+
+
+def pair_table(
+    n: int, m: int, band: Band, reach: int, fill: Callable[[int, np.ndarray], np.ndarray]
+) -> PairTable:
+    """Tabulate fill(x, targets) for each source x and the targets beads of ≤ reach can touch."""
+    lo = band.lo
+    off = np.array([max(lo[x + 1] - reach, 0) for x in range(n)], dtype=np.int64)
+    ends = [min(lo[min(x + reach, n)] + band.width, m) for x in range(n)]
+    width = max([end - start for start, end in zip(off, ends, strict=True)] + [1])
+    values = np.zeros((n, width))
+    for x in range(n):
+        if ends[x] > off[x]:
+            values[x, : ends[x] - off[x]] = fill(x, np.arange(off[x], ends[x]))
+    return PairTable(np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1), off)
+
+
+def span_grid(sums: np.ndarray, size: int, band: Band, m: int) -> np.ndarray:
+    """Return, per band cell, the sum of a per-target quantity over tgt[j-size:j] (prefix `sums`)."""
+    js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
+    return sums[js] - sums[np.maximum(js - size, 0)]
+
+
+def span_column(sums: np.ndarray, size: int) -> np.ndarray:
+    """Return, per source position i, the sum over src[i-size:i] as a column (prefix `sums`)."""
+    i = np.arange(len(sums))
+    return (sums[i] - sums[np.maximum(i - size, 0)])[:, None]
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Shared items (numbers, translated words) of spans: Σshared / (w·Σsrc + (1-w)·Σtgt).
+
+    w = 0.5 gives Dice, w = 1 the share of source items found in the target.
+    """
+
+    table: PairTable
     src_sizes: np.ndarray  # prefix sums, (n + 1,)
     tgt_sizes: np.ndarray  # prefix sums, (m + 1,)
     src_weight: float
 
-    def score(self, i: int, a: int, b: int, js: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Return (score, has_evidence) for spans src[i-a:i] × tgt[j-b:j], j in js."""
-        width = self.cum.shape[1] - 1
-        shared = np.zeros(len(js))
-        for x in range(i - a, i):
-            end = np.clip(js - self.off[x], 0, width)
-            start = np.clip(js - b - self.off[x], 0, width)
-            shared += self.cum[x, end] - self.cum[x, start]
+    def score(self, a: int, b: int, band: Band) -> tuple[np.ndarray, np.ndarray]:
+        """Return (score, has items) per band cell for spans of a source and b target sentences."""
+        m = len(self.tgt_sizes) - 1
+        shared = self.table.sums(a, b, band, m)
         w = self.src_weight
-        total = w * (self.src_sizes[i] - self.src_sizes[i - a]) + (1 - w) * (
-            self.tgt_sizes[js] - self.tgt_sizes[js - b]
-        )
+        total = w * span_column(self.src_sizes, a) + (1 - w) * span_grid(self.tgt_sizes, b, band, m)
         has = total > 0
         return np.where(has, shared / np.where(has, total, 1.0), 0.0), has
 
@@ -109,19 +153,13 @@ def overlap(
     reach: int,
 ) -> Overlap:
     """Count shared items for every sentence pair a bead of up to `reach` sentences can touch."""
-    n, m = len(src), len(tgt)
-    lo = band.lo
-    off = np.array([max(lo[x + 1] - reach, 0) for x in range(n)], dtype=np.int64)
-    ends = [min(lo[min(x + reach, n)] + band.width, m) for x in range(n)]
-    width = max([end - start for start, end in zip(off, ends, strict=True)] + [1])
-    counts = np.zeros((n, width))
-    for x in range(n):
+
+    def fill(x: int, ys: np.ndarray) -> np.ndarray:
         if not src[x]:
-            continue
-        for y in range(off[x], ends[x]):
-            if tgt[y]:
-                counts[x, y - off[x]] = count(src[x], tgt[y])
-    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(counts, axis=1)], axis=1)
+            return np.zeros(len(ys))
+        return np.array([count(src[x], tgt[y]) if tgt[y] else 0 for y in ys], dtype=np.float64)
+
+    table = pair_table(len(src), len(tgt), band, reach, fill)
     src_sizes = prefix(np.asarray(sizes[0], dtype=np.float64))
     tgt_sizes = prefix(np.asarray(sizes[1], dtype=np.float64))
-    return Overlap(cum, off, src_sizes, tgt_sizes, src_weight)
+    return Overlap(table, src_sizes, tgt_sizes, src_weight)
