@@ -98,7 +98,7 @@ def load_all(corpus: Path) -> Iterator[ParallelText]:
 def resolve(target: str, corpus: Path) -> list[ParallelText]:
     """A doc id, a document folder or a corpus folder → the documents it names."""
     path = Path(target)
-    if (corpus / target).is_dir():
+    if not path.is_absolute() and len(path.parts) == 1 and (corpus / target).is_dir():
         return [load(corpus, target)]
     if path.is_dir() and (path / ALIGNMENT_FILE).exists():
         return [load(path.parent, path.name)]
