@@ -1,0 +1,52 @@
+"""The corpus folder: atomic writes, resolving targets, dangling links."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import CorpusError
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.store import doc_ids, load, resolve, save, write_atomic
+
+
+def text(doc_id: str, links: tuple[Link, ...] = ()) -> ParallelText:
+    versions = {
+        lang: Document(doc_id, lang, (Paragraph(f"{lang}.p1", (Sentence(f"{lang}.p1.s1", "Hi."),)),))
+        for lang in ("en", "fr")
+    }
+    return ParallelText(doc_id, versions, (Alignment("en", "fr", links),))
+
+
+def test_write_atomic_reports_change_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "f.xml"
+    assert write_atomic(path, b"one") is True
+    assert write_atomic(path, b"one") is False
+    assert write_atomic(path, b"two") is True
+    assert path.read_bytes() == b"two"
+    assert [p.name for p in path.parent.iterdir()] == ["f.xml"]
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+def test_resolve_doc_id_document_folder_and_corpus(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, absolute: bool) -> None:
+    corpus = tmp_path / "corpora"
+    save(corpus, text("d1"))
+    save(corpus, text("d2"))
+    monkeypatch.chdir(tmp_path)
+    base = corpus if absolute else Path("corpora")
+    assert [t.doc_id for t in resolve("d1", base)] == ["d1"]
+    assert [t.doc_id for t in resolve(str(base / "d2"), base)] == ["d2"]
+    assert [t.doc_id for t in resolve(str(base), base)] == ["d1", "d2"]
+    assert doc_ids(base) == ["d1", "d2"]
+
+
+def test_unknown_target_is_one_line(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="^nope: not a document id in .* nor a corpus folder"):
+        resolve("nope", tmp_path)
+
+
+def test_link_to_a_missing_sentence_is_refused(tmp_path: Path) -> None:
+    save(tmp_path, text("d1", (Link(("en.p1.s9",), ("fr.p1.s1",)),)))
+    with pytest.raises(CorpusError, match=r"align\.xml: a link points at 'en\.p1\.s9', which en\.xml does not have"):
+        load(tmp_path, "d1")
