@@ -1,0 +1,252 @@
+"""The reader in headless Chromium (Debian's, driven by Playwright): highlight, pin, keys, review
+filter, reading modes, remembered versions, languages of text, escaping, contrast, load time of a
+30,000-sentence page; screenshots at desktop and phone widths go to artifacts/."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import lxml.html
+import pytest
+from test_reader import HOSTILE, harbour, synthetic
+
+from aligner.model import Document, Paragraph, ParallelText, Sentence
+from aligner.reader.page import EAGER_ROWS, anchor_ids, paragraph_marks, render_row, row_view
+from aligner.reader.site import build_site
+from aligner.rows import aligned_rows
+from aligner.serve import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 390, "height": 844}
+BIG = 30_000
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+
+# Effective colours → WCAG contrast ratio, walking up to the first opaque background.
+CONTRAST_JS = """sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent && e.textContent.trim()).map(e => {
+  const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = c => { const v = rgb(c).slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  let bg = "rgb(255, 255, 255)";
+  for (let n = e; n; n = n.parentElement) { const c = getComputedStyle(n).backgroundColor; const a = rgb(c);
+    if (a.length === 3 || a[3] === 1) { bg = c; break; } }
+  const [hi, lo] = [lum(getComputedStyle(e).color), lum(bg)].sort((a, b) => b - a);
+  return [(hi + 0.05) / (lo + 0.05), sel, e.textContent.slice(0, 30)]; })"""
+
+# Every non-blank text node of the rows: its text, the lang it inherits, the column it sits in.
+LANGS_JS = """() => { const out = []; const walk = document.createTreeWalker(document.getElementById("ui:rows"), NodeFilter.SHOW_TEXT);
+  for (let t = walk.nextNode(); t; t = walk.nextNode()) { if (!t.data.trim()) continue;
+    const cell = t.parentElement.closest(".cell"); out.push([t.data, t.parentElement.closest("[lang]").lang,
+      cell ? cell.className.split("c-")[1] : ""]); } return out; }"""
+
+
+def hostile_text() -> ParallelText:
+    """A document past the eager rows with a hostile sentence in the HTML rows and one in the JSON rows."""
+    text = synthetic(EAGER_ROWS + 200, "hostile")
+    en = text.versions["en"]
+    paras = list(en.paragraphs)
+    for p in (1, len(paras) - 2):
+        first, *others = paras[p].sentences
+        paras[p] = Paragraph(paras[p].id, (Sentence(first.id, HOSTILE), *others))
+    versions = {**text.versions, "en": Document("hostile", "en", tuple(paras), en.meta)}
+    return ParallelText("hostile", versions, text.alignments)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("reader") / "site"
+    build_site([harbour(), hostile_text(), synthetic(BIG)], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport=DESKTOP)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    yield tab
+    context.close()
+    assert not errors, errors
+
+
+def url(site: Path, doc: str) -> str:
+    return (site / "docs" / f"{doc}.html").as_uri()
+
+
+def bg(tab: object, selector: str) -> str:
+    return tab.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")  # type: ignore[attr-defined]
+
+
+def sid(html_id: str) -> str:
+    return "#" + html_id.replace(".", "\\.").replace(":", "\\:")
+
+
+def test_hover_highlights_linked_sentences_and_click_pins_into_the_fragment(site: Path, page: object) -> None:
+    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
+    plain = bg(page, sid("zh-Hant.p1.s2"))
+    page.hover(sid("en.p1.s2"))  # type: ignore[attr-defined]
+    assert bg(page, sid("zh-Hans.p1.s2")) == bg(page, sid("zh-Hant.p1.s2")) == "rgb(255, 240, 168)" != plain
+    assert bg(page, sid("zh-Hans.p1.s1")) == plain  # another row stays as it was
+    page.click(sid("zh-Hant.p1.s2"))  # type: ignore[attr-defined]
+    assert page.url.endswith("#zh-Hant.p1.s2")  # type: ignore[attr-defined]
+    assert bg(page, sid("en.p1.s2")) == "rgb(255, 216, 79)"
+    assert page.evaluate("document.activeElement.id") == "zh-Hant.p1.s2"  # type: ignore[attr-defined]
+    page.keyboard.press("j")  # type: ignore[attr-defined]
+    assert page.url.endswith("#en.p2.s1")  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
+    assert page.url.endswith("#en.p1.s2")  # type: ignore[attr-defined]
+    page.goto(url(site, "harbour") + "#zh-Hans.p2.s1")  # type: ignore[attr-defined]
+    assert bg(page, sid("en.p2.s1")) == "rgb(255, 216, 79)"  # a shared link opens pinned
+
+
+def test_review_filter_and_jumps(site: Path, page: object) -> None:
+    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
+    page.click("#ui\\:next")  # type: ignore[attr-defined]
+    assert page.url.endswith("#en.p2.s1")  # type: ignore[attr-defined]
+    page.keyboard.press("n")  # type: ignore[attr-defined]
+    assert page.url.endswith("#en.p2.s2")  # type: ignore[attr-defined]
+    page.click("#ui\\:prev")  # type: ignore[attr-defined]
+    assert page.url.endswith("#en.p2.s1")  # type: ignore[attr-defined]
+    page.check("#ui\\:review-only")  # type: ignore[attr-defined]
+    shown = page.eval_on_selector_all("#ui\\:rows > li", "rows => rows.filter(r => r.offsetParent).map(r => r.dataset.n)")  # type: ignore[attr-defined]
+    assert shown == ["3", "4"]
+    page.screenshot(path=str(ARTIFACTS / "reader-review-only.png"))  # type: ignore[attr-defined]
+
+
+def test_reading_mode_and_versions_are_remembered(site: Path, page: object) -> None:
+    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
+    en, hans = page.locator(sid("en.p1.s1")), page.locator(sid("zh-Hans.p1.s1"))  # type: ignore[attr-defined]
+    assert abs(en.bounding_box()["y"] - hans.bounding_box()["y"]) < 5 and en.bounding_box()["x"] < hans.bounding_box()["x"]
+    page.check("input[value=interleaved]")  # type: ignore[attr-defined]
+    assert hans.bounding_box()["y"] > en.bounding_box()["y"] + en.bounding_box()["height"] - 1
+    page.uncheck("#ui\\:versions input[value=zh-Hans]")  # type: ignore[attr-defined]
+    for _ in range(2):  # zh-Hant to the front
+        page.click("#ui\\:versions [data-lang=zh-Hant] button[data-step='-1']")  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "reader-interleaved.png"), full_page=True)  # type: ignore[attr-defined]
+    page.reload()  # type: ignore[attr-defined]
+    hant = page.locator(sid("zh-Hant.p1.s1"))  # type: ignore[attr-defined]
+    assert page.evaluate("document.body.className") == "interleaved"  # type: ignore[attr-defined]
+    assert not page.locator(sid("zh-Hans.p1.s1")).is_visible()  # type: ignore[attr-defined]
+    assert hant.bounding_box()["y"] < page.locator(sid("en.p1.s1")).bounding_box()["y"]  # type: ignore[attr-defined]
+
+
+def test_every_text_node_has_the_language_of_its_column_and_hostile_text_stays_text(site: Path, page: object) -> None:
+    page.goto(url(site, "hostile") + f"#zh-Hant.p{(EAGER_ROWS + 200) // 6}.s1")  # type: ignore[attr-defined]
+    texts = page.evaluate(LANGS_JS)  # type: ignore[attr-defined]
+    assert len(texts) > (EAGER_ROWS + 100) * 3  # the JSON rows were rendered too
+    wrong = [t for t in texts if t[1] != (t[2] if t[2] and t[0] != "not in this version" else "en")]  # gutter: en
+    assert not wrong, wrong[:5]
+    assert sum(t[0] == HOSTILE for t in texts) == 2
+    assert page.evaluate("window.__pwned === undefined && document.querySelectorAll('#ui\\\\:rows img, #ui\\\\:rows b').length === 0")  # type: ignore[attr-defined]
+
+
+def test_script_renders_json_rows_exactly_as_the_generator_writes_them(site: Path, page: object) -> None:
+    page.goto(url(site, "hostile"))  # type: ignore[attr-defined]
+    page.keyboard.press("End")  # type: ignore[attr-defined]
+    page.click("#ui\\:prev")  # the last row that needs review: every row gets rendered  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+    text = hostile_text()
+    langs = ["en", "zh-Hans", "zh-Hant"]
+    opens, heads = paragraph_marks(text)
+    views = [row_view(r, langs, anchor_ids(text), opens, heads, 0.5) for r in aligned_rows(text, langs)]
+    joiners = {"en": " ", "zh-Hans": "", "zh-Hant": ""}
+    ol = lxml.html.Element("ol")
+    for view in views[EAGER_ROWS:]:
+        render_row(ol, view, langs, joiners)
+    made = page.eval_on_selector_all("#ui\\:rows > li", f"rows => rows.slice({EAGER_ROWS}).map(r => r.outerHTML)")  # type: ignore[attr-defined]
+    expected = [lxml.html.tostring(li, encoding="unicode") for li in ol]
+    assert len(made) == len(views) - EAGER_ROWS and sum(HOSTILE[:9] in row for row in made) == 0
+    assert made == expected and sum("&lt;/script&gt;&lt;script&gt;" in row for row in made) == 1
+
+
+def test_contrast_passes_wcag_aa(site: Path, page: object) -> None:
+    page.goto(url(site, "harbour") + "#en.p1.s1")  # type: ignore[attr-defined]
+    page.hover(sid("en.p1.s2"))  # type: ignore[attr-defined]
+    ratios = []
+    for selector in ("h1", ".subtitle", ".facts", ".keys", "legend", "label span", "button", ".labels .cell", ".gut", ".flag", ".s", ".none", "nav a"):
+        ratios += page.evaluate(CONTRAST_JS, selector)  # type: ignore[attr-defined]
+    page.goto(site.joinpath("index.html").as_uri())  # type: ignore[attr-defined]
+    for selector in ("td", "th", "caption", "td a span"):
+        ratios += page.evaluate(CONTRAST_JS, selector)  # type: ignore[attr-defined]
+    assert len(ratios) > 40
+    low = [r for r in ratios if r[0] < 4.5]
+    assert not low, low
+
+
+@pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
+def test_screenshots_and_phone_layout_stacks(site: Path, browser: object, name: str, viewport: dict[str, int]) -> None:
+    context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+    tab = context.new_page()
+    tab.goto(url(site, "harbour"))
+    tab.hover(sid("en.p1.s2"))
+    tab.screenshot(path=str(ARTIFACTS / f"reader-{name}.png"), full_page=True)
+    en, hans = tab.locator(sid("en.p1.s1")).bounding_box(), tab.locator(sid("zh-Hans.p1.s1")).bounding_box()
+    assert (hans["y"] > en["y"] + 10) is (name == "phone")
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing sticks out
+    fonts = tab.evaluate("getComputedStyle(document.getElementById('zh-Hant.p1.s1')).fontFamily")
+    assert fonts.startswith('"Noto Sans CJK TC"')
+    context.close()
+
+
+def test_thirty_thousand_sentences_open_quickly(site: Path, page: object) -> None:
+    started = time.perf_counter()
+    page.goto(url(site, "big"), wait_until="load")  # type: ignore[attr-defined]
+    loaded = time.perf_counter() - started
+    timing = json.loads(page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])"))  # type: ignore[attr-defined]
+    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")  # type: ignore[attr-defined]
+    far_tab = page.context.new_page()  # type: ignore[attr-defined]
+    started = time.perf_counter()
+    far_tab.goto(url(site, "big") + f"#zh-Hant.p{BIG // 6 - 10}.s3", wait_until="load")
+    far = time.perf_counter() - started
+    assert far_tab.evaluate("document.activeElement.id") == f"zh-Hant.p{BIG // 6 - 10}.s3"
+    report = {
+        "sentences_per_version": BIG,
+        "html_bytes": (site / "docs" / "big.html").stat().st_size,
+        "first_contentful_paint_ms": round(paint),
+        "dom_content_loaded_ms": round(timing["domContentLoadedEventEnd"]),
+        "load_event_ms": round(timing["loadEventEnd"]),
+        "goto_load_s": round(loaded, 2),
+        "open_at_a_link_near_the_end_s": round(far, 2),
+    }
+    (ARTIFACTS / "reader-load.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\n30k-sentence page: {report}")
+    assert timing["loadEventEnd"] < 10_000, report  # generous: the machine is shared
+
+
+def test_served_site_works_like_the_files(site: Path, page: object) -> None:
+    server = make_server(site, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        page.goto(f"http://{host}:{port}/")  # type: ignore[attr-defined]
+        page.click("a[href='docs/harbour.html']")  # type: ignore[attr-defined]
+        page.hover(sid("en.p1.s1"))  # type: ignore[attr-defined]
+        assert bg(page, sid("zh-Hant.p1.s1")) == "rgb(255, 240, 168)"
+        page.click(sid("zh-Hans.p1.s1"))  # type: ignore[attr-defined]
+        assert page.url == f"http://{host}:{port}/docs/harbour.html#zh-Hans.p1.s1"  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def artifacts() -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
