@@ -62,7 +62,7 @@ def document_page(
     config = {"doc": text.doc_id, "langs": langs, "joiners": joiners, "threshold": threshold}
     json_script(head, "ui:data", config)
     add(head, "script", src="../static/reader.js", defer="defer")
-    body.set("class", "columns")
+    body.set("class", "columns long" if len(views) > eager else "columns")
     _header(body, text, summary, sum(1 for v in views if v.review))
     main = add(body, "main", id="ui:main")
     labels = add(main, "div", cls="row labels", aria_hidden="true")
