@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
 
 import lxml.html
@@ -210,3 +213,22 @@ def test_html_command_on_an_empty_corpus_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(main, ["html", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])
     assert (result.exit_code, result.output) == (1, f"Error: {tmp_path / 'empty'}: no documents here; run `aligner build` first\n")
+
+
+def test_serve_command_serves_the_site_on_localhost(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpora"
+    save(corpus, harbour())
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(corpus), "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        found = re.fullmatch(r"Serving 1 documents at (http://127\.0\.0\.1:\d+/) \(Ctrl-C stops\)\n", line)
+        assert found, line
+        with urllib.request.urlopen(found[1] + "docs/harbour.html", timeout=10) as reply:
+            assert "港口在春天開放。" in reply.read().decode()
+        with urllib.request.urlopen(found[1] + "static/reader.js", timeout=10) as reply:
+            assert reply.headers["Content-Type"] in ("text/javascript", "application/javascript")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

@@ -30,9 +30,8 @@ def threshold_option(func):  # type: ignore[no-untyped-def]
 def load_target(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:
     """The documents a target names; in a corpus folder a broken document is skipped, not fatal."""
     path = Path(target)
-    if path.is_dir() and (path / ALIGNMENT_FILE).exists():
-        return [load(path.parent, path.name)], []
-    if not path.is_dir() or (corpus / target).is_dir() and not path.is_absolute():
+    names_document = len(path.parts) == 1 and (corpus / target).is_dir()
+    if names_document or not path.is_dir() or (path / ALIGNMENT_FILE).exists():
         return resolve(target, corpus), []
     texts, skipped = [], []
     for doc_id in doc_ids(path):

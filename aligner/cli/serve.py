@@ -9,6 +9,7 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.html import load_target, threshold_option
+from aligner.cli.options import corpus_option
 from aligner.reader.site import build_site
 from aligner.serve import make_server
 
@@ -18,13 +19,14 @@ from aligner.serve import make_server
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is reachable from this machine only.")
 @threshold_option
+@corpus_option
 @user_errors
-def serve(target: str, port: int, host: str, threshold: float) -> None:
+def serve(target: str, port: int, host: str, threshold: float, corpus: Path) -> None:
     """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C.
 
     Example: aligner serve corpora --port 8080
     """
-    texts, skipped = load_target(target, Path("corpora"))
+    texts, skipped = load_target(target, corpus)
     for reason in skipped:
         click.echo(f"Skipped: {reason}", err=True)
     with tempfile.TemporaryDirectory(prefix="aligner-site-") as tmp:
