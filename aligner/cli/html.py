@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -15,8 +17,10 @@ from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.site import build_site
 from aligner.store import ALIGNMENT_FILE, doc_ids, load, resolve
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def threshold_option(func):  # type: ignore[no-untyped-def]
+
+def threshold_option(func: F) -> F:
     """--threshold: links below this confidence are marked for review."""
     return click.option(
         "--threshold",

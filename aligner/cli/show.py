@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
+from aligner.cli.html import threshold_option
 from aligner.cli.options import corpus_option, json_option, langs_option
 from aligner.langs import normalize_tag
 from aligner.reader.filters import (
@@ -54,7 +55,7 @@ def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
 @click.option("--only-review", is_flag=True, help="Only rows that need review: weak links and omissions.")
 @click.option("--range", "span", metavar="START:END", help="Only rows START to END-1, e.g. 10:40 (either end may be left out).")
 @click.option("--grep", "word", metavar="WORD", help="Only rows where a version contains WORD (Chinese also in its other script), highlighted.")
-@click.option("--threshold", type=click.FloatRange(0, 1), default=LOW_CONFIDENCE, show_default=True, help="Links below this confidence need review.")
+@threshold_option
 @click.option("--pager/--no-pager", default=None, help="Page long output (default: on a terminal, when it is taller than the screen).")
 @user_errors
 def show(
@@ -73,7 +74,7 @@ def show(
 
     Plain text when the output is not a terminal; a table (paged when long) when it is.
 
-    Example: aligner show 000_bf7a112df29932bd --langs en,zh-Hant --only-review --grep sanction
+    Example: aligner show 000_bf7a112df29932bd --only-review --grep sanction
     """
     if list_docs or not doc_id:
         ids = doc_ids(corpus)

@@ -33,7 +33,8 @@ def anchor_ids(text: ParallelText) -> dict[tuple[str, str], str]:
 
 def paragraph_marks(text: ParallelText) -> tuple[set[str], set[str]]:
     """Sentence ids that open a paragraph, and those in a heading."""
-    opens, heads = set(), set()
+    opens: set[str] = set()
+    heads: set[str] = set()
     for doc in text.versions.values():
         for para in doc.paragraphs:
             if para.sentences:
@@ -59,8 +60,7 @@ def document_page(
     views = [row_view(row, langs, ids, opens, heads, threshold) for row in rows]
     root, head, body = shell(f"{summary.title} — parallel text", "../")
     joiners = {lang: "" if lang.split("-")[0] in _NO_SPACES else " " for lang in langs}
-    config = {"doc": text.doc_id, "langs": langs, "joiners": joiners, "threshold": threshold}
-    json_script(head, "ui:data", config)
+    json_script(head, "ui:data", {"langs": langs, "joiners": joiners})
     add(head, "script", src="../static/reader.js", defer="defer")
     body.set("class", "columns long" if len(views) > eager else "columns")
     _header(body, text, summary, sum(1 for v in views if v.review))
