@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def test_write_atomic_reports_change_and_leaves_no_temp_file(tmp_path: Path) -> 
     assert write_atomic(path, b"two") is True
     assert path.read_bytes() == b"two"
     assert [p.name for p in path.parent.iterdir()] == ["f.xml"]
+    assert path.stat().st_mode & 0o044 == 0o044 or os.umask(os.umask(0)) & 0o044  # readable by others
 
 
 @pytest.mark.parametrize("absolute", [False, True])
