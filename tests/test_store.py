@@ -27,7 +27,15 @@ def test_write_atomic_reports_change_and_leaves_no_temp_file(tmp_path: Path) -> 
     assert write_atomic(path, b"two") is True
     assert path.read_bytes() == b"two"
     assert [p.name for p in path.parent.iterdir()] == ["f.xml"]
-    assert path.stat().st_mode & 0o044 == 0o044 or os.umask(os.umask(0)) & 0o044  # readable by others
+
+
+def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "f.xml", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "f.xml").stat().st_mode & 0o777 == 0o644
 
 
 @pytest.mark.parametrize("absolute", [False, True])
