@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from aligner.disjoint import DisjointSets
 from aligner.model import Alignment, Document, Link
 
 # (source texts, target texts) → beads as (source indices, target indices, confidence)
@@ -78,25 +79,15 @@ def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment
         raise ValueError(f"cannot compose {ab.pair} with {bc.pair}")
     pos = {b: k for k, b in enumerate(pivot_ids)}
     members = [(lk, 0) for lk in ab.links] + [(lk, 1) for lk in bc.links]
-    parent = list(range(len(members)))
-
-    def root(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets: DisjointSets[int] = DisjointSets()
     owner: dict[str, int] = {}
     for k, (lk, side) in enumerate(members):
         for b in lk.tgt if side == 0 else lk.src:
-            if b in owner:
-                parent[root(k)] = root(owner[b])
-            else:
-                owner[b] = k
+            sets.union(k, owner.setdefault(b, k))
     keys = _pivot_keys(ab, pos, side=0) + _pivot_keys(bc, pos, side=1)
     groups: dict[int, list[int]] = {}
     for k in sorted(range(len(members)), key=lambda k: keys[k]):
-        groups.setdefault(root(k), []).append(k)
+        groups.setdefault(sets.find(k), []).append(k)
     links = []
     for ks in groups.values():
         parts = [members[k][0] for k in ks]

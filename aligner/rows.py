@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aligner.disjoint import DisjointSets
 from aligner.errors import CorpusError
 from aligner.model import ParallelText, Sentence
 
@@ -34,13 +35,7 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
         raise CorpusError(f"{text.doc_id}: no {', '.join(missing)} version (it has {have}); choose with --langs")
     order = {lang: [s.id for s in text.versions[lang].sentences()] for lang in langs}
     pos = {(lang, sid): k for lang in langs for k, sid in enumerate(order[lang])}
-    parent: dict[tuple[str, str], tuple[str, str]] = {key: key for key in pos}
-
-    def root(k: tuple[str, str]) -> tuple[str, str]:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
+    sets: DisjointSets[tuple[str, str]] = DisjointSets()
 
     conf: dict[tuple[str, str], list[float]] = {}
     resp: dict[tuple[str, str], list[str]] = {}
@@ -51,13 +46,13 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
                 keys = [(a, s) for s in lk.src] + [(b, t) for t in lk.tgt]
                 keys = [k for k in keys if k in pos]
                 for k in keys[1:]:
-                    parent[root(k)] = root(keys[0])
+                    sets.union(k, keys[0])
                 if keys:
                     conf.setdefault(keys[0], []).append(lk.confidence)
                     resp.setdefault(keys[0], []).append(lk.resp)
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key in sorted(pos, key=lambda k: (langs.index(k[0]), pos[k])):
-        groups.setdefault(root(key), []).append(key)
+        groups.setdefault(sets.find(key), []).append(key)
     ordered = _order(list(groups.values()), langs, pos)
     index = {s.id: s for lang in langs for s in text.versions[lang].sentences()}
     rows = []
