@@ -2,10 +2,12 @@
 
 The index (`corpus/.search.sqlite`) is a cache: the TEI files stay the source of truth, and a
 document is re-indexed whenever one of its files changes (size and mtime, then SHA-256).
-Two FTS5 tables: `words` (unicode61, every sentence, for space-separated languages) and
+Three FTS5 tables: `words` (unicode61, every sentence, for space-separated languages),
 `grams` (trigram, sentences with Han characters: no word segmentation, so no segmentation
-errors). Chinese is indexed and queried in Simplified form, so either script finds both. Queries of one or two Han characters, which a
-trigram index cannot answer, fall back to a substring scan.
+errors) and `raw` (trigram over the sentences as written, without a copy of the text: it
+narrows `--regex` queries to sentences holding the pattern's required literals). Chinese is
+indexed and queried in Simplified form, so either script finds both. Queries of one or two Han
+characters, which a trigram index cannot answer, fall back to a substring scan.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ import regex
 
 from aligner.errors import AlignerError
 from aligner.langs import convert
+from aligner.regex_literals import required_literals
 from aligner.rows import aligned_rows
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
+INDEX_VERSION = 2  # PRAGMA user_version; an index of another version is rebuilt
 _HAN = regex.compile(r"\p{Han}")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
@@ -35,6 +39,7 @@ CREATE TABLE IF NOT EXISTS sents(id INTEGER PRIMARY KEY, doc_id TEXT, lang TEXT,
 CREATE INDEX IF NOT EXISTS sents_row ON sents(doc_id, row);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(norm, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
 """
 
 
@@ -79,9 +84,19 @@ def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
     if not corpus.is_dir():
         raise SearchError(f"{corpus}: no such corpus folder; build or import documents first")
     with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
-        conn.executescript(SCHEMA)
+        if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+            _reset(conn)
         refresh(conn, corpus)
         yield conn
+
+
+def _reset(conn: sqlite3.Connection) -> None:
+    """Drop every table of an index made by another version and create the current schema."""
+    with conn:
+        for name in ("raw", "grams", "words", "sents", "files"):
+            conn.execute(f"DROP TABLE IF EXISTS {name}")
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version = {INDEX_VERSION}")
 
 
 def _stat(path: Path) -> tuple[int, int]:
@@ -122,6 +137,7 @@ def _drop(conn: sqlite3.Connection, doc: str) -> None:
     ids = [(i,) for (i,) in conn.execute("SELECT id FROM sents WHERE doc_id=?", (doc,))]
     conn.executemany("DELETE FROM words WHERE rowid=?", ids)
     conn.executemany("DELETE FROM grams WHERE rowid=?", ids)
+    conn.execute("INSERT INTO raw(raw, rowid, text) SELECT 'delete', id, text FROM sents WHERE doc_id=?", (doc,))
     conn.execute("DELETE FROM sents WHERE doc_id=?", (doc,))
     conn.execute("DELETE FROM files WHERE doc_id=?", (doc,))
 
@@ -139,6 +155,7 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
     for rec in records:
         cur = conn.execute("INSERT INTO sents(doc_id, lang, sid, row, text, norm) VALUES (?,?,?,?,?,?)", rec)
         conn.execute("INSERT INTO words(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
+        conn.execute("INSERT INTO raw(rowid, text) VALUES (?, ?)", (cur.lastrowid, rec[4]))
         if _HAN.search(rec[5]):
             conn.execute("INSERT INTO grams(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
     conn.executemany(
@@ -161,7 +178,11 @@ def terms(query: str) -> list[str]:
 def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     """The SQL condition and parameters for a query."""
     if use_regex:
-        return "regexp(?, s.text)", [query]
+        literals = required_literals(query)
+        if not literals:
+            return "regexp(?, s.text)", [query]
+        match = " AND ".join('"' + lit.replace('"', '""') + '"' for lit in literals)
+        return "s.id IN (SELECT rowid FROM raw WHERE raw MATCH ?) AND regexp(?, s.text)", [match, query]
     words = terms(query)
     if not words:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")

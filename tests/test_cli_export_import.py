@@ -27,6 +27,14 @@ def test_export_tmx_reports_skipped_omissions(tmp_path: Path) -> None:
     assert out == f"Wrote 4 units to {tmp_path / 'x.tmx'}\n"
 
 
+def test_export_tmx_langs_bcp47_writes_script_tags(tmp_path: Path) -> None:
+    code, _, _ = run("export", "d1", "--format", "tmx", "--langs", "en,zh-Hant", "--tmx-langs", "bcp47",
+                     "-o", str(tmp_path / "x.tmx"), "--corpus", str(DATA / "corpus"))
+    assert code == 0
+    assert '<tuv xml:lang="zh-Hant">' in (tmp_path / "x.tmx").read_text(encoding="utf-8")
+    assert "--tmx-langs [legacy|bcp47]" in run("export", "--help")[1]
+
+
 def test_export_json_report_with_filters(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(DATA)  # a corpus folder given as the target (relative: store.resolve joins it to --corpus)
     code, out, _ = run("export", "corpus", "--format", "jsonl", "--langs", "en,zh-Hans", "--types", "1-1",

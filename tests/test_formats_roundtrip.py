@@ -55,6 +55,19 @@ def test_tmx_validates_against_the_dtd_and_fills_the_header(tmp_path: Path) -> N
     assert report.dropped == {"omission": 1}
 
 
+@pytest.mark.parametrize(
+    ("style", "codes"), [("legacy", ["en", "zh-CN", "zh-TW"]), ("bcp47", ["en", "zh-Hans", "zh-Hant"])]
+)
+def test_tmx_language_codes_in_either_style_import_back_to_our_tags(tmp_path: Path, style: str, codes: list[str]) -> None:
+    langs = ["en", "zh-Hans", "zh-Hant"]
+    export([d1()], "tmx", langs, tmp_path / "x.tmx", Filters(), tag_style=style)
+    tus = etree.parse(str(tmp_path / "x.tmx")).getroot().findall("body/tu")
+    assert {tuple(tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.iter("tuv")) for tu in tus} == {tuple(codes)}
+    (back,) = import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "corpus")
+    assert sorted(back.versions) == sorted(langs)
+    assert back.alignment("zh-Hans", "zh-Hant").links == d1().alignment("zh-Hans", "zh-Hant").links
+
+
 def test_tmx_keeps_multi_sentence_links_and_properties(tmp_path: Path) -> None:
     export([d1()], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
     tu = etree.parse(str(tmp_path / "x.tmx")).getroot().findall("body/tu")[1]

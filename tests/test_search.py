@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+import regex
 from click.testing import CliRunner
 
 from aligner.cli import main
 from aligner.errors import AlignerError
 from aligner.search import INDEX_FILE, search
+from aligner.store import load_all
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
 
@@ -46,6 +50,26 @@ def test_hit_has_keyword_in_context_and_aligned_sentences(corpus: Path) -> None:
     (hit,) = search(corpus, "向東", "zh-Hant")
     assert hit.kwic() == ("長江很長，", "向東", "流。")
     assert hit.aligned == {"en": ["The Yangtze is long.", "It flows east."], "zh-Hans": ["长江很长，向东流。"]}
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\bflows?\b", "(?i)the YANGTZE", "水坝蓄", "長江很長", r"long\.", "rice & tea", r"\p{Han}{3}", r"\bxyz\w+", "(?i)dams? hold"],
+)
+def test_regex_through_the_index_finds_what_a_scan_finds(corpus: Path, pattern: str) -> None:
+    scan = [
+        (t.doc_id, lang, s.id) for t in load_all(corpus) for lang, doc in t.versions.items()
+        for s in doc.sentences() if regex.search(pattern, s.text)
+    ]
+    assert sorted((h.doc_id, h.lang, h.sid) for h in search(corpus, pattern, use_regex=True, limit=1000)) == sorted(scan)
+
+
+def test_an_index_of_another_version_is_rebuilt(corpus: Path) -> None:
+    assert search(corpus, "dams")
+    with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
+        conn.execute("DROP TABLE raw")
+        conn.execute("PRAGMA user_version = 1")
+    assert [h.sid for h in search(corpus, r"Dams\b", use_regex=True)] == ["en.p2.s1"]
 
 
 def test_index_follows_the_tei_files(corpus: Path) -> None:

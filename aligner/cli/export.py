@@ -27,19 +27,22 @@ from aligner.store import resolve
 @click.option("--types", default="", help="Keep only these link types, comma-separated, e.g. 1-1,2-1.")
 @click.option("--no-omissions", is_flag=True, help="Leave out links with an empty side.")
 @click.option("--dedupe", is_flag=True, help="Leave out repeats of an identical sentence pair.")
+@click.option("--tmx-langs", type=click.Choice(["legacy", "bcp47"]), default="legacy", show_default=True,
+              help="TMX language codes: legacy zh-CN/zh-TW (OmegaT, Trados, memoQ) or bcp47 zh-Hans/zh-Hant.")
 @click.option("--length-ratio", default="", help="MIN,MAX bounds on each version's length in characters over the first's.")
 @corpus_option
 @json_option
 @user_errors
 def export(
     target: str, fmt: str, langs: str, out: Path, min_confidence: float, types: str, no_omissions: bool,
-    dedupe: bool, length_ratio: str, corpus: Path, as_json: bool,
+    dedupe: bool, tmx_langs: str, length_ratio: str, corpus: Path, as_json: bool,
 ) -> None:
     """Export TARGET (a document id or a corpus folder) to a parallel-data format.
 
     Example: aligner export corpora/ --format tmx --langs en,zh-Hans -o en-zh.tmx
 
-    TMX writes zh-CN/zh-TW for zh-Hans/zh-Hant (what CAT tools expect). TMX and Moses need every
+    TMX writes zh-CN/zh-TW for zh-Hans/zh-Hant by default (what CAT tools such as OmegaT and
+    Trados expect); --tmx-langs bcp47 writes zh-Hans/zh-Hant. Import reads both. TMX and Moses need every
     language in a unit, so links with an empty side are skipped and counted on stderr.
     Same corpus and options, same bytes.
     """
@@ -52,7 +55,7 @@ def export(
         dedupe=dedupe,
         length_ratio=parse_ratio(length_ratio),
     )
-    report = run_export(texts, fmt, chosen, out, filters)
+    report = run_export(texts, fmt, chosen, out, filters, tmx_langs)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return

@@ -55,6 +55,7 @@ class Batch:
     units: list[Unit]
     filters: Filters
     dropped: Counter[str] = field(default_factory=Counter)  # units left out, by reason
+    tag_style: str = "legacy"  # TMX language codes: "legacy" zh-CN/zh-TW or "bcp47" zh-Hans/zh-Hant
 
 
 @dataclass(frozen=True)

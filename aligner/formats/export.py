@@ -26,7 +26,9 @@ class ExportReport:
         return {"files": [str(p) for p in self.files], "units": self.units, "dropped": dict(sorted(self.dropped.items()))}
 
 
-def prepare(texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters) -> Batch:
+def prepare(
+    texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters, tag_style: str = "legacy",
+) -> Batch:
     """The batch a writer gets: units of every document over `langs`, filtered.
 
     Formats that need every language in a unit (TMX, Moses) leave omissions out and count them.
@@ -37,13 +39,18 @@ def prepare(texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: 
     if FORMATS[fmt].needs_all_langs:
         filters = Filters(**{**filters.__dict__, "omissions": False})
     kept, dropped = apply(all_units, filters)
-    return Batch(texts, langs, kept, filters, dropped)
+    return Batch(texts, langs, kept, filters, dropped, tag_style)
 
 
-def export(texts: Sequence[ParallelText], fmt: str, langs: list[str], out: Path, filters: Filters) -> ExportReport:
-    """Write the documents in a format to `out` (a file, a prefix or a folder, as the format needs)."""
+def export(
+    texts: Sequence[ParallelText], fmt: str, langs: list[str], out: Path, filters: Filters, tag_style: str = "legacy",
+) -> ExportReport:
+    """Write the documents in a format to `out` (a file, a prefix or a folder, as the format needs).
+
+    `tag_style` chooses TMX language codes: "legacy" (zh-CN/zh-TW) or "bcp47" (zh-Hans/zh-Hant).
+    """
     write = get(fmt, "write")
-    batch = prepare(texts, fmt, langs, filters)
+    batch = prepare(texts, fmt, langs, filters, tag_style)
     files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
     for path, data in files.items():
         write_atomic(path, data)

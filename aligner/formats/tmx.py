@@ -1,7 +1,8 @@
 """TMX 1.4b: one `<tu>` per unit with a `<tuv xml:lang>` per language, valid against the DTD.
 
-Language codes: TMX gets the locale codes CAT tools expect (OmegaT, Trados, memoQ): zh-CN for
-zh-Hans and zh-TW for zh-Hant; other tags are written as stored. Reading maps them back.
+Language codes: by default ("legacy") TMX gets the locale codes CAT tools expect (OmegaT,
+Trados, memoQ): zh-CN for zh-Hans and zh-TW for zh-Hant; "bcp47" writes the stored script tags
+zh-Hans/zh-Hant. Other tags are written as stored. Reading maps either back to ours.
 Properties keep what TMX has no field for: `x-doc-id`, `x-link-id`, `x-confidence`, `x-resp`,
 `x-type` on the tu, and on each tuv `x-sentences` ("ID:START-END …", code-point offsets into the
 seg) so links joining several sentences come back as the same sentences.
@@ -22,13 +23,13 @@ from aligner.langs import normalize_tag
 from aligner.model import Metadata, ParallelText, Sentence
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-TMX_CODES = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}
+TAG_STYLES = {"legacy": {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}, "bcp47": {}}
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 
-def tmx_code(lang: str) -> str:
-    """The code written into TMX for a stored language tag."""
-    return TMX_CODES.get(lang, lang)
+def tmx_code(lang: str, style: str = "legacy") -> str:
+    """The code written into TMX for a stored language tag, in a style of TAG_STYLES."""
+    return TAG_STYLES[style].get(lang, lang)
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +49,7 @@ def _prop(parent: etree._Element, kind: str, value: str) -> None:
     _sub(parent, "prop", value, type=kind)
 
 
-def _tu(body: etree._Element, unit: Unit) -> None:
+def _tu(body: etree._Element, unit: Unit, style: str) -> None:
     """One tu: unit properties, then a tuv per language with its sentence offsets."""
     tu = _sub(body, "tu", tuid=f"{unit.doc_id}:{unit.link_id}")
     for kind, value in (
@@ -57,7 +58,7 @@ def _tu(body: etree._Element, unit: Unit) -> None:
     ):
         _prop(tu, kind, value)
     for lang, sents in unit.cells.items():
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(lang)})
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(lang, style)})
         spans, start = [], 0
         for sent in sents:
             spans.append(f"{sent.id}:{start}-{start + len(sent.text)}")
@@ -71,11 +72,11 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     root = etree.Element("tmx", version="1.4")
     _sub(
         root, "header", creationtool="aligner", creationtoolversion=__version__, segtype="sentence",
-        o_tmf="aligner TEI", adminlang="en", srclang=tmx_code(batch.langs[0]), datatype="plaintext",
+        o_tmf="aligner TEI", adminlang="en", srclang=tmx_code(batch.langs[0], batch.tag_style), datatype="plaintext",
     )
     body = _sub(root, "body")
     for unit in batch.units:
-        _tu(body, unit)
+        _tu(body, unit, batch.tag_style)
     if not dtd().validate(root):
         raise InputError(f"{out}: the TMX we built breaks the TMX 1.4b DTD: {dtd().error_log.last_error}")
     etree.indent(root, space="  ")
