@@ -21,7 +21,6 @@ _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 10
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 _CN_NUMERAL = regex.compile("[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+")
 _ARABIC = regex.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?")
-_WORD = regex.compile(r"\p{L}+")
 # Context that makes a lone Chinese numeral a number rather than part of a word (一些, 一直).
 _CN_COUNTER = regex.compile("^[年月日号號岁歲章节節点點%个個位次倍天元里人]")
 
@@ -94,6 +93,9 @@ _DE_FR_WORDS = {
     "mille": 1000,
 }
 _NUMBER_WORDS = _EN_WORDS | _DE_FR_WORDS
+_NUMBER_WORD = regex.compile(
+    r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", regex.I
+)
 
 
 def chinese_numeral(text: str) -> int:
@@ -130,10 +132,8 @@ def numbers(text: str) -> Counter[int | float]:
         if lone and not _CN_COUNTER.match(text[match.end() :]):
             continue
         found[chinese_numeral(raw)] += 1
-    for match in _WORD.finditer(text):
-        value = _NUMBER_WORDS.get(match.group().lower())
-        if value is not None:
-            found[value] += 1
+    for match in _NUMBER_WORD.finditer(text):
+        found[_NUMBER_WORDS[match.group().lower()]] += 1
     found.pop(1, None)
     found.pop(0, None)
     return found

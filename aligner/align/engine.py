@@ -54,8 +54,6 @@ class Weights:
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
-    char_ngrams: float = 0.0  # weight of character-trigram cosine beside e5 (Latin-script pairs)
-    merge_growth: float = 0.0  # extra cost per merged sentence beyond the second
 
 
 WEIGHTS = Weights()
@@ -94,12 +92,6 @@ def _signals(
     else:
         vecs = encoder.encode(src, quiet), encoder.encode(tgt, quiet)
         scale = WEIGHTS.scale_e5
-        if "zh" not in langs and WEIGHTS.char_ngrams > 0:  # cognates and names spelt alike
-            weight = np.sqrt(WEIGHTS.char_ngrams)
-            vecs = tuple(
-                np.hstack([v, weight * hashed_ngrams(side, 3)]) / np.sqrt(1 + WEIGHTS.char_ngrams)
-                for v, side in zip(vecs, (src, tgt), strict=True)
-            )
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
     if set(langs) == {"en", "zh"}:
@@ -137,20 +129,25 @@ class Scorer:
             self.n, self.m, band, MAX_SIDE, lambda x, ys: tgt_vecs[ys] @ src_vecs[x]
         )
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
+        self._norm_cache: dict[tuple[str, int], np.ndarray] = {}
 
-    def _norms(self, sums: np.ndarray, size: int) -> np.ndarray:
-        """Return the length of each span's summed vector, spans ending at 0 … len(sums) - 1."""
-        ends = np.arange(len(sums))
-        return np.linalg.norm(sums[ends] - sums[np.maximum(ends - size, 0)], axis=1)
+    def _norms(self, side: str, size: int) -> np.ndarray:
+        """Return the length of each span's summed vector, spans of `size` ending at 0 … n."""
+        if (side, size) not in self._norm_cache:
+            sums = self.src_sum if side == "src" else self.tgt_sum
+            ends = np.arange(len(sums))
+            spans = sums[ends] - sums[np.maximum(ends - size, 0)]
+            self._norm_cache[(side, size)] = np.linalg.norm(spans, axis=1)
+        return self._norm_cache[(side, size)]
 
     def similarity(self, a: int, b: int) -> np.ndarray:
         """Return the combined similarity of src[i-a:i] and tgt[j-b:j] for every band cell."""
         if (a, b) in self._similarity:
             return self._similarity[(a, b)]
         band, m = self.band, self.m
-        src_norm = self._norms(self.src_sum, a)[:, None]
+        src_norm = self._norms("src", a)[:, None]
         js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
-        tgt_norm = self._norms(self.tgt_sum, b)[js]
+        tgt_norm = self._norms("tgt", b)[js]
         norms = np.maximum(src_norm * tgt_norm, 1e-9)
         cos = self.dots.sums(a, b, band, m) / norms
         base = 0.5 * (span_column(self.src_base, a) / a + span_grid(self.tgt_base, b, band, m) / b)
@@ -175,13 +172,7 @@ class Scorer:
         """Return bead values per band cell: similarity above threshold minus merge costs."""
         if a == 0 or b == 0:
             return np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
-        extra = a + b - 2
-        cost = (
-            WEIGHTS.threshold
-            + WEIGHTS.merge * extra
-            + WEIGHTS.merge_growth * extra * (extra - 1) / 2
-        )
-        return self.similarity(a, b) - cost
+        return self.similarity(a, b) - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
 
 
 def _chance(

@@ -10,7 +10,8 @@ import json
 import regex
 
 _MAX_WORD = 4  # longest Chinese headword looked up, in characters
-_TABLE_FORMAT = 1  # bump when stemming or filtering changes, so cached tables are rebuilt
+_MAX_SENSES = 24  # headwords glossed by more English stems are left out
+_TABLE_FORMAT = 2  # bump when stemming or filtering changes, so cached tables are rebuilt
 _EN_TOKEN = regex.compile(r"[a-z]+")
 _STOP = frozenset(
     "a an the of to in on at by for from with and or but not no is are was were be been being "
@@ -48,11 +49,12 @@ def _build_table() -> dict[str, list[str]]:
             for head in {entry["simplified"], entry["traditional"]}:
                 if len(head) <= _MAX_WORD:
                     table.setdefault(head, set()).update(stems)
-    return {head: sorted(stems) for head, stems in table.items()}
+    # A headword with dozens of senses (的, 上, 打) matches everything: it is noise, and slow.
+    return {head: sorted(stems) for head, stems in table.items() if len(stems) <= _MAX_SENSES}
 
 
 @functools.cache
-def _zh_to_en() -> dict[str, frozenset[str]]:
+def _zh_to_en() -> dict[str, list[str]]:
     """Return the headword table, built once and kept as JSON in the cache folder (seconds saved)."""
     from aligner.align.embed import default_cache_dir, write_atomic
 
@@ -63,7 +65,7 @@ def _zh_to_en() -> dict[str, frozenset[str]]:
     except (OSError, ValueError):
         table = _build_table()
         write_atomic(path, json.dumps(table, ensure_ascii=False).encode())
-    return {head: frozenset(stems) for head, stems in table.items()}
+    return table  # type: ignore[no-any-return]
 
 
 def translatable(text: str) -> frozenset[str]:
@@ -74,5 +76,5 @@ def translatable(text: str) -> frozenset[str]:
         for size in range(1, _MAX_WORD + 1):
             stems = table.get(text[start : start + size])
             if stems:
-                found |= stems
+                found.update(stems)
     return frozenset(found)
