@@ -47,12 +47,17 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return True
 
 
+def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
+    """A document's TEI files (validated against the schema) by their path in the corpus, unwritten."""
+    folder = corpus / text.doc_id
+    files = {folder / version_file(lang): document_to_tei(doc) for lang, doc in text.versions.items()}
+    files[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments)
+    return files
+
+
 def save(corpus: Path, text: ParallelText) -> list[Path]:
     """Write a document's versions and alignment into the corpus; return the files that changed."""
-    folder = corpus / text.doc_id
-    serialised = {folder / version_file(lang): document_to_tei(doc) for lang, doc in text.versions.items()}
-    serialised[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments)
-    return [path for path, data in serialised.items() if write_atomic(path, data)]
+    return [path for path, data in serialise(corpus, text).items() if write_atomic(path, data)]
 
 
 def load(corpus: Path, doc_id: str) -> ParallelText:

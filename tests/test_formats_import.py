@@ -93,3 +93,34 @@ def test_real_intertext_files_reproduce_the_gold_links(tmp_path: Path, name: str
     index = {s.id: n for lang in ("en", "zh-Hans") for n, s in enumerate(text.versions[lang].sentences())}
     got = [f"{[index[i] for i in lk.src]}:{[index[i] for i in lk.tgt]}" for lk in text.alignments[0].links]
     assert got == gold
+
+
+def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import aligner.store
+    import aligner.tei
+    from aligner.errors import CorpusError
+    from aligner.filters import Filters
+    from aligner.formats.export import export
+
+    export([load(DATA / "corpus", "d1"), load(DATA / "corpus", "d2")], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
+    calls: list[str] = []
+    real_serialize, real_alignments = aligner.tei._serialize, aligner.store.alignments_to_tei
+
+    def counted(root, schema, where):  # type: ignore[no-untyped-def]
+        calls.append(schema)
+        return real_serialize(root, schema, where)
+
+    monkeypatch.setattr(aligner.tei, "_serialize", counted)
+    import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "ok")
+    assert len(calls) == 6  # two documents, each two versions and an alignment, serialised once
+    assert sorted(p.name for p in (tmp_path / "ok" / "d2").iterdir()) == ["align.xml", "en.xml", "zh-Hans.xml"]
+
+    def invalid_second(doc_id, alignments):  # type: ignore[no-untyped-def]
+        if doc_id == "d2":
+            raise CorpusError("d2: invalid")
+        return real_alignments(doc_id, alignments)
+
+    monkeypatch.setattr(aligner.store, "alignments_to_tei", invalid_second)
+    with pytest.raises(CorpusError):
+        import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "bad")
+    assert not (tmp_path / "bad").exists()

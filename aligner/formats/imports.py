@@ -8,15 +8,16 @@ from pathlib import Path
 from aligner.errors import CorpusError
 from aligner.formats import get
 from aligner.model import ParallelText
-from aligner.store import check_links, doc_ids, save
-from aligner.tei import alignments_to_tei, document_to_tei
+from aligner.store import check_links, doc_ids, serialise, write_atomic
 
 
 def import_files(
     paths: Sequence[Path], fmt: str, corpus: Path, resp: str | None = None,
     langs: Sequence[str] = (), replace: bool = False,
 ) -> list[ParallelText]:
-    """Read the files, check every document (links, TEI schema), then save them all.
+    """Read the files, check every document (links, TEI schema), then write them all.
+
+    Each document is serialised once: the checked bytes are the bytes written.
 
     A document id already in the corpus is an error unless `replace`.
     """
@@ -24,13 +25,12 @@ def import_files(
     kwargs = {"langs": list(langs)} if fmt == "intertext" else {}
     texts: list[ParallelText] = read(list(paths), resp=resp, **kwargs)  # type: ignore[assignment]
     existing = set(doc_ids(corpus))
+    files: dict[Path, bytes] = {}
     for text in texts:
         if text.doc_id in existing and not replace:
             raise CorpusError(f"{corpus / text.doc_id}: document '{text.doc_id}' exists; use --replace to overwrite it")
         check_links(text, Path(text.doc_id))
-        for doc in text.versions.values():
-            document_to_tei(doc)
-        alignments_to_tei(text.doc_id, text.alignments)
-    for text in texts:
-        save(corpus, text)
+        files.update(serialise(corpus, text))
+    for path, data in files.items():
+        write_atomic(path, data)
     return texts
