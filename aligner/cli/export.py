@@ -44,6 +44,7 @@ def export(
     TMX writes zh-CN/zh-TW for zh-Hans/zh-Hant by default (what CAT tools such as OmegaT and
     Trados expect); --tmx-langs bcp47 writes zh-Hans/zh-Hant. Import reads both. TMX and Moses need every
     language in a unit, so links with an empty side are skipped and counted on stderr.
+    XCES is read by OpusTools: opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw.
     Same corpus and options, same bytes.
     """
     texts = resolve(target, corpus)

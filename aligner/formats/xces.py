@@ -1,8 +1,10 @@
 """XCES as OPUS ships it: sentence files `OUT/LANG/DOC.xml` and per pair `OUT/SRC-TGT.xml`.
 
 An alignment file holds one `<linkGrp targType="s" fromDoc toDoc>` per document with
-`<link xtargets="s1 s2;s3" certainty="0.9"/>` (an empty side is an omission), the layout
-OpusTools reads. Reading follows fromDoc/toDoc relative to the alignment file's folder.
+`<link xtargets="s1 s2;s3" certainty="0.9"/>` (an empty side is an omission). Sentence files are
+OPUS "raw" (untokenised `<s>` text): OpusTools reads an export folder OUT as it is, e.g.
+`opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw` (tested).
+Reading follows fromDoc/toDoc relative to the alignment file's folder.
 """
 
 from __future__ import annotations

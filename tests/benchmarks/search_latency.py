@@ -29,7 +29,8 @@ QUERIES = [
     ("most common word", "the", False, None),
     ("Chinese 2 characters, no match (full scan)", "电脑", False, None),
     ("--regex", r"\bcubits?\b", True, None),
-    ("--regex, no match (full scan)", r"\bcomputers?\b", True, None),
+    ("--regex, no match (literal `computer` via the raw trigram index)", r"\bcomputers?\b", True, None),
+    ("--regex without a literal, no match (full scan)", r"\p{Lu}{12}", True, None),
 ]
 
 
