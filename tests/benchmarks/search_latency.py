@@ -30,7 +30,7 @@ QUERIES = [
     ("Chinese 2 characters, no match (full scan)", "电脑", False, None),
     ("--regex", r"\bcubits?\b", True, None),
     ("--regex, no match (literal `computer` via the raw trigram index)", r"\bcomputers?\b", True, None),
-    ("--regex without a literal, no match (full scan)", r"\p{Lu}{12}", True, None),
+    ("--regex without a literal, 1 hit (full scan)", r"\p{Lu}{12}", True, None),
 ]
 
 
