@@ -98,8 +98,8 @@ def _parse(path: Path) -> etree._Element:
         if tu.find("tuv") is not None and any(tuv.find("seg") is None for tuv in tu.iter("tuv")):
             raise InputError(f"{path}:{tu.sourceline}: a <tuv> without <seg>; every tuv needs its segment text")
     if not dtd().validate(root):
-        err = dtd().error_log.filter_from_errors()[0]
-        raise InputError(f"{path}:{err.line}: not valid TMX 1.4b ({err.message}); fix the file against the TMX 1.4b DTD")
+        first = dtd().error_log.filter_from_errors()[0]
+        raise InputError(f"{path}:{first.line}: not valid TMX 1.4b ({first.message}); fix the file against the TMX 1.4b DTD")
     return root
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 from lxml import etree
 
@@ -91,7 +92,7 @@ def read_sentences(path: Path, root: etree._Element, lang: str, doc_id: str, met
     ids = {}
     built = []
     for n, (parent, sents) in enumerate(paras.values(), 1):
-        kind = "head" if parent.tag == "head" else "p"
+        kind: Literal["head", "p"] = "head" if parent.tag == "head" else "p"
         pid = parent.get("id", "") if parent.get("id", "").startswith(f"{lang}.") else f"{lang}.p{n}"
         out = []
         for m, s in enumerate(sents, 1):
