@@ -10,25 +10,13 @@ from typing import Any, TypeVar
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option, quiet_option
+from aligner.cli.options import corpus_option, json_option, quiet_option, threshold_option
 from aligner.errors import AlignerError, CorpusError
 from aligner.model import ParallelText
-from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.site import build_site
 from aligner.store import ALIGNMENT_FILE, doc_ids, load, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def threshold_option(func: F) -> F:
-    """--threshold: links below this confidence are marked for review."""
-    return click.option(
-        "--threshold",
-        type=click.FloatRange(0, 1),
-        default=LOW_CONFIDENCE,
-        show_default=True,
-        help="Mark links below this confidence for review.",
-    )(func)
 
 
 def load_target(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from aligner.reader.filters import LOW_CONFIDENCE
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -38,4 +40,15 @@ def langs_option(func: F) -> F:
         "--langs",
         default="",
         help="Versions to show, comma-separated in column order (default: all, English first).",
+    )(func)
+
+
+def threshold_option(func: F) -> F:
+    """--threshold: links below this confidence are marked for review."""
+    return click.option(
+        "--threshold",
+        type=click.FloatRange(0, 1),
+        default=LOW_CONFIDENCE,
+        show_default=True,
+        help="Mark links below this confidence for review.",
     )(func)

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.html import load_target, threshold_option
-from aligner.cli.options import corpus_option
+from aligner.cli.html import load_target
+from aligner.cli.options import corpus_option, threshold_option
 from aligner.reader.site import build_site
 from aligner.serve import make_server
 

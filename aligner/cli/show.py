@@ -11,8 +11,7 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.html import threshold_option
-from aligner.cli.options import corpus_option, json_option, langs_option
+from aligner.cli.options import corpus_option, json_option, langs_option, threshold_option
 from aligner.langs import normalize_tag
 from aligner.reader.filters import (
     LOW_CONFIDENCE,
