@@ -46,6 +46,17 @@ def test_english_chinese_both_directions(cache: Path, src: str, tgt: str) -> Non
     assert_covers(beads, len(lines(f"report.{src}")), len(lines(f"report.{tgt}")))
 
 
+def test_reordered_sentences_become_one_bead(cache: Path) -> None:
+    """A monotone alignment holds two swapped sentences as one 2-2 bead, not as false 1-1 links."""
+    en = ["The committee met in Geneva on 12 March 2013.",
+          "Prices rose by 15 percent in the first quarter.",
+          "The museum will close at six o'clock.", "Thank you for reading."]  # fmt: skip
+    zh = ["委员会于二〇一三年三月十二日在日内瓦举行会议。", "博物馆将于六点关闭。",
+          "第一季度物价上涨了百分之十五。", "感谢阅读。"]  # fmt: skip
+    beads = align(en, zh, "en", "zh-Hans", cache_dir=cache)
+    assert links(beads) == [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,))]
+
+
 def test_simplified_against_edited_traditional() -> None:
     beads = align(lines("report.zh-Hans"), lines("report.zh-Hant"), "zh-Hans", "zh-Hant")
     assert links(beads) == read_links(DATA / "report.hans-hant.gold")
