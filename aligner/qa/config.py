@@ -1,0 +1,80 @@
+"""QA settings from TOML (`aligner-qa.toml` or `--config FILE`): checks switched off, thresholds.
+
+    [checks.half-width]
+    enabled = false
+
+    [checks.partial-omission]
+    deviations = 4.0
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aligner.errors import InputError
+from aligner.qa.registry import Check, Params
+
+DEFAULT_FILE = Path("aligner-qa.toml")
+
+
+@dataclass(frozen=True)
+class QAConfig:
+    """Which checks run and the thresholds they use (a check's defaults where not set)."""
+
+    disabled: frozenset[str] = frozenset()
+    overrides: Mapping[str, Params] = field(default_factory=dict)
+
+    def enabled(self, checks: Mapping[str, Check]) -> list[Check]:
+        return [c for name, c in checks.items() if name not in self.disabled]
+
+    def params(self, chk: Check) -> Params:
+        return {**chk.defaults, **self.overrides.get(chk.name, {})}
+
+
+def parse_config(data: Mapping[str, object], checks: Mapping[str, Check], where: str) -> QAConfig:
+    """Validate a parsed TOML table against the known checks and their thresholds."""
+    disabled: set[str] = set()
+    overrides: dict[str, dict[str, float]] = {}
+    unknown_top = sorted(set(data) - {"checks"})
+    if unknown_top:
+        raise InputError(f"{where}: unknown table '{unknown_top[0]}'; only [checks.NAME] tables are read")
+    table = data.get("checks", {})
+    if not isinstance(table, Mapping):
+        raise InputError(f"{where}: 'checks' must be a table of [checks.NAME] sections")
+    for name, settings in table.items():
+        if name not in checks:
+            raise InputError(f"{where}: unknown check '{name}'; known checks: {', '.join(checks)}")
+        if not isinstance(settings, Mapping):
+            raise InputError(f"{where}: [checks.{name}] must be a table")
+        for key, value in settings.items():
+            if key == "enabled":
+                if not isinstance(value, bool):
+                    raise InputError(f"{where}: [checks.{name}] enabled must be true or false, not {value!r}")
+                if not value:
+                    disabled.add(name)
+            elif key in checks[name].defaults:
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise InputError(f"{where}: [checks.{name}] {key} must be a number, not {value!r}")
+                overrides.setdefault(name, {})[key] = float(value)
+            else:
+                known = ", ".join(["enabled", *checks[name].defaults])
+                raise InputError(f"{where}: [checks.{name}] has no setting '{key}' (settings: {known})")
+    return QAConfig(frozenset(disabled), overrides)
+
+
+def load_config(path: Path | None, checks: Mapping[str, Check]) -> QAConfig:
+    """Read `path`, or ./aligner-qa.toml when it exists, or the defaults."""
+    if path is None:
+        if not DEFAULT_FILE.is_file():
+            return QAConfig()
+        path = DEFAULT_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the QA configuration ({err.strerror})") from err
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"{path}: not valid TOML ({err})") from err
+    return parse_config(data, checks, str(path))

@@ -1,0 +1,64 @@
+"""Latin-script names, acronyms and codes (UN, CICIR, A380) missing from the translation.
+
+An acronym may be translated: UN is 联合国. It counts as present when the translation has a
+word that CC-CEDICT glosses with it or whose gloss it abbreviates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import regex
+
+from aligner.qa.cedict import lexicon
+from aligner.qa.findings import Finding
+from aligner.qa.language import wrong_script
+from aligner.qa.pairs import PairView
+from aligner.qa.registry import Params, check
+
+_ACRONYM = regex.compile(r"(?<![\p{L}\d])\p{Lu}(?:\.?\p{Lu})+\.?(?![\p{L}\d])")
+_CODE = regex.compile(r"(?<![\p{L}\d])(?=[\p{L}-]*\d)(?=[\d-]*\p{L})[\p{Latin}\d]+(?:-[\p{Latin}\d]+)*(?![\p{L}\d])")
+_LATIN_WORD = regex.compile(r"\p{Latin}[\p{Latin}\d.'’&-]*\p{Latin}|\p{Latin}")
+
+
+def key(token: str) -> str:
+    """U.S. → US: how tokens are compared."""
+    return token.replace(".", "").upper()
+
+
+def tokens(text: str, chinese: bool) -> list[str]:
+    """The Latin tokens a translation must keep: acronyms and codes; in Chinese text, any Latin word."""
+    found = _ACRONYM.findall(text) + _CODE.findall(text)
+    if chinese:
+        found += [w for w in _LATIN_WORD.findall(text) if len(w) > 1]
+    return list(dict.fromkeys(found))
+
+
+def kept(token: str, target: str) -> bool:
+    """The target writes the token, or a word CC-CEDICT gives for it (UN → 联合国)."""
+    wanted = key(token)
+    if any(key(t) == wanted for t in _LATIN_WORD.findall(target)):
+        return True
+    if wanted in regex.sub(r"[.\s]", "", target).upper():
+        return True
+    words = lexicon().acronyms.get(wanted, frozenset()) | lexicon().acronyms.get(wanted + "A", frozenset())
+    return any(w in target for w in words)
+
+
+@check("names", "a Latin-script name, acronym or code of the source missing from the translation")
+def missing_names(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    for pair in pairs:
+        src_zh = pair.src_lang.startswith("zh")
+        both_zh = src_zh and pair.tgt_lang.startswith("zh")
+        for view in pair.links:
+            if not (view.link.src and view.link.tgt) or any(
+                wrong_script(text, lang) for text, lang in ((view.src_text, pair.src_lang), (view.tgt_text, pair.tgt_lang))
+            ):
+                continue  # text in the wrong language is another check's finding
+            lost = [t for t in tokens(view.src_text, src_zh) if not kept(t, view.tgt_text)]
+            if lost:
+                strict = both_zh or any(_CODE.fullmatch(t) for t in lost)
+                yield view.finding(
+                    "names", "error" if strict else "warning",
+                    f"{', '.join(lost)} not in the {pair.tgt_lang} text (nor a known translation of it)",
+                )

@@ -1,0 +1,83 @@
+"""Omissions and additions (a link with an empty side) and partial omissions (a long source
+against a target far shorter than the pair's usual length ratio in this document)."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterator
+
+from aligner.langs import han_ratio
+from aligner.qa.findings import Finding
+from aligner.qa.pairs import LinkView, PairView
+from aligner.qa.registry import Params, check
+
+_HAN_WEIGHT = 3.0  # a Han character carries about as much as three Latin letters
+
+
+def length_units(text: str) -> float:
+    """A length comparable across scripts: letters and digits, Han characters weighted."""
+    chars = sum(1 for c in text if not c.isspace())
+    return chars * (_HAN_WEIGHT if han_ratio(text) >= 0.5 else 1.0)
+
+
+def log_ratio(view: LinkView) -> float:
+    """log(target length / source length) of a link with both sides."""
+    return math.log(max(length_units(view.tgt_text), 1.0) / max(length_units(view.src_text), 1.0))
+
+
+def robust_spread(values: list[float], floor: float) -> tuple[float, float]:
+    """Median and scaled median absolute deviation (a standard deviation robust to outliers)."""
+    median = statistics.median(values)
+    mad = statistics.median(abs(v - median) for v in values) * 1.4826
+    return median, max(mad, floor)
+
+
+@check("omission", "a source sentence with nothing linked in the translation")
+def omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    for pair in pairs:
+        for view in pair.links:
+            if view.link.src and not view.link.tgt:
+                yield view.finding("omission", "error", f"not translated: no {pair.tgt_lang} sentence is linked to this one")
+
+
+@check("addition", "a translated sentence linked to nothing in the source")
+def additions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    for pair in pairs:
+        for view in pair.links:
+            if view.link.tgt and not view.link.src:
+                yield view.finding("addition", "warning", f"added: no {pair.src_lang} sentence is linked to this one")
+
+
+@check(
+    "partial-omission",
+    "a long source whose translation is far shorter than the document's usual ratio",
+    deviations=3.5,
+    floor=0.12,
+    min_source=60,
+    min_links=8,
+)
+def partial_omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    pooled: dict[tuple[str, str], list[float]] = {}
+    for pair in pairs:
+        pooled.setdefault((pair.src_lang, pair.tgt_lang), []).extend(
+            log_ratio(v) for v in pair.links if v.link.src and v.link.tgt
+        )
+    for pair in pairs:
+        full = [v for v in pair.links if v.link.src and v.link.tgt]
+        ratios = [log_ratio(v) for v in full]
+        if len(ratios) < params["min_links"]:
+            ratios = pooled[(pair.src_lang, pair.tgt_lang)]
+            if len(ratios) < params["min_links"]:
+                continue
+        median, spread = robust_spread(ratios, params["floor"])
+        limit = median - params["deviations"] * spread
+        for view in full:
+            ratio = log_ratio(view)
+            if length_units(view.src_text) >= params["min_source"] and ratio < limit:
+                yield view.finding(
+                    "partial-omission",
+                    "warning",
+                    f"translation is {math.exp(ratio - median):.0%} of the length this pair's ratio predicts "
+                    f"(limit {math.exp(limit - median):.0%}): part of the sentence may be missing",
+                )

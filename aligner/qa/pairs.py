@@ -1,0 +1,70 @@
+"""The unit every check reads: the links of one language pair of one document, with their texts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from aligner.model import Link, ParallelText
+from aligner.qa.findings import Finding, Severity
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """A link with the texts of both sides (sentences joined by the language's separator)."""
+
+    doc_id: str
+    src_lang: str
+    tgt_lang: str
+    index: int  # position of the link in the pair's alignment
+    link: Link
+    src_text: str
+    tgt_text: str
+
+    def finding(self, check: str, severity: Severity, reason: str, suggestion: str = "") -> Finding:
+        """A finding about this link."""
+        return Finding(
+            check, severity, self.doc_id, self.src_lang, self.tgt_lang, self.index,
+            self.link.src, self.link.tgt, self.src_text, self.tgt_text, reason, suggestion,
+        )
+
+
+@dataclass(frozen=True)
+class PairView:
+    """Every link of one language pair of one document, in reading order."""
+
+    doc_id: str
+    src_lang: str
+    tgt_lang: str
+    links: tuple[LinkView, ...]
+
+
+def joiner(lang: str) -> str:
+    """Chinese sentences run on without a space; others are separated by one."""
+    return "" if lang.startswith("zh") else " "
+
+
+def pair_order(langs: list[str]) -> list[tuple[str, str]]:
+    """Pairs of versions, English first, then the others in tag order (en→zh-Hans, zh-Hans→zh-Hant)."""
+    ordered = sorted(langs, key=lambda lang: (lang != "en", lang))
+    return list(combinations(ordered, 2))
+
+
+def pair_views(text: ParallelText) -> Iterator[PairView]:
+    """Every aligned pair of a document as link views (pairs without links are skipped)."""
+    for src, tgt in pair_order(list(text.versions)):
+        al = text.alignment(src, tgt)
+        if al is None:
+            continue
+        s_index = text.versions[src].sentence_index()
+        t_index = text.versions[tgt].sentence_index()
+        views = tuple(
+            LinkView(
+                text.doc_id, src, tgt, n, lk,
+                joiner(src).join(s_index[i].text for i in lk.src),
+                joiner(tgt).join(t_index[i].text for i in lk.tgt),
+            )
+            for n, lk in enumerate(al.links)
+        )
+        yield PairView(text.doc_id, src, tgt, views)

@@ -1,0 +1,149 @@
+"""Numbers for QA, built on `aligner.align.anchors`: adds what comparing translations needs.
+
+`anchors.numbers` reads digits, Chinese numerals (二〇一三年三月十二日) and English number words;
+this module first rewrites the forms it does not combine into digits, so both sides agree:
+percentages (百分之五 → 5%), magnitudes (500万, 3.5亿, 5 million → 5000000), English number
+phrases (two hundred → 200), ordinals (third, 第三 → 3) and decade → 10.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+import regex
+
+from aligner.align.anchors import chinese_numeral, numbers
+
+_CN_RUN = "[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+"
+_CN_DECIMAL = regex.compile(rf"({_CN_RUN})(?:[点點]([〇○零一二三四五六七八九]+))?")
+_PERCENT_CN = regex.compile(rf"百分之\s*((?:\d+(?:\.\d+)?)|(?:{_CN_RUN}(?:[点點][〇○零一二三四五六七八九]+)?))")
+_SCALES = {
+    "万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000,
+    "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12,
+}
+_MAGNITUDE = regex.compile(r"(\d+(?:\.\d+)?)\s*(万|萬|亿|億|thousand|million|billion|trillion)\b?", regex.I)
+_ORDINALS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
+}
+_GROUPS = {"decade": 10, "decades": 10, "dozen": 12, "dozens": 12, "twice": 2}
+# English words that imply a number without stating it (both → 2): enough to excuse, not to demand.
+_IMPLIED = {
+    "both": 2, "pair": 2, "couple": 2, "double": 2, "bilateral": 2, "twin": 2,
+    "triple": 3, "trilateral": 3, "century": 100, "centuries": 100,
+}
+_WORD = regex.compile(r"[A-Za-z]+")
+_SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+@cache
+def word_value(word: str) -> int | None:
+    """The value `anchors.numbers` gives an English number word (three → 3), or None."""
+    found = numbers(word)
+    return int(next(iter(found))) if len(found) == 1 and sum(found.values()) == 1 else None
+
+
+def _english_phrase(tokens: list[str]) -> int:
+    """two hundred and five → 205; five million → 5000000."""
+    total = current = 0
+    for tok in tokens:
+        low = tok.lower()
+        value = 1 if low in ("a", "one") else (_ORDINALS.get(low) or word_value(low) or 0)
+        if low in _SCALE_WORDS:
+            current = max(current, 1) * value
+            if value >= 1000:
+                total, current = total + current, 0
+        else:
+            current += value
+    return total + current
+
+
+def _rewrite_english(text: str) -> str:
+    """Runs of number words and ordinals become digits: 'two hundred' → '200', 'third' → '3'."""
+    out: list[str] = []
+    pos = 0
+    run: list[regex.Match[str]] = []
+
+    def flush() -> None:
+        nonlocal pos
+        if run and any(m.group().lower() not in ("a", "one", "and") for m in run):
+            while run and run[-1].group().lower() in ("and", "a", "one"):
+                run.pop()
+            if run:
+                out.append(text[pos : run[0].start()])
+                out.append(str(_english_phrase([m.group() for m in run if m.group().lower() != "and"])))
+                pos = run[-1].end()
+        run.clear()
+
+    for match in _WORD.finditer(text):
+        low = match.group().lower()
+        numeric = low in _ORDINALS or low in _SCALE_WORDS or word_value(low) is not None
+        joins = low in ("and", "a", "one") and (run or low != "and")
+        if numeric or joins:
+            if run and text[run[-1].end() : match.start()].strip():
+                flush()
+            run.append(match)
+        else:
+            flush()
+            if low in _GROUPS:
+                out.append(text[pos : match.start()] + str(_GROUPS[low]))
+                pos = match.end()
+    flush()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _cn_value(raw: str) -> float:
+    """三点五 → 3.5, 二十 → 20, 12.5 → 12.5."""
+    if regex.fullmatch(r"\d+(?:\.\d+)?", raw):
+        return float(raw)
+    match = _CN_DECIMAL.fullmatch(raw)
+    if match is None:
+        return float(chinese_numeral(raw))
+    whole = chinese_numeral(match.group(1))
+    frac = match.group(2)
+    return whole + (float("0." + str(chinese_numeral(frac))) if frac else 0.0)
+
+
+def _digits(value: float) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _sub(pattern: regex.Pattern[str], text: str, fn: Callable[[regex.Match[str]], str]) -> str:
+    return pattern.sub(fn, text)
+
+
+def normalise(text: str) -> str:
+    """Rewrite percentages, magnitudes, ordinals and English number phrases as digits."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _sub(_PERCENT_CN, text, lambda m: _digits(_cn_value(m.group(1))) + "%")
+    text = regex.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = _sub(_MAGNITUDE, text, lambda m: " " + _digits(float(m.group(1)) * _SCALES[m.group(2).lower()]) + " ")
+    return _rewrite_english(text)
+
+
+def stated(text: str) -> set[float]:
+    """The numbers a sentence states (digits, numerals with a counter, dates, number words)."""
+    return {float(v) for v in numbers(normalise(text))}
+
+
+def mentioned(text: str) -> set[float]:
+    """Every number a sentence could be read as mentioning: what it states, plus every Chinese
+    numeral (两国, 六方) and words that imply a number (both, bilateral, century)."""
+    norm = normalise(text)
+    found = stated(text)
+    found.update(float(chinese_numeral(m.group())) for m in regex.finditer(_CN_RUN, norm))
+    found.update(float(v) for w, v in _IMPLIED.items() if regex.search(rf"\b{w}\b", norm, regex.I))
+    if regex.search("[双雙俩倆对對]", norm):
+        found.add(2.0)
+    found.update((0.0, 1.0))
+    return found
+
+
+def in_digits(text: str) -> set[float]:
+    """The numbers written with digits (after normalising percentages and magnitudes)."""
+    norm = normalise(text)
+    return {float(v) for m in regex.finditer(r"\d+(?:\.\d+)?", norm) for v in numbers(m.group())}

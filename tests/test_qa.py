@@ -1,0 +1,210 @@
+"""QA checks on small three-version fixtures: each row plants one error (or none) and names the
+check that must fire, and every other check must stay silent on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aligner.cli import main
+from aligner.errors import InputError
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.qa.config import load_config
+from aligner.qa.quantities import stated
+from aligner.qa.registry import all_checks
+from aligner.qa.run import run_qa
+from aligner.store import save
+
+DATA = Path(__file__).parent / "data" / "qa"
+
+# Clean sentences: every check must stay silent on them.
+CLEAN = [
+    ("The UN Security Council Resolution 2094 was issued in response to the third nuclear test.",
+     "针对第三次核试验，联合国安理会通过了第2094号决议。", "針對第三次核試驗，聯合國安理會通過了第2094號決議。"),
+    ("The U.S. relies more on sticks and prefers to exert sanctions on the country.",
+     "美国更多依赖“大棒”，偏好对该国施加制裁。", "美國更多依賴「大棒」，偏好對該國施加制裁。"),
+    ("Early in 2011, the secretary warned that the missile could reach the mainland in five years.",
+     "早在2011年初，部长就曾警告导弹可能在五年内打到本土。", "早在2011年初，部長就曾警告飛彈可能在五年內打到本土。"),
+    ("The question is why the two countries worked together to impose the sanction?",
+     "问题在于，两国为何携手实施制裁？", "問題在於，兩國為何攜手實施制裁？"),
+    ("Exports grew by 5 percent on 12 March 2013, reaching $5 million.",
+     "2013年3月12日，出口增长了百分之五，达到500万美元。", "2013年3月12日，出口增長了百分之五，達到500萬美元。"),
+    ("Both sides need close cooperation on the implementation of the resolution in the region.",
+     "双方需要在落实该决议方面密切合作。", "雙方需要在落實該決議方面密切合作。"),
+    ("China has to do more on export control and monitoring cross-border trade with the country.",
+     "中国须在出口管制和边境贸易监控方面做更多工作。", "中國須在出口管制和邊境貿易監控方面做更多工作。"),
+    ("The risk of an accidental military clash with the neighbours is increasing every day now.",
+     "与邻国发生意外军事冲突的风险正与日俱增。", "與鄰國發生意外軍事衝突的風險正與日俱增。"),
+    ("The software was launched after the rocket launch, they said.",
+     "他们说，该软件在火箭发射后推出。", "他們說，該軟體在火箭發射後推出。"),
+    ("The date was 二〇一三年三月十二日 in the original, March 12, 2013.",
+     "原文日期为二〇一三年三月十二日。", "原文日期為二〇一三年三月十二日。"),
+]
+
+# (check, row of CLEAN to spoil, language spoiled, the spoiled text)
+PLANTED = [
+    ("numbers", 0, "zh-Hans", "针对第三次核试验，联合国安理会通过了第2049号决议。"),
+    ("numbers", 0, "zh-Hant", "針對第五次核試驗，聯合國安理會通過了第2094號決議。"),
+    ("numbers", 4, "zh-Hans", "2013年3月12日，出口增长了百分之七，达到500万美元。"),
+    ("numbers", 4, "zh-Hant", "2013年3月21日，出口增長了百分之五，達到500萬美元。"),
+    ("numbers", 4, "en", "Exports grew by 5 percent on 12 March 2013, reaching $50 million."),
+    ("names", 0, "zh-Hant", "針對第三次核試驗，安理會通過了第2094號決議。"),
+    ("untranslated", 1, "zh-Hans", "The U.S. relies more on sticks and prefers to exert sanctions on the country."),
+    ("wrong-language", 1, "zh-Hant", "The United States prefers sticks to carrots, as everyone knows."),
+    ("script-mix", 2, "zh-Hant", "早在2011年初，部长就曾警告飛彈可能在五年內打到本土。"),
+    ("script-mix", 2, "zh-Hans", "早在2011年初，部長就曾警告导弹可能在五年内打到本土。"),
+    ("conversion", 8, "zh-Hant", "他們說，該軟體在火箭髮射後推出。"),
+    ("conversion", 8, "zh-Hant", "他們說，該軟體在火箭發射后推出。"),
+    ("half-width", 3, "zh-Hans", "问题在于,两国为何携手实施制裁?"),
+    ("unbalanced", 1, "zh-Hant", "美國更多依賴「大棒，偏好對該國施加制裁。"),
+    ("question", 3, "zh-Hans", "问题在于，两国为何携手实施制裁。"),
+    ("omission addition", 6, "zh-Hans", ""),  # the zh-Hant sentence is then an addition
+    ("partial-omission", 7, "zh-Hans", "风险正与日俱增。"),
+    ("low-confidence", 5, "confidence", "0.1"),
+]
+
+QUANTITIES = [
+    ("二〇一三年三月十二日", {2013, 3, 12}),
+    ("March 12, 2013", {2013, 3, 12}),
+    ("第三次", {3}),
+    ("the third test", {3}),
+    ("百分之五", {5}),
+    ("5%", {5}),
+    ("2,094", {2094}),
+    ("500万美元", {5_000_000}),
+    ("$5 million", {5_000_000}),
+    ("two hundred and five", {205}),
+    ("百分之三点五", {3.5}),
+]
+
+
+def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | None = None) -> ParallelText:
+    """A one-paragraph document per language, linked row by row; an empty text is an omission."""
+    confidence = confidence or {}
+    langs = ("en", "zh-Hans", "zh-Hant")
+    versions, ids = {}, {}
+    for k, lang in enumerate(langs):
+        sents = [(f"{lang}.s{n}", row[k]) for n, row in enumerate(rows) if row[k]]
+        ids[lang] = {n: f"{lang}.s{n}" for n, row in enumerate(rows) if row[k]}
+        versions[lang] = Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(i, t) for i, t in sents)),))
+    alignments = []
+    for a, b in (("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")):
+        links = tuple(
+            Link(tuple(filter(None, [ids[a].get(n)])), tuple(filter(None, [ids[b].get(n)])), confidence.get(n, 0.9))
+            for n in range(len(rows))
+        )
+        alignments.append(Alignment(a, b, links))
+    return ParallelText("doc", versions, tuple(alignments))
+
+
+def test_clean_rows_have_no_findings() -> None:
+    assert run_qa([parallel(CLEAN)]) == []
+
+
+@pytest.mark.parametrize(("check", "row", "lang", "text"), PLANTED)
+def test_planted_error_is_found_by_its_check_alone(check: str, row: int, lang: str, text: str) -> None:
+    rows = list(CLEAN)
+    confidence = {}
+    if lang == "confidence":
+        confidence = {row: float(text)}
+    else:
+        k = ("en", "zh-Hans", "zh-Hant").index(lang)
+        rows[row] = tuple(text if i == k else t for i, t in enumerate(rows[row]))  # type: ignore[assignment]
+    found = run_qa([parallel(rows, confidence)])
+    assert {f.check for f in found} == set(check.split()), [f.reason for f in found]
+
+
+@pytest.mark.parametrize(("text", "values"), QUANTITIES)
+def test_quantities_normalise_to_the_same_values(text: str, values: set[float]) -> None:
+    assert stated(text) == values
+
+
+def test_conversion_finding_carries_the_opencc_suggestion() -> None:
+    rows = list(CLEAN)
+    rows[8] = (rows[8][0], rows[8][1], "他們說，該軟體在火箭髮射後推出。")
+    (finding,) = run_qa([parallel(rows)])
+    assert "髮 where OpenCC gives 發" in finding.reason
+    assert finding.suggestion == "他們說，該軟體在火箭發射後推出。"
+
+
+def test_config_switches_checks_off_and_sets_thresholds() -> None:
+    config = load_config(DATA / "off.toml", all_checks())
+    assert "low-confidence" in config.disabled
+    assert config.params(all_checks()["partial-omission"])["deviations"] == 5.0
+    assert run_qa([parallel(CLEAN, {5: 0.1})], config) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("bad_key.toml", "[checks.numbers] has no setting 'tolerance' (settings: enabled)"),
+        ("missing.toml", "cannot read the QA configuration"),
+    ],
+)
+def test_config_errors_name_file_and_fix(name: str, message: str) -> None:
+    with pytest.raises(InputError, match=regex_escape(message)):
+        load_config(DATA / name, all_checks())
+
+
+def regex_escape(text: str) -> str:
+    import re
+
+    return re.escape(text)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    rows = list(CLEAN)
+    rows[0] = (rows[0][0], "针对第三次核试验，联合国安理会通过了第2049号决议。", rows[0][2])
+    rows[3] = (rows[3][0], "问题在于，两国为何携手实施制裁。", rows[3][2])
+    save(tmp_path, parallel(rows))
+    return tmp_path
+
+
+def test_cli_fail_on_sets_exit_status(corpus: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["qa", "doc", "--corpus", str(corpus)]).exit_code == 0
+    assert runner.invoke(main, ["qa", "doc", "--corpus", str(corpus), "--fail-on", "error"]).exit_code == 2
+
+
+def test_cli_json_lists_findings_with_ids_and_texts(corpus: Path) -> None:
+    result = CliRunner().invoke(main, ["qa", str(corpus), "--corpus", str(corpus), "--json"])
+    data = json.loads(result.output)
+    assert data["counts"] == {"numbers": {"error": 2}, "question": {"warning": 1}}  # en→zh-Hans, zh-Hans→zh-Hant
+    first = data["findings"][0]
+    assert (first["src_ids"], first["tgt_ids"], first["tgt_lang"]) == (["en.s0"], ["zh-Hans.s0"], "zh-Hans")
+    assert "2049 in zh-Hans but not in en" in first["reason"]
+
+
+def test_cli_warning_gate_and_html_report(corpus: Path, tmp_path: Path) -> None:
+    page = tmp_path / "qa.html"
+    result = CliRunner().invoke(main, ["qa", "doc", "--corpus", str(corpus), "--fail-on", "warning", "--html", str(page)])
+    assert result.exit_code == 2
+    html = page.read_text(encoding="utf-8")
+    assert "--review-bg" in html and '<tr class="warning">' in html and 'lang="zh-Hans"' in html
+
+
+def test_cli_bad_config_is_one_line(corpus: Path) -> None:
+    result = CliRunner().invoke(main, ["qa", "doc", "--corpus", str(corpus), "--config", str(DATA / "bad_key.toml")])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "no setting 'tolerance'" in result.output
+
+
+@pytest.fixture(scope="session")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from aligner.build import build
+
+    out = tmp_path_factory.mktemp("seed")
+    build(Path(__file__).parent.parent / "seeds", out)
+    return out
+
+
+def test_seed_corpus_has_no_error_findings(seed_corpus: Path) -> None:
+    from aligner.store import load_all
+
+    found = run_qa(load_all(seed_corpus))
+    assert [f.reason for f in found if f.severity == "error"] == []
+    assert {f.check for f in found} <= {"low-confidence", "inconsistent"}
