@@ -1,0 +1,110 @@
+"""Scores equal sacrebleu's own command line on the same plain files; bad candidates fail clearly."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from qa_fixtures import CLEAN, parallel
+
+from aligner import score as scoring
+from aligner.cli import main
+from aligner.langs import convert
+from aligner.store import save
+
+# A candidate per line of the English source: some exact, some paraphrased, one poor.
+CANDIDATE = [
+    "针对第三次核试验，联合国安理会通过了第2094号决议。",
+    "美国更依赖大棒，喜欢对该国实施制裁。",
+    "2011年初，部长警告说导弹五年内可能打到本土。",
+    "问题是两国为什么一起实施制裁？",
+    "2013年3月12日，出口增长5%，达到500万美元。",
+    "双方要密切合作落实决议。",
+    "中国必须在出口管制方面做更多。",
+    "风险在增加。",
+    "他们说软件在发射后推出。",
+    "日期是二〇一三年三月十二日。",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    save(tmp_path / "corpus", parallel(CLEAN))
+    (tmp_path / "cand.txt").write_text("\n".join(CANDIDATE) + "\n", encoding="utf-8")
+    return tmp_path / "corpus"
+
+
+def sacrebleu_cli(ref: Path, hyp: Path) -> dict[str, float]:
+    """sacrebleu's own corpus scores for zh: BLEU (zh tokeniser), chrF++, TER (Asian support)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "sacrebleu", str(ref), "-i", str(hyp), "-m", "bleu", "chrf", "ter",
+         "--tokenize", "zh", "--chrf-word-order", "2", "--ter-asian-support", "-b", "-w", "6"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    return dict(zip(("bleu", "chrf", "ter"), json.loads(out), strict=True))
+
+
+def test_corpus_scores_equal_sacrebleu_command_line(corpus: Path, tmp_path: Path) -> None:
+    ref = tmp_path / "ref.txt"
+    ref.write_text("\n".join(row[1] for row in CLEAN) + "\n", encoding="utf-8")
+    expected = sacrebleu_cli(ref, tmp_path / "cand.txt")
+    text = parallel(CLEAN)
+    segs = scoring.segments([text], {"cand": [CANDIDATE]}, "en", "zh-Hans")
+    (got,) = scoring.score(segs, "zh-Hans").scores
+    assert (round(got.bleu, 6), round(got.chrf, 6), round(got.ter, 6)) == pytest.approx(
+        (expected["bleu"], expected["chrf"], expected["ter"]), abs=1e-6
+    )
+
+
+def test_traditional_scores_match_simplified_after_t2s(corpus: Path) -> None:
+    text = parallel(CLEAN)
+    hant = [convert(c, "s2t") for c in CANDIDATE]
+    simp = scoring.score(scoring.segments([text], {"c": [CANDIDATE]}, "en", "zh-Hans"), "zh-Hans").scores[0]
+    trad = scoring.score(scoring.segments([text], {"c": [hant]}, "en", "zh-Hant"), "zh-Hant", simplify=True)
+    assert trad.signatures["BLEU"].endswith("|script:t2s")
+    assert abs(trad.scores[0].chrf - simp.chrf) < 5  # only regional vocabulary differs
+
+
+def test_several_systems_ranked_with_bootstrap(corpus: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("\n".join(reversed(CANDIDATE)) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", f"bad={bad}",
+                                       "-c", f"good={tmp_path / 'cand.txt'}", "--json", "--samples", "100", "--worst", "1"])
+    data = json.loads(result.output)
+    assert [s["name"] for s in data["systems"]] == ["good", "bad"]
+    assert data["systems"][0]["p_bleu"] < 0.05 and data["systems"][0]["bleu_ci"] is not None
+    assert "tok:zh" in data["signatures"]["BLEU"]
+    assert data["worst"]["good"][0]["id"] == "doc:en.s7"
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (CANDIDATE[:8], "8 lines but doc has 10 en sentences; give one translated line per source sentence"),
+        (CANDIDATE + ["多余"], "11 lines but doc has 10 en sentences"),
+        ([], "the candidate is empty"),
+    ],
+)
+def test_bad_candidates_are_one_line_errors(corpus: Path, tmp_path: Path, lines: list[str], message: str) -> None:
+    cand = tmp_path / "x.txt"
+    cand.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(cand)])
+    assert result.exit_code == 1 and message in result.output and result.output.count("\n") == 1
+
+
+def test_wrong_language_candidate_warns(corpus: Path, tmp_path: Path) -> None:
+    cand = tmp_path / "en.txt"
+    cand.write_text("\n".join(row[0] for row in CLEAN) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(cand), "--json"])
+    assert "looks like en, not zh-Hans" in result.stderr if hasattr(result, "stderr") else True
+    assert json.loads(result.stdout)["warnings"] == ["en: the candidate looks like en, not zh-Hans"]
+
+
+def test_missing_reference_language(corpus: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(tmp_path / "cand.txt"), "--lang", "fr"])
+    assert result.exit_code == 1
+    assert "doc: no fr reference (it has en, zh-Hans, zh-Hant); choose the reference with --lang" in result.output
