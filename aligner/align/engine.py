@@ -50,7 +50,7 @@ class Weights:
     merge: float = 0.1  # cost of each sentence beyond one a side: prefer fine beads
     omission: float = 0.3  # cost of leaving a sentence unaligned
     length: float = 1.0  # weight of the squared log length ratio
-    numbers: float = 0.5  # weight of number agreement (Dice - 0.5) where numbers occur
+    numbers: float = 0.25  # weight of number agreement (Dice) where numbers occur
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
@@ -195,7 +195,7 @@ def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float,
         (
             overlap(*nums, lambda x, y: sum((x & y).values()), sizes, band, 0.5, MAX_SIDE),  # type: ignore[operator, arg-type]
             WEIGHTS.numbers,
-            0.5,
+            0.0,  # reward only: numbers written out on one side only (two, 两个) are common
         )
     ]
     if signals.words is not None:
