@@ -52,8 +52,11 @@ def foreign_chars(text: str, lang: str) -> list[str]:
 
 def conversion_differences(hans: str, hant: str) -> list[Difference]:
     """Where `hant` departs from every OpenCC conversion of `hans`, beyond regional vocabulary."""
+    converted = [convert(hans, cfg) for cfg in _VARIANTS]
+    if hant in converted:
+        return []
     back = convert(hant, "t2s")
-    variants = [v for v in (convert(hans, cfg) for cfg in _VARIANTS) if len(v) == len(hans)]
+    variants = [v for v in converted if len(v) == len(hans)]
     found: list[Difference] = []
     matcher = SequenceMatcher(None, hans, back, autojunk=False)
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -71,9 +74,10 @@ def conversion_differences(hans: str, hant: str) -> list[Difference]:
 
 
 def _variant_word(hant: str, hans: str, j: int, shift: int) -> bool:
-    """A CC-CEDICT word in the Traditional text covers position `j` and converts back to the
-    Simplified text there: a recognised variant spelling (計畫 for 计划), not a slip."""
-    words = lexicon().words
+    """A Traditional CC-CEDICT headword covers position `j` and converts back to the Simplified
+    text there: a recognised spelling (台灣 for 臺灣), not a slip. Simplified headwords do not
+    count: 以后 is a word, but not a Traditional one (以後)."""
+    words = lexicon().traditional_words
     for size in range(2, 5):
         for a in range(max(0, j - size + 1), min(j, len(hant) - size) + 1):
             word = hant[a : a + size]

@@ -25,6 +25,7 @@ from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Se
 from aligner.qa.cedict import lexicon
 from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_renderings
+from aligner.qa.findings import Finding
 from aligner.qa.names import tokens
 from aligner.qa.omissions import length_units
 from aligner.qa.quantities import in_digits
@@ -178,7 +179,10 @@ def inj_conversion(texts, links, k, rng):
     if not spots:
         return None
     n = rng.choice(spots)
-    alt = [a for a in ALTERNATIVES[hant[n]] if a not in lexicon().simplified_only]
+    hans = texts["zh-Hans"][ij[1]]
+    # what some OpenCC configuration writes there is a conversion, not an error (爲 from s2t)
+    given = {v[n] for v in (convert(hans, cfg) for cfg in ("s2t", "s2tw", "s2twp")) if len(v) == len(hant)}
+    alt = [a for a in ALTERNATIVES[hant[n]] if a not in lexicon().simplified_only and a not in given]
     if not alt:
         return None
     texts["zh-Hant"][ij[1]] = hant[:n] + rng.choice(alt) + hant[n + 1:]
@@ -267,6 +271,8 @@ def main() -> None:
     ap.add_argument("gold", type=Path)
     ap.add_argument("--per-kind", type=int, default=220)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--only", help="run only this kind")
+    ap.add_argument("--show", action="store_true", help="print the missed injections and the false alarms (stderr)")
     args = ap.parse_args()
     texts, links = gold_docs(args.gold)
     s_texts, s_links, s_conf = seed_docs()
@@ -295,6 +301,8 @@ def main() -> None:
     print("| check | injected | recall | false alarms (flagged clean links / clean links) |")
     print("|---|---|---|---|")
     for kind, (check, injector) in KINDS.items():
+        if args.only and kind != args.only:
+            continue
         rng = random.Random(args.seed)
         work = {d: {lang: list(s) for lang, s in t.items()} for d, t in texts.items()}
         wconf = {d: list(c) for d, c in conf.items()}
@@ -337,7 +345,19 @@ def main() -> None:
             else:
                 false.add((f.doc_id, f.src_lang, f.tgt_lang, f.link))
         clean = 3 * total_links - 3 * injected
+        if args.show:
+            _show(work, links, used_docs_links - hit_links, [f for f in found if (f.doc_id, f.src_lang, f.tgt_lang, f.link) in false])
         print(f"| {check} | {injected} | {len(hit_links) / max(injected, 1):.3f} | {len(false) / clean:.4f} ({len(false)}) |", flush=True)
+
+
+def _show(work: Texts, links: Links, missed: set[tuple[str, int]], alarms: list[Finding]) -> None:
+    """Missed injections (the spoiled texts) and false alarms (reason and texts), for hand-checking."""
+    for d, k in sorted(missed):
+        a, b = links[d][k]
+        print("MISSED", d, k, *(" ".join(work[d][lang][i] for i in ids) for lang, ids in (("en", a), ("zh-Hans", b), ("zh-Hant", b))),
+              sep="\n  ", file=sys.stderr)
+    for f in alarms:
+        print("ALARM", f.doc_id, f.src_lang, f.tgt_lang, f.link, f.reason, f.src_text, f.tgt_text, sep="\n  ", file=sys.stderr)
 
 
 def _ids(link: tuple[tuple[int, ...], tuple[int, ...]]) -> set[str]:
