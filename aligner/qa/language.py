@@ -10,7 +10,7 @@ import regex
 
 from aligner.langs import han_ratio
 from aligner.qa.findings import Finding
-from aligner.qa.pairs import PairView
+from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check
 
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
@@ -34,30 +34,27 @@ def wrong_script(text: str, lang: str) -> bool:
     return han_ratio(text) > 0.3 and wordy(text, True)
 
 
-def _different_languages(pair: PairView) -> bool:
-    return not (pair.src_lang.startswith("zh") and pair.tgt_lang.startswith("zh")) and pair.src_lang != pair.tgt_lang
+def translated_links(pairs: list[PairView]) -> Iterator[tuple[PairView, LinkView]]:
+    """Every link of the pairs whose versions are different languages (not zh-Hans ↔ zh-Hant)."""
+    for pair in pairs:
+        if not (pair.src_lang.startswith("zh") and pair.tgt_lang.startswith("zh")) and pair.src_lang != pair.tgt_lang:
+            yield from ((pair, view) for view in pair.links)
 
 
 @check("untranslated", "a translation that equals or mostly copies its source", copied=0.7)
 def untranslated(pairs: list[PairView], params: Params) -> Iterator[Finding]:
-    for pair in pairs:
-        if not _different_languages(pair):
-            continue
-        for view in pair.links:
-            src, tgt = view.src_text, view.tgt_text
-            if src and tgt and wordy(src, pair.src_lang.startswith("zh")):
-                share = copied_share(src, tgt)
-                if share >= params["copied"]:
-                    yield view.finding("untranslated", "error", f"the {pair.tgt_lang} text copies the source ({share:.0%} the same)")
+    for pair, view in translated_links(pairs):
+        src, tgt = view.src_text, view.tgt_text
+        if src and tgt and wordy(src, pair.src_lang.startswith("zh")):
+            share = copied_share(src, tgt)
+            if share >= params["copied"]:
+                yield view.finding("untranslated", "error", f"the {pair.tgt_lang} text copies the source ({share:.0%} the same)")
 
 
 @check("wrong-language", "text in another language than its version (English in the Chinese version)", copied=0.7)
 def wrong_language(pairs: list[PairView], params: Params) -> Iterator[Finding]:
-    for pair in pairs:
-        if not _different_languages(pair):
-            continue
-        for view in pair.links:
-            src, tgt = view.src_text, view.tgt_text
-            if tgt and wrong_script(tgt, pair.tgt_lang) and not (src and copied_share(src, tgt) >= params["copied"]):
-                script = "Latin letters" if pair.tgt_lang.startswith("zh") else "Han characters"
-                yield view.finding("wrong-language", "error", f"the {pair.tgt_lang} text is written in {script}: wrong language")
+    for pair, view in translated_links(pairs):
+        src, tgt = view.src_text, view.tgt_text
+        if tgt and wrong_script(tgt, pair.tgt_lang) and not (src and copied_share(src, tgt) >= params["copied"]):
+            script = "Latin letters" if pair.tgt_lang.startswith("zh") else "Han characters"
+            yield view.finding("wrong-language", "error", f"the {pair.tgt_lang} text is written in {script}: wrong language")

@@ -33,20 +33,25 @@ def robust_spread(values: list[float], floor: float) -> tuple[float, float]:
     return median, max(mad, floor)
 
 
-@check("omission", "a source sentence with nothing linked in the translation")
-def omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+def one_sided(pairs: list[PairView], side: str) -> Iterator[tuple[PairView, LinkView]]:
+    """Links with only their `side` ('src' or 'tgt'): the other side linked to nothing."""
     for pair in pairs:
         for view in pair.links:
-            if view.link.src and not view.link.tgt:
-                yield view.finding("omission", "error", f"not translated: no {pair.tgt_lang} sentence is linked to this one")
+            src, tgt = bool(view.link.src), bool(view.link.tgt)
+            if (src, tgt) == (side == "src", side == "tgt"):
+                yield pair, view
+
+
+@check("omission", "a source sentence with nothing linked in the translation")
+def omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    for pair, view in one_sided(pairs, "src"):
+        yield view.finding("omission", "error", f"not translated: no {pair.tgt_lang} sentence is linked to this one")
 
 
 @check("addition", "a translated sentence linked to nothing in the source")
 def additions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
-    for pair in pairs:
-        for view in pair.links:
-            if view.link.tgt and not view.link.src:
-                yield view.finding("addition", "warning", f"added: no {pair.src_lang} sentence is linked to this one")
+    for pair, view in one_sided(pairs, "tgt"):
+        yield view.finding("addition", "warning", f"added: no {pair.src_lang} sentence is linked to this one")
 
 
 @check(

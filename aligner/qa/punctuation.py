@@ -11,11 +11,23 @@ from aligner.qa.findings import Finding
 from aligner.qa.pairs import PairView
 from aligner.qa.registry import Params, check
 
-# A half-width mark touching a Han character ("制裁," "(朝鲜"); 2,094 and 3.5 are not touched.
-_HALF_WIDTH = regex.compile(r"(?<=\p{Han}\s*)[,;:?!().]|[(](?=\s*\p{Han})")
+# A half-width mark after a Han character ("制裁,"), before one ("GIS,而", "35%,并", "”,但",
+# "(朝鲜"), or ending the text ("GIS?"), unless an English phrase precedes it ("Are you OK?").
+# Not touched: 2,094, 3.5, 10:30, U.S., URLs; runs of dots are ellipses (". . ." stands for a formula).
+_HALF_WIDTH = regex.compile(
+    r"(?<=\p{Han}\s*)[,;:?!().]"
+    r"|[,;:?!](?=\s*\p{Han})|[(](?=\s*\p{Han})"
+    r"|(?<!\p{Latin}+\s+\p{Latin}+)[,;:?!](?=[\s”’」』)）]*$)"
+)
+_ELLIPSIS = regex.compile(r"\.(?:\s*\.)+")
 _PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("（", "）"), ("(", ")"), ("《", "》"), ("【", "】"), ("[", "]"))
 _QUESTION_END = regex.compile(r"[?？][\s\p{Pf}\p{Pe}”」』)）]*$")
 _QUESTION = regex.compile(r"[?？]")
+
+
+def half_width_marks(text: str) -> list[str]:
+    """The half-width marks a Chinese text uses where full-width ones belong, in order, once each."""
+    return list(dict.fromkeys(_HALF_WIDTH.findall(_ELLIPSIS.sub("…", text))))
 
 
 def unbalanced(text: str) -> list[str]:
@@ -34,10 +46,10 @@ def half_width(pairs: list[PairView], params: Params) -> Iterator[Finding]:
             continue
         for view in pair.links:
             key = (pair.doc_id, pair.tgt_lang, view.link.tgt)
-            marks = _HALF_WIDTH.findall(view.tgt_text)
+            marks = half_width_marks(view.tgt_text)
             if marks and key not in seen:
                 seen.add(key)
-                shown = " ".join(dict.fromkeys(marks))
+                shown = " ".join(marks)
                 yield view.finding("half-width", "warning", f"half-width punctuation in the {pair.tgt_lang} text: {shown} (Chinese uses full-width: ，；：？！（）。)")
 
 
