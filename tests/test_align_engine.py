@@ -78,6 +78,20 @@ def test_second_run_encodes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch
     align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache)
 
 
+def test_encoder_only_where_the_dictionary_pass_is_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Clear 1-1 links between 1-1 links are kept from the cheap pass: nothing to encode here."""
+    asked: list[str] = []
+    monkeypatch.setattr(
+        embed.Encoder, "encode", lambda self, texts, quiet=True: asked.extend(texts)
+    )
+    en = [lines("report.en")[i] for i in (0, 3, 6, 7)]
+    zh = [lines("report.zh-Hans")[i] for i in (0, 2, 5, 7)]
+    beads = align(en, zh, "en", "zh-Hans")
+    assert links(beads) == [((k,), (k,)) for k in range(4)]
+    assert asked == []
+    assert min(b.confidence for b in beads) > 0.9
+
+
 def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
     encoder = embed.Encoder(tmp_path)
     first = encoder.encode(["One sentence.", "Another one."])

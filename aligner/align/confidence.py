@@ -7,7 +7,7 @@ and fixed here. On those sets, beads with confidence ≥ 0.9 were 98.5 % correct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -16,6 +16,9 @@ from aligner.align.search import Span
 # similarity(i, a, b, j): similarity of src[i-a:i] and tgt[j-b:j], None outside the search band.
 SimilarityFn = Callable[[int, int, int, int], "float | None"]
 _CONTEXT = 3  # links either side that make up a bead's context
+_SURE_SIMILARITY = 1.0  # what a bead fixed by the first pass counts for in its neighbours' context
+
+
 # Logistic coefficients: bias, similarity, merged, context (links); bias, best rival (omissions).
 LINK = (-1.81, 2.43, -3.59, 3.52)
 OMISSION = (0.98, -0.53)
@@ -32,7 +35,9 @@ def _best(values: list[float | None], default: float) -> float:
     return max(known) if known else default
 
 
-def features(path: Sequence[Span], similarity: SimilarityFn) -> list[tuple[float, float, float]]:
+def features(
+    path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float]
+) -> list[tuple[float, float, float]]:
     """Return (similarity, merged, context) per link and (best rival similarity, 0, context) per omission.
 
     Merged beads (more than one sentence a side) are wrong more often at equal similarity: their
@@ -41,9 +46,12 @@ def features(path: Sequence[Span], similarity: SimilarityFn) -> list[tuple[float
     from a link between texts that are not translations at all.
     """
     own: list[float | None] = []
-    for i0, i1, j0, j1 in path:
+    for span in path:
+        i0, i1, j0, j1 = span
         a, b = i1 - i0, j1 - j0
-        if a and b:
+        if span in sure:
+            own.append(_SURE_SIMILARITY)
+        elif a and b:
             value = similarity(i1, a, b, j1)
             if value is None:
                 raise ValueError(f"bead {i0}-{i1}:{j0}-{j1} lies outside the search band")
@@ -70,15 +78,22 @@ def features(path: Sequence[Span], similarity: SimilarityFn) -> list[tuple[float
     return out
 
 
-def confidences(path: Sequence[Span], similarity: SimilarityFn) -> list[float]:
-    """Return a calibrated probability that each bead of the path is correct."""
+def confidences(
+    path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float] | None = None
+) -> list[float]:
+    """Return a calibrated probability that each bead of the path is correct.
+
+    Beads in `sure` (fixed by a first pass) keep the confidence given there.
+    """
+    sure = sure or {}
     result = []
-    for (i0, i1, j0, j1), (first, second, context) in zip(
-        path, features(path, similarity), strict=True
-    ):
-        if i1 > i0 and j1 > j0:
+    for span, (first, merged, context) in zip(path, features(path, similarity, sure), strict=True):
+        i0, i1, j0, j1 = span
+        if span in sure:
+            result.append(sure[span])
+        elif i1 > i0 and j1 > j0:
             result.append(
-                _sigmoid(LINK[0] + LINK[1] * first + LINK[2] * second + LINK[3] * context)
+                _sigmoid(LINK[0] + LINK[1] * first + LINK[2] * merged + LINK[3] * context)
             )
         else:
             result.append(_sigmoid(OMISSION[0] + OMISSION[1] * first))

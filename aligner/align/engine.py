@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -13,12 +13,14 @@ import numpy as np
 from aligner.align import anchors, chinese, length, lexicon, search
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
-from aligner.align.embed import Encoder
+from aligner.align.embed import DIM, Encoder
+from aligner.align.search import Span
 from aligner.align.signals import (
     Overlap,
     Side,
     baselines,
     blocks,
+    hashed_bags,
     hashed_ngrams,
     overlap,
     pair_table,
@@ -54,6 +56,8 @@ class Weights:
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
+    scale_words: float = 0.3  # the same for bags of dictionary stems (English–Chinese first pass)
+    anchor: float = 0.6  # first-pass similarity from which a 1-1 link is kept without the encoder
 
 
 WEIGHTS = Weights()
@@ -77,21 +81,17 @@ class Signals:
     numbers: tuple[list[Counter[int | float]], list[Counter[int | float]]]
     words: tuple[list[frozenset[str]], list[frozenset[str]]] | None  # dictionary stems a side
     src_is_english: bool
+    final: bool  # True when the vectors need no encoder pass after them
 
 
-def _signals(
-    src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str], encoder: Encoder, quiet: bool
-) -> Signals:
-    """Compute per-sentence vectors, lengths, numbers and dictionary words."""
+def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> Signals:
+    """Compute the cheap signals: lengths, numbers, dictionary words and vectors without e5.
+
+    Two Chinese versions compare by character bigrams after conversion to Simplified (final);
+    English and Chinese by bags of dictionary stems (a first pass); other pairs have no cheap
+    vectors (zero-width) and go straight to the encoder.
+    """
     lengths = length.char_lengths(src), length.char_lengths(tgt)
-    if langs == ("zh", "zh"):
-        vecs = tuple(
-            hashed_ngrams([chinese.to_simplified(s) for s in side], 2) for side in (src, tgt)
-        )
-        scale = WEIGHTS.scale_hash
-    else:
-        vecs = encoder.encode(src, quiet), encoder.encode(tgt, quiet)
-        scale = WEIGHTS.scale_e5
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
     if set(langs) == {"en", "zh"}:
@@ -99,8 +99,37 @@ def _signals(
             [lexicon.english_words(s) if lang == "en" else lexicon.translatable(s) for s in side]
             for side, lang in ((src, langs[0]), (tgt, langs[1]))
         )
+    if langs == ("zh", "zh"):
+        vecs = tuple(
+            hashed_ngrams([chinese.to_simplified(s) for s in side], 2) for side in (src, tgt)
+        )
+        scale, final = WEIGHTS.scale_hash, True
+    elif words is not None:
+        vecs = hashed_bags(words[0]), hashed_bags(words[1])
+        scale, final = WEIGHTS.scale_words, False
+    else:
+        vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
+        scale, final = WEIGHTS.scale_e5, False
     sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
-    return Signals(*sides, scale, numbers, words, langs[0] == "en")  # type: ignore[arg-type]
+    return Signals(*sides, scale, numbers, words, langs[0] == "en", final)  # type: ignore[arg-type]
+
+
+def _encode_unsure(
+    signals: Signals, texts: tuple[Sequence[str], Sequence[str]], sure: Sequence[Span],
+    encoder: Encoder, quiet: bool,
+) -> Signals:  # fmt: skip
+    """Return the signals with e5 vectors for every sentence outside the sure beads (zeros there)."""
+    sides = []
+    for side, sentences, covered in (
+        (signals.src, texts[0], {i for i0, i1, _, _ in sure for i in range(i0, i1)}),
+        (signals.tgt, texts[1], {j for _, _, j0, j1 in sure for j in range(j0, j1)}),
+    ):
+        todo = [k for k in range(len(sentences)) if k not in covered]
+        vecs = np.zeros((len(sentences), DIM), dtype=np.float32)
+        if todo:
+            vecs[todo] = encoder.encode([sentences[k] for k in todo], quiet)
+        sides.append(Side(vecs, side.lengths))
+    return replace(signals, src=sides[0], tgt=sides[1], scale=WEIGHTS.scale_e5, final=True)
 
 
 class Scorer:
@@ -113,6 +142,7 @@ class Scorer:
         scale: float,
         band: search.Band,
         overlaps: Sequence[tuple[Overlap, float, float]] = (),
+        fixed: Sequence[Span] = (),
     ) -> None:
         rng = np.random.default_rng(0)
         self.n, self.m = len(src.lengths), len(tgt.lengths)
@@ -130,6 +160,9 @@ class Scorer:
         )
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
         self._norm_cache: dict[tuple[str, int], np.ndarray] = {}
+        self.fixed = fixed  # beads already sure: the path must go through them
+        self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
+        self._tgt_fixed = prefix(_covered(self.m, [(j0, j1) for _, _, j0, j1 in fixed]))
 
     def _norms(self, side: str, size: int) -> np.ndarray:
         """Return the length of each span's summed vector, spans of `size` ending at 0 … n."""
@@ -169,10 +202,30 @@ class Scorer:
         return float(self.similarity(a, b)[i, k])
 
     def values(self, a: int, b: int) -> np.ndarray:
-        """Return bead values per band cell: similarity above threshold minus merge costs."""
+        """Return bead values per band cell: similarity above threshold minus merge costs.
+
+        Beads that touch a sentence of a fixed bead are forbidden, the fixed beads themselves free.
+        """
         if a == 0 or b == 0:
-            return np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
-        return self.similarity(a, b) - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
+            grid = np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
+        else:
+            grid = self.similarity(a, b) - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
+        if self.fixed:
+            touched = span_column(self._src_fixed, a) > 0
+            touched = touched | (span_grid(self._tgt_fixed, b, self.band, self.m) > 0)
+            grid = np.where(touched, -np.inf, grid)
+            for i0, i1, j0, j1 in self.fixed:
+                if (i1 - i0, j1 - j0) == (a, b):
+                    grid[i1, j1 - self.band.lo[i1]] = 0.0
+        return grid
+
+
+def _covered(size: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Return 1.0 for each position inside one of the spans, else 0.0."""
+    flags = np.zeros(size)
+    for start, end in spans:
+        flags[start:end] = 1.0
+    return flags
 
 
 def _chance(
@@ -259,14 +312,47 @@ def align(
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    signals = _signals(src, tgt, langs, Encoder(cache_dir), quiet)
+    signals = _signals(src, tgt, langs)
+    encoder = Encoder(cache_dir)
+    if signals.src.vecs.shape[1] == 0:  # no cheap vectors: encode everything first
+        signals = _encode_unsure(signals, (src, tgt), (), encoder, quiet)
     band = _pyramid(signals)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
-    scorer = Scorer(signals.src, signals.tgt, signals.scale, band, _overlaps(signals, band))
+    overlaps = _overlaps(signals, band)
+    scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
     path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
+    sure: dict[Span, float] = {}
+    if not signals.final:  # cheap first pass: keep what it is sure of, encode the rest
+        sure = _anchors(path, scorer)
+        log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
+        signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
+        scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps, list(sure))
+        path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
-            path, confidences(path, scorer.similarity_at), strict=True
+            path, confidences(path, scorer.similarity_at, sure), strict=True
         )
     ]
+
+
+def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:
+    """Return the first-pass beads kept without the encoder, with their confidence.
+
+    An anchor is a 1-1 link at least `anchor` similar whose neighbours are 1-1 links too: on
+    the development sets no such bead was wrong.
+    """
+    shapes = [(i1 - i0, j1 - j0) for i0, i1, j0, j1 in path]
+    kept = [
+        span
+        for k, span in enumerate(path)
+        if shapes[max(k - 1, 0) : k + 2] == [(1, 1)] * len(shapes[max(k - 1, 0) : k + 2])
+        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= WEIGHTS.anchor
+    ]
+    first = dict(zip(path, confidences(path, scorer.similarity_at), strict=True))
+    return {span: first[span] for span in kept}
+
+
+def _is_link(span: Span) -> bool:
+    """Return True for a bead with sentences on both sides."""
+    return span[1] > span[0] and span[3] > span[2]

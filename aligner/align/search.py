@@ -79,14 +79,37 @@ def best_path(
             row[k0:k1][better] = cand[better]
             arg[k0:k1][better] = index
         if insert is not None:  # target-only beads chain along the row: a max-plus prefix scan
-            step = grids[insert][i].copy()
-            step[0] = 0.0
-            total = np.cumsum(step)
-            scanned = total + np.maximum.accumulate(row - total)
-            better = scanned > row + 1e-12
+            scanned = _chain(row, grids[insert][i])
+            better = scanned > row
             row[better] = scanned[better]
             arg[better] = insert
     return _backtrack(n, m, lo, back, shapes)
+
+
+def _chain(row: np.ndarray, step: np.ndarray) -> np.ndarray:
+    """Return max over k' < k of row[k'] + step[k'+1] + … + step[k] where it beats row[k], else -inf.
+
+    This is how runs of 0-1 beads extend paths along a row.
+
+    A forbidden step (-inf) cuts the row into groups that the scan must not cross; each group is
+    lifted above the previous ones by `lift` so that one cumulative maximum serves them all.
+    """
+    step = step.copy()
+    step[0] = 0.0
+    cut = ~np.isfinite(step)
+    group = np.cumsum(cut)
+    total = np.cumsum(np.where(cut, 0.0, step))
+    gap = row - total
+    finite = np.isfinite(gap)
+    if not finite.any():
+        return np.full_like(row, -np.inf)
+    lift = 4.0 * float(np.abs(gap[finite]).max()) + 1.0
+    best = np.maximum.accumulate(gap + group * lift) - group * lift
+    best[best < -lift / 2] = -np.inf  # a maximum carried over from an earlier group
+    scanned = total + best
+    # The lift costs precision: only clear gains over the row count as reached by a chain.
+    scanned[scanned <= row + 1e-9 * lift * (group[-1] + 1) + 1e-12] = -np.inf
+    return scanned
 
 
 def _backtrack(

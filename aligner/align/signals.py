@@ -9,7 +9,7 @@ search band and summed the same way.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,14 +28,21 @@ class Side:
     lengths: np.ndarray  # (n,) float64
 
 
-def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
-    """Return L2-normalised bags of hashed lower-cased character n-grams, shape (n, HASH_DIM)."""
-    out = np.zeros((len(sentences), HASH_DIM), dtype=np.float32)
-    for row, text in enumerate(sentences):
-        chars = " ".join(text.lower().split())
-        for k in range(max(len(chars) - size + 1, 1) if chars else 0):
-            out[row, zlib.crc32(chars[k : k + size].encode()) % HASH_DIM] += 1.0
+def hashed_bags(items: Sequence[Iterable[str]]) -> np.ndarray:
+    """Return L2-normalised hashed bags of each sentence's items, shape (n, HASH_DIM)."""
+    out = np.zeros((len(items), HASH_DIM), dtype=np.float32)
+    for row, bag in enumerate(items):
+        for item in bag:
+            out[row, zlib.crc32(item.encode()) % HASH_DIM] += 1.0
     return _normalise(out)
+
+
+def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
+    """Return hashed bags of lower-cased character n-grams, shape (n, HASH_DIM)."""
+    texts = [" ".join(text.lower().split()) for text in sentences]
+    return hashed_bags(
+        [[t[k : k + size] for k in range(max(len(t) - size + 1, 1))] if t else [] for t in texts]
+    )
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:
@@ -62,6 +69,7 @@ def prefix(values: np.ndarray) -> np.ndarray:
 
 def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return each row's mean cosine with random rows of the other text: its unrelated level."""
+    other = other[np.any(other != 0, axis=1)]  # rows never encoded carry no information
     if len(other) == 0 or len(mine) == 0:
         return np.zeros(len(mine))
     sample = other[rng.integers(0, len(other), size=min(_SAMPLE, len(other)))]
