@@ -1,4 +1,14 @@
-"""The alignment engine: signals per sentence, coarse-to-fine banded search, calibrated beads."""
+"""The alignment engine: signals per sentence, coarse-to-fine banded search, calibrated beads.
+
+1. Cheap signals: lengths, numbers, CC-CEDICT words; vectors without the encoder where they
+   exist (character bigrams for two Chinese versions, bags of dictionary stems for en–zh).
+2. A pyramid of ever finer blocks finds a narrow band; dynamic programming inside it finds the
+   beads (up to 4-4 and omissions); time and memory grow linearly with the text.
+3. For en–zh, clear 1-1 links between 1-1 links are kept as anchors and e5 encodes only the
+   other sentences; a second search through the anchors decides the rest. Other pairs are
+   encoded in full first. Each sentence is encoded once, ever: vectors are cached on disk.
+4. Each bead gets a calibrated confidence (see `confidence`).
+"""
 
 from __future__ import annotations
 
@@ -351,8 +361,3 @@ def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:
     ]
     first = dict(zip(path, confidences(path, scorer.similarity_at), strict=True))
     return {span: first[span] for span in kept}
-
-
-def _is_link(span: Span) -> bool:
-    """Return True for a bead with sentences on both sides."""
-    return span[1] > span[0] and span[3] > span[2]
