@@ -20,7 +20,9 @@ _ACRONYM_WORD = regex.compile(r"\b[A-Z][A-Za-z]*\b")
 _UPPER_TOKEN = regex.compile(r"\b[A-Z]{2,}\b")
 _MAX_WORD = 4
 _MINOR = frozenset("of the and for in on to de la".split())
-_FORMAT = 2  # bump when what `_build` derives changes
+_ARTICLE = regex.compile(r"^(?:a|an|the)\s+")
+_TERM = regex.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+){0,3}")
+_FORMAT = 3  # bump when what `_build` derives changes
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,18 @@ class Lexicon:
     acronyms: dict[str, frozenset[str]]  # UN → {联合国, 聯合國}
     words: frozenset[str]  # headwords of two to four characters, both scripts
     traditional_words: frozenset[str]  # the Traditional headwords among them (以後, not 以后)
+    terms: dict[str, frozenset[str]]  # gloss term → headwords: "cosmic ray" → {宇宙射线, 宇宙射線}
+
+
+def term_of(gloss: str) -> str:
+    """The term a gloss names, as matched in English text: a noun phrase of two to four words
+    ("cosmic ray", lower-cased) or one capitalised name ("Internet"); '' for other glosses."""
+    text = _ARTICLE.sub("", regex.sub(r"\([^)]*\)", "", gloss).strip())
+    if not _TERM.fullmatch(text) or text.startswith(("to ", "variant ", "surname ", "old ", "used ")):
+        return ""
+    if " " in text or "-" in text:
+        return text.lower()
+    return text if text[0].isupper() and not text.isupper() and len(text) > 2 else ""
 
 
 def initials(gloss: str) -> str:
@@ -47,6 +61,7 @@ def _build() -> dict[str, Any]:
     acronyms: dict[str, set[str]] = {}
     words: set[str] = set()
     trad_words: set[str] = set()
+    terms: dict[str, set[str]] = {}
     for entry in CcCedict().get_entries():
         simp, trad = entry["simplified"], entry["traditional"]
         simp_chars.update(simp)
@@ -55,6 +70,9 @@ def _build() -> dict[str, Any]:
             words.update((simp, trad))
             trad_words.add(trad)
         for gloss in entry["definitions"]:
+            term = term_of(gloss)
+            if term and len(simp) >= 2:
+                terms.setdefault(term, set()).update((simp, trad))
             keys = set(_UPPER_TOKEN.findall(gloss))
             if len(gloss.split()) > 1:
                 keys.add(initials(gloss))
@@ -66,6 +84,7 @@ def _build() -> dict[str, Any]:
         "acronyms": {k: sorted(v) for k, v in sorted(acronyms.items())},
         "words": sorted(words),
         "traditional_words": sorted(trad_words),
+        "terms": {k: sorted(v) for k, v in sorted(terms.items())},
     }
 
 
@@ -93,6 +112,7 @@ def lexicon() -> Lexicon:
         {k: frozenset(v) for k, v in acronyms.items()},
         frozenset(data["words"]),
         frozenset(data["traditional_words"]),
+        {k: frozenset(v) for k, v in data["terms"].items()},
     )
 
 

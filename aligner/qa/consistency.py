@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
+import regex
+
 from aligner.align.lexicon import _zh_to_en, english_words
 from aligner.langs import convert
 from aligner.qa.cedict import lexicon
@@ -17,25 +19,40 @@ from aligner.qa.script import script_pair
 from aligner.reader.filters import LOW_CONFIDENCE
 
 _MAX_WORD = 4
+_WORDS = regex.compile(r"[A-Za-z]+")
 
 Uses = dict[tuple[str, str], list[tuple[str, LinkView]]]  # (pair, term) → [(rendering, link)]
 
 
-def headwords(text: str) -> list[str]:
-    """CC-CEDICT headwords of two to four characters in a Chinese text, not inside a longer one found."""
-    table = _zh_to_en()
-    found = {text[i : i + n] for i in range(len(text)) for n in range(2, _MAX_WORD + 1) if text[i : i + n] in table}
-    return sorted(w for w in found if not any(w != o and w in o for o in found))
+def english_terms(text: str) -> list[str]:
+    """CC-CEDICT gloss terms in an English sentence: phrases of two to four words ("cosmic
+    rays" → "cosmic ray") and capitalised names ("Internet"), the longest where they overlap."""
+    terms = lexicon().terms
+    words = [m.group() for m in _WORDS.finditer(text)]
+    found: list[str] = []
+    covered: set[int] = set()
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            span = set(range(i, i + size))
+            if span & covered:
+                continue
+            phrase = " ".join(words[i : i + size])
+            keys = [phrase] if size == 1 else [phrase.lower(), phrase.lower().removesuffix("s")]
+            key = next((k for k in keys if k in terms), None)
+            if key is not None and len(english_words(key)) == size:  # content words only: not "is not"
+                found.append(key)
+                covered |= span
+    return found
 
 
 def english_renderings(view: LinkView) -> Iterator[tuple[str, str]]:
-    """(English stem, the one Chinese word of the link glossed by it)."""
-    table = _zh_to_en()
-    words = headwords(view.tgt_text)
-    for stem in sorted(english_words(view.src_text)):
-        glossing = [w for w in words if stem in table[w]]
-        if len(glossing) == 1:
-            yield stem, glossing[0]
+    """(English term, the one Chinese word of the link CC-CEDICT gives for it)."""
+    terms = lexicon().terms
+    for term in english_terms(view.src_text):
+        present = [w for w in terms[term] if w in view.tgt_text]
+        longest = [w for w in present if not any(w != o and w in o for o in present)]
+        if len(longest) == 1:
+            yield term, longest[0]
 
 
 def vocabulary_changes(hans: str, hant: str) -> Iterator[tuple[str, str]]:
@@ -102,6 +119,13 @@ def _collect(pairs: list[PairView]) -> Uses:
     return uses
 
 
+def _exclusive(uses: list[tuple[str, LinkView]], word: str, usual: str) -> bool:
+    """The two renderings never meet in one link: a choice between them, not two meanings."""
+    return word not in usual and usual not in word and not any(
+        word in view.tgt_text and usual in view.tgt_text for _, view in uses
+    )
+
+
 @check("inconsistent", "one source term rendered differently across the corpus", min_uses=3, share=0.6)
 def inconsistent(pairs: list[PairView], params: Params) -> Iterator[Finding]:
     for (_label, term), found in sorted(_collect(pairs).items(), key=lambda kv: kv[0]):
@@ -112,7 +136,7 @@ def inconsistent(pairs: list[PairView], params: Params) -> Iterator[Finding]:
         if n / len(found) < params["share"] or n < 2:
             continue
         for word, view in found:
-            if word != usual and usual not in view.tgt_text and not _explained(word, usual, view):
+            if word != usual and _exclusive(found, word, usual) and not _explained(word, usual, view):
                 yield view.finding(
                     "inconsistent", "warning",
                     f"'{term}' is rendered {word} here but {usual} in {n} other places", usual,

@@ -120,7 +120,7 @@ def normalise(text: str) -> str:
     """Rewrite percentages, magnitudes, ordinals and English number phrases as digits."""
     text = unicodedata.normalize("NFKC", text)
     text = _sub(_PERCENT_CN, text, lambda m: _digits(_cn_value(m.group(1))) + "%")
-    text = regex.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
+    text = regex.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = _sub(_MAGNITUDE, text, lambda m: " " + _digits(float(m.group(1)) * _SCALES[m.group(2).lower()]) + " ")
     return _rewrite_english(text)
 

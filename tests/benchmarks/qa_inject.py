@@ -15,10 +15,10 @@ import random
 import re
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from aligner.align.lexicon import _zh_to_en
 from aligner.build import build
 from aligner.langs import convert
 from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
@@ -237,24 +237,26 @@ def inj_partial(texts, links, k, rng):
 
 
 def inj_inconsistent(texts, links, k, rng):
+    """Replace a term's usual rendering by another CC-CEDICT word for the same term (互联网 → 因特网)."""
     from aligner.qa.pairs import LinkView
 
     ij = one_one(links, k)
     if not ij:
         return None
     view = LinkView("d", "en", "zh-Hans", 0, Link((), ()), texts["en"][ij[0]], texts["zh-Hans"][ij[1]])
-    table = _zh_to_en()
-    for stem, word in english_renderings(view):
-        others = [w for w in REVERSE.get(stem, ()) if w != word and word not in w and w not in word and len(w) >= 2]
-        if others and USUAL.get(stem) == word:
+    for term, word in english_renderings(view):
+        others = [w for w in lexicon().terms[term] if word not in w and w not in word and convert(w, "t2s") == w]
+        # at most a third of a term's uses, so the usual rendering keeps its share (≥ 0.6)
+        if others and USUAL.get(term) == word and INJECTED[term] < USES[term] // 3:
+            INJECTED[term] += 1
             set_zh(texts, ij[1], texts["zh-Hans"][ij[1]].replace(word, rng.choice(sorted(others)), 1))
             return {f"zh-Hans.s{ij[1]}"}
-    del table
     return None
 
 
-REVERSE: dict[str, list[str]] = {}
 USUAL: dict[str, str] = {}
+USES: Counter[str] = Counter()
+INJECTED: Counter[str] = Counter()
 
 KINDS: dict[str, tuple[str, Injector | None]] = {
     "omission": ("omission", None), "addition": ("addition", None), "partial-omission": ("partial-omission", inj_partial),
@@ -280,12 +282,6 @@ def main() -> None:
     links |= s_links
     conf = {d: s_conf.get(d, [0.9] * len(links[d])) for d in texts}
     ALTERNATIVES.update(_alternatives())
-    table = _zh_to_en()
-    for head, stems in table.items():
-        for st in stems:
-            REVERSE.setdefault(st, []).append(head)
-    from collections import Counter
-
     from aligner.qa.pairs import LinkView
     counts: dict[str, Counter[str]] = {}
     for d in texts:
@@ -294,7 +290,8 @@ def main() -> None:
                 v = LinkView(d, "en", "zh-Hans", 0, Link((), ()), texts[d]["en"][a[0]], texts[d]["zh-Hans"][b[0]])
                 for st, w in english_renderings(v):
                     counts.setdefault(st, Counter())[w] += 1
-    USUAL.update({st: c.most_common(1)[0][0] for st, c in counts.items() if c.most_common(1)[0][1] >= 5})
+    USUAL.update({st: c.most_common(1)[0][0] for st, c in counts.items() if c.most_common(1)[0][1] >= 4})
+    USES.update({st: sum(c.values()) for st, c in counts.items()})
     checks = all_checks()
     total_links = sum(len(v) for v in links.values())
     print(f"{len(texts)} documents, {total_links} links per pair", file=sys.stderr)

