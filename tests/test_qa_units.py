@@ -26,6 +26,8 @@ STATED = [
     ("two hundred and five", {205}),
     ("the third time", {3}),
     ("the twentieth century", {20}),
+    ("the eighteenth century", {18}),
+    ("twenty-five years ago", {25}),
     ("第三次", {3}),
     ("二〇一三年三月十二日", {2013, 3, 12}),
     ("3月12日", {3, 12}),

@@ -27,7 +27,7 @@ _MAGNITUDE = regex.compile(r"(\d+(?:\.\d+)?)\s*(万|萬|亿|億|thousand|million
 _ORDINALS = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
 }
 _GROUPS = {"decade": 10, "decades": 10, "dozen": 12, "dozens": 12, "twice": 2}
 # English words that imply a number without stating it (both → 2): enough to excuse, not to demand.
@@ -83,7 +83,7 @@ def _rewrite_english(text: str) -> str:
         numeric = low in _ORDINALS or low in _SCALE_WORDS or word_value(low) is not None
         joins = low in ("and", "a", "one") and (run or low != "and")
         if numeric or joins:
-            if run and text[run[-1].end() : match.start()].strip():
+            if run and text[run[-1].end() : match.start()].strip(" -"):  # twenty-five is one number
                 flush()
             run.append(match)
         else:
