@@ -28,7 +28,8 @@ def key(token: str) -> str:
 
 def tokens(text: str, chinese: bool) -> list[str]:
     """The Latin tokens a translation must keep: acronyms and codes; in Chinese text, any Latin word."""
-    found = _ACRONYM.findall(text) + _CODE.findall(text)
+    codes = [c for c in _CODE.findall(text) if any(ch.isupper() for ch in c)]  # not 12-week, 1920s, 20th
+    found = _ACRONYM.findall(text) + codes
     if chinese:
         found += [w for w in _LATIN_WORD.findall(text) if len(w) > 1]
     return list(dict.fromkeys(found))
