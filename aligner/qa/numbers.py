@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from aligner.qa.findings import Finding
+from aligner.qa.findings import Finding, Severity
 from aligner.qa.pairs import PairView
 from aligner.qa.quantities import in_digits, mentioned, stated
 from aligner.qa.registry import Params, check
@@ -30,5 +30,5 @@ def number_mismatches(pairs: list[PairView], params: Params) -> Iterator[Finding
                 parts.append(f"{_show(missing)} in {pair.src_lang} but not in {pair.tgt_lang}")
             if extra:
                 parts.append(f"{_show(extra)} in {pair.tgt_lang} but not in {pair.src_lang}")
-            severity = "error" if (missing | extra) & digits else "warning"
+            severity: Severity = "error" if (missing | extra) & digits else "warning"
             yield view.finding("numbers", severity, "numbers disagree: " + "; ".join(parts))
