@@ -45,16 +45,20 @@ def measure(root: Path, name: str, cache: Path) -> tuple[float, float]:
 
 
 def write_png(path: Path, series: list[list[float]], size: tuple[int, int] = (320, 200)) -> None:
-    """Draw each series as a polyline (x = file index) on white, and save an RGB PNG."""
+    """Draw each series (scaled to its own maximum) as a marked polyline over the files; save a PNG.
+
+    No text: the caption in RESULTS.md says blue is seconds and red is peak RSS.
+    """
     width, height = size
     image = np.full((height, width, 3), 255, dtype=np.uint8)
     image[height - 10, 10 : width - 10] = 0
     image[10 : height - 10, 10] = 0
-    top = max(max(s) for s in series) or 1.0
     colours = ((31, 119, 180), (214, 39, 40), (44, 160, 44))
     for colour, values in zip(colours, series, strict=False):
         xs = np.linspace(10, width - 10, len(values))
-        ys = height - 10 - np.array(values) / top * (height - 20)
+        ys = height - 10 - np.array(values) / (max(values) or 1.0) * (height - 20)
+        for x, y in zip(xs.astype(int), ys.astype(int), strict=True):
+            image[max(y - 3, 0) : y + 4, max(x - 3, 0) : x + 4] = colour
         for k in range(len(values) - 1):
             for t in np.linspace(0, 1, 200):
                 x = int(xs[k] + t * (xs[k + 1] - xs[k]))
@@ -97,7 +101,7 @@ def main() -> None:
                 else Path(os.environ.get("ALIGNER_CACHE", Path.home() / ".cache" / "aligner"))
             )
             seconds, rss = measure(root, name, cache)
-        sentences = sum(1 for _ in (root / "src" / name).open("utf-8"))
+        sentences = len((root / "src" / name).read_text("utf-8").splitlines())
         rows.append((name, sentences, seconds, rss))
         print(f"{name} {sentences:>6} sentences {seconds:8.1f} s {rss:8.0f} MiB", flush=True)
     kind = "cold" if args.cold else "warm"
