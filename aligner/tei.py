@@ -78,9 +78,9 @@ def _parse(data: bytes, schema: str, where: str) -> etree._Element:
         raise SchemaError(f"{where}:{line}: malformed XML: {err.msg}; fix the file or rebuild it") from None
     validator = _schema(schema)
     if not validator.validate(root):
-        err = validator.error_log.last_error
+        last = validator.error_log.last_error
         raise SchemaError(
-            f"{where}:{err.line}: not valid TEI for aligner ({err.message}); fix the file or rebuild it"
+            f"{where}:{last.line}: not valid TEI for aligner ({last.message}); fix the file or rebuild it"
         )
     return root
 
