@@ -101,6 +101,14 @@ def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
     assert again.encoded == 0
 
 
+def test_unwritable_cache_only_warns(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    cache = embed.EmbeddingCache(blocked)
+    cache.put([b"k" * 32], np.ones((1, embed.DIM), dtype=np.float32))
+    assert cache.get(b"k" * 32) is not None
+
+
 def test_cache_keeps_digests_ending_in_nul(tmp_path: Path) -> None:
     key = b"k" * 30 + b"\0\0"
     embed.EmbeddingCache(tmp_path).put([key], np.ones((1, embed.DIM), dtype=np.float32))

