@@ -105,10 +105,11 @@ def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> 
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
     if set(langs) == {"en", "zh"}:
-        words = tuple(
-            [lexicon.english_words(s) if lang == "en" else lexicon.translatable(s) for s in side]
-            for side, lang in ((src, langs[0]), (tgt, langs[1]))
-        )
+        english, chinese_side = (src, tgt) if langs[0] == "en" else (tgt, src)
+        en_words = [lexicon.english_words(s) for s in english]
+        vocabulary = frozenset().union(*en_words)  # stems the English side can match at all
+        zh_words = [lexicon.translatable(s) & vocabulary for s in chinese_side]
+        words = (en_words, zh_words) if langs[0] == "en" else (zh_words, en_words)
     if langs == ("zh", "zh"):
         vecs = tuple(
             hashed_ngrams([chinese.to_simplified(s) for s in side], 2) for side in (src, tgt)
@@ -157,7 +158,7 @@ class Scorer:
         rng = np.random.default_rng(0)
         self.n, self.m = len(src.lengths), len(tgt.lengths)
         self.band = band
-        self.src_sum, self.tgt_sum = prefix(src.vecs), prefix(tgt.vecs)
+        self._span_norms = {"src": _span_norms(src.vecs), "tgt": _span_norms(tgt.vecs)}
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
         self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng))
         self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng))
@@ -169,28 +170,18 @@ class Scorer:
             self.n, self.m, band, MAX_SIDE, lambda x, ys: tgt_vecs[ys] @ src_vecs[x]
         )
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
-        self._norm_cache: dict[tuple[str, int], np.ndarray] = {}
         self.fixed = fixed  # beads already sure: the path must go through them
         self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
         self._tgt_fixed = prefix(_covered(self.m, [(j0, j1) for _, _, j0, j1 in fixed]))
-
-    def _norms(self, side: str, size: int) -> np.ndarray:
-        """Return the length of each span's summed vector, spans of `size` ending at 0 … n."""
-        if (side, size) not in self._norm_cache:
-            sums = self.src_sum if side == "src" else self.tgt_sum
-            ends = np.arange(len(sums))
-            spans = sums[ends] - sums[np.maximum(ends - size, 0)]
-            self._norm_cache[(side, size)] = np.linalg.norm(spans, axis=1)
-        return self._norm_cache[(side, size)]
 
     def similarity(self, a: int, b: int) -> np.ndarray:
         """Return the combined similarity of src[i-a:i] and tgt[j-b:j] for every band cell."""
         if (a, b) in self._similarity:
             return self._similarity[(a, b)]
         band, m = self.band, self.m
-        src_norm = self._norms("src", a)[:, None]
+        src_norm = self._span_norms["src"][a][:, None]
         js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
-        tgt_norm = self._norms("tgt", b)[js]
+        tgt_norm = self._span_norms["tgt"][b][js]
         norms = np.maximum(src_norm * tgt_norm, 1e-9)
         cos = self.dots.sums(a, b, band, m) / norms
         base = 0.5 * (span_column(self.src_base, a) / a + span_grid(self.tgt_base, b, band, m) / b)
@@ -228,6 +219,16 @@ class Scorer:
                 if (i1 - i0, j1 - j0) == (a, b):
                     grid[i1, j1 - self.band.lo[i1]] = 0.0
         return grid
+
+
+def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
+    """Return, per span size, the length of the summed vector of the span ending at 0 … n."""
+    sums = prefix(vecs)
+    ends = np.arange(len(sums))
+    return {
+        size: np.linalg.norm(sums[ends] - sums[np.maximum(ends - size, 0)], axis=1)
+        for size in range(1, MAX_SIDE + 1)
+    }
 
 
 def _covered(size: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:

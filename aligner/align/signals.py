@@ -16,7 +16,7 @@ import numpy as np
 
 from aligner.align.search import Band
 
-HASH_DIM = 2048
+HASH_DIM = 512
 _SAMPLE = 64  # random partners per sentence to estimate its unrelated-pair similarity
 
 
