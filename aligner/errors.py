@@ -17,3 +17,15 @@ class SchemaError(AlignerError):
 
 class CorpusError(AlignerError):
     """The corpus directory is inconsistent (unknown doc-id, collision, dangling pointer)."""
+
+
+class LanguageError(AlignerError):
+    """A language code is missing or not a BCP 47 tag the engine can use."""
+
+
+class InputTooLongError(AlignerError):
+    """A "sentence" is so long that the input was evidently not split into sentences."""
+
+
+class SearchError(AlignerError):
+    """A query cannot be run (syntax), or the index cannot be built."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import regex
 
-from aligner.errors import AlignerError
+from aligner.errors import SearchError
 from aligner.langs import convert
 from aligner.regex_literals import required_literals
 from aligner.rows import aligned_rows
@@ -41,10 +41,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(norm, tokenize='unicode61 re
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
 """
-
-
-class SearchError(AlignerError):
-    """A query cannot be run (syntax), or the index cannot be built."""
 
 
 @dataclass(frozen=True)

