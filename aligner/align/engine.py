@@ -47,6 +47,7 @@ _TOP = 256  # coarsest level has at most this many blocks a side: full search th
 _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
 _FINE_MARGIN = 6  # sentences either side of the projected path at the finest level
+_WEIGHT_SMOOTH = 10.0  # characters added to each sentence's length before weighting
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
 
 
@@ -55,7 +56,6 @@ class Weights:
     """The one configuration: how signals combine into the value of a bead."""
 
     threshold: float = 0.0  # similarity (in units of `scale`) above which a pair is a link
-    merge: float = 0.1  # cost of each sentence beyond one a side: prefer fine beads
     omission: float = 0.3  # cost of leaving a sentence unaligned
     length: float = 1.0  # weight of the squared log length ratio
     numbers: float = 0.25  # weight of number agreement (Dice) where numbers occur
@@ -63,6 +63,7 @@ class Weights:
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
     scale_words: float = 0.3  # the same for bags of dictionary stems (English–Chinese first pass)
+    span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
     anchor: float = 0.6  # first-pass similarity from which a 1-1 link is kept without the encoder
 
 
@@ -154,14 +155,14 @@ class Scorer:
         rng = np.random.default_rng(0)
         self.n, self.m = len(src.lengths), len(tgt.lengths)
         self.band = band
-        self._span_norms = {"src": _span_norms(src.vecs), "tgt": _span_norms(tgt.vecs)}
+        src_vecs, tgt_vecs = _weighted(src), _weighted(tgt)  # a span's vector: their sum
+        self._span_norms = {"src": _span_norms(src_vecs), "tgt": _span_norms(tgt_vecs)}
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
-        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng))
-        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng))
+        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng) * _weights(src))
+        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng) * _weights(tgt))
         self.ratio = length.length_ratio(src.lengths, tgt.lengths)
         self.scale = scale
         self.overlaps = overlaps  # (table, weight, chance level)
-        src_vecs, tgt_vecs = src.vecs, tgt.vecs
         self.dots = pair_table(
             self.n, self.m, band, MAX_SIDE, lambda x, ys: tgt_vecs[ys] @ src_vecs[x]
         )
@@ -180,7 +181,10 @@ class Scorer:
         tgt_norm = self._span_norms["tgt"][b][js]
         norms = np.maximum(src_norm * tgt_norm, 1e-9)
         cos = self.dots.sums(a, b, band, m) / norms
-        base = 0.5 * (span_column(self.src_base, a) / a + span_grid(self.tgt_base, b, band, m) / b)
+        base = 0.5 * (  # a span's unrelated level: its parts' levels, weighted as its vector
+            span_column(self.src_base, a) / np.maximum(src_norm, 1e-9)
+            + span_grid(self.tgt_base, b, band, m) / np.maximum(tgt_norm, 1e-9)
+        )
         sim = (cos - base) / self.scale
         ls = span_column(self.src_len, a)
         lt = span_grid(self.tgt_len, b, band, m)
@@ -199,14 +203,14 @@ class Scorer:
         return float(self.similarity(a, b)[i, k])
 
     def values(self, a: int, b: int) -> np.ndarray:
-        """Return bead values per band cell: similarity above threshold minus merge costs.
+        """Return bead values per band cell: similarity above threshold, or the omission cost.
 
         Beads that touch a sentence of a fixed bead are forbidden, the fixed beads themselves free.
         """
         if a == 0 or b == 0:
             grid = np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
         else:
-            grid = self.similarity(a, b) - WEIGHTS.threshold - WEIGHTS.merge * (a + b - 2)
+            grid = self.similarity(a, b) - WEIGHTS.threshold
         if self.fixed:
             touched = span_column(self._src_fixed, a) > 0
             touched = touched | (span_grid(self._tgt_fixed, b, self.band, self.m) > 0)
@@ -215,6 +219,17 @@ class Scorer:
                 if (i1 - i0, j1 - j0) == (a, b):
                     grid[i1, j1 - self.band.lo[i1]] = 0.0
         return grid
+
+
+def _weights(side: Side) -> np.ndarray:
+    """Return each sentence's weight in the vector of a span: longer sentences say more."""
+    weights = (side.lengths + _WEIGHT_SMOOTH) ** WEIGHTS.span_power
+    return weights / max(float(np.mean(weights)), 1e-9)
+
+
+def _weighted(side: Side) -> np.ndarray:
+    """Return the vectors scaled by their weights: a span's vector is their sum."""
+    return (side.vecs * _weights(side)[:, None]).astype(np.float32)
 
 
 def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
