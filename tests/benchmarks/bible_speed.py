@@ -47,7 +47,7 @@ def measure(root: Path, name: str, cache: Path) -> tuple[float, float]:
 def write_png(path: Path, series: list[list[float]], size: tuple[int, int] = (320, 200)) -> None:
     """Draw each series (scaled to its own maximum) as a marked polyline over the files; save a PNG.
 
-    No text: the caption in RESULTS.md says blue is seconds and red is peak RSS.
+    No text: the caption in ALIGN_RESULTS.md says blue is seconds and red is peak RSS.
     """
     width, height = size
     image = np.full((height, width, 3), 255, dtype=np.uint8)
