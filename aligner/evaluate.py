@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.disjoint import DisjointSets
 from aligner.errors import InputError
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
@@ -145,23 +146,15 @@ def merge_by_unit(
     links: Sequence[Link], src_units: Sequence[str], tgt_units: Sequence[str]
 ) -> list[Link]:
     """Merge links that share a unit id (a Bible verse) on either side into one link per group."""
-    parent = list(range(len(links)))
-
-    def find(k: int) -> int:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    sets: DisjointSets[int] = DisjointSets()
     first_with: dict[tuple[str, str], int] = {}
     for k, (src, tgt) in enumerate(links):
         keys = [("s", src_units[i]) for i in src] + [("t", tgt_units[j]) for j in tgt]
         for key in keys:
-            other = first_with.setdefault(key, k)
-            parent[find(other)] = find(k)
+            sets.union(first_with.setdefault(key, k), k)
     groups: dict[int, tuple[set[int], set[int]]] = {}
     for k, (src, tgt) in enumerate(links):
-        group = groups.setdefault(find(k), (set(), set()))
+        group = groups.setdefault(sets.find(k), (set(), set()))
         group[0].update(src)
         group[1].update(tgt)
     merged = [(tuple(sorted(s)), tuple(sorted(t))) for s, t in groups.values()]
