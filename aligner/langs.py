@@ -8,7 +8,7 @@ import regex
 
 from aligner.errors import InputError
 
-_HAN = regex.compile(r"\p{Han}")
+HAN = regex.compile(r"\p{Han}")  # any Han character, Extension B included
 _LATIN = regex.compile(r"\p{Latin}")
 
 # Tags people type, and the BCP 47 tag we store.
@@ -32,12 +32,12 @@ def normalize_tag(tag: str) -> str:
 
 def is_chinese(char: str) -> bool:
     """True for a Han character (any CJK block, Extension B included)."""
-    return bool(_HAN.match(char))
+    return bool(HAN.match(char))
 
 
 def han_ratio(text: str) -> float:
     """Share of Han characters among the letters of a text."""
-    han = len(_HAN.findall(text))
+    han = len(HAN.findall(text))
     latin = len(_LATIN.findall(text))
     return han / (han + latin) if han + latin else 0.0
 
@@ -57,7 +57,7 @@ def convert(text: str, config: str) -> str:
 
 def chinese_script(text: str) -> str:
     """'zh-Hans', 'zh-Hant', or 'zh' when the text uses only characters shared by both."""
-    han = "".join(_HAN.findall(text))
+    han = "".join(HAN.findall(text))
     simplified_only = sum(a != b for a, b in zip(han, convert(han, "s2t"), strict=False))
     traditional_only = sum(a != b for a, b in zip(han, convert(han, "t2s"), strict=False))
     if simplified_only == traditional_only:

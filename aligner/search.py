@@ -23,14 +23,13 @@ from pathlib import Path
 import regex
 
 from aligner.errors import SearchError
-from aligner.langs import convert
+from aligner.langs import HAN, convert
 from aligner.regex_literals import required_literals
 from aligner.rows import aligned_rows
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
 INDEX_VERSION = 2  # PRAGMA user_version; an index of another version is rebuilt
-_HAN = regex.compile(r"\p{Han}")
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 SCHEMA = """
@@ -71,7 +70,7 @@ class Hit:
 
 def normalize(text: str) -> str:
     """The searchable form: Chinese in Simplified script (FTS5 folds case itself)."""
-    return convert(text, "t2s") if _HAN.search(text) else text
+    return convert(text, "t2s") if HAN.search(text) else text
 
 
 @contextmanager
@@ -152,7 +151,7 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
         cur = conn.execute("INSERT INTO sents(doc_id, lang, sid, row, text, norm) VALUES (?,?,?,?,?,?)", rec)
         conn.execute("INSERT INTO words(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
         conn.execute("INSERT INTO raw(rowid, text) VALUES (?, ?)", (cur.lastrowid, rec[4]))
-        if _HAN.search(rec[5]):
+        if HAN.search(rec[5]):
             conn.execute("INSERT INTO grams(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
     conn.executemany(
         "INSERT INTO files VALUES (?,?,?,?,?)", [(p, doc, *_stat(Path(p)), _sha(Path(p))) for p in paths]
@@ -182,7 +181,7 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     words = terms(query)
     if not words:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
-    if not _HAN.search(query):
+    if not HAN.search(query):
         return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [query]
     norm = [normalize(t) for t in words]
     if all(len(t) >= 3 for t in norm):

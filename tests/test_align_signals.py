@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align import anchors, chinese, length, lexicon, search
+from aligner.align import anchors, length, lexicon, search
+from aligner.langs import convert
 
 NUMBERS = [
     ("二〇一三年三月十二日", {2013: 1, 3: 1, 12: 1}),
@@ -41,7 +42,7 @@ def test_length_ratio() -> None:
 
 
 def test_traditional_to_simplified() -> None:
-    assert chinese.to_simplified("關於人類的思想") == "关于人类的思想"
+    assert convert("關於人類的思想", "t2s") == "关于人类的思想"
 
 
 def test_band_projection_is_monotone_and_connects_the_ends() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import anchors, chinese, length, lexicon, search
+from aligner.align import anchors, length, lexicon, search
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import DIM, Encoder
@@ -39,6 +39,7 @@ from aligner.align.signals import (
     span_grid,
 )  # fmt: skip
 from aligner.errors import InputTooLongError, LanguageError
+from aligner.langs import convert
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,7 @@ def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> 
         words = (en_words, zh_words) if langs[0] == "en" else (zh_words, en_words)
     if langs == ("zh", "zh"):
         vecs = tuple(
-            hashed_ngrams([chinese.to_simplified(s) for s in side], 2) for side in (src, tgt)
+            hashed_ngrams([convert(s, "t2s") for s in side], 2) for side in (src, tgt)
         )
         scale, final = WEIGHTS.scale_hash, True
     elif words is not None:

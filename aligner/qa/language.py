@@ -8,13 +8,12 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.langs import han_ratio
+from aligner.langs import HAN, han_ratio
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check
 
 _LATIN_WORD = regex.compile(r"\p{Latin}{2,}")
-_HAN = regex.compile(r"\p{Han}")
 
 
 def copied_share(src: str, tgt: str) -> float:
@@ -24,7 +23,7 @@ def copied_share(src: str, tgt: str) -> float:
 
 def wordy(text: str, chinese: bool) -> bool:
     """Enough text to judge its language: three Latin words, or four Han characters."""
-    return len(_HAN.findall(text)) >= 4 if chinese else len(_LATIN_WORD.findall(text)) >= 3
+    return len(HAN.findall(text)) >= 4 if chinese else len(_LATIN_WORD.findall(text)) >= 3
 
 
 def wrong_script(text: str, lang: str) -> bool:
