@@ -34,13 +34,7 @@ _TAIL_MARKER = re.compile(
     re.I,
 )
 _BULLET = re.compile(r"^\s*[•·●▪◦*]\s*(?P<name>.+?)\s*$")
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-    )
-    for m in [names]
-}
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _EN_DATE = re.compile(
     r"^\s*(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})\s*,\s*(?P<year>\d{4})\s*$"
 )
@@ -153,35 +147,40 @@ def _iso_date(line: str) -> str:
 
 
 def strip_chrome(text: str) -> tuple[list[str], Metadata]:
-    """Remove page chrome; return the body lines (paragraphs as blocks) and the metadata it carried.
+    """Remove page chrome; return the body paragraphs and the metadata the chrome carried.
 
     The first block is the title; a date line, a bulleted author and the short line after it
     (the affiliation) before the body become metadata.
     """
-    lines = text.split("\n")
     kept: list[str] = []
-    for line in lines:
+    for line in text.split("\n"):
         if _TAIL_MARKER.match(line):
             break  # everything after "You might also like" is other articles
-        if _LANGUAGE_BAR.match(line) or _CHROME_LINE.match(line):
-            continue
-        kept.append(line)
-    blocks = split_paragraphs("\n".join(kept).replace("\n", "\n\n"))
+        if not (_LANGUAGE_BAR.match(line) or _CHROME_LINE.match(line)):
+            kept.append(line)
+    blocks = [p for block in re.split(r"\n\s*\n", "\n".join(kept)) for p in _block_paragraphs(block)]
     title, date, author, affiliation = "", "", "", ""
     body_start = 0
     for i, block in enumerate(blocks[:6]):
-        if not date and _iso_date(block):
-            date, body_start = _iso_date(block), i + 1
-        elif not author and _BULLET.match(block):
-            author, body_start = _BULLET.match(block).group("name"), i + 1  # type: ignore[union-attr]
+        if not date and (iso := _iso_date(block)):
+            date, body_start = iso, i + 1
+        elif not author and (bullet := _BULLET.match(block)):
+            author, body_start = bullet.group("name"), i + 1
             if i + 1 < len(blocks) and len(blocks[i + 1]) < 120 and not _ends_sentence(blocks[i + 1]):
                 affiliation, body_start = blocks[i + 1], i + 2
     if blocks and len(blocks[0]) < 200 and not _ends_sentence(blocks[0]):
         title = blocks[0]
-    body = [b for i, b in enumerate(blocks) if i >= body_start and not (i == 0 and title)]
-    if body_start == 0 and title:
-        body = blocks[1:]
+    body = blocks[max(body_start, 1 if title else 0) :]
     return body, Metadata(title=title, date=date, author=author, affiliation=affiliation)
+
+
+def _block_paragraphs(block: str) -> list[str]:
+    """A block between blank lines is one paragraph (hard-wrapped lines joined), unless it holds
+    byline lines (a date, a bulleted name), which stand alone."""
+    lines = [ln for ln in block.split("\n") if ln.strip()]
+    if any(_iso_date(ln) or _BULLET.match(ln) for ln in lines):
+        return [ln.strip() for ln in lines]
+    return split_paragraphs(block)
 
 
 def _ends_sentence(text: str) -> bool:

@@ -127,3 +127,13 @@ def test_normalize_keeps_fullwidth_punctuation_and_composes() -> None:
 def test_nothing_left_after_chrome_is_an_error() -> None:
     with pytest.raises(InputError, match="no text left after removing page chrome"):
         ingest_text("Language : English 简体 繁體\n\nBack to Top", "d", "en", "x.txt")
+
+
+def test_hard_wrapped_plain_text_keeps_sentences_whole() -> None:
+    text = "A Title\n\nThe first sentence is long and\nwraps onto a second line. The second\none wraps too.\n\nA new paragraph."
+    doc = ingest_text(text, "d", "en", "x.txt")
+    assert [[s.text for s in p.sentences] for p in doc.paragraphs] == [
+        ["A Title"],
+        ["The first sentence is long and wraps onto a second line.", "The second one wraps too."],
+        ["A new paragraph."],
+    ]
