@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import Counter
@@ -137,9 +138,7 @@ def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}
     for a, b in direct:
-        def engine(src: list[str], tgt: list[str], a: str = a, b: str = b) -> list:  # type: ignore[type-arg]
-            return [(bd.src, bd.tgt, bd.confidence) for bd in align(src, tgt, a, b, quiet=quiet)]
-
+        engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
         before = previous.alignment(a, b) if previous else None
         links = align_keeping_person_links(text.versions[a], text.versions[b], before, engine)
         done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from aligner.align.bead import Bead
 from aligner.disjoint import DisjointSets
 from aligner.model import Alignment, Document, Link
 
-# (source texts, target texts) → beads as (source indices, target indices, confidence)
-Aligner = Callable[[Sequence[str], Sequence[str]], list[tuple[tuple[int, ...], tuple[int, ...], float]]]
+# (source texts, target texts) → beads of sentence indices
+Aligner = Callable[[Sequence[str], Sequence[str]], Sequence[Bead]]
 
 
-def beads_to_links(
-    beads: list[tuple[tuple[int, ...], tuple[int, ...], float]], src_ids: Sequence[str], tgt_ids: Sequence[str]
-) -> list[Link]:
+def beads_to_links(beads: Sequence[Bead], src_ids: Sequence[str], tgt_ids: Sequence[str]) -> list[Link]:
     """Index beads from an engine → machine links between sentence ids."""
     return [
-        Link(tuple(src_ids[i] for i in s), tuple(tgt_ids[j] for j in t), round(c, 3), "machine")
-        for s, t, c in beads
+        Link(tuple(src_ids[i] for i in b.src), tuple(tgt_ids[j] for j in b.tgt), round(b.confidence, 3), "machine")
+        for b in beads
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aligner.align.bead import Bead
 from aligner.links import align_keeping_person_links, compose
 from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.rows import aligned_rows
@@ -54,12 +55,12 @@ def test_compose_merges_links_that_share_a_pivot_sentence() -> None:
 def fake_engine(calls: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
     """An engine that pairs sentences one to one and records the stretches it was given."""
 
-    def run(src: Sequence[str], tgt: Sequence[str]) -> list[tuple[tuple[int, ...], tuple[int, ...], float]]:
+    def run(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:
         calls.append((len(src), len(tgt)))
         n = min(len(src), len(tgt))
-        beads = [((i,), (i,), 0.5) for i in range(n)]
-        beads += [((i,), (), 0.1) for i in range(n, len(src))]
-        beads += [((), (j,), 0.1) for j in range(n, len(tgt))]
+        beads = [Bead((i,), (i,), 0.5) for i in range(n)]
+        beads += [Bead((i,), (), 0.1) for i in range(n, len(src))]
+        beads += [Bead((), (j,), 0.1) for j in range(n, len(tgt))]
         return beads
 
     return run
