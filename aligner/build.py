@@ -13,10 +13,11 @@ from pathlib import Path
 from aligner import __version__
 from aligner.errors import CorpusError, InputError
 from aligner.ingest import ingest_file, source_of
-from aligner.links import align_keeping_person_links, compose
-from aligner.model import Alignment, Document, ParallelText, reverse
+from aligner.links import align_keeping_person_links, person_links
+from aligner.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.store import load, save
 from aligner.tei import ALIGNMENT_FILE
+from aligner.triangle import carry, contradictions, derive
 
 log = logging.getLogger(__name__)
 
@@ -132,20 +133,56 @@ def engine_signature(src_lang: str, tgt_lang: str) -> str:
 
 
 def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -> ParallelText:
-    """Align every pair of versions, keeping the links a person made in the previous build."""
+    """Align every pair of versions, keeping the links a person made in the previous build.
+
+    Pairs of one language's scripts go first, so that a person's link in a derived pair can be
+    carried through them onto the other pair it is derived from.
+    """
     from aligner.align.engine import align
 
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}
-    for a, b in direct:
+    for a, b in sorted(direct, key=lambda pair: not _same_language(*pair)):
         engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
-        before = previous.alignment(a, b) if previous else None
-        links = align_keeping_person_links(text.versions[a], text.versions[b], before, engine)
+        fixed = person_links(previous.alignment(a, b) if previous else None)
+        mine = {x for lk in fixed for x in (*lk.src, *lk.tgt)}
+        fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
+        links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine)
         done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))
     for a, pivot, b in derived:
-        ab = done.get((a, pivot)) or reverse(done[(pivot, a)])
-        done[(a, b)] = compose(ab, done[(pivot, b)], [s.id for s in text.versions[pivot].sentences()])
+        legs = _oriented(done, a, pivot), _oriented(done, pivot, b)
+        engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
+        person = person_links(previous.alignment(a, b) if previous else None)
+        versions = text.versions[a], text.versions[pivot], text.versions[b]
+        done[(a, b)] = derive(*legs, versions, engine, person, engine_signature(a, b))
+        problems = contradictions(*legs, done[(a, b)])
+        if problems:
+            raise CorpusError(f"{text.doc_id}: {problems[0]} ({len(problems)} in all); this is a bug, please report it")
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
+
+
+def _oriented(done: dict[tuple[str, str], Alignment], a: str, b: str) -> Alignment:
+    """The alignment of a pair already made, seen from `a`."""
+    return done[(a, b)] if (a, b) in done else reverse(done[(b, a)])
+
+
+def _carried(
+    previous: ParallelText | None, derived: list[tuple[str, str, str]],
+    done: dict[tuple[str, str], Alignment], pair: tuple[str, str],
+) -> list[Link]:  # fmt: skip
+    """Links a person made in a derived pair, carried onto `pair` (one of the two it is derived
+    from) through the other one, if that is aligned already."""
+    carried: list[Link] = []
+    for a, pivot, b in derived if previous else ():
+        if pivot not in pair:
+            continue
+        near = pair[0] if pair[1] == pivot else pair[1]
+        far = {a: b, b: a}.get(near)
+        if far is None or not ({(far, pivot), (pivot, far)} & done.keys()):
+            continue
+        links = carry(person_links(previous.alignment(near, far)), _oriented(done, far, pivot))  # type: ignore[union-attr]
+        carried += links if pair == (near, pivot) else [Link(lk.tgt, lk.src, lk.confidence, lk.resp) for lk in links]
+    return carried
 
 
 def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:

@@ -21,18 +21,23 @@ def beads_to_links(beads: Sequence[Bead], src_ids: Sequence[str], tgt_ids: Seque
     ]
 
 
+def person_links(al: Alignment | None) -> list[Link]:
+    """The links a person made or confirmed in an alignment, in its order."""
+    return [lk for lk in al.links if lk.resp == "person"] if al else []
+
+
 def align_keeping_person_links(
-    src: Document, tgt: Document, previous: Alignment | None, engine: Aligner
+    src: Document, tgt: Document, fixed: Sequence[Link], engine: Aligner
 ) -> tuple[Link, ...]:
-    """Align two versions; links a person made (still valid, in order) are kept as fixed anchors
+    """Align two versions; `fixed` links (a person's, still valid, in order) are kept as anchors
     and the machine aligns only the stretches between them."""
     src_sents, tgt_sents = list(src.sentences()), list(tgt.sentences())
     src_pos = {s.id: i for i, s in enumerate(src_sents)}
     tgt_pos = {s.id: i for i, s in enumerate(tgt_sents)}
-    fixed = _monotone_person_links(previous, src_pos, tgt_pos)
+    anchors = _monotone(fixed, src_pos, tgt_pos)
     links: list[Link] = []
     i = j = 0
-    for lk in fixed + [None]:
+    for lk in anchors + [None]:
         i_end = min((src_pos[s] for s in lk.src), default=None) if lk else len(src_sents)
         j_end = min((tgt_pos[t] for t in lk.tgt), default=None) if lk else len(tgt_sents)
         i_end = i if i_end is None else i_end
@@ -48,17 +53,13 @@ def align_keeping_person_links(
     return tuple(links)
 
 
-def _monotone_person_links(
-    previous: Alignment | None, src_pos: dict[str, int], tgt_pos: dict[str, int]
-) -> list[Link]:
-    """The person-made links whose sentences still exist, keeping only those in reading order."""
-    if previous is None:
-        return []
+def _monotone(fixed: Sequence[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> list[Link]:
+    """The fixed links whose sentences still exist, in reading order, dropping any that cross or
+    overlap one before them."""
+    valid = [lk for lk in fixed if all(s in src_pos for s in lk.src) and all(t in tgt_pos for t in lk.tgt)]
     kept: list[Link] = []
     last_i = last_j = -1
-    for lk in previous.links:
-        if lk.resp != "person" or not all(s in src_pos for s in lk.src) or not all(t in tgt_pos for t in lk.tgt):
-            continue
+    for lk in _reading_order(valid, src_pos, tgt_pos):
         first_i = min((src_pos[s] for s in lk.src), default=last_i + 1)
         first_j = min((tgt_pos[t] for t in lk.tgt), default=last_j + 1)
         if first_i > last_i and first_j > last_j:
@@ -66,6 +67,20 @@ def _monotone_person_links(
             last_i = max((src_pos[s] for s in lk.src), default=last_i)
             last_j = max((tgt_pos[t] for t in lk.tgt), default=last_j)
     return kept
+
+
+def _reading_order(links: Sequence[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> list[Link]:
+    """Links sorted by their first source sentence; a link with no source sentence stands after
+    the links that end before it in the target."""
+    ends = [(max(src_pos[s] for s in lk.src), max(tgt_pos[t] for t in lk.tgt)) for lk in links if lk.src and lk.tgt]
+
+    def key(lk: Link) -> tuple[float, int]:
+        if lk.src:
+            return (float(min(src_pos[s] for s in lk.src)), 0)
+        first = min(tgt_pos[t] for t in lk.tgt)
+        return (max((i for i, j in ends if j < first), default=-1) + 0.5, 1)
+
+    return sorted(links, key=key)
 
 
 def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aligner.align.bead import Bead
-from aligner.links import align_keeping_person_links, compose
+from aligner.links import align_keeping_person_links, compose, person_links
 from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.rows import aligned_rows
 
@@ -71,7 +71,7 @@ def test_person_links_are_kept_and_the_machine_aligns_between_them() -> None:
     person = Link(ids("en", 2, 3), ids("zh-Hans", 2), 1.0, "person")
     previous = Alignment("en", "zh-Hans", (Link(ids("en", 1), ids("zh-Hans", 1), 0.3), person))
     calls: list[tuple[int, int]] = []
-    links = align_keeping_person_links(en, zh, previous, fake_engine(calls))
+    links = align_keeping_person_links(en, zh, person_links(previous), fake_engine(calls))
     assert person in links
     assert calls == [(1, 1), (2, 3)]  # before the person's link, and after it
     covered_en = [s for lk in links for s in lk.src]
@@ -83,7 +83,7 @@ def test_person_links_are_kept_and_the_machine_aligns_between_them() -> None:
 def test_person_links_to_vanished_sentences_are_dropped() -> None:
     en, zh = version("en", 2), version("zh-Hans", 2)
     previous = Alignment("en", "zh-Hans", (Link(ids("en", 9), ids("zh-Hans", 1), 1.0, "person"),))
-    links = align_keeping_person_links(en, zh, previous, fake_engine([]))
+    links = align_keeping_person_links(en, zh, person_links(previous), fake_engine([]))
     assert all(lk.resp == "machine" for lk in links)
 
 
