@@ -6,21 +6,39 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+import regex
 from lxml import etree
 
+from aligner.langs import chinese_script
 from aligner.qa.findings import SEVERITIES, Finding, Severity, rank
 from aligner.qa.registry import Check
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
-# Layout the reader's stylesheet does not have: a findings table, severity colours from its palette.
+# Layout the reader's stylesheet does not have: a findings table with severity colours from its
+# palette; fixed columns so long text wraps instead of widening the page; cards at phone width.
 _REPORT_CSS = """
-.findings { border-collapse: collapse; width: 100%; margin-top: 1rem; }
-.findings th, .findings td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-.findings td.ids { font-size: .8rem; color: var(--muted); white-space: nowrap; }
+.findings { border-collapse: collapse; width: 100%; margin-top: 1rem; table-layout: fixed; }
+.findings th, .findings td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.findings .sev { width: 6.5rem; font-weight: 600; }
+.findings .check { width: 8rem; }
+.findings .ids { width: 10rem; }
+.findings td.ids { font-size: .8rem; color: var(--muted); }
 .findings tr.error { background: var(--gap-bg); border-left: 4px solid var(--gap-edge); }
+.findings tr.error .sev { color: var(--gap-fg); }
 .findings tr.warning { background: var(--review-bg); border-left: 4px solid var(--review-edge); }
-.sev { font-weight: 600; }
+.findings tr.warning .sev { color: var(--review-fg); }
+.findings tr.info .sev { color: var(--muted); }
+@media (max-width: 40rem) {
+  .findings, .findings tbody, .findings tr, .findings td { display: block; width: auto; }
+  .findings thead { display: none; }
+  .findings tr { padding: .4rem .5rem .4rem .75rem; border-bottom: 1px solid var(--line); }
+  .findings td { border: 0; padding: .1rem 0; }
+  .findings td.sev, .findings td.check { display: inline-block; margin-right: .75rem; }
+}
 """
+# Han characters and CJK punctuation: runs of them in a reason are Chinese and get its lang.
+_CJK_RUN = regex.compile(r"([\p{Han}\u3000-\u303f\uff00-\uffef]+)")
+_COLUMNS = (("severity", "sev"), ("check", "check"), ("ids", "ids"), ("source", "src"), ("translation", "tgt"), ("reason", "reason"))
 
 
 def counts(findings: Sequence[Finding]) -> dict[str, dict[str, int]]:
@@ -71,12 +89,20 @@ def plain(f: Finding) -> str:
     return "\n".join(lines)
 
 
+def chinese_lang(text: str, f: Finding) -> str:
+    """The lang of Chinese text quoted in a finding: its script, or the Chinese side's when shared by both."""
+    script = chinese_script(text)
+    if script != "zh":
+        return script
+    return next((lang for lang in (f.tgt_lang, f.src_lang) if lang.startswith("zh")), "zh")
+
+
 def html_report(findings: Sequence[Finding], title: str) -> etree._Element:
     """A standalone HTML page listing the findings, styled with the reader's stylesheet."""
-    from aligner.reader.markup import add
+    from aligner.reader.markup import UI_LANG, add
     from aligner.reader.site import static_bytes
 
-    root = etree.Element("html", lang="en")
+    root = etree.Element("html", lang=UI_LANG)
     head = add(root, "head")
     add(head, "meta", charset="utf-8")
     add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
@@ -86,22 +112,37 @@ def html_report(findings: Sequence[Finding], title: str) -> etree._Element:
     top = add(body, "header", cls="top")
     add(top, "h1", title)
     total = Counter(f.severity for f in findings)
-    add(top, "p", ", ".join(f"{total[s]} {s}s" for s in SEVERITIES), cls="facts")
+    add(top, "p", ", ".join(f"{total[s]} {s}{'s' if s != 'info' and total[s] != 1 else ''}" for s in SEVERITIES), cls="facts")
     main = add(body, "main")
     table = add(main, "table", cls="findings")
     row = add(add(table, "thead"), "tr")
-    for name in ("severity", "check", "ids", "source", "translation", "reason"):
-        add(row, "th", name, scope="col")
+    for name, cls in _COLUMNS:
+        add(row, "th", name, scope="col", cls=cls)
     tbody = add(table, "tbody")
     for f in findings:
         tr = add(tbody, "tr", cls=f.severity)
         add(tr, "td", f.severity, cls="sev")
-        add(tr, "td", f.check)
-        add(tr, "td", f"{f.doc_id} {' '.join(f.src_ids) or '—'} → {' '.join(f.tgt_ids) or '—'}", cls="ids")
-        add(tr, "td", f.src_text or "—", cls="cell", lang=f.src_lang)
-        add(tr, "td", f.tgt_text or "—", cls="cell", lang=f.tgt_lang)
-        reason = add(tr, "td", f.reason)
+        add(tr, "td", f.check, cls="check")
+        ids = add(tr, "td", f.doc_id, cls="ids")
+        add(ids, "br").tail = " ".join(f.src_ids) or "—"
+        add(ids, "br").tail = f"→ {' '.join(f.tgt_ids) or '—'}"
+        for text, lang in ((f.src_text, f.src_lang), (f.tgt_text, f.tgt_lang)):
+            cell = add(tr, "td", text or None, cls="cell", lang=lang)
+            if not text:
+                add(cell, "span", "not in this version", cls="none", lang=UI_LANG)
+        reason = add(tr, "td", cls="reason")
+        mixed_text(reason, f.reason, f)
         if f.suggestion:
-            add(reason, "br")
-            add(reason, "span", f"suggested: {f.suggestion}", lang=f.tgt_lang if f.tgt_lang.startswith("zh") else f.src_lang)
+            add(reason, "br").tail = "suggested: "
+            add(reason, "span", f.suggestion, lang=chinese_lang(f.suggestion, f) if _CJK_RUN.search(f.suggestion) else f.tgt_lang)
     return root
+
+
+def mixed_text(parent: etree._Element, text: str, f: Finding) -> None:
+    """Set an empty element's text, each run of Chinese in a span with its lang (so it gets a CJK font)."""
+    from aligner.reader.markup import add
+
+    parts = _CJK_RUN.split(text)  # plain, Chinese, plain, Chinese, …, plain
+    parent.text = parts[0]
+    for run, after in zip(parts[1::2], parts[2::2], strict=True):
+        add(parent, "span", run, lang=chinese_lang(run, f)).tail = after
