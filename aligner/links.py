@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 from aligner.align.bead import Bead
 from aligner.disjoint import DisjointSets
-from aligner.model import Alignment, Document, Link
+from aligner.model import Alignment, Document, Link, Resp
 
 # (source texts, target texts) → beads of sentence indices
 Aligner = Callable[[Sequence[str], Sequence[str]], Sequence[Bead]]
@@ -108,7 +108,7 @@ def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment
         src = tuple(s for k in ks if members[k][1] == 0 for s in members[k][0].src)
         tgt = tuple(t for k in ks if members[k][1] == 1 for t in members[k][0].tgt)
         if src or tgt:
-            resp = "person" if all(p.resp == "person" for p in parts) else "machine"
+            resp: Resp = "person" if all(p.resp == "person" for p in parts) else "machine"
             links.append(Link(src, tgt, min(p.confidence for p in parts), resp))
     signature = f"composed through {ab.tgt_lang}: {ab.src_lang}→{ab.tgt_lang}→{bc.tgt_lang}"
     return Alignment(ab.src_lang, bc.tgt_lang, tuple(links), signature)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,9 @@ from click.testing import CliRunner
 from aligner.build import alignment_plan, build
 from aligner.cli import main
 from aligner.errors import CorpusError
-from aligner.model import Alignment, Link
+from aligner.model import Alignment, Link, ParallelText
 from aligner.store import load, save
+from aligner.triangle import contradictions
 from seed_gold import gold_links
 
 SEEDS = Path(__file__).parent.parent / "seeds"
@@ -53,12 +55,7 @@ def test_english_chinese_alignment_is_close_to_the_gold(corpus: Path, tgt: str) 
 
 
 def test_link_groups_do_not_contradict_each_other(corpus: Path) -> None:
-    text = load(corpus, DOC)
-    en_hans = {(lk.src, lk.tgt) for lk in text.alignment("en", "zh-Hans").links}  # type: ignore[union-attr]
-    hans_hant = {lk.src[0]: lk.tgt for lk in text.alignment("zh-Hans", "zh-Hant").links if len(lk.src) == 1}  # type: ignore[union-attr]
-    for lk in text.alignment("en", "zh-Hant").links:  # type: ignore[union-attr]
-        hans = tuple(h for h, t in hans_hant.items() if set(t) & set(lk.tgt))
-        assert (lk.src, tuple(sorted(hans))) in {(s, tuple(sorted(t))) for s, t in en_hans}
+    assert contradictions(*legs(load(corpus, DOC))) == []
 
 
 def test_confidences_are_probabilities(corpus: Path) -> None:
@@ -75,19 +72,43 @@ def test_rebuilding_unchanged_text_rewrites_nothing(corpus: Path, tmp_path: Path
     assert {p: p.read_bytes() for p in copy.rglob("*.xml")} == before
 
 
-def test_rebuild_keeps_links_a_person_made(corpus: Path, tmp_path: Path) -> None:
+def rebuilt_after_a_persons_link(corpus: Path, tmp_path: Path, pair: tuple[str, str], mine: Link) -> ParallelText:
+    """Copy the corpus, put a person's link into one pair in place of the links it overlaps, rebuild."""
     copy = tmp_path / "c"
     shutil.copytree(corpus, copy)
     text = load(copy, DOC)
-    en_hans = text.alignment("en", "zh-Hans")
-    assert en_hans is not None
-    # A person decides that the first two English sentences of paragraph 3 and 4 form one odd link.
-    mine = Link(("en.p3.s1",), ("zh-Hans.p3.s1", "zh-Hans.p3.s2"), 1.0, "person")
-    others = tuple(al for al in text.alignments if al.pair != ("en", "zh-Hans"))
-    kept = [lk for lk in en_hans.links if not set(lk.src) & {"en.p3.s1"} and not set(lk.tgt) & set(mine.tgt)]
-    save(copy, text.__class__(DOC, text.versions, others + (Alignment("en", "zh-Hans", (mine, *kept)),)))
+    before = text.alignment(*pair)
+    assert before is not None
+    mentioned = {*mine.src, *mine.tgt}
+    kept = [lk for lk in before.links if not mentioned & {*lk.src, *lk.tgt}]
+    others = tuple(al for al in text.alignments if al.pair != pair)
+    save(copy, replace(text, alignments=others + (Alignment(*pair, (mine, *kept)),)))
     build(SEEDS, copy)
-    assert mine in load(copy, DOC).alignment("en", "zh-Hans").links  # type: ignore[union-attr]
+    return load(copy, DOC)
+
+
+def legs(text: ParallelText) -> tuple[Alignment, Alignment, Alignment]:
+    """en↔zh-Hans, zh-Hans↔zh-Hant and the pair derived from them."""
+    return text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), text.alignment("en", "zh-Hant")  # type: ignore[return-value]
+
+
+def test_rebuild_keeps_links_a_person_made(corpus: Path, tmp_path: Path) -> None:
+    # A person decides that the first English sentence of paragraph 3 is the first two of zh-Hans.
+    mine = Link(("en.p3.s1",), ("zh-Hans.p3.s1", "zh-Hans.p3.s2"), 1.0, "person")
+    rebuilt = rebuilt_after_a_persons_link(corpus, tmp_path, ("en", "zh-Hans"), mine)
+    assert mine in legs(rebuilt)[0].links
+    assert contradictions(*legs(rebuilt)) == []
+
+
+def test_rebuild_keeps_a_link_a_person_corrected_in_the_derived_pair(corpus: Path, tmp_path: Path) -> None:
+    mine = Link(("en.p3.s1",), ("zh-Hant.p3.s1", "zh-Hant.p3.s2"), 1.0, "person")
+    rebuilt = rebuilt_after_a_persons_link(corpus, tmp_path, ("en", "zh-Hant"), mine)
+    en_hans, _, en_hant = legs(rebuilt)
+    assert mine in en_hant.links
+    carried = [(lk.src, lk.tgt, lk.resp) for lk in en_hans.links if "en.p3.s1" in lk.src]
+    assert carried == [(("en.p3.s1",), ("zh-Hans.p3.s1", "zh-Hans.p3.s2"), "machine")]  # carried onto en↔zh-Hans
+    assert contradictions(*legs(rebuilt)) == []
+    assert build(SEEDS, tmp_path / "c").changed == []
 
 
 def test_doc_id_collision_is_an_error(tmp_path: Path) -> None:

@@ -1,0 +1,148 @@
+"""Three versions, three link groups: the derived pair agrees with the other two, and follows the
+text where the pivot (zh-Hans) has nothing to say."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from aligner.align.bead import Bead
+from aligner.build import align_text
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.triangle import carry, contradictions, derive
+
+
+def L(src: str, tgt: str, resp: str = "machine") -> Link:  # noqa: N802 - reads like the link it builds
+    """A link from space-separated ids, '-' for an empty side."""
+    return Link(tuple(src.split()) if src != "-" else (), tuple(tgt.split()) if tgt != "-" else (), 1.0, resp)  # type: ignore[arg-type]
+
+
+AB = Alignment("a", "b", (L("a1", "b1"), L("a2", "-"), L("a3", "b2"), L("a4", "b3")))
+BC = Alignment("b", "c", (L("b1", "c1"), L("-", "c2"), L("b2", "c3"), L("b3", "-")))
+
+# (A↔C links, the contradictions found)
+CHECKS = [
+    ([L("a1", "c1"), L("a2", "-"), L("-", "c2"), L("a3", "c3"), L("a4", "-")], []),
+    ([L("a1", "c1"), L("a2", "c2"), L("a3", "c3"), L("a4", "-")], []),  # the gap rule: neither has a b partner
+    ([L("a1", "c3"), L("a2", "c2"), L("a3", "c1"), L("a4", "-")], [
+        "a→b→c links [a1 | c1] but a↔c does not",
+        "a→b→c links [a3 | c3] but a↔c does not",
+        "a↔c link [a1 | c3] contradicts a→b→c, which links [a1 | c1] [a3 | c3]",
+        "a↔c link [a3 | c1] contradicts a→b→c, which links [a3 | c3] [a1 | c1]",
+    ]),
+    ([L("a1", "-"), L("-", "c1"), L("a2", "c2"), L("a3", "c3"), L("a4", "-")], [
+        "a→b→c links [a1 | c1] but a↔c does not",
+        "a↔c link [a1 | -] contradicts a→b→c, which links [a1 | c1]",
+        "a↔c link [- | c1] contradicts a→b→c, which links [a1 | c1]",
+    ]),
+    ([L("a1", "c1"), L("a2", "-"), L("a3", "c3"), L("a4", "c2")], [  # a4 has a b partner, c2 none
+        "a↔c link [a4 | c2] contradicts a→b→c, which links [a4 | -]",
+    ]),
+]
+
+
+@pytest.mark.parametrize(("links", "expected"), CHECKS)
+def test_contradictions(links: list[Link], expected: list[str]) -> None:
+    assert contradictions(AB, BC, Alignment("a", "c", tuple(links))) == expected
+
+
+# (a person's X↔Z links, Z→P links, what is carried onto X↔P)
+CARRIES = [
+    ([L("x1", "z1")], [L("z1", "p1")], [L("x1", "p1")]),
+    ([L("x1", "z1 z2")], [L("z1", "p1"), L("z2", "p2 p3")], [L("x1", "p1 p2 p3")]),
+    ([L("x1", "z1")], [L("z1 z2", "p1")], []),  # would split the Z→P link
+    ([L("x1", "z1")], [L("z1", "-")], [L("x1", "-")]),  # x1 has no P partner then
+    ([L("-", "z1")], [L("z1", "p1")], [L("-", "p1")]),  # nor has p1 an X partner
+    ([L("x1", "-")], [L("z1", "p1")], []),  # says nothing of P
+]
+
+
+@pytest.mark.parametrize(("person", "leg", "expected"), CARRIES)
+def test_carry(person: list[Link], leg: list[Link], expected: list[Link]) -> None:
+    assert carry(person, Alignment("z", "p", tuple(leg))) == expected
+
+
+def doc(lang: str, texts: Sequence[str]) -> Document:
+    sents = tuple(Sentence(f"{lang}{i}", t) for i, t in enumerate(texts, 1))
+    return Document("d", lang, (Paragraph(f"{lang}.p1", sents),))
+
+
+def scripted(beads: list[Bead], calls: list[tuple[list[str], list[str]]]):  # type: ignore[no-untyped-def]
+    """An engine that returns the given beads and records what it was asked to align."""
+
+    def run(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:
+        calls.append((list(src), list(tgt)))
+        return beads
+
+    return run
+
+
+def test_a_gap_is_aligned_with_its_neighbours_as_context_and_only_confident_gap_links_are_taken() -> None:
+    versions = doc("a", ["A1", "A2", "A3", "A4"]), doc("b", ["B1", "B3", "B4"]), doc("c", ["C1", "C2", "C3", "C4"])
+    ab = Alignment("a", "b", (L("a1", "b1"), L("a2", "-"), L("a3", "b2"), L("a4", "b3")))
+    bc = Alignment("b", "c", (L("b1", "c1"), L("-", "c2"), L("b2", "c3"), L("b3", "c4")))
+    calls: list[tuple[list[str], list[str]]] = []
+    beads = [Bead((0,), (0,)), Bead((1,), (1,), 0.9), Bead((2,), (2,)), Bead((3,), (3,))]
+    got = derive(ab, bc, versions, scripted(beads, calls), engine_signature="E")
+    assert calls == [(["A1", "A2", "A3", "A4"], ["C1", "C2", "C3", "C4"])]
+    assert [(lk.src, lk.tgt, lk.confidence) for lk in got.links] == [
+        (("a1",), ("c1",), 1.0), (("a2",), ("c2",), 0.9), (("a3",), ("c3",), 1.0), (("a4",), ("c4",), 1.0),
+    ]
+    assert got.signature == "composed through b: a→b→c; unpivoted gaps aligned by E"
+    unsure = [Bead((0,), (0,)), Bead((1,), (1,), 0.4), Bead((2,), (2,)), Bead((3,), (3,))]
+    kept = derive(ab, bc, versions, scripted(unsure, []), engine_signature="E")
+    assert [(lk.src, lk.tgt) for lk in kept.links] == [
+        (("a1",), ("c1",)), (("a2",), ()), ((), ("c2",)), (("a3",), ("c3",)), (("a4",), ("c4",)),
+    ]
+    assert kept.signature == "composed through b: a→b→c"
+
+
+def test_a_persons_link_between_unpivoted_sentences_is_kept_and_one_against_the_pivot_dropped() -> None:
+    versions = doc("a", ["A1", "A2"]), doc("b", ["B1"]), doc("c", ["C1", "C2"])
+    ab = Alignment("a", "b", (L("a1", "b1"), L("a2", "-")))
+    bc = Alignment("b", "c", (L("b1", "c1"), L("-", "c2")))
+    person = [L("a2", "-", "person"), L("a1", "c2", "person")]
+    got = derive(ab, bc, versions, scripted([], []), person)
+    assert [(lk.src, lk.tgt, lk.resp) for lk in got.links] == [
+        (("a1",), ("c1",), "machine"), (("a2",), (), "person"), ((), ("c2",), "machine"),
+    ]
+    assert contradictions(ab, bc, got) == []
+
+
+EN = [
+    "The city council approved a new budget on Monday.",
+    "The plan adds 200 million dollars for public transport.",
+    "Bus fares will stay the same for the next two years.",
+    "Critics say the money should go to housing instead.",
+    "The mayor promised to publish a detailed report in March.",
+    "A public hearing is planned for next month.",
+]
+HANS = ["市议会周一批准了新的预算。", "该计划为公共交通增加了2亿美元。", "未来两年公交车票价将保持不变。",
+        "批评者说，这笔钱应该用于住房。", "市长承诺在三月发布一份详细报告。", "下个月计划举行公开听证会。"]
+HANT = ["市議會週一批准了新的預算。", "該計畫為大眾運輸增加了2億美元。", "未來兩年公車票價將維持不變。",
+        "批評者說，這筆錢應該用於住房。", "市長承諾在三月發佈一份詳細報告。", "下個月預計舉行公聽會。"]
+EXTRA = "本報記者將持續追蹤報導。"
+
+# (zh-Hans, zh-Hant, en↔zh-Hant links as (en numbers, zh-Hant numbers))
+THREE_VERSIONS = [
+    pytest.param(HANS[:3] + HANS[4:], HANT, [((k,), (k,)) for k in range(1, 7)], id="zh-Hans omits a sentence"),
+    pytest.param(HANS, HANT[:3] + [EXTRA] + HANT[3:],
+                 [((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((), (4,)), ((4,), (5,)), ((5,), (6,)), ((6,), (7,))],
+                 id="zh-Hant adds a sentence"),
+    pytest.param(HANS, HANT[:3] + HANT[4:],
+                 [((1,), (1,)), ((2,), (2,)), ((3,), (3,)), ((4,), ()), ((5,), (4,)), ((6,), (5,))],
+                 id="zh-Hant drops a sentence"),
+]
+
+
+@pytest.mark.parametrize(("hans", "hant", "expected"), THREE_VERSIONS)
+def test_english_traditional_links_follow_the_text(hans: list[str], hant: list[str], expected: list) -> None:  # type: ignore[type-arg]
+    versions = {"en": doc("en", EN), "zh-Hans": doc("zh-Hans", hans), "zh-Hant": doc("zh-Hant", hant)}
+    text = align_text(ParallelText("d", versions), None, quiet=True)
+    al = text.alignment("en", "zh-Hant")
+    assert al is not None
+    assert [(lk.src, lk.tgt) for lk in al.links] == [
+        (tuple(f"en{i}" for i in s), tuple(f"zh-Hant{j}" for j in t)) for s, t in expected
+    ]
+    assert contradictions(text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), al) == []  # type: ignore[arg-type]
