@@ -94,8 +94,8 @@ def alignment_plan(langs: Iterable[str]) -> tuple[list[tuple[str, str]], list[tu
     """Which pairs to align directly and which to derive through a pivot.
 
     Two scripts of one language (zh-Hans, zh-Hant) align directly, being the surest pair; every
-    other version aligns to the pivot (English when present), and the remaining pairs are composed
-    so that the three link groups cannot contradict each other.
+    other version aligns to the pivot (English when present), and the remaining pairs are derived
+    through it (`aligner.triangle.derive`) so that the three link groups cannot contradict each other.
     """
     langs = sorted(langs, key=lambda lang: (lang != "en", lang))
     direct: list[tuple[str, str]] = []

@@ -100,3 +100,13 @@ def test_rows_join_three_versions_and_keep_omissions_in_place() -> None:
     assert cells[-1] == {"en": (), "zh-Hans": (), "zh-Hant": ids("zh-Hant", 4)}
     assert [r.is_omission for r in rows] == [False, False, True, False, True]
     assert rows[0].confidence == 0.9
+
+
+def test_fixed_links_are_taken_in_reading_order_whatever_order_they_come_in() -> None:
+    en, zh = version("en", 3), version("zh-Hans", 4)
+    later = Link(ids("en", 3), ids("zh-Hans", 4), 1.0, "person")
+    omitted = Link((), ids("zh-Hans", 2), 1.0, "person")
+    calls: list[tuple[int, int]] = []
+    links = align_keeping_person_links(en, zh, [later, omitted], fake_engine(calls))
+    assert [lk for lk in links if lk.resp == "person"] == [omitted, later]
+    assert calls == [(0, 1), (2, 1)]
