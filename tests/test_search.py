@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from aligner.cli import main
 from aligner.errors import AlignerError
+from aligner.model import Document, Metadata, Paragraph, ParallelText, Sentence
 from aligner.search import INDEX_FILE, search
-from aligner.store import load_all
+from aligner.store import load_all, save
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
 
@@ -64,6 +65,56 @@ def test_regex_through_the_index_finds_what_a_scan_finds(corpus: Path, pattern: 
     assert sorted((h.doc_id, h.lang, h.sid) for h in search(corpus, pattern, use_regex=True, limit=1000)) == sorted(scan)
 
 
+JOINED = [
+    # a --regex without a required literal (joined scan), and what the per-sentence reference must hold
+    (r"^R[a-z]+s\b", ["en.head.s1"]),  # the very first sentence of the corpus
+    (r"了光。$", ["zh-Hans.p1.s3"]),  # the very last
+    (r"^\p{Lu}\w+ \w+ \w+$", ["en.head.s1"]),
+    (r"(?i)^t\w+", ["en.p1.s1", "en.p2.s2"]),
+    (r"\.\s+\p{Lu}", []),  # "long." then "It" in the next sentence: no sentence holds both
+    (r"(?s)long.*flows", []),
+    (r"[長长]江", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
+    (r"\p{Han}{2}。$", ["zh-Hans.p1.s1", "zh-Hant.p1.s1", "zh-Hans.p1.s2", "zh-Hant.p1.s2", "zh-Hans.p2.s1",
+                        "zh-Hant.p2.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s2", "zh-Hans.p1.s3"]),
+    (r"(?<=\p{Han})，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s3"]),  # sentence by sentence
+    (r"\w$", ["en.head.s1", "zh-Hans.head.s1", "zh-Hant.head.s1"]),
+]
+
+
+def _reference(corpus: Path, pattern: str, lang: str | None) -> list[tuple[str, str, str]]:
+    """Every indexed sentence in corpus order, searched alone."""
+    with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
+        rows = conn.execute("SELECT doc_id, lang, sid, text FROM sents ORDER BY id").fetchall()
+    return [(doc, hit_lang, sid) for doc, hit_lang, sid, text in rows
+            if regex.search(pattern, text) and lang in (None, hit_lang)]
+
+
+@pytest.mark.parametrize("chunk", [1 << 18, 20])
+@pytest.mark.parametrize(("pattern", "expected"), JOINED)
+def test_regex_without_literals_finds_what_searching_each_sentence_finds(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, pattern: str, expected: list[str]
+) -> None:
+    monkeypatch.setattr("aligner.search.CHUNK", chunk)  # 20 characters: a joined text of one or two sentences
+    assert search(corpus, "dams")
+    reference = _reference(corpus, pattern, None)
+    assert [sid for _, _, sid in reference] == expected
+    for lang in (None, "en", "zh-Hans"):
+        reference = _reference(corpus, pattern, lang)
+        for limit in (1, 2, 100):
+            hits = search(corpus, pattern, lang, use_regex=True, limit=limit)
+            assert [(h.doc_id, h.lang, h.sid) for h in hits] == reference[:limit]
+
+
+def test_regex_finds_sentences_holding_a_line_break(tmp_path: Path) -> None:
+    sents = ("Line one\nline two", "Only one line.", "Two\nlines")
+    doc = Document("d", "en", (Paragraph("en.p1", tuple(Sentence(f"en.p1.s{i}", t) for i, t in enumerate(sents, 1))),), Metadata())
+    save(tmp_path, ParallelText("d", {"en": doc}, ()))
+    cases = [(r"^l", []), (r"(?m)^l", ["en.p1.s1", "en.p1.s3"]), (r"o$", ["en.p1.s1"]), (r"e$", []), (r"\p{Ll}\.$", ["en.p1.s2"]),
+             (r"^\w+\n", ["en.p1.s3"])]
+    for pattern, expected in cases:
+        assert [h.sid for h in search(tmp_path, pattern, use_regex=True)] == expected
+
+
 def test_an_index_of_another_version_is_rebuilt(corpus: Path) -> None:
     assert search(corpus, "dams")
     with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
@@ -90,6 +141,8 @@ def test_index_follows_the_tei_files(corpus: Path) -> None:
         ('"the river', False, "query '\"the river': unbalanced double quote; close the phrase with \""),
         ("river AND", False, "query 'river AND': fts5: syntax error near \"\"; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*"),
         ("(", True, "--regex '(': missing ) at position 1; fix the regular expression"),
+        ("[a-", True, "--regex '[a-': unterminated character set at position 3; fix the regular expression"),
+        (r"\p{Foo}+", True, "--regex '\\p{Foo}+': unknown property at position 7; fix the regular expression"),
     ],
 )
 def test_bad_queries_are_one_line(corpus: Path, query: str, use_regex: bool, message: str) -> None:

@@ -30,7 +30,12 @@ QUERIES = [
     ("Chinese 2 characters, no match (full scan)", "电脑", False, None),
     ("--regex", r"\bcubits?\b", True, None),
     ("--regex, no match (literal `computer` via the raw trigram index)", r"\bcomputers?\b", True, None),
-    ("--regex without a literal, 1 hit (full scan)", r"\p{Lu}{12}", True, None),
+    ("--regex without a literal, 1 hit (joined scan)", r"\p{Lu}{12}", True, None),
+    ("--regex without a literal, --lang en", r"\p{Lu}{12}", True, "en"),
+    ("--regex without a literal, no match", r"[A-Z]\d{3}", True, None),
+    ("--regex, alternatives only, no match", r"(foo|bar)baz?", True, None),
+    ("--regex, common class, stops at the limit", r"\p{Lu}\w+", True, None),
+    ("--regex with a lookahead (sentence by sentence)", r"\p{Lu}{12}(?!\w)", True, None),
 ]
 
 
