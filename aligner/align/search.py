@@ -57,59 +57,90 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
 def best_path(
     n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn
 ) -> list[Span]:
-    """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band."""
+    """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band.
+
+    Each row takes every shape's candidates in one gather (one numpy step a row, not one a shape);
+    runs of 0-1 beads then extend paths along the row (`_chain`).
+    """
     width, lo = band.width, band.lo
-    grids = [values(a, b) for a, b in shapes]
-    score = np.full((n + 1, width), -np.inf)
+    moves = [s for s, (a, _) in enumerate(shapes) if a > 0]
+    grids = np.stack([values(*shapes[s]) for s in moves]) if moves else np.empty((0, n + 1, width))
+    chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
+    insert = shapes.index((0, 1)) if chain else -1
+    codes = np.array(moves + [-1], dtype=np.int8)  # back pointer per move; -1: unreachable
+    score = np.full((n + 1) * width + 1, -np.inf)  # rows of the band, flat; last cell stays -inf
     back = np.full((n + 1, width), -1, dtype=np.int8)
-    insert = shapes.index((0, 1)) if (0, 1) in shapes else None
+    sources = _move_sources(n, lo, width, [shapes[s] for s in moves])
+    cells = np.arange(width)
     for i in range(n + 1):
-        row, arg = score[i], back[i]
+        row = score[i * width : (i + 1) * width]
         if i == 0:
             row[0] = 0.0
-        for index, (a, b) in enumerate(shapes):
-            if a == 0 or a > i:
-                continue
-            shift = int(lo[i] - lo[i - a]) - b  # previous cell of band cell k is k + shift
-            k0, k1 = max(0, -shift), min(width, width - shift)
-            if k0 >= k1:
-                continue
-            cand = score[i - a, k0 + shift : k1 + shift] + grids[index][i, k0:k1]
-            better = cand > row[k0:k1]
-            row[k0:k1][better] = cand[better]
-            arg[k0:k1][better] = index
-        if insert is not None:  # target-only beads chain along the row: a max-plus prefix scan
-            scanned = _chain(row, grids[insert][i])
-            better = scanned > row
+        elif moves:
+            cand = score[sources[i]] + grids[:, i]
+            pick = np.argmax(cand, axis=0)
+            best = cand[pick, cells]
+            row[:] = best
+            back[i] = codes[np.where(np.isfinite(best), pick, -1)]
+        if chain:
+            scanned = chain.scan(i, row)
+            better = scanned > row + chain.tolerance
             row[better] = scanned[better]
-            arg[better] = insert
+            back[i][better] = insert
     return _backtrack(n, m, lo, back, shapes)
 
 
-def _chain(row: np.ndarray, step: np.ndarray) -> np.ndarray:
-    """Return max over k' < k of row[k'] + step[k'+1] + … + step[k] where it beats row[k], else -inf.
+def _move_sources(n: int, lo: np.ndarray, width: int, moves: Sequence[BeadShape]) -> np.ndarray:
+    """Return, per row and move, the flat score index each band cell comes from (sentinel if none).
 
-    This is how runs of 0-1 beads extend paths along a row.
-
-    A forbidden step (-inf) cuts the row into groups that the scan must not cross; each group is
-    lifted above the previous ones by `lift` so that one cumulative maximum serves them all.
+    A move of a source and b target sentences into cell (i, k) comes from (i - a, k + shift),
+    shift = lo[i] - lo[i - a] - b; cells off the band or before row 0 read the -inf sentinel.
     """
-    step = step.copy()
-    step[0] = 0.0
-    cut = ~np.isfinite(step)
-    group = np.cumsum(cut)
-    total = np.cumsum(np.where(cut, 0.0, step))
-    gap = row - total
-    finite = np.isfinite(gap)
-    if not finite.any():
-        return np.full_like(row, -np.inf)
-    lift = 4.0 * float(np.abs(gap[finite]).max()) + 1.0
-    best = np.maximum.accumulate(gap + group * lift) - group * lift
-    best[best < -lift / 2] = -np.inf  # a maximum carried over from an earlier group
-    scanned = total + best
-    # The lift costs precision: only clear gains over the row count as reached by a chain.
-    scanned[scanned <= row + 1e-9 * lift * (group[-1] + 1) + 1e-12] = -np.inf
-    return scanned
+    sentinel = (n + 1) * width
+    rows = np.arange(n + 1)[:, None, None]
+    a = np.array([s[0] for s in moves])[None, :, None]
+    b = np.array([s[1] for s in moves])[None, :, None]
+    prev = rows - a
+    shift = lo[:, None, None] - lo[np.maximum(prev, 0)] - b
+    k = np.arange(width)[None, None, :] + shift
+    ok = (prev >= 0) & (k >= 0) & (k < width)
+    return np.where(ok, prev * width + k, sentinel).astype(np.intp)
+
+
+class _Chain:
+    """Runs of 0-1 beads along a row: the best value reaching each cell by target-only beads.
+
+    scan(i, row)[k] = max over k' < k of row[k'] + step[k'+1] + … + step[k], where step is row
+    i of the 0-1 values. A forbidden step (-inf) cuts the row into groups a run cannot cross.
+    Running sums of the steps are taken for all rows at once, so a row costs a few numpy calls.
+    """
+
+    def __init__(self, steps: np.ndarray, size: int) -> None:
+        steps = steps.copy()
+        steps[:, 0] = 0.0
+        cut = ~np.isfinite(steps)
+        self.total = np.cumsum(np.where(cut, 0.0, steps), axis=1)
+        self.group = np.cumsum(cut, axis=1)
+        # Sums in another order round differently: only clear gains count as a run.
+        self.tolerance = 1e-9 * (size + 1)
+
+    def scan(self, i: int, row: np.ndarray) -> np.ndarray:
+        """Return the best run value reaching each cell of row i (-inf where none)."""
+        total, group = self.total[i], self.group[i]
+        gap = row - total
+        if group[-1]:  # lift each group above the ones before, so one running maximum serves
+            finite = np.isfinite(gap)
+            if not finite.any():
+                return gap
+            lift = 4.0 * float(np.abs(gap[finite]).max()) + 1.0
+            gap = gap + group * lift
+        best = np.empty_like(row)
+        best[0] = -np.inf
+        np.maximum.accumulate(gap[:-1], out=best[1:])
+        if group[-1]:
+            best -= group * lift
+            best[best < -lift / 2] = -np.inf  # a maximum carried over from an earlier group
+        return total + best
 
 
 def _backtrack(

@@ -30,10 +30,17 @@ class Side:
 
 def hashed_bags(items: Sequence[Iterable[str]]) -> np.ndarray:
     """Return L2-normalised hashed bags of each sentence's items, shape (n, HASH_DIM)."""
-    out = np.zeros((len(items), HASH_DIM), dtype=np.float32)
+    bucket: dict[str, int] = {}  # each distinct item is hashed once
+    rows, cols = [], []
     for row, bag in enumerate(items):
         for item in bag:
-            out[row, zlib.crc32(item.encode()) % HASH_DIM] += 1.0
+            col = bucket.get(item)
+            if col is None:
+                col = bucket[item] = zlib.crc32(item.encode()) % HASH_DIM
+            rows.append(row)
+            cols.append(col)
+    out = np.zeros((len(items), HASH_DIM), dtype=np.float32)
+    np.add.at(out, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), 1.0)
     return _normalise(out)
 
 
