@@ -29,7 +29,7 @@ CLEAN = [
 ]
 
 
-def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | None = None) -> ParallelText:
+def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | None = None, doc_id: str = "doc") -> ParallelText:
     """A one-paragraph document per language, linked row by row; an empty text is an omission."""
     confidence = confidence or {}
     langs = ("en", "zh-Hans", "zh-Hant")
@@ -37,7 +37,7 @@ def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | No
     for k, lang in enumerate(langs):
         sents = [(f"{lang}.s{n}", row[k]) for n, row in enumerate(rows) if row[k]]
         ids[lang] = {n: f"{lang}.s{n}" for n, row in enumerate(rows) if row[k]}
-        versions[lang] = Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(i, t) for i, t in sents)),))
+        versions[lang] = Document(doc_id, lang, (Paragraph(f"{lang}.p1", tuple(Sentence(i, t) for i, t in sents)),))
     alignments = []
     for a, b in (("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")):
         links = tuple(
@@ -45,4 +45,4 @@ def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | No
             for n in range(len(rows))
         )
         alignments.append(Alignment(a, b, links))
-    return ParallelText("doc", versions, tuple(alignments))
+    return ParallelText(doc_id, versions, tuple(alignments))

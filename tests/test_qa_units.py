@@ -6,11 +6,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from qa_fixtures import parallel
 
+from aligner.langs import convert
 from aligner.qa import cedict
+from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_terms
 from aligner.qa.punctuation import half_width_marks
 from aligner.qa.quantities import in_digits, mentioned, normalise, stated
+from aligner.qa.registry import all_checks
+from aligner.qa.run import run_qa
 from aligner.qa.script import conversion_differences
 
 # (text, the numbers it states)
@@ -95,6 +100,23 @@ TERMS = [
     ("This is not the case.", []),
 ]
 
+_NET = ("The Internet is big.", "互联网很大。")
+_DISNEY = ("Disney parks are big.", "迪斯尼乐园很大。")
+_DAVID = ("David was king.", "大卫作王。")
+# (documents, each a list of (English, Simplified) rows; the (document, row) flagged as inconsistent)
+INCONSISTENT = [
+    ([[_NET, _NET, _NET, ("The Internet is slow.", "因特网很慢。")]], [(0, 3)]),
+    ([[_NET, _NET, _NET, ("The Internet is slow.", "互联网很慢。")]], []),
+    # 迪士尼 also glosses "Walt", but 沃尔特 renders Walt here: just another word for Disney
+    ([[_DISNEY, _DISNEY, _DISNEY, ("Walt Disney was a pioneer.", "沃尔特·迪士尼是先驱。")]], [(0, 3)]),
+    # here 迪士尼 alone renders "Walt Disney": a different term
+    ([[_DISNEY, _DISNEY, _DISNEY, ("Walt Disney was a pioneer.", "迪士尼是先驱。")]], []),
+    # another document names another David: each document is one vote, and one vote is no norm
+    ([[_DAVID, _DAVID, _DAVID, _DAVID], [("David Shaw founded it.", "戴维·肖创建了公司。")]], []),
+    # three documents naming the Internet once each: the one that differs from the others
+    ([[_NET], [_NET], [("The Internet is slow.", "因特网很慢。")]], [(2, 0)]),
+]
+
 
 @pytest.mark.parametrize(("text", "values"), STATED)
 def test_stated_numbers(text: str, values: set[float]) -> None:
@@ -128,6 +150,14 @@ def test_conversion_differences(hans: str, hant: str, reported: str) -> None:
 @pytest.mark.parametrize(("text", "terms"), TERMS)
 def test_english_terms(text: str, terms: list[str]) -> None:
     assert english_terms(text) == terms
+
+
+@pytest.mark.parametrize(("docs", "flagged"), INCONSISTENT)
+def test_inconsistent_renderings(docs: list[list[tuple[str, str]]], flagged: list[tuple[int, int]]) -> None:
+    corpus = [parallel([(en, zh, convert(zh, "s2twp")) for en, zh in rows], doc_id=f"d{n}") for n, rows in enumerate(docs)]
+    only = QAConfig(frozenset(all_checks()) - {"inconsistent"})
+    found = [f for f in run_qa(corpus, only) if f.tgt_lang == "zh-Hans"]
+    assert [(int(f.doc_id[1:]), f.link) for f in found] == flagged, [f.reason for f in found]
 
 
 def test_cedict_tables_are_cached_per_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.align.lexicon import english_words, gloss_table
+from aligner.align.lexicon import english_words, gloss_table, translatable
 from aligner.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
@@ -80,13 +80,22 @@ def _outside_longer_word(text: str, term: str) -> bool:
     return False
 
 
+def _in_dotted_name(word: str, text: str) -> bool:
+    """`word` is one part of a name written with a middle dot (沃尔特·迪士尼)."""
+    w = regex.escape(word)
+    return regex.search(rf"\p{{Han}}·{w}|{w}·\p{{Han}}", text) is not None
+
+
 def _explained(word: str, usual: str, view: LinkView) -> bool:
     """The other rendering translates another word of the source too (韩国 for *South* Korea,
-    首次 for *first* time): a different term, not an inconsistency."""
+    首次 for *first* time), one no other word of the translation renders: a different term, not
+    an inconsistency. In a name written with a middle dot (沃尔特·迪士尼) each part renders one
+    name: 迪士尼 may gloss "Walt Disney", but here it is only Disney."""
     table = gloss_table()
-    if word not in table or usual not in table:
+    if word not in table or usual not in table or _in_dotted_name(word, view.tgt_text):
         return False
-    return bool((set(table[word]) - set(table[usual])) & english_words(view.src_text))
+    extra = (set(table[word]) - set(table[usual])) & english_words(view.src_text)
+    return bool(extra - translatable(view.tgt_text.replace(word, "\n")))
 
 
 def _collect(pairs: list[PairView]) -> Uses:
@@ -126,20 +135,43 @@ def _exclusive(uses: list[tuple[str, LinkView]], word: str, usual: str) -> bool:
     )
 
 
+def usual_rendering(counts: Counter[str], params: Params) -> str | None:
+    """The rendering most uses (or documents) agree on, if it has enough of them to be the norm."""
+    if len(counts) < 2 or counts.total() < params["min_uses"]:
+        return None
+    usual, n = counts.most_common(1)[0]
+    return usual if n >= 2 and n / counts.total() >= params["share"] else None
+
+
+def _norms(found: list[tuple[str, LinkView]], params: Params) -> dict[str, str | None]:
+    """Each document's usual rendering of a term: its own where it uses the term often enough,
+    else the corpus's, with each document one vote (a long text does not speak for the others,
+    and one David is not another)."""
+    by_doc: dict[str, Counter[str]] = defaultdict(Counter)
+    for word, view in found:
+        by_doc[view.doc_id][word] += 1
+    votes = Counter(counts.most_common(1)[0][0] for counts in by_doc.values())
+    corpus = usual_rendering(votes, params)
+    return {
+        doc: usual_rendering(counts, params) if counts.total() >= params["min_uses"] else corpus
+        for doc, counts in by_doc.items()
+    }
+
+
 @check("inconsistent", "one source term rendered differently across the corpus", min_uses=3, share=0.6)
 def inconsistent(pairs: list[PairView], params: Params) -> Iterator[Finding]:
     for (_label, term), found in sorted(_collect(pairs).items(), key=lambda kv: kv[0]):
-        counts = Counter(word for word, _ in found)
-        if len(counts) < 2 or len(found) < params["min_uses"]:
-            continue
-        usual, n = counts.most_common(1)[0]
-        if n / len(found) < params["share"] or n < 2:
-            continue
+        norms = _norms(found, params)
         for word, view in found:
-            if word != usual and _exclusive(found, word, usual) and not _explained(word, usual, view):
+            usual = norms[view.doc_id]
+            if usual is None or word == usual:
+                continue
+            if _exclusive(found, word, usual) and not _explained(word, usual, view):
+                here = [w for w, v in found if v.doc_id == view.doc_id]
+                where = f"in {here.count(usual)} other places" if len(here) >= params["min_uses"] else "in most documents"
                 yield view.finding(
                     "inconsistent", "warning",
-                    f"'{term}' is rendered {word} here but {usual} in {n} other places", usual,
+                    f"'{term}' is rendered {word} here but {usual} {where}", usual,
                 )
 
 
