@@ -17,7 +17,10 @@ from aligner.model import Alignment, Document, Link
 
 log = logging.getLogger(__name__)
 
-MATCH = 0.5  # a direct link between unpivoted sentences is kept from this confidence
+# A direct link between unpivoted sentences is kept from this confidence, the engine's reliable
+# level: on the seed text (tests/benchmarks/TRIANGLE_RESULTS.md) true gap links scored ≥ 0.98 and
+# links to an unrelated sentence put in their place 0.64-0.78.
+MATCH = 0.9
 CONTEXT = 3  # links either side of a gap given to the engine with it, so it can judge it
 
 
