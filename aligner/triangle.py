@@ -153,12 +153,16 @@ def _realign(
                if lk.src and lk.tgt and set(lk.src) <= lone_src and set(lk.tgt) <= lone_tgt and lk.confidence >= MATCH]
     if not matched:
         return run
-    taken = {x for lk in matched for x in (*lk.src, *lk.tgt)}
-    rest = [Link(tuple(s for s in lk.src if s not in taken), tuple(t for t in lk.tgt if t not in taken), lk.confidence, lk.resp)
-            for lk in run]
     place = {x: n for n, lk in enumerate(found) for x in (*lk.src, *lk.tgt)}
-    new = matched + [lk for lk in rest if lk.src or lk.tgt]
+    new = matched + _without(run, {x for lk in matched for x in (*lk.src, *lk.tgt)})
     return sorted(new, key=lambda lk: (min(place[x] for x in (*lk.src, *lk.tgt)), not lk.src))
+
+
+def _without(links: Sequence[Link], sentences: set[str]) -> list[Link]:
+    """The links with these sentences taken out; links left empty are dropped."""
+    trimmed = (Link(tuple(s for s in lk.src if s not in sentences), tuple(t for t in lk.tgt if t not in sentences),
+                    lk.confidence, lk.resp) for lk in links)
+    return [lk for lk in trimmed if lk.src or lk.tgt]
 
 
 def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: set[str]) -> tuple[Link, ...]:
@@ -166,18 +170,17 @@ def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: s
     one between unpivoted sentences takes them from the links holding them; others are dropped."""
     out = list(links)
     present = {x for lk in out for x in (*lk.src, *lk.tgt)}
+    index = {_key(lk): n for n, lk in enumerate(out)}
     for mine in person:
         sentences = {*mine.src, *mine.tgt}
         if not sentences <= present:
             continue
-        same = [n for n, lk in enumerate(out) if _key(lk) == _key(mine)]
-        if same:
-            out[same[0]] = mine
+        if _key(mine) in index:
+            out[index[_key(mine)]] = mine
         elif sentences & pivoted:
             log.warning("person link %s dropped: it contradicts the links through the pivot", _show(mine))
         else:
             at = min(n for n, lk in enumerate(out) if sentences & {*lk.src, *lk.tgt})
-            trimmed = [Link(tuple(s for s in lk.src if s not in sentences), tuple(t for t in lk.tgt if t not in sentences),
-                            lk.confidence, lk.resp) for lk in out]
-            out = [lk for lk in trimmed[:at] if lk.src or lk.tgt] + [mine] + [lk for lk in trimmed[at:] if lk.src or lk.tgt]
+            out = _without(out[:at], sentences) + [mine] + _without(out[at:], sentences)
+            index = {_key(lk): n for n, lk in enumerate(out)}
     return tuple(out)

@@ -110,6 +110,18 @@ def test_a_persons_link_between_unpivoted_sentences_is_kept_and_one_against_the_
     assert contradictions(ab, bc, got) == []
 
 
+def test_a_persons_link_in_a_gap_takes_its_sentences_from_the_engines_links() -> None:
+    versions = doc("a", ["A1", "A2", "A3"]), doc("b", ["B1"]), doc("c", ["C1", "C2", "C3"])
+    ab = Alignment("a", "b", (L("a1", "b1"), L("a2", "-"), L("a3", "-")))
+    bc = Alignment("b", "c", (L("b1", "c1"), L("-", "c2"), L("-", "c3")))
+    engine = scripted([Bead((0,), (0,)), Bead((1,), (1,)), Bead((2,), (2,))], [])
+    got = derive(ab, bc, versions, engine, [L("a2", "c3", "person")])
+    assert [(lk.src, lk.tgt, lk.resp) for lk in got.links] == [
+        (("a1",), ("c1",), "machine"), (("a2",), ("c3",), "person"), ((), ("c2",), "machine"), (("a3",), (), "machine"),
+    ]
+    assert contradictions(ab, bc, got) == []
+
+
 EN = [
     "The city council approved a new budget on Monday.",
     "The plan adds 200 million dollars for public transport.",
