@@ -34,7 +34,7 @@ THRESHOLDS = (0.0, 0.5, 0.7, 0.9, 0.95)
 def edited(doc: Document, sid: str, text: str | None) -> Document:
     """The document without sentence `sid` (text None) or with its text replaced."""
     paragraphs = tuple(
-        replace(p, sentences=tuple(replace(s, text=text) if s.id == sid else s
+        replace(p, sentences=tuple(replace(s, text=text or s.text) if s.id == sid else s
                                    for s in p.sentences if s.id != sid or text is not None))
         for p in doc.paragraphs
     )
