@@ -5,11 +5,12 @@ document is re-indexed whenever one of its files changes (size and mtime, then S
 Three FTS5 tables: `words` (unicode61, every sentence, for space-separated languages),
 `grams` (trigram, sentences with Han characters: no word segmentation, so no segmentation
 errors) and `raw` (trigram over the sentences as written, without a copy of the text: it
-narrows `--regex` queries to sentences holding the pattern's required literals). A `--regex`
-without such literals runs over each language's sentences joined into a few long texts (table
-`joined`, rebuilt whenever a document is re-indexed; see aligner.regex_scan). Chinese is
-indexed and queried in Simplified form, so either script finds both. Queries of one or two Han
-characters, which a trigram index cannot answer, fall back to a substring scan.
+narrows `--regex` queries to sentences holding the pattern's required literals). Chinese is
+indexed and queried in Simplified form, so either script finds both. What these indexes cannot
+answer is searched in each language's sentences joined into a few long texts (table `joined`,
+rebuilt whenever a document is re-indexed; see aligner.regex_scan): a `--regex` without such
+literals over the text as written, a word of one or two Han characters over the Simplified
+form; a query of several words, one of them that short, falls back to a substring scan.
 """
 
 from __future__ import annotations
@@ -35,10 +36,11 @@ from aligner.rows import aligned_rows
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
-INDEX_VERSION = 3  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 4  # PRAGMA user_version; an index of another version is rebuilt
 CHUNK = 1 << 18  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+_ASCII_LETTER = re.compile("[A-Za-z]")
 _ROWS = "SELECT s.doc_id, s.lang, s.sid, s.row, s.text, s.norm FROM sents s"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, doc_id TEXT, mtime_ns INT, size INT, sha256 TEXT);
@@ -47,8 +49,8 @@ CREATE INDEX IF NOT EXISTS sents_row ON sents(doc_id, row);
 CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(norm, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
-CREATE TABLE IF NOT EXISTS joined(lang TEXT, first INT, encoding TEXT, text BLOB, ids BLOB, starts BLOB, loose BLOB,
-                                  PRIMARY KEY(lang, first));
+CREATE TABLE IF NOT EXISTS joined(form TEXT, lang TEXT, first INT, encoding TEXT, text BLOB, ids BLOB, starts BLOB,
+                                  loose BLOB, PRIMARY KEY(form, lang, first));
 """
 
 
@@ -172,27 +174,31 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
 
 
 def _join(conn: sqlite3.Connection) -> None:
-    """Rebuild each language's sentences joined into texts of about CHUNK characters, in corpus order."""
+    """Rebuild the joined texts (about CHUNK characters each, in corpus order) of each language:
+    form "text" holds the sentences as written, "norm" the Simplified form of those with Han."""
     conn.execute("DELETE FROM joined")
-    rows = conn.execute("SELECT lang, id, text FROM sents ORDER BY lang, id").fetchall()
+    rows = conn.execute("SELECT lang, id, text, norm FROM sents ORDER BY lang, id").fetchall()
     for lang, group in groupby(rows, key=itemgetter(0)):
-        for chunk in _chunks(list(group)):
-            text, starts, loose = join([t for _, _, t in chunk])
-            encoding = "utf-8" if text.isascii() else "utf-16-le"  # the faster to decode for Han (measured)
-            conn.execute("INSERT INTO joined VALUES (?,?,?,?,?,?,?)", (lang, chunk[0][1], encoding, text.encode(encoding),
-                         _int64([i for _, i, _ in chunk]), _int64(starts), _int64(loose)))
+        sents = list(group)
+        for form, pairs in (("text", [(i, text) for _, i, text, _ in sents]),
+                             ("norm", [(i, norm) for _, i, _, norm in sents if HAN.search(norm)])):
+            for chunk in _chunks(pairs):
+                text, starts, loose = join([t for _, t in chunk])
+                encoding = "utf-8" if text.isascii() else "utf-16-le"  # the faster to decode for Han (measured)
+                conn.execute("INSERT INTO joined VALUES (?,?,?,?,?,?,?,?)", (form, lang, chunk[0][0], encoding,
+                             text.encode(encoding), _int64([i for i, _ in chunk]), _int64(starts), _int64(loose)))
 
 
-def _chunks(rows: list[tuple[str, int, str]]) -> Iterator[list[tuple[str, int, str]]]:
-    """Consecutive runs of rows holding about CHUNK characters of text (at least one row each)."""
-    chunk: list[tuple[str, int, str]] = []
+def _chunks(pairs: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    """Consecutive runs of (id, text) holding about CHUNK characters of text (at least one each)."""
+    chunk: list[tuple[int, str]] = []
     size = 0
-    for row in rows:
-        if chunk and size + len(row[2]) > CHUNK:
+    for pair in pairs:
+        if chunk and size + len(pair[1]) > CHUNK:
             yield chunk
             chunk, size = [], 0
-        chunk.append(row)
-        size += len(row[2]) + 1
+        chunk.append(pair)
+        size += len(pair[1]) + 1
     if chunk:
         yield chunk
 
@@ -201,17 +207,19 @@ def _int64(values: list[int]) -> bytes:
     return array("q", values).tobytes()
 
 
-def _scan(conn: sqlite3.Connection, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
+def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
     """Ids of the first `limit` sentences (in corpus order) in which `pattern` finds a match.
 
     Each language's joined texts are read in order and only until it has `limit` hits.
     """
     scan = Scan.of(pattern)
-    langs = [lang] if lang else [each for (each,) in conn.execute("SELECT DISTINCT lang FROM joined ORDER BY lang")]
+    langs = [lang] if lang else [each for (each,) in conn.execute("SELECT DISTINCT lang FROM joined WHERE form=?", (form,))]
     found: list[int] = []
     for each in langs:
         mine: list[int] = []
-        chunks = conn.execute("SELECT encoding, text, ids, starts, loose FROM joined WHERE lang=? ORDER BY first", (each,))
+        chunks = conn.execute(
+            "SELECT encoding, text, ids, starts, loose FROM joined WHERE form=? AND lang=? ORDER BY first", (form, each)
+        )
         for encoding, text, ids, starts, loose in chunks:
             hits = scan.first_hits(text.decode(encoding), array("q", starts), set(array("q", loose)), limit - len(mine))
             mine += map(array("q", ids).__getitem__, hits)
@@ -266,6 +274,18 @@ def _span(hit_text: str, norm: str, query: str, use_regex: bool) -> tuple[int, i
     return None
 
 
+def _joined_plan(query: str, pattern: regex.Pattern[str] | None) -> tuple[str, regex.Pattern[str]] | None:
+    """The joined form and pattern that answer a query the FTS5 tables cannot, or None."""
+    if pattern is not None:
+        return None if required_literals(query) else ("text", pattern)
+    if not HAN.search(query) or len(words := terms(query)) != 1:
+        return None
+    word = normalize(words[0])
+    if len(word) >= 3 or _ASCII_LETTER.search(word):  # trigram table; LIKE folds ASCII case
+        return None
+    return "norm", regex.compile(regex.escape(word))
+
+
 def _compile(query: str) -> regex.Pattern[str]:
     try:
         return regex.compile(query)
@@ -290,9 +310,10 @@ def _select(conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | 
 def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
     """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order."""
     pattern = _compile(query) if use_regex else None
+    plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
-        if pattern is not None and not required_literals(query):
-            ids = _scan(conn, pattern, lang, limit)
+        if plan:
+            ids = _scan(conn, *plan, lang, limit)
             rows = conn.execute(f"{_ROWS} WHERE s.id IN ({','.join('?' * len(ids))}) ORDER BY s.id", ids).fetchall()
         else:
             rows = _select(conn, query, pattern, lang, limit)

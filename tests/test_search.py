@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from aligner.cli import main
 from aligner.errors import AlignerError
 from aligner.model import Document, Metadata, Paragraph, ParallelText, Sentence
-from aligner.search import INDEX_FILE, search
+from aligner.search import INDEX_FILE, normalize, search, terms
 from aligner.store import load_all, save
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
@@ -102,6 +102,35 @@ def test_regex_without_literals_finds_what_searching_each_sentence_finds(
         reference = _reference(corpus, pattern, lang)
         for limit in (1, 2, 100):
             hits = search(corpus, pattern, lang, use_regex=True, limit=limit)
+            assert [(h.doc_id, h.lang, h.sid) for h in hits] == reference[:limit]
+
+
+SHORT_HAN = [
+    # a word of one or two Han characters (joined scan of the Simplified form) and its hits
+    ("长江", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
+    ("長", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
+    ("光*", ["zh-Hans.p1.s3"]),
+    ('"河流"', ["zh-Hans.head.s1", "zh-Hant.head.s1"]),
+    ("的", ["zh-Hans.head.s1", "zh-Hant.head.s1"]),
+    ("电脑", []),
+]
+
+
+@pytest.mark.parametrize("chunk", [1 << 18, 10])
+@pytest.mark.parametrize(("query", "expected"), SHORT_HAN)
+def test_short_chinese_words_find_what_a_substring_scan_finds(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, query: str, expected: list[str]
+) -> None:
+    monkeypatch.setattr("aligner.search.CHUNK", chunk)
+    assert search(corpus, "dams")
+    with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
+        rows = conn.execute("SELECT doc_id, lang, sid, norm FROM sents ORDER BY id").fetchall()
+    word = normalize(terms(query)[0])
+    assert [sid for *_, sid, norm in rows if word in norm] == expected
+    for lang in (None, "zh-Hans", "zh-Hant"):
+        reference = [(doc, hit_lang, sid) for doc, hit_lang, sid, norm in rows if word in norm and lang in (None, hit_lang)]
+        for limit in (1, 100):
+            hits = search(corpus, query, lang, limit=limit)
             assert [(h.doc_id, h.lang, h.sid) for h in hits] == reference[:limit]
 
 
