@@ -181,7 +181,7 @@ class Scorer:
         js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
         tgt_norm = self._span_norms["tgt"][b][js]
         norms = np.maximum(src_norm * tgt_norm, 1e-9)
-        cos = self.dots.sums(a, b, band, m) / norms
+        cos = self.dots.sums(a, b) / norms
         base = 0.5 * (  # a span's unrelated level: its parts' levels, weighted as its vector
             span_column(self.src_base, a) / np.maximum(src_norm, 1e-9)
             + span_grid(self.tgt_base, b, band, m) / np.maximum(tgt_norm, 1e-9)

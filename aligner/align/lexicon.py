@@ -76,11 +76,5 @@ def gloss_table() -> dict[str, list[str]]:
 
 def translatable(text: str) -> frozenset[str]:
     """Return the English stems that some word of a Chinese sentence translates to."""
-    table = gloss_table()
-    found: set[str] = set()
-    for start in range(len(text)):
-        for size in range(1, _MAX_WORD + 1):
-            stems = table.get(text[start : start + size])
-            if stems:
-                found.update(stems)
-    return frozenset(found)
+    words = [text[k : k + size] for size in range(1, _MAX_WORD + 1) for k in range(len(text) - size + 1)]
+    return frozenset().union(*filter(None, map(gloss_table().get, words)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -30,17 +31,12 @@ class Side:
 
 def hashed_bags(items: Sequence[Iterable[str]]) -> np.ndarray:
     """Return L2-normalised hashed bags of each sentence's items, shape (n, HASH_DIM)."""
-    bucket: dict[str, int] = {}  # each distinct item is hashed once
-    rows, cols = [], []
-    for row, bag in enumerate(items):
-        for item in bag:
-            col = bucket.get(item)
-            if col is None:
-                col = bucket[item] = zlib.crc32(item.encode()) % HASH_DIM
-            rows.append(row)
-            cols.append(col)
-    out = np.zeros((len(items), HASH_DIM), dtype=np.float32)
-    np.add.at(out, (np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)), 1.0)
+    bags = [list(bag) for bag in items]
+    bucket = {item: zlib.crc32(item.encode()) % HASH_DIM for item in set().union(*bags)}
+    rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
+    cols = np.fromiter(chain.from_iterable(map(bucket.__getitem__, bag) for bag in bags), np.intp)
+    out = np.zeros((len(bags), HASH_DIM), dtype=np.float32)
+    np.add.at(out, (rows, cols), 1.0)
     return _normalise(out)
 
 
@@ -83,30 +79,38 @@ def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> 
     return (mine @ sample.T).mean(axis=1).astype(np.float64)
 
 
-@dataclass(frozen=True)
 class PairTable:
     """A value for every sentence pair a bead inside the band can touch, summable over spans.
 
     Row x holds targets off[x] … off[x] + width - 1 as prefix sums, so the sum over a block
-    src[i-a:i] × tgt[j-b:j] costs a gathers for the whole band at once.
+    src[i-a:i] × tgt[j-b:j] is a sum over single source rows; the sums for a - 1 rows are reused.
     """
 
-    cum: np.ndarray  # (n, width + 1) prefix sums along targets
-    off: np.ndarray  # (n,) first target of each source row
+    def __init__(self, cum: np.ndarray, off: np.ndarray, band: Band, m: int) -> None:
+        self.cum = cum  # (n, width + 1) prefix sums along targets
+        self.off = off  # (n,) first target of each source row
+        self.band, self.m = band, m
+        self._last: dict[int, tuple[int, np.ndarray]] = {}  # per b: rows summed, sums
 
-    def sums(self, a: int, b: int, band: Band, m: int) -> np.ndarray:
+    def sums(self, a: int, b: int) -> np.ndarray:
         """Return, per band cell (i, k), the sum over src[i-a:i] × tgt[j-b:j], j = lo[i] + k."""
-        n = len(self.off)
-        width = self.cum.shape[1] - 1
+        done, total = self._last.get(b, (0, np.zeros((len(self.off) + 1, self.band.width))))
+        if done > a:
+            done, total = 0, np.zeros_like(total)
+        for t in range(done + 1, a + 1):
+            total = total + self._row(t, b)
+        self._last[b] = (a, total)  # the sums for a + 1 rows start from here
+        return total
+
+    def _row(self, t: int, b: int) -> np.ndarray:
+        """Return, per band cell (i, k), the sum over source row i - t × tgt[j-b:j]."""
+        n, width = len(self.off), self.cum.shape[1] - 1
         rows = np.arange(n + 1)[:, None]
-        js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
-        out = np.zeros((n + 1, band.width))
-        for t in range(1, a + 1):
-            x = np.maximum(rows - t, 0)
-            end = np.clip(js - self.off[x], 0, width)
-            start = np.clip(js - b - self.off[x], 0, width)
-            out += np.where(rows >= t, self.cum[x, end] - self.cum[x, start], 0.0)
-        return out
+        js = np.minimum(self.band.lo[:, None] + np.arange(self.band.width)[None, :], self.m)
+        x = np.maximum(rows - t, 0)
+        ends = js - self.off[x]
+        got = self.cum[x, np.clip(ends, 0, width)] - self.cum[x, np.clip(ends - b, 0, width)]
+        return np.where(rows >= t, got, 0.0)
 
 
 def pair_table(
@@ -121,7 +125,8 @@ def pair_table(
     for x in range(n):
         if ends[x] > off[x]:
             values[x, : ends[x] - off[x]] = fill(x, np.arange(off[x], ends[x]))
-    return PairTable(np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1), off)
+    cum = np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1)
+    return PairTable(cum, off, band, m)
 
 
 def span_grid(sums: np.ndarray, size: int, band: Band, m: int) -> np.ndarray:
@@ -151,7 +156,7 @@ class Overlap:
     def score(self, a: int, b: int, band: Band) -> tuple[np.ndarray, np.ndarray]:
         """Return (score, has items) per band cell for spans of a source and b target sentences."""
         m = len(self.tgt_sizes) - 1
-        shared = self.table.sums(a, b, band, m)
+        shared = self.table.sums(a, b)
         w = self.src_weight
         total = w * span_column(self.src_sizes, a) + (1 - w) * span_grid(self.tgt_sizes, b, band, m)
         has = total > 0
