@@ -135,30 +135,57 @@ def engine_signature(src_lang: str, tgt_lang: str) -> str:
 def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -> ParallelText:
     """Align every pair of versions, keeping the links a person made in the previous build.
 
-    Pairs of one language's scripts go first, so that a person's link in a derived pair can be
-    carried through them onto the other pair it is derived from.
+    A pair is derived as soon as the two it comes from are made. Pairs of one language's scripts
+    go first, then the pivot's pairs with such a language, so that when the second pair a derived
+    pair comes from is aligned, the person's links of the derived pair can be carried onto it.
     """
     from aligner.align.engine import align
 
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}
-    for a, b in sorted(direct, key=lambda pair: not _same_language(*pair)):
+    pending = list(derived)
+    for a, b in sorted(direct, key=lambda pair: _direct_order(pair, text.versions)):
         engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
         fixed = person_links(previous.alignment(a, b) if previous else None)
         mine = {x for lk in fixed for x in (*lk.src, *lk.tgt)}
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
         links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine)
         done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))
-    for a, pivot, b in derived:
-        legs = _oriented(done, a, pivot), _oriented(done, pivot, b)
-        engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
-        person = person_links(previous.alignment(a, b) if previous else None)
-        versions = text.versions[a], text.versions[pivot], text.versions[b]
-        done[(a, b)] = derive(*legs, versions, engine, person, engine_signature(a, b))
-        problems = contradictions(*legs, done[(a, b)])
-        if problems:
-            raise CorpusError(f"{text.doc_id}: {problems[0]} ({len(problems)} in all); this is a bug, please report it")
+        for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
+            done[(triple[0], triple[2])] = _derived(text, previous, done, triple, quiet)
+            pending.remove(triple)
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
+
+
+def _direct_order(pair: tuple[str, str], langs: Iterable[str]) -> int:
+    """0 for two scripts of one language, 1 for a pair with a language written in two scripts, else 2."""
+    if _same_language(*pair):
+        return 0
+    scripts = Counter(lang.split("-")[0] for lang in langs)
+    return 1 if any(scripts[lang.split("-")[0]] > 1 for lang in pair) else 2
+
+
+def _made(done: dict[tuple[str, str], Alignment], a: str, b: str) -> bool:
+    return (a, b) in done or (b, a) in done
+
+
+def _derived(
+    text: ParallelText, previous: ParallelText | None, done: dict[tuple[str, str], Alignment],
+    triple: tuple[str, str, str], quiet: bool,
+) -> Alignment:  # fmt: skip
+    """The pair a↔b derived through the pivot, checked against the two pairs it comes from."""
+    from aligner.align.engine import align
+
+    a, pivot, b = triple
+    legs = _oriented(done, a, pivot), _oriented(done, pivot, b)
+    engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
+    person = person_links(previous.alignment(a, b) if previous else None)
+    versions = text.versions[a], text.versions[pivot], text.versions[b]
+    al = derive(*legs, versions, engine, person, engine_signature(a, b))
+    problems = contradictions(*legs, al)
+    if problems:
+        raise CorpusError(f"{text.doc_id}: {problems[0]} ({len(problems)} in all); this is a bug, please report it")
+    return al
 
 
 def _oriented(done: dict[tuple[str, str], Alignment], a: str, b: str) -> Alignment:
@@ -178,7 +205,7 @@ def _carried(
             continue
         near = pair[0] if pair[1] == pivot else pair[1]
         far = {a: b, b: a}.get(near)
-        if far is None or not ({(far, pivot), (pivot, far)} & done.keys()):
+        if far is None or not _made(done, far, pivot):
             continue
         links = carry(person_links(previous.alignment(near, far)), _oriented(done, far, pivot))  # type: ignore[union-attr]
         carried += links if pair == (near, pivot) else [Link(lk.tgt, lk.src, lk.confidence, lk.resp) for lk in links]

@@ -9,7 +9,7 @@ import pytest
 
 from aligner.align.bead import Bead
 from aligner.build import align_text
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence, reverse
 from aligner.triangle import carry, contradictions, derive
 
 
@@ -158,3 +158,26 @@ def test_english_traditional_links_follow_the_text(hans: list[str], hant: list[s
         (tuple(f"en{i}" for i in s), tuple(f"zh-Hant{j}" for j in t)) for s, t in expected
     ]
     assert contradictions(text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), al) == []  # type: ignore[arg-type]
+
+
+DE = [
+    "Der Stadtrat hat am Montag einen neuen Haushalt beschlossen.",
+    "Der Plan sieht 200 Millionen Dollar für den öffentlichen Verkehr vor.",
+    "Die Busfahrpreise bleiben in den nächsten zwei Jahren gleich.",
+    "Kritiker sagen, das Geld sollte stattdessen in Wohnungen fließen.",
+    "Der Bürgermeister versprach, im März einen ausführlichen Bericht zu veröffentlichen.",
+    "Für nächsten Monat ist eine öffentliche Anhörung geplant.",
+]
+
+
+def test_a_persons_link_in_a_pair_derived_from_a_derived_pair_survives() -> None:
+    versions = {"en": doc("en", EN), "de": doc("de", DE), "zh-Hans": doc("zh-Hans", HANS), "zh-Hant": doc("zh-Hant", HANT)}
+    first = align_text(ParallelText("d", versions), None, quiet=True)
+    mine = Link(("de1", "de2"), ("zh-Hant1", "zh-Hant2"), 1.0, "person")  # de↔zh-Hant comes through en↔zh-Hant
+    edited = tuple(al if al.pair != ("de", "zh-Hant") else Alignment("de", "zh-Hant", (mine,)) for al in first.alignments)
+    again = align_text(ParallelText("d", versions), ParallelText("d", versions, edited), quiet=True)
+    de_hant, en_de, en_hant = (again.alignment(*p) for p in (("de", "zh-Hant"), ("en", "de"), ("en", "zh-Hant")))
+    assert de_hant is not None and en_de is not None and en_hant is not None
+    assert mine in de_hant.links
+    assert [(lk.src, lk.tgt) for lk in en_de.links][:2] == [(("en1", "en2"), ("de1", "de2")), (("en3",), ("de3",))]
+    assert contradictions(reverse(en_de), en_hant, de_hant) == []
