@@ -76,5 +76,7 @@ def gloss_table() -> dict[str, list[str]]:
 
 def translatable(text: str) -> frozenset[str]:
     """Return the English stems that some word of a Chinese sentence translates to."""
-    words = [text[k : k + size] for size in range(1, _MAX_WORD + 1) for k in range(len(text) - size + 1)]
+    words = [
+        text[k : k + size] for size in range(1, _MAX_WORD + 1) for k in range(len(text) - size + 1)
+    ]
     return frozenset().union(*filter(None, map(gloss_table().get, words)))
