@@ -36,8 +36,8 @@ from aligner.rows import aligned_rows
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
-INDEX_VERSION = 4  # PRAGMA user_version; an index of another version is rebuilt
-CHUNK = 1 << 18  # characters per joined text: a scan that stops early reads only the first few
+INDEX_VERSION = 5  # PRAGMA user_version; an index of another version is rebuilt
+CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -50,7 +50,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS words USING fts5(norm, tokenize='unicode61 re
 CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
 CREATE TABLE IF NOT EXISTS joined(form TEXT, lang TEXT, first INT, encoding TEXT, text BLOB, ids BLOB, starts BLOB,
-                                  loose BLOB, PRIMARY KEY(form, lang, first));
+                                  loose BLOB, PRIMARY KEY(form, first));
 """
 
 
@@ -210,23 +210,18 @@ def _int64(values: list[int]) -> bytes:
 def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
     """Ids of the first `limit` sentences (in corpus order) in which `pattern` finds a match.
 
-    Each language's joined texts are read in order and only until it has `limit` hits.
+    Joined texts are read in the order of their first sentence, all languages together, and only
+    while one of them could still hold a sentence before the `limit`-th hit found so far.
     """
     scan = Scan.of(pattern)
-    langs = [lang] if lang else [each for (each,) in conn.execute("SELECT DISTINCT lang FROM joined WHERE form=?", (form,))]
+    sql = "SELECT first, encoding, text, ids, starts, loose FROM joined WHERE form=?" + (" AND lang=?" if lang else "")
     found: list[int] = []
-    for each in langs:
-        mine: list[int] = []
-        chunks = conn.execute(
-            "SELECT encoding, text, ids, starts, loose FROM joined WHERE form=? AND lang=? ORDER BY first", (form, each)
-        )
-        for encoding, text, ids, starts, loose in chunks:
-            hits = scan.first_hits(text.decode(encoding), array("q", starts), set(array("q", loose)), limit - len(mine))
-            mine += map(array("q", ids).__getitem__, hits)
-            if len(mine) == limit:
-                break
-        found += mine
-    return sorted(found)[:limit]
+    for first, encoding, text, ids, starts, loose in conn.execute(sql + " ORDER BY first", (form, lang) if lang else (form,)):
+        if len(found) == limit and first > found[-1]:
+            break
+        hits = scan.first_hits(text.decode(encoding), array("q", starts), set(array("q", loose)), limit)
+        found = sorted([*found, *map(array("q", ids).__getitem__, hits)])[:limit]
+    return found
 
 
 def terms(query: str) -> list[str]:
