@@ -91,6 +91,13 @@ CONVERSION = [
     ("台湾的软件", "台灣的軟體", ""),  # 台灣 is a Traditional headword; 軟體 is s2twp vocabulary
     ("朝鲜的导弹", "北韓的飛彈", ""),  # regional vocabulary
     ("斯皮尔伯格自己", "史匹柏自己", ""),  # s2twp's own name localisation
+    ("打印机坏了", "印表機壞了", ""),  # s2twp's regional word
+    ("打印机坏了", "印錶機壞了", "錶"),  # a one-to-many slip inside it (表/錶)
+    ("软件的数据库", "軟體的資料厙", "厙"),  # a lone slip inside a regional word
+    ("他在吉野家吃饭", "他在𠮷野家吃飯", "𠮷"),  # Extension B variant of 吉
+    ("相信他", "相㐰他", "㐰"),  # Extension A variant of 信
+    ("岂有此理", "\uf900有此理", "\uf900"),  # compatibility ideograph 豈
+    ("𠮷野家开了", "𠮷野家開了", ""),  # a rare character the Simplified text has too
 ]
 
 # (English, CC-CEDICT terms found)

