@@ -106,7 +106,8 @@ def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> 
         english, chinese_side = (src, tgt) if langs[0] == "en" else (tgt, src)
         en_words = [lexicon.english_words(s) for s in english]
         vocabulary = frozenset().union(*en_words)  # stems the English side can match at all
-        zh_words = [lexicon.translatable(s) & vocabulary for s in chinese_side]
+        table = lexicon.restricted(vocabulary)
+        zh_words = [lexicon.translatable(s, table) for s in chinese_side]
         words = (en_words, zh_words) if langs[0] == "en" else (zh_words, en_words)
     if langs == ("zh", "zh"):
         vecs = tuple(
