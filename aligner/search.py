@@ -5,12 +5,13 @@ document is re-indexed whenever one of its files changes (size and mtime, then S
 Three FTS5 tables: `words` (unicode61, every sentence, for space-separated languages),
 `grams` (trigram, sentences with Han characters: no word segmentation, so no segmentation
 errors) and `raw` (trigram over the sentences as written, without a copy of the text: it
-narrows `--regex` queries to sentences holding the pattern's required literals). Chinese is
-indexed and queried in Simplified form, so either script finds both. What these indexes cannot
-answer is searched in each language's sentences joined into a few long texts (table `joined`,
-rebuilt whenever a document is re-indexed; see aligner.regex_scan): a `--regex` without such
-literals over the text as written, a word of one or two Han characters over the Simplified
-form; a query of several words, one of them that short, falls back to a substring scan.
+narrows `--regex` queries to sentences holding the literal runs, or one of the alternative
+runs, that every match of the pattern contains). Chinese is indexed and queried in Simplified
+form, so either script finds both. What these indexes cannot answer is searched in each
+language's sentences joined into a few long texts (table `joined`, rebuilt whenever a document
+is re-indexed; see aligner.regex_scan): a `--regex` without such literals over the text as
+written, a word of one or two Han characters over the Simplified form. A query of several
+words, one of them that short, falls back to a substring scan.
 """
 
 from __future__ import annotations
@@ -239,8 +240,9 @@ def terms(query: str) -> list[str]:
 def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     """The SQL condition and parameters for a query."""
     if use_regex:
-        literals = required_literals(query)
-        match = " AND ".join('"' + lit.replace('"', '""') + '"' for lit in literals)
+        match = " AND ".join(
+            "(" + " OR ".join('"' + lit.replace('"', '""') + '"' for lit in clause) + ")" for clause in required_literals(query)
+        )
         return "s.id IN (SELECT rowid FROM raw WHERE raw MATCH ?) AND regexp(?, s.text)", [match, query]
     words = terms(query)
     if not words:

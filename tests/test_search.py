@@ -55,7 +55,8 @@ def test_hit_has_keyword_in_context_and_aligned_sentences(corpus: Path) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"\bflows?\b", "(?i)the YANGTZE", "水坝蓄", "長江很長", r"long\.", "rice & tea", r"\p{Han}{3}", r"\bxyz\w+", "(?i)dams? hold"],
+    [r"\bflows?\b", "(?i)the YANGTZE", "水坝蓄", "長江很長", r"long\.", "rice & tea", r"\p{Han}{3}", r"\bxyz\w+", "(?i)dams? hold",
+     r"(?:Dams|rice) \w+", "(长江很|水坝蓄)", r"(?i)(YANGTZE|tea)\b", "(?:flows|xyz|genesis)"],
 )
 def test_regex_through_the_index_finds_what_a_scan_finds(corpus: Path, pattern: str) -> None:
     scan = [
