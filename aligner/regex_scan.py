@@ -6,7 +6,7 @@ per-sentence answer when the pattern only looks at the characters it consumes an
 immediate neighbours (a "\\n" neighbour reads like a string edge to `^`, `$` under MULTILINE,
 `\\b` and friends): `joinable` refuses lookarounds, string anchors, atomic groups, possessive
 repeats, verbs, conditionals, fuzzy constraints and the flags that change how a search proceeds.
-A match that runs over a separator, or lies in a sentence that itself holds a "\n", is not
+A match that runs over a separator, or lies in a sentence that itself holds a "\\n", is not
 trusted: its sentence is searched alone and the scan resumes at the next sentence. A scan that
 runs past its time budget (a pattern that backtracks across the whole text) finishes sentence
 by sentence.
