@@ -42,6 +42,34 @@ STATED = [
     ("12.5%", {12.5}),
     ("a decade", {10}),
     ("两国", set()),
+    ("三月", {3}),  # the word's gloss names a number: "third month"
+    ("百姓", set()),  # numerals fused into a word that names none: "common people"
+    ("二元", set()),  # "binary"
+    ("第二天", set()),  # "the next day"
+    ("20世纪60年代", {1960}),
+    ("二十世纪六十年代", {1960}),
+    ("the 1960s", {1960}),
+    ("Figure 2-1", {2}),  # 1 is never a quantity to compare
+    ("图3.2", {2, 3}),
+    ("Table 3.2", {2, 3}),
+    ("an hundred and fourscore years", {180}),
+    ("threescore and ten", {70}),
+    ("a second son", {2}),
+    ("a hundred men", {100}),
+]
+
+# (English, Chinese) that state the same numbers: the numbers check stays silent
+AGREE = [
+    ("In the 1960s, computers were rare.", "20世纪60年代，计算机很少见。"),
+    ("In the 1960s, computers were rare.", "在60年代，计算机很少见。"),
+    ("The code is binary.", "这是二元代码。"),
+    ("The people gathered.", "百姓聚集起来。"),
+    ("See Figure 2-1.", "见图2.1。"),
+    ("It grew by 5 percent.", "增长了百分之五。"),
+    ("It was the third time.", "这是第三次。"),
+    ("It opened on March 12.", "3月12日开业。"),
+    ("On the morrow he rose early.", "第二天他清早起来。"),
+    ("He lived an hundred and fourscore years.", "他活了一百八十岁。"),
 ]
 
 # (text, its normal form)
@@ -128,6 +156,12 @@ INCONSISTENT = [
 @pytest.mark.parametrize(("text", "values"), STATED)
 def test_stated_numbers(text: str, values: set[float]) -> None:
     assert stated(text) == values
+
+
+@pytest.mark.parametrize(("en", "zh"), AGREE)
+def test_numbers_agree(en: str, zh: str) -> None:
+    only = QAConfig(frozenset(all_checks()) - {"numbers"})
+    assert [f.reason for f in run_qa([parallel([(en, zh, convert(zh, "s2twp"))])], only)] == []
 
 
 @pytest.mark.parametrize(("text", "normal"), NORMAL)

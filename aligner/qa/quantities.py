@@ -3,7 +3,12 @@
 `anchors.numbers` reads digits, Chinese numerals (二〇一三年三月十二日) and English number words;
 this module first rewrites the forms it does not combine into digits, so both sides agree:
 percentages (百分之五 → 5%), magnitudes (500万, 3.5亿, 5 million → 5000000), English number
-phrases (two hundred → 200), ordinals (third, 第三 → 3) and decade → 10.
+phrases (two hundred → 200, fourscore → 80), ordinals (third, 第三 → 3), decade → 10, decades of
+a century (20世纪60年代 → 1960年代, as "1960s" reads) and numbered figures (图2.1, Figure 2-1 → 2 1).
+
+A numeral fused into a CC-CEDICT word is not a quantity when none of the word's glosses names a
+number: 百姓 "common people", 二元 "binary", 第二天 "the next day", 万物 "all things". Words whose
+glosses do name one still count (三月 "March; third month", 两国 "two countries", 第二 "second").
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from functools import cache
 import regex
 
 from aligner.align.anchors import chinese_numeral, numbers
+from aligner.align.lexicon import gloss_table, stem
+from aligner.qa.cedict import lexicon
 
 _CN_RUN = "[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+"
 _CN_DECIMAL = regex.compile(rf"({_CN_RUN})(?:[点點]([〇○零一二三四五六七八九]+))?")
@@ -37,6 +44,54 @@ _IMPLIED = {
 }
 _WORD = regex.compile(r"[A-Za-z]+")
 _SCALE_WORDS = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_ARTICLES = ("a", "an", "one")
+_NUMBER = rf"(\d+|{_CN_RUN})"
+_DECADE = regex.compile(rf"{_NUMBER}\s*世[纪紀]\s*{_NUMBER}\s*年代")
+_BARE_DECADE = regex.compile(rf"(?<![\d世纪紀]\s*){_NUMBER}\s*年代")
+_FIGURE = regex.compile(r"(?<=(?:\b(?:Figure|Fig\.|Table|Chapter|Section|Equation)|[图圖表式章节節])\s*\d+)[.\-–](?=\d)")
+_MAX_WORD = 4
+
+
+@cache
+def _number_stems() -> frozenset[str]:
+    """Stems of the English words that name a number (two, second, hundred, both, percent)."""
+    words = [*_ORDINALS, *_SCALE_WORDS, *_GROUPS, *_IMPLIED, "first", "percent", "ten", "hundredfold"]
+    words += [w for w in "one two three four five six seven eight nine eleven twelve thirteen fourteen fifteen "
+              "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety".split()]
+    return frozenset(stem(w) for w in words)
+
+
+def _names_number(word: str) -> bool:
+    """Some gloss of the CC-CEDICT word names a number (三月 "third month"; not 百姓 "common people")."""
+    return bool(set(gloss_table().get(word, ())) & _number_stems())
+
+
+def unfused(text: str) -> str:
+    """Blank out Chinese numerals fused into a CC-CEDICT word that names no number (百姓, 二元,
+    第二天): they are part of a word, not a quantity. The longest word covering the whole numeral
+    decides."""
+    words = lexicon().words
+
+    def blank(match: regex.Match[str]) -> str:
+        s, e = match.span()
+        covering = [
+            text[a:b] for a in range(max(0, e - _MAX_WORD), s + 1) for b in range(e, min(len(text), a + _MAX_WORD) + 1)
+            if b - a >= 2 and text[a:b] in words
+        ]
+        if covering and not _names_number(max(covering, key=len)):
+            return "＿" * (e - s)
+        return match.group()
+
+    return regex.sub(_CN_RUN, blank, text)
+
+
+def _word_number(low: str) -> int | None:
+    """An English number word's value, ordinals (third → 3) and scores (fourscore → 80) included."""
+    if low in _ORDINALS:
+        return _ORDINALS[low]
+    if low.endswith("score") and (low == "score" or word_value(low[:-5])):
+        return 20 * (word_value(low[:-5]) or 1) if low != "score" else 20
+    return word_value(low)
 
 
 @cache
@@ -51,7 +106,7 @@ def _english_phrase(tokens: list[str]) -> int:
     total = current = 0
     for tok in tokens:
         low = tok.lower()
-        value = 1 if low in ("a", "one") else (_ORDINALS.get(low) or word_value(low) or 0)
+        value = 1 if low in _ARTICLES else (_word_number(low) or 0)
         if low in _SCALE_WORDS:
             current = max(current, 1) * value
             if value >= 1000:
@@ -69,8 +124,11 @@ def _rewrite_english(text: str) -> str:
 
     def flush() -> None:
         nonlocal pos
-        if run and any(m.group().lower() not in ("a", "one", "and") for m in run):
-            while run and run[-1].group().lower() in ("and", "a", "one"):
+        # "a" joins only a scale word: "a hundred" is 100, but "a second son" is 2
+        while run and run[0].group().lower() in _ARTICLES and (len(run) == 1 or run[1].group().lower() not in _SCALE_WORDS):
+            run.pop(0)
+        if run and any(m.group().lower() not in (*_ARTICLES, "and") for m in run):
+            while run and run[-1].group().lower() in ("and", *_ARTICLES):
                 run.pop()
             if run:
                 out.append(text[pos : run[0].start()])
@@ -80,8 +138,8 @@ def _rewrite_english(text: str) -> str:
 
     for match in _WORD.finditer(text):
         low = match.group().lower()
-        numeric = low in _ORDINALS or low in _SCALE_WORDS or word_value(low) is not None
-        joins = low in ("and", "a", "one") and (run or low != "and")
+        numeric = low in _SCALE_WORDS or _word_number(low) is not None
+        joins = low in ("and", *_ARTICLES) and (run or low != "and")
         if numeric or joins:
             if run and text[run[-1].end() : match.start()].strip(" -"):  # twenty-five is one number
                 flush()
@@ -120,14 +178,17 @@ def normalise(text: str) -> str:
     """Rewrite percentages, magnitudes, ordinals and English number phrases as digits."""
     text = unicodedata.normalize("NFKC", text)
     text = _sub(_PERCENT_CN, text, lambda m: _digits(_cn_value(m.group(1))) + "%")
+    text = _sub(_DECADE, text, lambda m: _digits((_cn_value(m.group(1)) - 1) * 100 + _cn_value(m.group(2))) + "年代")
+    text = _FIGURE.sub(" ", text)
     text = regex.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)
     text = _sub(_MAGNITUDE, text, lambda m: " " + _digits(float(m.group(1)) * _SCALES[m.group(2).lower()]) + " ")
     return _rewrite_english(text)
 
 
 def stated(text: str) -> set[float]:
-    """The numbers a sentence states (digits, numerals with a counter, dates, number words)."""
-    return {float(v) for v in numbers(normalise(text))}
+    """The numbers a sentence states (digits, numerals with a counter, dates, number words),
+    not numerals fused into words (百姓)."""
+    return {float(v) for v in numbers(normalise(unfused(text)))}
 
 
 def mentioned(text: str) -> set[float]:
@@ -136,6 +197,10 @@ def mentioned(text: str) -> set[float]:
     norm = normalise(text)
     found = stated(text)
     found.update(float(chinese_numeral(m.group())) for m in regex.finditer(_CN_RUN, norm))
+    for m in _BARE_DECADE.finditer(norm):  # 60年代 is the 1960s or the 2060s
+        decade = _cn_value(m.group(1))
+        found.update((decade, 1900 + decade, 2000 + decade) if decade < 100 else (decade,))
+    found.update(float(m.group(1)) for m in regex.finditer(r"\b\d\d(\d0)s\b", norm))  # the 1960s are the 60s
     found.update(float(v) for w, v in _IMPLIED.items() if regex.search(rf"\b{w}\b", norm, regex.I))
     if regex.search("[双雙俩倆对對]", norm):
         found.add(2.0)
