@@ -237,11 +237,12 @@ def _weighted(side: Side) -> np.ndarray:
 def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
     """Return, per span size, the length of the summed vector of the span ending at 0 … n."""
     sums = prefix(vecs)
-    ends = np.arange(len(sums))
-    return {
-        size: np.linalg.norm(sums[ends] - sums[np.maximum(ends - size, 0)], axis=1)
-        for size in range(1, MAX_SIDE + 1)
-    }
+    norms = {}
+    for size in range(1, MAX_SIDE + 1):
+        span = sums.copy()
+        span[size:] -= sums[:-size]
+        norms[size] = np.sqrt(np.einsum("ij,ij->i", span, span))
+    return norms
 
 
 def _covered(size: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
