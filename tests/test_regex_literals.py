@@ -78,7 +78,7 @@ def _body(draw: st.DrawFn, depth: int = 2) -> str:
 _PATTERNS = st.tuples(st.sampled_from(["", "(?i)"]), _body()).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(data=st.data(), pattern=_PATTERNS)
 def test_every_match_satisfies_every_clause(data: st.DataObject, pattern: str) -> None:
     text = data.draw(st.from_regex(pattern, fullmatch=True))
