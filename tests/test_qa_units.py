@@ -12,6 +12,7 @@ from aligner.langs import convert
 from aligner.qa import cedict
 from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_terms
+from aligner.qa.names import tokens
 from aligner.qa.punctuation import half_width_marks
 from aligner.qa.quantities import in_digits, mentioned, normalise, stated
 from aligner.qa.registry import all_checks
@@ -136,6 +137,14 @@ CONVERSION = [
     ("𠮷野家开了", "𠮷野家開了", ""),  # a rare character the Simplified text has too
 ]
 
+# (English, the acronyms and codes a translation must keep)
+NAME_TOKENS = [
+    ("The UN and NASA met the RAND team.", ["UN", "NASA", "RAND"]),
+    ("And the LORD said unto Moses, GOD is here.", []),  # ordinary words set in capitals
+    ("HOLINESS TO THE LORD", ["HOLINESS"]),  # a rare word (two headwords) is still taken for one
+    ("WHO warned CICIR about H1N1.", ["WHO", "CICIR", "H1N1"]),
+]
+
 # (English, CC-CEDICT terms found)
 TERMS = [
     ("Cosmic rays reach the Earth.", ["cosmic ray"]),
@@ -194,6 +203,11 @@ def test_half_width_marks(text: str, marks: list[str]) -> None:
 @pytest.mark.parametrize(("hans", "hant", "reported"), CONVERSION)
 def test_conversion_differences(hans: str, hant: str, reported: str) -> None:
     assert "".join(d.hant for d in conversion_differences(hans, hant)) == reported
+
+
+@pytest.mark.parametrize(("text", "found"), NAME_TOKENS)
+def test_name_tokens(text: str, found: list[str]) -> None:
+    assert tokens(text, False) == found
 
 
 @pytest.mark.parametrize(("text", "terms"), TERMS)

@@ -1,15 +1,21 @@
 """Latin-script names, acronyms and codes (UN, CICIR, A380) missing from the translation.
 
 An acronym may be translated: UN is 联合国. It counts as present when the translation has a
-word that CC-CEDICT glosses with it or whose gloss it abbreviates.
+word that CC-CEDICT glosses with it or whose gloss it abbreviates. An ordinary English word set
+in capitals (the King James Bible's LORD, headings) is not an acronym: one CC-CEDICT does not
+list as an acronym, either a function word (THE, OF in a heading) or one whose stem glosses at
+least ten headwords (LORD, GOD, TIME; not RAND).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
+from functools import cache
 
 import regex
 
+from aligner.align.lexicon import english_words, gloss_table, stem
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
 from aligner.qa.language import wrong_script
@@ -19,6 +25,22 @@ from aligner.qa.registry import Params, check
 _ACRONYM = regex.compile(r"(?<![\p{L}\d])\p{Lu}(?:\.?\p{Lu})+\.?(?![\p{L}\d])")
 _CODE = regex.compile(r"(?<![\p{L}\d])(?=[\p{L}-]*\d)(?=[\d-]*\p{L})[\p{Latin}\d]+(?:-[\p{Latin}\d]+)*(?![\p{L}\d])")
 _LATIN_WORD = regex.compile(r"\p{Latin}[\p{Latin}\d.'’&-]*\p{Latin}|\p{Latin}")
+_COMMON = 10  # headwords an English stem must gloss to count as an ordinary word
+
+
+@cache
+def _gloss_counts() -> Counter[str]:
+    """How many CC-CEDICT headwords each English stem glosses."""
+    return Counter(s for stems in gloss_table().values() for s in set(stems))
+
+
+def capitalised_word(token: str) -> bool:
+    """An ordinary English word in capitals (LORD, TIME), not an acronym (NASA, UN, RAND)."""
+    letters = token.rstrip(".")
+    if not letters.isalpha() or letters in lexicon().acronyms:
+        return False
+    function_word = not english_words(letters.lower())  # THE, OF in a heading
+    return function_word or (len(letters) >= 3 and _gloss_counts()[stem(letters.lower())] >= _COMMON)
 
 
 def key(token: str) -> str:
@@ -29,7 +51,7 @@ def key(token: str) -> str:
 def tokens(text: str, chinese: bool) -> list[str]:
     """The Latin tokens a translation must keep: acronyms and codes; in Chinese text, any Latin word."""
     codes = [c for c in _CODE.findall(text) if any(ch.isupper() for ch in c)]  # not 12-week, 1920s, 20th
-    found = _ACRONYM.findall(text) + codes
+    found = [a for a in _ACRONYM.findall(text) if not capitalised_word(a)] + codes
     if chinese:
         found += [w for w in _LATIN_WORD.findall(text) if len(w) > 1]
     return list(dict.fromkeys(found))
