@@ -20,6 +20,7 @@ import hashlib
 import re
 import sqlite3
 from array import array
+from bisect import bisect_left
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
@@ -210,17 +211,22 @@ def _int64(values: list[int]) -> bytes:
 def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
     """Ids of the first `limit` sentences (in corpus order) in which `pattern` finds a match.
 
-    Joined texts are read in the order of their first sentence, all languages together, and only
-    while one of them could still hold a sentence before the `limit`-th hit found so far.
+    Joined texts are read in the order of their first sentence, all languages together; once
+    `limit` hits are found, only the sentences before the last of them are searched.
     """
     scan = Scan.of(pattern)
     sql = "SELECT first, encoding, text, ids, starts, loose FROM joined WHERE form=?" + (" AND lang=?" if lang else "")
     found: list[int] = []
-    for first, encoding, text, ids, starts, loose in conn.execute(sql + " ORDER BY first", (form, lang) if lang else (form,)):
+    for first, encoding, text, id_bytes, start_bytes, loose in conn.execute(
+        sql + " ORDER BY first", (form, lang) if lang else (form,)
+    ):
         if len(found) == limit and first > found[-1]:
             break
-        hits = scan.first_hits(text.decode(encoding), array("q", starts), set(array("q", loose)), limit)
-        found = sorted([*found, *map(array("q", ids).__getitem__, hits)])[:limit]
+        ids, starts, joined = array("q", id_bytes), array("q", start_bytes), text.decode(encoding)
+        if len(found) == limit and (count := bisect_left(ids, found[-1])) < len(ids):
+            joined, starts = joined[: starts[count] - 1], starts[:count]  # only these can come before the last hit
+        hits = scan.first_hits(joined, starts, set(array("q", loose)), limit)
+        found = sorted([*found, *map(ids.__getitem__, hits)])[:limit]
     return found
 
 
@@ -255,10 +261,10 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     return " AND ".join("s.norm LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{t}%" for t in escaped]
 
 
-def _span(hit_text: str, norm: str, query: str, use_regex: bool) -> tuple[int, int] | None:
-    """Where the first query term sits in the sentence (for the keyword-in-context view)."""
-    if use_regex:
-        m = regex.search(query, hit_text)
+def _span(hit_text: str, norm: str, query: str, pattern: regex.Pattern[str] | None) -> tuple[int, int] | None:
+    """Where the first query term (or match of the --regex pattern) sits in the sentence, for the KWIC view."""
+    if pattern is not None:
+        m = pattern.search(hit_text)
         return m.span() if m else None
     if len(norm) != len(hit_text):
         norm = hit_text
@@ -320,5 +326,5 @@ def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = 
                 "SELECT lang, text FROM sents WHERE doc_id=? AND row=? AND lang<>? ORDER BY id", (doc, row, hit_lang)
             ):
                 aligned.setdefault(other, []).append(other_text)
-            hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, use_regex), aligned))
+            hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, pattern), aligned))
     return hits
