@@ -63,6 +63,14 @@ STATED = [
     ("threescore and ten", {70}),
     ("a second son", {2}),
     ("a hundred men", {100}),
+    ("one and forty years old", {41}),
+    ("the thirty and first year", {31}),
+    ("three tenth deals", {3, 10}),  # a fraction, not thirteen
+    ("nineteenth- and twentieth-century", {19, 20}),
+    ("a hundred and first", {101}),
+    ("一两次", {2}),  # "once or twice", not twelve
+    ("三四月", {3, 4}),
+    ("见10.7节", {7, 10}),
 ]
 
 # (English, Chinese) that state the same numbers: the numbers check stays silent
@@ -78,6 +86,11 @@ AGREE = [
     ("On the morrow he rose early.", "第二天他清早起来。"),
     ("It is very important.", "这十分重要。"),
     ("CHAPTER II OF IMAGINATION", "第二章论想象"),
+    ("They lodged there once or twice.", "他们一两次住宿在城外。"),
+    ("He made them rulers of thousands, and rulers of fifties.", "立他们作千夫长，五十夫长。"),
+    ("In the early seventies there was talk.", "在1970年代初期，人们广泛讨论。"),
+    ("The abundances are compared in fig. 1.4.", "图1.4比较了丰度。"),
+    ("Rehoboam was one and forty years old.", "罗波安登基的时候年四十一岁。"),
     ("He lived an hundred and fourscore years.", "他活了一百八十岁。"),
 ]
 

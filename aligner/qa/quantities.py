@@ -33,7 +33,7 @@ _SCALES = {
 }
 _MAGNITUDE = regex.compile(r"(\d+(?:\.\d+)?)\s*(万|萬|亿|億|thousand|million|billion|trillion)\b?", regex.I)
 _ORDINALS = {
-    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
 }
@@ -49,7 +49,11 @@ _ARTICLES = ("a", "an", "one")
 _NUMBER = rf"(\d+|{_CN_RUN})"
 _DECADE = regex.compile(rf"{_NUMBER}\s*世[纪紀]\s*{_NUMBER}\s*年代")
 _BARE_DECADE = regex.compile(rf"(?<![\d世纪紀]\s*){_NUMBER}\s*年代")
-_FIGURE = regex.compile(r"(?<=(?:\b(?:Figure|Fig\.|Table|Chapter|Section|Equation)|[图圖表式章节節])\s*\d+)[.\-–](?=\d)")
+_FIGURE = regex.compile(
+    r"(?<=(?:\b(?i:Figure|Fig\.|Table|Chapter|Section|Equation)|[图圖表式章节節])\s*\d+)[.\-–](?=\d)|(?<=\d)\.(?=\d+\s*[节節章])"
+)
+_APPROX = regex.compile("(?<![〇○零一二两兩三四五六七八九十百千万萬亿億])([一二两兩三四五六七八])([二两兩三四五六七八九])(?![〇○零一二两兩三四五六七八九十百千万萬亿億])")
+_PLURAL = regex.compile(r"\b([a-z]+?)(ies|s)\b", regex.I)
 _MAX_WORD = 4
 _ORDINAL_CN = regex.compile(rf"第({_CN_RUN})")
 _ROMAN = regex.compile(r"\b(?:chapter|book|part|volume|section|act|article|psalm)\s+([IVXLC]+)\b", regex.I)
@@ -117,6 +121,15 @@ def _english_phrase(tokens: list[str]) -> int:
     return total + current
 
 
+def _ends_number(run: list[regex.Match[str]], low: str) -> bool:
+    """The next word starts a new number: after an ordinal, or an ordinal right after a unit
+    (three tenth deals: a fraction), while "thirty and first" and "twenty-first" go on."""
+    last = run[-1].group().lower()
+    if any(m.group().lower() in _ORDINALS for m in run):
+        return low not in ("and", *_ARTICLES)
+    return low in _ORDINALS and (word_value(last) or 10) < 10
+
+
 def _rewrite_english(text: str) -> str:
     """Runs of number words and ordinals become digits: 'two hundred' → '200', 'third' → '3'."""
     out: list[str] = []
@@ -125,8 +138,8 @@ def _rewrite_english(text: str) -> str:
 
     def flush() -> None:
         nonlocal pos
-        # "a" joins only a scale word: "a hundred" is 100, but "a second son" is 2
-        while run and run[0].group().lower() in _ARTICLES and (len(run) == 1 or run[1].group().lower() not in _SCALE_WORDS):
+        # "a" joins only a scale word or "and": "a hundred" is 100, "one and forty" 41, but "a second son" 2
+        while run and run[0].group().lower() in _ARTICLES and (len(run) == 1 or run[1].group().lower() not in (*_SCALE_WORDS, "and")):
             run.pop(0)
         if run and any(m.group().lower() not in (*_ARTICLES, "and") for m in run):
             while run and run[-1].group().lower() in ("and", *_ARTICLES):
@@ -142,8 +155,8 @@ def _rewrite_english(text: str) -> str:
         numeric = low in _SCALE_WORDS or _word_number(low) is not None
         joins = low in ("and", *_ARTICLES) and (run or low != "and")
         if numeric or joins:
-            if run and text[run[-1].end() : match.start()].strip(" -"):  # twenty-five is one number
-                flush()
+            if run and (text[run[-1].end() : match.start()].strip(" -") or _ends_number(run, low)):
+                flush()  # twenty-five is one number; "nineteenth and twentieth", "three tenths" are two
             run.append(match)
         else:
             flush()
@@ -186,10 +199,20 @@ def normalise(text: str) -> str:
     return _rewrite_english(text)
 
 
+def _approximate(text: str) -> str:
+    """Two neighbouring numerals are a range, not one number: 一两次 "once or twice" → 1或2次."""
+
+    def split(m: regex.Match[str]) -> str:
+        a, b = chinese_numeral(m.group(1)), chinese_numeral(m.group(2))
+        return f"{a}或{b}" if b == a + 1 else m.group()
+
+    return _APPROX.sub(split, text)
+
+
 def stated(text: str) -> set[float]:
     """The numbers a sentence states (digits, numerals with a counter, dates, number words),
     not numerals fused into words (百姓)."""
-    text = unfused(normalise(text))
+    text = _approximate(unfused(normalise(text)))
     text = _sub(_ORDINAL_CN, text, lambda m: "第" + _digits(_cn_value(m.group(1))))
     text = _sub(_ROMAN, text, lambda m: m.group().removesuffix(m.group(1)) + str(_roman(m.group(1))))
     return {float(v) for v in numbers(text)}
@@ -200,7 +223,12 @@ def mentioned(text: str) -> set[float]:
     numeral (两国, 六方) and words that imply a number (both, bilateral, century)."""
     norm = normalise(text)
     found = stated(text)
-    found.update(float(chinese_numeral(m.group())) for m in regex.finditer(_CN_RUN, norm))
+    found.update(float(chinese_numeral(m.group())) for m in regex.finditer(_CN_RUN, _approximate(norm)))
+    for m in _PLURAL.finditer(norm):  # rulers of fifties, tens, thousands; the seventies
+        one = m.group(1) + ("y" if m.group(2).lower() == "ies" else "")
+        value = word_value(one.lower()) or _SCALE_WORDS.get(one.lower())
+        if value:
+            found.update((value, 1900 + value, 2000 + value) if m.group(2).lower() == "ies" and value % 10 == 0 else (value,))
     for m in _BARE_DECADE.finditer(norm):  # 60年代 is the 1960s or the 2060s
         decade = _cn_value(m.group(1))
         found.update((decade, 1900 + decade, 2000 + decade) if decade < 100 else (decade,))
