@@ -74,7 +74,8 @@ def main(gold: Path, number: str) -> None:
                 hits = search(corpus, query, lang, use_regex, 20)
                 times.append((time.perf_counter() - t0) * 1000)
                 cpu.append((time.process_time() - c0) * 1000)
-            print(f"| `{query}` | {label} | {len(hits)} | {statistics.median(times):.1f} | {max(times):.1f} "
+            cell = query.replace("|", "\\|")  # a table cell
+            print(f"| `{cell}` | {label} | {len(hits)} | {statistics.median(times):.1f} | {max(times):.1f} "
                   f"| {statistics.median(cpu):.1f} |")
 
 
