@@ -68,6 +68,12 @@ STATED = [
     ("three tenth deals", {3, 10}),  # a fraction, not thirteen
     ("nineteenth- and twentieth-century", {19, 20}),
     ("a hundred and first", {101}),
+    ("six hundred twenty and one", {621}),
+    ("the six hundredth and first year", {601}),
+    ("the fiftieth year", {50}),
+    ("in the next two decades", {20}),
+    ("he smote thrice", {3}),
+    ("10 frames per second", {10}),
     ("一两次", {2}),  # "once or twice", not twelve
     ("三四月", {3, 4}),
     ("见10.7节", {7, 10}),

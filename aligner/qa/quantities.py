@@ -35,9 +35,13 @@ _MAGNITUDE = regex.compile(r"(\d+(?:\.\d+)?)\s*(万|萬|亿|億|thousand|million
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90,
+    "hundredth": 100, "thousandth": 1000,
 }
-_GROUPS = {"decade": 10, "decades": 10, "dozen": 12, "dozens": 12, "twice": 2}
+_GROUPS = {"decade": 10, "decades": 10, "dozen": 12, "dozens": 12, "twice": 2, "thrice": 3}
+_MULTIPLIERS = frozenset({"decade", "decades", "dozen", "dozens"})  # two decades → 20
+_SCALE_ORDINALS = frozenset({"hundredth", "thousandth"})  # six hundredth → 600
 # English words that imply a number without stating it (both → 2): enough to excuse, not to demand.
 _IMPLIED = {
     "both": 2, "pair": 2, "couple": 2, "double": 2, "bilateral": 2, "twin": 2,
@@ -111,8 +115,8 @@ def _english_phrase(tokens: list[str]) -> int:
     total = current = 0
     for tok in tokens:
         low = tok.lower()
-        value = 1 if low in _ARTICLES else (_word_number(low) or 0)
-        if low in _SCALE_WORDS:
+        value = 1 if low in _ARTICLES else (_word_number(low) or _GROUPS.get(low, 0))
+        if low in _SCALE_WORDS or low in _SCALE_ORDINALS or low in _MULTIPLIERS:
             current = max(current, 1) * value
             if value >= 1000:
                 total, current = total + current, 0
@@ -121,13 +125,19 @@ def _english_phrase(tokens: list[str]) -> int:
     return total + current
 
 
+def _units_after_tens(run: list[regex.Match[str]]) -> bool:
+    """The run ends "twenty and one": the one is part of the number (621 in six hundred twenty and one)."""
+    words = [m.group().lower() for m in run[-3:]]
+    return len(words) == 3 and words[1:] == ["and", "one"] and (word_value(words[0]) or 0) in range(20, 100, 10)
+
+
 def _ends_number(run: list[regex.Match[str]], low: str) -> bool:
     """The next word starts a new number: after an ordinal, or an ordinal right after a unit
     (three tenth deals: a fraction), while "thirty and first" and "twenty-first" go on."""
     last = run[-1].group().lower()
-    if any(m.group().lower() in _ORDINALS for m in run):
+    if any(m.group().lower() in _ORDINALS.keys() - _SCALE_ORDINALS for m in run):
         return low not in ("and", *_ARTICLES)
-    return low in _ORDINALS and (word_value(last) or 10) < 10
+    return low in _ORDINALS.keys() - _SCALE_ORDINALS and (word_value(last) or 10) < 10
 
 
 def _rewrite_english(text: str) -> str:
@@ -142,7 +152,7 @@ def _rewrite_english(text: str) -> str:
         while run and run[0].group().lower() in _ARTICLES and (len(run) == 1 or run[1].group().lower() not in (*_SCALE_WORDS, "and")):
             run.pop(0)
         if run and any(m.group().lower() not in (*_ARTICLES, "and") for m in run):
-            while run and run[-1].group().lower() in ("and", *_ARTICLES):
+            while run and run[-1].group().lower() in ("and", *_ARTICLES) and not _units_after_tens(run):
                 run.pop()
             if run:
                 out.append(text[pos : run[0].start()])
@@ -150,9 +160,12 @@ def _rewrite_english(text: str) -> str:
                 pos = run[-1].end()
         run.clear()
 
+    previous = ""
     for match in _WORD.finditer(text):
         low = match.group().lower()
-        numeric = low in _SCALE_WORDS or _word_number(low) is not None
+        unit = low == "second" and previous == "per"  # ten frames per second
+        previous = low
+        numeric = not unit and (low in _SCALE_WORDS or _word_number(low) is not None or (low in _MULTIPLIERS and bool(run)))
         joins = low in ("and", *_ARTICLES) and (run or low != "and")
         if numeric or joins:
             if run and (text[run[-1].end() : match.start()].strip(" -") or _ends_number(run, low)):
