@@ -62,7 +62,8 @@ def _any(branches: list[list[tuple[object, object]]], ignorecase: bool) -> Claus
         clauses = _clauses(branch, ignorecase)
         if not clauses:
             return None
-        alternatives.update(min(clauses, key=lambda c: (len(c), -min(map(len, c)))))
+        strongest = min(clauses, key=lambda c: (len(c), -min(map(len, c))))  # fewest, longest alternatives
+        alternatives.update(strongest)
     return tuple(sorted(alternatives))
 
 

@@ -84,7 +84,7 @@ class Scan:
         return cls(pattern, joined, time.monotonic() + budget)
 
     def first_hits(self, text: str, starts: Sequence[int], loose: Container[int], limit: int) -> list[int]:
-        """Indices of the first `limit` sentences with a match; `loose` ones (holding "\n") are searched alone."""
+        """Indices of the first `limit` sentences with a match; `loose` ones (holding "\\n") are searched alone."""
         hits: list[int] = []
         pos = 0
         while starts and len(hits) < limit:
