@@ -51,6 +51,7 @@ STATED = [
     ("二〇一三年三月十二日", {2013, 3, 12}),  # 三月's first sense is a month, which is a number
     ("第三批", {3}),
     ("CHAPTER XIV", {14}),
+    ("after World War II", {2}),
     ("the I in Part I", set()),
     ("第二天", set()),  # "the next day"
     ("20世纪60年代", {1960}),
