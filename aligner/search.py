@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+import sys
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -217,6 +218,9 @@ def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang
     Joined texts are read in the order of their first sentence, all languages together; once
     `limit` hits are found, only the sentences before the last of them are searched.
     """
+    if limit == 0:
+        return []
+    limit = limit if limit > 0 else sys.maxsize  # a negative limit is none, as in SQL
     scan = Scan.of(pattern)
     sql = "SELECT first, encoding, text, ids, starts, loose FROM joined WHERE form=?" + (" AND lang=?" if lang else "")
     found: list[int] = []

@@ -135,6 +135,13 @@ def test_short_chinese_words_find_what_a_substring_scan_finds(
             assert [(h.doc_id, h.lang, h.sid) for h in hits] == reference[:limit]
 
 
+@pytest.mark.parametrize(("query", "use_regex"), [("dams", False), (r"\p{Lu}", True), ("长江", False), (r"\bflows?\b", True)])
+def test_a_limit_of_zero_finds_nothing_and_a_negative_one_everything(corpus: Path, query: str, use_regex: bool) -> None:
+    assert search(corpus, query, use_regex=use_regex, limit=0) == []
+    assert search(corpus, query, use_regex=use_regex, limit=-1) == search(corpus, query, use_regex=use_regex, limit=1000)
+    assert search(corpus, query, use_regex=use_regex, limit=-1)
+
+
 def test_regex_finds_sentences_holding_a_line_break(tmp_path: Path) -> None:
     sents = ("Line one\nline two", "Only one line.", "Two\nlines")
     doc = Document("d", "en", (Paragraph("en.p1", tuple(Sentence(f"en.p1.s{i}", t) for i, t in enumerate(sents, 1))),), Metadata())
