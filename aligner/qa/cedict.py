@@ -23,7 +23,7 @@ _MAX_WORD = 4
 _MINOR = frozenset("of the and for in on to de la".split())
 _ARTICLE = regex.compile(r"^(?:a|an|the)\s+")
 _TERM = regex.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+){0,3}")
-_FORMAT = 4  # bump when what `_build` derives changes
+_FORMAT = 5  # bump when what `_build` derives changes
 _NUMERAL = regex.compile("[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]")
 # English that names a number: digits, number words, ordinals, months (三月 is month 3)
 _NAMES_NUMBER = regex.compile(
@@ -42,6 +42,7 @@ class Lexicon:
     traditional_words: frozenset[str]  # the Traditional headwords among them (以後, not 以后)
     terms: dict[str, frozenset[str]]  # gloss term → headwords: "cosmic ray" → {宇宙射线, 宇宙射線}
     fused: frozenset[str]  # words with a numeral whose first sense names no number: 百姓, 十分 "very"
+    counting: dict[str, str]  # words whose first sense names a number, with that sense: 次子 → "second son"
 
 
 def term_of(gloss: str) -> str:
@@ -72,7 +73,7 @@ def _build() -> dict[str, Any]:
     trad_words: set[str] = set()
     terms: dict[str, set[str]] = {}
     numeral_words: set[str] = set()
-    counting: set[str] = set()  # some entry's first sense names a number (三月 "March", 第二 "second")
+    counting: dict[str, str] = {}  # some entry's first sense names a number (三月 "March", 次子 "second son")
     for entry in CcCedict().get_entries():
         simp, trad = entry["simplified"], entry["traditional"]
         simp_chars.update(simp)
@@ -82,8 +83,8 @@ def _build() -> dict[str, Any]:
             trad_words.add(trad)
             if _NUMERAL.search(simp + trad):
                 numeral_words.update((simp, trad))
-                if entry["definitions"] and _NAMES_NUMBER.search(entry["definitions"][0]):
-                    counting.update((simp, trad))
+            if entry["definitions"] and _NAMES_NUMBER.search(entry["definitions"][0]):
+                counting |= {simp: entry["definitions"][0], trad: entry["definitions"][0]}
         for gloss in entry["definitions"]:
             term = term_of(gloss)
             if term and len(simp) >= 2:
@@ -100,7 +101,8 @@ def _build() -> dict[str, Any]:
         "words": sorted(words),
         "traditional_words": sorted(trad_words),
         "terms": {k: sorted(v) for k, v in sorted(terms.items())},
-        "fused": sorted(numeral_words - counting),
+        "fused": sorted(numeral_words - counting.keys()),
+        "counting": dict(sorted(counting.items())),
     }
 
 
@@ -129,6 +131,7 @@ def lexicon() -> Lexicon:
         frozenset(data["traditional_words"]),
         {k: frozenset(v) for k, v in data["terms"].items()},
         frozenset(data["fused"]),
+        data["counting"],
     )
 
 

@@ -231,12 +231,24 @@ def stated(text: str) -> set[float]:
     return {float(v) for v in numbers(text)}
 
 
+@cache
+def _sense_numbers(sense: str) -> set[float]:
+    """The numbers a CC-CEDICT sense names ("second son" → 2)."""
+    return stated(sense)
+
+
 def mentioned(text: str) -> set[float]:
     """Every number a sentence could be read as mentioning: what it states, plus every Chinese
-    numeral (两国, 六方) and words that imply a number (both, bilateral, century)."""
+    numeral (两国, 六方), words whose first CC-CEDICT sense names a number (次子 "second son") and
+    English words that imply one (both, bilateral, century, fifties)."""
     norm = normalise(text)
     found = stated(text)
     found.update(float(chinese_numeral(m.group())) for m in regex.finditer(_CN_RUN, _approximate(norm)))
+    counting = lexicon().counting  # words whose first sense names a number: 次子 "second son"
+    for size in range(2, _MAX_WORD + 1):
+        for start in range(len(norm) - size + 1):
+            if (sense := counting.get(norm[start : start + size])) is not None:
+                found |= _sense_numbers(sense)
     for m in _PLURAL.finditer(norm):  # rulers of fifties, tens, thousands; the seventies
         one = m.group(1) + ("y" if m.group(2).lower() == "ies" else "")
         value = word_value(one.lower()) or _SCALE_WORDS.get(one.lower())
