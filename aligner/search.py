@@ -11,12 +11,14 @@ form, so either script finds both. What these indexes cannot answer is searched 
 language's sentences joined into a few long texts (table `joined`, rebuilt whenever a document
 is re-indexed; see aligner.regex_scan): a `--regex` without such literals over the text as
 written, a word of one or two Han characters over the Simplified form. A query of several
-words, one of them that short, falls back to a substring scan.
+words, one of them that short, is a substring scan, of only the sentences holding that word
+when the joined texts show there are few.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import sys
@@ -40,6 +42,7 @@ from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
 INDEX_VERSION = 6  # PRAGMA user_version; an index of another version is rebuilt
+CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
@@ -283,16 +286,18 @@ def _span(hit_text: str, norm: str, query: str, pattern: regex.Pattern[str] | No
     return None
 
 
-def _joined_plan(query: str, pattern: regex.Pattern[str] | None) -> tuple[str, regex.Pattern[str]] | None:
-    """The joined form and pattern that answer a query the FTS5 tables cannot, or None."""
+def _joined_plan(query: str, pattern: regex.Pattern[str] | None) -> tuple[str, regex.Pattern[str], bool] | None:
+    """What to search in the joined texts (form, pattern, and whether its hits are the answer or
+    only candidates for the substring scan) for a query the FTS5 tables cannot answer; or None."""
     if pattern is not None:
-        return None if required_literals(query) else ("text", pattern)
-    if not HAN.search(query) or len(words := terms(query)) != 1:
+        return None if required_literals(query) else ("text", pattern, True)
+    if not HAN.search(query):
         return None
-    word = normalize(words[0])
-    if len(word) >= 3 or _ASCII_LETTER.search(word):  # trigram table; LIKE folds ASCII case
+    words = [normalize(t) for t in terms(query)]
+    short = [w for w in words if len(w) < 3 and not _ASCII_LETTER.search(w)]  # LIKE folds ASCII case
+    if not short:
         return None
-    return "norm", regex.compile(regex.escape(word))
+    return "norm", regex.compile(regex.escape(max(short, key=len))), len(words) == 1
 
 
 def _compile(query: str) -> regex.Pattern[str]:
@@ -302,12 +307,19 @@ def _compile(query: str) -> regex.Pattern[str]:
         raise SearchError(f"--regex '{query}': {err}; fix the regular expression") from None
 
 
-def _select(conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | None, lang: str | None, limit: int) -> list[tuple[str, str, str, int, str, str]]:
-    """The first `limit` matching sentence rows through the FTS5 tables (or a substring scan)."""
+def _select(
+    conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | None, lang: str | None, limit: int,
+    within: list[int] | None = None,
+) -> list[tuple[str, str, str, int, str, str]]:
+    """The first `limit` matching sentence rows through the FTS5 tables (or a substring scan of
+    the sentences `within`, when given)."""
     where, params = _where(query, pattern is not None)
     if lang:
         where += " AND s.lang = ?"
         params.append(lang)
+    if within is not None:
+        where += " AND s.id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(within))
     if pattern is not None:
         conn.create_function("regexp", 2, lambda _p, text: pattern.search(text) is not None, deterministic=True)
     try:
@@ -321,11 +333,12 @@ def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = 
     pattern = _compile(query) if use_regex else None
     plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
-        if plan:
-            ids = _scan(conn, *plan, lang, limit)
+        if plan and plan[2]:
+            ids = _scan(conn, plan[0], plan[1], lang, limit)
             rows = conn.execute(f"{_ROWS} WHERE s.id IN ({','.join('?' * len(ids))}) ORDER BY s.id", ids).fetchall()
         else:
-            rows = _select(conn, query, pattern, lang, limit)
+            within = _scan(conn, plan[0], plan[1], lang, CANDIDATES + 1) if plan else None
+            rows = _select(conn, query, pattern, lang, limit, within if within is not None and len(within) <= CANDIDATES else None)
         hits = []
         for doc, hit_lang, sid, row, text, norm in rows:
             aligned: dict[str, list[str]] = {}

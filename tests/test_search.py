@@ -107,29 +107,35 @@ def test_regex_without_literals_finds_what_searching_each_sentence_finds(
 
 
 SHORT_HAN = [
-    # a word of one or two Han characters (joined scan of the Simplified form) and its hits
+    # Chinese words, one of them of one or two Han characters (joined scan of the Simplified form), and the hits
     ("长江", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
     ("長", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
     ("光*", ["zh-Hans.p1.s3"]),
     ('"河流"', ["zh-Hans.head.s1", "zh-Hant.head.s1"]),
     ("的", ["zh-Hans.head.s1", "zh-Hant.head.s1"]),
     ("电脑", []),
+    ("中国 河流", ["zh-Hans.head.s1", "zh-Hant.head.s1"]),  # several words: candidates, then the substring scan
+    ("東 長江很長", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
+    ("光 神", ["zh-Hans.p1.s3"]),
+    ("长江 电脑", []),
 ]
 
 
-@pytest.mark.parametrize("chunk", [1 << 18, 10])
+@pytest.mark.parametrize(("chunk", "candidates"), [(1 << 18, 200), (10, 200), (1 << 18, 1)])
 @pytest.mark.parametrize(("query", "expected"), SHORT_HAN)
 def test_short_chinese_words_find_what_a_substring_scan_finds(
-    corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, query: str, expected: list[str]
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, candidates: int, query: str, expected: list[str]
 ) -> None:
     monkeypatch.setattr("aligner.search.CHUNK", chunk)
+    monkeypatch.setattr("aligner.search.CANDIDATES", candidates)  # 1: more candidates than that, the plain scan
     assert search(corpus, "dams")
     with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
         rows = conn.execute("SELECT doc_id, lang, sid, norm FROM sents ORDER BY id").fetchall()
-    word = normalize(terms(query)[0])
-    assert [sid for *_, sid, norm in rows if word in norm] == expected
+    words = [normalize(t) for t in terms(query)]
+    holding = [(doc, hit_lang, sid) for doc, hit_lang, sid, norm in rows if all(w in norm for w in words)]
+    assert [sid for *_, sid in holding] == expected
     for lang in (None, "zh-Hans", "zh-Hant"):
-        reference = [(doc, hit_lang, sid) for doc, hit_lang, sid, norm in rows if word in norm and lang in (None, hit_lang)]
+        reference = [(doc, hit_lang, sid) for doc, hit_lang, sid in holding if lang in (None, hit_lang)]
         for limit in (1, 100):
             hits = search(corpus, query, lang, limit=limit)
             assert [(h.doc_id, h.lang, h.sid) for h in hits] == reference[:limit]
