@@ -29,6 +29,8 @@ QUERIES = [
     ("rare word", "Methuselah", False, None),
     ("most common word", "the", False, None),
     ("Chinese 2 characters, no match (joined Simplified texts)", "电脑", False, None),
+    ("Chinese 2 words, no match (candidates from the joined texts)", "电脑 手机", False, None),
+    ("Chinese 2 words, common (substring scan)", "摩西 说", False, None),
     ("--regex", r"\bcubits?\b", True, None),
     ("--regex, no match (literal `computer` via the raw trigram index)", r"\bcomputers?\b", True, None),
     ("--regex without a literal, 1 hit (joined scan)", r"\p{Lu}{12}", True, None),
