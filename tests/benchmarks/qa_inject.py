@@ -424,7 +424,8 @@ def _show(clean: Texts, work: Texts, links: Links, missed: set[tuple[str, int]],
     for d, k in sorted(missed):
         a, b = links[d][k]
         sides = (("en", a), ("zh-Hans", b), ("zh-Hant", b))
-        print("MISSED", d, k, *(f"{lang}: {' '.join(t[d][lang][i] for i in ids)}" for t in (clean, work) for lang, ids in sides),
+        print("MISSED", d, k, *(f"{state} {lang}: {' '.join(t[d][lang][i] for i in ids)}"
+                                for state, t in (("clean", clean), ("spoiled", work)) for lang, ids in sides),
               sep="\n  ", file=sys.stderr)
     for f in alarms:
         print("ALARM", f.doc_id, f.src_lang, f.tgt_lang, f.link, f.reason, f.src_text, f.tgt_text, sep="\n  ", file=sys.stderr)
