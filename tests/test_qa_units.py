@@ -52,6 +52,7 @@ STATED = [
     ("第三批", {3}),
     ("CHAPTER XIV", {14}),
     ("after World War II", {2}),
+    ("see Section C", set()),
     ("the I in Part I", set()),
     ("第二天", set()),  # "the next day"
     ("20世纪60年代", {1960}),
@@ -183,6 +184,7 @@ INCONSISTENT = [
     ([[_NET, _NET, _NET, ("The Internet is slow.", "互联网很慢。")]], []),
     # 迪士尼 also glosses "Walt", but 沃尔特 renders Walt here: just another word for Disney
     ([[_DISNEY, _DISNEY, _DISNEY, ("Walt Disney was a pioneer.", "沃尔特·迪士尼是先驱。")]], [(0, 3)]),
+    ([[_DISNEY, _DISNEY, _DISNEY, ("Walt Disney was a pioneer.", "沃尔特•迪士尼是先驱。")]], [(0, 3)]),  # another dot
     # here 迪士尼 alone renders "Walt Disney": a different term
     ([[_DISNEY, _DISNEY, _DISNEY, ("Walt Disney was a pioneer.", "迪士尼是先驱。")]], []),
     # another document names another David: each document is one vote, and one vote is no norm

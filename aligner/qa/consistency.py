@@ -83,7 +83,7 @@ def _outside_longer_word(text: str, term: str) -> bool:
 def _in_dotted_name(word: str, text: str) -> bool:
     """`word` is one part of a name written with a middle dot (沃尔特·迪士尼)."""
     w = regex.escape(word)
-    return regex.search(rf"\p{{Han}}·{w}|{w}·\p{{Han}}", text) is not None
+    return regex.search(rf"\p{{Han}}[·•・‧]{w}|{w}[·•・‧]\p{{Han}}", text) is not None
 
 
 def _explained(word: str, usual: str, view: LinkView) -> bool:

@@ -60,8 +60,8 @@ _APPROX = regex.compile("(?<![〇○零一二两兩三四五六七八九十百�
 _PLURAL = regex.compile(r"\b([a-z]+?)(ies|s)\b", regex.I)
 _MAX_WORD = 4
 _ORDINAL_CN = regex.compile(rf"第({_CN_RUN})")
-_ROMAN = regex.compile(r"\b(?:chapter|book|part|volume|section|act|article|psalm|war)\s+([IVXLC]+)\b", regex.I)
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+_ROMAN = regex.compile(r"\b(?:chapter|book|part|volume|section|act|article|psalm|war)\s+([IVX]+)\b", regex.I)
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}  # not C or L: "Section C" is a letter
 # what makes a lone numeral a count (十天, 百人), as `anchors` reads it, plus measure words
 _COUNTER = regex.compile("[年月日号號岁歲章节節点點%个個位次倍天元里人篇部种種名件条條只隻头頭匹斤两兩尺肘]")
 
