@@ -166,6 +166,7 @@ NAME_TOKENS = [
     ("And the LORD said unto Moses, GOD is here.", []),  # ordinary words set in capitals
     ("HOLINESS TO THE LORD", ["HOLINESS"]),  # a rare word (two headwords) is still taken for one
     ("WHO warned CICIR about H1N1.", ["WHO", "CICIR", "H1N1"]),
+    ("Radars reach 500Km at 75-76GHz with a CP-16-mm camera and an A380.", ["CP", "CP-16", "A380"]),
 ]
 
 # (English, CC-CEDICT terms found)

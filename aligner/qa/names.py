@@ -26,6 +26,8 @@ _ACRONYM = regex.compile(r"(?<![\p{L}\d])\p{Lu}(?:\.?\p{Lu})+\.?(?![\p{L}\d])")
 _CODE = regex.compile(r"(?<![\p{L}\d])(?=[\p{L}-]*\d)(?=[\d-]*\p{L})[\p{Latin}\d]+(?:-[\p{Latin}\d]+)*(?![\p{L}\d])")
 _LATIN_WORD = regex.compile(r"\p{Latin}[\p{Latin}\d.'’&-]*\p{Latin}|\p{Latin}")
 _COMMON = 10  # headwords an English stem must gloss to count as an ordinary word
+# a unit written after a number (500Km, 75-76GHz, CP-16-mm): the number is the numbers check's
+_UNIT = regex.compile(r"[-\s]?(?:km|Km|KM|cm|mm|kg|mg|GHz|MHz|kHz|Hz|KB|MB|GB|TB|kW|MW|mph)$")
 
 
 @cache
@@ -50,7 +52,8 @@ def key(token: str) -> str:
 
 def tokens(text: str, chinese: bool) -> list[str]:
     """The Latin tokens a translation must keep: acronyms and codes; in Chinese text, any Latin word."""
-    codes = [c for c in _CODE.findall(text) if any(ch.isupper() for ch in c)]  # not 12-week, 1920s, 20th
+    codes = [_UNIT.sub("", c) for c in _CODE.findall(text)]
+    codes = [c for c in codes if any(ch.isupper() for ch in c)]  # not 12-week, 1920s, 20th, 500Km
     found = [a for a in _ACRONYM.findall(text) if not capitalised_word(a)] + codes
     if chinese:
         found += [w for w in _LATIN_WORD.findall(text) if len(w) > 1]
