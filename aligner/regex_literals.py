@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass, replace
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 
@@ -25,41 +26,49 @@ class _Unsure(Exception):
     """The pattern uses syntax the two engines read differently."""
 
 
-def required_literals(pattern: str) -> list[Clause]:
-    """Clauses of literal runs (at least MIN_LEN characters) every match satisfies; [] if none are certain."""
+@dataclass(frozen=True)
+class _Reading:
+    """How a part of the pattern is read: under case folding or not, and the shortest run kept."""
+
+    ignorecase: bool
+    min_len: int
+
+
+def required_literals(pattern: str, min_len: int = MIN_LEN) -> list[Clause]:
+    """Clauses of literal runs (at least `min_len` characters) every match satisfies; [] if none are certain."""
     if "[:" in pattern:
         return []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = _parser.parse(pattern)
-        clauses = _clauses(list(parsed), bool(parsed.state.flags & re.IGNORECASE))
+        clauses = _clauses(list(parsed), _Reading(bool(parsed.state.flags & re.IGNORECASE), min_len))
     except (re.error, _Unsure, RecursionError):
         return []
     return sorted(set(clauses), key=lambda c: (len(c), -len(c[0]), c))
 
 
-def _clauses(items: list[tuple[object, object]], ignorecase: bool) -> list[Clause]:
+def _clauses(items: list[tuple[object, object]], how: _Reading) -> list[Clause]:
     """The clauses of a parsed sequence: its maximal literal runs, and its alternations."""
     clauses: list[Clause] = []
     current: list[str] = []
-    _walk(items, ignorecase, current, clauses)
-    _cut(current, clauses, ignorecase)
+    _walk(items, how, current, clauses)
+    _cut(current, clauses, how)
     return clauses
 
 
-def _cut(current: list[str], clauses: list[Clause], ignorecase: bool) -> None:
+def _cut(current: list[str], clauses: list[Clause], how: _Reading) -> None:
     """End the current run (split where case folding is unsafe); keep the long enough pieces."""
-    runs = _FOLD_UNSAFE.split("".join(current)) if ignorecase else ["".join(current)]
-    clauses.extend((run,) for run in runs if len(run) >= MIN_LEN)
+    runs = _FOLD_UNSAFE.split("".join(current)) if how.ignorecase else ["".join(current)]
+    clauses.extend((run,) for run in runs if run and len(run) >= how.min_len)
     current.clear()
 
 
-def _any(branches: list[list[tuple[object, object]]], ignorecase: bool) -> Clause | None:
+def _any(branches: list[list[tuple[object, object]]], how: _Reading) -> Clause | None:
     """One clause every branch implies (each branch's strongest, united), or None if a branch has none."""
     alternatives: set[str] = set()
     for branch in branches:
-        clauses = _clauses(branch, ignorecase)
+        clauses = _clauses(branch, how)
         if not clauses:
             return None
         strongest = min(clauses, key=lambda c: (len(c), -min(map(len, c))))  # fewest, longest alternatives
@@ -67,7 +76,7 @@ def _any(branches: list[list[tuple[object, object]]], ignorecase: bool) -> Claus
     return tuple(sorted(alternatives))
 
 
-def _walk(items: list[tuple[object, object]], ignorecase: bool, current: list[str], clauses: list[Clause]) -> None:
+def _walk(items: list[tuple[object, object]], how: _Reading, current: list[str], clauses: list[Clause]) -> None:
     """Extend the current run with literals; plain groups join their neighbours, anything else cuts."""
     for op, arg in items:
         if op is sre.LITERAL:
@@ -77,19 +86,19 @@ def _walk(items: list[tuple[object, object]], ignorecase: bool, current: list[st
         elif op is sre.AT:
             continue  # zero width: the characters around it stay adjacent
         elif op is sre.ATOMIC_GROUP:
-            _walk(list(arg), ignorecase, current, clauses)  # type: ignore[call-overload]
+            _walk(list(arg), how, current, clauses)  # type: ignore[call-overload]
         elif op is sre.SUBPATTERN and not (arg[1] or arg[2]):  # type: ignore[index]
-            _walk(list(arg[3]), ignorecase, current, clauses)  # type: ignore[index]
+            _walk(list(arg[3]), how, current, clauses)  # type: ignore[index]
         elif op is sre.SUBPATTERN:  # scoped flags: read its inside as case-insensitive to be safe
-            _cut(current, clauses, ignorecase)
-            clauses.extend(_clauses(list(arg[3]), True))  # type: ignore[index]
+            _cut(current, clauses, how)
+            clauses.extend(_clauses(list(arg[3]), replace(how, ignorecase=True)))  # type: ignore[index]
         elif op in _REPEATS and arg[0] >= 1:  # type: ignore[index]
-            _cut(current, clauses, ignorecase)
-            clauses.extend(_clauses(list(arg[2]), ignorecase))  # type: ignore[index]
+            _cut(current, clauses, how)
+            clauses.extend(_clauses(list(arg[2]), how))  # type: ignore[index]
         elif op is sre.BRANCH:
-            _cut(current, clauses, ignorecase)
-            clause = _any([list(b) for b in arg[1]], ignorecase)  # type: ignore[index]
+            _cut(current, clauses, how)
+            clause = _any([list(b) for b in arg[1]], how)  # type: ignore[index]
             if clause:
                 clauses.append(clause)
         else:
-            _cut(current, clauses, ignorecase)
+            _cut(current, clauses, how)

@@ -9,7 +9,9 @@ repeats, verbs, conditionals, fuzzy constraints and the flags that change how a 
 A match that runs over a separator, or lies in a sentence that itself holds a "\\n", is not
 trusted: its sentence is searched alone and the scan resumes at the next sentence. A scan that
 runs past its time budget (a pattern that backtracks across the whole text) finishes sentence
-by sentence.
+by sentence. When every match holds a literal (of any length, matched without case folding)
+that few sentences hold, only those sentences are searched, each alone: `regex` rejects a
+string lacking a required literal at once, which one long text cannot profit from.
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from dataclasses import dataclass
 
 import regex
 
+from aligner.regex_literals import required_literals
+
 SEPARATOR = "\n"
 BUDGET_S = 0.2  # time the joined scan may take before the rest is searched sentence by sentence
+RARE = 4  # a literal occurring in at most 1 of this many sentences: search only the sentences holding it
 _UNSAFE_OPENERS = ("(?=", "(?!", "(?<=", "(?<!", "(?>", "(?(", "(*")
 _UNSAFE_ESCAPES = set("AZzGK")  # string anchors, \G, \K (a reported start after the real one)
 _BRACED_ESCAPES = set("pPNx")  # \p{Lu}, \N{name}, \x{263a}
@@ -77,14 +82,17 @@ class Scan:
     pattern: regex.Pattern[str]
     joined: regex.Pattern[str] | None  # the MULTILINE form; None: search sentence by sentence
     deadline: float
+    literals: tuple[str, ...] = ()  # every sentence with a match holds one of these (none known: empty)
 
     @classmethod
     def of(cls, pattern: regex.Pattern[str], budget: float = BUDGET_S) -> Scan:
         joined = regex.compile(pattern.pattern, pattern.flags | regex.MULTILINE) if joinable(pattern) else None
-        return cls(pattern, joined, time.monotonic() + budget)
+        return cls(pattern, joined, time.monotonic() + budget, _short_literals(pattern))
 
     def first_hits(self, text: str, starts: Sequence[int], loose: Container[int], limit: int) -> list[int]:
         """Indices of the first `limit` sentences with a match; `loose` ones (holding "\\n") are searched alone."""
+        if self.literals and sum(map(text.count, self.literals)) * RARE <= len(starts):
+            return self._holding(text, starts, limit)
         hits: list[int] = []
         pos = 0
         while starts and len(hits) < limit:
@@ -106,6 +114,23 @@ class Scan:
             pos = starts[i + 1]
         return hits
 
+    def _holding(self, text: str, starts: Sequence[int], limit: int) -> list[int]:
+        """Search alone each sentence holding one of the literals."""
+        holding = set()
+        for literal in self.literals:
+            at = text.find(literal)
+            while at >= 0:
+                i = bisect_right(starts, at) - 1
+                holding.add(i)
+                at = text.find(literal, starts[i + 1]) if i + 1 < len(starts) else -1
+        hits = []
+        for i in sorted(holding):
+            if self.pattern.search(text[starts[i] : _end(text, starts, i)]):
+                hits.append(i)
+                if len(hits) == limit:
+                    break
+        return hits
+
     def _one_by_one(self, text: str, starts: Sequence[int], first: int, limit: int) -> list[int]:
         """The reference: search each sentence alone, from sentence `first`."""
         hits = []
@@ -115,6 +140,14 @@ class Scan:
                 if len(hits) == limit:
                     break
         return hits
+
+
+def _short_literals(pattern: regex.Pattern[str]) -> tuple[str, ...]:
+    """The strongest clause of literals (any length) every match holds, when they are matched exactly."""
+    if pattern.flags & regex.IGNORECASE or any("i" in m[1] for m in _FLAG_GROUP.finditer(pattern.pattern)):
+        return ()
+    clauses = [c for c in required_literals(pattern.pattern, min_len=1) if not any(SEPARATOR in lit for lit in c)]
+    return clauses[0] if clauses else ()
 
 
 def _end(text: str, starts: Sequence[int], i: int) -> int:

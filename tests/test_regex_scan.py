@@ -86,6 +86,20 @@ def test_joinable(pattern: str, expected: bool) -> None:
     assert joinable(regex.compile(pattern)) is expected
 
 
+RARE_Z = ["plain words", "fizz 1", "buzz", "z", "the end z", "zz9 top", *[f"filler {n}" for n in range(30)], "a\nz"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [(r"\w*z\d", ("z",)), (r"z$", ("z",)), (r"^z", ("z",)), (r"(?<=\s)z", ("z",)), (r"(?:fi|bu)zz", ("zz",)),
+     (r"(?i)z", ()), (r"a(?i:b)z", ()), (r"a\nz", ()), (r"\p{L}z", ()), (r"[zZ]\d", ())],
+)
+def test_a_rare_literal_limits_the_search_to_the_sentences_holding_it(pattern: str, literals: tuple[str, ...]) -> None:
+    assert Scan.of(regex.compile(pattern)).literals == literals
+    for limit in (1, 2, 100):
+        assert first_hits(pattern, RARE_Z, limit) == reference(pattern, RARE_Z, limit)
+
+
 class _SlowAfterOne:
     """A joined pattern that finds its first match, then runs out of time."""
 

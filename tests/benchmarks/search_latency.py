@@ -39,6 +39,7 @@ QUERIES = [
     ("--regex, alternatives only, no match", r"(foo|bar)baz?", True, None),
     ("--regex, common class, stops at the limit", r"\p{Lu}\w+", True, None),
     ("--regex with a lookahead (sentence by sentence)", r"\p{Lu}{12}(?!\w)", True, None),
+    ("--regex with a rare one-character literal (sentences holding it)", r"\w*z\d", True, None),
 ]
 
 
