@@ -334,11 +334,13 @@ def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = 
     plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
         if plan and plan[2]:
-            ids = _scan(conn, plan[0], plan[1], lang, limit)
-            rows = conn.execute(f"{_ROWS} WHERE s.id IN ({','.join('?' * len(ids))}) ORDER BY s.id", ids).fetchall()
+            ids = json.dumps(_scan(conn, plan[0], plan[1], lang, limit))
+            rows = conn.execute(f"{_ROWS} WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id", (ids,)).fetchall()
         else:
             within = _scan(conn, plan[0], plan[1], lang, CANDIDATES + 1) if plan else None
-            rows = _select(conn, query, pattern, lang, limit, within if within is not None and len(within) <= CANDIDATES else None)
+            if within is not None and len(within) > CANDIDATES:
+                within = None  # too many to list: the substring scan reaches the limit sooner
+            rows = _select(conn, query, pattern, lang, limit, within)
         hits = []
         for doc, hit_lang, sid, row, text, norm in rows:
             aligned: dict[str, list[str]] = {}
