@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from aligner.align import anchors, length, lexicon, search
+from aligner.align import anchors, boundary, length, lexicon, search
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import DIM, Encoder
@@ -66,6 +66,8 @@ class Weights:
     scale_words: float = 0.3  # the same for bags of dictionary stems (English–Chinese first pass)
     span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
     anchor: float = 0.6  # first-pass similarity from which a 1-1 link is kept without the encoder
+    boundary_tie: float = 1.0  # a boundary move the search valued this close is looked at again
+    boundary_gain: float = 0.01  # joined-text cosine a move must gain (summed over its two beads)
 
 
 WEIGHTS = Weights()
@@ -335,7 +337,8 @@ def align(
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     signals = _signals(src, tgt, langs)
     encoder = Encoder(cache_dir)
-    if signals.src.vecs.shape[1] == 0:  # no cheap vectors: encode everything first
+    encoded = signals.src.vecs.shape[1] == 0
+    if encoded:  # no cheap vectors: encode everything first
         signals = _encode_unsure(signals, (src, tgt), (), encoder, quiet)
     band = _pyramid(signals)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
@@ -349,12 +352,36 @@ def align(
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
         scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps, list(sure))
         path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
+        encoded = True
+    if encoded:
+        path = _refine(path, scorer, (src, tgt), langs, encoder, quiet)
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
             path, confidences(path, scorer.similarity_at, sure), strict=True
         )
     ]
+
+
+def _refine(
+    path: list[Span], scorer: Scorer, texts: tuple[Sequence[str], Sequence[str]],
+    langs: tuple[str, str], encoder: Encoder, quiet: bool,
+) -> list[Span]:  # fmt: skip
+    """Move sentences across bead boundaries where the encoder, on joined text, prefers it."""
+
+    def joiner(side: Sequence[str], lang: str) -> Callable[[int, int], str]:
+        separator = "" if lang == "zh" else " "
+        return lambda start, end: separator.join(side[start:end])
+
+    refined = boundary.refine(
+        path, scorer.similarity_at,
+        (joiner(texts[0], langs[0]), joiner(texts[1], langs[1])),
+        lambda joined: encoder.encode(joined, quiet),
+        most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=WEIGHTS.boundary_gain,
+    )  # fmt: skip
+    moved = sum(a != b for a, b in zip(path, refined, strict=True))
+    log.info("boundary check moved %d of %d beads", moved, len(path))
+    return refined
 
 
 def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:

@@ -1,0 +1,89 @@
+"""Second look at bead boundaries: move one sentence to the neighbouring bead where the encoder,
+run on the joined sentences of each bead, says the other side of the boundary fits it better.
+
+The search compares merged sentences through the sum of their vectors, which cannot tell where a
+short sentence belongs ("事就这样成了。" is "and it was so", at the end of the verse before).
+Encoding the joined text of a bead sees the sentence in its context. Only near ties of the
+search are looked at again, so the encoder runs on few joined texts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from aligner.align.search import Span
+
+# similarity(i, a, b, j): the search's similarity of src[i-a:i] and tgt[j-b:j], None off the band.
+SimilarityFn = Callable[[int, int, int, int], "float | None"]
+EncodeFn = Callable[[list[str]], np.ndarray]
+
+
+def moves(a: Span, b: Span, most: int) -> list[tuple[Span, Span]]:
+    """Return the bead pairs made by moving one sentence across the boundary of beads a and b.
+
+    Both beads must link sentences on both sides before and after, and hold at most `most`
+    sentences a side.
+    """
+    (i0, i1, j0, j1), (_, i2, _, j2) = a, b
+    if not all(s[1] > s[0] and s[3] > s[2] for s in (a, b)):
+        return []
+    out = []
+    for cut_i, cut_j in ((i1 - 1, j1), (i1 + 1, j1), (i1, j1 - 1), (i1, j1 + 1)):
+        left, right = (i0, cut_i, j0, cut_j), (cut_i, i2, cut_j, j2)
+        if all(0 < s[1] - s[0] <= most and 0 < s[3] - s[2] <= most for s in (left, right)):
+            out.append((left, right))
+    return out
+
+
+def value(similarity: SimilarityFn, beads: Sequence[Span]) -> float | None:
+    """Return the search's total similarity of beads, or None when one is off the band."""
+    values = [similarity(i1, i1 - i0, j1 - j0, j1) for i0, i1, j0, j1 in beads]
+    return None if any(v is None for v in values) else float(sum(values))  # type: ignore[misc]
+
+
+def refine(
+    path: Sequence[Span],
+    similarity: SimilarityFn,
+    texts: tuple[Callable[[int, int], str], Callable[[int, int], str]],
+    encode: EncodeFn,
+    *,
+    most: int,
+    tie: float,
+    gain: float,
+) -> list[Span]:
+    """Return the path with boundaries moved where the joined-text cosine gains more than `gain`.
+
+    A move is considered when the search valued it within `tie` of its own choice; texts gives
+    the joined text of src[i0:i1] and of tgt[j0:j1]. Moves never touch the same bead twice.
+    """
+    path = list(path)
+    candidates: list[tuple[int, Span, Span]] = []
+    for k in range(len(path) - 1):
+        options = moves(path[k], path[k + 1], most)
+        now = value(similarity, path[k : k + 2]) if options else None
+        if now is None:
+            continue
+        for left, right in options:
+            alt = value(similarity, (left, right))
+            if alt is not None and alt >= now - tie:
+                candidates.append((k, left, right))
+    if not candidates:
+        return path
+    beads = sorted({s for k, *alt in candidates for s in (path[k], path[k + 1], *alt)})
+    src_text, tgt_text = texts
+    src_vecs = encode([src_text(s[0], s[1]) for s in beads])
+    tgt_vecs = encode([tgt_text(s[2], s[3]) for s in beads])
+    cosine = dict(zip(beads, np.einsum("ij,ij->i", src_vecs, tgt_vecs), strict=True))
+    best: dict[int, tuple[float, Span, Span]] = {}
+    for k, left, right in candidates:
+        won = cosine[left] + cosine[right] - cosine[path[k]] - cosine[path[k + 1]]
+        if won > gain and won > best.get(k, (gain,))[0]:
+            best[k] = (won, left, right)
+    changed: set[int] = set()
+    for k in sorted(best, key=lambda k: -best[k][0]):  # the clearest gains first
+        if k not in changed and k + 1 not in changed:
+            path[k], path[k + 1] = best[k][1], best[k][2]
+            changed |= {k, k + 1}
+    return path
