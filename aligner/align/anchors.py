@@ -93,9 +93,7 @@ _DE_FR_WORDS = {
     "mille": 1000,
 }
 _NUMBER_WORDS = _EN_WORDS | _DE_FR_WORDS
-_NUMBER_WORD = regex.compile(
-    r"\b(?:" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")\b", regex.I
-)
+_WORD = regex.compile(r"\w+")  # a number word is a whole run of word characters
 
 
 def chinese_numeral(text: str) -> int:
@@ -132,8 +130,9 @@ def numbers(text: str) -> Counter[int | float]:
         if lone and not _CN_COUNTER.match(text[match.end() :]):
             continue
         found[chinese_numeral(raw)] += 1
-    for match in _NUMBER_WORD.finditer(text):
-        found[_NUMBER_WORDS[match.group().lower()]] += 1
+    for word in _WORD.findall(text.lower()):
+        if word in _NUMBER_WORDS:
+            found[_NUMBER_WORDS[word]] += 1
     found.pop(1, None)
     found.pop(0, None)
     return found

@@ -44,6 +44,7 @@ from aligner.langs import convert
 log = logging.getLogger(__name__)
 
 MAX_SIDE = 4  # most sentences on one side of a bead
+FIRST_PASS_SIDE = 2  # the cheap pass only looks for sure 1-1 links: smaller beads suffice there
 _TOP = 256  # coarsest level has at most this many blocks a side: full search there
 _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
@@ -344,7 +345,8 @@ def align(
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
     overlaps = _overlaps(signals, band)
     scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
-    path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
+    shapes = search.shapes_up_to(MAX_SIDE if signals.final else FIRST_PASS_SIDE)
+    path = search.best_path(n, m, band, shapes, scorer.values)
     sure: dict[Span, float] = {}
     if not signals.final:  # cheap first pass: keep what it is sure of, encode the rest
         sure = _anchors(path, scorer)

@@ -35,9 +35,8 @@ def hashed_bags(items: Sequence[Iterable[str]]) -> np.ndarray:
     bucket = {item: zlib.crc32(item.encode()) % HASH_DIM for item in set().union(*bags)}
     rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
     cols = np.fromiter(chain.from_iterable(map(bucket.__getitem__, bag) for bag in bags), np.intp)
-    out = np.zeros((len(bags), HASH_DIM), dtype=np.float32)
-    np.add.at(out, (rows, cols), 1.0)
-    return _normalise(out)
+    counts = np.bincount(rows * HASH_DIM + cols, minlength=len(bags) * HASH_DIM)
+    return _normalise(counts.reshape(len(bags), HASH_DIM).astype(np.float32))
 
 
 def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
