@@ -48,7 +48,7 @@ FIRST_PASS_SIDE = 2  # the cheap pass only looks for sure 1-1 links: smaller bea
 _TOP = 256  # coarsest level has at most this many blocks a side: full search there
 _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
-_FINE_MARGIN = 6  # sentences either side of the projected path at the finest level
+_FINE_MARGIN = 4  # sentences either side of the projected path at the finest level
 _WEIGHT_SMOOTH = 10.0  # characters added to each sentence's length before weighting
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
 
