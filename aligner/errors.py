@@ -19,8 +19,8 @@ class CorpusError(AlignerError):
     """The corpus directory is inconsistent (unknown doc-id, collision, dangling pointer)."""
 
 
-class LanguageError(AlignerError):
-    """A language code is missing or not a BCP 47 tag the engine can use."""
+class LanguageError(InputError):
+    """A language code is missing or not a BCP 47 tag."""
 
 
 class InputTooLongError(AlignerError):

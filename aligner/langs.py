@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from aligner.errors import InputError
+from aligner.errors import LanguageError
 
 HAN = regex.compile(r"\p{Han}")  # any Han character, Extension B included
 _LATIN = regex.compile(r"\p{Latin}")
@@ -26,7 +26,7 @@ def normalize_tag(tag: str) -> str:
         return _ALIASES[low]
     parts = low.split("-")
     if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
-        raise InputError(f"'{tag}' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant")
+        raise LanguageError(f"'{tag}' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant")
     return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
 
 

@@ -38,8 +38,8 @@ from aligner.align.signals import (
     span_column,
     span_grid,
 )  # fmt: skip
-from aligner.errors import InputTooLongError, LanguageError
-from aligner.langs import convert
+from aligner.errors import InputTooLongError
+from aligner.langs import convert, normalize_tag
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,7 @@ WEIGHTS = Weights()
 
 def _language(tag: str) -> str:
     """Return the primary subtag of a BCP 47 language tag, lower-cased ("zh-Hant" → "zh")."""
-    primary = tag.strip().replace("_", "-").split("-")[0].lower()
-    if not primary.isalpha() or not 2 <= len(primary) <= 3:
-        raise LanguageError(f"language {tag!r} is not a BCP 47 tag: use e.g. en, zh-Hans, de")
-    return primary
+    return normalize_tag(tag).split("-")[0]
 
 
 @dataclass(frozen=True)
