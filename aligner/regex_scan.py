@@ -20,10 +20,11 @@ import re
 import time
 from bisect import bisect_right
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import regex
 
+from aligner.regex_classes import specialize
 from aligner.regex_literals import required_literals
 
 SEPARATOR = "\n"
@@ -88,6 +89,13 @@ class Scan:
     def of(cls, pattern: regex.Pattern[str], budget: float = BUDGET_S) -> Scan:
         joined = regex.compile(pattern.pattern, pattern.flags | regex.MULTILINE) if joinable(pattern) else None
         return cls(pattern, joined, time.monotonic() + budget, _short_literals(pattern))
+
+    def on(self, alphabet: str) -> Scan:
+        """This scan (same budget) for joined texts made of the characters of `alphabet` only: the
+        joined pattern's property escapes become ranges where that is exact (aligner.regex_classes)."""
+        if self.joined is None:
+            return self
+        return replace(self, joined=regex.compile(specialize(self.pattern, alphabet), self.joined.flags))
 
     def first_hits(self, text: str, starts: Sequence[int], loose: Container[int], limit: int) -> list[int]:
         """Indices of the first `limit` sentences with a match; `loose` ones (holding "\\n") are searched alone."""

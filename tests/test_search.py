@@ -79,6 +79,10 @@ JOINED = [
                         "zh-Hant.p2.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s2", "zh-Hans.p1.s3"]),
     (r"(?<=\p{Han})，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s3"]),  # sentence by sentence
     (r"\w$", ["en.head.s1", "zh-Hans.head.s1", "zh-Hant.head.s1"]),
+    (r"\p{Lu}{2}", []),  # property escapes: ranges exact on each language's characters (aligner.regex_classes)
+    (r"[\p{Lu}\d]\p{Ll}{5}\b", ["en.head.s1"]),
+    (r"\P{L}{2}", ["en.p1.s3", "en.p1.s2", "en.p1.s3"]),
+    (r"\p{Han}{4}，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
 ]
 
 
@@ -156,6 +160,18 @@ def test_regex_finds_sentences_holding_a_line_break(tmp_path: Path) -> None:
              (r"^\w+\n", ["en.p1.s3"])]
     for pattern, expected in cases:
         assert [h.sid for h in search(tmp_path, pattern, use_regex=True)] == expected
+
+
+def test_property_escapes_follow_the_characters_of_the_tei_files(tmp_path: Path) -> None:
+    def save_en(*sents: str) -> None:
+        sentences = tuple(Sentence(f"en.p1.s{i}", t) for i, t in enumerate(sents, 1))
+        save(tmp_path, ParallelText("d", {"en": Document("d", "en", (Paragraph("en.p1", sentences),), Metadata())}, ()))
+
+    save_en("ABC def", "Ghi")
+    assert [h.sid for h in search(tmp_path, r"\p{Lu}{3}", use_regex=True)] == ["en.p1.s1"]
+    save_en("ABC def", "ÉÀÈ ÿ")  # uppercase letters the first alphabet lacked
+    assert [h.sid for h in search(tmp_path, r"\p{Lu}{3}", use_regex=True)] == ["en.p1.s1", "en.p1.s2"]
+    assert [h.sid for h in search(tmp_path, r"\s\p{Ll}$", use_regex=True)] == ["en.p1.s2"]
 
 
 def test_an_index_of_another_version_is_rebuilt(corpus: Path) -> None:
