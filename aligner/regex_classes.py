@@ -65,36 +65,22 @@ def _escape_end(text: str, i: int) -> int:
 
 def _rewrite(escape: str, flags: int, alphabet: str, in_class: bool) -> str:
     """One range (or a negated one, or a character the text lacks) meaning `escape` on `alphabet`; else `escape`."""
-    members = set(regex.findall(escape, alphabet, flags=flags))
-    runs = _runs(alphabet, members)
+    runs = [m.span() for m in regex.finditer(f"(?:{escape})+", alphabet, flags=flags)]  # members, consecutive
     if len(runs) <= 1:
-        return _items(runs, alphabet) if in_class else f"[{_items(runs, alphabet)}]"
-    others = _runs(alphabet, set(alphabet) - members)
-    if not in_class and len(others) <= 1:
-        return f"[^{_items(others, alphabet)}]"
+        return _items(alphabet, runs) if in_class else f"[{_items(alphabet, runs)}]"
+    bounds = [0, *(at for run in runs for at in run), len(alphabet)]
+    gaps = [(bounds[k], bounds[k + 1]) for k in range(0, len(bounds), 2) if bounds[k] < bounds[k + 1]]
+    if not in_class and len(gaps) == 1:
+        return f"[^{_items(alphabet, gaps)}]"
     return escape
 
 
-def _runs(alphabet: str, members: set[str]) -> list[tuple[str, str]]:
-    """Maximal runs of consecutive alphabet characters that are all members, as (first, last)."""
-    runs: list[tuple[str, str]] = []
-    inside = False
-    for char in alphabet:
-        if char in members and inside:
-            runs[-1] = (runs[-1][0], char)
-        elif char in members:
-            runs.append((char, char))
-        inside = char in members
-    return runs
-
-
-def _items(runs: list[tuple[str, str]], alphabet: str) -> str:
-    """Class items for at most one run; none: a character absent from the alphabet, which never matches."""
+def _items(alphabet: str, runs: list[tuple[int, int]]) -> str:
+    """Class items for at most one run of alphabet positions; none: a character the alphabet lacks, never matched."""
     if not runs:
-        absent = next(chr(c) for c in range(0x10FFFF, -1, -1) if chr(c) not in alphabet)
-        return _char(absent)
-    first, last = runs[0]
-    return _char(first) if first == last else f"{_char(first)}-{_char(last)}"
+        return _char(next(chr(c) for c in range(0x10FFFF, -1, -1) if chr(c) not in alphabet))
+    start, end = runs[0]
+    return _char(alphabet[start]) if end - start == 1 else f"{_char(alphabet[start])}-{_char(alphabet[end - 1])}"
 
 
 def _char(char: str) -> str:
