@@ -40,6 +40,9 @@ QUERIES = [
     ("--regex, common class, stops at the limit", r"\p{Lu}\w+", True, None),
     ("--regex with a lookahead (sentence by sentence)", r"\p{Lu}{12}(?!\w)", True, None),
     ("--regex with a rare one-character literal (sentences holding it)", r"\w*z\d", True, None),
+    ("--regex, negated property", r"\P{L}{4}", True, None),
+    ("--regex, Han property", r"\p{Han}{20}", True, None),
+    ("--regex, two properties, --lang zh-Hans", r"\p{Lu}{3}\p{Ll}", True, "zh-Hans"),
 ]
 
 
