@@ -13,10 +13,9 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from aligner.align.confidence import SimilarityFn
 from aligner.align.search import Span
 
-# similarity(i, a, b, j): the search's similarity of src[i-a:i] and tgt[j-b:j], None off the band.
-SimilarityFn = Callable[[int, int, int, int], "float | None"]
 EncodeFn = Callable[[list[str]], np.ndarray]
 
 
