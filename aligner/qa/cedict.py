@@ -6,7 +6,6 @@ fraction of the seconds parsing CC-CEDICT does."""
 from __future__ import annotations
 
 import importlib.metadata
-import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -14,8 +13,7 @@ from typing import Any
 
 import regex
 
-from aligner.cache import cache_dir
-from aligner.store import write_atomic
+from aligner.cache import cache_dir, cached_json
 
 _ACRONYM_WORD = regex.compile(r"\b[A-Z][A-Za-z]*\b")
 _UPPER_TOKEN = regex.compile(r"\b[A-Z]{2,}\b")
@@ -116,12 +114,7 @@ def cache_file() -> Path:
 @cache
 def lexicon() -> Lexicon:
     """The CC-CEDICT tables, read from the cache file or derived (and cached) on first use."""
-    path = cache_file()
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = _build()
-        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    data: dict[str, Any] = cached_json(cache_file().name, _build)
     acronyms = data["acronyms"]
     return Lexicon(
         frozenset(data["simplified_only"]),
