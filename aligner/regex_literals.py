@@ -28,21 +28,20 @@ class _Unsure(Exception):
 
 @dataclass(frozen=True)
 class _Reading:
-    """How a part of the pattern is read: under case folding or not, and the shortest run kept."""
+    """How a part of the pattern is read: under case folding or not."""
 
     ignorecase: bool
-    min_len: int
 
 
-def required_literals(pattern: str, min_len: int = MIN_LEN) -> list[Clause]:
-    """Clauses of literal runs (at least `min_len` characters) every match satisfies; [] if none are certain."""
+def required_literals(pattern: str) -> list[Clause]:
+    """Clauses of literal runs (at least MIN_LEN characters) every match satisfies; [] if none are certain."""
     if "[:" in pattern:
         return []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             parsed = _parser.parse(pattern)
-        clauses = _clauses(list(parsed), _Reading(bool(parsed.state.flags & re.IGNORECASE), min_len))
+        clauses = _clauses(list(parsed), _Reading(bool(parsed.state.flags & re.IGNORECASE)))
     except (re.error, _Unsure, RecursionError):
         return []
     return sorted(set(clauses), key=lambda c: (len(c), -len(c[0]), c))
@@ -60,7 +59,7 @@ def _clauses(items: list[tuple[object, object]], how: _Reading) -> list[Clause]:
 def _cut(current: list[str], clauses: list[Clause], how: _Reading) -> None:
     """End the current run (split where case folding is unsafe); keep the long enough pieces."""
     runs = _FOLD_UNSAFE.split("".join(current)) if how.ignorecase else ["".join(current)]
-    clauses.extend((run,) for run in runs if run and len(run) >= how.min_len)
+    clauses.extend((run,) for run in runs if run and len(run) >= MIN_LEN)
     current.clear()
 
 

@@ -7,64 +7,57 @@ immediate neighbours (a "\\n" neighbour reads like a string edge to `^`, `$` und
 `\\b` and friends): `joinable` refuses lookarounds, string anchors, atomic groups, possessive
 repeats, verbs, conditionals, fuzzy constraints and the flags that change how a search proceeds.
 A match that runs over a separator, or lies in a sentence that itself holds a "\\n", is not
-trusted: its sentence is searched alone and the scan resumes at the next sentence. A scan that
-runs past its time budget (a pattern that backtracks across the whole text) finishes sentence
-by sentence. When every match holds a literal (of any length, matched without case folding)
-that few sentences hold, only those sentences are searched, each alone: `regex` rejects a
-string lacking a required literal at once, which one long text cannot profit from.
+trusted: its sentence is searched alone and the scan resumes at the next sentence. A pattern
+that is not joinable is scanned in a wider form when it has one (aligner.regex_widen), each
+sentence with a match then searched alone. A scan that runs past its time budget (a pattern
+that backtracks across the whole text) finishes sentence by sentence. When every match holds
+a character of a kind (aligner.regex_atoms) that few sentences of a language hold, only those
+sentences are searched, each alone (`regex` rejects a short string lacking a required character
+at once, which one long text cannot profit from); when none holds one, none is searched.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 
 import regex
 
+from aligner.regex_atoms import required_atoms
 from aligner.regex_classes import specialize
-from aligner.regex_literals import required_literals
+from aligner.regex_tokens import LOOKAROUNDS, Token, tokens
+from aligner.regex_widen import widen
 
 SEPARATOR = "\n"
 BUDGET_S = 0.2  # time the joined scan may take before the rest is searched sentence by sentence
-RARE = 4  # a literal occurring in at most 1 of this many sentences: search only the sentences holding it
-_UNSAFE_OPENERS = ("(?=", "(?!", "(?<=", "(?<!", "(?>", "(?(", "(*")
-_UNSAFE_ESCAPES = set("AZzGK")  # string anchors, \G, \K (a reported start after the real one)
-_BRACED_ESCAPES = set("pPNx")  # \p{Lu}, \N{name}, \x{263a}
-_QUANTIFIER = re.compile(r"\{\d*(?:,\d*)?\}")
-_FLAG_GROUP = re.compile(r"\(\?([A-Za-z0-9-]*)[:)]")
+RARE = 4  # characters of an atom in at most 1 of this many sentences: search only the sentences holding one
+_UNSAFE_ESCAPES = {"\\A", "\\Z", "\\z", "\\G", "\\K"}  # string anchors, \G, \K (a reported start after the real one)
+_UNSAFE_OPENERS = (*LOOKAROUNDS, "(?>", "(*")
+_UNSAFE_FLAGS = regex.REVERSE | regex.BESTMATCH | regex.ENHANCEMATCH | regex.WORD | regex.POSIX
+_ATOM_FLAGS = regex.IGNORECASE | regex.ASCII | regex.UNICODE | regex.VERSION0 | regex.VERSION1  # what one character matches
+_FLAGS = regex.compile(r"\(\?([A-Za-z0-9-]*)[:)]")
 _SAFE_FLAGS = set("aiLmsufV01")  # not b/e (best/enhanced fuzzy), r (reverse), w (word), p (POSIX), x (verbose), -
 
 
 def joinable(pattern: regex.Pattern[str]) -> bool:
     """Whether a scan of joined sentences finds, per sentence, what searching each sentence finds."""
-    text = pattern.pattern
-    i = 0
-    while i < len(text):
-        if text[i] == "\\":
-            escaped = text[i + 1 : i + 2]
-            if escaped in _UNSAFE_ESCAPES:
-                return False
-            i += 2
-            if escaped in _BRACED_ESCAPES and text.startswith("{", i):
-                close = text.find("}", i)
-                if close < 0:
-                    return False
-                i = close + 1
-            continue
-        if text.startswith(_UNSAFE_OPENERS, i):
-            return False
-        if text[i] in "*+?}" and text.startswith("+", i + 1):
-            return False
-        if text[i] == "{" and not _QUANTIFIER.match(text, i):
-            return False
-        flags = _FLAG_GROUP.match(text, i)
-        if flags and not set(flags[1]) <= _SAFE_FLAGS:
-            return False
-        i += 1
-    return True
+    found = tokens(pattern)
+    return found is not None and not pattern.flags & _UNSAFE_FLAGS and not any(map(_unsafe, found))
+
+
+def _unsafe(token: Token) -> bool:
+    """Whether the token looks past the characters a match consumes and their neighbours, or changes the search."""
+    if token.kind == "escape":
+        return token.text in _UNSAFE_ESCAPES
+    if token.kind == "quantifier":
+        return len(token.text) > 1 and token.text.endswith("+")  # possessive
+    flags = _FLAGS.match(token.text)
+    if token.kind in ("open", "alone") and flags:
+        return not set(flags[1]) <= _SAFE_FLAGS
+    return token.kind in ("open", "alone") and token.text.startswith(_UNSAFE_OPENERS)
 
 
 def join(sentences: Sequence[str]) -> tuple[str, list[int], list[int]]:
@@ -76,31 +69,65 @@ def join(sentences: Sequence[str]) -> tuple[str, list[int], list[int]]:
     return SEPARATOR.join(sentences), starts, [i for i, s in enumerate(sentences) if SEPARATOR in s]
 
 
+@dataclass(frozen=True)
+class Alphabet:
+    """What one language's joined texts are made of: each distinct character (in codepoint order,
+    with the separator) and how often it occurs; and how many sentences they join."""
+
+    counts: dict[str, int]
+    sentences: int
+
+    @classmethod
+    def of(cls, sentences: Sequence[str]) -> Alphabet:
+        counts = Counter({SEPARATOR: len(sentences)})
+        for sentence in sentences:
+            counts.update(sentence)
+        return cls({char: counts[char] for char in sorted(counts)}, len(sentences))
+
+    @property
+    def chars(self) -> str:
+        return "".join(self.counts)
+
+    def occurrences(self, atom: regex.Pattern[str]) -> int:
+        """How many characters of the texts the one-character pattern `atom` matches."""
+        runs = regex.finditer(f"(?:{atom.pattern})+", self.chars, flags=atom.flags)
+        return sum(self.counts[char] for run in runs for char in run[0])
+
+
 @dataclass
 class Scan:
     """One pattern searched over joined texts in turn, sharing one time budget."""
 
     pattern: regex.Pattern[str]
     joined: regex.Pattern[str] | None  # the MULTILINE form; None: search sentence by sentence
+    exact: bool  # a joined match within one sentence is a hit (False: a candidate, searched alone)
     deadline: float
-    literals: tuple[str, ...] = ()  # every sentence with a match holds one of these (none known: empty)
+    atoms: tuple[regex.Pattern[str], ...] = ()  # every match holds a character each of these matches
+    needle: regex.Pattern[str] | None = None  # set by `on`: only the sentences holding a match of it are searched
 
     @classmethod
     def of(cls, pattern: regex.Pattern[str], budget: float = BUDGET_S) -> Scan:
-        joined = regex.compile(pattern.pattern, pattern.flags | regex.MULTILINE) if joinable(pattern) else None
-        return cls(pattern, joined, time.monotonic() + budget, _short_literals(pattern))
+        exact = joinable(pattern)
+        text = pattern.pattern if exact else widen(pattern)
+        joined = None if text is None else regex.compile(text, pattern.flags | regex.MULTILINE)
+        atoms = tuple(regex.compile(atom, pattern.flags & _ATOM_FLAGS) for atom in required_atoms(pattern))
+        usable = exact or (joined is not None and joinable(joined))
+        return cls(pattern, joined if usable else None, exact, time.monotonic() + budget, atoms)
 
-    def on(self, alphabet: str) -> Scan:
-        """This scan (same budget) for joined texts made of the characters of `alphabet` only: the
-        joined pattern's property escapes become ranges where that is exact (aligner.regex_classes)."""
-        if self.joined is None:
-            return self
-        return replace(self, joined=regex.compile(specialize(self.pattern, alphabet), self.joined.flags))
+    def on(self, alphabet: Alphabet) -> Scan | None:
+        """This scan (same budget) for the joined texts of one language (None: no sentence of it can
+        match): the rarest atom as the needle when rare enough, property escapes as ranges where exact
+        on the alphabet (aligner.regex_classes)."""
+        counted = sorted((alphabet.occurrences(atom), k) for k, atom in enumerate(self.atoms))
+        if counted and counted[0][0] == 0:
+            return None
+        needle = self.atoms[counted[0][1]] if counted and counted[0][0] * RARE <= alphabet.sentences else None
+        return replace(self, joined=_specialized(self.joined, alphabet), needle=_specialized(needle, alphabet))
 
     def first_hits(self, text: str, starts: Sequence[int], loose: Container[int], limit: int) -> list[int]:
         """Indices of the first `limit` sentences with a match; `loose` ones (holding "\\n") are searched alone."""
-        if self.literals and sum(map(text.count, self.literals)) * RARE <= len(starts):
-            return self._holding(text, starts, limit)
+        if self.needle is not None:
+            return self._holding(self.needle, text, starts, limit)
         hits: list[int] = []
         pos = 0
         while starts and len(hits) < limit:
@@ -115,28 +142,22 @@ class Scan:
                 break
             i = bisect_right(starts, match.start()) - 1
             end = _end(text, starts, i)
-            if (match.end() <= end and i not in loose) or self.pattern.search(text[starts[i] : end]):
+            if (self.exact and match.end() <= end and i not in loose) or self.pattern.search(text[starts[i] : end]):
                 hits.append(i)
             if i + 1 == len(starts):
                 break
             pos = starts[i + 1]
         return hits
 
-    def _holding(self, text: str, starts: Sequence[int], limit: int) -> list[int]:
-        """Search alone each sentence holding one of the literals."""
-        holding = set()
-        for literal in self.literals:
-            at = text.find(literal)
-            while at >= 0:
-                i = bisect_right(starts, at) - 1
-                holding.add(i)
-                at = text.find(literal, starts[i + 1]) if i + 1 < len(starts) else -1
-        hits = []
-        for i in sorted(holding):
+    def _holding(self, needle: regex.Pattern[str], text: str, starts: Sequence[int], limit: int) -> list[int]:
+        """Search alone each sentence holding a match of the needle."""
+        hits: list[int] = []
+        found = needle.search(text)
+        while found and len(hits) < limit:
+            i = bisect_right(starts, found.start()) - 1
             if self.pattern.search(text[starts[i] : _end(text, starts, i)]):
                 hits.append(i)
-                if len(hits) == limit:
-                    break
+            found = needle.search(text, starts[i + 1]) if i + 1 < len(starts) else None
         return hits
 
     def _one_by_one(self, text: str, starts: Sequence[int], first: int, limit: int) -> list[int]:
@@ -150,12 +171,9 @@ class Scan:
         return hits
 
 
-def _short_literals(pattern: regex.Pattern[str]) -> tuple[str, ...]:
-    """The strongest clause of literals (any length) every match holds, when they are matched exactly."""
-    if pattern.flags & regex.IGNORECASE or any("i" in m[1] for m in _FLAG_GROUP.finditer(pattern.pattern)):
-        return ()
-    clauses = [c for c in required_literals(pattern.pattern, min_len=1) if not any(SEPARATOR in lit for lit in c)]
-    return clauses[0] if clauses else ()
+def _specialized(pattern: regex.Pattern[str] | None, alphabet: Alphabet) -> regex.Pattern[str] | None:
+    """The pattern with its class escapes made ranges where exact on the alphabet (aligner.regex_classes)."""
+    return None if pattern is None else regex.compile(specialize(pattern, alphabet.chars), pattern.flags)
 
 
 def _end(text: str, starts: Sequence[int], i: int) -> int:

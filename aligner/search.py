@@ -37,12 +37,12 @@ import regex
 from aligner.errors import SearchError
 from aligner.langs import HAN, convert
 from aligner.regex_literals import required_literals
-from aligner.regex_scan import SEPARATOR, Scan, join
+from aligner.regex_scan import Alphabet, Scan, join
 from aligner.rows import aligned_rows
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
-INDEX_VERSION = 7  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 8  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -58,7 +58,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
 CREATE TABLE IF NOT EXISTS joined(form TEXT, lang TEXT, first INT, encoding TEXT, text BLOB, ids BLOB, starts BLOB,
                                   loose BLOB, PRIMARY KEY(form, first));
-CREATE TABLE IF NOT EXISTS alphabets(form TEXT, lang TEXT, chars TEXT, PRIMARY KEY(form, lang));
+CREATE TABLE IF NOT EXISTS alphabets(form TEXT, lang TEXT, chars TEXT, counts BLOB, sentences INT, PRIMARY KEY(form, lang));
 """
 
 
@@ -186,7 +186,7 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
 def _join(conn: sqlite3.Connection) -> None:
     """Rebuild the joined texts (about CHUNK characters each, in corpus order) of each language:
     form "text" holds the sentences as written, "norm" the Simplified form of those with Han;
-    and the distinct characters of each (with the separator), in codepoint order."""
+    and the alphabet of each: its distinct characters (codepoint order) with their counts."""
     conn.execute("DELETE FROM joined")
     conn.execute("DELETE FROM alphabets")
     rows = conn.execute("SELECT lang, id, text, norm FROM sents ORDER BY lang, id").fetchall()
@@ -194,10 +194,9 @@ def _join(conn: sqlite3.Connection) -> None:
         sents = list(group)
         for form, pairs in (("text", [(i, text) for _, i, text, _ in sents]),
                              ("norm", [(i, norm) for _, i, _, norm in sents if HAN.search(norm)])):
-            chars = set(SEPARATOR)
-            for _, sentence in pairs:
-                chars.update(sentence)
-            conn.execute("INSERT INTO alphabets VALUES (?,?,?)", (form, lang, "".join(sorted(chars))))
+            alphabet = Alphabet.of([sentence for _, sentence in pairs])
+            conn.execute("INSERT INTO alphabets VALUES (?,?,?,?,?)",
+                         (form, lang, alphabet.chars, _int64(list(alphabet.counts.values())), alphabet.sentences))
             for chunk in _chunks(pairs):
                 text, starts, loose = join([t for _, t in chunk])
                 encoding = "utf-8" if text.isascii() else "utf-16-le"  # the faster to decode for Han (measured)
@@ -226,18 +225,24 @@ def _int64(values: list[int]) -> bytes:
 def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
     """Ids of the first `limit` sentences (in corpus order) in which `pattern` finds a match.
 
-    Joined texts are read in the order of their first sentence, all languages together; once
-    `limit` hits are found, only the sentences before the last of them are searched.
+    Joined texts are read in the order of their first sentence, all languages together (but for
+    those whose alphabet shows no sentence can match); once `limit` hits are found, only the
+    sentences before the last of them are searched.
     """
     if limit == 0:
         return []
     limit = limit if limit > 0 else sys.maxsize  # a negative limit is none, as in SQL
     scan = Scan.of(pattern)
     where, params = "WHERE form=?" + (" AND lang=?" if lang else ""), (form, lang) if lang else (form,)
-    scans = {code: scan.on(chars) for code, chars in conn.execute(f"SELECT lang, chars FROM alphabets {where}", params)}
+    scans = {}
+    for code, chars, counts, sentences in conn.execute(f"SELECT lang, chars, counts, sentences FROM alphabets {where}", params):
+        on = scan.on(Alphabet(dict(zip(chars, array("q", counts), strict=True)), sentences))
+        if on is not None:
+            scans[code] = on
     found: list[int] = []
     for text_lang, first, encoding, text, id_bytes, start_bytes, loose in conn.execute(
-        f"SELECT lang, first, encoding, text, ids, starts, loose FROM joined {where} ORDER BY first", params
+        "SELECT lang, first, encoding, text, ids, starts, loose FROM joined"
+        " WHERE form=? AND lang IN (SELECT value FROM json_each(?)) ORDER BY first", (form, json.dumps(list(scans)))
     ):
         if len(found) == limit and first > found[-1]:
             break

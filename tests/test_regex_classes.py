@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aligner.regex_classes import specialize
-from aligner.regex_scan import SEPARATOR, Scan, join
+from aligner.regex_scan import SEPARATOR, Alphabet, Scan, join
 
 SENTENCES = [
     "The LORD spake unto MOSES, saying: 42 cubits.",
@@ -19,14 +19,18 @@ SENTENCES = [
     "",
     "-_[]^\\",
 ]
-ALPHABET = "".join(sorted(set(SEPARATOR.join(SENTENCES)) | {SEPARATOR}))
+ALPHABET = Alphabet.of(SENTENCES)
 
 REWRITES = [
     # pattern, its rewrite on ALPHABET (the pattern itself: left as written)
     (r"\p{Lu}{12}", r"[\U00000041-\U0000005a]{12}"),
-    (r"\p{Lu}{2,}\s", r"[\U00000041-\U0000005a]{2,}\s"),
-    (r"[\p{Lu}\d]{3}", r"[\U00000041-\U0000005a\d]{3}"),
-    (r"[\d\p{Lu}]", r"[\d\U00000041-\U0000005a]"),  # a \p at the end of a class
+    (r"\p{Lu}{2,}\s", r"[\U00000041-\U0000005a]{2,}[\U0000000a-\U00000020]"),  # "\n" and " ": the only spaces
+    (r"[\p{Lu}\d]{3}", r"[\U00000041-\U0000005a\U00000032-\U00000034]{3}"),  # digits 2, 3, 4 only
+    (r"[\d\p{Lu}]", r"[\U00000032-\U00000034\U00000041-\U0000005a]"),  # an escape at the end of a class
+    (r"\d\D", r"[\U00000032-\U00000034][^\U00000032-\U00000034]"),  # non-digits: all but one run
+    (r"\w\W", r"\w\W"),
+    (r"\S+\s", r"[\U0000002c-\U0000ff1a]+[\U0000000a-\U00000020]"),  # the spaces come first
+    (r"(?a)\d", r"(?a)\d"),
     (r"[^\p{Lu}]+", r"[^\U00000041-\U0000005a]+"),
     (r"[]\p{Lu}]", r"[]\U00000041-\U0000005a]"),  # "]" first: a member, not the end
     (r"\p{Han}+", r"[\U00004e86-\U00009577]+"),
@@ -52,7 +56,7 @@ def spans(pattern: str, text: str) -> list[tuple[int, int]]:
 
 @pytest.mark.parametrize(("pattern", "expected"), REWRITES)
 def test_a_rewrite_matches_what_the_escape_matches_on_its_alphabet(pattern: str, expected: str) -> None:
-    rewritten = specialize(regex.compile(pattern), ALPHABET)
+    rewritten = specialize(regex.compile(pattern), ALPHABET.chars)
     assert rewritten == expected
     text = SEPARATOR.join(SENTENCES)
     assert spans(rewritten, text) == spans(pattern, text)
@@ -71,7 +75,7 @@ def test_the_joined_scan_on_an_alphabet_finds_what_each_sentence_finds(pattern: 
 
 CHARS = "aZXé É1 .\n-]^長光。\U00020000"
 PATTERNS = [r"\p{Lu}+", r"\P{Lu}\p{Ll}", r"[\p{Lu}\d]{2}", r"[^\p{L}]", r"\p{Han}", r"\P{Han}+$", r"\pN\s", r"[\p{Han}.]",
-            r"\p{Greek}", r"\P{Greek}{2}", r"\p{Lu}\b"]
+            r"\p{Greek}", r"\P{Greek}{2}", r"\p{Lu}\b", r"\d\D", r"\w+\W", r"[^\s\d]\S", r"\D$"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.regex_scan import Scan, join, joinable
+from aligner.regex_scan import Alphabet, Scan, join, joinable
 
 SENTENCES = [
     "Rivers of China",
@@ -52,6 +52,23 @@ PATTERNS = [
     (r"(?r)\.", [1, 2]),
     (r"(?:lonk){e<=1}", [1]),
     (r"(?x) l o n g", [1]),
+    # widened for the joined scan (lookarounds, anchors, atomic groups, possessive repeats): candidates checked alone
+    (r"(?<!\S)\p{Lu}\w+", [0, 1, 2]),
+    (r"(?<=\.)\n?It", []),  # the lookbehind would see "long." of the sentence before
+    (r"(?<=\n)line", [4]),
+    (r"(?<!o)ne$", []),
+    (r"\w+(?=\.$)", [1, 2]),
+    (r"\w+(?!\w|\.)$", [0, 4]),
+    (r"(?!\p{Lu}(?=h))\p{Lu}\w", [0, 1, 2]),  # a lookahead nested in a negative one goes with it
+    (r"\A\p{Lu}", [0, 1, 2]),
+    (r"\A$", [3]),
+    (r"\.\Z", [1, 2]),
+    (r"o\Z|\Ai", [4]),
+    (r"(?>\w+)\.", [1, 2]),
+    (r"\w++\.", [1, 2]),
+    (r"(?i)\Athe", [1]),
+    (r"(?i)(?<=\bthe )y", [1]),
+    (r"(?=(\w))\1{2}", [7]),  # a capture inside the lookaround: not widened, sentence by sentence
 ]
 
 
@@ -59,16 +76,39 @@ def reference(pattern: str, sentences: list[str], limit: int) -> list[int]:
     return [i for i, s in enumerate(sentences) if regex.search(pattern, s)][:limit]
 
 
-def first_hits(pattern: str, sentences: list[str], limit: int) -> list[int]:
+def first_hits(pattern: str, sentences: list[str], limit: int, alphabet: bool = True) -> list[int]:
+    """The scan's answer, on the sentences' alphabet (atoms, needles, ranges) or without one."""
     text, starts, loose = join(sentences)
-    return Scan.of(regex.compile(pattern)).first_hits(text, starts, set(loose), limit)
+    scan: Scan | None = Scan.of(regex.compile(pattern))
+    if alphabet and scan is not None:
+        scan = scan.on(Alphabet.of(sentences))
+    return [] if scan is None else scan.first_hits(text, starts, set(loose), limit)
 
 
+@pytest.mark.parametrize("alphabet", [True, False])
 @pytest.mark.parametrize(("pattern", "expected"), PATTERNS)
-def test_joined_scan_equals_searching_each_sentence(pattern: str, expected: list[int]) -> None:
+def test_joined_scan_equals_searching_each_sentence(pattern: str, expected: list[int], alphabet: bool) -> None:
     assert reference(pattern, SENTENCES, 100) == expected
     for limit in (1, 2, 100):
-        assert first_hits(pattern, SENTENCES, limit) == expected[:limit]
+        assert first_hits(pattern, SENTENCES, limit, alphabet) == expected[:limit]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "joined", "exact"),
+    [
+        (r"\p{Lu}{12}", r"\p{Lu}{12}", True),
+        (r"\p{Lu}{12}(?!\w)", r"\p{Lu}{12}(?:)", False),
+        (r"(?<=\s)z\Z", r"(?:)z(?:$)", False),
+        (r"(?>a)b*+", r"(?:a)b*", False),
+        (r"(?=(a))\1", None, False),  # a capture inside a lookaround: no wider pattern
+        (r"\Ga", None, False),  # \G: not joinable, and not widened
+        (r"(?<=a)\Kb", None, False),
+        (r"(?r)(?=a)a", None, False),  # reversed search: the wider pattern is not joinable either
+    ],
+)
+def test_what_the_joined_scan_runs(pattern: str, joined: str | None, exact: bool) -> None:
+    scan = Scan.of(regex.compile(pattern))
+    assert (scan.joined.pattern if scan.joined else None, scan.exact) == (joined, exact)
 
 
 @pytest.mark.parametrize(
@@ -86,18 +126,55 @@ def test_joinable(pattern: str, expected: bool) -> None:
     assert joinable(regex.compile(pattern)) is expected
 
 
-RARE_Z = ["plain words", "fizz 1", "buzz", "z", "the end z", "zz9 top", *[f"filler {n}" for n in range(30)], "a\nz"]
+# 38 sentences: "z" 9 times in 6 of them, "Z" once, digits 3 times: at most 9 is rare (RARE 4)
+RARE_Z = ["plain words", "fizz 1", "buzz", "z", "the end z", "zz9 top", *["filler line"] * 30, "a\nz", "Z 2"]
+
+
+Z6 = [1, 2, 3, 4, 5, 36]  # the sentences of RARE_Z holding a "z"
 
 
 @pytest.mark.parametrize(
-    ("pattern", "literals"),
-    [(r"\w*z\d", ("z",)), (r"z$", ("z",)), (r"^z", ("z",)), (r"(?<=\s)z", ("z",)), (r"(?:fi|bu)zz", ("zz",)),
-     (r"(?i)z", ()), (r"a(?i:b)z", ()), (r"a\nz", ()), (r"\p{L}z", ()), (r"[zZ]\d", ())],
+    ("pattern", "searched"),
+    [
+        (r"\w*z\d", [1, 5, 37]),  # the rarer of "z" and a digit: sentences with a digit
+        (r"z$", Z6), (r"^z", Z6), (r"(?<=\s)z", Z6), (r"(?:fi|bu)zz", Z6), (r"\p{L}z", Z6),
+        (r"(?i)Bu", [2]), (r"a\nz", [0, 36]), (r"(\d)", [1, 5, 37]), (r"\d{1,}", [1, 5, 37]), (r"(?r)\d", [1, 5, 37]),
+        (r"(?i)z", None), (r"[zZ]\s", None),  # "z" or "Z": 10 times, not rare
+        (r"z?\d?e", None),  # optional items: only "e", in too many sentences
+        (r"\w*z\d|x", None), (r"\d*r", None), (r"(?i:z)\S", None), (r"(?:z|\d)\S", None),  # no atom
+        (r"\d{0,2}\p{Ll}", None),
+    ],
 )
-def test_a_rare_literal_limits_the_search_to_the_sentences_holding_it(pattern: str, literals: tuple[str, ...]) -> None:
-    assert Scan.of(regex.compile(pattern)).literals == literals
+def test_a_rare_atom_limits_the_search_to_the_sentences_holding_it(pattern: str, searched: list[int] | None) -> None:
+    scan = Scan.of(regex.compile(pattern)).on(Alphabet.of(RARE_Z))
+    assert scan is not None
+    needle = scan.needle
+    assert (None if needle is None else [i for i, s in enumerate(RARE_Z) if needle.search(s)]) == searched
     for limit in (1, 2, 100):
         assert first_hits(pattern, RARE_Z, limit) == reference(pattern, RARE_Z, limit)
+
+
+@pytest.mark.parametrize("pattern", [r"x\d", r"\p{Han}\d", r"(?i)q", r"\w*q\d", r"(x)y+\p{Han}", r"[ä-ü]"])
+def test_no_sentence_is_searched_when_none_holds_an_atom(pattern: str) -> None:
+    assert Scan.of(regex.compile(pattern)).on(Alphabet.of(RARE_Z)) is None
+    assert reference(pattern, RARE_Z, 100) == []
+
+
+@pytest.mark.parametrize(
+    ("sentences", "counts"),
+    [(["ab", "ba", ""], {"\n": 3, "a": 2, "b": 2}), (["長江\n"], {"\n": 2, "江": 1, "長": 1}), ([], {"\n": 0})],
+)
+def test_an_alphabet_counts_each_character_and_a_separator_per_sentence(sentences: list[str], counts: dict[str, int]) -> None:
+    alphabet = Alphabet.of(sentences)
+    assert (alphabet.counts, alphabet.sentences) == (counts, len(sentences))
+    assert alphabet.chars == "".join(sorted(counts))
+
+
+@pytest.mark.parametrize(
+    ("atom", "count"), [(r"\d", 1), ("z", 1), ("(?i)z", 2), (r"\p{Lu}", 1), (r"\p{Han}", 1), (r"\p{Greek}", 0), ("[^z]", 8), (r"\s", 3)]
+)
+def test_an_alphabet_counts_what_an_atom_matches(atom: str, count: int) -> None:
+    assert Alphabet.of(["ab1", "Zz", "長"]).occurrences(regex.compile(atom)) == count
 
 
 class _SlowAfterOne:
@@ -117,7 +194,7 @@ class _SlowAfterOne:
 def test_a_scan_out_of_time_finishes_sentence_by_sentence(pattern: str, expected: list[int]) -> None:
     compiled = regex.compile(pattern)
     text, starts, loose = join(SENTENCES)
-    scan = Scan(compiled, _SlowAfterOne(regex.compile(pattern, regex.MULTILINE)), time.monotonic() + 1)  # type: ignore[arg-type]
+    scan = Scan(compiled, _SlowAfterOne(regex.compile(pattern, regex.MULTILINE)), True, time.monotonic() + 1)  # type: ignore[arg-type]
     assert scan.first_hits(text, starts, set(loose), 100) == expected
     assert scan.joined is None
     assert scan.first_hits(text, starts, set(loose), 100) == expected

@@ -43,6 +43,7 @@ QUERIES = [
     ("--regex, negated property", r"\P{L}{4}", True, None),
     ("--regex, Han property", r"\p{Han}{20}", True, None),
     ("--regex, two properties, --lang zh-Hans", r"\p{Lu}{3}\p{Ll}", True, "zh-Hans"),
+    ("--regex, letter then digit", r"\pL\d", True, None),
 ]
 
 
