@@ -200,12 +200,21 @@ def test_a_scan_out_of_time_finishes_sentence_by_sentence(pattern: str, expected
     assert scan.first_hits(text, starts, set(loose), 100) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
-    sentences=st.lists(st.text(alphabet="ab A.\n長光。", max_size=6), min_size=1, max_size=8),
-    pattern=st.sampled_from([r"^a", r"a$", r"^$", r"(?i)a\.", r"\.\s*A", r"(?s)b.b", r"\s", r"[^b]+$", r"\bab\b",
-                             r"\p{Han}+", r"A\s+a", r"b*", r"(?m)^b", r"a\n", r"\W$"]),
+    sentences=st.lists(st.text(alphabet="ab A.\n長光。z1", max_size=6), min_size=1, max_size=8),
+    pattern=st.sampled_from([
+        r"^a", r"a$", r"^$", r"(?i)a\.", r"\.\s*A", r"(?s)b.b", r"\s", r"[^b]+$", r"\bab\b", r"\p{Han}+", r"A\s+a", r"b*",
+        r"(?m)^b", r"a\n", r"\W$",
+        # widened (lookarounds, anchors, atomic, possessive), and with rare atoms (z, 1)
+        r"(?<=a)b", r"(?<!\w)a", r"(?<=\n)a", r"(?<=^)b", r"a(?=\.)", r"a(?!b)$", r"(?!a(?=b))\w\b", r"(?i)(?<=b)A", r"\Ab",
+        r"a\Z", r"\A$", r"(?>a+)b", r"a*+b", r"\w++$", r"(?<=光)。\Z", r"z\d", r"\w*z", r"(?i)Z\s", r"(?<!z)1", r"(z)\1",
+        r"\Az|1$", r"\d(?=\n)", r"(?=(a))\1",
+    ]),
     limit=st.integers(1, 9),
+    alphabet=st.booleans(),
 )
-def test_joined_scan_equals_searching_each_sentence_on_generated_text(sentences: list[str], pattern: str, limit: int) -> None:
-    assert first_hits(pattern, sentences, limit) == reference(pattern, sentences, limit)
+def test_joined_scan_equals_searching_each_sentence_on_generated_text(
+    sentences: list[str], pattern: str, limit: int, alphabet: bool
+) -> None:
+    assert first_hits(pattern, sentences, limit, alphabet) == reference(pattern, sentences, limit)

@@ -83,6 +83,17 @@ JOINED = [
     (r"[\p{Lu}\d]\p{Ll}{5}\b", ["en.head.s1"]),
     (r"\P{L}{2}", ["en.p1.s3", "en.p1.s2", "en.p1.s3"]),
     (r"\p{Han}{4}，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
+    # lookarounds, \A and \Z, atomic groups: a wider pattern scanned, each candidate searched alone
+    (r"(?<!\w)\p{Lu}\w+$", ["en.head.s1"]),
+    (r"\A\p{Lu}\w+ \p{Ll}", ["en.head.s1", "en.p1.s2", "en.p1.s3", "en.p2.s1", "en.p2.s2", "en.p1.s1", "en.p1.s2"]),
+    (r"\w+(?=\.\Z)", ["en.p1.s1", "en.p1.s2", "en.p1.s3", "en.p2.s1", "en.p2.s2", "en.p1.s1", "en.p1.s2", "en.p1.s3"]),
+    (r"(?<=，)\p{Han}{2}(?!。)", ["zh-Hans.p1.s1", "zh-Hant.p1.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s3"]),
+    (r"(?i)\Ai\w*\s", ["en.p1.s2", "en.p1.s1"]),
+    # a rare required character: only the sentences holding it; none: the language is skipped
+    (r"\s&\s\w", ["en.p1.s3"]),
+    (r"(?>\w+)\s+&", ["en.p1.s3"]),
+    (r"\pL\d", []),
+    (r"(?i)Y\w*", ["en.p1.s1", "en.p1.s3"]),  # "Yangtze", "carry"
 ]
 
 
@@ -162,7 +173,7 @@ def test_regex_finds_sentences_holding_a_line_break(tmp_path: Path) -> None:
         assert [h.sid for h in search(tmp_path, pattern, use_regex=True)] == expected
 
 
-def test_property_escapes_follow_the_characters_of_the_tei_files(tmp_path: Path) -> None:
+def test_class_escapes_and_atoms_follow_the_characters_of_the_tei_files(tmp_path: Path) -> None:
     def save_en(*sents: str) -> None:
         sentences = tuple(Sentence(f"en.p1.s{i}", t) for i, t in enumerate(sents, 1))
         save(tmp_path, ParallelText("d", {"en": Document("d", "en", (Paragraph("en.p1", sentences),), Metadata())}, ()))
@@ -172,6 +183,9 @@ def test_property_escapes_follow_the_characters_of_the_tei_files(tmp_path: Path)
     save_en("ABC def", "ÉÀÈ ÿ")  # uppercase letters the first alphabet lacked
     assert [h.sid for h in search(tmp_path, r"\p{Lu}{3}", use_regex=True)] == ["en.p1.s1", "en.p1.s2"]
     assert [h.sid for h in search(tmp_path, r"\s\p{Ll}$", use_regex=True)] == ["en.p1.s2"]
+    assert search(tmp_path, r"\w\s\d", use_regex=True) == []  # no digit: English is not searched
+    save_en("ABC def", "Ghi 7")  # and now the alphabet's counts hold one
+    assert [h.sid for h in search(tmp_path, r"\w\s\d", use_regex=True)] == ["en.p1.s2"]
 
 
 def test_an_index_of_another_version_is_rebuilt(corpus: Path) -> None:
