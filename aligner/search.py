@@ -10,9 +10,10 @@ runs, that every match of the pattern contains). Chinese is indexed and queried 
 form, so either script finds both. What these indexes cannot answer is searched in each
 language's sentences joined into a few long texts (table `joined`, rebuilt whenever a document
 is re-indexed; see aligner.regex_scan): a `--regex` without such literals over the text as
-written (its `\\p{...}` escapes made character ranges where the distinct characters of those
-texts, table `alphabets`, make that exact: aligner.regex_classes), a word of one or two Han
-characters over the Simplified form. A query of several words, one of them that short, is a
+written (its class escapes made character ranges where the distinct characters of those texts,
+table `alphabets`, make that exact; only the sentences holding a character every match needs,
+when the counts in `alphabets` show it is rare, and no language lacking one), a word of one or
+two Han characters over the Simplified form. A query of several words, one of them that short, is a
 substring scan, of only the sentences holding that word when the joined texts show there are few.
 """
 
