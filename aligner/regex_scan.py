@@ -74,7 +74,8 @@ class Alphabet:
     """What one language's joined texts are made of: each distinct character (in codepoint order,
     with the separator) and how often it occurs; and how many sentences they join."""
 
-    counts: dict[str, int]
+    chars: str
+    counts: Sequence[int]  # of each of `chars`
     sentences: int
 
     @classmethod
@@ -83,16 +84,12 @@ class Alphabet:
         text = "".join(f"{sentence}{SEPARATOR}" for sentence in sentences)
         counts = np.bincount(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), minlength=ord(SEPARATOR) + 1)
         chars = sorted({SEPARATOR, *map(chr, np.flatnonzero(counts))})
-        return cls({char: int(counts[ord(char)]) for char in chars}, len(sentences))
-
-    @property
-    def chars(self) -> str:
-        return "".join(self.counts)
+        return cls("".join(chars), [int(counts[ord(char)]) for char in chars], len(sentences))
 
     def occurrences(self, atom: regex.Pattern[str]) -> int:
         """How many characters of the texts the one-character pattern `atom` matches."""
         runs = regex.finditer(f"(?:{atom.pattern})+", self.chars, flags=atom.flags)
-        return sum(self.counts[char] for run in runs for char in run[0])
+        return sum(sum(self.counts[run.start() : run.end()]) for run in runs)
 
 
 @dataclass

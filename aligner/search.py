@@ -197,7 +197,7 @@ def _join(conn: sqlite3.Connection) -> None:
                              ("norm", [(i, norm) for _, i, _, norm in sents if HAN.search(norm)])):
             alphabet = Alphabet.of([sentence for _, sentence in pairs])
             conn.execute("INSERT INTO alphabets VALUES (?,?,?,?,?)",
-                         (form, lang, alphabet.chars, _int64(list(alphabet.counts.values())), alphabet.sentences))
+                         (form, lang, alphabet.chars, _int64(list(alphabet.counts)), alphabet.sentences))
             for chunk in _chunks(pairs):
                 text, starts, loose = join([t for _, t in chunk])
                 encoding = "utf-8" if text.isascii() else "utf-16-le"  # the faster to decode for Han (measured)
@@ -237,7 +237,7 @@ def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang
     where, params = "WHERE form=?" + (" AND lang=?" if lang else ""), (form, lang) if lang else (form,)
     scans = {}
     for code, chars, counts, sentences in conn.execute(f"SELECT lang, chars, counts, sentences FROM alphabets {where}", params):
-        on = scan.on(Alphabet(dict(zip(chars, array("q", counts), strict=True)), sentences))
+        on = scan.on(Alphabet(chars, array("q", counts), sentences))
         if on is not None:
             scans[code] = on
     found: list[int] = []

@@ -166,7 +166,7 @@ def test_no_sentence_is_searched_when_none_holds_an_atom(pattern: str) -> None:
 )
 def test_an_alphabet_counts_each_character_and_a_separator_per_sentence(sentences: list[str], counts: dict[str, int]) -> None:
     alphabet = Alphabet.of(sentences)
-    assert (alphabet.counts, alphabet.sentences) == (counts, len(sentences))
+    assert (dict(zip(alphabet.chars, alphabet.counts, strict=True)), alphabet.sentences) == (counts, len(sentences))
     assert alphabet.chars == "".join(sorted(counts))
 
 
