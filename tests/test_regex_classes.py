@@ -69,7 +69,7 @@ def test_the_joined_scan_on_an_alphabet_finds_what_each_sentence_finds(pattern: 
     compiled = regex.compile(pattern)
     text, starts, loose = join(SENTENCES)
     scan = Scan.of(compiled).on(ALPHABET)
-    assert scan.joined is not None and scan.joined.pattern != pattern
+    assert scan is not None and scan.joined is not None and scan.joined.pattern != pattern
     assert scan.first_hits(text, starts, set(loose), 100) == [i for i, s in enumerate(SENTENCES) if compiled.search(s)]
 
 
