@@ -5,7 +5,8 @@ quantifier makes optional; a group that is itself such a sequence is read the sa
 that matches one character (a literal, an escape such as `\\d` or `\\p{Lu}`, a set) is then a
 required atom: every match of `\\w*z\\d` holds a "z" and a digit. Groups that set flags,
 lookarounds and alternatives give no atoms; nor do patterns with verbs such as `(*SKIP)` (not
-followed here) or full case folding (one character may match two).
+followed here), full case folding (one character may match two) or flags set after the start
+(`(?i)a(?-i)b`: they hold from there on, and the pattern's flags do not show it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from aligner.regex_tokens import Token, group_end, tokens
 
 _ONE_CHAR_ESCAPE = regex.compile(r"\\(?:[dDsSwWtnrfva]|[pPNxuU].+|[^0-9A-Za-z])")
 _PLAIN_GROUPS = regex.compile(r"\((?:\?(?::|>|P?<\w+>|'\w+'))?")  # no flags, not a lookaround, no alternation reset
+_FLAG_SETTING = regex.compile(r"\(\?[a-zA-Z0-9-]+\)")  # (?i), (?-i), (?a)
 _OPTIONAL = regex.compile(r"[*?]|\{0*(?:,|\})")  # a quantifier allowing zero repeats
 
 
@@ -23,6 +25,8 @@ def required_atoms(pattern: regex.Pattern[str]) -> list[str]:
     """The texts of the one-character items every match of `pattern` holds ([] when unsure)."""
     found = tokens(pattern)
     if found is None or pattern.flags & regex.FULLCASE or any(t.text.startswith("(*") for t in found):
+        return []
+    if any(t.kind == "alone" and _FLAG_SETTING.fullmatch(t.text) for t in found[1:]):
         return []
     return _atoms(found)
 
