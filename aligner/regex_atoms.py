@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import regex
 
-from aligner.regex_tokens import Token, group_end, tokens
+from aligner.regex_tokens import Token, flags_set_later, group_end, tokens
 
 _ONE_CHAR_ESCAPE = regex.compile(r"\\(?:[dDsSwWtnrfva]|[pPNxuU].+|[^0-9A-Za-z])")
 _PLAIN_GROUPS = regex.compile(r"\((?:\?(?::|>|P?<\w+>|'\w+'))?")  # no flags, not a lookaround, no alternation reset
-_FLAG_SETTING = regex.compile(r"\(\?[a-zA-Z0-9-]+\)")  # (?i), (?-i), (?a)
 _OPTIONAL = regex.compile(r"[*?]|\{0*(?:,|\})")  # a quantifier allowing zero repeats
 
 
 def required_atoms(pattern: regex.Pattern[str]) -> list[str]:
     """The texts of the one-character items every match of `pattern` holds ([] when unsure)."""
     found = tokens(pattern)
-    if found is None or pattern.flags & regex.FULLCASE or any(t.text.startswith("(*") for t in found):
-        return []
-    if any(t.kind == "alone" and _FLAG_SETTING.fullmatch(t.text) for t in found[1:]):
+    if found is None or pattern.flags & regex.FULLCASE or flags_set_later(found) or any(t.text.startswith("(*") for t in found):
         return []
     return _atoms(found)
 

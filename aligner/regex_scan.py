@@ -28,7 +28,7 @@ import regex
 
 from aligner.regex_atoms import required_atoms
 from aligner.regex_classes import specialize
-from aligner.regex_tokens import LOOKAROUNDS, Token, tokens
+from aligner.regex_tokens import LOOKAROUNDS, Token, flags_set_later, tokens
 from aligner.regex_widen import widen
 
 SEPARATOR = "\n"
@@ -45,7 +45,9 @@ _SAFE_FLAGS = set("aiLmsufV01")  # not b/e (best/enhanced fuzzy), r (reverse), w
 def joinable(pattern: regex.Pattern[str]) -> bool:
     """Whether a scan of joined sentences finds, per sentence, what searching each sentence finds."""
     found = tokens(pattern)
-    return found is not None and not pattern.flags & _UNSAFE_FLAGS and not any(map(_unsafe, found))
+    if found is None or pattern.flags & _UNSAFE_FLAGS or flags_set_later(found):
+        return False  # flags set later: recompiled with the pattern's flags, they would hold throughout
+    return not any(map(_unsafe, found))
 
 
 def _unsafe(token: Token) -> bool:

@@ -18,6 +18,7 @@ LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 _OPENER = regex.compile(r"\((?:\?(?:<[=!]|[:=!>|]|P?<\w+>|'\w+'|[a-zA-Z0-9-]*:))?")
 _ALONE = regex.compile(r"\((?:\?(?:#[^)]*|[a-zA-Z0-9-]+|P=\w+|R|[+-]?\d+|&\w+|P>\w+)|\*[A-Z]*(?::[^)]*)?)\)")
 _VERBOSE_FLAG = regex.compile(r"\(\?[a-zA-Z0-9-]*x")  # (?x), (?ix:...), (?-x:...)
+_FLAG_SETTING = regex.compile(r"\(\?(?:[aiLmsxuwfbepr-]|V[01])+\)")  # (?i), (?-i), (?aV1); not (?1), (?R)
 _QUANTIFIER = regex.compile(r"(?:[*+?]|\{\d*(?:,\d*)?\})[?+]?")
 _ESCAPE_BODY = regex.compile(r"[pPNx]\{[^}]*\}|[pP]\w|g<\w+>|x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|\d{1,3}|.", regex.DOTALL)
 _SET_ITEM = regex.compile(r"\\[pPNx]\{[^}]*\}|\\.|[^\]\\]", regex.DOTALL)
@@ -80,6 +81,12 @@ def _set(text: str, i: int) -> Token | None:
             return None
         at = item.end()
     return Token("set", text[i : at + 1]) if at < len(text) else None
+
+
+def flags_set_later(found: list[Token]) -> bool:
+    """Whether a flag setting such as `(?i)` follows the first token: it holds from there on,
+    though the compiled pattern's flags show it as if it held for the whole pattern."""
+    return any(t.kind == "alone" and _FLAG_SETTING.fullmatch(t.text) for t in found[1:])
 
 
 def group_end(found: list[Token], i: int) -> int:

@@ -69,6 +69,8 @@ PATTERNS = [
     (r"(?i)\Athe", [1]),
     (r"(?i)(?<=\bthe )y", [1]),
     (r"(?=(\w))\1{2}", [7]),  # a capture inside the lookaround: not widened, sentence by sentence
+    (r"t(?i)HE", []),  # flags set later hold from there on: "The" has no lowercase "t"
+    (r"T(?i)HE", [1]),
 ]
 
 
@@ -119,7 +121,8 @@ def test_what_the_joined_scan_runs(pattern: str, joined: str | None, exact: bool
         (r"x(?=y)", False), (r"x(?!y)", False), (r"(?<=y)x", False), (r"(?<!y)x", False), (r"\Ax", False),
         (r"x\Z", False), (r"\Gx", False), (r"a\Kb", False), (r"(?>a)", False), (r"a++", False), (r"a?+", False),
         (r"(*SKIP)a", False), (r"(a)?(?(1)a|b)", False), (r"(?:ab){e<=1}", False), (r"(?r)a", False),
-        (r"(?-i:a)", False), (r"(?w)\ba", False), (r"(?x)a", False), (r"(?b)a", False),
+        (r"(?-i:a)", False), (r"(?w)\ba", False), (r"(?x)a", False), (r"(?b)a", False), (r"a(?i)b", False),
+        (r"(?i)ab", True), (r"(a)(?1)", True),
     ],
 )
 def test_joinable(pattern: str, expected: bool) -> None:
