@@ -7,8 +7,8 @@ agrees with it on those characters, and the range may span codepoints the text l
 alphabet whose only uppercase letters are A-W, Y and Z, `\\p{Lu}` is `[A-Z]`. An escape is
 rewritten only when one range (or its negation, or a character absent from the text) is exact:
 a list of several items tested slower than the property itself (`[A-WYZ]{12}`: 45.9 ms). On a
-text without digits, `\\d` becomes a character the text lacks, which `regex` finds (or rather
-does not find) at the speed of a plain substring search.
+text without digits, `\\d` becomes a character the text lacks, which `regex` rules out about as
+fast as a substring search (English Bible: `\\pL\\d` 125 ms, `\\pL` then such a character 3.0 ms).
 Patterns whose meaning depends on flags this rewrite does not follow stay as written.
 """
 
