@@ -79,17 +79,24 @@ def test_second_run_encodes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch
     align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache)
 
 
-def test_encoder_only_where_the_dictionary_pass_is_unsure(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Clear 1-1 links between 1-1 links are kept from the cheap pass: nothing to encode here."""
+def test_encoder_only_where_the_word_pass_is_unsure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Clear 1-1 links between 1-1 links are kept from the word-vector pass: no sentence is encoded."""
     asked: list[str] = []
-    monkeypatch.setattr(
-        embed.Encoder, "encode", lambda self, texts, quiet=True: asked.extend(texts)
-    )
+    encode = embed.Encoder.encode
+
+    def recording(self: embed.Encoder, texts: list[str], quiet: bool = True) -> np.ndarray:
+        asked.extend(texts)
+        return encode(self, texts, quiet)
+
+    monkeypatch.setattr(embed.Encoder, "encode", recording)
     en = [lines("report.en")[i] for i in (0, 3, 6, 7)]
     zh = [lines("report.zh-Hans")[i] for i in (0, 2, 5, 7)]
-    beads = align(en, zh, "en", "zh-Hans")
+    beads = align(en, zh, "en", "zh-Hans", cache_dir=tmp_path)
     assert links(beads) == [((k,), (k,)) for k in range(4)]
-    assert asked == []
+    assert not set(asked) & set(en + zh)  # no sentence, only words
+    assert {"committee", "geneva", "委员会", "日内瓦"} <= set(asked)
     assert min(b.confidence for b in beads) > 0.9
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aligner.align import anchors, boundary, length, lexicon, search
+from aligner.align import anchors, boundary, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import DIM, Encoder
@@ -30,7 +30,6 @@ from aligner.align.signals import (
     Side,
     baselines,
     blocks,
-    hashed_bags,
     hashed_ngrams,
     overlap,
     pair_table,
@@ -64,10 +63,10 @@ class Weights:
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
-    scale_words: float = 0.3  # the same for bags of dictionary stems (English–Chinese first pass)
+    scale_words: float = 0.45  # the same for e5 vectors of words (English–Chinese first pass)
     span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
     anchor: float = 0.6  # first-pass similarity from which a 1-1 link is kept without the encoder
-    boundary_tie: float = 1.0  # a boundary move the search valued this close is looked at again
+    boundary_tie: float = 0.25  # a boundary move the search valued this close is looked at again
     boundary_gain: float = 0.01  # joined-text cosine a move must gain (summed over its two beads)
 
 
@@ -92,12 +91,14 @@ class Signals:
     final: bool  # True when the vectors need no encoder pass after them
 
 
-def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> Signals:
-    """Compute the cheap signals: lengths, numbers, dictionary words and vectors without e5.
+def _signals(
+    src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str], encoder: Encoder, quiet: bool
+) -> Signals:
+    """Compute the cheap signals: lengths, numbers, dictionary words and first-pass vectors.
 
     Two Chinese versions compare by character bigrams after conversion to Simplified (final);
-    English and Chinese by bags of dictionary stems (a first pass); other pairs have no cheap
-    vectors (zero-width) and go straight to the encoder.
+    English and Chinese by e5 vectors of their words (a first pass, see `wordvec`); other pairs
+    have no cheap vectors (zero-width) and go straight to the encoder.
     """
     lengths = length.char_lengths(src), length.char_lengths(tgt)
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
@@ -115,7 +116,12 @@ def _signals(src: Sequence[str], tgt: Sequence[str], langs: tuple[str, str]) -> 
         )
         scale, final = WEIGHTS.scale_hash, True
     elif words is not None:
-        vecs = hashed_bags(words[0]), hashed_bags(words[1])
+        vecs = tuple(
+            wordvec.sentence_vectors(
+                [wordvec.units(s) for s in side], lambda texts: encoder.encode(texts, quiet)
+            )
+            for side in (src, tgt)
+        )
         scale, final = WEIGHTS.scale_words, False
     else:
         vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
@@ -333,8 +339,8 @@ def align(
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    signals = _signals(src, tgt, langs)
     encoder = Encoder(cache_dir)
+    signals = _signals(src, tgt, langs, encoder, quiet)
     encoded = signals.src.vecs.shape[1] == 0
     if encoded:  # no cheap vectors: encode everything first
         signals = _encode_unsure(signals, (src, tgt), (), encoder, quiet)

@@ -11,7 +11,7 @@ import regex
 
 from aligner.cache import cached_json
 
-_MAX_WORD = 4  # longest Chinese headword looked up, in characters
+MAX_WORD = 4  # longest Chinese headword looked up, in characters
 _MAX_SENSES = 24  # headwords glossed by more English stems are left out
 _TABLE_FORMAT = 2  # bump when stemming or filtering changes, so cached tables are rebuilt
 _EN_TOKEN = regex.compile(r"[a-z]+")
@@ -49,7 +49,7 @@ def _build_table() -> dict[str, list[str]]:
             stems |= english_words(_NOISE.sub("", gloss))
         if stems:
             for head in {entry["simplified"], entry["traditional"]}:
-                if len(head) <= _MAX_WORD:
+                if len(head) <= MAX_WORD:
                     table.setdefault(head, set()).update(stems)
     # A headword with dozens of senses (的, 上, 打) matches everything: it is noise, and slow.
     return {head: sorted(stems) for head, stems in table.items() if len(stems) <= _MAX_SENSES}
@@ -70,7 +70,7 @@ def translatable(text: str, table: Mapping[str, Sequence[str]] | None = None) ->
     `table` defaults to all of CC-CEDICT; `restricted` gives a smaller one for one English text.
     """
     words = [
-        text[k : k + size] for size in range(1, _MAX_WORD + 1) for k in range(len(text) - size + 1)
+        text[k : k + size] for size in range(1, MAX_WORD + 1) for k in range(len(text) - size + 1)
     ]
     return frozenset().union(*filter(None, map((gloss_table() if table is None else table).get, words)))
 

@@ -1,0 +1,91 @@
+"""Sentence vectors from e5 run on words, not sentences: a cheap first pass in the encoder's space.
+
+Each distinct word of a text is encoded once, alone; a sentence's vector is the IDF-weighted sum
+of its words' vectors, after each side's mean word vector is taken out (every e5 vector shares a
+large common part that says nothing). A text of 30,000 verses has about 20,000 distinct words,
+against 2 million tokens of sentences. Measured on the gold sets (tests/benchmarks), the true
+partner of an English sentence is the nearest of ±10 Chinese neighbours for 84 % of aca (hashed
+CC-CEDICT bags: 60 %, e5 on sentences: 97 %).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import regex
+
+from aligner.align import lexicon
+from aligner.align.embed import DIM
+
+_SIZES = tuple(range(lexicon.MAX_WORD, 1, -1))  # headword lengths tried, longest first
+_UNIT = regex.compile(r"(?P<han>\p{Han}+)|[^\W\d_\p{Han}]+")
+
+EncodeFn = Callable[[list[str]], np.ndarray]
+
+
+def units(text: str) -> list[str]:
+    """Return a sentence's words: lower-cased letter runs; Han runs cut by longest CC-CEDICT match."""
+    out: list[str] = []
+    heads = lexicon.gloss_table()
+    for match in _UNIT.finditer(text):
+        run = match.group()
+        if match.lastgroup != "han":
+            out.append(run.lower())
+            continue
+        start = 0
+        while start < len(run):
+            for size in _SIZES:
+                if run[start : start + size] in heads:
+                    break
+            else:
+                size = 1
+            out.append(run[start : start + size])
+            start += size
+    return out
+
+
+def idf(words: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Return each word's inverse document frequency over the sentences of one side."""
+    counts = Counter(word for sentence in words for word in set(sentence))
+    total = len(words)
+    return {word: float(np.log((total + 1) / (count + 0.5))) for word, count in counts.items()}
+
+
+def _chunks(sizes: np.ndarray, cells: int = 65536) -> list[np.ndarray]:
+    """Return runs of sentences (indices, empty ones left out) whose padded word grid, rows x
+    widest, stays within `cells`: bounded memory even beside a 5,000-word sentence."""
+    runs: list[list[int]] = []
+    widest = 0
+    for row in np.flatnonzero(sizes).tolist():
+        if runs and (len(runs[-1]) + 1) * max(widest, sizes[row]) <= cells:
+            runs[-1].append(row)
+            widest = max(widest, sizes[row])
+        else:
+            runs.append([row])
+            widest = sizes[row]
+    return [np.array(run) for run in runs]
+
+
+def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn) -> np.ndarray:
+    """Return L2-normalised sentence vectors of one side from its words' e5 vectors, (n, d)."""
+    weights = idf(words)
+    vocabulary = sorted(weights)
+    if not vocabulary:  # nothing to encode: zero vectors, which mean "no evidence"
+        return np.zeros((len(words), DIM), np.float32)
+    vecs = encode(vocabulary)
+    vecs = (vecs - vecs.mean(axis=0)).astype(np.float32)
+    index = {word: k for k, word in enumerate(vocabulary)}
+    flat = np.fromiter((index[w] for sentence in words for w in sentence), np.intp)
+    scale = np.array([weights[w] for w in vocabulary], np.float32)[flat]
+    sizes = np.array([len(sentence) for sentence in words])
+    starts = np.cumsum(sizes) - sizes
+    out = np.zeros((len(words), vecs.shape[1]), np.float32)
+    for rows in _chunks(sizes):
+        take = np.arange(sizes[rows].max())[None, :]
+        inside = take < sizes[rows][:, None]  # padded word grid: rows x widest sentence
+        at = np.where(inside, starts[rows][:, None] + take, 0)
+        out[rows] = np.einsum("sk,skd->sd", np.where(inside, scale[at], 0.0), vecs[flat[at]])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
