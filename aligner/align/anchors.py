@@ -19,7 +19,7 @@ _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {
 }
 _CN_UNIT = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CN_BIG = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
-_CN_NUMERAL = regex.compile("[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+")
+CN_NUMERAL = regex.compile("[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]+")
 _ARABIC = regex.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?")
 # Context that makes a lone Chinese numeral a number rather than part of a word (一些, 一直).
 _CN_COUNTER = regex.compile("^[年月日号號岁歲章节節点點%个個位次倍天元里人]")
@@ -124,7 +124,7 @@ def numbers(text: str) -> Counter[int | float]:
             found[value if value is not None else int(raw.replace(",", ""))] += 1
         else:  # 1.000 or 1,000 as a thousands separator
             found[int(regex.sub(r"[.,]", "", raw))] += 1
-    for match in _CN_NUMERAL.finditer(text):
+    for match in CN_NUMERAL.finditer(text):
         raw = match.group()
         lone = len(raw) == 1 and raw not in "十百千万萬亿億"
         if lone and not _CN_COUNTER.match(text[match.end() :]):

@@ -163,11 +163,13 @@ class Scorer:
         rng = np.random.default_rng(0)
         self.n, self.m = len(src.lengths), len(tgt.lengths)
         self.band = band
-        src_vecs, tgt_vecs = _weighted(src), _weighted(tgt)  # a span's vector: their sum
+        src_weights, tgt_weights = _weights(src), _weights(tgt)
+        src_vecs = (src.vecs * src_weights[:, None]).astype(np.float32)  # a span's vector: a sum
+        tgt_vecs = (tgt.vecs * tgt_weights[:, None]).astype(np.float32)
         self._span_norms = {"src": _span_norms(src_vecs), "tgt": _span_norms(tgt_vecs)}
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
-        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng) * _weights(src))
-        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng) * _weights(tgt))
+        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng) * src_weights)
+        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng) * tgt_weights)
         self.ratio = length.length_ratio(src.lengths, tgt.lengths)
         self.scale = scale
         self.overlaps = overlaps  # (table, weight, chance level)
@@ -233,11 +235,6 @@ def _weights(side: Side) -> np.ndarray:
     """Return each sentence's weight in the vector of a span: longer sentences say more."""
     weights = (side.lengths + _WEIGHT_SMOOTH) ** WEIGHTS.span_power
     return weights / max(float(np.mean(weights)), 1e-9)
-
-
-def _weighted(side: Side) -> np.ndarray:
-    """Return the vectors scaled by their weights: a span's vector is their sum."""
-    return (side.vecs * _weights(side)[:, None]).astype(np.float32)
 
 
 def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:

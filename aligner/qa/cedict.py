@@ -13,16 +13,16 @@ from typing import Any
 
 import regex
 
+from aligner.align.anchors import CN_NUMERAL
+from aligner.align.lexicon import MAX_WORD
 from aligner.cache import cache_dir, cached_json
 
 _ACRONYM_WORD = regex.compile(r"\b[A-Z][A-Za-z]*\b")
 _UPPER_TOKEN = regex.compile(r"\b[A-Z]{2,}\b")
-_MAX_WORD = 4
 _MINOR = frozenset("of the and for in on to de la".split())
 _ARTICLE = regex.compile(r"^(?:a|an|the)\s+")
 _TERM = regex.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+){0,3}")
 _FORMAT = 5  # bump when what `_build` derives changes
-_NUMERAL = regex.compile("[〇○零一二三四五六七八九两兩十拾百佰千仟万萬亿億]")
 # English that names a number: digits, number words, ordinals, months (三月 is month 3)
 _NAMES_NUMBER = regex.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
@@ -76,10 +76,10 @@ def _build() -> dict[str, Any]:
         simp, trad = entry["simplified"], entry["traditional"]
         simp_chars.update(simp)
         trad_chars.update(trad)
-        if 2 <= len(simp) <= _MAX_WORD:
+        if 2 <= len(simp) <= MAX_WORD:
             words.update((simp, trad))
             trad_words.add(trad)
-            if _NUMERAL.search(simp + trad):
+            if CN_NUMERAL.search(simp + trad):
                 numeral_words.update((simp, trad))
             if entry["definitions"] and _NAMES_NUMBER.search(entry["definitions"][0]):
                 counting |= {simp: entry["definitions"][0], trad: entry["definitions"][0]}
@@ -133,6 +133,6 @@ def in_word(text: str, pos: int) -> bool:
     words = lexicon().words
     return any(
         text[start : start + size] in words
-        for size in range(2, _MAX_WORD + 1)
+        for size in range(2, MAX_WORD + 1)
         for start in range(max(0, pos - size + 1), min(pos, len(text) - size) + 1)
     )

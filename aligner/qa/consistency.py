@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.align.lexicon import english_words, gloss_table, translatable
+from aligner.align.lexicon import MAX_WORD, english_words, gloss_table, translatable
 from aligner.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
@@ -18,7 +18,6 @@ from aligner.qa.registry import Params, check
 from aligner.qa.script import script_pair
 from aligner.reader.filters import LOW_CONFIDENCE
 
-_MAX_WORD = 4
 _WORDS = regex.compile(r"[A-Za-z]+")
 
 Uses = dict[tuple[str, str], list[tuple[str, LinkView]]]  # (pair, term) → [(rendering, link)]
@@ -71,8 +70,8 @@ def _outside_longer_word(text: str, term: str) -> bool:
     while start >= 0:
         longer = any(
             text[a:b] in words and len(text[a:b]) > len(term)
-            for a in range(max(0, start - _MAX_WORD + 1), start + 1)
-            for b in range(start + len(term), min(len(text), a + _MAX_WORD) + 1)
+            for a in range(max(0, start - MAX_WORD + 1), start + 1)
+            for b in range(start + len(term), min(len(text), a + MAX_WORD) + 1)
         )
         if not longer:
             return True
