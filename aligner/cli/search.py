@@ -16,7 +16,7 @@ from aligner.search import search as run_search
 @main.command()
 @click.argument("query")
 @click.option("--lang", default="", help="Match only sentences of this language (e.g. en, zh-Hant).")
-@click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression; fastest when every match holds a literal of 3+ characters, otherwise one scan of the joined sentences.")
+@click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression (Python regex syntax, matched within one sentence); literals and rare characters every match needs narrow the search first.")
 @click.option("--limit", default=20, show_default=True, help="At most this many matching sentences.")
 @corpus_option
 @json_option
