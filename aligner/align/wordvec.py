@@ -20,7 +20,8 @@ from aligner.align import lexicon
 from aligner.align.embed import DIM
 
 _SIZES = tuple(range(lexicon.MAX_WORD, 1, -1))  # headword lengths tried, longest first
-_UNIT = regex.compile(r"(?P<han>\p{Han}+)|[^\W\d_\p{Han}]+")
+_UNIT = regex.compile(r"\p{Han}+|[^\W\d_\p{Han}]+")
+_HAN = regex.compile(r"\p{Han}")
 
 EncodeFn = Callable[[list[str]], np.ndarray]
 
@@ -29,9 +30,8 @@ def units(text: str) -> list[str]:
     """Return a sentence's words: lower-cased letter runs; Han runs cut by longest CC-CEDICT match."""
     out: list[str] = []
     heads = lexicon.gloss_table()
-    for match in _UNIT.finditer(text):
-        run = match.group()
-        if match.lastgroup != "han":
+    for run in _UNIT.findall(text):
+        if run.isascii() or not _HAN.match(run):
             out.append(run.lower())
             continue
         start = 0
@@ -53,21 +53,6 @@ def idf(words: Sequence[Sequence[str]]) -> dict[str, float]:
     return {word: float(np.log((total + 1) / (count + 0.5))) for word, count in counts.items()}
 
 
-def _chunks(sizes: np.ndarray, cells: int = 65536) -> list[np.ndarray]:
-    """Return runs of sentences (indices, empty ones left out) whose padded word grid, rows x
-    widest, stays within `cells`: bounded memory even beside a 5,000-word sentence."""
-    runs: list[list[int]] = []
-    widest = 0
-    for row in np.flatnonzero(sizes).tolist():
-        if runs and (len(runs[-1]) + 1) * max(widest, sizes[row]) <= cells:
-            runs[-1].append(row)
-            widest = max(widest, sizes[row])
-        else:
-            runs.append([row])
-            widest = sizes[row]
-    return [np.array(run) for run in runs]
-
-
 def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn) -> np.ndarray:
     """Return L2-normalised sentence vectors of one side from its words' e5 vectors, (n, d)."""
     weights = idf(words)
@@ -75,17 +60,11 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn) -> np.nda
     if not vocabulary:  # nothing to encode: zero vectors, which mean "no evidence"
         return np.zeros((len(words), DIM), np.float32)
     vecs = encode(vocabulary)
-    vecs = (vecs - vecs.mean(axis=0)).astype(np.float32)
+    scale = np.array([weights[w] for w in vocabulary], np.float32)[:, None]
+    scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32)
     index = {word: k for k, word in enumerate(vocabulary)}
-    flat = np.fromiter((index[w] for sentence in words for w in sentence), np.intp)
-    scale = np.array([weights[w] for w in vocabulary], np.float32)[flat]
-    sizes = np.array([len(sentence) for sentence in words])
-    starts = np.cumsum(sizes) - sizes
     out = np.zeros((len(words), vecs.shape[1]), np.float32)
-    for rows in _chunks(sizes):
-        take = np.arange(sizes[rows].max())[None, :]
-        inside = take < sizes[rows][:, None]  # padded word grid: rows x widest sentence
-        at = np.where(inside, starts[rows][:, None] + take, 0)
-        out[rows] = np.einsum("sk,skd->sd", np.where(inside, scale[at], 0.0), vecs[flat[at]])
+    for row, sentence in enumerate(words):  # one gather a sentence: memory stays small
+        out[row] = scaled[[index[w] for w in sentence]].sum(axis=0)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
