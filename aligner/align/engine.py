@@ -1,7 +1,7 @@
 """The alignment engine: signals per sentence, coarse-to-fine banded search, calibrated beads.
 
-1. Cheap signals: lengths, numbers, CC-CEDICT words; vectors without the encoder where they
-   exist (character bigrams for two Chinese versions, bags of dictionary stems for en–zh).
+1. Cheap signals: lengths, numbers, CC-CEDICT words; cheap vectors where they exist (character
+   bigrams for two Chinese versions; for en–zh, e5 run on each distinct word, not on sentences).
 2. A pyramid of ever finer blocks finds a narrow band; dynamic programming inside it finds the
    beads (up to 4-4 and omissions); time and memory grow linearly with the text.
 3. For en–zh, clear 1-1 links between 1-1 links are kept as anchors and e5 encodes only the
@@ -416,7 +416,7 @@ def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:
     """Return the first-pass beads kept without the encoder, with their confidence.
 
     An anchor is a 1-1 link at least `anchor` similar whose neighbours are 1-1 links too: on
-    the development sets no such bead was wrong.
+    aca, mag and Bible 006, 7 of 8,644 such beads were wrong.
     """
     shapes = [(i1 - i0, j1 - j0) for i0, i1, j0, j1 in path]
     kept = [
