@@ -13,10 +13,11 @@ from aligner.qa.registry import Params, check
 
 # A half-width mark after a Han character ("制裁,"), before one ("GIS,而", "35%,并", "”,但",
 # "(朝鲜"), or ending the text ("GIS?"), unless an English phrase precedes it ("Are you OK?").
+# A straight quote next to a Han character or after a full-width mark stands for “ or ” (他说"好").
 # Not touched: 2,094, 3.5, 10:30, U.S., URLs; runs of dots are ellipses (". . ." stands for a formula).
 _HALF_WIDTH = regex.compile(
-    r"(?<=\p{Han}\s*)[,;:?!().]"
-    r"|[,;:?!](?=\s*\p{Han})|[(](?=\s*\p{Han})"
+    r'(?<=\p{Han}\s*)[,;:?!()."]'
+    r'|[,;:?!"](?=\s*\p{Han})|[(](?=\s*\p{Han})|(?<=[，。：；！？、]\s*)"'
     r"|(?<!\p{Latin}+\s+\p{Latin}+)[,;:?!](?=[\s”’」』)）]*$)"
 )
 _ELLIPSIS = regex.compile(r"\.(?:\s*\.)+")
@@ -38,7 +39,7 @@ def unbalanced(text: str) -> list[str]:
     return bad
 
 
-@check("half-width", "half-width punctuation (, ; : ? ! ( ) .) next to Chinese characters")
+@check("half-width", "half-width punctuation (, ; : ? ! ( ) . \") next to Chinese characters")
 def half_width(pairs: list[PairView], params: Params) -> Iterator[Finding]:
     seen: set[tuple[str, str, tuple[str, ...]]] = set()
     for pair in pairs:
@@ -50,7 +51,7 @@ def half_width(pairs: list[PairView], params: Params) -> Iterator[Finding]:
             if marks and key not in seen:
                 seen.add(key)
                 shown = " ".join(marks)
-                yield view.finding("half-width", "warning", f"half-width punctuation in the {pair.tgt_lang} text: {shown} (Chinese uses full-width: ，；：？！（）。)")
+                yield view.finding("half-width", "warning", f"half-width punctuation in the {pair.tgt_lang} text: {shown} (Chinese uses full-width: ，；：？！（）。“”)")
 
 
 @check("unbalanced", "quotes or brackets opened and not closed in the translation (balanced in the source)")

@@ -258,11 +258,11 @@ def inj_half_width(doc, texts, links, k, rng):
     if not ij:
         return None
     zh = texts["zh-Hans"][ij[1]]
-    spots = [n for n, c in enumerate(zh) if c in "，；：？！" and n > 0]
+    spots = [n for n, c in enumerate(zh) if c in "，；：？！“”" and n > 0]
     if not spots:
         return None
     n = rng.choice(spots)
-    texts["zh-Hans"][ij[1]] = zh[:n] + ",;:?!"["，；：？！".index(zh[n])] + zh[n + 1:]
+    texts["zh-Hans"][ij[1]] = zh[:n] + ',;:?!""'["，；：？！“”".index(zh[n])] + zh[n + 1:]
     return {f"zh-Hans.s{ij[1]}"}
 
 
