@@ -12,15 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, needs_chromium
 from click.testing import CliRunner
 from qa_fixtures import CLEAN, parallel
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, CONTRAST_JS, DESKTOP, browser  # noqa: F401 (browser: a fixture)
 
 from aligner.cli import main
 from aligner.langs import chinese_script
 from aligner.store import save
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+pytestmark = needs_chromium
 
 HOSTILE_EN = ('China has to do more on <script>alert("en")</script> export control "&<> and <img src=x onerror=alert(1)> '
               "monitoring https://example.org/a/very/long/unbroken/path/that/must/wrap/on/a/phone/screen/too trade.")
@@ -84,7 +84,7 @@ def opened(chromium: object, page: Path, viewport: dict[str, int]) -> Iterator[o
 
 
 @pytest.fixture(scope="module")
-def tab(browser: object, report: tuple[Path, list[dict[str, object]], str]) -> Iterator[object]:  # noqa: F811
+def tab(browser: object, report: tuple[Path, list[dict[str, object]], str]) -> Iterator[object]:
     with opened(browser, report[0], DESKTOP) as t:
         yield t
 
