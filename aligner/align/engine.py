@@ -106,7 +106,6 @@ def _signals(
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
     if set(langs) == {"en", "zh"}:
-        units = [wordvec.units(s) for s in src], [wordvec.units(t) for t in tgt]
         english, chinese = (src, tgt) if langs[0] == "en" else (tgt, src)
         en_words = [lexicon.english_words(s) for s in english]
         vocabulary = frozenset().union(*en_words)  # stems the English side can match at all
@@ -120,8 +119,10 @@ def _signals(
         scale, final = WEIGHTS.scale_hash, True
     elif words is not None:
         vecs = tuple(
-            wordvec.sentence_vectors(side, lambda texts: encoder.encode(texts, quiet))
-            for side in units
+            wordvec.sentence_vectors(
+                [wordvec.units(s) for s in side], lambda texts: encoder.encode(texts, quiet)
+            )
+            for side in (src, tgt)
         )
         scale, final = WEIGHTS.scale_words, False
     else:
