@@ -10,6 +10,7 @@ import pytest
 import sentencepiece as spm
 
 from aligner.align import e5
+from aligner.align.embed import Encoder
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 ODD_TEXTS = [
@@ -28,7 +29,7 @@ ODD_TEXTS = [
 
 @pytest.fixture(scope="module")
 def model() -> e5.E5:
-    return e5.E5()
+    return e5.default_model()
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,14 @@ def test_vector_does_not_depend_on_the_batch(model: e5.E5) -> None:
     assert np.abs(together[:5] - alone).max() < 1e-5
     reverse = model.passage(texts[::-1])[::-1]
     assert np.abs(together - reverse).max() < 1e-5
+
+
+def test_every_encoder_shares_one_loaded_model(tmp_path: Path) -> None:
+    """Loading takes seconds; `aligner eval` makes an encoder for every file it aligns."""
+    first, second = Encoder(tmp_path / "a"), Encoder(tmp_path / "b")
+    first.encode(["Der Gletscher."]), second.encode(["Le glacier."])
+    assert e5.default_model.cache_info().misses <= 1
+    assert e5.default_model.cache_info().hits >= 1
 
 
 def test_no_texts(model: e5.E5) -> None:

@@ -12,16 +12,12 @@ import io
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aligner.cache import cache_dir as default_cache_dir
 from aligner.progress import progress
 from aligner.store import write_atomic
-
-if TYPE_CHECKING:
-    from aligner.align.e5 import E5
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +77,12 @@ class Encoder:
     def __init__(self, cache_dir: Path | None = None) -> None:
         self.cache = EmbeddingCache(cache_dir or default_cache_dir())
         self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
-        self._model: E5 | None = None
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Run the model on texts (loaded on first use: loading it costs two seconds)."""
-        if self._model is None:
-            from aligner.align.e5 import E5
+        """Run the model on texts (loaded on first use, once a process: it takes two seconds)."""
+        from aligner.align.e5 import default_model
 
-            self._model = E5()
-        vecs = self._model.passage(texts)
+        vecs = default_model().passage(texts)
         return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIM)
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
