@@ -330,7 +330,8 @@ class E5:
         ]
         pooled = np.zeros((len(texts), cfg.hidden), dtype=np.float64)
         batches = list(_batches([chunk for _, chunk in windows], BATCH_TOKENS))
-        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+        usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+        workers = len(usable) if usable else os.cpu_count() or 1
         # one batch per core, each with single-threaded BLAS: numpy's element-wise steps
         # (GELU, softmax) run on one core, so threads over batches keep both cores busy
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
