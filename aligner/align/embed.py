@@ -82,8 +82,7 @@ class Encoder:
         """Run the model on texts (loaded on first use, once a process: it takes two seconds)."""
         from aligner.align.e5 import default_model
 
-        vecs = default_model().passage(texts)
-        return np.asarray(vecs, dtype=np.float32).reshape(len(texts), DIM)
+        return default_model().passage(texts)
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
         """Return L2-normalised vectors, shape (len(texts), 384); encode only uncached texts."""
