@@ -17,6 +17,7 @@ from aligner.align.confidence import SimilarityFn
 from aligner.align.search import Span
 
 EncodeFn = Callable[[list[str]], np.ndarray]
+ValueFn = Callable[[Sequence[Span]], "float | None"]  # the search's total value of some beads
 
 
 def moves(a: Span, b: Span, most: int) -> list[tuple[Span, Span]]:
@@ -36,10 +37,50 @@ def moves(a: Span, b: Span, most: int) -> list[tuple[Span, Span]]:
     return out
 
 
-def value(similarity: SimilarityFn, beads: Sequence[Span]) -> float | None:
-    """Return the search's total similarity of beads, or None when one is off the band."""
-    values = [similarity(i1, i1 - i0, j1 - j0, j1) for i0, i1, j0, j1 in beads]
-    return None if any(v is None for v in values) else float(sum(values))  # type: ignore[misc]
+def margin(path: Sequence[Span], k: int, value: ValueFn, most: int) -> float:
+    """Return how much more the search valued bead k with its neighbours than any local change.
+
+    The changes: one sentence moved across either boundary of bead k (see `moves`), or a
+    neighbouring omission absorbed into it. A bead with a large margin is one whose extent the
+    search had no doubt about; infinity when nothing could change.
+    """
+    smallest = float("inf")
+    for near in (k - 1, k + 1):
+        if not 0 <= near < len(path):
+            continue
+        pair = (path[near], path[k]) if near < k else (path[k], path[near])
+        (i0, _, j0, _), (_, i2, _, j2) = pair
+        if path[near][1] > path[near][0] and path[near][3] > path[near][2]:
+            options: list[tuple[Span, ...]] = list(moves(*pair, most))
+        elif max(i2 - i0, j2 - j0) <= most:
+            options = [((i0, i2, j0, j2),)]  # the omitted sentence joins bead k
+        else:
+            options = []
+        now = value(pair)
+        for option in options:
+            alt = value(option)
+            if now is not None and alt is not None:
+                smallest = min(smallest, now - alt)
+    return smallest
+
+
+def value(
+    similarity: SimilarityFn, beads: Sequence[Span], omission: float = 0.0, threshold: float = 0.0
+) -> float | None:
+    """Return the search's total value of beads, or None when one is off the band.
+
+    A link counts its similarity above `threshold`, an omission (one sentence) costs `omission`.
+    """
+    total = 0.0
+    for i0, i1, j0, j1 in beads:
+        if i1 > i0 and j1 > j0:
+            link = similarity(i1, i1 - i0, j1 - j0, j1)
+            if link is None:
+                return None
+            total += link - threshold
+        else:
+            total -= omission
+    return total
 
 
 def refine(
