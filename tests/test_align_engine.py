@@ -9,6 +9,7 @@ import pytest
 
 from aligner.align import embed
 from aligner.align.bead import Bead
+from aligner.align.confidence import PARALLEL, linked_share
 from aligner.align.engine import align
 from aligner.errors import InputTooLongError, LanguageError
 from aligner.evaluate import read_links
@@ -140,6 +141,16 @@ def test_unrelated_texts_get_low_confidence(cache: Path) -> None:
     beads = align(cooking, stars, "en", "zh-Hans", cache_dir=cache)
     assert_covers(beads, 5, 5)
     assert all(b.confidence < 0.5 for b in beads if b.src and b.tgt)
+    assert linked_share(beads) < PARALLEL
+    report = align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache)
+    assert linked_share(report) > 0.8  # its omissions (a translator's note) are not links
+
+
+def test_linked_share_counts_sentences_in_confident_links() -> None:
+    beads = [Bead((0,), (0, 1), 0.9), Bead((1,), (2,), 0.4), Bead((2,), (), 0.99),
+             Bead((3,), (3,), 0.5)]  # fmt: skip
+    assert linked_share(beads) == pytest.approx(5 / 8)  # not the omission, not the 0.4 link
+    assert linked_share([]) == 0.0
 
 
 def test_one_sentence_against_hundreds_and_duplicates(cache: Path) -> None:

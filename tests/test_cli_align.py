@@ -55,6 +55,27 @@ def test_align_bad_language_is_one_line(runner: CliRunner) -> None:
     )
 
 
+def test_align_warns_when_texts_are_not_translations(runner: CliRunner, tmp_path: Path) -> None:
+    src, tgt = tmp_path / "recipe.en", tmp_path / "stars.zh"
+    src.write_text("Chop the onions finely.\nFry them in butter until golden.\n"
+                   "Add the rice and stir for two minutes.\nPour in the hot stock slowly.\n")  # fmt: skip
+    tgt.write_text("恒星在核心中聚变氢。\n银河系包含数千亿颗恒星。\n黑洞的引力连光都无法逃脱。\n"
+                   "天文学家用望远镜观测遥远的星系。\n", encoding="utf-8")  # fmt: skip
+    result = runner.invoke(main, ["align", str(src), str(tgt), "--src-lang", "en", "--tgt-lang", "zh",
+                                  "--presplit", "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"Warning: {src} and {tgt} do not look like translations of each other: only 0% of their"
+        " sentences are in links of confidence ≥ 0.5; check the files and --src-lang/--tgt-lang\n"
+    )
+    records = json.loads(result.stdout)  # the beads are still written, every one unsure
+    assert sorted(i for r in records for i in r["src"]) == [0, 1, 2, 3]
+    assert all(r["confidence"] < 0.5 for r in records)
+    translated = runner.invoke(main, ["align", str(DATA / "report.en"), str(DATA / "report.zh-Hans"),
+                                      "--src-lang", "en", "--tgt-lang", "zh-Hans", "--presplit"])  # fmt: skip
+    assert translated.exit_code == 0 and translated.stderr == ""
+
+
 def _gold_set(root: Path) -> Path:
     """A one-file gold set in the layout of the shared gold folders."""
     for sub in ("src", "tgt", "gold"):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from aligner.align.confidence import LINKED, PARALLEL, linked_share
 from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors
 from aligner.cli.options import quiet_option
@@ -66,6 +67,14 @@ def align_command(
     src_sents = _sentences(src, src_lang, presplit)
     tgt_sents = _sentences(tgt, tgt_lang, presplit)
     beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet)
+    share = linked_share(beads)
+    if src_sents and tgt_sents and share < PARALLEL:
+        click.echo(
+            f"Warning: {src} and {tgt} do not look like translations of each other: only"
+            f" {share:.0%} of their sentences are in links of confidence ≥ {LINKED}; check the"
+            " files and --src-lang/--tgt-lang",
+            err=True,
+        )
     if fmt == "align":
         text = format_links((b.src, b.tgt) for b in beads)
     elif fmt == "tsv":
