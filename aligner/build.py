@@ -33,6 +33,8 @@ class BuildReport:
     sentences: dict[str, dict[str, int]] = field(default_factory=dict)
     links: dict[str, dict[str, Counter[str]]] = field(default_factory=dict)
     changed: list[Path] = field(default_factory=list)
+    # per document, the pairs that do not look like translations: share of sentences linked
+    unrelated: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -41,6 +43,7 @@ class BuildReport:
             "sentences": self.sentences,
             "links": {d: {p: dict(c) for p, c in pairs.items()} for d, pairs in self.links.items()},
             "changed": [str(p) for p in self.changed],
+            "unrelated": self.unrelated,
         }
 
 
@@ -214,6 +217,8 @@ def _carried(
 
 def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
     """Ingest `seeds`, align, and write `corpus`; unchanged inputs leave the files byte-identical."""
+    from aligner.align.confidence import PARALLEL, linked_share
+
     report = BuildReport(corpus)
     for doc_id, paths in find_sources(seeds).items():
         versions = ingest_versions(doc_id, paths)
@@ -224,4 +229,7 @@ def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
         report.links[doc_id] = {
             f"{al.src_lang}-{al.tgt_lang}": Counter(lk.kind for lk in al.links) for al in text.alignments
         }
+        shares = {f"{al.src_lang}-{al.tgt_lang}": linked_share(al.links) for al in text.alignments}
+        if unrelated := {pair: share for pair, share in shares.items() if share < PARALLEL}:
+            report.unrelated[doc_id] = unrelated
     return report

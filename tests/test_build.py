@@ -140,10 +140,30 @@ def test_cli_build_prints_summary_and_show_lists_rows(corpus: Path, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert f"Corpus written to {out.resolve()}" in result.output
     assert "sentences en 54, zh-Hans 54, zh-Hant 54" in result.output
+    assert result.stderr == ""  # the three versions look like translations: no warning
     shown = runner.invoke(main, ["show", DOC, "--corpus", str(out), "--langs", "en,zh-Hant"])
     assert shown.exit_code == 0, shown.output
     assert "en: A Strong Signal of China-US Cooperation on North Korea" in shown.output
     assert "zh-Hant: 中美在北韓問題上合作的強烈訊號" in shown.output
+
+
+def test_cli_build_warns_about_versions_that_are_not_translations(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "recipe.en.txt").write_text(
+        "Risotto\n\nChop the onions finely. Fry them in butter until golden. Add the rice and"
+        " stir for two minutes. Pour in the hot stock slowly.\n", encoding="utf-8")  # fmt: skip
+    (seeds / "recipe.zh-Hans.txt").write_text(
+        "星空\n\n恒星在核心中聚变氢。银河系包含数千亿颗恒星。黑洞的引力连光都无法逃脱。"
+        "天文学家用望远镜观测遥远的星系。\n", encoding="utf-8")  # fmt: skip
+    args = ["build", "--seeds", str(seeds), "--corpus", str(tmp_path / "c"), "--quiet"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        "Warning: recipe: versions en-zh-Hans do not look like translations of each other: only "
+    )
+    assert result.stderr.count("\n") == 1
+    assert "Corpus written to" in result.stdout
 
 
 def test_cli_errors_are_one_line(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from aligner.align.bead import Bead
 from aligner.align.search import Span
+from aligner.model import Link
 
 # similarity(i, a, b, j): similarity of src[i-a:i] and tgt[j-b:j], None outside the search band.
 SimilarityFn = Callable[[int, int, int, int], "float | None"]
@@ -103,7 +104,7 @@ def confidences(
     return result
 
 
-def linked_share(beads: Sequence[Bead]) -> float:
+def linked_share(beads: Sequence[Bead] | Sequence[Link]) -> float:
     """Return the share of all sentences that lie in links of confidence ≥ `LINKED`.
 
     Two versions of one text score high (measured: aca and mag 0.99, Bible 001 0.90, textberg
