@@ -66,7 +66,8 @@ def test_align_warns_when_texts_are_not_translations(runner: CliRunner, tmp_path
     assert result.exit_code == 0
     assert result.stderr == (
         f"Warning: {src} and {tgt} do not look like translations of each other: only 0% of their"
-        " sentences are in links of confidence ≥ 0.5; check the files and --src-lang/--tgt-lang\n"
+        " sentences are in links of confidence ≥ 0.5; check that both files hold the same text in"
+        " the languages given\n"
     )
     records = json.loads(result.stdout)  # the beads are still written, every one unsure
     assert sorted(i for r in records for i in r["src"]) == [0, 1, 2, 3]
@@ -91,6 +92,7 @@ def test_eval_reports_scores_and_saves(runner: CliRunner, tmp_path: Path) -> Non
     result = runner.invoke(main, ["eval", str(gold), "--src-lang", "zh-Hans", "--tgt-lang", "zh-Hant",
                                   "--save", str(tmp_path / "out"), "--json"])  # fmt: skip
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""  # a translation: no warning
     report = json.loads(result.output)
     assert report["overall"]["f1_strict"] == 1.0
     assert (tmp_path / "out" / "001.align").read_text() == (
@@ -98,6 +100,21 @@ def test_eval_reports_scores_and_saves(runner: CliRunner, tmp_path: Path) -> Non
     ).read_text()
     table = runner.invoke(main, ["eval", str(gold), "--src-lang", "zh", "--tgt-lang", "zh"]).output
     assert table.splitlines()[2].startswith("overall") and "1.0000" in table
+
+
+def test_eval_warns_about_a_pair_that_is_not_a_translation(runner: CliRunner, tmp_path: Path) -> None:
+    gold = _gold_set(tmp_path / "set")
+    lines = len((gold / "tgt" / "001").read_text(encoding="utf-8").splitlines())
+    stars = ["恒星在核心中聚变氢。", "银河系包含数千亿颗恒星。", "黑洞的引力连光都无法逃脱。",
+             "天文学家用望远镜观测遥远的星系。", "宇宙大约有一百三十八亿年的历史。"]  # fmt: skip
+    (gold / "tgt" / "001").write_text("".join(f"{stars[k % 5]}\n" for k in range(lines)), encoding="utf-8")
+    (gold / "src" / "001").write_text((DATA / "report.en").read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(main, ["eval", str(gold), "--src-lang", "en", "--tgt-lang", "zh", "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(
+        f"Warning: {gold}/src/001 and tgt/001 do not look like translations of each other: only "
+    )
+    assert json.loads(result.stdout)["overall"]["f1_strict"] < 0.5
 
 
 def test_eval_mismatched_gold_is_one_line(runner: CliRunner, tmp_path: Path) -> None:

@@ -30,6 +30,21 @@ def user_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def warn_unrelated(what: str, share: float) -> None:
+    """Say on stderr that two texts do not look like translations of each other.
+
+    `share` is the share of their sentences in confident links (`confidence.linked_share`).
+    """
+    from aligner.align.confidence import LINKED
+
+    click.echo(
+        f"Warning: {what} do not look like translations of each other: only {share:.0%} of their"
+        f" sentences are in links of confidence ≥ {LINKED}; check that both files hold the same"
+        " text in the languages given",
+        err=True,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens to stderr.")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from aligner.align.confidence import LINKED, PARALLEL, linked_share
+from aligner.align.confidence import PARALLEL, linked_share
 from aligner.align.engine import align as align_texts
-from aligner.cli import main, user_errors
+from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import quiet_option
 from aligner.evaluate import format_links, read_lines
 
@@ -69,12 +69,7 @@ def align_command(
     beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet)
     share = linked_share(beads)
     if src_sents and tgt_sents and share < PARALLEL:
-        click.echo(
-            f"Warning: {src} and {tgt} do not look like translations of each other: only"
-            f" {share:.0%} of their sentences are in links of confidence ≥ {LINKED}; check the"
-            " files and --src-lang/--tgt-lang",
-            err=True,
-        )
+        warn_unrelated(f"{src} and {tgt}", share)
     if fmt == "align":
         text = format_links((b.src, b.tgt) for b in beads)
     elif fmt == "tsv":

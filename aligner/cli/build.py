@@ -7,9 +7,8 @@ from pathlib import Path
 
 import click
 
-from aligner.align.confidence import LINKED
 from aligner.build import build as run_build
-from aligner.cli import main, user_errors
+from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import corpus_option, json_option, quiet_option
 
 
@@ -35,12 +34,7 @@ def build(seeds: Path, corpus: Path, quiet: bool, as_json: bool) -> None:
     report = run_build(seeds, corpus, quiet=quiet)
     for doc_id, pairs in report.unrelated.items():
         for pair, share in pairs.items():
-            click.echo(
-                f"Warning: {doc_id}: versions {pair} do not look like translations of each other:"
-                f" only {share:.0%} of their sentences are in links of confidence ≥ {LINKED};"
-                " check that both files hold the same text",
-                err=True,
-            )
+            warn_unrelated(f"{doc_id}: versions {pair}", share)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return

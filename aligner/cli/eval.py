@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
+from aligner.align.confidence import PARALLEL, linked_share
 from aligner.align.engine import align
-from aligner.cli import main, user_errors
+from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import json_option, quiet_option
 from aligner.evaluate import (
     FileResult,
@@ -64,7 +65,10 @@ def eval_command(
         tgt = read_lines(gold_dir / "tgt" / gold_path.stem)
         gold = read_links(gold_path)
         check_links(gold, len(src), len(tgt), str(gold_path))
-        predicted = [(b.src, b.tgt) for b in align(src, tgt, src_lang, tgt_lang, quiet=quiet)]
+        beads = align(src, tgt, src_lang, tgt_lang, quiet=quiet)
+        if src and tgt and (share := linked_share(beads)) < PARALLEL:
+            warn_unrelated(f"{gold_dir}/src/{gold_path.stem} and tgt/{gold_path.stem}", share)
+        predicted = [(b.src, b.tgt) for b in beads]
         if save is not None:
             save.mkdir(parents=True, exist_ok=True)
             (save / gold_path.name).write_text(format_links(predicted), encoding="utf-8")
