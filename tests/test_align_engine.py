@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align import embed
+from aligner.align import embed, engine
 from aligner.align.bead import Bead
 from aligner.align.confidence import PARALLEL, linked_share
 from aligner.align.engine import align
@@ -83,7 +83,7 @@ def test_second_run_encodes_nothing(cache: Path, monkeypatch: pytest.MonkeyPatch
 def test_encoder_only_where_the_word_pass_is_unsure(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Clear 1-1 links between 1-1 links are kept from the word-vector pass: no sentence is encoded."""
+    """1-1 links the word-vector pass had no doubt about are kept as anchors: no sentence is encoded."""
     asked: list[str] = []
     encode = embed.Encoder.encode
 
@@ -99,6 +99,31 @@ def test_encoder_only_where_the_word_pass_is_unsure(
     assert not set(asked) & set(en + zh)  # no sentence, only words
     assert {"committee", "geneva", "委员会", "日内瓦"} <= set(asked)
     assert min(b.confidence for b in beads) > 0.9
+
+
+class _Table:
+    """A first-pass scorer reduced to a table of similarities, (i, a, b, j) → value."""
+
+    def __init__(self, values: dict[tuple[int, int, int, int], float]) -> None:
+        self.values = values
+
+    def similarity_at(self, i: int, a: int, b: int, j: int) -> float | None:
+        return self.values.get((i, a, b, j))
+
+
+def test_anchors_are_1_1_links_the_first_pass_preferred_clearly_to_any_local_change() -> None:
+    path = [(0, 1, 0, 1), (1, 3, 1, 2), (3, 4, 2, 3)]  # a 1-1, a 2-1, a 1-1 link
+    scorer = _Table({
+        (1, 1, 1, 1): 2.0, (3, 2, 1, 2): 1.5, (4, 1, 1, 3): 1.8,  # the path
+        (2, 2, 1, 1): 1.9, (3, 1, 1, 2): 0.5,  # src[1] moved into the first link: 1.1 less
+        (2, 1, 1, 2): 1.0, (4, 2, 1, 3): 2.0,  # src[2] moved into the last link: only 0.3 less
+    })  # fmt: skip
+    kept = engine._anchors(path, scorer)  # type: ignore[arg-type]
+    assert list(kept) == [(0, 1, 0, 1)]  # not the 2-1 link, not the last one (margin 0.3)
+    assert 0.0 <= kept[(0, 1, 0, 1)] <= 1.0
+    scorer.values[(1, 1, 1, 1)] = -0.5  # a clear boundary, but less similar than unrelated text
+    scorer.values[(2, 2, 1, 1)] = -0.6
+    assert engine._anchors(path, scorer) == {}  # type: ignore[arg-type]
 
 
 def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
