@@ -68,7 +68,7 @@ class Weights:
     scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
     scale_words: float = 0.45  # the same for e5 vectors of words (English–Chinese first pass)
     span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
-    anchor: float = 0.0  # first-pass similarity from which a 1-1 link may be kept without e5
+    anchor: float = 0.6  # first-pass similarity from which a 1-1 link may be kept without e5
     anchor_margin: float = 0.75  # how much the first pass must prefer it to any local change
     boundary_tie: float = 0.25  # a boundary move the search valued this close is looked at again
     boundary_gain: float = 0.01  # joined-text cosine a move must gain (summed over its two beads)
