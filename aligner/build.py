@@ -217,7 +217,7 @@ def _carried(
 
 def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
     """Ingest `seeds`, align, and write `corpus`; unchanged inputs leave the files byte-identical."""
-    from aligner.align.confidence import PARALLEL, linked_share
+    from aligner.align.confidence import unrelated
 
     report = BuildReport(corpus)
     for doc_id, paths in find_sources(seeds).items():
@@ -229,7 +229,7 @@ def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
         report.links[doc_id] = {
             f"{al.src_lang}-{al.tgt_lang}": Counter(lk.kind for lk in al.links) for al in text.alignments
         }
-        shares = {f"{al.src_lang}-{al.tgt_lang}": linked_share(al.links) for al in text.alignments}
-        if unrelated := {pair: share for pair, share in shares.items() if share < PARALLEL}:
-            report.unrelated[doc_id] = unrelated
+        shares = {f"{al.src_lang}-{al.tgt_lang}": unrelated(al.links) for al in text.alignments}
+        if found := {pair: share for pair, share in shares.items() if share is not None}:
+            report.unrelated[doc_id] = found
     return report

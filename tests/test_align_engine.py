@@ -9,7 +9,7 @@ import pytest
 
 from aligner.align import embed, engine
 from aligner.align.bead import Bead
-from aligner.align.confidence import PARALLEL, linked_share
+from aligner.align.confidence import PARALLEL, linked_share, unrelated
 from aligner.align.engine import align
 from aligner.errors import InputTooLongError, LanguageError
 from aligner.evaluate import read_links
@@ -176,6 +176,13 @@ def test_linked_share_counts_sentences_in_confident_links() -> None:
              Bead((3,), (3,), 0.5)]  # fmt: skip
     assert linked_share(beads) == pytest.approx(5 / 8)  # not the omission, not the 0.4 link
     assert linked_share([]) == 0.0
+
+
+def test_unrelated_judges_only_texts_with_both_sides() -> None:
+    unsure = [Bead((k,), (k,), 0.9 if k == 0 else 0.1) for k in range(5)]
+    assert unrelated(unsure) == pytest.approx(1 / 5)
+    assert unrelated([*unsure, Bead((5,), (5,), 0.9)]) is None  # a third linked: translations
+    assert unrelated([Bead((0,), (), 1.0), Bead((1,), (), 1.0)]) is None  # nothing on one side
 
 
 def test_one_sentence_against_hundreds_and_duplicates(cache: Path) -> None:

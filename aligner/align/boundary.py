@@ -57,10 +57,9 @@ def margin(path: Sequence[Span], k: int, value: ValueFn, most: int) -> float:
         else:
             options = []
         now = value(pair)
-        for option in options:
-            alt = value(option)
-            if now is not None and alt is not None:
-                smallest = min(smallest, now - alt)
+        alts = [alt for alt in map(value, options) if alt is not None]
+        if now is not None and alts:
+            smallest = min(smallest, now - max(alts))
     return smallest
 
 

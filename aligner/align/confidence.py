@@ -115,3 +115,14 @@ def linked_share(beads: Sequence[Bead] | Sequence[Link]) -> float:
     found = [b for b in beads if b.src and b.tgt and b.confidence >= LINKED]
     linked = sum(len(b.src) + len(b.tgt) for b in found)
     return linked / sentences if sentences else 0.0
+
+
+def unrelated(beads: Sequence[Bead] | Sequence[Link]) -> float | None:
+    """Return the `linked_share` of two texts that do not look like translations, else None.
+
+    Texts with no sentence on one side are not judged: there is nothing to translate.
+    """
+    if not any(b.src for b in beads) or not any(b.tgt for b in beads):
+        return None
+    share = linked_share(beads)
+    return share if share < PARALLEL else None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from aligner.align.confidence import PARALLEL, linked_share
+from aligner.align.confidence import unrelated
 from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import quiet_option
@@ -67,8 +67,7 @@ def align_command(
     src_sents = _sentences(src, src_lang, presplit)
     tgt_sents = _sentences(tgt, tgt_lang, presplit)
     beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet)
-    share = linked_share(beads)
-    if src_sents and tgt_sents and share < PARALLEL:
+    if (share := unrelated(beads)) is not None:
         warn_unrelated(f"{src} and {tgt}", share)
     if fmt == "align":
         text = format_links((b.src, b.tgt) for b in beads)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aligner.align.confidence import PARALLEL, linked_share
+from aligner.align.confidence import unrelated
 from aligner.align.engine import align
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import json_option, quiet_option
@@ -66,7 +66,7 @@ def eval_command(
         gold = read_links(gold_path)
         check_links(gold, len(src), len(tgt), str(gold_path))
         beads = align(src, tgt, src_lang, tgt_lang, quiet=quiet)
-        if src and tgt and (share := linked_share(beads)) < PARALLEL:
+        if (share := unrelated(beads)) is not None:
             warn_unrelated(f"{gold_dir}/src/{gold_path.stem} and tgt/{gold_path.stem}", share)
         predicted = [(b.src, b.tgt) for b in beads]
         if save is not None:
