@@ -51,6 +51,7 @@ _TOP = 256  # coarsest level has at most this many blocks a side: full search th
 _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
 _FINE_MARGIN = 4  # sentences either side of the projected path at the finest level
+_CHUNK = 4096  # rows of vectors handled at once where a whole copy would cost memory
 _WEIGHT_SMOOTH = 10.0  # characters added to each sentence's length before weighting
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
 
@@ -168,8 +169,8 @@ class Scorer:
         self.n, self.m = len(src.lengths), len(tgt.lengths)
         self.band = band
         src_weights, tgt_weights = _weights(src), _weights(tgt)
-        src_vecs = (src.vecs * src_weights[:, None]).astype(np.float32)  # a span's vector: a sum
-        tgt_vecs = (tgt.vecs * tgt_weights[:, None]).astype(np.float32)
+        src_vecs = src.vecs * src_weights[:, None].astype(np.float32)  # a span's vector: a sum
+        tgt_vecs = tgt.vecs * tgt_weights[:, None].astype(np.float32)
         self._span_norms = {"src": _span_norms(src_vecs), "tgt": _span_norms(tgt_vecs)}
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
         self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng) * src_weights)
@@ -244,11 +245,13 @@ def _weights(side: Side) -> np.ndarray:
 def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
     """Return, per span size, the length of the summed vector of the span ending at 0 … n."""
     sums = prefix(vecs)
-    norms = {}
-    for size in range(1, MAX_SIDE + 1):
-        span = sums.copy()
-        span[size:] -= sums[:-size]
-        norms[size] = np.sqrt(np.einsum("ij,ij->i", span, span))
+    ends = np.arange(len(sums))
+    norms = {size: np.empty(len(sums)) for size in range(1, MAX_SIDE + 1)}
+    for start in range(0, len(sums), _CHUNK):  # in slices: a copy of all the vectors is large
+        rows = ends[start : start + _CHUNK]
+        for size, out in norms.items():
+            span = sums[rows] - sums[np.maximum(rows - size, 0)]
+            out[rows] = np.sqrt(np.einsum("ij,ij->i", span, span))
     return norms
 
 

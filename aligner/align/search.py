@@ -64,7 +64,9 @@ def best_path(
     """
     width, lo = band.width, band.lo
     moves = [s for s, (a, _) in enumerate(shapes) if a > 0]
-    grids = np.stack([values(*shapes[s]) for s in moves]) if moves else np.empty((0, n + 1, width))
+    grids = np.empty((len(moves), n + 1, width))  # filled shape by shape: no stacked copies
+    for row, s in enumerate(moves):
+        grids[row] = values(*shapes[s])
     chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
     insert = shapes.index((0, 1)) if chain else -1
     codes = np.array(moves + [-1], dtype=np.int8)  # back pointer per move; -1: unreachable
@@ -97,14 +99,17 @@ def _move_sources(n: int, lo: np.ndarray, width: int, moves: Sequence[BeadShape]
     shift = lo[i] - lo[i - a] - b; cells off the band or before row 0 read the -inf sentinel.
     """
     sentinel = (n + 1) * width
+    index = np.int32 if sentinel < 2**31 else np.intp  # half the memory of intp on long texts
     rows = np.arange(n + 1)[:, None, None]
     a = np.array([s[0] for s in moves])[None, :, None]
     b = np.array([s[1] for s in moves])[None, :, None]
     prev = rows - a
-    shift = lo[:, None, None] - lo[np.maximum(prev, 0)] - b
-    k = np.arange(width)[None, None, :] + shift
-    ok = (prev >= 0) & (k >= 0) & (k < width)
-    return np.where(ok, prev * width + k, sentinel).astype(np.intp)
+    shift = lo[:, None, None] - lo[np.maximum(prev, 0)] - b  # (rows, moves, 1): small
+    cells = np.arange(width, dtype=index)[None, None, :]
+    flat = (prev * width + shift).astype(index) + cells  # the one full-size array
+    ok = (prev >= 0) & (cells >= -shift) & (cells < width - shift)
+    flat[~ok] = sentinel
+    return flat
 
 
 class _Chain:

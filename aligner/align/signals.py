@@ -65,16 +65,17 @@ def blocks(side: Side) -> Side:
 
 def prefix(values: np.ndarray) -> np.ndarray:
     """Return prefix sums along axis 0 with a leading zero row (span sum = P[end] - P[start])."""
-    zero = np.zeros((1,) + values.shape[1:], dtype=values.dtype)
-    return np.concatenate([zero, np.cumsum(values, axis=0, dtype=values.dtype)])
+    sums = np.zeros((len(values) + 1,) + values.shape[1:], dtype=values.dtype)
+    np.cumsum(values, axis=0, dtype=values.dtype, out=sums[1:])  # in place: no second copy
+    return sums
 
 
 def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Return each row's mean cosine with random rows of the other text: its unrelated level."""
-    other = other[np.any(other != 0, axis=1)]  # rows never encoded carry no information
-    if len(other) == 0 or len(mine) == 0:
+    usable = np.flatnonzero(np.any(other != 0, axis=1))  # rows never encoded carry no information
+    if len(usable) == 0 or len(mine) == 0:
         return np.zeros(len(mine))
-    sample = other[rng.integers(0, len(other), size=min(_SAMPLE, len(other)))]
+    sample = other[usable[rng.integers(0, len(usable), size=min(_SAMPLE, len(usable)))]]
     return (mine @ sample.T).mean(axis=1).astype(np.float64)
 
 
