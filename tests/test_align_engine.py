@@ -203,3 +203,12 @@ def test_long_sentence_and_limit(cache: Path) -> None:
 def test_bad_language_tag() -> None:
     with pytest.raises(LanguageError, match="'english' is not a language tag"):
         align(["a"], ["b"], "english", "zh")
+
+
+def test_span_norms_in_slices_equal_norms_of_summed_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_CHUNK", 3)  # slices end inside spans
+    vecs = np.random.default_rng(0).normal(size=(10, 5)).astype(np.float32)
+    norms = engine._span_norms(vecs)
+    for size, got in norms.items():
+        want = [np.linalg.norm(vecs[max(end - size, 0) : end].sum(axis=0)) for end in range(11)]
+        assert got == pytest.approx(want, rel=1e-5, abs=1e-6)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pytest
 
@@ -67,3 +69,34 @@ def test_search_finds_one_to_two_and_omissions() -> None:
 
     path = search.best_path(4, 4, search.full_band(4, 4), search.shapes_up_to(2), values)
     assert path == [(0, 1, 0, 1), (1, 2, 1, 3), (2, 3, 3, 3), (3, 4, 3, 4)]
+
+
+def _reference_best(
+    n: int, m: int, band: search.Band, shapes: Sequence[search.BeadShape], values: search.ValueFn
+) -> float:
+    """Best path value by plain dynamic programming over the band's cells, one cell at a time."""
+    grids = {shape: values(*shape) for shape in shapes}
+    best = {(0, 0): 0.0}
+    for i in range(n + 1):
+        for j in range(int(band.lo[i]), min(int(band.lo[i]) + band.width, m + 1)):
+            for a, b in shapes:
+                if (i - a, j - b) in best:
+                    value = best[(i - a, j - b)] + grids[(a, b)][i, j - band.lo[i]]
+                    best[(i, j)] = max(best.get((i, j), -np.inf), value)
+    return best[(n, m)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_banded_search_finds_the_best_path_a_plain_search_finds(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(6, 14)), int(rng.integers(6, 14))
+    diagonal = [(i, i + 1, i * m // n, (i + 1) * m // n) for i in range(n)]
+    band = search.band_around(diagonal, 1, n, m, 2)  # narrow: rows start at different targets
+    assert band.width < m + 1
+    shapes = search.shapes_up_to(3)
+    tables = {shape: rng.normal(size=(n + 1, band.width)) for shape in shapes}
+    path = search.best_path(n, m, band, shapes, lambda a, b: tables[(a, b)])
+    got = sum(tables[(i1 - i0, j1 - j0)][i1, j1 - band.lo[i1]] for i0, i1, j0, j1 in path)
+    assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)
+    assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:], strict=False))
+    assert got == pytest.approx(_reference_best(n, m, band, shapes, lambda a, b: tables[(a, b)]))

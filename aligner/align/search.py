@@ -65,8 +65,8 @@ def best_path(
     width, lo = band.width, band.lo
     moves = [s for s, (a, _) in enumerate(shapes) if a > 0]
     grids = np.empty((len(moves), n + 1, width))  # filled shape by shape: no stacked copies
-    for row, s in enumerate(moves):
-        grids[row] = values(*shapes[s])
+    for slot, s in enumerate(moves):
+        grids[slot] = values(*shapes[s])
     chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
     insert = shapes.index((0, 1)) if chain else -1
     codes = np.array(moves + [-1], dtype=np.int8)  # back pointer per move; -1: unreachable
