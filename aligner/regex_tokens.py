@@ -62,7 +62,7 @@ def _token(text: str, i: int) -> Token | None:
         alone = _ALONE.match(text, i)
         if alone:
             return Token("alone", alone[0])
-        opener = _OPENER.match(text, i)[0]
+        opener = _OPENER.match(text, i)[0]  # type: ignore[index]  # matches at least the (
         return None if opener == "(" and text.startswith("(?", i) else Token("open", opener)  # an unknown (?...
     if char == "{" or char in "*+?":
         quantifier = _QUANTIFIER.match(text, i)

@@ -158,8 +158,9 @@ def score(segs: Segments, tgt_lang: str, simplify: bool = False, samples: int = 
         sigs, table = test()
         for k, name in enumerate(table["System"]):
             b, c, t = (table[m][k] for m in ("BLEU", "chrF2++", "TER"))
-            values = (b.score, c.score, t.score, b.ci, c.ci, t.ci, b.p_value, c.p_value, t.p_value)  # type: ignore[union-attr]
-            results.append(SystemScore(str(name), *(None if v is None else float(v) for v in values)))  # numpy → float
+            extra = (b.ci, c.ci, t.ci, b.p_value, c.p_value, t.p_value)  # type: ignore[union-attr]
+            scores = (float(b.score), float(c.score), float(t.score))  # type: ignore[union-attr]  # numpy → float
+            results.append(SystemScore(str(name), *scores, *(None if v is None else float(v) for v in extra)))
         signatures = {m: str(s) + suffix for m, s in sigs.items()}
     else:
         ((name, hyps),) = segs.systems.items()

@@ -174,7 +174,7 @@ def _track_pairs(text: str, i: int, stack: list[str]) -> None:
 
 def _stop_end(text: str, i: int, stack: list[str]) -> tuple[int, int]:
     """End of the stops at i with the closing quotes and brackets after them; and how many closed."""
-    end = _ZH_STOP_RUN.match(text, i + 1).end()
+    end = _ZH_STOP_RUN.match(text, i + 1).end()  # type: ignore[union-attr]  # matches the empty run
     closed = 0
     while end < len(text) and text[end] in _ZH_CLOSERS:
         opens_next = not stack and text[end] in _ZH_PAIRS and _closes_nearby(text, end)

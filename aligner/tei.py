@@ -177,12 +177,12 @@ def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
     root.set(_XML_LANG, "mul")
     header = _header(root, f"Sentence alignment of {doc_id}", "mul", Metadata())
     fdesc = header.find(_T + "fileDesc")
-    tstmt = fdesc.find(_T + "titleStmt")  # type: ignore[union-attr]
+    tstmt = fdesc.find(_T + "titleStmt")
     for ident, what, who in (
         ("aligner", "automatic alignment", f"aligner {__version__}"),
         ("editor", "alignment made or confirmed by a person", "human editor"),
     ):
-        resp = _el(tstmt, "respStmt", xml_id=ident)  # type: ignore[arg-type]
+        resp = _el(tstmt, "respStmt", xml_id=ident)
         _el(resp, "resp", what)
         _el(resp, "name", who)
     apps = _el(_el(header, "encodingDesc"), "appInfo")

@@ -17,10 +17,10 @@ def gold_links(versions: dict[str, Document], src: str, tgt: str) -> list[tuple[
     lines = GOLD_TSV.read_text(encoding="utf-8").rstrip("\n").split("\n")
     header = lines[0].split("\t")
     queues = {lang: [(s.id, s.text) for s in versions[lang].sentences()] for lang in (src, tgt)}
-    links = []
+    links: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
     for line in lines[1:]:
         cells = dict(zip(header, line.split("\t"), strict=True))
-        sides = []
+        sides: list[tuple[str, ...]] = []
         for lang in (src, tgt):
             texts = [t for t in cells[lang].split(" ||| ") if t]
             got = []

@@ -9,10 +9,11 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import lxml.html
 import pytest
-from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, PHONE, needs_chromium
+from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, PHONE, box, needs_chromium
 from test_reader import HOSTILE, harbour, synthetic
 
 from aligner.model import Document, Paragraph, ParallelText, Sentence
@@ -20,6 +21,9 @@ from aligner.reader.page import EAGER_ROWS, anchor_ids, paragraph_marks, render_
 from aligner.reader.site import build_site
 from aligner.rows import aligned_rows
 from aligner.serve import make_server
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, ViewportSize
 
 BIG = 30_000
 
@@ -52,8 +56,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport=DESKTOP)  # type: ignore[attr-defined]
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda err: errors.append(str(err)))
@@ -66,83 +70,83 @@ def url(site: Path, doc: str) -> str:
     return (site / "docs" / f"{doc}.html").as_uri()
 
 
-def bg(tab: object, selector: str) -> str:
-    return tab.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")  # type: ignore[attr-defined]
+def bg(tab: Page, selector: str) -> str:
+    return tab.eval_on_selector(selector, "e => getComputedStyle(e).backgroundColor")
 
 
-def fragment(tab: object) -> str:
+def fragment(tab: Page) -> str:
     """The page's fragment as the page has it now (page.url follows the browser's events, late)."""
-    return tab.evaluate("decodeURIComponent(location.hash)")  # type: ignore[attr-defined]
+    return tab.evaluate("decodeURIComponent(location.hash)")
 
 
 def sid(html_id: str) -> str:
     return "#" + html_id.replace(".", "\\.").replace(":", "\\:")
 
 
-def test_hover_highlights_linked_sentences_and_click_pins_into_the_fragment(site: Path, page: object) -> None:
-    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
+def test_hover_highlights_linked_sentences_and_click_pins_into_the_fragment(site: Path, page: Page) -> None:
+    page.goto(url(site, "harbour"))
     plain = bg(page, sid("zh-Hant.p1.s2"))
-    page.hover(sid("en.p1.s2"))  # type: ignore[attr-defined]
+    page.hover(sid("en.p1.s2"))
     assert bg(page, sid("zh-Hans.p1.s2")) == bg(page, sid("zh-Hant.p1.s2")) == "rgb(255, 240, 168)" != plain
     assert bg(page, sid("zh-Hans.p1.s1")) == plain  # another row stays as it was
-    page.click(sid("zh-Hant.p1.s2"))  # type: ignore[attr-defined]
+    page.click(sid("zh-Hant.p1.s2"))
     assert fragment(page) == "#zh-Hant.p1.s2"
     assert bg(page, sid("en.p1.s2")) == "rgb(255, 216, 79)"
-    assert page.evaluate("document.activeElement.id") == "zh-Hant.p1.s2"  # type: ignore[attr-defined]
-    page.keyboard.press("j")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.id") == "zh-Hant.p1.s2"
+    page.keyboard.press("j")
     assert fragment(page) == "#en.p2.s1"
-    page.keyboard.press("ArrowUp")  # type: ignore[attr-defined]
+    page.keyboard.press("ArrowUp")
     assert fragment(page) == "#en.p1.s2"
-    page.goto(url(site, "harbour") + "#zh-Hans.p2.s1")  # type: ignore[attr-defined]
+    page.goto(url(site, "harbour") + "#zh-Hans.p2.s1")
     assert bg(page, sid("en.p2.s1")) == "rgb(255, 216, 79)"  # a shared link opens pinned
 
 
-def test_review_filter_and_jumps(site: Path, page: object) -> None:
-    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
-    page.click("#ui\\:next")  # type: ignore[attr-defined]
+def test_review_filter_and_jumps(site: Path, page: Page) -> None:
+    page.goto(url(site, "harbour"))
+    page.click("#ui\\:next")
     assert fragment(page) == "#en.p2.s1"
-    page.keyboard.press("n")  # type: ignore[attr-defined]
+    page.keyboard.press("n")
     assert fragment(page) == "#en.p2.s2"
-    page.click("#ui\\:prev")  # type: ignore[attr-defined]
+    page.click("#ui\\:prev")
     assert fragment(page) == "#en.p2.s1"
-    page.check("#ui\\:review-only")  # type: ignore[attr-defined]
-    shown = page.eval_on_selector_all("#ui\\:rows > li", "rows => rows.filter(r => r.offsetParent).map(r => r.dataset.n)")  # type: ignore[attr-defined]
+    page.check("#ui\\:review-only")
+    shown = page.eval_on_selector_all("#ui\\:rows > li", "rows => rows.filter(r => r.offsetParent).map(r => r.dataset.n)")
     assert shown == ["3", "4"]
-    page.screenshot(path=str(ARTIFACTS / "reader-review-only.png"))  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / "reader-review-only.png"))
 
 
-def test_reading_mode_and_versions_are_remembered(site: Path, page: object) -> None:
-    page.goto(url(site, "harbour"))  # type: ignore[attr-defined]
-    en, hans = page.locator(sid("en.p1.s1")), page.locator(sid("zh-Hans.p1.s1"))  # type: ignore[attr-defined]
-    assert abs(en.bounding_box()["y"] - hans.bounding_box()["y"]) < 5 and en.bounding_box()["x"] < hans.bounding_box()["x"]
-    page.check("input[value=interleaved]")  # type: ignore[attr-defined]
-    assert hans.bounding_box()["y"] > en.bounding_box()["y"] + en.bounding_box()["height"] - 1
-    page.uncheck("#ui\\:versions input[value=zh-Hans]")  # type: ignore[attr-defined]
+def test_reading_mode_and_versions_are_remembered(site: Path, page: Page) -> None:
+    page.goto(url(site, "harbour"))
+    en, hans = page.locator(sid("en.p1.s1")), page.locator(sid("zh-Hans.p1.s1"))
+    assert abs(box(en)["y"] - box(hans)["y"]) < 5 and box(en)["x"] < box(hans)["x"]
+    page.check("input[value=interleaved]")
+    assert box(hans)["y"] > box(en)["y"] + box(en)["height"] - 1
+    page.uncheck("#ui\\:versions input[value=zh-Hans]")
     for _ in range(2):  # zh-Hant to the front
-        page.click("#ui\\:versions [data-lang=zh-Hant] button[data-step='-1']")  # type: ignore[attr-defined]
-    page.screenshot(path=str(ARTIFACTS / "reader-interleaved.png"), full_page=True)  # type: ignore[attr-defined]
-    page.reload()  # type: ignore[attr-defined]
-    hant = page.locator(sid("zh-Hant.p1.s1"))  # type: ignore[attr-defined]
-    assert page.evaluate("document.body.className") == "interleaved"  # type: ignore[attr-defined]
-    assert not page.locator(sid("zh-Hans.p1.s1")).is_visible()  # type: ignore[attr-defined]
-    assert hant.bounding_box()["y"] < page.locator(sid("en.p1.s1")).bounding_box()["y"]  # type: ignore[attr-defined]
+        page.click("#ui\\:versions [data-lang=zh-Hant] button[data-step='-1']")
+    page.screenshot(path=str(ARTIFACTS / "reader-interleaved.png"), full_page=True)
+    page.reload()
+    hant = page.locator(sid("zh-Hant.p1.s1"))
+    assert page.evaluate("document.body.className") == "interleaved"
+    assert not page.locator(sid("zh-Hans.p1.s1")).is_visible()
+    assert box(hant)["y"] < box(page.locator(sid("en.p1.s1")))["y"]
 
 
-def test_every_text_node_has_the_language_of_its_column_and_hostile_text_stays_text(site: Path, page: object) -> None:
-    page.goto(url(site, "hostile") + f"#zh-Hant.p{(EAGER_ROWS + 200) // 6}.s1")  # type: ignore[attr-defined]
-    texts = page.evaluate(LANGS_JS)  # type: ignore[attr-defined]
+def test_every_text_node_has_the_language_of_its_column_and_hostile_text_stays_text(site: Path, page: Page) -> None:
+    page.goto(url(site, "hostile") + f"#zh-Hant.p{(EAGER_ROWS + 200) // 6}.s1")
+    texts = page.evaluate(LANGS_JS)
     assert len(texts) > (EAGER_ROWS + 100) * 3  # the JSON rows were rendered too
     wrong = [t for t in texts if t[1] != (t[2] if t[2] and t[0] != "not in this version" else "en")]  # gutter: en
     assert not wrong, wrong[:5]
     assert sum(t[0] == HOSTILE for t in texts) == 2
-    assert page.evaluate("window.__pwned === undefined && document.querySelectorAll('#ui\\\\:rows img, #ui\\\\:rows b').length === 0")  # type: ignore[attr-defined]
+    assert page.evaluate("window.__pwned === undefined && document.querySelectorAll('#ui\\\\:rows img, #ui\\\\:rows b').length === 0")
 
 
-def test_script_renders_json_rows_exactly_as_the_generator_writes_them(site: Path, page: object) -> None:
-    page.goto(url(site, "hostile"))  # type: ignore[attr-defined]
-    page.keyboard.press("End")  # type: ignore[attr-defined]
-    page.click("#ui\\:prev")  # the last row that needs review: every row gets rendered  # type: ignore[attr-defined]
-    page.keyboard.press("Escape")  # type: ignore[attr-defined]
+def test_script_renders_json_rows_exactly_as_the_generator_writes_them(site: Path, page: Page) -> None:
+    page.goto(url(site, "hostile"))
+    page.keyboard.press("End")
+    page.click("#ui\\:prev")  # the last row that needs review: every row gets rendered
+    page.keyboard.press("Escape")
     text = hostile_text()
     langs = ["en", "zh-Hans", "zh-Hant"]
     opens, heads = paragraph_marks(text)
@@ -152,34 +156,34 @@ def test_script_renders_json_rows_exactly_as_the_generator_writes_them(site: Pat
     for view in views[EAGER_ROWS:]:
         render_row(ol, view, langs, joiners)
     # the rows as rendered, without the highlight of the row that has focus or the pointer
-    made = page.eval_on_selector_all("#ui\\:rows > li", f"rows => rows.slice({EAGER_ROWS}).map(r => {{ const c = r.cloneNode(true); c.classList.remove('hl'); return c.outerHTML; }})")  # type: ignore[attr-defined]
+    made = page.eval_on_selector_all("#ui\\:rows > li", f"rows => rows.slice({EAGER_ROWS}).map(r => {{ const c = r.cloneNode(true); c.classList.remove('hl'); return c.outerHTML; }})")
     expected = [lxml.html.tostring(li, encoding="unicode") for li in ol]
     assert len(made) == len(views) - EAGER_ROWS and sum(HOSTILE[:9] in row for row in made) == 0
     assert made == expected and sum("&lt;/script&gt;&lt;script&gt;" in row for row in made) == 1
 
 
-def test_contrast_passes_wcag_aa(site: Path, page: object) -> None:
-    page.goto(url(site, "harbour") + "#en.p1.s1")  # type: ignore[attr-defined]
-    page.hover(sid("en.p1.s2"))  # type: ignore[attr-defined]
+def test_contrast_passes_wcag_aa(site: Path, page: Page) -> None:
+    page.goto(url(site, "harbour") + "#en.p1.s1")
+    page.hover(sid("en.p1.s2"))
     ratios = []
     for selector in ("h1", ".subtitle", ".facts", ".keys", "legend", "label span", "button", ".labels .cell", ".gut", ".flag", ".s", ".none", "nav a"):
-        ratios += page.evaluate(CONTRAST_JS, selector)  # type: ignore[attr-defined]
-    page.goto(site.joinpath("index.html").as_uri())  # type: ignore[attr-defined]
+        ratios += page.evaluate(CONTRAST_JS, selector)
+    page.goto(site.joinpath("index.html").as_uri())
     for selector in ("td", "th", "caption", "td a span"):
-        ratios += page.evaluate(CONTRAST_JS, selector)  # type: ignore[attr-defined]
+        ratios += page.evaluate(CONTRAST_JS, selector)
     assert len(ratios) > 40
     low = [r for r in ratios if r[0] < 4.5]
     assert not low, low
 
 
 @pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
-def test_screenshots_and_phone_layout_stacks(site: Path, browser: object, name: str, viewport: dict[str, int]) -> None:
-    context = browser.new_context(viewport=viewport)  # type: ignore[attr-defined]
+def test_screenshots_and_phone_layout_stacks(site: Path, browser: Browser, name: str, viewport: ViewportSize) -> None:
+    context = browser.new_context(viewport=viewport)
     tab = context.new_page()
     tab.goto(url(site, "harbour"))
     tab.hover(sid("en.p1.s2"))
     tab.screenshot(path=str(ARTIFACTS / f"reader-{name}.png"), full_page=True)
-    en, hans = tab.locator(sid("en.p1.s1")).bounding_box(), tab.locator(sid("zh-Hans.p1.s1")).bounding_box()
+    en, hans = box(tab.locator(sid("en.p1.s1"))), box(tab.locator(sid("zh-Hans.p1.s1")))
     assert (hans["y"] > en["y"] + 10) is (name == "phone")
     assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # nothing sticks out
     fonts = tab.evaluate("getComputedStyle(document.getElementById('zh-Hant.p1.s1')).fontFamily")
@@ -187,13 +191,13 @@ def test_screenshots_and_phone_layout_stacks(site: Path, browser: object, name: 
     context.close()
 
 
-def test_thirty_thousand_sentences_open_quickly(site: Path, page: object) -> None:
+def test_thirty_thousand_sentences_open_quickly(site: Path, page: Page) -> None:
     started = time.perf_counter()
-    page.goto(url(site, "big"), wait_until="load")  # type: ignore[attr-defined]
+    page.goto(url(site, "big"), wait_until="load")
     loaded = time.perf_counter() - started
-    timing = json.loads(page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])"))  # type: ignore[attr-defined]
-    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")  # type: ignore[attr-defined]
-    far_tab = page.context.new_page()  # type: ignore[attr-defined]
+    timing = json.loads(page.evaluate("JSON.stringify(performance.getEntriesByType('navigation')[0])"))
+    paint = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    far_tab = page.context.new_page()
     started = time.perf_counter()
     far_tab.goto(url(site, "big") + f"#zh-Hant.p{BIG // 6 - 10}.s3", wait_until="load")
     far = time.perf_counter() - started
@@ -212,18 +216,18 @@ def test_thirty_thousand_sentences_open_quickly(site: Path, page: object) -> Non
     assert timing["loadEventEnd"] < 10_000, report  # generous: the machine is shared
 
 
-def test_served_site_works_like_the_files(site: Path, page: object) -> None:
+def test_served_site_works_like_the_files(site: Path, page: Page) -> None:
     server = make_server(site, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        host, port = server.server_address[:2]
-        page.goto(f"http://{host}:{port}/")  # type: ignore[attr-defined]
-        page.click("a[href='docs/harbour.html']")  # type: ignore[attr-defined]
-        page.hover(sid("en.p1.s1"))  # type: ignore[attr-defined]
+        root = f"http://127.0.0.1:{server.server_port}/"
+        page.goto(root)
+        page.click("a[href='docs/harbour.html']")
+        page.hover(sid("en.p1.s1"))
         assert bg(page, sid("zh-Hant.p1.s1")) == "rgb(255, 240, 168)"
-        page.click(sid("zh-Hans.p1.s1"))  # type: ignore[attr-defined]
-        assert page.url == f"http://{host}:{port}/docs/harbour.html#zh-Hans.p1.s1"  # type: ignore[attr-defined]
+        page.click(sid("zh-Hans.p1.s1"))
+        assert page.url == f"{root}docs/harbour.html#zh-Hans.p1.s1"
     finally:
         server.shutdown()
         server.server_close()

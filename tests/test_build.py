@@ -28,7 +28,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def f1(gold: list, pred: list) -> float:  # type: ignore[type-arg]
+def f1(gold: list[tuple[tuple[str, ...], tuple[str, ...]]], pred: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> float:
     tp = len(set(gold) & set(pred))
     return 2 * tp / (len(gold) + len(pred))
 
@@ -129,7 +129,7 @@ PLANS = [
 
 
 @pytest.mark.parametrize(("langs", "direct", "derived"), PLANS)
-def test_alignment_plan(langs: list[str], direct: list, derived: list) -> None:  # type: ignore[type-arg]
+def test_alignment_plan(langs: list[str], direct: list[tuple[str, str]], derived: list[tuple[str, str, str]]) -> None:
     assert alignment_plan(langs) == (direct, derived)
 
 

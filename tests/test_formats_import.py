@@ -9,7 +9,7 @@ from lxml import etree
 
 from aligner.errors import AlignerError
 from aligner.formats.imports import import_files
-from aligner.model import Link
+from aligner.model import Alignment, Link
 from aligner.store import load
 
 DATA = Path(__file__).parent / "data" / "formats"
@@ -106,7 +106,7 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     calls: list[str] = []
     real_serialize, real_alignments = aligner.tei._serialize, aligner.store.alignments_to_tei
 
-    def counted(root, schema, where):  # type: ignore[no-untyped-def]
+    def counted(root: etree._Element, schema: str, where: str) -> bytes:
         calls.append(schema)
         return real_serialize(root, schema, where)
 
@@ -115,7 +115,7 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     assert len(calls) == 6  # two documents, each two versions and an alignment, serialised once
     assert sorted(p.name for p in (tmp_path / "ok" / "d2").iterdir()) == ["align.xml", "en.xml", "zh-Hans.xml"]
 
-    def invalid_second(doc_id, alignments):  # type: ignore[no-untyped-def]
+    def invalid_second(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
         if doc_id == "d2":
             raise CorpusError("d2: invalid")
         return real_alignments(doc_id, alignments)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from aligner.align.bead import Bead
 from aligner.links import align_keeping_person_links, compose, person_links
@@ -52,7 +52,7 @@ def test_compose_merges_links_that_share_a_pivot_sentence() -> None:
     assert [(lk.src, lk.tgt) for lk in got.links] == [(("a1", "a2"), ("c1",))]
 
 
-def fake_engine(calls: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+def fake_engine(calls: list[tuple[int, int]]) -> Callable[[Sequence[str], Sequence[str]], list[Bead]]:
     """An engine that pairs sentences one to one and records the stretches it was given."""
 
     def run(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:

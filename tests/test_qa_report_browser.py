@@ -10,15 +10,19 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, needs_chromium
+from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, box, needs_chromium
 from click.testing import CliRunner
 from qa_fixtures import CLEAN, parallel
 
 from aligner.cli import main
 from aligner.langs import chinese_script
 from aligner.store import save
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Dialog, Page, ViewportSize
 
 pytestmark = needs_chromium
 
@@ -63,17 +67,17 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[st
 
 
 @contextmanager
-def opened(chromium: object, page: Path, viewport: dict[str, int]) -> Iterator[object]:
+def opened(chromium: Browser, page: Path, viewport: ViewportSize) -> Iterator[Page]:
     """The report in a fresh tab; afterwards no console error, page error, dialog or request off the file."""
-    context = chromium.new_context(viewport=viewport)  # type: ignore[attr-defined]
+    context = chromium.new_context(viewport=viewport)
     tab = context.new_page()
     trouble: list[str] = []
     tab.on("console", lambda m: trouble.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
     tab.on("pageerror", lambda e: trouble.append(f"page error: {e}"))
 
-    def dialog(d: object) -> None:
-        trouble.append(f"dialog: {d.message}")  # type: ignore[attr-defined]
-        d.dismiss()  # type: ignore[attr-defined]
+    def dialog(d: Dialog) -> None:
+        trouble.append(f"dialog: {d.message}")
+        d.dismiss()
 
     tab.on("dialog", dialog)
     tab.on("request", lambda r: trouble.append(f"request: {r.url}") if r.url != page.as_uri() else None)
@@ -84,7 +88,7 @@ def opened(chromium: object, page: Path, viewport: dict[str, int]) -> Iterator[o
 
 
 @pytest.fixture(scope="module")
-def tab(browser: object, report: tuple[Path, list[dict[str, object]], str]) -> Iterator[object]:
+def tab(browser: Browser, report: tuple[Path, list[dict[str, object]], str]) -> Iterator[Page]:
     with opened(browser, report[0], DESKTOP) as t:
         yield t
 
@@ -109,28 +113,28 @@ def contrast(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def test_every_finding_is_a_row_with_severity_ids_texts_and_reason(report: tuple[Path, list[dict[str, object]], str], tab: object) -> None:
+def test_every_finding_is_a_row_with_severity_ids_texts_and_reason(report: tuple[Path, list[dict[str, object]], str], tab: Page) -> None:
     _, findings, _ = report
     assert {p[3] for p in PLANTED} | {"low-confidence"} <= {f["check"] for f in findings}
-    shown = tab.eval_on_selector_all("table.findings tbody tr", ROWS_JS)  # type: ignore[attr-defined]
+    shown = tab.eval_on_selector_all("table.findings tbody tr", ROWS_JS)
     assert shown == [expected_row(f) for f in findings]
-    facts = tab.inner_text(".facts")  # type: ignore[attr-defined]
+    facts = tab.inner_text(".facts")
     assert facts == ", ".join(f"{n} {s}" for n, s in (
         (sum(f["severity"] == "error" for f in findings), "errors"),
         (sum(f["severity"] == "warning" for f in findings), "warnings"),
         (sum(f["severity"] == "info" for f in findings), "info")))
-    assert tab.eval_on_selector_all("th", "hs => hs.map(h => h.innerText)") == ["severity", "check", "ids", "source", "translation", "reason"]  # type: ignore[attr-defined]
+    assert tab.eval_on_selector_all("th", "hs => hs.map(h => h.innerText)") == ["severity", "check", "ids", "source", "translation", "reason"]
 
 
-def test_chinese_carries_its_language_and_renders_in_a_cjk_font(tab: object) -> None:
-    texts = tab.evaluate(TEXT_LANGS_JS)  # type: ignore[attr-defined]
+def test_chinese_carries_its_language_and_renders_in_a_cjk_font(tab: Page) -> None:
+    texts = tab.evaluate(TEXT_LANGS_JS)
     chinese = [(text, lang) for text, lang in texts if CJK.search(text)]
     assert len(chinese) > 10
     wrong = [(t, lang) for t, lang in chinese if lang not in CJK_FONT or chinese_script(t) not in ("zh", lang)]
     assert not wrong, wrong
     assert {lang for _, lang in chinese} == {"zh-Hans", "zh-Hant"}
     assert ("髮", "zh-Hant") in chinese and ("发", "zh-Hans") in chinese  # the conversion finding's reason
-    cdp = tab.context.new_cdp_session(tab)  # type: ignore[attr-defined]
+    cdp = tab.context.new_cdp_session(tab)
     cdp.send("DOM.enable")
     cdp.send("CSS.enable")
     root = cdp.send("DOM.getDocument", {"depth": -1})["root"]["nodeId"]
@@ -145,27 +149,27 @@ def test_chinese_carries_its_language_and_renders_in_a_cjk_font(tab: object) -> 
     cdp.detach()
 
 
-def test_hostile_text_is_shown_as_text_never_run(report: tuple[Path, list[dict[str, object]], str], tab: object) -> None:
+def test_hostile_text_is_shown_as_text_never_run(report: tuple[Path, list[dict[str, object]], str], tab: Page) -> None:
     page, findings, title = report
-    cells = tab.eval_on_selector_all("td.cell", "cs => cs.map(c => c.textContent)")  # type: ignore[attr-defined]
+    cells = tab.eval_on_selector_all("td.cell", "cs => cs.map(c => c.textContent)")
     for hostile in (HOSTILE_EN, HOSTILE_ZH):
         assert cells.count(hostile) == sum((f["src_text"], f["tgt_text"]).count(hostile) for f in findings) > 0
-    assert tab.evaluate("[document.title, document.querySelector('h1').textContent]") == [title, title]  # type: ignore[attr-defined]
-    assert tab.evaluate("document.querySelectorAll('body script, body img, body b, body i, [onclick], [onerror]').length") == 0  # type: ignore[attr-defined]
+    assert tab.evaluate("[document.title, document.querySelector('h1').textContent]") == [title, title]
+    assert tab.evaluate("document.querySelectorAll('body script, body img, body b, body i, [onclick], [onerror]').length") == 0
     assert "<script" not in page.read_text(encoding="utf-8").lower()  # the report needs no script at all
-    links = tab.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")  # type: ignore[attr-defined]
+    links = tab.eval_on_selector_all("a[href]", "as => as.map(a => a.href)")
     missing = [h for h in links if not Path(h.split("#")[0].removeprefix("file://")).exists()]
     assert not missing, missing
 
 
-def test_severity_colours_meet_wcag_aa(tab: object) -> None:
+def test_severity_colours_meet_wcag_aa(tab: Page) -> None:
     ratios = []
     for selector in ("h1", ".facts", "th", "td.sev", "td.check", "td.ids", "td.cell", "td.reason", ".none", "td.reason span"):
-        ratios += tab.evaluate(CONTRAST_JS, selector)  # type: ignore[attr-defined]
+        ratios += tab.evaluate(CONTRAST_JS, selector)
     assert len(ratios) > 50
     low = [r for r in ratios if r[0] < 4.5]
     assert not low, low
-    styles = tab.eval_on_selector_all(  # type: ignore[attr-defined]
+    styles = tab.eval_on_selector_all(
         "tbody tr", "rows => rows.map(r => { const s = getComputedStyle(r);"
         " return [r.className, s.backgroundColor, s.borderLeftWidth === '0px' ? '' : s.borderLeftColor, getComputedStyle(r.cells[0]).color]; })")
     by_severity = {cls: (bg, edge, fg) for cls, bg, edge, fg in styles}
@@ -177,15 +181,15 @@ def test_severity_colours_meet_wcag_aa(tab: object) -> None:
 
 
 @pytest.mark.parametrize(("name", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
-def test_fits_the_width_and_rows_stack_on_a_phone(report: tuple[Path, list[dict[str, object]], str], browser: object,  # noqa: F811
-                                                  name: str, viewport: dict[str, int]) -> None:
+def test_fits_the_width_and_rows_stack_on_a_phone(report: tuple[Path, list[dict[str, object]], str], browser: Browser,  # noqa: F811
+                                                  name: str, viewport: ViewportSize) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with opened(browser, report[0], viewport) as tab:
-        tab.screenshot(path=str(ARTIFACTS / f"qa-report-{name}.png"), full_page=True)  # type: ignore[attr-defined]
-        widths = tab.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")  # type: ignore[attr-defined]
+        tab.screenshot(path=str(ARTIFACTS / f"qa-report-{name}.png"), full_page=True)
+        widths = tab.evaluate("[document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth]")
         assert max(widths[:2]) <= widths[2], widths  # no sideways scrolling
-        outside = tab.eval_on_selector_all(  # type: ignore[attr-defined]
+        outside = tab.eval_on_selector_all(
             "td", f"cs => cs.filter(c => c.getBoundingClientRect().right > {viewport['width']}).map(c => c.textContent)")
         assert not outside, outside
-        src, tgt = (tab.locator(f"tbody tr >> nth=0 >> td.cell >> nth={k}").bounding_box() for k in (0, 1))  # type: ignore[attr-defined]
+        src, tgt = (box(tab.locator(f"tbody tr >> nth=0 >> td.cell >> nth={k}")) for k in (0, 1))
         assert (tgt["y"] >= src["y"] + src["height"]) is (name == "phone")  # side by side, or stacked

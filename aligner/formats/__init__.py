@@ -90,7 +90,7 @@ def get(name: str, mode: str) -> Callable[..., object]:
         able = ", ".join(n for n, f in FORMATS.items() if getattr(f, mode + "s"))
         raise InputError(f"cannot {mode} format '{name}'; choose one of {able}")
     module = importlib.import_module(f"{__name__}.{fmt.module}")
-    return getattr(module, f"{mode}_{name}", None) or getattr(module, mode)  # type: ignore[no-any-return]
+    return getattr(module, f"{mode}_{name}", None) or getattr(module, mode)
 
 
 _NO_SPACE = re.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", re.IGNORECASE)

@@ -116,7 +116,7 @@ def _lang(path: Path, node: etree._Element) -> str:
 
 def _sentences(path: Path, tuv: etree._Element, lang: str) -> tuple[Sentence, ...]:
     """The seg's sentences: cut at the recorded offsets, or the whole seg as one sentence."""
-    text = "".join(tuv.find("seg").itertext())  # type: ignore[union-attr]
+    text = "".join(tuv.find("seg").itertext())
     if not text.strip():
         raise InputError(f"{path}:{tuv.sourceline}: an empty <seg>; remove the tu or fill the segment")
     spans = next((p.text or "" for p in tuv.iterfind("prop") if p.get("type") == "x-sentences"), "")

@@ -72,7 +72,7 @@ def print_table(findings: Sequence[Finding], title: str) -> None:
     table = Table(title=title, show_lines=True, expand=True)
     for name, opts in (("severity", {"no_wrap": True}), ("check", {"no_wrap": True}), ("ids", {"overflow": "fold"}),
                        ("source", {"ratio": 2}), ("translation", {"ratio": 2}), ("reason", {"ratio": 2})):
-        table.add_column(name, **opts)  # type: ignore[arg-type]
+        table.add_column(name, **opts)
     for f in findings:
         ids = f"{f.doc_id}\n{' '.join(f.src_ids) or '—'}\n{' '.join(f.tgt_ids) or '—'}"
         table.add_row(f.severity, f.check, ids, f.src_text or "—", f.tgt_text or "—",

@@ -408,9 +408,9 @@ def main() -> None:
         hit_links: set[tuple[str, int]] = set()
         false = set()
         for f in found:
-            ids = {(f.doc_id, i) for i in f.src_ids + f.tgt_ids}
-            if ids & spoiled:
-                hit_links |= {(d, k) for d, k in used_docs_links if d == f.doc_id and ids & {(d, i) for i in _ids(links[d][k])}}
+            flagged = {(f.doc_id, i) for i in f.src_ids + f.tgt_ids}
+            if flagged & spoiled:
+                hit_links |= {(d, k) for d, k in used_docs_links if d == f.doc_id and flagged & {(d, i) for i in _ids(links[d][k])}}
             else:
                 false.add((f.doc_id, f.src_lang, f.tgt_lang, f.link))
         clean = 3 * total_links - 3 * injected
