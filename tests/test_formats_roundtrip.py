@@ -11,7 +11,7 @@ from lxml import etree
 from aligner.filters import Filters
 from aligner.formats.export import export
 from aligner.formats.imports import import_files
-from aligner.model import ParallelText
+from aligner.model import Link, ParallelText
 from aligner.store import load
 
 DATA = Path(__file__).parent / "data" / "formats"
@@ -26,11 +26,11 @@ def d2() -> ParallelText:
     return load(CORPUS, "d2")
 
 
-def links(text: ParallelText, src: str, tgt: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """The (source ids, target ids) of a pair's links; fails if the text has no such alignment."""
+def links(text: ParallelText, src: str, tgt: str) -> tuple[Link, ...]:
+    """A pair's links; fails if the text has no such alignment."""
     alignment = text.alignment(src, tgt)
     assert alignment is not None, f"no {src}-{tgt} alignment"
-    return [(lk.src, lk.tgt) for lk in alignment.links]
+    return alignment.links
 
 
 def same_text_and_links(a: ParallelText, b: ParallelText, langs: list[str], confidence: bool = True) -> None:
@@ -40,10 +40,8 @@ def same_text_and_links(a: ParallelText, b: ParallelText, langs: list[str], conf
             (p.id, p.kind, p.sentences) for p in b.versions[lang].paragraphs
         ]
     for x, y in zip(langs, langs[1:], strict=False):
-        want, got = a.alignment(x, y), b.alignment(x, y)
-        assert want is not None and got is not None
-        assert [(lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in want.links] == [
-            (lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in got.links
+        assert [(lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in links(a, x, y)] == [
+            (lk.src, lk.tgt, round(lk.confidence, 3) if confidence else 0) for lk in links(b, x, y)
         ]
 
 

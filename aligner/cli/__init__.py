@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from aligner import __version__
+from aligner.align.confidence import LINKED
 from aligner.errors import AlignerError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,8 +36,6 @@ def warn_unrelated(what: str, share: float) -> None:
 
     `share` is the share of their sentences in confident links (`confidence.linked_share`).
     """
-    from aligner.align.confidence import LINKED
-
     click.echo(
         f"Warning: {what} do not look like translations of each other: only {share:.0%} of their"
         f" sentences are in links of confidence ≥ {LINKED}; check that both files hold the same"
