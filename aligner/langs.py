@@ -71,3 +71,11 @@ def detect_language(text: str) -> str:
         script = chinese_script(text)
         return script if script != "zh" else "zh-Hans"
     return "en"
+
+
+_NO_SPACE = regex.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", regex.IGNORECASE)
+
+
+def joiner(lang: str) -> str:
+    """How a language joins sentences: nothing for Chinese, Japanese, Thai …; a space otherwise."""
+    return "" if _NO_SPACE.match(lang) else " "

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.langs import convert, detect_language
+from aligner.langs import convert, detect_language, joiner
 from aligner.model import ParallelText
-from aligner.qa.pairs import joiner
 
 
 @dataclass(frozen=True)

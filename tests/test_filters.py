@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from aligner.errors import InputError
-from aligner.filters import Filters, apply, parse_ratio
 from aligner.formats import Unit
+from aligner.formats.filters import Filters, apply, parse_ratio
 from aligner.model import Sentence
 
 

@@ -99,8 +99,8 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     import aligner.store
     import aligner.tei
     from aligner.errors import CorpusError
-    from aligner.filters import Filters
     from aligner.formats.export import export
+    from aligner.formats.filters import Filters
 
     export([load(DATA / "corpus", "d1"), load(DATA / "corpus", "d2")], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
     calls: list[str] = []

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from aligner.filters import Filters
 from aligner.formats import link_units
 from aligner.formats.export import export
+from aligner.formats.filters import Filters
 from aligner.ingest import ingest_file
 from aligner.model import Alignment, Link, ParallelText
 

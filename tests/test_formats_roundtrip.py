@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from aligner.filters import Filters
 from aligner.formats.export import export
+from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
 from aligner.model import Link, ParallelText
 from aligner.store import load

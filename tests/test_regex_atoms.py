@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.regex_atoms import required_atoms
+from aligner.search.regex_atoms import required_atoms
 
 CASES = [
     # pattern, the texts of its required atoms

@@ -7,8 +7,8 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.regex_classes import specialize
-from aligner.regex_scan import SEPARATOR, Alphabet, Scan, join
+from aligner.search.regex_classes import specialize
+from aligner.search.regex_scan import SEPARATOR, Alphabet, Scan, join
 
 SENTENCES = [
     "The LORD spake unto MOSES, saying: 42 cubits.",

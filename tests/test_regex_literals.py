@@ -7,7 +7,7 @@ import regex
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from aligner.regex_literals import required_literals
+from aligner.search.regex_literals import required_literals
 
 CASES = [
     # pattern, clauses every match satisfies (each a tuple of alternatives; single literals first, longest first)

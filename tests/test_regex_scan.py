@@ -9,7 +9,7 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.regex_scan import Alphabet, Scan, join, joinable
+from aligner.search.regex_scan import Alphabet, Scan, join, joinable
 
 SENTENCES = [
     "Rivers of China",

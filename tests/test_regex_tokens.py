@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import regex
 
-from aligner.regex_tokens import group_end, tokens
+from aligner.search.regex_tokens import group_end, tokens
 
 CASES = [
     # pattern, its tokens as (kind, text), or None when the reader does not follow the syntax

@@ -7,7 +7,7 @@ import regex
 from hypothesis import given, reject, settings
 from hypothesis import strategies as st
 
-from aligner.regex_widen import widen
+from aligner.search.regex_widen import widen
 
 CASES = [
     # pattern, its widened text (None: nothing to remove, or not safely removable)

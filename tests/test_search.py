@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from aligner.cli import main
 from aligner.errors import AlignerError
 from aligner.model import Document, Metadata, Paragraph, ParallelText, Sentence
-from aligner.search import INDEX_FILE, normalize, search, terms
+from aligner.search.index import INDEX_FILE, normalize, search, terms
 from aligner.store import load_all, save
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
@@ -79,7 +79,7 @@ JOINED = [
                         "zh-Hant.p2.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s2", "zh-Hans.p1.s3"]),
     (r"(?<=\p{Han})，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1", "zh-Hans.p1.s1", "zh-Hans.p1.s3"]),  # sentence by sentence
     (r"\w$", ["en.head.s1", "zh-Hans.head.s1", "zh-Hant.head.s1"]),
-    (r"\p{Lu}{2}", []),  # property escapes: ranges exact on each language's characters (aligner.regex_classes)
+    (r"\p{Lu}{2}", []),  # property escapes: ranges exact on each language's characters (aligner.search.regex_classes)
     (r"[\p{Lu}\d]\p{Ll}{5}\b", ["en.head.s1"]),
     (r"\P{L}{2}", ["en.p1.s3", "en.p1.s2", "en.p1.s3"]),
     (r"\p{Han}{4}，", ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]),
@@ -110,7 +110,7 @@ def _reference(corpus: Path, pattern: str, lang: str | None) -> list[tuple[str, 
 def test_regex_without_literals_finds_what_searching_each_sentence_finds(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, pattern: str, expected: list[str]
 ) -> None:
-    monkeypatch.setattr("aligner.search.CHUNK", chunk)  # 20 characters: a joined text of one or two sentences
+    monkeypatch.setattr("aligner.search.index.CHUNK", chunk)  # 20 characters: a joined text of one or two sentences
     assert search(corpus, "dams")
     reference = _reference(corpus, pattern, None)
     assert [sid for _, _, sid in reference] == expected
@@ -141,8 +141,8 @@ SHORT_HAN = [
 def test_short_chinese_words_find_what_a_substring_scan_finds(
     corpus: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, candidates: int, query: str, expected: list[str]
 ) -> None:
-    monkeypatch.setattr("aligner.search.CHUNK", chunk)
-    monkeypatch.setattr("aligner.search.CANDIDATES", candidates)  # 1: more candidates than that, the plain scan
+    monkeypatch.setattr("aligner.search.index.CHUNK", chunk)
+    monkeypatch.setattr("aligner.search.index.CANDIDATES", candidates)  # 1: more candidates than that, the plain scan
     assert search(corpus, "dams")
     with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
         rows = conn.execute("SELECT doc_id, lang, sid, norm FROM sents ORDER BY id").fetchall()

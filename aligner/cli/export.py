@@ -10,9 +10,9 @@ import click
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
 from aligner.cli.show import parse_langs
-from aligner.filters import Filters, parse_ratio
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
+from aligner.formats.filters import Filters, parse_ratio
 from aligner.store import resolve
 
 

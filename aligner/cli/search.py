@@ -10,7 +10,7 @@ import click
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
 from aligner.langs import normalize_tag
-from aligner.search import search as run_search
+from aligner.search.index import search as run_search
 
 
 @main.command()

@@ -12,38 +12,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from aligner.errors import InputError
+from aligner.formats.filters import Filters
+from aligner.formats.unit import Unit
 from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
 from aligner.rows import aligned_rows
-
-if TYPE_CHECKING:
-    from aligner.filters import Filters
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One exported unit: the sentences a link (or a row of links across N versions) joins."""
-
-    doc_id: str
-    link_id: str
-    cells: Mapping[str, tuple[Sentence, ...]]
-    confidence: float
-    resp: str
-
-    @property
-    def kind(self) -> str:
-        """1-1, 2-1, 1-1-1 … in the order of the languages."""
-        return "-".join(str(len(sents)) for sents in self.cells.values())
-
-    @property
-    def is_omission(self) -> bool:
-        return any(not sents for sents in self.cells.values())
-
-    def text(self, lang: str) -> str:
-        """The sentences of one language joined as that language writes them."""
-        return joiner(lang).join(s.text for s in self.cells[lang])
 
 
 @dataclass
@@ -91,14 +65,6 @@ def get(name: str, mode: str) -> Callable[..., object]:
         raise InputError(f"cannot {mode} format '{name}'; choose one of {able}")
     module = importlib.import_module(f"{__name__}.{fmt.module}")
     return getattr(module, f"{mode}_{name}", None) or getattr(module, mode)
-
-
-_NO_SPACE = re.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", re.IGNORECASE)
-
-
-def joiner(lang: str) -> str:
-    """How a language joins sentences: nothing for Chinese, Japanese, Thai …; a space otherwise."""
-    return "" if _NO_SPACE.match(lang) else " "
 
 
 def units(text: ParallelText, langs: list[str]) -> list[Unit]:

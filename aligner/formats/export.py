@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.errors import InputError
-from aligner.filters import Filters, apply
 from aligner.formats import FORMATS, Batch, get, units
+from aligner.formats.filters import Filters, apply
 from aligner.model import ParallelText
 from aligner.store import write_atomic
 

@@ -18,8 +18,8 @@ from lxml import etree
 
 from aligner import __version__
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, joiner, parallel_text
-from aligner.langs import normalize_tag
+from aligner.formats import Batch, Unit, parallel_text
+from aligner.langs import joiner, normalize_tag
 from aligner.model import Metadata, ParallelText, Sentence
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

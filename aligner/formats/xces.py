@@ -17,8 +17,8 @@ from typing import Literal
 from lxml import etree
 
 from aligner.errors import InputError
-from aligner.filters import apply
 from aligner.formats import Batch, link_units
+from aligner.formats.filters import apply
 from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from aligner.langs import joiner
 from aligner.model import Link, ParallelText
 from aligner.qa.findings import Finding, Severity
 
@@ -38,11 +39,6 @@ class PairView:
     src_lang: str
     tgt_lang: str
     links: tuple[LinkView, ...]
-
-
-def joiner(lang: str) -> str:
-    """Chinese sentences run on without a space; others are separated by one."""
-    return "" if lang.startswith("zh") else " "
 
 
 def pair_order(langs: list[str]) -> list[tuple[str, str]]:

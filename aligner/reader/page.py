@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from aligner.langs import joiner
 from aligner.model import ParallelText
 from aligner.reader.filters import LOW_CONFIDENCE, needs_review
 from aligner.reader.index import Summary, lang_label, summarize
 from aligner.reader.markup import add, json_script, shell
 from aligner.rows import Row, aligned_rows
 
-_NO_SPACES = {"zh", "ja"}  # languages written without spaces between sentences
 EAGER_ROWS = 1000  # rows written as HTML; later ones are rendered by the script on demand
 
 
@@ -59,7 +59,7 @@ def document_page(
     opens, heads = paragraph_marks(text)
     views = [row_view(row, langs, ids, opens, heads, threshold) for row in rows]
     root, head, body = shell(f"{summary.title} — parallel text", "../")
-    joiners = {lang: "" if lang.split("-")[0] in _NO_SPACES else " " for lang in langs}
+    joiners = {lang: joiner(lang) for lang in langs}
     json_script(head, "ui:data", {"langs": langs, "joiners": joiners})
     add(head, "script", src="../static/reader.js", defer="defer")
     body.set("class", "columns long" if len(views) > eager else "columns")

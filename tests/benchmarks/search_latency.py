@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
-from aligner.search import search
+from aligner.search.index import search
 from aligner.store import save
 
 QUERIES = [

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from aligner.errors import InputError
-from aligner.formats import Unit
+from aligner.formats.unit import Unit
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ immediate neighbours (a "\\n" neighbour reads like a string edge to `^`, `$` und
 repeats, verbs, conditionals, fuzzy constraints and the flags that change how a search proceeds.
 A match that runs over a separator, or lies in a sentence that itself holds a "\\n", is not
 trusted: its sentence is searched alone and the scan resumes at the next sentence. A pattern
-that is not joinable is scanned in a wider form when it has one (aligner.regex_widen), each
+that is not joinable is scanned in a wider form when it has one (aligner.search.regex_widen), each
 sentence with a match then searched alone. A scan that runs past its time budget (a pattern
 that backtracks across the whole text) finishes sentence by sentence. When every match holds
-a character of a kind (aligner.regex_atoms) that few sentences of a language hold, only those
+a character of a kind (aligner.search.regex_atoms) that few sentences of a language hold, only those
 sentences are searched, each alone (`regex` rejects a short string lacking a required character
 at once, which one long text cannot profit from); when none holds one, none is searched.
 """
@@ -26,10 +26,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import regex
 
-from aligner.regex_atoms import required_atoms
-from aligner.regex_classes import specialize
-from aligner.regex_tokens import LOOKAROUNDS, Token, flags_set_later, tokens
-from aligner.regex_widen import widen
+from aligner.search.regex_atoms import required_atoms
+from aligner.search.regex_classes import specialize
+from aligner.search.regex_tokens import LOOKAROUNDS, Token, flags_set_later, tokens
+from aligner.search.regex_widen import widen
 
 SEPARATOR = "\n"
 BUDGET_S = 0.2  # time the joined scan may take before the rest is searched sentence by sentence
@@ -117,7 +117,7 @@ class Scan:
     def on(self, alphabet: Alphabet) -> Scan | None:
         """This scan (same budget) for the joined texts of one language (None: no sentence of it can
         match): the rarest atom as the needle when rare enough, class escapes as ranges where exact on
-        the alphabet (aligner.regex_classes)."""
+        the alphabet (aligner.search.regex_classes)."""
         counted = sorted((alphabet.occurrences(atom), k) for k, atom in enumerate(self.atoms))
         if counted and counted[0][0] == 0:
             return None
@@ -172,7 +172,7 @@ class Scan:
 
 
 def _specialized(pattern: regex.Pattern[str] | None, alphabet: Alphabet) -> regex.Pattern[str] | None:
-    """The pattern with its class escapes made ranges where exact on the alphabet (aligner.regex_classes)."""
+    """The pattern with its class escapes made ranges where exact on the alphabet (aligner.search.regex_classes)."""
     return None if pattern is None else regex.compile(specialize(pattern, alphabet.chars), pattern.flags)
 
 

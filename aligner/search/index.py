@@ -9,7 +9,7 @@ narrows `--regex` queries to sentences holding the literal runs, or one of the a
 runs, that every match of the pattern contains). Chinese is indexed and queried in Simplified
 form, so either script finds both. What these indexes cannot answer is searched in each
 language's sentences joined into a few long texts (table `joined`, rebuilt whenever a document
-is re-indexed; see aligner.regex_scan): a `--regex` without such literals over the text as
+is re-indexed; see aligner.search.regex_scan): a `--regex` without such literals over the text as
 written (its class escapes made character ranges where the distinct characters of those texts,
 table `alphabets`, make that exact; only the sentences holding a character every match needs,
 when the counts in `alphabets` show it is rare, and no language lacking one), a word of one or
@@ -37,9 +37,9 @@ import regex
 
 from aligner.errors import SearchError
 from aligner.langs import HAN, convert
-from aligner.regex_literals import required_literals
-from aligner.regex_scan import Alphabet, Scan, join
 from aligner.rows import aligned_rows
+from aligner.search.regex_literals import required_literals
+from aligner.search.regex_scan import Alphabet, Scan, join
 from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"

@@ -1,6 +1,6 @@
 """A wider pattern for the joined scan: what it matches are candidates, each then searched alone.
 
-The joined scan (aligner.regex_scan) cannot follow lookarounds, string anchors, atomic groups or
+The joined scan (aligner.search.regex_scan) cannot follow lookarounds, string anchors, atomic groups or
 possessive repeats over the separator. Each of them only ever narrows what a pattern matches, so
 the pattern without them matches every sentence the pattern matches, and perhaps more: a
 lookaround becomes an empty group (removed whole, with any lookaround nested in it, since
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import regex
 
-from aligner.regex_tokens import LOOKAROUNDS, Token, group_end, tokens
+from aligner.search.regex_tokens import LOOKAROUNDS, Token, group_end, tokens
 
 _ANCHORS = {"\\A": "(?:^)", "\\Z": "(?:$)", "\\z": "(?:$)"}
 _NOT_CAPTURING = (*LOOKAROUNDS, "(?:", "(?>")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import regex
 
-from aligner.regex_tokens import Token, flags_set_later, group_end, tokens
+from aligner.search.regex_tokens import Token, flags_set_later, group_end, tokens
 
 _ONE_CHAR_ESCAPE = regex.compile(r"\\(?:[dDsSwWtnrfva]|[pPNxuU].+|[^0-9A-Za-z])")
 _PLAIN_GROUPS = regex.compile(r"\((?:\?(?::|>|P?<\w+>|'\w+'))?")  # no flags, not a lookaround, no alternation reset

@@ -1,0 +1,33 @@
+"""The unit every exporter writes and every filter judges: the sentences one link joins."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aligner.langs import joiner
+from aligner.model import Sentence
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One exported unit: the sentences a link (or a row of links across N versions) joins."""
+
+    doc_id: str
+    link_id: str
+    cells: Mapping[str, tuple[Sentence, ...]]
+    confidence: float
+    resp: str
+
+    @property
+    def kind(self) -> str:
+        """1-1, 2-1, 1-1-1 … in the order of the languages."""
+        return "-".join(str(len(sents)) for sents in self.cells.values())
+
+    @property
+    def is_omission(self) -> bool:
+        return any(not sents for sents in self.cells.values())
+
+    def text(self, lang: str) -> str:
+        """The sentences of one language joined as that language writes them."""
+        return joiner(lang).join(s.text for s in self.cells[lang])
