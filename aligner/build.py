@@ -11,13 +11,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aligner import __version__
+from aligner.corpus.links import align_keeping_person_links, person_links
+from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
+from aligner.corpus.store import load, save
+from aligner.corpus.tei import ALIGNMENT_FILE
+from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.errors import CorpusError, InputError
-from aligner.ingest import ingest_file, source_of
-from aligner.links import align_keeping_person_links, person_links
-from aligner.model import Alignment, Document, Link, ParallelText, reverse
-from aligner.store import load, save
-from aligner.tei import ALIGNMENT_FILE
-from aligner.triangle import carry, contradictions, derive
+from aligner.ingest.text import ingest_file, source_of
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def alignment_plan(langs: Iterable[str]) -> tuple[list[tuple[str, str]], list[tu
 
     Two scripts of one language (zh-Hans, zh-Hant) align directly, being the surest pair; every
     other version aligns to the pivot (English when present), and the remaining pairs are derived
-    through it (`aligner.triangle.derive`) so that the three link groups cannot contradict each other.
+    through it (`aligner.corpus.triangle.derive`) so that the three link groups cannot contradict each other.
     """
     langs = sorted(langs, key=lambda lang: (lang != "en", lang))
     direct: list[tuple[str, str]] = []

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from aligner.store import write_atomic
+from aligner.corpus.store import write_atomic
 
 
 def cache_dir() -> Path:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from aligner.disjoint import DisjointSets
+from aligner.corpus.disjoint import DisjointSets
 from aligner.errors import InputError
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]

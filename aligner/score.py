@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.corpus.model import ParallelText
 from aligner.errors import InputError
-from aligner.langs import convert, detect_language, joiner
-from aligner.model import ParallelText
+from aligner.ingest.langs import convert, detect_language, joiner
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def candidate_lines(path: Path, text: ParallelText, src_lang: str, tgt_lang: str
     """One line per source sentence, from plain text or from a TEI version of the document."""
     n_source = sum(1 for _ in text.versions[src_lang].sentences())
     if path.suffix == ".xml":
-        from aligner.tei import tei_to_document
+        from aligner.corpus.tei import tei_to_document
 
         doc = tei_to_document(path.read_bytes(), text.doc_id, str(path))
         lines = [s.text for s in doc.sentences()]

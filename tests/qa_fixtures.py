@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 
 # Clean sentences: every check must stay silent on them.
 CLEAN = [

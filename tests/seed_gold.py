@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aligner.model import Document
+from aligner.corpus.model import Document
 
 GOLD_TSV = Path(__file__).parent / "data" / "seed_gold.tsv"
 

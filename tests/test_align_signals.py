@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from aligner.align import anchors, length, lexicon, search
-from aligner.langs import convert
+from aligner.ingest.langs import convert
 
 NUMBERS = [
     ("二〇一三年三月十二日", {2013: 1, 3: 1, 12: 1}),

@@ -16,11 +16,11 @@ import pytest
 from chromium import ARTIFACTS, CONTRAST_JS, DESKTOP, PHONE, box, needs_chromium
 from test_reader import HOSTILE, harbour, synthetic
 
-from aligner.model import Document, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import Document, Paragraph, ParallelText, Sentence
+from aligner.corpus.rows import aligned_rows
 from aligner.reader.page import EAGER_ROWS, anchor_ids, paragraph_marks, render_row, row_view
+from aligner.reader.serve import make_server
 from aligner.reader.site import build_site
-from aligner.rows import aligned_rows
-from aligner.serve import make_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, ViewportSize

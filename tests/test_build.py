@@ -11,10 +11,10 @@ from click.testing import CliRunner
 
 from aligner.build import alignment_plan, build
 from aligner.cli import main
+from aligner.corpus.model import Alignment, Link, ParallelText
+from aligner.corpus.store import load, save
+from aligner.corpus.triangle import contradictions
 from aligner.errors import CorpusError
-from aligner.model import Alignment, Link, ParallelText
-from aligner.store import load, save
-from aligner.triangle import contradictions
 from seed_gold import gold_links
 
 SEEDS = Path(__file__).parent.parent / "seeds"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from aligner.corpus.model import Sentence
 from aligner.errors import InputError
 from aligner.formats import Unit
 from aligner.formats.filters import Filters, apply, parse_ratio
-from aligner.model import Sentence
 
 
 def unit(en: list[str], zh: list[str], conf: float = 0.9, n: int = 1) -> Unit:

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from aligner.corpus.model import Alignment, Link
+from aligner.corpus.store import load
 from aligner.errors import AlignerError
 from aligner.formats.imports import import_files
-from aligner.model import Alignment, Link
-from aligner.store import load
 
 DATA = Path(__file__).parent / "data" / "formats"
 BAD = DATA / "bad"
@@ -96,21 +96,21 @@ def test_real_intertext_files_reproduce_the_gold_links(tmp_path: Path, name: str
 
 
 def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import aligner.store
-    import aligner.tei
+    import aligner.corpus.store
+    import aligner.corpus.tei
     from aligner.errors import CorpusError
     from aligner.formats.export import export
     from aligner.formats.filters import Filters
 
     export([load(DATA / "corpus", "d1"), load(DATA / "corpus", "d2")], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
     calls: list[str] = []
-    real_serialize, real_alignments = aligner.tei._serialize, aligner.store.alignments_to_tei
+    real_serialize, real_alignments = aligner.corpus.tei._serialize, aligner.corpus.store.alignments_to_tei
 
     def counted(root: etree._Element, schema: str, where: str) -> bytes:
         calls.append(schema)
         return real_serialize(root, schema, where)
 
-    monkeypatch.setattr(aligner.tei, "_serialize", counted)
+    monkeypatch.setattr(aligner.corpus.tei, "_serialize", counted)
     import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "ok")
     assert len(calls) == 6  # two documents, each two versions and an alignment, serialised once
     assert sorted(p.name for p in (tmp_path / "ok" / "d2").iterdir()) == ["align.xml", "en.xml", "zh-Hans.xml"]
@@ -120,7 +120,7 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
             raise CorpusError("d2: invalid")
         return real_alignments(doc_id, alignments)
 
-    monkeypatch.setattr(aligner.store, "alignments_to_tei", invalid_second)
+    monkeypatch.setattr(aligner.corpus.store, "alignments_to_tei", invalid_second)
     with pytest.raises(CorpusError):
         import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "bad")
     assert not (tmp_path / "bad").exists()

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from aligner.corpus.model import Alignment, Link, ParallelText
 from aligner.formats import link_units
 from aligner.formats.export import export
 from aligner.formats.filters import Filters
-from aligner.ingest import ingest_file
-from aligner.model import Alignment, Link, ParallelText
+from aligner.ingest.text import ingest_file
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_bf7a112df29932bd"
 LANGS = ["en", "zh-Hans", "zh-Hant"]

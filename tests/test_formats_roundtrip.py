@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from aligner.corpus.model import Link, ParallelText
+from aligner.corpus.store import load
 from aligner.formats.export import export
 from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
-from aligner.model import Link, ParallelText
-from aligner.store import load
 
 DATA = Path(__file__).parent / "data" / "formats"
 CORPUS = DATA / "corpus"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import InputError
-from aligner.ingest import decode, ingest_file, ingest_text, normalize, source_of
+from aligner.ingest.text import decode, ingest_file, ingest_text, normalize, source_of
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_bf7a112df29932bd.txt"
 

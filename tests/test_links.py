@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aligner.align.bead import Bead
-from aligner.links import align_keeping_person_links, compose, person_links
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
-from aligner.rows import aligned_rows
+from aligner.corpus.links import align_keeping_person_links, compose, person_links
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.rows import aligned_rows
 
 
 def version(lang: str, n: int) -> Document:

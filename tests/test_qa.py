@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from qa_fixtures import CLEAN, parallel
 
 from aligner.cli import main
+from aligner.corpus.store import save
 from aligner.errors import InputError
 from aligner.qa.config import load_config
 from aligner.qa.quantities import stated
 from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
-from aligner.store import save
 
 DATA = Path(__file__).parent / "data" / "qa"
 
@@ -160,7 +160,7 @@ def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_seed_corpus_has_no_error_findings(seed_corpus: Path) -> None:
-    from aligner.store import load_all
+    from aligner.corpus.store import load_all
 
     found = run_qa(load_all(seed_corpus))
     assert [f.reason for f in found if f.severity == "error"] == []

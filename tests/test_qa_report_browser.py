@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from qa_fixtures import CLEAN, parallel
 
 from aligner.cli import main
-from aligner.langs import chinese_script
-from aligner.store import save
+from aligner.corpus.store import save
+from aligner.ingest.langs import chinese_script
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Dialog, Page, ViewportSize

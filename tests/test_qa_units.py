@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from qa_fixtures import parallel
 
-from aligner.langs import convert
+from aligner.ingest.langs import convert
 from aligner.qa import cedict
 from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_terms

@@ -15,10 +15,18 @@ from click.testing import CliRunner
 from lxml import etree
 
 from aligner.cli import main
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
+from aligner.corpus.store import save
 from aligner.errors import AlignerError
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
 from aligner.reader.site import build_site
-from aligner.store import save
 
 HOSTILE = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned=2"> & <b>'
 

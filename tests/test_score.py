@@ -13,8 +13,8 @@ from qa_fixtures import CLEAN, parallel
 
 from aligner import score as scoring
 from aligner.cli import main
-from aligner.langs import convert
-from aligner.store import save
+from aligner.corpus.store import save
+from aligner.ingest.langs import convert
 
 # A candidate per line of the English source: some exact, some paraphrased, one poor.
 CANDIDATE = [

@@ -12,10 +12,10 @@ import regex
 from click.testing import CliRunner
 
 from aligner.cli import main
+from aligner.corpus.model import Document, Metadata, Paragraph, ParallelText, Sentence
+from aligner.corpus.store import load_all, save
 from aligner.errors import AlignerError
-from aligner.model import Document, Metadata, Paragraph, ParallelText, Sentence
 from aligner.search.index import INDEX_FILE, normalize, search, terms
-from aligner.store import load_all, save
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aligner.segment import split_paragraphs, split_sentences
+from aligner.ingest.segment import split_paragraphs, split_sentences
 
 ENGLISH = [
     # abbreviations and titles

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from test_reader import harbour
 
 from aligner.cli import main
+from aligner.corpus.store import save
 from aligner.reader.filters import grep_pattern, parse_range
-from aligner.store import save
 
 RANGES = [("10:40", slice(10, 40)), ("10:", slice(10, None)), (":40", slice(None, 40)), ("7", slice(7, 8))]
 GREPS = [  # (word, text, found)

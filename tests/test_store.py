@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.store import doc_ids, load, resolve, save, write_atomic
 from aligner.errors import CorpusError
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
-from aligner.store import doc_ids, load, resolve, save, write_atomic
 
 
 def text(doc_id: str, links: tuple[Link, ...] = ()) -> ParallelText:

@@ -7,9 +7,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from aligner.corpus.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
+from aligner.corpus.tei import (
+    alignments_to_tei,
+    document_to_tei,
+    tei_to_alignments,
+    tei_to_document,
+)
 from aligner.errors import SchemaError
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
-from aligner.tei import alignments_to_tei, document_to_tei, tei_to_alignments, tei_to_document
 
 META = Metadata(
     title="标题 & <Title>", date="2013-03-12", author="孙茹", affiliation="CICIR",

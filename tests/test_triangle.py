@@ -9,8 +9,16 @@ import pytest
 
 from aligner.align.bead import Bead
 from aligner.build import align_text
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence, reverse
-from aligner.triangle import carry, contradictions, derive
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Paragraph,
+    ParallelText,
+    Sentence,
+    reverse,
+)
+from aligner.corpus.triangle import carry, contradictions, derive
 
 
 def L(src: str, tgt: str, resp: str = "machine") -> Link:  # noqa: N802 - reads like the link it builds

@@ -13,7 +13,7 @@ import numpy as np
 
 from aligner.align.bead import Bead
 from aligner.align.search import Span
-from aligner.model import Link
+from aligner.corpus.model import Link
 
 # similarity(i, a, b, j): similarity of src[i-a:i] and tgt[j-b:j], None outside the search band.
 SimilarityFn = Callable[[int, int, int, int], "float | None"]

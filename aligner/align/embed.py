@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from aligner.cache import cache_dir as default_cache_dir
+from aligner.corpus.store import write_atomic
 from aligner.progress import progress
-from aligner.store import write_atomic
 
 log = logging.getLogger(__name__)
 

@@ -41,7 +41,7 @@ from aligner.align.signals import (
     span_grid,
 )  # fmt: skip
 from aligner.errors import InputTooLongError
-from aligner.langs import convert, normalize_tag
+from aligner.ingest.langs import convert, normalize_tag
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
     lines = read_lines(path)
     if presplit:
         return lines
-    from aligner.segment import split_sentences
+    from aligner.ingest.segment import split_sentences
 
     paragraphs, current = [], []
     for line in [*lines, ""]:

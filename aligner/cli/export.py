@@ -10,10 +10,10 @@ import click
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
 from aligner.cli.show import parse_langs
+from aligner.corpus.store import resolve
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
 from aligner.formats.filters import Filters, parse_ratio
-from aligner.store import resolve
 
 
 @main.command()

@@ -11,10 +11,10 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, quiet_option, threshold_option
+from aligner.corpus.model import ParallelText
+from aligner.corpus.store import ALIGNMENT_FILE, doc_ids, load, resolve
 from aligner.errors import AlignerError, CorpusError
-from aligner.model import ParallelText
 from aligner.reader.site import build_site
-from aligner.store import ALIGNMENT_FILE, doc_ids, load, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -11,7 +11,7 @@ from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
 from aligner.formats import FORMATS
 from aligner.formats.imports import import_files
-from aligner.langs import normalize_tag
+from aligner.ingest.langs import normalize_tag
 
 
 @main.command(name="import")

@@ -10,12 +10,12 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
+from aligner.corpus.store import resolve, write_atomic
 from aligner.qa import report
 from aligner.qa.config import load_config
 from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
 from aligner.reader.markup import serialize
-from aligner.store import resolve, write_atomic
 
 
 @main.command()

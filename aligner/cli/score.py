@@ -10,10 +10,10 @@ import click
 from aligner import score as scoring
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
+from aligner.corpus.model import ParallelText
+from aligner.corpus.store import resolve
 from aligner.errors import InputError
-from aligner.langs import normalize_tag
-from aligner.model import ParallelText
-from aligner.store import resolve
+from aligner.ingest.langs import normalize_tag
 
 
 def parse_candidate(value: str) -> tuple[str, Path]:

@@ -9,7 +9,7 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option
-from aligner.langs import normalize_tag
+from aligner.ingest.langs import normalize_tag
 from aligner.search.index import search as run_search
 
 

@@ -10,8 +10,8 @@ import click
 from aligner.cli import main, user_errors
 from aligner.cli.html import load_target
 from aligner.cli.options import corpus_option, threshold_option
+from aligner.reader.serve import make_server
 from aligner.reader.site import build_site
-from aligner.serve import make_server
 
 
 @main.command()

@@ -12,7 +12,9 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, langs_option, threshold_option
-from aligner.langs import normalize_tag
+from aligner.corpus.rows import Row, aligned_rows
+from aligner.corpus.store import doc_ids, load
+from aligner.ingest.langs import normalize_tag
 from aligner.reader.filters import (
     LOW_CONFIDENCE,
     grep_pattern,
@@ -20,8 +22,6 @@ from aligner.reader.filters import (
     parse_range,
     select_rows,
 )
-from aligner.rows import Row, aligned_rows
-from aligner.store import doc_ids, load
 
 
 def parse_langs(value: str, available: list[str]) -> list[str]:

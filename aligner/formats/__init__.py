@@ -13,11 +13,19 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
+from aligner.corpus.rows import aligned_rows
 from aligner.errors import InputError
 from aligner.formats.filters import Filters
 from aligner.formats.unit import Unit
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
-from aligner.rows import aligned_rows
 
 
 @dataclass

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.corpus.model import ParallelText
+from aligner.corpus.store import write_atomic
 from aligner.errors import InputError
 from aligner.formats import FORMATS, Batch, get, units
 from aligner.formats.filters import Filters, apply
-from aligner.model import ParallelText
-from aligner.store import write_atomic
 
 
 @dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from aligner.corpus.model import ParallelText
+from aligner.corpus.store import check_links, doc_ids, serialise, write_atomic
 from aligner.errors import CorpusError
 from aligner.formats import get
-from aligner.model import ParallelText
-from aligner.store import check_links, doc_ids, serialise, write_atomic
 
 
 def import_files(

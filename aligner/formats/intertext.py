@@ -15,10 +15,18 @@ from pathlib import Path
 
 from lxml import etree
 
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
 from aligner.errors import InputError
 from aligner.formats.xces import parse
-from aligner.langs import detect_language
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
+from aligner.ingest.langs import detect_language
 
 _ID = re.compile(r"^(\d+):(\d+)$")
 

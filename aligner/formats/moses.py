@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
-from aligner.langs import normalize_tag
-from aligner.model import Metadata, ParallelText, Sentence
+from aligner.ingest.langs import normalize_tag
 
 
 def _line(text: str) -> str:

@@ -17,10 +17,10 @@ from pathlib import Path
 from lxml import etree
 
 from aligner import __version__
+from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
-from aligner.langs import joiner, normalize_tag
-from aligner.model import Metadata, ParallelText, Sentence
+from aligner.ingest.langs import joiner, normalize_tag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TAG_STYLES = {"legacy": {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}, "bcp47": {}}

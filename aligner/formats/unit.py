@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aligner.langs import joiner
-from aligner.model import Sentence
+from aligner.corpus.model import Sentence
+from aligner.ingest.langs import joiner
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,18 @@ from typing import Literal
 
 from lxml import etree
 
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
 from aligner.errors import InputError
 from aligner.formats import Batch, link_units
 from aligner.formats.filters import apply
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DOCTYPE = '<!DOCTYPE cesAlign PUBLIC "-//CES//DTD XML cesAlign//EN" "">'
@@ -128,7 +136,7 @@ def _doc_id_lang(name: str) -> tuple[str, str]:
 
 def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
     """Documents from XCES alignment files; pairs of one document across files are merged."""
-    from aligner.langs import normalize_tag
+    from aligner.ingest.langs import normalize_tag
 
     versions: dict[str, dict[str, Document]] = {}
     alignments: dict[str, list[Alignment]] = {}

@@ -10,7 +10,7 @@ from difflib import SequenceMatcher
 import regex
 
 from aligner.align.lexicon import MAX_WORD, english_words, gloss_table, translatable
-from aligner.langs import convert
+from aligner.ingest.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.langs import HAN, han_ratio
+from aligner.ingest.langs import HAN, han_ratio
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check

@@ -7,7 +7,7 @@ import math
 import statistics
 from collections.abc import Iterator
 
-from aligner.langs import han_ratio
+from aligner.ingest.langs import han_ratio
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
-from aligner.langs import joiner
-from aligner.model import Link, ParallelText
+from aligner.corpus.model import Link, ParallelText
+from aligner.ingest.langs import joiner
 from aligner.qa.findings import Finding, Severity
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import regex
 from lxml import etree
 
-from aligner.langs import chinese_script
+from aligner.ingest.langs import chinese_script
 from aligner.qa.findings import SEVERITIES, Finding, Severity, rank
 from aligner.qa.registry import Check
 

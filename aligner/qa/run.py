@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aligner.model import ParallelText
+from aligner.corpus.model import ParallelText
 from aligner.qa.config import QAConfig
 from aligner.qa.findings import Finding, sort_key
 from aligner.qa.pairs import pair_views

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from aligner.align.anchors import numbers
-from aligner.langs import convert, is_chinese
+from aligner.ingest.langs import convert, is_chinese
 from aligner.qa.cedict import in_word, lexicon
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from aligner.corpus.rows import Row
 from aligner.errors import InputError
-from aligner.langs import convert, han_ratio
-from aligner.rows import Row
+from aligner.ingest.langs import convert, han_ratio
 
 LOW_CONFIDENCE = 0.5  # below this a machine link is marked for review
 

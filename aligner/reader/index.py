@@ -8,11 +8,11 @@ from urllib.parse import quote
 
 from lxml import etree
 
+from aligner.corpus.model import ParallelText
+from aligner.corpus.tei import LANGUAGE_NAMES
 from aligner.errors import CorpusError
-from aligner.model import ParallelText
 from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.markup import add, shell
-from aligner.tei import LANGUAGE_NAMES
 
 _SAFE_ID = re.compile(r"\w[\w.-]*")
 

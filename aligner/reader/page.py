@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from aligner.langs import joiner
-from aligner.model import ParallelText
+from aligner.corpus.model import ParallelText
+from aligner.corpus.rows import Row, aligned_rows
+from aligner.ingest.langs import joiner
 from aligner.reader.filters import LOW_CONFIDENCE, needs_review
 from aligner.reader.index import Summary, lang_label, summarize
 from aligner.reader.markup import add, json_script, shell
-from aligner.rows import Row, aligned_rows
 
 EAGER_ROWS = 1000  # rows written as HTML; later ones are rendered by the script on demand
 

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
-from aligner.model import ParallelText
+from aligner.corpus.model import ParallelText
+from aligner.corpus.store import write_atomic
 from aligner.progress import progress
 from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.index import index_page, page_name, summarize
 from aligner.reader.markup import serialize
 from aligner.reader.page import document_page
-from aligner.store import write_atomic
 
 STATIC_FILES = ("reader.css", "reader.js")
 

@@ -35,12 +35,12 @@ from pathlib import Path
 
 import regex
 
+from aligner.corpus.rows import aligned_rows
+from aligner.corpus.store import doc_ids, load
 from aligner.errors import SearchError
-from aligner.langs import HAN, convert
-from aligner.rows import aligned_rows
+from aligner.ingest.langs import HAN, convert
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
-from aligner.store import doc_ids, load
 
 INDEX_FILE = ".search.sqlite"
 INDEX_VERSION = 8  # PRAGMA user_version; an index of another version is rebuilt

@@ -21,8 +21,9 @@ from collections.abc import Callable
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from aligner.langs import convert
-from aligner.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.store import load_all
+from aligner.ingest.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_renderings
@@ -32,7 +33,6 @@ from aligner.qa.omissions import length_units
 from aligner.qa.quantities import in_digits
 from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
-from aligner.store import load_all
 
 Texts = dict[str, dict[str, list[str]]]  # doc → lang → sentences
 Links = dict[str, list[tuple[tuple[int, ...], tuple[int, ...]]]]  # doc → en→zh links (indices)

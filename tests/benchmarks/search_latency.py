@@ -13,9 +13,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
+from aligner.corpus.store import save
 from aligner.search.index import search
-from aligner.store import save
 
 QUERIES = [
     ("English word", "light", False, None),

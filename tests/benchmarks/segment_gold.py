@@ -20,8 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from aligner.langs import han_ratio
-from aligner.segment import split_sentences
+from aligner.ingest.langs import han_ratio
+from aligner.ingest.segment import split_sentences
 
 _FINAL = re.compile(r"[.?!。？！…](\s?[\"'”’」』)）\]])*$")  # a stop, then closers ('did it. "')
 _TITLE_WORD = re.compile(r"\b[^\W\d_]{1,4}\.$")  # "Mr." "U.S." "x." before a stop

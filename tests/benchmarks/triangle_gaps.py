@@ -17,10 +17,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from aligner import triangle
 from aligner.build import align_text
-from aligner.model import Document, ParallelText
-from aligner.store import doc_ids, load
+from aligner.corpus import triangle
+from aligner.corpus.model import Document, ParallelText
+from aligner.corpus.store import doc_ids, load
 
 UNRELATED = [
     "今年夏天的氣溫創下歷史新高。", "這家麵包店每天早上六點開門。", "球隊在延長賽中以兩分險勝。",

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from aligner.align.bead import Bead
-from aligner.disjoint import DisjointSets
-from aligner.model import Alignment, Document, Link, Resp
+from aligner.corpus.disjoint import DisjointSets
+from aligner.corpus.model import Alignment, Document, Link, Resp
 
 # (source texts, target texts) → beads of sentence indices
 Aligner = Callable[[Sequence[str], Sequence[str]], Sequence[Bead]]

@@ -11,9 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from aligner.errors import CorpusError
-from aligner.model import ParallelText
-from aligner.tei import (
+from aligner.corpus.model import ParallelText
+from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
     document_to_tei,
@@ -21,6 +20,7 @@ from aligner.tei import (
     tei_to_document,
     version_file,
 )
+from aligner.errors import CorpusError
 
 
 def _umask() -> int:

@@ -12,7 +12,7 @@ import re
 
 import regex
 
-from aligner.langs import is_chinese
+from aligner.ingest.langs import is_chinese
 
 # Abbreviations that never end a sentence (a title before a name, a month before a day …).
 _NEVER_FINAL = {

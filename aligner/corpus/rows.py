@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aligner.disjoint import DisjointSets
+from aligner.corpus.disjoint import DisjointSets
+from aligner.corpus.model import ParallelText, Sentence
 from aligner.errors import CorpusError
-from aligner.model import ParallelText, Sentence
 
 
 @dataclass(frozen=True)

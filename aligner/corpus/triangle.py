@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from aligner.links import Aligner, beads_to_links, compose
-from aligner.model import Alignment, Document, Link
+from aligner.corpus.links import Aligner, beads_to_links, compose
+from aligner.corpus.model import Alignment, Document, Link
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
-from aligner.langs import detect_language, normalize_tag
-from aligner.model import Document, Metadata, Paragraph, Sentence
-from aligner.segment import split_paragraphs, split_sentences
+from aligner.ingest.langs import detect_language, normalize_tag
+from aligner.ingest.segment import split_paragraphs, split_sentences
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -13,8 +13,8 @@ from importlib import resources
 from lxml import etree
 
 from aligner import __version__
+from aligner.corpus.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
 from aligner.errors import SchemaError
-from aligner.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -45,7 +45,7 @@ _NO_SIGNATURE = "links made by hand or imported"
 @lru_cache(maxsize=2)
 def _schema(name: str) -> etree.RelaxNG:
     """The shipped RELAX NG schema `name` (text or align), parsed once."""
-    with resources.as_file(resources.files("aligner.schema")) as folder:
+    with resources.as_file(resources.files("aligner.corpus.schema")) as folder:
         return etree.RelaxNG(file=str(folder / f"{name}.rng"))
 
 
