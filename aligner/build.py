@@ -17,11 +17,12 @@ from aligner.corpus.store import load, save
 from aligner.corpus.tei import ALIGNMENT_FILE
 from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.errors import CorpusError, InputError
+from aligner.ingest.blocks import READERS
 from aligner.ingest.text import ingest_file, source_of
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm")
+INPUT_SUFFIXES = (".txt", ".html", ".htm", *READERS)
 META_SUFFIX = ".meta.json"
 
 
@@ -56,7 +57,7 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
         if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not path.name.startswith("."):
             groups.setdefault(source_of(path).doc_id, []).append(path)
     if not groups:
-        raise InputError(f"{seeds}: no .txt or .html files to ingest")
+        raise InputError(f"{seeds}: no files to ingest (.txt, .html or one of {', '.join(READERS)})")
     return groups
 
 

@@ -24,11 +24,16 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph, or the heading (`kind="head"`), as a run of sentences."""
+    """A paragraph, or the heading (`kind="head"`), as a run of sentences.
+
+    `start`/`end` are a subtitle cue's times in milliseconds (None for text that has no timing).
+    """
 
     id: str
     sentences: tuple[Sentence, ...]
     kind: ParagraphKind = "p"
+    start: int | None = None
+    end: int | None = None
 
 
 @dataclass(frozen=True)

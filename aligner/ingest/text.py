@@ -14,6 +14,7 @@ from pathlib import Path
 
 from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
+from aligner.ingest.blocks import READERS, document_from_blocks, reader
 from aligner.ingest.langs import detect_language, normalize_tag
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
@@ -56,7 +57,7 @@ class Source:
 def source_of(path: Path) -> Source:
     """Read doc id and language from a name like `DOC.zh-Hans.txt` (no tag: detect later)."""
     stem = path.name
-    for ext in (".txt", ".html", ".htm"):
+    for ext in (".txt", ".html", ".htm", *READERS):
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
     lang = None
@@ -225,4 +226,6 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     src = source_of(path)
+    if (read := reader(path)) is not None:
+        return document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name)
     return ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name)
