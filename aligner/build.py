@@ -18,6 +18,7 @@ from aligner.corpus.tei import ALIGNMENT_FILE
 from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.errors import CorpusError, InputError
 from aligner.ingest.blocks import READERS
+from aligner.ingest.langs import is_region
 from aligner.ingest.text import ingest_file, source_of
 
 log = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
 
 
 def read_sidecar(path: Path) -> dict[str, str]:
-    """Metadata a person wrote beside a text (`NAME.meta.json`: translator, note, source)."""
+    """Metadata a person wrote beside a text (`NAME.meta.json`: translator, note, source, region)."""
     side = path.with_name(path.name.rsplit(".", 1)[0] + META_SUFFIX)
     if not side.exists():
         return {}
@@ -70,10 +71,20 @@ def read_sidecar(path: Path) -> dict[str, str]:
         data = json.loads(side.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{side}: not valid JSON ({err}); fix the metadata file") from None
-    allowed = {"translator", "note", "source"}
+    allowed = {"translator", "note", "source", "region"}
     if not isinstance(data, dict) or not set(data) <= allowed:
         raise InputError(f"{side}: expected an object with keys among {sorted(allowed)}")
     return {k: str(v) for k, v in data.items()}
+
+
+def sidecar_region(path: Path, doc: Document, value: str) -> str:
+    """The region a sidecar gives (`"region": "TW"`), checked against the one in the file name."""
+    region = value.strip().upper()
+    if not is_region(region):
+        raise InputError(f"{path}: sidecar region '{value}' is not a region code; use TW, HK, MO, CN or another ISO 3166 code")
+    if doc.region and doc.region != region:
+        raise InputError(f"{path}: the name says {doc.tag} but the sidecar says region {region}; make them agree")
+    return region
 
 
 def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
@@ -84,10 +95,13 @@ def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
         doc = ingest_file(path, doc_id)
         if doc.lang in versions:
             raise CorpusError(
-                f"{path}: document '{doc_id}' already has a {doc.lang} version from {origin[doc.lang]}; "
-                f"rename one of them or tag its language in the name (NAME.LANG.txt)"
+                f"{path}: document '{doc_id}' already has a {versions[doc.lang].tag} version from {origin[doc.lang]}; "
+                f"rename one of them or tag its language in the name (NAME.LANG.txt); two regions of one "
+                f"script (zh-Hant-TW, zh-Hant-HK) go in two documents"
             )
         extra = read_sidecar(path)
+        if "region" in extra:
+            doc = replace(doc, region=sidecar_region(path, doc, extra.pop("region")))
         if extra:
             doc = replace(doc, meta=replace(doc.meta, **extra))
         versions[doc.lang], origin[doc.lang] = doc, path

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from aligner.ingest.langs import full_tag
+
 ParagraphKind = Literal["head", "p"]
 Resp = Literal["machine", "person"]
 
@@ -51,12 +53,23 @@ class Metadata:
 
 @dataclass(frozen=True)
 class Document:
-    """One language version of a text (`lang` is a BCP 47 tag such as en, zh-Hans, zh-Hant)."""
+    """One language version of a text.
+
+    `lang` is the version's key, a BCP 47 tag without region (en, zh-Hans, zh-Hant): it names
+    the file and the sentence ids. `region` says whose usage the text follows (TW, HK, or ""),
+    and `tag` is the whole language (zh-Hant-TW), the one to show and to write into TEI.
+    """
 
     doc_id: str
     lang: str
     paragraphs: tuple[Paragraph, ...]
     meta: Metadata = field(default_factory=Metadata)
+    region: str = ""
+
+    @property
+    def tag(self) -> str:
+        """The version's full BCP 47 tag: its key with the region (zh-Hant-TW)."""
+        return full_tag(self.lang, self.region)
 
     def sentences(self) -> Iterator[Sentence]:
         """Every sentence in reading order, heading first."""

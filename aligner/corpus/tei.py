@@ -15,6 +15,7 @@ from lxml import etree
 from aligner import __version__
 from aligner.corpus.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
 from aligner.errors import SchemaError
+from aligner.ingest.langs import region_name, split_tag
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -31,6 +32,15 @@ LANGUAGE_NAMES = {
     "de": "German",
     "fr": "French",
 }
+
+
+def language_name(tag: str) -> str:
+    """A language for people, region included: zh-Hant-TW → Chinese (Traditional script, Taiwan)."""
+    key, region = split_tag(tag) if tag != "mul" else (tag, "")
+    name = LANGUAGE_NAMES.get(key, key)
+    if not region:
+        return name
+    return f"{name[:-1]}, {region_name(region)})" if name.endswith(")") else f"{name} ({region_name(region)})"
 
 
 def version_file(lang: str) -> str:
@@ -115,15 +125,15 @@ def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etre
     if meta.note:
         _el(sdesc, "p", meta.note)
     profile = _el(header, "profileDesc")
-    _el(_el(profile, "langUsage"), "language", LANGUAGE_NAMES.get(lang, lang), ident=lang)
+    _el(_el(profile, "langUsage"), "language", language_name(lang), ident=lang)
     return header
 
 
 def document_to_tei(doc: Document) -> bytes:
     """Serialise one language version as a TEI P5 file."""
     root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
-    root.set(_XML_LANG, doc.lang)
-    _header(root, doc.meta.title, doc.lang, doc.meta)
+    root.set(_XML_LANG, doc.tag)
+    _header(root, doc.meta.title, doc.tag, doc.meta)
     div = _el(_el(_el(root, "text"), "body"), "div", type="article")
     for para in doc.paragraphs:
         node = _el(div, para.kind, xml_id=para.id)
@@ -163,7 +173,8 @@ def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
         )
         for node in root.iterfind("t:text/t:body/t:div/*", ns)
     )
-    return Document(doc_id, root.get(_XML_LANG, ""), paragraphs, meta)
+    key, region = split_tag(root.get(_XML_LANG, ""))
+    return Document(doc_id, key, paragraphs, meta, region)
 
 
 def _lang_of_pointer(pointer: str) -> str:

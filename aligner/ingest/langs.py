@@ -11,23 +11,59 @@ from aligner.errors import LanguageError
 HAN = regex.compile(r"\p{Han}")  # any Han character, Extension B included
 _LATIN = regex.compile(r"\p{Latin}")
 
-# Tags people type, and the BCP 47 tag we store.
+# Tags people type for Chinese, as (version key, region): the key is the tag without its region.
 _ALIASES = {
-    "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hans": "zh-Hans", "zh-hans-cn": "zh-Hans",
-    "zh-tw": "zh-Hant", "zh-hk": "zh-Hant", "zh-mo": "zh-Hant", "zh-hant": "zh-Hant",
-    "zh-hant-tw": "zh-Hant", "zh": "zh",
+    "zh-cn": ("zh-Hans", "CN"), "zh-sg": ("zh-Hans", "SG"),
+    "zh-tw": ("zh-Hant", "TW"), "zh-hk": ("zh-Hant", "HK"), "zh-mo": ("zh-Hant", "MO"),
 }
+REGION_NAMES = {"TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CN": "mainland China", "SG": "Singapore"}
 
 
-def normalize_tag(tag: str) -> str:
-    """Canonical BCP 47 form of a language tag (zh-CN → zh-Hans, EN → en)."""
+def is_region(subtag: str) -> bool:
+    """A BCP 47 region subtag: two letters (TW, HK) or three digits (419)."""
+    return (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit())
+
+
+def _is_script(subtag: str) -> bool:
+    """A BCP 47 script subtag: four letters (Hant, Latn)."""
+    return len(subtag) == 4 and subtag.isalpha()
+
+
+def split_tag(tag: str) -> tuple[str, str]:
+    """(version key, region) of a BCP 47 tag: zh-TW → (zh-Hant, TW), zh-Hant-HK → (zh-Hant, HK), en → (en, '').
+
+    The key names the version's file and sentence ids (zh-Hant.xml, zh-Hant.p1.s1), so a
+    region added later does not rename anything; the region says whose usage the text follows.
+    """
     low = tag.strip().replace("_", "-").lower()
     if low in _ALIASES:
         return _ALIASES[low]
     parts = low.split("-")
-    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3:
-        raise LanguageError(f"'{tag}' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant")
-    return "-".join([parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]])
+    if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3 or not all(parts[1:]):
+        raise LanguageError(f"'{tag}' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW")
+    subtags = [parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+    at = 2 if len(subtags) > 1 and _is_script(subtags[1]) else 1
+    region = subtags.pop(at) if len(subtags) > at and is_region(subtags[at]) else ""
+    return "-".join(subtags), region
+
+
+def normalize_tag(tag: str) -> str:
+    """The version key of a language tag (zh-CN → zh-Hans, zh-Hant-TW → zh-Hant, EN → en)."""
+    return split_tag(tag)[0]
+
+
+def full_tag(key: str, region: str) -> str:
+    """The BCP 47 tag of a version: its key with the region in place (zh-Hant + TW → zh-Hant-TW)."""
+    if not region:
+        return key
+    head, *rest = key.split("-")
+    at = 1 if rest and _is_script(rest[0]) else 0
+    return "-".join([head, *rest[:at], region, *rest[at:]])
+
+
+def region_name(region: str) -> str:
+    """A region's name for people: TW → Taiwan; an unknown code stays as it is."""
+    return REGION_NAMES.get(region, region)
 
 
 def is_chinese(char: str) -> bool:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
-from aligner.ingest.langs import detect_language, normalize_tag
+from aligner.ingest.langs import detect_language, normalize_tag, split_tag
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
 _BOMS = (
@@ -52,6 +52,7 @@ class Source:
     path: Path
     doc_id: str
     lang: str | None  # None: detect from the text
+    region: str = ""  # from a tag with a region (DOC.zh-TW.txt → TW)
 
 
 def source_of(path: Path) -> Source:
@@ -60,14 +61,14 @@ def source_of(path: Path) -> Source:
     for ext in (".txt", ".html", ".htm", *READERS):
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
-    lang = None
+    lang, region = None, ""
     m = _LANG_SUFFIX.search(stem)
     if m and _looks_like_tag(m.group("lang")):
-        lang = normalize_tag(m.group("lang"))
+        lang, region = split_tag(m.group("lang"))
         stem = stem[: m.start()]
     if not _DOC_ID.match(stem):
         raise InputError(f"{path}: '{stem}' cannot be a document id; rename the file with letters, digits, '_', '-' or '.'")
-    return Source(path, stem, lang)
+    return Source(path, stem, lang, region)
 
 
 def _looks_like_tag(tag: str) -> bool:
@@ -227,5 +228,7 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     src = source_of(path)
     if (read := reader(path)) is not None:
-        return document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name)
-    return ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name)
+        doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name)
+    else:
+        doc = ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name)
+    return replace(doc, region=src.region) if src.region and not lang else doc

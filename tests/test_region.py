@@ -1,0 +1,134 @@
+"""Region as part of the language: tags, the sidecar, TEI, and the seed's Taiwan version."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from aligner.build import ingest_versions
+from aligner.corpus.model import Document, Paragraph, Sentence
+from aligner.corpus.tei import document_to_tei, language_name, tei_to_document
+from aligner.errors import CorpusError, InputError, LanguageError
+from aligner.ingest.langs import full_tag, split_tag
+from aligner.ingest.text import source_of
+
+ROOT = Path(__file__).parent.parent
+SEED_ID = "000_bf7a112df29932bd"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+TAGS = [
+    ("zh-Hant-TW", "zh-Hant", "TW"),
+    ("zh-TW", "zh-Hant", "TW"),
+    ("zh_tw", "zh-Hant", "TW"),
+    ("zh-Hant-HK", "zh-Hant", "HK"),
+    ("zh-HK", "zh-Hant", "HK"),
+    ("zh-hant-hk", "zh-Hant", "HK"),
+    ("zh-Hant-MO", "zh-Hant", "MO"),
+    ("zh-MO", "zh-Hant", "MO"),
+    ("zh-CN", "zh-Hans", "CN"),
+    ("zh-Hans-SG", "zh-Hans", "SG"),
+    ("zh-Hant", "zh-Hant", ""),
+    ("zh-Hans", "zh-Hans", ""),
+    ("zh", "zh", ""),
+    ("EN", "en", ""),
+    ("en-GB", "en", "GB"),
+    ("es-419", "es", "419"),
+    ("sr-Latn-RS", "sr-Latn", "RS"),
+]
+
+
+@pytest.mark.parametrize(("tag", "key", "region"), TAGS)
+def test_tags_split_into_the_version_key_and_the_region(tag: str, key: str, region: str) -> None:
+    assert split_tag(tag) == (key, region)
+
+
+@pytest.mark.parametrize(
+    ("key", "region", "tag"),
+    [("zh-Hant", "TW", "zh-Hant-TW"), ("zh-Hant", "", "zh-Hant"), ("en", "GB", "en-GB"), ("sr-Latn", "RS", "sr-Latn-RS")],
+)
+def test_full_tag_puts_the_region_after_the_script(key: str, region: str, tag: str) -> None:
+    assert full_tag(key, region) == tag
+
+
+@pytest.mark.parametrize("bad", ["", "1x", "zh--TW", "-TW"])
+def test_a_malformed_tag_is_a_language_error(bad: str) -> None:
+    with pytest.raises(LanguageError, match="is not a language tag"):
+        split_tag(bad)
+
+
+@pytest.mark.parametrize(
+    ("name", "lang", "region"),
+    [("doc.zh-TW.txt", "zh-Hant", "TW"), ("doc.zh-Hant-HK.txt", "zh-Hant", "HK"), ("doc.zh-Hant.txt", "zh-Hant", "")],
+)
+def test_the_region_comes_from_the_file_name(name: str, lang: str, region: str) -> None:
+    src = source_of(Path(name))
+    assert (src.doc_id, src.lang, src.region) == ("doc", lang, region)
+
+
+def _seed_like(folder: Path, name: str, sidecar: dict[str, str] | None = None) -> Path:
+    path = folder / name
+    path.write_text("標題\n\n這是繁體中文的句子。我們測試地區。", encoding="utf-8")
+    if sidecar is not None:
+        path.with_name(path.name.rsplit(".", 1)[0] + ".meta.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    return path
+
+
+def test_the_region_comes_from_the_sidecar(tmp_path: Path) -> None:
+    path = _seed_like(tmp_path, "doc.zh-Hant.txt", {"region": "hk", "translator": "T"})
+    doc = ingest_versions("doc", [path])["zh-Hant"]
+    assert (doc.lang, doc.region, doc.tag, doc.meta.translator) == ("zh-Hant", "HK", "zh-Hant-HK", "T")
+
+
+def test_a_region_in_the_name_and_the_same_in_the_sidecar_agree(tmp_path: Path) -> None:
+    path = _seed_like(tmp_path, "doc.zh-TW.txt", {"region": "TW"})
+    assert ingest_versions("doc", [path])["zh-Hant"].tag == "zh-Hant-TW"
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "message"),
+    [
+        ("doc.zh-TW.txt", "HK", "doc.zh-TW.txt: the name says zh-Hant-TW but the sidecar says region HK; make them agree"),
+        ("doc.zh-Hant.txt", "Taiwan", "doc.zh-Hant.txt: sidecar region 'Taiwan' is not a region code; use TW, HK, MO, CN or another ISO 3166 code"),
+    ],
+)
+def test_a_bad_sidecar_region_is_one_line_naming_the_fix(tmp_path: Path, name: str, region: str, message: str) -> None:
+    path = _seed_like(tmp_path, name, {"region": region})
+    with pytest.raises(InputError) as err:
+        ingest_versions("doc", [path])
+    assert str(err.value) == f"{path.parent}/{message}"
+
+
+def test_two_regions_of_one_script_in_one_document_are_a_clear_error(tmp_path: Path) -> None:
+    paths = [_seed_like(tmp_path, "doc.zh-TW.txt"), _seed_like(tmp_path, "doc.zh-HK.txt")]
+    with pytest.raises(CorpusError, match="already has a zh-Hant-HK version from .*; two regions of one script .* go in two documents"):
+        ingest_versions("doc", sorted(paths))
+
+
+def test_tei_stores_the_region_in_xml_lang_and_the_header_and_reads_it_back() -> None:
+    doc = Document("d", "zh-Hant", (Paragraph("zh-Hant.p1", (Sentence("zh-Hant.p1.s1", "軟體。"),)),), region="HK")
+    root = etree.fromstring(document_to_tei(doc))
+    assert root.get(XML_LANG) == "zh-Hant-HK"
+    language = root.find(".//{http://www.tei-c.org/ns/1.0}language")
+    assert (language.get("ident"), language.text) == ("zh-Hant-HK", "Chinese (Traditional script, Hong Kong)")
+    assert tei_to_document(document_to_tei(doc), "d", "x") == doc
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [("zh-Hant-TW", "Chinese (Traditional script, Taiwan)"), ("zh-Hant-MO", "Chinese (Traditional script, Macau)"),
+     ("en-GB", "English (GB)"), ("zh-Hans", "Chinese (Simplified script)")],
+)
+def test_language_names_say_the_region(tag: str, name: str) -> None:
+    assert language_name(tag) == name
+
+
+def test_the_seed_traditional_version_is_for_taiwan_readers() -> None:
+    seeds = sorted((ROOT / "seeds").glob(f"{SEED_ID}.zh-Hant.*"))
+    assert ingest_versions(SEED_ID, [p for p in seeds if p.suffix == ".txt"])["zh-Hant"].tag == "zh-Hant-TW"
+    root = etree.parse(str(ROOT / "corpora" / SEED_ID / "zh-Hant.xml")).getroot()
+    assert root.get(XML_LANG) == "zh-Hant-TW"
+    language = root.find(".//{http://www.tei-c.org/ns/1.0}language")
+    assert (language.get("ident"), language.text) == ("zh-Hant-TW", "Chinese (Traditional script, Taiwan)")
