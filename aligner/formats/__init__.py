@@ -61,6 +61,7 @@ FORMATS = {
         Format("jsonl", "jsonl", writes=True, reads=False),
         Format("xces", "xces", writes=True, reads=True),
         Format("intertext", "intertext", writes=False, reads=True),
+        Format("xlsx", "xlsx", writes=True, reads=True),
     )
 }
 
