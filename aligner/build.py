@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from aligner import __version__
-from aligner.corpus.links import align_keeping_person_links, person_links
+from aligner.cache import cache_dir
+from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.corpus.store import load, save
-from aligner.corpus.tei import ALIGNMENT_FILE
+from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.errors import CorpusError, InputError
+from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
 from aligner.ingest.text import ingest_file, source_of
+from aligner.parallel import run_tasks
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +42,17 @@ class BuildReport:
     changed: list[Path] = field(default_factory=list)
     # per document, the pairs that do not look like translations: share of sentences linked
     unrelated: dict[str, dict[str, float]] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # documents whose fingerprint had not changed
+
+    def add(self, result: DocumentResult) -> None:
+        """Take in one document's result."""
+        self.sentences[result.doc_id] = result.sentences
+        self.links[result.doc_id] = {pair: Counter(kinds) for pair, kinds in result.links.items()}
+        self.changed += result.changed
+        if result.unrelated:
+            self.unrelated[result.doc_id] = result.unrelated
+        if result.skipped:
+            self.skipped.append(result.doc_id)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -46,7 +62,31 @@ class BuildReport:
             "links": {d: {p: dict(c) for p, c in pairs.items()} for d, pairs in self.links.items()},
             "changed": [str(p) for p in self.changed],
             "unrelated": self.unrelated,
+            "skipped": self.skipped,
         }
+
+
+@dataclass(frozen=True)
+class DocumentTask:
+    """One document of a build: its input files, the corpus it goes to, and the engine options."""
+
+    doc_id: str
+    paths: tuple[Path, ...]
+    corpus: Path
+    encoder: str = "auto"
+    quiet: bool = True
+
+
+@dataclass(frozen=True)
+class DocumentResult:
+    """What building one document did (small and picklable: it travels back from a worker)."""
+
+    doc_id: str
+    sentences: dict[str, int]
+    links: dict[str, dict[str, int]]  # pair → link type → count
+    changed: tuple[Path, ...]
+    unrelated: dict[str, float]  # pairs that do not look like translations: share linked
+    skipped: bool
 
 
 def find_sources(seeds: Path) -> dict[str, list[Path]]:
@@ -150,27 +190,44 @@ def engine_signature(src_lang: str, tgt_lang: str) -> str:
     return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; {signals}"
 
 
-def align_text(text: ParallelText, previous: ParallelText | None, quiet: bool) -> ParallelText:
+def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool = True) -> Aligner:
+    """The engine as a function of two sentence lists, with the encoder asked for.
+
+    `encoder="auto"` is the engine's own choice; a named encoder is passed on when the engine
+    takes one, and is a clear error when it does not.
+    """
+    from aligner.align.engine import align
+
+    options: dict[str, Any] = {"src_lang": src_lang, "tgt_lang": tgt_lang, "quiet": quiet}
+    if "encoder" in inspect.signature(align).parameters:
+        options["encoder"] = encoder
+    elif encoder != "auto":
+        raise InputError(f"encoder '{encoder}': this engine has one encoder only; use encoder 'auto'")
+    return functools.partial(align, **options)
+
+
+def align_text(
+    text: ParallelText, previous: ParallelText | None, quiet: bool, encoder: str = "auto"
+) -> ParallelText:
     """Align every pair of versions, keeping the links a person made in the previous build.
 
     A pair is derived as soon as the two it comes from are made. Pairs of one language's scripts
     go first, then the pivot's pairs with such a language, so that when the second pair a derived
     pair comes from is aligned, the person's links of the derived pair can be carried onto it.
     """
-    from aligner.align.engine import align
-
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}
     pending = list(derived)
     for a, b in sorted(direct, key=lambda pair: _direct_order(pair, text.versions)):
-        engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
+        engine = engine_for(a, b, encoder, quiet)
         fixed = person_links(previous.alignment(a, b) if previous else None)
         mine = {x for lk in fixed for x in (*lk.src, *lk.tgt)}
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
         links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine)
         done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))
         for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
-            done[(triple[0], triple[2])] = _derived(text, previous, done, triple, quiet)
+            engine = engine_for(triple[0], triple[2], encoder, quiet)
+            done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine)
             pending.remove(triple)
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
 
@@ -189,14 +246,11 @@ def _made(done: dict[tuple[str, str], Alignment], a: str, b: str) -> bool:
 
 def _derived(
     text: ParallelText, previous: ParallelText | None, done: dict[tuple[str, str], Alignment],
-    triple: tuple[str, str, str], quiet: bool,
+    triple: tuple[str, str, str], engine: Aligner,
 ) -> Alignment:  # fmt: skip
     """The pair a↔b derived through the pivot, checked against the two pairs it comes from."""
-    from aligner.align.engine import align
-
     a, pivot, b = triple
     legs = _oriented(done, a, pivot), _oriented(done, pivot, b)
-    engine = functools.partial(align, src_lang=a, tgt_lang=b, quiet=quiet)
     person = person_links(previous.alignment(a, b) if previous else None)
     versions = text.versions[a], text.versions[pivot], text.versions[b]
     al = derive(*legs, versions, engine, person, engine_signature(a, b))
@@ -230,21 +284,69 @@ def _carried(
     return carried
 
 
-def build(seeds: Path, corpus: Path, quiet: bool = True) -> BuildReport:
-    """Ingest `seeds`, align, and write `corpus`; unchanged inputs leave the files byte-identical."""
+def build_document(task: DocumentTask) -> DocumentResult:
+    """Ingest, align and write one document, or skip it when its fingerprint has not changed.
+
+    Depends on nothing but the task and the files it names, so it runs the same in any process:
+    the unit of `--jobs` and of a Dask cluster. Its files are written last to first: `align.xml`,
+    which holds the fingerprint, last, so a build killed half-way redoes the document.
+    """
+    versions = ingest_versions(task.doc_id, task.paths)
+    folder = task.corpus / task.doc_id
+    previous = load(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else None
+    tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
+    direct, derived = alignment_plan(versions)
+    pairs = direct + [(a, b) for a, _, b in derived]
+    config = engine_config({(a, b): engine_signature(a, b) for a, b in pairs}, task.encoder)
+    if previous is not None and _unchanged(previous, tei, folder, config):
+        text, changed = previous, []
+    else:
+        text = align_text(ParallelText(task.doc_id, versions), previous, task.quiet, task.encoder)
+        text = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config))
+        changed = save(task.corpus, text)
+    return DocumentResult(
+        task.doc_id,
+        {lang: sum(1 for _ in d.sentences()) for lang, d in text.versions.items()},
+        {f"{al.src_lang}-{al.tgt_lang}": dict(Counter(lk.kind for lk in al.links)) for al in text.alignments},
+        tuple(changed),
+        _unrelated(text),
+        skipped=text is previous,
+    )
+
+
+def _unchanged(previous: ParallelText, tei: dict[str, bytes], folder: Path, config: dict[str, str]) -> bool:
+    """Whether the corpus holds exactly these versions, aligned from them with this configuration."""
+    on_disk = {p.name for p in folder.glob("*.xml")} - {ALIGNMENT_FILE}
+    if on_disk != {version_file(lang) for lang in tei}:
+        return False
+    if any((folder / version_file(lang)).read_bytes() != data for lang, data in tei.items()):
+        return False
+    return previous.fingerprint == fingerprint(tei, person_part(previous.alignments), config)
+
+
+def _unrelated(text: ParallelText) -> dict[str, float]:
+    """The pairs of a document that do not look like translations, with their share linked."""
     from aligner.align.confidence import unrelated
 
+    shares = {f"{al.src_lang}-{al.tgt_lang}": unrelated(al.links) for al in text.alignments}
+    return {pair: share for pair, share in shares.items() if share is not None}
+
+
+def build(
+    seeds: Path, corpus: Path, quiet: bool = True, jobs: int = 1, scheduler: str | None = None,
+    encoder: str = "auto",
+) -> BuildReport:  # fmt: skip
+    """Ingest `seeds`, align, and write `corpus`; unchanged documents are skipped and keep their
+    files byte-identical. `jobs` processes share the documents (or a Dask cluster at `scheduler`);
+    the corpus is the same byte for byte whichever runs it."""
+    sources = find_sources(seeds)
+    one = len(sources) == 1  # a single document shows the engine's own progress instead
+    tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one) for d, paths in sources.items()]
+    shared: tuple[list[Path], list[Path]] = ([seeds], [corpus, cache_dir()])
+    if scheduler:  # workers write into these: make them here, so a worker that cannot see them says so
+        for folder in shared[1]:
+            folder.mkdir(parents=True, exist_ok=True)
     report = BuildReport(corpus)
-    for doc_id, paths in find_sources(seeds).items():
-        versions = ingest_versions(doc_id, paths)
-        previous = load(corpus, doc_id) if (corpus / doc_id / ALIGNMENT_FILE).exists() else None
-        text = align_text(ParallelText(doc_id, versions), previous, quiet)
-        report.changed += save(corpus, text)
-        report.sentences[doc_id] = {lang: sum(1 for _ in d.sentences()) for lang, d in versions.items()}
-        report.links[doc_id] = {
-            f"{al.src_lang}-{al.tgt_lang}": Counter(lk.kind for lk in al.links) for al in text.alignments
-        }
-        shares = {f"{al.src_lang}-{al.tgt_lang}": unrelated(al.links) for al in text.alignments}
-        if found := {pair: share for pair, share in shares.items() if share is not None}:
-            report.unrelated[doc_id] = found
+    for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared):
+        report.add(result)
     return report

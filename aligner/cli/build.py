@@ -10,6 +10,7 @@ import click
 from aligner.build import build as run_build
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import corpus_option, json_option, quiet_option
+from aligner.parallel import cores
 
 
 @main.command()
@@ -21,24 +22,42 @@ from aligner.cli.options import corpus_option, json_option, quiet_option
     help="Folder of texts: DOC.txt (language detected) or DOC.LANG.txt / .html, one per version.",
 )
 @corpus_option
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=cores(), show_default="all cores",
+    help="Align this many documents at once, each in its own process.",
+)
+@click.option(
+    "--scheduler", metavar="tcp://HOST:PORT",
+    help="Run the documents on this Dask cluster instead; seeds, corpus and cache must be on storage every worker sees.",
+)
+@click.option(
+    "--encoder", default="auto", show_default=True,
+    help="Sentence encoder for the engine (auto: the engine's choice per language pair).",
+)
 @quiet_option
 @json_option
 @user_errors
-def build(seeds: Path, corpus: Path, quiet: bool, as_json: bool) -> None:
+def build(
+    seeds: Path, corpus: Path, jobs: int, scheduler: str | None, encoder: str, quiet: bool, as_json: bool
+) -> None:
     """Ingest every text under SEEDS, align its versions and write the TEI corpus.
 
-    Example: aligner build --seeds seeds --corpus corpora
+    Example: aligner build --seeds seeds --corpus corpora --jobs 4
 
-    Re-running on unchanged inputs rewrites nothing; links a person made are kept.
+    A document whose texts, a person's links and the engine configuration are unchanged is
+    skipped (its fingerprint is in align.xml), so a re-run, or one after a killed build, does
+    only what is left. Links a person made are kept. The corpus is the same byte for byte
+    whatever --jobs or --scheduler.
     """
-    report = run_build(seeds, corpus, quiet=quiet)
+    report = run_build(seeds, corpus, quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder)
     for doc_id, pairs in report.unrelated.items():
         for pair, share in pairs.items():
             warn_unrelated(f"{doc_id}: versions {pair}", share)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
-    click.echo(f"Corpus written to {corpus.resolve()} ({len(report.changed)} files changed)")
+    skipped = f", {len(report.skipped)} documents unchanged and skipped" if report.skipped else ""
+    click.echo(f"Corpus written to {corpus.resolve()} ({len(report.changed)} files changed{skipped})")
     for doc_id, counts in report.sentences.items():
         sents = ", ".join(f"{lang} {n}" for lang, n in sorted(counts.items()))
         click.echo(f"  {doc_id}: sentences {sents}")

@@ -121,6 +121,7 @@ class ParallelText:
     doc_id: str
     versions: Mapping[str, Document]
     alignments: tuple[Alignment, ...] = ()
+    fingerprint: str = ""  # what the last build aligned from (`aligner.fingerprint`); "" when unknown
 
     def alignment(self, src_lang: str, tgt_lang: str) -> Alignment | None:
         """The alignment for a pair, turned around if it is stored the other way."""

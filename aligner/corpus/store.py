@@ -16,6 +16,7 @@ from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
     document_to_tei,
+    fingerprint_of,
     tei_to_alignments,
     tei_to_document,
     version_file,
@@ -51,7 +52,7 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
     """A document's TEI files (validated against the schema) by their path in the corpus, unwritten."""
     folder = corpus / text.doc_id
     files = {folder / version_file(lang): document_to_tei(doc) for lang, doc in text.versions.items()}
-    files[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments)
+    files[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments, text.fingerprint)
     return files
 
 
@@ -73,10 +74,9 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
         doc = tei_to_document(path.read_bytes(), doc_id, str(path))
         versions[doc.lang] = doc
     align_path = folder / ALIGNMENT_FILE
-    alignments = (
-        tei_to_alignments(align_path.read_bytes(), str(align_path)) if align_path.exists() else ()
-    )
-    text = ParallelText(doc_id, versions, alignments)
+    data = align_path.read_bytes() if align_path.exists() else b""
+    alignments = tei_to_alignments(data, str(align_path)) if data else ()
+    text = ParallelText(doc_id, versions, alignments, fingerprint_of(data) if data else "")
     check_links(text, align_path)
     return text
 

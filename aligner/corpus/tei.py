@@ -182,12 +182,15 @@ def _lang_of_pointer(pointer: str) -> str:
     return pointer.split("#", 1)[0].removesuffix(".xml")
 
 
-def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
-    """Serialise the alignments of one document: one linkGrp per language pair."""
+def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...], fingerprint: str = "") -> bytes:
+    """Serialise the alignments of one document: one linkGrp per language pair; `fingerprint`
+    (what the build aligned from) goes into the publicationStmt as `<idno type="fingerprint">`."""
     root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
     root.set(_XML_LANG, "mul")
     header = _header(root, f"Sentence alignment of {doc_id}", "mul", Metadata())
     fdesc = header.find(_T + "fileDesc")
+    if fingerprint:
+        _el(fdesc.find(_T + "publicationStmt"), "idno", fingerprint, type="fingerprint")
     tstmt = fdesc.find(_T + "titleStmt")
     for ident, what, who in (
         ("aligner", "automatic alignment", f"aligner {__version__}"),
@@ -223,6 +226,19 @@ def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
                 resp=PERSON if lk.resp == "person" else MACHINE,
             )
     return _serialize(root, "align", f"{doc_id}/{ALIGNMENT_FILE}")
+
+
+def fingerprint_of(data: bytes) -> str:
+    """The build fingerprint an alignment file records, "" when it has none or is malformed.
+
+    Read without validating: it only decides whether a build may skip a document.
+    """
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return ""
+    node = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}publicationStmt/{_T}idno[@type='fingerprint']")
+    return (node.text or "") if node is not None else ""
 
 
 def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:

@@ -1,0 +1,75 @@
+"""Run a build's per-document tasks on an existing Dask cluster (`dask.distributed`).
+
+Workers read the seeds and write the corpus and the embedding cache themselves, so all three
+must sit on storage every worker sees; each worker is checked before any task is sent. A worker
+that dies has its tasks run again elsewhere (the scheduler does that); a task that is run twice
+writes the same bytes, so nothing is lost or duplicated.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from aligner.errors import AlignerError
+from aligner.progress import Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_CONNECT_TIMEOUT = "20s"
+_RETRIES = 2  # a task whose worker raised for a reason outside the task (lost file handle) runs again
+
+
+class ClusterError(AlignerError):
+    """The cluster cannot be reached, or a worker cannot see the files a build needs."""
+
+
+def missing_paths(reads: Sequence[str], writes: Sequence[str]) -> list[str]:
+    """Those of `reads` this process cannot read and of `writes` (folders) it cannot write into."""
+    unreadable = [p for p in reads if not os.access(p, os.R_OK)]
+    return unreadable + [p for p in writes if not os.access(p, os.W_OK | os.X_OK)]
+
+
+def run_on_cluster(
+    func: Callable[[T], R], tasks: Sequence[T], scheduler: str, bar: Progress,
+    reads: Sequence[Path] = (), writes: Sequence[Path] = (),
+) -> list[R]:  # fmt: skip
+    """`func` over the tasks on the cluster at `scheduler`, results in task order. Every worker
+    must be able to read `reads` and write into the folders `writes` (checked first)."""
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ClusterError("--scheduler needs the distributed package: pip install 'aligner[cluster]'") from None
+    try:
+        client = Client(scheduler, timeout=_CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as err:
+        raise ClusterError(
+            f"{scheduler}: no Dask scheduler answers ({err}); start one with `dask scheduler` and give the"
+            " address it prints"
+        ) from None
+    with client:
+        _check_workers(client, [str(p.resolve()) for p in reads], [str(p.resolve()) for p in writes])
+        futures = client.map(func, tasks, pure=False, retries=_RETRIES)
+        index = {future.key: i for i, future in enumerate(futures)}
+        results: dict[int, R] = {}
+        for future in as_completed(futures):
+            results[index[future.key]] = future.result()
+            bar.advance()
+        return [results[i] for i in range(len(tasks))]
+
+
+def _check_workers(client: object, reads: list[str], writes: list[str]) -> None:
+    """Fail before any work when the cluster has no worker, or a worker cannot read `reads` or
+    write into `writes`."""
+    info = client.scheduler_info()  # type: ignore[attr-defined]
+    if not info.get("workers"):
+        raise ClusterError("the Dask cluster has no workers; start some with `dask worker SCHEDULER_ADDRESS`")
+    for worker, missing in client.run(missing_paths, reads, writes).items():  # type: ignore[attr-defined]
+        if missing:
+            raise ClusterError(
+                f"worker {worker} cannot see or write {missing[0]}; put the seeds, the corpus and the"
+                " embedding cache ($ALIGNER_CACHE) on storage every worker mounts at the same path"
+            )

@@ -1,0 +1,86 @@
+"""Run independent tasks (a build's documents) here, in a pool of processes, or on a Dask cluster.
+
+Each task is a picklable value and the function a module-level one, so the same pair runs
+anywhere. Results come back in task order whatever order they finish in, so a parallel run
+reports exactly what a serial one does; one progress bar counts the finished tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import TypeVar
+
+from aligner.errors import AlignerError
+from aligner.progress import Progress, progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerError(AlignerError):
+    """A worker process or cluster failed in a way the task itself did not report."""
+
+
+def cores() -> int:
+    """The CPU cores this process may run on: the default number of jobs."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def run_tasks(
+    func: Callable[[T], R], tasks: Sequence[T], jobs: int, label: str, quiet: bool = False,
+    scheduler: str | None = None, shared: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
+) -> list[R]:  # fmt: skip
+    """`func` applied to every task, in task order: here when one job (or one task) suffices, else
+    in `jobs` worker processes, or on the Dask cluster at `scheduler` when one is given, whose
+    workers must read the first paths of `shared` and write into the second."""
+    if jobs < 1:
+        raise WorkerError(f"--jobs {jobs}: give at least 1 (the default is all {cores()} cores)")
+    with progress(label, len(tasks), quiet) as bar:
+        if scheduler:
+            from aligner.cluster import run_on_cluster
+
+            return run_on_cluster(func, tasks, scheduler, bar, *shared)
+        if jobs == 1 or len(tasks) <= 1:
+            results = []
+            for task in tasks:
+                results.append(func(task))
+                bar.advance()
+            return results
+        return _in_pool(func, tasks, min(jobs, len(tasks)), bar)
+
+
+def _in_pool(func: Callable[[T], R], tasks: Sequence[T], workers: int, bar: Progress) -> list[R]:
+    """Run the tasks in fresh worker processes (spawned: no state copied from this one)."""
+    context = multiprocessing.get_context("spawn")
+    threads = max(1, cores() // workers)
+    level = logging.getLogger().getEffectiveLevel()
+    results: dict[int, R] = {}
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(threads, level)) as pool:
+        futures: dict[Future[R], int] = {pool.submit(func, task): i for i, task in enumerate(tasks)}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.advance()
+        except BrokenProcessPool:
+            raise WorkerError(
+                "a worker process died (killed, or out of memory); run the build again: finished"
+                " documents are skipped, or give fewer --jobs"
+            ) from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return [results[i] for i in range(len(tasks))]
+
+
+def _start_worker(threads: int, level: int) -> None:
+    """Set up a worker: logging as in the parent, BLAS threads shared out so workers do not
+    oversubscribe the cores. Models load on first use and stay for the worker's life."""
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+
+    logging.basicConfig(level=level, format="%(message)s")
+    threadpool_limits(limits=threads)

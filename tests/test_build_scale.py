@@ -1,0 +1,126 @@
+"""Builds of many documents: --jobs gives the same bytes as one process, unchanged documents are
+skipped by their fingerprint, and a killed build re-run finishes only what is left."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from scale_seeds import tree_bytes, write_seeds
+
+from aligner.build import build
+from aligner.cli import main
+from aligner.corpus.model import Link
+from aligner.corpus.store import load, save
+from aligner.fingerprint import engine_config, fingerprint
+
+TEI_ALL = Path(__file__).parent / "data" / "tei" / "tei_all.rng"
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("seeds")
+    write_seeds(folder, docs=3)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def serial(seeds: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    corpus = tmp_path_factory.mktemp("serial")
+    build(seeds, corpus, jobs=1)
+    return corpus
+
+
+def test_jobs_2_writes_the_same_bytes_as_jobs_1(seeds: Path, serial: Path, tmp_path: Path) -> None:
+    report = build(seeds, tmp_path, jobs=2)
+    assert tree_bytes(tmp_path) == tree_bytes(serial)
+    assert list(report.sentences) == ["part0", "part1", "part2"]  # reported in document order
+    assert len(report.changed) == 12 and report.skipped == []
+
+
+def test_unchanged_documents_are_skipped_and_a_changed_one_rebuilt(seeds: Path, serial: Path, tmp_path: Path) -> None:
+    corpus, inputs = tmp_path / "corpus", tmp_path / "seeds"
+    shutil.copytree(serial, corpus)
+    shutil.copytree(seeds, inputs)
+    again = build(inputs, corpus, jobs=1)
+    assert again.skipped == ["part0", "part1", "part2"] and again.changed == []
+    assert again.links == build(seeds, serial).links  # a skipped document is still reported in full
+    edited = inputs / "part1.en.txt"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("toughest", "harshest"), encoding="utf-8")
+    report = build(inputs, corpus, jobs=1)
+    assert report.skipped == ["part0", "part2"]
+    assert {p.parent.name for p in report.changed} == {"part1"}
+
+
+def test_a_link_a_person_made_changes_the_fingerprint(seeds: Path, serial: Path, tmp_path: Path) -> None:
+    shutil.copytree(serial, tmp_path, dirs_exist_ok=True)
+    text = load(tmp_path, "part0")
+    al = text.alignment("en", "zh-Hans")
+    assert al is not None
+    first = al.links[0]
+    person = replace(al, links=(Link(first.src, first.tgt, 1.0, "person"), *al.links[1:]))
+    save(tmp_path, replace(text, alignments=tuple(person if a.pair == al.pair else a for a in text.alignments)))
+    report = build(seeds, tmp_path, jobs=1)
+    assert report.skipped == ["part1", "part2"]
+    rebuilt = load(tmp_path, "part0").alignment("en", "zh-Hans")
+    assert rebuilt is not None and rebuilt.links[0].resp == "person"
+    assert build(seeds, tmp_path, jobs=1).skipped == ["part0", "part1", "part2"]  # and it is stable
+
+
+def test_fingerprint_covers_texts_person_links_and_engine_configuration() -> None:
+    pairs = {("en", "zh-Hans"): "signature"}
+    config = engine_config(pairs, "auto")
+    base = fingerprint({"en": b"a", "zh-Hans": b"b"}, [], config)
+    assert base.startswith("sha256:") and base == fingerprint({"zh-Hans": b"b", "en": b"a"}, [], config)
+    assert base != fingerprint({"en": b"a", "zh-Hans": b"c"}, [], config)
+    assert base != fingerprint({"en": b"a", "zh-Hans": b"b"}, [["en", "zh-Hans", [[["s1"], ["t1"], 1.0]]]], config)
+    assert base != fingerprint({"en": b"a", "zh-Hans": b"b"}, [], engine_config(pairs, "e5"))
+    assert base != fingerprint({"en": b"a", "zh-Hans": b"b"}, [], {**config, "aligner": "0.0.0"})
+    assert base != fingerprint({"en": b"ab"}, [], config)
+
+
+def test_a_killed_build_re_run_finishes_only_what_is_left(tmp_path: Path) -> None:
+    seeds, corpus, reference = tmp_path / "seeds", tmp_path / "corpus", tmp_path / "reference"
+    write_seeds(seeds, docs=6, size=1)
+    build(seeds, reference, jobs=1)
+    command = [sys.executable, "-c", "from aligner.cli import main; main()", "build", "--seeds", str(seeds), "--corpus", str(corpus), "--jobs", "1", "-q"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not list(corpus.glob("*/align.xml")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    finished = {p.parent.name for p in corpus.glob("*/align.xml")}
+    assert 0 < len(finished) < 6
+    report = build(seeds, corpus, jobs=1)
+    assert set(report.skipped) == finished
+    assert tree_bytes(corpus) == tree_bytes(reference)
+
+
+def test_cli_jobs_json_reports_skipped_documents(seeds: Path, serial: Path, tmp_path: Path) -> None:
+    shutil.copytree(serial, tmp_path, dirs_exist_ok=True)
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "--jobs", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["skipped"] == ["part0", "part1", "part2"]
+    plain = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "-j", "1"])
+    assert "0 files changed, 3 documents unchanged and skipped" in plain.stdout
+
+
+def test_cli_jobs_must_be_positive(seeds: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "--jobs", "0"])
+    assert result.exit_code == 2 and "0 is not in the range x>=1" in result.output
+
+
+@pytest.mark.skipif(shutil.which("jing") is None or not TEI_ALL.exists(), reason="needs jing and tei_all.rng")
+def test_alignment_with_fingerprint_is_valid_tei(serial: Path) -> None:
+    files = sorted(str(p) for p in serial.glob("*/*.xml"))
+    result = subprocess.run(["jing", str(TEI_ALL), *files], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout
