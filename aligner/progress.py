@@ -38,7 +38,9 @@ def progress(label: str, total: int | None, quiet: bool = False) -> Iterator[Pro
         yield SILENT
         return
     from rich.console import Console
+    from rich.progress import MofNCompleteColumn
     from rich.progress import Progress as RichProgress
 
-    with RichProgress(console=Console(stderr=True), transient=True) as bar:
+    columns = (*RichProgress.get_default_columns(), MofNCompleteColumn())  # bar, %, ETA, done/total
+    with RichProgress(*columns, console=Console(stderr=True), transient=True) as bar:
         yield _Rich(bar, bar.add_task(label, total=total))
