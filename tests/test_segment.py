@@ -56,6 +56,37 @@ ENGLISH = [
     ("", []),
 ]
 
+LONG_SPEECH = "Then a long speech goes on and on, " * 3 + "and it” ends."  # the quotation closes 100 characters on
+# A stop inside a quotation: no split when the quotation closes later in the paragraph and the
+# words after it continue the sentence; a split as before when they start a new one.
+QUOTED = [
+    # the sentence goes on after the quotation
+    ("She read “Hello! World” twice.", ["She read “Hello! World” twice."]),
+    ('She read "Hello! World" twice. Then she left.', ['She read "Hello! World" twice.', "Then she left."]),
+    ("He shouted “Stop! Thief!” and ran. Then all was quiet.",
+     ["He shouted “Stop! Thief!” and ran.", "Then all was quiet."]),
+    ('He yelled "Stop! Now!", and ran.', ['He yelled "Stop! Now!", and ran.']),
+    ("I don’t know. She said ‘Go! Now’ twice.", ["I don’t know.", "She said ‘Go! Now’ twice."]),
+    ("They sang “Oh! Susanna” (an old song) and left.", ["They sang “Oh! Susanna” (an old song) and left."]),
+    ("Il a lu « Bonjour ! Monde » deux fois.", ["Il a lu « Bonjour ! Monde » deux fois."]),
+    # the quotation ends its sentence, or its sentence ends inside it: split
+    ("He said “Stop!” Then he left.", ["He said “Stop!”", "Then he left."]),
+    ('He said "Stop!" Then he left.', ['He said "Stop!"', "Then he left."]),
+    ("“Stop! Thief!” He ran.", ["“Stop!", "Thief!”", "He ran."]),
+    ("She said “Hello. World.” Then she left.", ["She said “Hello.", "World.”", "Then she left."]),
+    ("He read “Hello! World”. Then he left.", ["He read “Hello! World”.", "Then he left."]),
+    # speech of several sentences before an attribution is split as the human gold splits it
+    ("“I came. I saw,” he said. Then he left.", ["“I came.", "I saw,” he said.", "Then he left."]),
+    # the quotation never closes, or closes only far away: split
+    ("She read “Hello! World and more.", ["She read “Hello!", "World and more."]),
+    ("She read “Hello! " + LONG_SPEECH, ["She read “Hello!", LONG_SPEECH]),
+    # a stray straight quote does not open a quotation that a later one closes
+    ('I didn\'t get it, "said Justin. He told friends to "wait for the video." Exit polls came.',
+     ['I didn\'t get it, "said Justin.', 'He told friends to "wait for the video."', "Exit polls came."]),
+    # apostrophes are not closing quotes
+    ("The students’ books. They read ‘Hi! There’ aloud.", ["The students’ books.", "They read ‘Hi! There’ aloud."]),
+]
+
 CHINESE = [
     # quotations with attribution stay one sentence
     ("“我们走吧。”他说。然后他们走了。", ["“我们走吧。”他说。", "然后他们走了。"]),
@@ -100,6 +131,11 @@ PARAGRAPHS = [
 
 @pytest.mark.parametrize(("text", "expected"), ENGLISH)
 def test_english(text: str, expected: list[str]) -> None:
+    assert split_sentences(text, "en") == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), QUOTED)
+def test_english_quotations(text: str, expected: list[str]) -> None:
     assert split_sentences(text, "en") == expected
 
 

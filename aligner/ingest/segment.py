@@ -2,7 +2,8 @@
 
 Rules, not a model: a sentence ends at a terminal stop followed (after closing quotes and
 brackets) by the start of another sentence, except after abbreviations, initials and list
-labels, and in Chinese inside quotations or book titles. Chinese ； ends a sentence only before
+labels, inside a quotation the sentence goes on after (She read “Hello! World” twice.), and in
+Chinese inside quotations or book titles. Chinese ； ends a sentence only before
 the next item of a list; …… only when a closing quote follows it.
 """
 
@@ -43,6 +44,13 @@ _EN_END = re.compile(
     r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’](?=\s))?)"
     r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]))"
 )
+# English-like quotation marks, opener → closer; a straight " opens before a word, closes after one.
+_EN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"'}
+# Characters from a stop to the end of its quotation: a title or an exclamation inside a sentence
+# (“Hello! World”), not a speech of several sentences, which is split as usual.
+_QUOTE_TAIL = 80
+# After a quotation's closer (and any more closers): the first character of what follows.
+_AFTER_QUOTE = re.compile(r"[\"'”’»)\]]*\s*(\S?)")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
 _LOOKBACK = 64  # characters searched for the word before a stop (keeps the scan linear)
 _ACRONYM = re.compile(r"([^\W\d_]\.)+[^\W\d_]")  # U.S, e.U.A: letters only, not "1.3"
@@ -104,7 +112,7 @@ def _split_latin(text: str) -> list[str]:
     start = 0
     for m in _EN_END.finditer(text):
         candidate = text[start : m.start("space")].strip()
-        if _is_boundary(text, m) and not _LABEL.fullmatch(candidate):
+        if _is_boundary(text, m) and not _LABEL.fullmatch(candidate) and not _in_quotation(text, start, m):
             sentences.append(candidate)
             start = m.end()
     sentences.append(text[start:].strip())
@@ -124,6 +132,64 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
     if first.islower():
         return False
     return _ends_after_word(word, before.group(1) if before else "", _next_word(text, m.end()))
+
+
+def _in_quotation(text: str, start: int, m: re.Match[str]) -> bool:
+    """Whether the stop of m sits inside a quotation that closes later in the paragraph and is
+    followed by words that continue the sentence (She read “Hello! World” twice.)."""
+    closer = _open_quote(text, start, m.end("close"))
+    if not closer:
+        return False
+    end = _quote_end(text, m.end("close"), closer)
+    return end > 0 and _continues(text, end)
+
+
+def _open_quote(text: str, start: int, end: int) -> str:
+    """The closer of the innermost quotation still open at end, scanning from start; "" if none."""
+    stack: list[str] = []
+    for i in range(start, end):
+        ch = text[i]
+        if stack and ch == stack[-1] and not _is_apostrophe(text, i):
+            stack.pop()
+        elif ch in _EN_QUOTES and (ch != '"' or _opens_word(text, i)):
+            stack.append(_EN_QUOTES[ch])
+    return stack[-1] if stack else ""
+
+
+def _is_apostrophe(text: str, i: int) -> bool:
+    """A ’ between two letters (don’t) is an apostrophe, not a closing quote."""
+    return text[i] == "’" and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+
+
+def _opens_word(text: str, i: int) -> bool:
+    """A straight quote at i opens a quotation: a word follows it and none comes right before it."""
+    word_after = i + 1 < len(text) and (text[i + 1].isalnum() or text[i + 1] in "‘'([")
+    return word_after and (i == 0 or not text[i - 1].isalnum())
+
+
+def _quote_end(text: str, pos: int, closer: str) -> int:
+    """Index after the closer from pos on (within _QUOTE_TAIL characters); -1 if none comes, or
+    if a quotation of the same kind opens first (the open one was a stray mark)."""
+    opener = next(o for o, c in _EN_QUOTES.items() if c == closer)
+    for i in range(pos, min(len(text), pos + _QUOTE_TAIL)):
+        if text[i] == opener and (opener != '"' or _opens_word(text, i)):
+            return -1
+        if text[i] == closer and not _is_apostrophe(text, i):
+            return i + 1
+    return -1
+
+
+def _continues(text: str, end: int) -> bool:
+    """Whether words after a quotation that closes at end continue the sentence around it: any
+    word when the quotation ends without a stop (“Hello! World” twice), else a lower-case word
+    or a comma, colon, semicolon, dash or bracket (“Stop! Thief!” and ran)."""
+    following = _AFTER_QUOTE.match(text, end).group(1)  # type: ignore[union-attr]  # matches the empty rest
+    last = text[max(0, end - _LOOKBACK) : end - 1].rstrip()[-1:]  # 'did it. "' ends with the stop
+    if not following or last in {",", ";", ":"}:
+        return False
+    if last not in {".", "?", "!", "…"}:
+        return True
+    return following.islower() or following in ",;:–—)]"
 
 
 def _next_word(text: str, pos: int) -> str:
