@@ -29,3 +29,11 @@ class InputTooLongError(AlignerError):
 
 class SearchError(AlignerError):
     """A query cannot be run (syntax), or the index cannot be built."""
+
+
+class EditError(AlignerError):
+    """An edit cannot be made: a link or sentence that does not exist, or an edit that makes no sense."""
+
+
+class StaleError(EditError):
+    """An edit was made on an older version of a document than the one stored now."""

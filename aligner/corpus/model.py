@@ -115,6 +115,17 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One edit a person made to a document: when (ISO 8601, UTC), who, what, and which sentences
+    (`lang.xml#id`) or link groups (`#en--zh-Hans`) it touched."""
+
+    when: str
+    who: str
+    what: str
+    target: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParallelText:
     """A document in all its language versions, with the alignments between them."""
 
@@ -122,6 +133,7 @@ class ParallelText:
     versions: Mapping[str, Document]
     alignments: tuple[Alignment, ...] = ()
     fingerprint: str = ""  # what the last build aligned from (`aligner.fingerprint`); "" when unknown
+    changes: tuple[Change, ...] = ()  # what people changed by hand, oldest first (the TEI revisionDesc)
 
     def alignment(self, src_lang: str, tgt_lang: str) -> Alignment | None:
         """The alignment for a pair, turned around if it is stored the other way."""

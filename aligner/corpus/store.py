@@ -15,6 +15,7 @@ from aligner.corpus.model import ParallelText
 from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
+    changes_of,
     document_to_tei,
     fingerprint_of,
     tei_to_alignments,
@@ -52,7 +53,7 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
     """A document's TEI files (validated against the schema) by their path in the corpus, unwritten."""
     folder = corpus / text.doc_id
     files = {folder / version_file(lang): document_to_tei(doc) for lang, doc in text.versions.items()}
-    files[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments, text.fingerprint)
+    files[folder / ALIGNMENT_FILE] = alignments_to_tei(text.doc_id, text.alignments, text.fingerprint, text.changes)
     return files
 
 
@@ -76,7 +77,7 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
     align_path = folder / ALIGNMENT_FILE
     data = align_path.read_bytes() if align_path.exists() else b""
     alignments = tei_to_alignments(data, str(align_path)) if data else ()
-    text = ParallelText(doc_id, versions, alignments, fingerprint_of(data) if data else "")
+    text = ParallelText(doc_id, versions, alignments, fingerprint_of(data) if data else "", changes_of(data) if data else ())
     check_links(text, align_path)
     return text
 

@@ -13,7 +13,7 @@ from importlib import resources
 from lxml import etree
 
 from aligner import __version__
-from aligner.corpus.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
+from aligner.corpus.model import Alignment, Change, Document, Link, Metadata, Paragraph, Sentence
 from aligner.errors import SchemaError
 from aligner.ingest.langs import region_name, split_tag
 
@@ -182,9 +182,12 @@ def _lang_of_pointer(pointer: str) -> str:
     return pointer.split("#", 1)[0].removesuffix(".xml")
 
 
-def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...], fingerprint: str = "") -> bytes:
+def alignments_to_tei(
+    doc_id: str, alignments: tuple[Alignment, ...], fingerprint: str = "", changes: tuple[Change, ...] = ()
+) -> bytes:
     """Serialise the alignments of one document: one linkGrp per language pair; `fingerprint`
-    (what the build aligned from) goes into the publicationStmt as `<idno type="fingerprint">`."""
+    (what the build aligned from) goes into the publicationStmt as `<idno type="fingerprint">`,
+    the `changes` people made into the header's revisionDesc, newest first as TEI advises."""
     root = etree.Element(_T + "TEI", nsmap={None: TEI_NS})
     root.set(_XML_LANG, "mul")
     header = _header(root, f"Sentence alignment of {doc_id}", "mul", Metadata())
@@ -201,6 +204,7 @@ def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...], fingerprin
         _el(resp, "name", who)
     apps = _el(_el(header, "encodingDesc"), "appInfo")
     header.insert(1, apps.getparent())  # encodingDesc comes before profileDesc
+    _revisions(header, changes)
     standoff = _el(root, "standOff")
     for al in alignments:
         app = _el(apps, "application", ident="aligner", version=__version__,
@@ -226,6 +230,26 @@ def alignments_to_tei(doc_id: str, alignments: tuple[Alignment, ...], fingerprin
                 resp=PERSON if lk.resp == "person" else MACHINE,
             )
     return _serialize(root, "align", f"{doc_id}/{ALIGNMENT_FILE}")
+
+
+def _revisions(header: etree._Element, changes: tuple[Change, ...]) -> None:
+    """`<revisionDesc>` with one `<change when who="#editor" target><name>WHO</name>WHAT</change>` each."""
+    if not changes:
+        return
+    desc = _el(header, "revisionDesc")
+    for change in reversed(changes):
+        node = _el(desc, "change", when=change.when, who=PERSON, **({"target": " ".join(change.target)} if change.target else {}))
+        _el(node, "name", change.who).tail = change.what
+
+
+def changes_of(data: bytes) -> tuple[Change, ...]:
+    """The changes people made, oldest first, from an alignment file's revisionDesc (validated on load)."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    return tuple(
+        Change(node.get("when", ""), _text(node.find(_T + "name")), (node.find(_T + "name").tail or "").strip(),
+               tuple(node.get("target", "").split()))
+        for node in reversed(root.findall(f"{_T}teiHeader/{_T}revisionDesc/{_T}change"))
+    )
 
 
 def fingerprint_of(data: bytes) -> str:

@@ -1,0 +1,89 @@
+"""The editor's operations on a whole document: one function per kind, each returning the new
+document, a line saying what was done (for the history) and what it touched (TEI pointers).
+
+Link operations act on one pair's rows; afterwards every pair derived through a pivot is made
+again from the pairs it comes from (`pairs.reconcile`), so the three versions agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from aligner.corpus.model import Link, ParallelText
+from aligner.corpus.tei import version_file
+from aligner.edit import links as L
+from aligner.edit import sentences as S
+from aligner.edit.journal import trimmed
+from aligner.edit.pairs import EngineFor, pair_links, realign, reconcile, stored, with_links
+from aligner.errors import EditError
+
+LINK_OPS = ("merge", "split", "shift", "detach", "attach", "confirm", "unconfirm", "realign")
+SENTENCE_OPS = ("split-sentence", "join", "correct")
+
+
+@dataclass(frozen=True)
+class Result:
+    """An edited document, what was done in words, and the TEI pointers it touched."""
+
+    text: ParallelText
+    what: str
+    target: tuple[str, ...]
+
+
+def link_edit(
+    text: ParallelText, pair: tuple[str, str], op: str, n: int, engine_for: EngineFor,
+    direction: L.Direction = "down", side: L.Side = "tgt", at: tuple[int, int] = (0, 0),
+    which: Literal["first", "last"] = "last",
+) -> Result:  # fmt: skip
+    """Apply link operation `op` to row `n` of `pair`, then keep derived pairs consistent."""
+    a, b = pair
+    rows = pair_links(text, a, b)
+    if op == "merge":
+        new, what = L.merge(rows, n, direction), f"merged link {n} with the link {'below' if direction == 'down' else 'above'}"
+    elif op == "attach":
+        new, what = L.attach(rows, n, direction), f"attached omission {n} to the link {'below' if direction == 'down' else 'above'}"
+    elif op == "split":
+        new, what = L.split(rows, n, *at), f"split link {n} after {at[0]} {a} and {at[1]} {b} sentences"
+    elif op == "shift":
+        new, what = L.shift(rows, n, direction, side), f"shifted the {'first' if direction == 'up' else 'last'} {a if side == 'src' else b} sentence of link {n} {direction}"
+    elif op == "detach":
+        new, what = L.detach(rows, n, side, which), f"detached the {which} {a if side == 'src' else b} sentence of link {n} as an omission"
+    elif op == "confirm":
+        new, what = L.confirm(rows, n), f"confirmed link {n}"
+    elif op == "unconfirm":
+        new, what = L.unconfirm(rows, n), f"unconfirmed link {n}"
+    elif op == "realign":
+        new, what = realign(text, a, b, n, engine_for), f"re-aligned the unconfirmed links around link {n}"
+    else:
+        raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS)}")
+    group = stored(text, a, b)
+    text = reconcile(with_links(text, a, b, new), [pair], engine_for)
+    return Result(text, f"{group.src_lang}–{group.tgt_lang}: {what}", (f"#{group.src_lang}--{group.tgt_lang}",))
+
+
+def sentence_edit(
+    text: ParallelText, lang: str, op: str, sid: str, engine_for: EngineFor, at: int = 0, new_text: str = "",
+) -> Result:  # fmt: skip
+    """Apply sentence operation `op` to sentence `sid` of version `lang`, then keep pairs consistent."""
+    target = [f"{version_file(lang)}#{sid}"]
+    if op == "split-sentence":
+        text, nid = S.split_sentence(text, lang, sid, at)
+        target.append(f"{version_file(lang)}#{nid}")
+        what = f"split {lang} sentence {sid} at character {at}; the second part is {nid}"
+    elif op == "join":
+        what = f"joined {lang} sentence {sid} with the next one"
+        text = S.join_sentences(text, lang, sid)
+    elif op == "correct":
+        text, what = S.correct_text(text, lang, sid, new_text), f"corrected the text of {lang} sentence {sid}"
+    else:
+        raise EditError(f"unknown operation '{op}'; choose one of {', '.join(SENTENCE_OPS)}")
+    pairs = [al.pair for al in text.alignments if lang in al.pair and op != "correct"]  # a correction moves no link
+    return Result(reconcile(text, pairs, engine_for), what, tuple(target))
+
+
+def changed_rows(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> list[tuple[int, Link]]:
+    """The rows of `pair` that an edit made or changed, numbered as in `after`."""
+    old, new = pair_links(before, *pair), pair_links(after, *pair)
+    start, _, end = trimmed(old, new)
+    return [(n, new[n]) for n in range(start, end)]

@@ -1,0 +1,105 @@
+"""One pair's links in row order, written back into the document, with the three versions kept
+consistent: an edit to a pair a derived pair comes from re-derives it (`triangle.derive`, as
+`aligner build` does), and an edit to a derived pair stands only where the pivot allows it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from aligner.build import alignment_plan, engine_signature
+from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
+from aligner.corpus.model import Alignment, Link, ParallelText, reverse
+from aligner.corpus.rows import aligned_rows
+from aligner.corpus.triangle import contradictions, derive
+from aligner.edit.links import Links, stretch
+from aligner.errors import EditError
+
+# (source language, target language) → the engine for that pair, as `aligner build` makes it
+EngineFor = Callable[[str, str], Aligner]
+
+
+def stored(text: ParallelText, a: str, b: str) -> Alignment:
+    """The alignment of a pair as it is stored (either way round); an error naming the pairs there are."""
+    for al in text.alignments:
+        if set(al.pair) == {a, b}:
+            return al
+    have = ", ".join(f"{al.src_lang},{al.tgt_lang}" for al in text.alignments) or "none"
+    raise EditError(f"{text.doc_id}: no {a},{b} links (pairs: {have}); choose one with --pair")
+
+
+def pair_links(text: ParallelText, a: str, b: str) -> Links:
+    """The links of a↔b seen from `a`, in the order `aligner show --langs a,b` numbers its rows;
+    a sentence no link holds is an omission of its own."""
+    al = stored(text, a, b)
+    al = al if al.pair == (a, b) else reverse(al)
+    holder = {(a, s): lk for lk in al.links for s in lk.src} | {(b, t): lk for lk in al.links for t in lk.tgt}
+    out: list[Link] = []
+    seen: set[int] = set()
+    for row in aligned_rows(text, [a, b]):
+        first = next((lang, s.id) for lang in (a, b) for s in row.cells[lang])
+        lk = holder.get(first) or Link(tuple(s.id for s in row.cells[a]), tuple(s.id for s in row.cells[b]), 0.0)
+        if id(lk) not in seen:
+            seen.add(id(lk))
+            out.append(lk)
+    return tuple(out)
+
+
+def put(text: ParallelText, al: Alignment) -> ParallelText:
+    """The document with a pair's alignment replaced, stored the way round it was."""
+    old = stored(text, *al.pair)
+    new = al if old.pair == al.pair else reverse(al)
+    return replace(text, alignments=tuple(new if x is old else x for x in text.alignments))
+
+
+def with_links(text: ParallelText, a: str, b: str, links: Sequence[Link]) -> ParallelText:
+    """The document with a↔b's links replaced (given from `a`)."""
+    return put(text, Alignment(a, b, tuple(links), stored(text, a, b).signature))
+
+
+def derived_pairs(text: ParallelText) -> list[tuple[str, str, str]]:
+    """(A, pivot, C) for each stored pair A↔C made through a pivot, as `aligner build` plans them."""
+    return [t for t in alignment_plan(text.versions)[1] if any(set(al.pair) == {t[0], t[2]} for al in text.alignments)]
+
+
+def _oriented(text: ParallelText, a: str, b: str) -> Alignment:
+    al = stored(text, a, b)
+    return al if al.pair == (a, b) else reverse(al)
+
+
+def reconcile(text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor) -> ParallelText:
+    """Re-derive every derived pair whose legs (or itself) were edited, keeping its person links;
+    a person link of an edited derived pair that the pivot contradicts is an error."""
+    edited_sets = [set(p) for p in edited]
+    for a, pivot, c in derived_pairs(text):
+        touched = [p for p in edited_sets if p in ({a, pivot}, {pivot, c}, {a, c})]
+        if not touched:
+            continue
+        ab, bc, old = _oriented(text, a, pivot), _oriented(text, pivot, c), _oriented(text, a, c)
+        versions = text.versions[a], text.versions[pivot], text.versions[c]
+        new = derive(ab, bc, versions, engine_for(a, c), person_links(old), engine_signature(a, c))
+        if {a, c} in touched:
+            lost = set(person_links(old)) - set(new.links)
+            if lost:
+                raise EditError(
+                    f"{a}↔{c} is derived through {pivot}: the link {_show(next(iter(lost)))} contradicts "
+                    f"{a}↔{pivot} and {pivot}↔{c}; make this edit in one of those pairs instead"
+                )
+        problems = contradictions(ab, bc, new)
+        if problems:
+            raise EditError(f"{text.doc_id}: {problems[0]}; this is a bug, please report it")
+        text = put(text, new)
+    return text
+
+
+def _show(lk: Link) -> str:
+    return f"[{' '.join(lk.src) or '-'} | {' '.join(lk.tgt) or '-'}]"
+
+
+def realign(text: ParallelText, a: str, b: str, n: int, engine_for: EngineFor) -> Links:
+    """a↔b's links with the unconfirmed stretch around row `n` aligned again by the engine; every
+    link outside it is held in place, as `aligner build` holds a person's links."""
+    links = pair_links(text, a, b)
+    start, end = stretch(links, n)
+    fixed = links[:start] + links[end:]
+    return align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine_for(a, b))

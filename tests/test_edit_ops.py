@@ -1,0 +1,180 @@
+"""The editor's operations on the data model: link edits, sentence edits with their id scheme,
+the three versions kept consistent over random edit sequences, and undo patches."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from edit_fixtures import engine_for, three_versions
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aligner.corpus.model import Link, ParallelText
+from aligner.corpus.triangle import contradictions
+from aligner.edit import journal
+from aligner.edit import links as L
+from aligner.edit.ops import LINK_OPS, changed_rows, link_edit, sentence_edit
+from aligner.edit.pairs import pair_links
+from aligner.errors import EditError
+
+
+def lk(src: str, tgt: str, resp: str = "machine", conf: float = 0.8) -> Link:
+    """A link from space-separated ids, '-' for an empty side."""
+    return Link(tuple(src.split()) if src != "-" else (), tuple(tgt.split()) if tgt != "-" else (), conf, resp)  # type: ignore[arg-type]
+
+
+ROWS = (lk("a1", "b1"), lk("a2 a3", "b2"), lk("a4", "b3 b4"), lk("-", "b5"))
+
+# (operation, expected rows as "src|tgt|resp")
+EDITS = [
+    (lambda r: L.merge(r, 0), ["a1 a2 a3|b1 b2|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.merge(r, 1, "up"), ["a1 a2 a3|b1 b2|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.split(r, 1, 1, 1), ["a1|b1|machine", "a2|b2|person", "a3|-|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.shift(r, 2, "down"), ["a1|b1|machine", "a2 a3|b2|machine", "a4|b3|person", "-|b4 b5|person"]),
+    (lambda r: L.shift(r, 2, "up"), ["a1|b1|machine", "a2 a3|b2 b3|person", "a4|b4|person", "-|b5|machine"]),
+    (lambda r: L.shift(r, 1, "up", "src"), ["a1 a2|b1|person", "a3|b2|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.shift(r, 0, "down"), ["a1|-|person", "a2 a3|b1 b2|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.detach(r, 2, "tgt"), ["a1|b1|machine", "a2 a3|b2|machine", "a4|b3|person", "-|b4|person", "-|b5|machine"]),
+    (lambda r: L.detach(r, 1, "src", "first"), ["a1|b1|machine", "a2|-|person", "a3|b2|person", "a4|b3 b4|machine", "-|b5|machine"]),
+    (lambda r: L.attach(r, 3, "up"), ["a1|b1|machine", "a2 a3|b2|machine", "a4|b3 b4 b5|person"]),
+    (lambda r: L.confirm(r, 0), ["a1|b1|person", "a2 a3|b2|machine", "a4|b3 b4|machine", "-|b5|machine"]),
+]
+
+ERRORS = [
+    (lambda r: L.merge(r, 3), "link 3 is the last link: there is none below it"),
+    (lambda r: L.merge(r, 4), "link 4 does not exist: there are 4 links, numbered 0 to 3"),
+    (lambda r: L.merge(r, -1), "link -1 does not exist: there are 4 links, numbered 0 to 3"),
+    (lambda r: L.split(r, 0, 0, 0), "link 0 split at 0:0 leaves one part empty; choose a point inside the link"),
+    (lambda r: L.split(r, 1, 3, 0), "link 1 is 2-1: split it at 0-2 source and 0-1 target sentences, not 3:0"),
+    (lambda r: L.shift(r, 3, "up", "src"), "link 3 has no source sentence to shift; shift the other side (--side)"),
+    (lambda r: L.attach(r, 0, "down"), "link 0 is 1-1, not an omission; use merge to join two links"),
+    (lambda r: L.detach(r, 3, "tgt"), "link 3 (0-1) has no tgt sentence to detach beside another one"),
+]
+
+
+def show(rows: tuple[Link, ...]) -> list[str]:
+    return [f"{' '.join(r.src) or '-'}|{' '.join(r.tgt) or '-'}|{r.resp}" for r in rows]
+
+
+@pytest.mark.parametrize(("edit", "expected"), EDITS)
+def test_link_edits(edit, expected) -> None:  # type: ignore[no-untyped-def]
+    assert show(edit(ROWS)) == expected
+
+
+@pytest.mark.parametrize(("edit", "message"), ERRORS)
+def test_link_edits_that_make_no_sense_are_one_line_errors(edit, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(EditError) as err:
+        edit(ROWS)
+    assert str(err.value) == message
+
+
+def test_the_stretch_to_realign_lies_between_confirmed_links() -> None:
+    rows = L.confirm(L.confirm(ROWS, 0), 3)
+    assert L.stretch(rows, 2) == (1, 3)
+    with pytest.raises(EditError, match="link 0 is confirmed; unconfirm it first"):
+        L.stretch(rows, 0)
+
+
+def test_realign_runs_the_engine_only_between_confirmed_links() -> None:
+    text = three_versions()
+    text = link_edit(text, ("en", "zh-Hans"), "merge", 1, engine_for).text  # rows 1-2 one link
+    text = link_edit(text, ("en", "zh-Hans"), "merge", 3, engine_for).text  # rows 4-5 one link, a person's
+    text = link_edit(text, ("en", "zh-Hans"), "confirm", 0, engine_for).text
+    text = link_edit(text, ("en", "zh-Hans"), "unconfirm", 1, engine_for).text
+    before = pair_links(text, "en", "zh-Hans")
+    rows = pair_links(link_edit(text, ("en", "zh-Hans"), "realign", 1, engine_for).text, "en", "zh-Hans")
+    assert [(r.src, r.tgt, r.confidence) for r in rows[1:4]] == [
+        ((f"en.p{p}.s{k}",), (f"zh-Hans.p{p}.s{k}",), 0.95) for p, k in ((1, 2), (1, 3), (2, 1))]
+    assert (rows[0], rows[4]) == (before[0], before[3])  # the confirmed links stand
+
+
+def test_an_edit_to_a_leg_is_followed_by_the_derived_pair() -> None:
+    text = link_edit(three_versions(), ("zh-Hans", "en"), "merge", 0, engine_for).text
+    derived = pair_links(text, "en", "zh-Hant")
+    assert (derived[0].src, derived[0].tgt) == (("en.p1.s1", "en.p1.s2"), ("zh-Hant.p1.s1", "zh-Hant.p1.s2"))
+    assert contradictions(*legs(text)) == []
+
+
+def test_a_confirmed_derived_link_is_a_persons_and_one_against_the_pivot_is_refused() -> None:
+    text = link_edit(three_versions(), ("en", "zh-Hant"), "confirm", 2, engine_for).text
+    assert pair_links(text, "en", "zh-Hant")[2].resp == "person"
+    with pytest.raises(EditError, match="en↔zh-Hant is derived through zh-Hans: the link .* contradicts"):
+        link_edit(text, ("en", "zh-Hant"), "merge", 0, engine_for)
+
+
+def test_sentence_split_keeps_other_ids_and_names_the_new_one_after_its_parent() -> None:
+    text = three_versions()
+    once = sentence_edit(text, "en", "split-sentence", "en.p2.s2", engine_for, at=5).text
+    twice = sentence_edit(once, "en", "split-sentence", "en.p2.s2", engine_for, at=2).text
+    ids = [s.id for s in twice.versions["en"].sentences()]
+    assert ids == ["en.p1.s1", "en.p1.s2", "en.p1.s3", "en.p2.s1", "en.p2.s2", "en.p2.s2.2", "en.p2.s2.1", "en.p2.s3"]
+    assert [s.text for s in twice.versions["en"].sentences()][4:7] == ["Fi", "ve", "& six."]
+    row = pair_links(twice, "en", "zh-Hans")[4]
+    assert row.src == ("en.p2.s2", "en.p2.s2.2", "en.p2.s2.1") and row.tgt == ("zh-Hans.p2.s2",)
+    assert contradictions(*legs(twice)) == []
+
+
+def test_join_merges_the_links_of_the_two_sentences() -> None:
+    text = sentence_edit(three_versions(), "zh-Hans", "join", "zh-Hans.p1.s1", engine_for).text
+    assert [s.text for s in text.versions["zh-Hans"].sentences()][:2] == ["一。二。", "三。"]
+    row = pair_links(text, "en", "zh-Hans")[0]
+    assert (row.src, row.tgt, row.resp) == (("en.p1.s1", "en.p1.s2"), ("zh-Hans.p1.s1",), "person")
+    assert contradictions(*legs(text)) == []
+    with pytest.raises(EditError, match="zh-Hans.p1.s3 is the last sentence of its paragraph"):
+        sentence_edit(text, "zh-Hans", "join", "zh-Hans.p1.s3", engine_for)
+
+
+def test_correct_text_changes_only_that_sentence() -> None:
+    text = sentence_edit(three_versions(), "en", "correct", "en.p1.s2", engine_for, new_text="  Two,\n fixed. ").text
+    assert [s.text for s in text.versions["en"].sentences()][:3] == ["One.", "Two, fixed.", "Three."]
+    assert text.alignments == three_versions().alignments
+    with pytest.raises(EditError, match="a sentence cannot be empty"):
+        sentence_edit(text, "en", "correct", "en.p1.s2", engine_for, new_text=" ")
+
+
+def legs(text: ParallelText) -> tuple:  # type: ignore[type-arg]
+    """en→zh-Hans, zh-Hans→zh-Hant and en↔zh-Hant, as `contradictions` takes them."""
+    return (text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), text.alignment("en", "zh-Hant"))
+
+
+PAIRS = [("en", "zh-Hans"), ("zh-Hans", "en"), ("zh-Hans", "zh-Hant"), ("en", "zh-Hant")]
+STEP = st.one_of(
+    st.tuples(st.just("link"), st.sampled_from(PAIRS), st.sampled_from(LINK_OPS), st.integers(0, 7),
+              st.sampled_from(["up", "down"]), st.sampled_from(["src", "tgt"]), st.integers(0, 2), st.integers(0, 2)),
+    st.tuples(st.just("sentence"), st.sampled_from(["en", "zh-Hans", "zh-Hant"]),
+              st.sampled_from(["split-sentence", "join", "correct"]), st.integers(0, 8), st.integers(1, 3)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(STEP, min_size=1, max_size=12))
+def test_random_edit_sequences_keep_the_three_versions_consistent_and_undo_exactly(steps: list[tuple]) -> None:  # type: ignore[type-arg]
+    text = three_versions()
+    for step in steps:
+        try:
+            if step[0] == "link":
+                _, pair, op, n, direction, side, i, j = step
+                after = link_edit(text, pair, op, n, engine_for, direction=direction, side=side, at=(i, j)).text
+            else:
+                _, lang, op, k, at = step
+                ids = [s.id for s in text.versions[lang].sentences()]
+                after = sentence_edit(text, lang, op, ids[k % len(ids)], engine_for, at=at, new_text="Fixed.").text
+        except EditError:
+            continue
+        assert contradictions(*legs(after)) == []
+        for al in after.alignments:  # every sentence in exactly one link of each pair
+            for side, lang in ((0, al.src_lang), (1, al.tgt_lang)):
+                held = [x for link in al.links for x in (link.src, link.tgt)[side]]
+                assert sorted(held) == sorted(s.id for s in after.versions[lang].sentences())
+        patch = journal.diff(text, after)
+        assert journal.apply(after, patch, forward=False) == text
+        assert journal.apply(text, patch) == after
+        text = after
+
+
+def test_changed_rows_are_numbered_as_after_the_edit() -> None:
+    before = three_versions()
+    after = link_edit(before, ("en", "zh-Hans"), "merge", 2, engine_for).text
+    assert [(n, r.src) for n, r in changed_rows(before, after, ("en", "zh-Hans"))] == [(2, ("en.p1.s3", "en.p2.s1"))]
+    assert changed_rows(before, replace(before), ("en", "zh-Hans")) == []
