@@ -19,7 +19,7 @@ from aligner.formats.filters import Filters, parse_ratio
 @main.command()
 @click.argument("target")
 @click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.writes]),
-              help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx (one file), xces (a folder).")
+              help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff (one file), xces (a folder).")
 @click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first).")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (tmx, tsv, csv, jsonl, xlsx), file prefix (moses) or folder (xces).")
@@ -29,13 +29,15 @@ from aligner.formats.filters import Filters, parse_ratio
 @click.option("--dedupe", is_flag=True, help="Leave out repeats of an identical sentence pair.")
 @click.option("--tmx-langs", type=click.Choice(["legacy", "bcp47"]), default="legacy", show_default=True,
               help="TMX language codes: legacy zh-CN/zh-TW (OmegaT, Trados, memoQ) or bcp47 zh-Hans/zh-Hant.")
+@click.option("--xliff-version", type=click.Choice(["2.1", "1.2"]), default="2.1", show_default=True,
+              help="XLIFF version to write (1.2 for older CAT tools).")
 @click.option("--length-ratio", default="", help="MIN,MAX bounds on each version's length in characters over the first's.")
 @corpus_option
 @json_option
 @user_errors
 def export(
     target: str, fmt: str, langs: str, out: Path, min_confidence: float, types: str, no_omissions: bool,
-    dedupe: bool, tmx_langs: str, length_ratio: str, corpus: Path, as_json: bool,
+    dedupe: bool, tmx_langs: str, xliff_version: str, length_ratio: str, corpus: Path, as_json: bool,
 ) -> None:
     """Export TARGET (a document id or a corpus folder) to a parallel-data format.
 
@@ -46,6 +48,7 @@ def export(
     language in a unit, so links with an empty side are skipped and counted on stderr.
     xlsx is a review sheet (a row per link, a column per language, confidence, type, QA
     findings, who made the link); after review, aligner import --format xlsx reads it back.
+    xliff (2.1, or 1.2 with --xliff-version 1.2) is bilingual: give two languages.
     XCES is read by OpusTools: opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw.
     Same corpus and options, same bytes.
     """
@@ -58,7 +61,7 @@ def export(
         dedupe=dedupe,
         length_ratio=parse_ratio(length_ratio),
     )
-    report = run_export(texts, fmt, chosen, out, filters, tmx_langs)
+    report = run_export(texts, fmt, chosen, out, filters, tmx_langs, xliff_version)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return

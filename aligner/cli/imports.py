@@ -17,9 +17,9 @@ from aligner.ingest.langs import normalize_tag
 @main.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.reads]),
-              help="tmx files; moses files PREFIX.LANG (one per language); intertext or xces alignment files; xlsx review sheets.")
+              help="tmx files; moses files PREFIX.LANG (one per language); intertext or xces alignment files; xlsx review sheets; xliff 1.2 or 2.x.")
 @click.option("--resp", type=click.Choice(["person", "machine"]), default=None,
-              help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person').")
+              help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person', XLIFF person unless its notes say machine).")
 @click.option("--langs", default="", help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
 @click.option("--replace", is_flag=True, help="Overwrite documents already in the corpus.")
 @corpus_option

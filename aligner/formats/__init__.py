@@ -38,6 +38,7 @@ class Batch:
     filters: Filters
     dropped: Counter[str] = field(default_factory=Counter)  # units left out, by reason
     tag_style: str = "legacy"  # TMX language codes: "legacy" zh-CN/zh-TW or "bcp47" zh-Hans/zh-Hant
+    xliff_version: str = "2.1"  # or "1.2"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ FORMATS = {
         Format("xces", "xces", writes=True, reads=True),
         Format("intertext", "intertext", writes=False, reads=True),
         Format("xlsx", "xlsx", writes=True, reads=True),
+        Format("xliff", "xliff", writes=True, reads=True),
     )
 }
 

@@ -28,6 +28,7 @@ class ExportReport:
 
 def prepare(
     texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters, tag_style: str = "legacy",
+    xliff_version: str = "2.1",
 ) -> Batch:
     """The batch a writer gets: units of every document over `langs`, filtered.
 
@@ -39,18 +40,20 @@ def prepare(
     if FORMATS[fmt].needs_all_langs:
         filters = Filters(**{**filters.__dict__, "omissions": False})
     kept, dropped = apply(all_units, filters)
-    return Batch(texts, langs, kept, filters, dropped, tag_style)
+    return Batch(texts, langs, kept, filters, dropped, tag_style, xliff_version)
 
 
 def export(
     texts: Sequence[ParallelText], fmt: str, langs: list[str], out: Path, filters: Filters, tag_style: str = "legacy",
+    xliff_version: str = "2.1",
 ) -> ExportReport:
     """Write the documents in a format to `out` (a file, a prefix or a folder, as the format needs).
 
-    `tag_style` chooses TMX language codes: "legacy" (zh-CN/zh-TW) or "bcp47" (zh-Hans/zh-Hant).
+    `tag_style` chooses TMX language codes: "legacy" (zh-CN/zh-TW) or "bcp47" (zh-Hans/zh-Hant);
+    `xliff_version` is "2.1" or "1.2".
     """
     write = get(fmt, "write")
-    batch = prepare(texts, fmt, langs, filters, tag_style)
+    batch = prepare(texts, fmt, langs, filters, tag_style, xliff_version)
     files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
     for path, data in files.items():
         write_atomic(path, data)

@@ -1,0 +1,109 @@
+"""XLIFF 2.1 and 1.2: valid against the schemas, export → import round trips, CAT-tool files read,
+DOCTYPEs and entities refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+from test_formats_roundtrip import CORPUS, links, same_text_and_links
+
+from aligner.cli import main
+from aligner.corpus.store import load
+from aligner.errors import InputError
+from aligner.formats.export import export
+from aligner.formats.filters import Filters
+from aligner.formats.imports import import_files
+
+SCHEMAS = Path(__file__).parent / "data" / "xliff"
+VERSIONS = [("2.1", "xliff_core_2.xsd"), ("1.2", "xliff_core_1.2.xsd")]
+PAIR = ["en", "zh-Hans"]
+
+
+@pytest.mark.parametrize(("version", "xsd"), VERSIONS)
+def test_export_is_valid_against_the_xliff_schema(tmp_path: Path, version: str, xsd: str) -> None:
+    out = tmp_path / "d.xlf"
+    export([load(CORPUS, "d1"), load(CORPUS, "d2")], "xliff", PAIR, out, Filters(), xliff_version=version)
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / xsd)))
+    tree = etree.parse(str(out))
+    assert schema.validate(tree), schema.error_log.last_error
+    assert tree.getroot().get("version") == version
+
+
+@pytest.mark.parametrize("version", ["2.1", "1.2"])
+def test_export_then_import_gives_the_same_text_and_links(tmp_path: Path, version: str) -> None:
+    out = tmp_path / "d.xlf"
+    export([load(CORPUS, "d1"), load(CORPUS, "d2")], "xliff", PAIR, out, Filters(), xliff_version=version)
+    back = {t.doc_id: t for t in import_files([out], "xliff", tmp_path / "corpora")}
+    for doc in ("d1", "d2"):
+        same_text_and_links(load(CORPUS, doc), back[doc], PAIR)
+        assert [lk.resp for lk in links(back[doc], *PAIR)] == [lk.resp for lk in links(load(CORPUS, doc), *PAIR)]
+
+
+CAT_21 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="zh-CN">
+ <file id="f1" original="manual.docx">
+  <unit id="u1"><notes><note category="review">check the term</note></notes>
+   <segment state="final"><source>Press <pc id="1">Start</pc>.</source><target>按<pc id="1">开始</pc>。</target></segment>
+   <segment state="translated"><source>Wait.</source><target>请稍候。</target></segment>
+  </unit>
+ </file>
+</xliff>"""
+
+CAT_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="manual.docx" source-language="en" target-language="zh-TW" datatype="plaintext"><body>
+  <trans-unit id="1"><source>Press <g id="1">Start</g>.</source><target state="translated">按<g id="1">開始</g>。</target></trans-unit>
+  <trans-unit id="2"><source>Not yet translated.</source></trans-unit>
+ </body></file>
+</xliff>"""
+
+
+def test_a_cat_tools_xliff_2_becomes_two_versions_with_a_link_per_segment(tmp_path: Path) -> None:
+    (tmp_path / "m.xlf").write_text(CAT_21, encoding="utf-8")
+    (text,) = import_files([tmp_path / "m.xlf"], "xliff", tmp_path / "corpora")
+    assert text.doc_id == "manual.docx"
+    assert list(text.versions) == ["en", "zh-Hans"]  # locale codes become our tags
+    src, tgt = "en", "zh-Hans"
+    assert [s.text for s in text.versions[src].sentences()] == ["Press Start.", "Wait."]
+    assert [s.text for s in text.versions[tgt].sentences()] == ["按开始。", "请稍候。"]
+    assert [(lk.kind, lk.resp) for lk in links(text, src, tgt)] == [("1-1", "person"), ("1-1", "person")]
+
+
+def test_a_cat_tools_xliff_1_2_keeps_untranslated_units_as_omissions(tmp_path: Path) -> None:
+    (tmp_path / "m.xlf").write_text(CAT_12, encoding="utf-8")
+    (text,) = import_files([tmp_path / "m.xlf"], "xliff", tmp_path / "corpora")
+    assert list(text.versions) == ["en", "zh-Hant"]
+    assert [lk.kind for lk in links(text, "en", "zh-Hant")] == ["1-1", "1-0"]
+    assert [s.text for s in text.versions["zh-Hant"].sentences()] == ["按開始。"]
+
+
+UNSAFE = [
+    ("doctype", '<?xml version="1.0"?>\n<!DOCTYPE xliff SYSTEM "http://example.com/x.dtd">\n<xliff/>'),
+    ("external entity", '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n<xliff>&e;</xliff>'),
+    ("billion laughs", '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]>\n<xliff>&b;</xliff>'),
+]
+
+
+@pytest.mark.parametrize(("label", "data"), UNSAFE, ids=[u[0] for u in UNSAFE])
+def test_doctype_and_entities_are_refused_and_nothing_is_written(tmp_path: Path, label: str, data: str) -> None:
+    (tmp_path / "bad.xlf").write_text(data, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "bad.xlf"), "--format", "xliff", "--corpus", str(tmp_path / "c")])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        f"Error: {tmp_path / 'bad.xlf'}: the XLIFF has a DOCTYPE or entity declarations, which are refused for safety; remove them and import again"
+    )
+    assert not (tmp_path / "c").exists()
+
+
+def test_utf16_doctype_is_refused_too(tmp_path: Path) -> None:
+    (tmp_path / "bad.xlf").write_bytes(UNSAFE[1][1].replace('version="1.0"', 'version="1.0" encoding="UTF-16"').encode("utf-16"))
+    with pytest.raises(InputError, match="DOCTYPE or entity declarations"):
+        import_files([tmp_path / "bad.xlf"], "xliff", tmp_path / "c")
+
+
+def test_xliff_needs_exactly_two_languages(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="XLIFF is bilingual: choose two languages with --langs"):
+        export([load(CORPUS, "d1")], "xliff", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.xlf", Filters())
