@@ -1,3 +1,3 @@
-"""aligner: multilingual parallel-text alignment into TEI corpora."""
+"""aligner: multilingual parallel-text alignment into TEI corpora (Python API: `aligner.api`)."""
 
 __version__ = "0.1.0"
