@@ -50,6 +50,7 @@ def version_file(lang: str) -> str:
 
 ALIGNMENT_FILE = "align.xml"
 _NO_SIGNATURE = "links made by hand or imported"
+_NO_PAIRS = "No two versions with sentences to link."
 
 
 @lru_cache(maxsize=2)
@@ -86,6 +87,7 @@ def _parse(data: bytes, schema: str, where: str) -> etree._Element:
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else "?"
         raise SchemaError(f"{where}:{line}: malformed XML: {err.msg}; fix the file or rebuild it") from None
+    _upgrade(root)
     validator = _schema(schema)
     if not validator.validate(root):
         last = validator.error_log.last_error
@@ -93,6 +95,24 @@ def _parse(data: bytes, schema: str, where: str) -> etree._Element:
             f"{where}:{last.line}: not valid TEI for aligner ({last.message}); fix the file or rebuild it"
         )
     return root
+
+
+def _upgrade(root: etree._Element) -> None:
+    """Bring a file written before the corpus followed tei_all to today's form (saved on the next
+    write): the note moves from sourceDesc to notesStmt; empty link groups, an empty appInfo and
+    an empty standOff (a document with one version) are dropped or given a note."""
+    note = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}sourceDesc/{_T}p")
+    if note is not None:
+        notes = etree.Element(_T + "notesStmt")
+        note.getparent().addprevious(notes)  # type: ignore[union-attr]  # a found child has a parent
+        note.tag = _T + "note"
+        notes.append(note)  # moves it
+    for empty in root.xpath("t:standOff/t:linkGrp[not(t:link)] | t:teiHeader/t:encodingDesc[not(t:appInfo/*)]",
+                            namespaces={"t": TEI_NS}):
+        empty.getparent().remove(empty)
+    standoff = root.find(_T + "standOff")
+    if standoff is not None and not len(standoff):
+        _el(standoff, "note", _NO_PAIRS)
 
 
 def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etree._Element:
@@ -110,6 +130,8 @@ def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etre
     pub = _el(fdesc, "publicationStmt")
     _el(pub, "publisher", "aligner parallel corpus")
     _el(_el(pub, "availability"), "p", "For research and translation checking; see the source for rights.")
+    if meta.note:  # tei_all: sourceDesc holds prose or bibliography, not both
+        _el(_el(fdesc, "notesStmt"), "note", meta.note)
     sdesc = _el(fdesc, "sourceDesc")
     bibl = _el(sdesc, "bibl")
     _el(bibl, "title", meta.title or title or "(untitled)")
@@ -122,8 +144,6 @@ def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etre
         _el(bibl, "date", meta.date, when=meta.date)
     if meta.source:
         _el(bibl, "idno", meta.source, type="source")
-    if meta.note:
-        _el(sdesc, "p", meta.note)
     profile = _el(header, "profileDesc")
     _el(_el(profile, "langUsage"), "language", language_name(lang), ident=lang)
     return header
@@ -152,7 +172,7 @@ def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
     ns = {"t": TEI_NS}
     bibl = root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", ns)
     translator = root.find("t:teiHeader/t:fileDesc/t:titleStmt/t:respStmt/t:name", ns)
-    note = root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:p", ns)
+    note = root.find("t:teiHeader/t:fileDesc/t:notesStmt/t:note", ns)
     date = bibl.find("t:date", ns) if bibl is not None else None
     meta = Metadata(
         title=_text(bibl.find("t:title", ns)) if bibl is not None else "",
@@ -206,7 +226,11 @@ def alignments_to_tei(
     header.insert(1, apps.getparent())  # encodingDesc comes before profileDesc
     _revisions(header, changes)
     standoff = _el(root, "standOff")
-    for al in alignments:
+    groups = tuple(al for al in alignments if al.links)  # tei_all: a linkGrp holds one link or more
+    if not groups:  # tei_all: neither appInfo nor standOff may be empty
+        header.remove(apps.getparent())
+        _el(standoff, "note", _NO_PAIRS)
+    for al in groups:
         app = _el(apps, "application", ident="aligner", version=__version__,
                   corresp=f"#{al.src_lang}--{al.tgt_lang}")
         _el(app, "label", "aligner")

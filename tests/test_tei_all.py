@@ -1,0 +1,131 @@
+"""Every kind of TEI file the project writes is valid against the TEI Consortium's tei_all.rng.
+
+One jing run over all of them (about 2 s): the seed build with its .meta.json sidecars, a
+document with one version, imports of each format (TMX with a person's links, Moses, XCES,
+InterText), and a document written through the store with omissions on both sides, a person's
+links and every metadata field. The run also holds one file in the form written before the corpus
+followed tei_all, so that the check is seen to fail where it should.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from aligner.build import build
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
+from aligner.corpus.store import load, save
+from aligner.formats.export import export
+from aligner.formats.filters import Filters
+from aligner.formats.imports import import_files
+
+TEI_ALL = Path(__file__).parent / "data" / "tei" / "tei_all.rng"
+DATA = Path(__file__).parent / "data" / "formats"
+SEEDS = Path(__file__).parent.parent / "seeds"
+SEED = "000_bf7a112df29932bd"
+
+
+def jing() -> str:
+    """The jing command; missing jing fails under CI (which must install it) and skips elsewhere."""
+    found = shutil.which("jing")
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail("jing is not installed: CI must run `apt-get install -y jing` (see .ci/run)")
+    pytest.skip("jing is not installed (apt-get install -y jing)")
+
+
+def sentences(lang: str, pid: str, *texts: str) -> Paragraph:
+    return Paragraph(f"{lang}.{pid}", tuple(Sentence(f"{lang}.{pid}.s{i}", t) for i, t in enumerate(texts, 1)),
+                     "head" if pid == "head" else "p")
+
+
+def handmade() -> ParallelText:
+    """Omissions on both sides (1-0, 2-0, 0-1), a person's links, full and empty metadata, and a
+    pair with no links at all (its versions have no sentences in common to link)."""
+    full = Metadata(title="标题 & <Title>", date="2013-03-12", author="孙茹", affiliation="CICIR",
+                    source="x.txt", translator="a translator", note="Translation prepared for this corpus.")
+    en = Document("hand", "en", (sentences("en", "head", "Title"), sentences("en", "p1", "One.", "Two.", "Three.")), full)
+    zh = Document("hand", "zh-Hans", (sentences("zh-Hans", "p1", "一。", "二。"),), Metadata(note="只有注释。"))
+    zt = Document("hand", "zh-Hant", (sentences("zh-Hant", "p1", "一。"),))
+    links = (
+        Link(("en.head.s1",), (), 0.2),
+        Link(("en.p1.s1",), ("zh-Hans.p1.s1",), 1.0, "person"),
+        Link(("en.p1.s2", "en.p1.s3"), (), 0.5),
+        Link((), ("zh-Hans.p1.s2",), 0.1, "person"),
+    )
+    alignments = (Alignment("en", "zh-Hans", links, "aligner test"), Alignment("zh-Hans", "zh-Hant", ()))
+    return ParallelText("hand", {"en": en, "zh-Hans": zh, "zh-Hant": zt}, alignments)
+
+
+def legacy(corpus: Path) -> Path:
+    """A version file as written before: the translator's note as a <p> beside the <bibl>."""
+    data = (corpus / "hand" / "en.xml").read_text(encoding="utf-8")
+    note = "<notesStmt>\n        <note>Translation prepared for this corpus.</note>\n      </notesStmt>\n      "
+    assert note in data
+    old = data.replace(note, "").replace("</bibl>", "</bibl>\n        <p>Translation prepared for this corpus.</p>")
+    path = corpus.parent / "legacy" / "en.xml"
+    path.parent.mkdir()
+    path.write_text(old, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One corpus folder per kind of document the project writes, under one root."""
+    root = tmp_path_factory.mktemp("tei_all")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for path in SEEDS.glob(f"{SEED}*"):  # the texts and their .meta.json sidecars
+        shutil.copy(path, seeds)
+    build(seeds, root / "seed")
+    solo = root / "solo_seeds"
+    solo.mkdir()
+    shutil.copy(SEEDS / f"{SEED}.txt", solo / "solo.en.txt")
+    build(solo, root / "solo")
+    d1 = load(DATA / "corpus", "d1")
+    ex = root / "exported"
+    export([d1], "tmx", ["en", "zh-Hans"], ex / "d1.tmx", Filters())
+    export([d1], "moses", ["en", "zh-Hans"], ex / "moses" / "d1", Filters())
+    export([d1], "xces", ["en", "zh-Hans"], ex / "xces", Filters())
+    import_files([ex / "d1.tmx"], "tmx", root / "tmx")
+    import_files([ex / "moses" / "d1.en", ex / "moses" / "d1.zh-Hans"], "moses", root / "moses")
+    import_files([ex / "xces" / "en-zh-Hans.xml"], "xces", root / "xces")
+    import_files([DATA / "intertext" / "story.en.story.zh.xml"], "intertext", root / "intertext", langs=["en", "zh-Hans"])
+    save(root / "hand", handmade())
+    return root
+
+
+KINDS = ["seed", "solo", "tmx", "moses", "xces", "intertext", "hand"]
+
+
+def test_every_kind_of_corpus_was_written(corpora: Path) -> None:
+    for kind in KINDS:
+        assert list((corpora / kind).glob("*/align.xml")), kind
+    seed = (corpora / "seed" / SEED / "zh-Hans.xml").read_text(encoding="utf-8")
+    assert "<notesStmt>" in seed and "Not the publisher's text" in seed  # from the .meta.json sidecar
+    assert 'resp="#editor"' in (corpora / "tmx" / "d1" / "align.xml").read_text(encoding="utf-8")
+    assert 'type="0-1"' in (corpora / "hand" / "hand" / "align.xml").read_text(encoding="utf-8")
+
+
+def test_every_file_is_valid_against_tei_all(corpora: Path) -> None:
+    command = jing()
+    files = sorted(p for kind in KINDS for p in (corpora / kind).glob("*/*.xml"))
+    old = legacy(corpora / "hand")
+    run = subprocess.run([command, str(TEI_ALL), *map(str, files), str(old)], capture_output=True, text=True)
+    errors = [line for line in run.stdout.splitlines() if ": error: " in line]
+    assert len(files) >= 20
+    assert [line for line in errors if not line.startswith(f"{old}:")] == []
+    assert errors and 'element "p" not allowed here' in errors[0]  # the check does catch the old form
