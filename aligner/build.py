@@ -294,6 +294,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
     versions = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
     previous = load(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else None
+    versions = keep_edited(versions, previous)
     tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
     direct, derived = alignment_plan(versions)
     pairs = direct + [(a, b) for a, _, b in derived]
@@ -301,7 +302,8 @@ def build_document(task: DocumentTask) -> DocumentResult:
     if previous is not None and _unchanged(previous, tei, folder, config):
         text, changed = previous, []
     else:
-        text = align_text(ParallelText(task.doc_id, versions), previous, task.quiet, task.encoder)
+        changes = previous.changes if previous else ()
+        text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
         text = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config))
         changed = save(task.corpus, text)
     return DocumentResult(
@@ -312,6 +314,18 @@ def build_document(task: DocumentTask) -> DocumentResult:
         _unrelated(text),
         skipped=text is previous,
     )
+
+
+def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:
+    """The ingested versions, except those whose sentences a person edited (`aligner edit`: split,
+    joined or corrected): their stored text and segmentation stand, the input is not read again."""
+    if previous is None:
+        return versions
+    edited = {t.split("#", 1)[0].removesuffix(".xml") for c in previous.changes for t in c.target if not t.startswith("#")}
+    for lang in sorted(edited & set(versions) & set(previous.versions)):
+        log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
+        versions[lang] = previous.versions[lang]
+    return versions
 
 
 def _unchanged(previous: ParallelText, tei: dict[str, bytes], folder: Path, config: dict[str, str]) -> bool:

@@ -133,7 +133,7 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool) -> tuple[O
     with _locked(folder):
         _check(opened, folder, expected)
         log = journal.read(folder)
-        if log["version"] != opened.version:
+        if log["steps"] and log["version"] != opened.version:
             raise EditError(f"{opened.text.doc_id}: the files changed outside the editor since the last edit (a build?); there is nothing to {'undo' if back else 'redo'}")
         pos = log["position"]
         if (back and pos == 0) or (not back and pos >= len(log["steps"])):

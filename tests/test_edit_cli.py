@@ -1,0 +1,243 @@
+"""`aligner edit` on a saved corpus: every operation from the command line, one-line errors that
+write nothing, stale versions refused, undo across restarts, history in valid TEI, saves that a
+kill cannot corrupt, document ids that cannot leave the corpus, and build → edit → build cycles."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from edit_fixtures import engine_for, three_versions
+
+from aligner.build import build
+from aligner.cli import main
+from aligner.corpus.store import load, save
+from aligner.corpus.triangle import contradictions
+from aligner.edit import session
+from aligner.edit.journal import JOURNAL_FILE
+from aligner.edit.ops import link_edit
+from aligner.edit.pairs import pair_links
+from aligner.errors import CorpusError
+
+SEEDS = Path(__file__).parent.parent / "seeds"
+SEED_DOC = "000_bf7a112df29932bd"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    save(tmp_path, three_versions())
+    return tmp_path
+
+
+def edit(corpus: Path, *args: str, pair: str = "en,zh-Hans", doc: str = "doc") -> tuple[int, str]:
+    """Run `aligner edit` and return its exit status and output (stdout and stderr)."""
+    result = CliRunner().invoke(main, ["edit", doc, "--corpus", str(corpus), "--pair", pair, "--who", "tester", *args])
+    return result.exit_code, result.output
+
+
+def files(corpus: Path, doc: str = "doc") -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((corpus / doc).iterdir()) if not p.name.startswith(".")}
+
+
+def rows(corpus: Path, pair: tuple[str, str] = ("en", "zh-Hans"), doc: str = "doc") -> list[str]:
+    return [f"{' '.join(r.src) or '-'}|{' '.join(r.tgt) or '-'}|{r.resp}" for r in pair_links(load(corpus, doc), *pair)]
+
+
+def legs(corpus: Path, doc: str = "doc") -> list[str]:
+    text = load(corpus, doc)
+    return contradictions(text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), text.alignment("en", "zh-Hant"))  # type: ignore[arg-type]
+
+
+# (command, the en↔zh-Hans rows after it)
+COMMANDS = [
+    (["merge", "1"], ["en.p1.s1|zh-Hans.p1.s1|machine", "en.p1.s2 en.p1.s3|zh-Hans.p1.s2 zh-Hans.p1.s3|person"]),
+    (["merge", "1", "up"], ["en.p1.s1 en.p1.s2|zh-Hans.p1.s1 zh-Hans.p1.s2|person", "en.p1.s3|zh-Hans.p1.s3|machine"]),
+    (["shift", "1", "down"], ["en.p1.s1|zh-Hans.p1.s1|machine", "en.p1.s2|-|person", "en.p1.s3|zh-Hans.p1.s2 zh-Hans.p1.s3|person"]),
+    (["shift", "1", "up", "--side", "src"], ["en.p1.s1 en.p1.s2|zh-Hans.p1.s1|person", "-|zh-Hans.p1.s2|person", "en.p1.s3|zh-Hans.p1.s3|machine"]),
+    (["confirm", "0"], ["en.p1.s1|zh-Hans.p1.s1|person", "en.p1.s2|zh-Hans.p1.s2|machine"]),
+    (["detach", "0", "--side", "src"], ["-|zh-Hans.p1.s1|person", "en.p1.s1|-|person", "en.p1.s2|zh-Hans.p1.s2|machine"]),
+]
+
+
+@pytest.mark.parametrize(("command", "expected"), COMMANDS)
+def test_each_link_command_changes_the_tei_and_keeps_the_three_versions_consistent(corpus: Path, command: list[str], expected: list[str]) -> None:
+    status, out = edit(corpus, *command)
+    assert status == 0, out
+    assert rows(corpus)[: len(expected)] == expected
+    assert legs(corpus) == []
+
+
+def test_split_then_unconfirm_and_json_prints_the_changed_links(corpus: Path) -> None:
+    assert edit(corpus, "merge", "0")[0] == 0
+    status, out = edit(corpus, "--json", "split", "0", "1:1")
+    assert status == 0, out
+    report = json.loads(out)
+    assert [(c["row"], c["src"], c["tgt"], c["type"], c["resp"]) for c in report["changed"]] == [
+        (0, ["en.p1.s1"], ["zh-Hans.p1.s1"], "1-1", "person"), (1, ["en.p1.s2"], ["zh-Hans.p1.s2"], "1-1", "person")]
+    status, out = edit(corpus, "unconfirm", "1", "--json")
+    assert json.loads(out)["changed"][0]["resp"] == "machine"
+    assert report["version"] != json.loads(out)["version"]
+
+
+def test_the_derived_pair_can_be_confirmed_but_not_contradict_the_pivot(corpus: Path) -> None:
+    assert edit(corpus, "confirm", "2", pair="en,zh-Hant")[0] == 0
+    assert rows(corpus, ("en", "zh-Hant"))[2] == "en.p1.s3|zh-Hant.p1.s3|person"
+    before = files(corpus)
+    status, out = edit(corpus, "merge", "0", pair="en,zh-Hant")
+    assert status == 1 and out.count("\n") == 1 and "make this edit in one of those pairs instead" in out
+    assert files(corpus) == before
+
+
+def test_sentence_commands_split_join_and_correct(corpus: Path) -> None:
+    assert edit(corpus, "split-sentence", "en.p2.s2", "5")[0] == 0
+    assert [s.id for s in load(corpus, "doc").versions["en"].sentences()][4:6] == ["en.p2.s2", "en.p2.s2.1"]
+    assert edit(corpus, "join", "zh-Hans.p1.s1")[0] == 0
+    assert edit(corpus, "correct", "zh-Hant.p1.s1", "壹！")[0] == 0
+    text = load(corpus, "doc")
+    assert [s.text for s in text.versions["zh-Hans"].sentences()][0] == "一。二。"
+    assert [s.text for s in text.versions["zh-Hant"].sentences()][0] == "壹！"
+    assert legs(corpus) == []
+
+
+ERRORS = [
+    (["merge", "5"], "Error: link 5 is the last link: there is none below it\n"),
+    (["merge", "9"], "Error: link 9 does not exist: there are 6 links, numbered 0 to 5\n"),
+    (["split", "0", "1:1"], "Error: link 0 split at 1:1 leaves one part empty; choose a point inside the link\n"),
+    (["split", "0", "x"], "Error: split AT 'x': give I:J, the source and target sentences the first part keeps, e.g. 1:1\n"),
+    (["join", "en.p9.s9"], "Error: doc: no sentence 'en.p9.s9'; see the ids with `aligner show doc --json`\n"),
+    (["undo"], "Error: doc: nothing to undo\n"),
+    (["confirm", "0", "--pair", "en,fr"], None),
+]
+
+
+@pytest.mark.parametrize(("command", "message"), ERRORS)
+def test_errors_are_one_line_exit_1_and_write_nothing(corpus: Path, command: list[str], message: str | None) -> None:
+    before = files(corpus)
+    if command[-2:] == ["--pair", "en,fr"]:
+        status, out = edit(corpus, *command[:-2], pair="en,fr")
+        message = "Error: doc: no en,fr links (pairs: en,zh-Hans, en,zh-Hant, zh-Hans,zh-Hant); choose one with --pair\n"
+    else:
+        status, out = edit(corpus, *command)
+    assert (status, out) == (1, message)
+    assert files(corpus) == before
+
+
+def test_a_stale_version_is_refused(corpus: Path) -> None:
+    version = session.open_document(corpus, "doc").version
+    assert edit(corpus, "--expect", version, "confirm", "0")[0] == 0
+    before = files(corpus)
+    status, out = edit(corpus, "--expect", version, "confirm", "1")
+    assert status == 1 and f"the document changed since version {version}" in out and "reload it" in out
+    assert files(corpus) == before
+
+
+def test_undo_and_redo_survive_restarts_for_more_than_100_steps(corpus: Path) -> None:
+    start = pair_links(load(corpus, "doc"), "en", "zh-Hans")
+    opened = session.open_document(corpus, "doc")
+    for k in range(110):
+        op = "confirm" if k % 2 == 0 else "unconfirm"
+        opened = session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), op, k % 6 if op == "confirm" else (k - 1) % 6, engine_for), "tester")
+    assert edit(corpus, "confirm", "3")[0] == 0  # a new process, as after a restart
+    for _ in range(101):
+        status, out = edit(corpus, "undo")
+        assert status == 0, out
+    assert all(r.resp == "machine" for r in pair_links(load(corpus, "doc"), "en", "zh-Hans")[:3])
+    assert edit(corpus, "redo")[0] == 0
+    assert len(json.loads((corpus / "doc" / JOURNAL_FILE).read_text())["steps"]) >= 100
+    assert start[0].resp == "machine"
+
+
+def test_history_is_a_valid_tei_revision_desc(corpus: Path) -> None:
+    edit(corpus, "merge", "0")
+    edit(corpus, "undo")
+    status, out = edit(corpus, "history", "--json")
+    changes = json.loads(out)["changes"]
+    assert [(c["who"], c["what"], c["target"]) for c in changes] == [
+        ("tester", "en–zh-Hans: merged link 0 with the link below", ["#en--zh-Hans"]),
+        ("tester", "undid: en–zh-Hans: merged link 0 with the link below", ["#en--zh-Hans"]),
+    ]
+    xml = (corpus / "doc" / "align.xml").read_text()
+    assert xml.count('who="#editor" target="#en--zh-Hans">') == 2 and "<name>tester</name>undid: " in xml
+    if shutil.which("jing"):
+        tei_all = Path(__file__).parent / "data" / "tei" / "tei_all.rng"
+        if tei_all.exists():
+            done = subprocess.run(["jing", str(tei_all), str(corpus / "doc" / "align.xml")], capture_output=True, text=True)
+            assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize("bad", ["../doc", "/etc", "..", "doc/../doc", "%2e%2e", "a/b", "doc\x00", ".hidden/.."])
+def test_document_ids_cannot_leave_the_corpus(corpus: Path, bad: str) -> None:
+    with pytest.raises(CorpusError):
+        session.folder_of(corpus / "doc", bad)
+
+
+def test_a_symlinked_document_is_refused(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    save(outside, three_versions())
+    (corpus / "link").symlink_to(outside / "doc")
+    with pytest.raises(CorpusError, match="no such document"):
+        session.folder_of(corpus, "link")
+
+
+KILL = """
+import os, signal, sys
+from pathlib import Path
+import aligner.corpus.store as store
+from aligner.edit import session
+from aligner.edit.ops import link_edit
+sys.path.insert(0, {tests!r})
+from edit_fixtures import engine_for
+
+real_fdopen = os.fdopen
+class Half:
+    def __init__(self, f): self.f = f
+    def __enter__(self): return self
+    def __exit__(self, *a): return False
+    def write(self, data):
+        self.f.write(data[: len(data) // 2]); self.f.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+store.os.fdopen = lambda fd, mode: Half(real_fdopen(fd, mode))
+opened = session.open_document(Path({corpus!r}), "doc")
+session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester")
+"""
+
+
+def test_a_kill_during_the_save_leaves_the_previous_valid_file(corpus: Path) -> None:
+    before = files(corpus)
+    script = KILL.format(tests=str(Path(__file__).parent), corpus=str(corpus))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert files(corpus) == before
+    assert load(corpus, "doc") == load(corpus, "doc")  # still loads and validates
+    assert edit(corpus, "merge", "0")[0] == 0  # and editing goes on
+    assert not any(p.name.endswith(".xml") and p.name.startswith(".") and os.path.getsize(p) == 0 for p in (corpus / "doc").iterdir())
+
+
+def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_path: Path) -> None:
+    build(SEEDS, tmp_path)
+    assert edit(tmp_path, "confirm", "3", doc=SEED_DOC)[0] == 0
+    assert edit(tmp_path, "merge", "4", doc=SEED_DOC)[0] == 0
+    assert edit(tmp_path, "split-sentence", "en.p1.s1", "20", doc=SEED_DOC)[0] == 0
+    assert edit(tmp_path, "correct", "zh-Hans.p2.s1", "在无核化问题上，中美两国拥有共同利益。", doc=SEED_DOC)[0] == 0
+    edited = load(tmp_path, SEED_DOC)
+    person = {lk for al in edited.alignments for lk in al.links if lk.resp == "person"}
+    build(SEEDS, tmp_path)
+    rebuilt = load(tmp_path, SEED_DOC)
+    assert rebuilt.versions == edited.versions
+    assert person <= {lk for al in rebuilt.alignments for lk in al.links}
+    assert rebuilt.changes == edited.changes
+    status, out = edit(tmp_path, "realign", "10", doc=SEED_DOC)
+    assert status == 0, out
+    assert edit(tmp_path, "confirm", "0", doc=SEED_DOC)[0] == 0
+    build(SEEDS, tmp_path)
+    again = load(tmp_path, SEED_DOC)
+    assert again.versions == edited.versions and len(again.changes) == 6
+    assert person | {pair_links(again, "en", "zh-Hans")[0]} <= {lk for al in again.alignments for lk in al.links}
+    assert legs(tmp_path, SEED_DOC) == []
