@@ -233,11 +233,15 @@ def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_pa
     assert rebuilt.versions == edited.versions
     assert person <= {lk for al in rebuilt.alignments for lk in al.links}
     assert rebuilt.changes == edited.changes
+    machine = pair_links(rebuilt, "en", "zh-Hans")[10:12]
+    assert edit(tmp_path, "merge", "10", doc=SEED_DOC)[0] == 0
+    assert edit(tmp_path, "unconfirm", "10", doc=SEED_DOC)[0] == 0
     status, out = edit(tmp_path, "realign", "10", doc=SEED_DOC)
     assert status == 0, out
+    assert [(r.src, r.tgt) for r in pair_links(load(tmp_path, SEED_DOC), "en", "zh-Hans")[10:12]] == [(r.src, r.tgt) for r in machine]
     assert edit(tmp_path, "confirm", "0", doc=SEED_DOC)[0] == 0
     build(SEEDS, tmp_path)
     again = load(tmp_path, SEED_DOC)
-    assert again.versions == edited.versions and len(again.changes) == 6
+    assert again.versions == edited.versions and len(again.changes) == 8
     assert person | {pair_links(again, "en", "zh-Hans")[0]} <= {lk for al in again.alignments for lk in al.links}
     assert legs(tmp_path, SEED_DOC) == []

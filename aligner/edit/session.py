@@ -107,7 +107,7 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
     with _locked(folder):
         _check(opened, folder, expected)
         if result.text == opened.text:
-            raise EditError(f"{opened.text.doc_id}: that edit changes nothing")
+            return opened  # nothing to save, nor to undo
         patch = journal.diff(opened.text, result.text)
         log = journal.read(folder)
         if log["version"] != opened.version:
