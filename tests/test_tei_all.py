@@ -2,8 +2,8 @@
 
 One jing run over all of them (about 2 s): the seed build with its .meta.json sidecars, a
 document with one version, imports of each format (TMX with a person's links, Moses, XCES,
-InterText), and a document written through the store with omissions on both sides, a person's
-links and every metadata field. The run also holds one file in the form written before the corpus
+InterText, XLIFF, XLSX), and a document written through the store with omissions on both sides,
+a person's links, every metadata field, a regional tag and an editor's change log. The run also holds one file in the form written before the corpus
 followed tei_all, so that the check is seen to fail where it should.
 """
 
@@ -19,6 +19,7 @@ import pytest
 from aligner.build import build
 from aligner.corpus.model import (
     Alignment,
+    Change,
     Document,
     Link,
     Metadata,
@@ -53,13 +54,13 @@ def sentences(lang: str, pid: str, *texts: str) -> Paragraph:
 
 
 def handmade() -> ParallelText:
-    """Omissions on both sides (1-0, 2-0, 0-1), a person's links, full and empty metadata, and a
-    pair with no links at all (its versions have no sentences in common to link)."""
+    """Omissions on both sides (1-0, 2-0, 0-1), a person's links, full and empty metadata, a
+    Hong Kong version, a pair with no links at all, and changes an editor made (revisionDesc)."""
     full = Metadata(title="标题 & <Title>", date="2013-03-12", author="孙茹", affiliation="CICIR",
                     source="x.txt", translator="a translator", note="Translation prepared for this corpus.")
     en = Document("hand", "en", (sentences("en", "head", "Title"), sentences("en", "p1", "One.", "Two.", "Three.")), full)
     zh = Document("hand", "zh-Hans", (sentences("zh-Hans", "p1", "一。", "二。"),), Metadata(note="只有注释。"))
-    zt = Document("hand", "zh-Hant", (sentences("zh-Hant", "p1", "一。"),))
+    zt = Document("hand", "zh-Hant", (sentences("zh-Hant", "p1", "一。"),), region="HK")
     links = (
         Link(("en.head.s1",), (), 0.2),
         Link(("en.p1.s1",), ("zh-Hans.p1.s1",), 1.0, "person"),
@@ -67,7 +68,11 @@ def handmade() -> ParallelText:
         Link((), ("zh-Hans.p1.s2",), 0.1, "person"),
     )
     alignments = (Alignment("en", "zh-Hans", links, "aligner test"), Alignment("zh-Hans", "zh-Hant", ()))
-    return ParallelText("hand", {"en": en, "zh-Hans": zh, "zh-Hant": zt}, alignments)
+    changes = (
+        Change("2026-12-06T08:00:00Z", "Li Wei", "merged two links", ("en.xml#en.p1.s2", "#en--zh-Hans")),
+        Change("2026-12-06T08:05:00Z", "Li Wei", "confirmed a link"),
+    )
+    return ParallelText("hand", {"en": en, "zh-Hans": zh, "zh-Hant": zt}, alignments, changes=changes)
 
 
 def legacy(corpus: Path) -> Path:
@@ -104,11 +109,15 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import_files([ex / "moses" / "d1.en", ex / "moses" / "d1.zh-Hans"], "moses", root / "moses")
     import_files([ex / "xces" / "en-zh-Hans.xml"], "xces", root / "xces")
     import_files([DATA / "intertext" / "story.en.story.zh.xml"], "intertext", root / "intertext", langs=["en", "zh-Hans"])
+    export([d1], "xliff", ["en", "zh-Hans"], ex / "d1.xlf", Filters())
+    import_files([ex / "d1.xlf"], "xliff", root / "xliff")
+    export([d1], "xlsx", ["en", "zh-Hans"], ex / "d1.xlsx", Filters())
+    import_files([ex / "d1.xlsx"], "xlsx", root / "xlsx")
     save(root / "hand", handmade())
     return root
 
 
-KINDS = ["seed", "solo", "tmx", "moses", "xces", "intertext", "hand"]
+KINDS = ["seed", "solo", "tmx", "moses", "xces", "intertext", "xliff", "xlsx", "hand"]
 
 
 def test_every_kind_of_corpus_was_written(corpora: Path) -> None:
@@ -117,7 +126,16 @@ def test_every_kind_of_corpus_was_written(corpora: Path) -> None:
     seed = (corpora / "seed" / SEED / "zh-Hans.xml").read_text(encoding="utf-8")
     assert "<notesStmt>" in seed and "Not the publisher's text" in seed  # from the .meta.json sidecar
     assert 'resp="#editor"' in (corpora / "tmx" / "d1" / "align.xml").read_text(encoding="utf-8")
-    assert 'type="0-1"' in (corpora / "hand" / "hand" / "align.xml").read_text(encoding="utf-8")
+    hand = (corpora / "hand" / "hand" / "align.xml").read_text(encoding="utf-8")
+    assert 'type="0-1"' in hand and "<revisionDesc>" in hand
+    assert 'xml:lang="zh-Hant-HK"' in (corpora / "hand" / "hand" / "zh-Hant.xml").read_text(encoding="utf-8")
+
+
+def test_missing_jing_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y jing"):
+        jing()
 
 
 def test_every_file_is_valid_against_tei_all(corpora: Path) -> None:
