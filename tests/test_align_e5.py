@@ -11,6 +11,7 @@ import sentencepiece as spm
 
 from aligner.align import e5
 from aligner.align.embed import Encoder
+from aligner.align.encoders import E5
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 ODD_TEXTS = [
@@ -79,7 +80,7 @@ def test_vector_does_not_depend_on_the_batch(model: e5.E5) -> None:
 
 def test_every_encoder_shares_one_loaded_model(tmp_path: Path) -> None:
     """Loading takes seconds; `aligner eval` makes an encoder for every file it aligns."""
-    first, second = Encoder(tmp_path / "a"), Encoder(tmp_path / "b")
+    first, second = Encoder(E5, tmp_path / "a"), Encoder(E5, tmp_path / "b")
     first.encode(["Der Gletscher."]), second.encode(["Le glacier."])
     assert e5.default_model.cache_info().misses <= 1
     assert e5.default_model.cache_info().hits >= 1

@@ -10,6 +10,7 @@ import pytest
 from aligner.align import embed, engine
 from aligner.align.bead import Bead
 from aligner.align.confidence import PARALLEL, linked_share, unrelated
+from aligner.align.encoders import E5, USE
 from aligner.align.engine import align
 from aligner.errors import InputTooLongError, LanguageError
 from aligner.evaluate import read_links
@@ -48,15 +49,21 @@ def test_english_chinese_both_directions(cache: Path, src: str, tgt: str) -> Non
     assert_covers(beads, len(lines(f"report.{src}")), len(lines(f"report.{tgt}")))
 
 
-def test_reordered_sentences_become_one_bead(cache: Path) -> None:
-    """A monotone alignment holds two swapped sentences as one 2-2 bead, not as false 1-1 links."""
+@pytest.mark.parametrize("encoder", ["use", "e5"])
+def test_reordered_sentences_make_no_false_link(cache: Path, encoder: str) -> None:
+    """A monotone alignment holds two swapped sentences as one 2-2 bead, or links one of them and
+    leaves the other out on both sides; never as false 1-1 links."""
     en = ["The committee met in Geneva on 12 March 2013.",
           "Prices rose by 15 percent in the first quarter.",
           "The museum will close at six o'clock.", "Thank you for reading."]  # fmt: skip
     zh = ["委员会于二〇一三年三月十二日在日内瓦举行会议。", "博物馆将于六点关闭。",
           "第一季度物价上涨了百分之十五。", "感谢阅读。"]  # fmt: skip
-    beads = align(en, zh, "en", "zh-Hans", cache_dir=cache)
-    assert links(beads) == [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,))]
+    beads = align(en, zh, "en", "zh-Hans", cache_dir=cache, encoder=encoder)
+    assert links(beads) in (
+        [((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,))],
+        [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((), (2,)), ((3,), (3,))],
+        [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), ()), ((3,), (3,))],
+    )
 
 
 def test_simplified_against_edited_traditional() -> None:
@@ -118,19 +125,19 @@ def test_anchors_are_1_1_links_the_first_pass_preferred_clearly_to_any_local_cha
         (2, 2, 1, 1): 1.9, (3, 1, 1, 2): 0.5,  # src[1] moved into the first link: 1.1 less
         (2, 1, 1, 2): 1.0, (4, 2, 1, 3): 2.0,  # src[2] moved into the last link: only 0.3 less
     })  # fmt: skip
-    kept = engine._anchors(path, scorer)  # type: ignore[arg-type]
+    kept = engine._anchors(path, scorer, E5.calibration)  # type: ignore[arg-type]
     assert list(kept) == [(0, 1, 0, 1)]  # not the 2-1 link, not the last one (margin 0.3)
     assert 0.0 <= kept[(0, 1, 0, 1)] <= 1.0
     scorer.values[(1, 1, 1, 1)] = -0.5  # a clear boundary, but less similar than unrelated text
     scorer.values[(2, 2, 1, 1)] = -0.6
-    assert engine._anchors(path, scorer) == {}  # type: ignore[arg-type]
+    assert engine._anchors(path, scorer, E5.calibration) == {}  # type: ignore[arg-type]
 
 
 def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
-    encoder = embed.Encoder(tmp_path)
+    encoder = embed.Encoder(USE, tmp_path)
     first = encoder.encode(["One sentence.", "Another one."])
-    (tmp_path / embed.MODEL_ID / "broken.npz").write_bytes(b"not a zip file")
-    again = embed.Encoder(tmp_path)
+    (tmp_path / USE.model_id / "broken.npz").write_bytes(b"not a zip file")
+    again = embed.Encoder(USE, tmp_path)
     assert (again.encode(["Another one.", "One sentence."]) == first[::-1]).all()
     assert again.encoded == 0
 
@@ -138,15 +145,15 @@ def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
 def test_unwritable_cache_only_warns(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    cache = embed.EmbeddingCache(blocked)
-    cache.put([b"k" * 32], np.ones((1, embed.DIM), dtype=np.float32))
+    cache = embed.EmbeddingCache(blocked, USE.model_id)
+    cache.put([b"k" * 32], np.ones((1, USE.dim), dtype=np.float32))
     assert cache.get(b"k" * 32) is not None
 
 
 def test_cache_keeps_digests_ending_in_nul(tmp_path: Path) -> None:
     key = b"k" * 30 + b"\0\0"
-    embed.EmbeddingCache(tmp_path).put([key], np.ones((1, embed.DIM), dtype=np.float32))
-    assert embed.EmbeddingCache(tmp_path).get(key) is not None
+    embed.EmbeddingCache(tmp_path, USE.model_id).put([key], np.ones((1, USE.dim), dtype=np.float32))
+    assert embed.EmbeddingCache(tmp_path, USE.model_id).get(key) is not None
 
 
 @pytest.mark.parametrize(("n", "m"), [(0, 0), (3, 0), (0, 2)])

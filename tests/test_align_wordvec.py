@@ -38,8 +38,8 @@ def fake_encode(texts: list[str]) -> np.ndarray:
 
 def test_shared_part_is_taken_out() -> None:
     """With the common part left in, every pair would look alike; without it, only translations."""
-    en = wordvec.sentence_vectors([["the", "ark"], ["the", "flood"]], fake_encode)
-    zh = wordvec.sentence_vectors([["方舟"], ["洪水"]], fake_encode)
+    en = wordvec.sentence_vectors([["the", "ark"], ["the", "flood"]], fake_encode, 5)
+    zh = wordvec.sentence_vectors([["方舟"], ["洪水"]], fake_encode, 5)
     similar = en @ zh.T
     assert similar[0, 0] > 0.5 > similar[0, 1]
     assert similar[1, 1] > 0.5 > similar[1, 0]
@@ -47,7 +47,7 @@ def test_shared_part_is_taken_out() -> None:
 
 
 def test_sentence_without_words_is_zero() -> None:
-    vecs = wordvec.sentence_vectors([["ark"], [], ["flood"]], fake_encode)
+    vecs = wordvec.sentence_vectors([["ark"], [], ["flood"]], fake_encode, 5)
     assert not vecs[1].any() and vecs[0].any() and vecs[2].any()
 
 
@@ -55,4 +55,5 @@ def test_no_words_at_all_encodes_nothing() -> None:
     def fail(texts: list[str]) -> np.ndarray:
         raise AssertionError("nothing to encode")
 
-    assert not wordvec.sentence_vectors([[], []], fail).any()
+    assert wordvec.sentence_vectors([[], []], fail, 7).shape == (2, 7)
+    assert not wordvec.sentence_vectors([[], []], fail, 7).any()

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from aligner.align.bead import Bead
+from aligner.align.encoders import Calibration
 from aligner.align.search import Span
 from aligner.corpus.model import Link
 
@@ -21,11 +22,6 @@ _CONTEXT = 3  # links either side that make up a bead's context
 _SURE_SIMILARITY = 1.0  # what a bead fixed by the first pass counts for in its neighbours' context
 LINKED = 0.5  # a link at least this confident counts as found
 PARALLEL = 0.25  # texts with a smaller share of sentences in found links are not translations
-
-
-# Logistic coefficients: bias, similarity, merged, context (links); bias, best rival (omissions).
-LINK = (-1.81, 2.43, -3.59, 3.52)
-OMISSION = (0.98, -0.53)
 
 
 def _sigmoid(x: float) -> float:
@@ -83,12 +79,15 @@ def features(
 
 
 def confidences(
-    path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float] | None = None
-) -> list[float]:
+    path: Sequence[Span], similarity: SimilarityFn, calibration: Calibration,
+    sure: Mapping[Span, float] | None = None,
+) -> list[float]:  # fmt: skip
     """Return a calibrated probability that each bead of the path is correct.
 
-    Beads in `sure` (fixed by a first pass) keep the confidence given there.
+    The logistic coefficients are the encoder's (`Calibration.link`, `.omission`); beads in
+    `sure` (fixed by a first pass) keep the confidence given there.
     """
+    link, omission = calibration.link, calibration.omission
     sure = sure or {}
     result = []
     for span, (first, merged, context) in zip(path, features(path, similarity, sure), strict=True):
@@ -97,10 +96,10 @@ def confidences(
             result.append(sure[span])
         elif i1 > i0 and j1 > j0:
             result.append(
-                _sigmoid(LINK[0] + LINK[1] * first + LINK[2] * merged + LINK[3] * context)
+                _sigmoid(link[0] + link[1] * first + link[2] * merged + link[3] * context)
             )
         else:
-            result.append(_sigmoid(OMISSION[0] + OMISSION[1] * first))
+            result.append(_sigmoid(omission[0] + omission[1] * first))
     return result
 
 

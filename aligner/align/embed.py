@@ -1,4 +1,4 @@
-"""Sentence embeddings from multilingual-e5-small (`aligner.align.e5`), cached on disk by text hash.
+"""Sentence embeddings from the chosen encoder (`aligner.align.encoders`), cached on disk by text hash.
 
 The cache is a directory of shard files (`<model>/<digest>.npz`, each holding `keys` and
 `vecs`); a run writes one new shard with what it encoded, atomically, so a re-run of the same
@@ -15,18 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
+from aligner.align.encoders import Spec
 from aligner.cache import cache_dir as default_cache_dir
 from aligner.corpus.store import write_atomic
 from aligner.progress import progress
 
 log = logging.getLogger(__name__)
 
-MODEL_ID = "multilingual-e5-small-q4-numpy-passage"
-DIM = 384
 _BATCH = 256  # texts per call: the model groups them by length and runs batches on both cores
 
 
-def text_key(text: str, model_id: str = MODEL_ID) -> bytes:
+def text_key(text: str, model_id: str) -> bytes:
     """Return the sha256 digest of model id and text: the cache key of one embedding."""
     return hashlib.sha256(f"{model_id}\0{text}".encode()).digest()
 
@@ -34,7 +33,7 @@ def text_key(text: str, model_id: str = MODEL_ID) -> bytes:
 class EmbeddingCache:
     """Embeddings on disk keyed by `text_key`, loaded lazily, extended by atomic shard writes."""
 
-    def __init__(self, directory: Path, model_id: str = MODEL_ID) -> None:
+    def __init__(self, directory: Path, model_id: str) -> None:
         self.directory = directory / model_id
         self.model_id = model_id
         self._vecs: dict[bytes, np.ndarray] | None = None
@@ -72,20 +71,19 @@ class EmbeddingCache:
 
 
 class Encoder:
-    """Encode sentences with multilingual-e5-small, each distinct text once, through an `EmbeddingCache`."""
+    """Encode sentences with one encoder, each distinct text once, through an `EmbeddingCache`."""
 
-    def __init__(self, cache_dir: Path | None = None) -> None:
-        self.cache = EmbeddingCache(cache_dir or default_cache_dir())
+    def __init__(self, spec: Spec, cache_dir: Path | None = None) -> None:
+        self.spec = spec
+        self.cache = EmbeddingCache(cache_dir or default_cache_dir(), spec.model_id)
         self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Run the model on texts (loaded on first use, once a process: it takes two seconds)."""
-        from aligner.align.e5 import default_model
-
-        return default_model().passage(texts)
+        """Run the model on texts (loaded on first use, once a process)."""
+        return self.spec.load()(texts)
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
-        """Return L2-normalised vectors, shape (len(texts), 384); encode only uncached texts."""
+        """Return L2-normalised vectors, shape (len(texts), dim); encode only uncached texts."""
         keys = [text_key(t, self.cache.model_id) for t in texts]
         missing: dict[bytes, str] = {}
         for key, text in zip(keys, texts, strict=True):
@@ -105,9 +103,9 @@ class Encoder:
                     if len(new_keys) >= 2048:  # persist as we go: an interrupted run keeps work
                         self.cache.put(new_keys, np.concatenate(new_vecs))
                         new_keys, new_vecs = [], []
-            self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, DIM)))
+            self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, self.spec.dim)))
             self.encoded += len(todo)
-        out = np.empty((len(texts), DIM), dtype=np.float32)
+        out = np.empty((len(texts), self.spec.dim), dtype=np.float32)
         for row, key in enumerate(keys):
             vec = self.cache.get(key)
             out[row] = vec if vec is not None else 0.0

@@ -5,9 +5,9 @@
 2. A pyramid of ever finer blocks finds a narrow band; dynamic programming inside it finds the
    beads (up to 4-4 and omissions); time and memory grow linearly with the text.
 3. For en–zh, 1-1 links whose boundaries the first pass had no doubt about are kept as anchors
-   and e5 encodes only the other sentences; a second search through the anchors decides the
-   rest. Other pairs are encoded in full first. Each sentence is encoded once, ever: vectors are
-   cached on disk.
+   and the sentence encoder (USE-m3 or e5, `encoders`) encodes only the other sentences; a second
+   search through the anchors decides the rest. Other pairs are encoded in full first. Each
+   sentence is encoded once, ever: vectors are cached on disk.
 4. Each bead gets a calibrated confidence (see `confidence`).
 """
 
@@ -26,7 +26,8 @@ import numpy as np
 from aligner.align import anchors, boundary, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
-from aligner.align.embed import DIM, Encoder
+from aligner.align.embed import Encoder
+from aligner.align.encoders import Calibration, choose
 from aligner.align.search import Span
 from aligner.align.signals import (
     Overlap,
@@ -65,14 +66,10 @@ class Weights:
     length: float = 1.0  # weight of the squared log length ratio
     numbers: float = 0.25  # weight of number agreement (Dice) where numbers occur
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
-    scale_e5: float = 0.12  # typical e5 cosine gain of a translation over an unrelated pair
-    scale_hash: float = 0.5  # the same for character-bigram vectors of two Chinese versions
-    scale_words: float = 0.45  # the same for e5 vectors of words (English–Chinese first pass)
+    scale_hash: float = 0.5  # cosine gain of a translation for character-bigram vectors of two Chinese versions
     span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
-    anchor: float = 0.6  # first-pass similarity from which a 1-1 link may be kept without e5
-    anchor_margin: float = 0.75  # how much the first pass must prefer it to any local change
+    anchor_margin: float = 0.75  # how much the first pass must prefer an anchor to any local change
     boundary_tie: float = 0.25  # a boundary move the search valued this close is looked at again
-    boundary_gain: float = 0.01  # joined-text cosine a move must gain (summed over its two beads)
 
 
 WEIGHTS = Weights()
@@ -102,8 +99,8 @@ def _signals(
     """Compute the cheap signals: lengths, numbers, dictionary words and first-pass vectors.
 
     Two Chinese versions compare by character bigrams after conversion to Simplified (final);
-    English and Chinese by e5 vectors of their words (a first pass, see `wordvec`); other pairs
-    have no cheap vectors (zero-width) and go straight to the encoder.
+    English and Chinese by encoder vectors of their words (a first pass, see `wordvec`); other
+    pairs have no cheap vectors (zero-width) and go straight to the encoder.
     """
     lengths = length.char_lengths(src), length.char_lengths(tgt)
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
@@ -123,14 +120,15 @@ def _signals(
     elif words is not None:
         vecs = tuple(
             wordvec.sentence_vectors(
-                [wordvec.units(s) for s in side], lambda texts: encoder.encode(texts, quiet)
+                [wordvec.units(s) for s in side], lambda texts: encoder.encode(texts, quiet),
+                encoder.spec.dim,
             )
             for side in (src, tgt)
         )
-        scale, final = WEIGHTS.scale_words, False
+        scale, final = encoder.spec.calibration.scale_words, False
     else:
         vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
-        scale, final = WEIGHTS.scale_e5, False
+        scale, final = encoder.spec.calibration.scale, False
     sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
     return Signals(*sides, scale, numbers, words, langs[0] == "en", final)
 
@@ -139,18 +137,18 @@ def _encode_unsure(
     signals: Signals, texts: tuple[Sequence[str], Sequence[str]], sure: Sequence[Span],
     encoder: Encoder, quiet: bool,
 ) -> Signals:  # fmt: skip
-    """Return the signals with e5 vectors for every sentence outside the sure beads (zeros there)."""
+    """Return the signals with encoder vectors for every sentence outside the sure beads (zeros there)."""
     sides = []
     for side, sentences, covered in (
         (signals.src, texts[0], {i for i0, i1, _, _ in sure for i in range(i0, i1)}),
         (signals.tgt, texts[1], {j for _, _, j0, j1 in sure for j in range(j0, j1)}),
     ):
         todo = [k for k in range(len(sentences)) if k not in covered]
-        vecs = np.zeros((len(sentences), DIM), dtype=np.float32)
+        vecs = np.zeros((len(sentences), encoder.spec.dim), dtype=np.float32)
         if todo:
             vecs[todo] = encoder.encode([sentences[k] for k in todo], quiet)
         sides.append(Side(vecs, side.lengths))
-    return replace(signals, src=sides[0], tgt=sides[1], scale=WEIGHTS.scale_e5, final=True)
+    return replace(signals, src=sides[0], tgt=sides[1], scale=encoder.spec.calibration.scale, final=True)
 
 
 class Scorer:
@@ -325,10 +323,14 @@ def align(
     *,
     quiet: bool = True,
     cache_dir: Path | None = None,
+    encoder: str = "auto",
 ) -> list[Bead]:
-    """Align two versions of a text sentence by sentence; every sentence is in exactly one bead."""
+    """Align two versions of a text sentence by sentence; every sentence is in exactly one bead.
+
+    `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
+    """
     with _collector_paused():
-        return _align(src, tgt, src_lang, tgt_lang, quiet, cache_dir)
+        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(choose(encoder, src_lang, tgt_lang), cache_dir))
 
 
 @contextmanager
@@ -360,7 +362,7 @@ def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
 
 def _align(
     src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str,
-    quiet: bool, cache_dir: Path | None,
+    quiet: bool, encoder: Encoder,
 ) -> list[Bead]:  # fmt: skip
     """Align two versions of a text (see `align`)."""
     langs = _language(src_lang), _language(tgt_lang)
@@ -368,7 +370,7 @@ def _align(
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
-    encoder = Encoder(cache_dir)
+    calibration = encoder.spec.calibration
     signals = _signals(src, tgt, langs, encoder, quiet)
     encoded = signals.src.vecs.shape[1] == 0
     if encoded:  # no cheap vectors: encode everything first
@@ -381,7 +383,7 @@ def _align(
     path = search.best_path(n, m, band, shapes, scorer.values)
     sure: dict[Span, float] = {}
     if not signals.final:  # cheap first pass: keep what it is sure of, encode the rest
-        sure = _anchors(path, scorer)
+        sure = _anchors(path, scorer, calibration)
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
         scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps, list(sure))
@@ -392,7 +394,7 @@ def _align(
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
-            path, confidences(path, scorer.similarity_at, sure), strict=True
+            path, confidences(path, scorer.similarity_at, calibration, sure), strict=True
         )
     ]
 
@@ -411,14 +413,14 @@ def _refine(
         path, scorer.similarity_at,
         (joiner(texts[0], langs[0]), joiner(texts[1], langs[1])),
         lambda joined: encoder.encode(joined, quiet),
-        most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=WEIGHTS.boundary_gain,
+        most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=encoder.spec.calibration.boundary_gain,
     )  # fmt: skip
     moved = sum(a != b for a, b in zip(path, refined, strict=True))
     log.info("boundary check moved %d of %d beads", moved, len(path))
     return refined
 
 
-def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:
+def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
     """Return the first-pass beads kept without the encoder, with their confidence.
 
     An anchor is a 1-1 link at least `anchor` similar that the search preferred by at least
@@ -436,8 +438,8 @@ def _anchors(path: Sequence[Span], scorer: Scorer) -> dict[Span, float]:
         span
         for k, span in enumerate(path)
         if (span[1] - span[0], span[3] - span[2]) == (1, 1)
-        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= WEIGHTS.anchor
+        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= calibration.anchor
         and boundary.margin(path, k, value, MAX_SIDE) >= WEIGHTS.anchor_margin
     ]
-    first = dict(zip(path, confidences(path, scorer.similarity_at), strict=True))
+    first = dict(zip(path, confidences(path, scorer.similarity_at, calibration), strict=True))
     return {span: first[span] for span in kept}

@@ -17,7 +17,6 @@ import numpy as np
 import regex
 
 from aligner.align import lexicon
-from aligner.align.embed import DIM
 
 _SIZES = tuple(range(lexicon.MAX_WORD, 1, -1))  # headword lengths tried, longest first
 _UNIT = regex.compile(r"\p{Han}+|[^\W\d_\p{Han}]+")
@@ -53,12 +52,12 @@ def idf(words: Sequence[Sequence[str]]) -> dict[str, float]:
     return {word: float(np.log((total + 1) / (count + 0.5))) for word, count in counts.items()}
 
 
-def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn) -> np.ndarray:
-    """Return L2-normalised sentence vectors of one side from its words' e5 vectors, (n, d)."""
+def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int) -> np.ndarray:
+    """Return L2-normalised sentence vectors of one side from its words' encoder vectors, (n, dim)."""
     weights = idf(words)
     vocabulary = sorted(weights)
     if not vocabulary:  # nothing to encode: zero vectors, which mean "no evidence"
-        return np.zeros((len(words), DIM), np.float32)
+        return np.zeros((len(words), dim), np.float32)
     vecs = encode(vocabulary)
     scale = np.array([weights[w] for w in vocabulary], np.float32)[:, None]
     scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32)

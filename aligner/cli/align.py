@@ -10,7 +10,7 @@ import click
 from aligner.align.confidence import unrelated
 from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import quiet_option
+from aligner.cli.options import encoder_option, quiet_option
 from aligner.evaluate import format_links, read_lines
 
 
@@ -54,11 +54,12 @@ def _join(sentences: list[str]) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here, not stdout.",
 )
+@encoder_option
 @quiet_option
 @user_errors
 def align_command(
     src: Path, tgt: Path, src_lang: str, tgt_lang: str, presplit: bool, fmt: str,
-    output: Path | None, quiet: bool,
+    output: Path | None, encoder: str, quiet: bool,
 ) -> None:  # fmt: skip
     """Align two versions of a text sentence by sentence.
 
@@ -66,7 +67,7 @@ def align_command(
     """
     src_sents = _sentences(src, src_lang, presplit)
     tgt_sents = _sentences(tgt, tgt_lang, presplit)
-    beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet)
+    beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
     if (share := unrelated(beads)) is not None:
         warn_unrelated(f"{src} and {tgt}", share)
     if fmt == "align":

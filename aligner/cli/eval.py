@@ -9,9 +9,10 @@ from pathlib import Path
 import click
 
 from aligner.align.confidence import unrelated
+from aligner.align.encoders import choose
 from aligner.align.engine import align
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import json_option, quiet_option
+from aligner.cli.options import encoder_option, json_option, quiet_option
 from aligner.evaluate import (
     FileResult,
     check_links,
@@ -47,12 +48,13 @@ _FIELDS = (
     "--verses", nargs=2, type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Verse id per line of source and target: merge links within a verse before scoring.",
 )  # fmt: skip
+@encoder_option
 @json_option
 @quiet_option
 @user_errors
 def eval_command(
     gold_dir: Path, src_lang: str, tgt_lang: str, save: Path | None,
-    verses: tuple[Path, Path] | None, as_json: bool, quiet: bool,
+    verses: tuple[Path, Path] | None, encoder: str, as_json: bool, quiet: bool,
 ) -> None:  # fmt: skip
     """Score the aligner on a gold set (folders src/, tgt/, gold/*.align).
 
@@ -65,7 +67,7 @@ def eval_command(
         tgt = read_lines(gold_dir / "tgt" / gold_path.stem)
         gold = read_links(gold_path)
         check_links(gold, len(src), len(tgt), str(gold_path))
-        beads = align(src, tgt, src_lang, tgt_lang, quiet=quiet)
+        beads = align(src, tgt, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
         if (share := unrelated(beads)) is not None:
             warn_unrelated(f"{gold_dir}/src/{gold_path.stem} and tgt/{gold_path.stem}", share)
         predicted = [(b.src, b.tgt) for b in beads]
@@ -85,6 +87,7 @@ def eval_command(
         report = {
             "files": {r.name: r.score.as_dict() for r in results},
             "overall": total.as_dict(),
+            "encoder": choose(encoder, src_lang, tgt_lang).name,
             "seconds": round(elapsed, 1),
         }
         click.echo(json.dumps(report, indent=1))

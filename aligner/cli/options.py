@@ -52,3 +52,16 @@ def threshold_option(func: F) -> F:
         show_default=True,
         help="Mark links below this confidence for review.",
     )(func)
+
+
+def encoder_option(func: F) -> F:
+    """--encoder: which sentence encoder the engine uses."""
+    from aligner.align.encoders import CHOICES
+
+    return click.option(
+        "--encoder",
+        type=click.Choice(CHOICES),
+        default="auto",
+        show_default=True,
+        help="Sentence encoder: auto takes USE-m3 where it covers both languages (16), else e5 (about 100).",
+    )(func)

@@ -1,7 +1,7 @@
 """Strict and lax F1 of the aligner on the gold sets, and the reliability of its confidences.
 
 Usage: python tests/benchmarks/align_gold.py ../shared/gold [--sets aca mag textberg bible]
-       [--bible-files 001 006] [--json OUT]
+       [--bible-files 001 006] [--encoder auto|use|e5] [--json OUT]
 One configuration for every set. Bible scores merge links within a verse first (src.verse,
 tgt.verse). The reliability table pools aca, mag and textberg: links (both sides non-empty)
 and omissions binned by confidence, with the share that equals a gold link exactly.
@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from aligner.align.bead import Bead
+from aligner.align.encoders import CHOICES
 from aligner.align.engine import align
 from aligner.evaluate import Score, merge_by_unit, read_lines, read_links, score, unit_ids
 
@@ -23,7 +24,7 @@ BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0000001)
 
 
 def run_set(
-    root: Path, name: str, only: list[str] | None
+    root: Path, name: str, only: list[str] | None, encoder: str = "auto"
 ) -> tuple[Score, list[tuple[Bead, bool]], float]:
     """Align every file of one set; return the pooled score, (bead, exactly right) pairs, seconds."""
     total: Score | None = None
@@ -35,7 +36,7 @@ def run_set(
         src = read_lines(root / name / "src" / gold_path.stem)
         tgt = read_lines(root / name / "tgt" / gold_path.stem)
         gold = read_links(gold_path)
-        beads = align(src, tgt, *LANGS[name], quiet=False)
+        beads = align(src, tgt, *LANGS[name], quiet=False, encoder=encoder)
         predicted = [(b.src, b.tgt) for b in beads]
         if name == "bible":
             src_ids = unit_ids(root / name / "src.verse", len(src))
@@ -72,6 +73,7 @@ def main() -> None:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--sets", nargs="+", default=["aca", "mag", "textberg"])
     parser.add_argument("--bible-files", nargs="+", help="only these bible files (e.g. 006)")
+    parser.add_argument("--encoder", default="auto", choices=CHOICES)
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     report: dict[str, object] = {}
@@ -81,7 +83,7 @@ def main() -> None:
     )
     for name in args.sets:
         total, beads, seconds = run_set(
-            args.gold, name, args.bible_files if name == "bible" else None
+            args.gold, name, args.bible_files if name == "bible" else None, args.encoder
         )
         judged += beads
         d = total.as_dict()

@@ -17,6 +17,7 @@ import numpy as np
 
 from aligner.align import lexicon, wordvec
 from aligner.align.embed import Encoder
+from aligner.align.encoders import ENCODERS
 from aligner.align.signals import hashed_bags
 from aligner.evaluate import read_lines, read_links
 
@@ -40,7 +41,7 @@ def vectors(
 
     def words(en: list[str], zh: list[str]) -> tuple[np.ndarray, np.ndarray]:
         return tuple(  # type: ignore[return-value]
-            wordvec.sentence_vectors([wordvec.units(s) for s in side], encoder.encode)
+            wordvec.sentence_vectors([wordvec.units(s) for s in side], encoder.encode, encoder.spec.dim)
             for side in (en, zh)
         )
 
@@ -49,8 +50,8 @@ def vectors(
             hashed_bags([lexicon.english_words(s) for s in en]),
             hashed_bags([lexicon.translatable(s) for s in zh]),
         ),
-        "e5 on words": words,
-        "e5 on sentences": lambda en, zh: (encoder.encode(en), encoder.encode(zh)),
+        f"{encoder.spec.name} on words": words,
+        f"{encoder.spec.name} on sentences": lambda en, zh: (encoder.encode(en), encoder.encode(zh)),
     }
 
 
@@ -58,8 +59,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gold", type=Path)
     parser.add_argument("--sets", nargs="+", default=list(FILES))
+    parser.add_argument("--encoder", default="use", choices=list(ENCODERS))
     args = parser.parse_args()
-    encoder = Encoder()
+    encoder = Encoder(ENCODERS[args.encoder])
     report: dict[str, dict[str, float]] = {}
     for name in args.sets:
         stem = FILES[name]

