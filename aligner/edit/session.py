@@ -27,13 +27,18 @@ LOCK_FILE = ".lock"
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
 
 
+Stamp = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: a cheap sign that it changed
+
+
 @dataclass(frozen=True)
 class Opened:
-    """A document as loaded, with the version it was loaded at."""
+    """A document as loaded, with the version it was loaded at and what its files were then."""
 
     corpus: Path
     text: ParallelText
     version: str
+    digests: dict[str, bytes]  # file name → sha256 of its bytes
+    stamps: dict[str, Stamp]
 
 
 def folder_of(corpus: Path, doc_id: str) -> Path:
@@ -48,24 +53,33 @@ def folder_of(corpus: Path, doc_id: str) -> Path:
     return folder
 
 
-def version_of(files: dict[str, bytes]) -> str:
-    """A document's version: a hash of its TEI files by name."""
+def version_of(digests: dict[str, bytes]) -> str:
+    """A document's version: a hash of its TEI files' hashes by name."""
     digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    for name in sorted(digests):
+        digest.update(name.encode() + b"\0" + digests[name])
     return digest.hexdigest()[:16]
 
 
-def disk_version(folder: Path) -> str:
-    """The version of the files stored now."""
-    return version_of({p.name: p.read_bytes() for p in folder.glob("*.xml")})
+def _stamps(folder: Path) -> dict[str, Stamp]:
+    return {p.name: (st.st_ino, st.st_size, st.st_mtime_ns) for p in folder.glob("*.xml") for st in [p.stat()]}
+
+
+def _digests(folder: Path) -> dict[str, bytes]:
+    return {p.name: hashlib.sha256(p.read_bytes()).digest() for p in folder.glob("*.xml")}
+
+
+def disk_version(opened: Opened, folder: Path) -> str:
+    """The version of the files stored now (hashed again only if a file's stamp changed)."""
+    return opened.version if _stamps(folder) == opened.stamps else version_of(_digests(folder))
 
 
 def open_document(corpus: Path, doc_id: str) -> Opened:
     """Load a document for editing, with its version."""
     folder = folder_of(corpus, doc_id)
     with _locked(folder):
-        return Opened(corpus, load(corpus, doc_id), disk_version(folder))
+        digests = _digests(folder)
+        return Opened(corpus, load(corpus, doc_id), version_of(digests), digests, _stamps(folder))
 
 
 @contextmanager
@@ -81,7 +95,7 @@ def _locked(folder: Path) -> Iterator[None]:
 
 def _check(opened: Opened, folder: Path, expected: str | None) -> None:
     """Refuse an edit made on another version than the one stored."""
-    now = disk_version(folder)
+    now = disk_version(opened, folder)
     for seen in (expected, opened.version):
         if seen is not None and seen != now:
             raise StaleError(
@@ -90,14 +104,18 @@ def _check(opened: Opened, folder: Path, expected: str | None) -> None:
             )
 
 
-def _save(opened: Opened, after: ParallelText, step_what: str, target: tuple[str, ...], who: str) -> tuple[ParallelText, str]:
-    """Write the edited document with a new `<change>`; returns it and its version. The caller holds the lock."""
+def _save(opened: Opened, after: ParallelText, step_what: str, target: tuple[str, ...], who: str) -> Opened:
+    """Write the edited document with a new `<change>` (only the files that changed; each validated
+    against its schema, then written atomically). The caller holds the lock."""
     change = Change(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), who, step_what, target)
     after = replace(after, changes=opened.text.changes + (change,))
-    files = serialise(opened.corpus, after)  # validated against the schemas before anything is written
+    changed = {lang: doc for lang, doc in after.versions.items() if doc is not opened.text.versions.get(lang) and doc != opened.text.versions.get(lang)}
+    files = serialise(opened.corpus, replace(after, versions=changed))
     for path, data in files.items():
         write_atomic(path, data)
-    return after, version_of({p.name: d for p, d in files.items()})
+    digests = {**opened.digests, **{p.name: hashlib.sha256(d).digest() for p, d in files.items()}}
+    folder = folder_of(opened.corpus, opened.text.doc_id)
+    return Opened(opened.corpus, after, version_of(digests), digests, _stamps(folder))
 
 
 def commit(opened: Opened, result: Result, who: str, expected: str | None = None) -> Opened:
@@ -112,10 +130,10 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
         log = journal.read(folder)
         if log["version"] != opened.version:
             log = {"version": "", "position": 0, "steps": []}  # the files changed outside the editor
-        after, version = _save(opened, result.text, result.what, result.target, who)
+        saved = _save(opened, result.text, result.what, result.target, who)
         step = {"what": result.what, "target": list(result.target), "patch": patch}
-        journal.write(folder, journal.record(log, step, version))
-    return Opened(opened.corpus, after, version)
+        journal.write(folder, journal.record(log, step, saved.version))
+    return saved
 
 
 def undo(opened: Opened, who: str, expected: str | None = None) -> tuple[Opened, str]:
@@ -141,9 +159,9 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool) -> tuple[O
         step = log["steps"][pos - 1 if back else pos]
         text = journal.apply(opened.text, step["patch"], forward=not back)
         what = f"{'undid' if back else 'redid'}: {step['what']}"
-        after, version = _save(opened, text, what, tuple(step["target"]), who)
-        journal.write(folder, {"version": version, "position": pos - 1 if back else pos + 1, "steps": log["steps"]})
-    return Opened(opened.corpus, after, version), what
+        saved = _save(opened, text, what, tuple(step["target"]), who)
+        journal.write(folder, {"version": saved.version, "position": pos - 1 if back else pos + 1, "steps": log["steps"]})
+    return saved, what
 
 
 def history(opened: Opened) -> list[Change]:
