@@ -10,11 +10,13 @@ followed tei_all, so that the check is seen to fail where it should.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from aligner.build import build
 from aligner.corpus.model import (
@@ -117,6 +119,24 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+# Changes to a valid file that tei_all rejects: the shipped schemas must reject them too.
+# (file, pattern, replacement), applied with re.sub (DOTALL).
+BREAKS = [
+    ("en.xml", r"</bibl>", "</bibl><p>a note beside the bibliography</p>"),
+    ("en.xml", r'<div type="article">', '<div type="two words">'),
+    ("en.xml", r'xml:lang="en"', 'xml:lang="en_GB"'),
+    ("en.xml", r'ident="en"', 'ident="en GB"'),
+    ("en.xml", r'<idno type="source">', '<idno type="a source">'),
+    ("align.xml", r'version="[^"]*"', 'version="0.1.0+dev"'),
+    ("align.xml", r'ident="aligner"', 'ident="1aligner"'),
+    ("align.xml", r'corresp="#en--zh-Hans"', 'corresp=""'),
+    ("align.xml", r'target="en\.xml#en\.p1\.s2 #en--zh-Hans"', 'target=""'),
+    ("align.xml", r"<link [^>]*/>", ""),
+    ("align.xml", r"<linkGrp .*</linkGrp>", ""),
+    ("align.xml", r"<application .*</application>", ""),
+]
+SCHEMAS = Path(__file__).parent.parent / "aligner" / "corpus" / "schema"
+
 KINDS = ["seed", "solo", "tmx", "moses", "xces", "intertext", "xliff", "xlsx", "hand"]
 
 
@@ -147,3 +167,19 @@ def test_every_file_is_valid_against_tei_all(corpora: Path) -> None:
     assert len(files) >= 20
     assert [line for line in errors if not line.startswith(f"{old}:")] == []
     assert errors and 'element "p" not allowed here' in errors[0]  # the check does catch the old form
+
+
+def test_the_shipped_schemas_reject_what_tei_all_rejects(corpora: Path, tmp_path: Path) -> None:
+    own = {name: etree.RelaxNG(file=str(SCHEMAS / f"{name}.rng")) for name in ("text", "align")}
+    paths = []
+    for n, (name, pattern, replacement) in enumerate(BREAKS):
+        original = (corpora / "hand" / "hand" / name).read_text(encoding="utf-8")
+        broken = re.sub(pattern, replacement, original, flags=re.DOTALL)
+        assert broken != original, pattern
+        path = tmp_path / f"{n}.{name}"
+        path.write_text(broken, encoding="utf-8")
+        assert not own["align" if name == "align.xml" else "text"].validate(etree.parse(str(path))), pattern
+        paths.append(path)
+    run = subprocess.run([jing(), str(TEI_ALL), *map(str, paths)], capture_output=True, text=True)
+    rejected = {line.split(":", 1)[0] for line in run.stdout.splitlines() if ": error: " in line}
+    assert [p for p in paths if str(p) not in rejected] == []  # each change really breaks tei_all
