@@ -39,6 +39,8 @@ class PairView:
     src_lang: str
     tgt_lang: str
     links: tuple[LinkView, ...]
+    src_region: str = ""  # whose usage each version follows (TW, HK), "" when not said
+    tgt_region: str = ""
 
 
 def pair_order(langs: list[str]) -> list[tuple[str, str]]:
@@ -63,4 +65,4 @@ def pair_views(text: ParallelText) -> Iterator[PairView]:
             )
             for n, lk in enumerate(al.links)
         )
-        yield PairView(text.doc_id, src, tgt, views)
+        yield PairView(text.doc_id, src, tgt, views, text.versions[src].region, text.versions[tgt].region)

@@ -16,7 +16,7 @@ from aligner.qa.pairs import PairView
 Params = Mapping[str, float]
 CheckFn = Callable[[list[PairView], Params], Iterable[Finding]]
 
-FAMILIES = ("omissions", "numbers", "names", "language", "script", "punctuation", "consistency")
+FAMILIES = ("omissions", "numbers", "names", "language", "script", "regional", "punctuation", "consistency")
 
 
 @dataclass(frozen=True)
