@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import tempfile
 from pathlib import Path
 
 import click
 
 from aligner.cli import main, user_errors
+from aligner.cli.edit import engine_for
 from aligner.cli.html import load_target
 from aligner.cli.options import corpus_option, threshold_option
 from aligner.reader.serve import make_server
@@ -18,14 +21,20 @@ from aligner.reader.site import build_site
 @click.argument("target", default="corpora")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is reachable from this machine only.")
+@click.option("--edit", is_flag=True, help="Open the editor: correct links and sentences in the browser (TARGET is the corpus folder).")
+@click.option("--who", default=lambda: os.environ.get("ALIGNER_EDITOR") or getpass.getuser(), help="With --edit: the name the history records (default: $ALIGNER_EDITOR or the login name).")
 @threshold_option
 @corpus_option
 @user_errors
-def serve(target: str, port: int, host: str, threshold: float, corpus: Path) -> None:
-    """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C.
+def serve(target: str, port: int, host: str, edit: bool, who: str, threshold: float, corpus: Path) -> None:
+    """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C;
+    with --edit, serve the editor over the corpus folder TARGET instead.
 
-    Example: aligner serve corpora --port 8080
+    Example: aligner serve corpora --port 8080 --edit
     """
+    if edit:
+        _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who)
+        return
     texts, skipped = load_target(target, corpus)
     for reason in skipped:
         click.echo(f"Skipped: {reason}", err=True)
@@ -39,3 +48,14 @@ def serve(target: str, port: int, host: str, threshold: float, corpus: Path) -> 
             pass
         finally:
             server.server_close()
+
+
+def _serve_editor(corpus: Path, host: str, port: int, who: str) -> None:
+    """The editor on host:port until Ctrl-C."""
+    from aligner.edit.session import check_writable
+    from aligner.reader.editor import listen, serve_editor
+
+    check_writable(corpus)
+    sock = listen(host, port)
+    click.echo(f"Editing {corpus} at http://{host}:{sock.getsockname()[1]}/ (Ctrl-C stops)")
+    serve_editor(corpus, sock, engine_for, who)

@@ -1,0 +1,241 @@
+"""`aligner serve --edit`: the editor in the browser, a small Starlette app over `aligner.edit`.
+
+GET routes give the page and a document's rows as JSON; POST routes make one edit, undo or redo.
+Safety: the app answers only for the host it was bound to (no DNS rebinding), every POST must
+carry the per-server token from the page and an `Origin` of the server itself (no cross-site
+requests), document ids go through `session.folder_of` (nothing outside the corpus), and an edit
+made on an older version is refused with 409 so the page can offer to reload.
+"""
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from aligner.corpus.model import Alignment, Link, ParallelText, Sentence
+from aligner.corpus.store import doc_ids
+from aligner.edit import session
+from aligner.edit.journal import trimmed
+from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
+from aligner.edit.pairs import EngineFor, pair_links
+from aligner.errors import AlignerError, EditError, StaleError
+from aligner.qa.run import run_qa
+from aligner.reader.editor_page import editor_page, index_page
+from aligner.reader.filters import LOW_CONFIDENCE
+from aligner.reader.markup import serialize
+from aligner.reader.site import static_bytes
+
+TOKEN_HEADER = "x-aligner-token"
+
+
+@dataclass
+class Editor:
+    """The server's state: the corpus, its token, and each open document (loaded once)."""
+
+    corpus: Path
+    engine_for: EngineFor
+    allowed_hosts: set[str]
+    who: str = "editor"
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    open: dict[str, session.Opened] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def document(self, doc_id: str) -> session.Opened:
+        """The open document, loaded on first use (or again when its files changed on disk)."""
+        folder = session.folder_of(self.corpus, doc_id)
+        opened = self.open.get(doc_id)
+        if opened is None or session.disk_version(opened, folder) != opened.version:
+            opened = self.open[doc_id] = session.open_document(self.corpus, doc_id)
+        return opened
+
+
+Index = dict[str, Sentence]
+
+
+def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: dict[frozenset[str], list[str]]) -> dict[str, Any]:
+    """One row for the page: its sentences (id, text) per side, confidence, who made it, QA findings."""
+    return {
+        "n": n, "type": lk.kind, "confidence": lk.confidence, "resp": lk.resp,
+        "src": [[s, src[s].text] for s in lk.src], "tgt": [[t, tgt[t].text] for t in lk.tgt],
+        "findings": flags.get(frozenset((*lk.src, *lk.tgt)), []),
+    }
+
+
+def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Link, ...] | None = None) -> dict[frozenset[str], list[str]]:
+    """QA findings of the pair (as `aligner qa` reports them) by the sentences of their link;
+    `links` limits the checks to those links (after an edit)."""
+    if links is not None:
+        text = replace(text, alignments=(Alignment(pair[0], pair[1], links),))
+    out: dict[frozenset[str], list[str]] = {}
+    for f in run_qa([text]):
+        if {f.src_lang, f.tgt_lang} == set(pair):
+            out.setdefault(frozenset((*f.src_ids, *f.tgt_ids)), []).append(f"{f.severity} {f.check}: {f.reason}")
+    return out
+
+
+def rows_payload(opened: session.Opened, pair: tuple[str, str]) -> dict[str, Any]:
+    """Every row of a pair with the document's version and progress."""
+    links = pair_links(opened.text, *pair)
+    flags = findings_by_link(opened.text, pair)
+    src, tgt = (opened.text.versions[lang].sentence_index() for lang in pair)
+    rows = [row_json(src, tgt, n, lk, flags) for n, lk in enumerate(links)]
+    pairs = [list(al.pair) for al in opened.text.alignments]
+    return {"doc_id": opened.text.doc_id, "version": opened.version, "pair": list(pair), "pairs": pairs,
+            "low": LOW_CONFIDENCE, "rows": rows}
+
+
+def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[str, str], done: str) -> dict[str, Any]:
+    """What an edit changed in a pair's rows: replace `removed` rows from `start` with `rows`."""
+    old, new = pair_links(before.text, *pair), pair_links(after.text, *pair)
+    start, old_end, new_end = trimmed(old, new)
+    changed = new[start:new_end]
+    flags = findings_by_link(after.text, pair, changed) if changed else {}
+    src, tgt = (after.text.versions[lang].sentence_index() for lang in pair)
+    return {"version": after.version, "done": done, "start": start, "removed": old_end - start,
+            "rows": [row_json(src, tgt, start + k, lk, flags) for k, lk in enumerate(changed)]}
+
+
+def _pair(text: ParallelText, value: str) -> tuple[str, str]:
+    parts = tuple(v for v in value.split(",") if v)
+    if len(parts) != 2 or not all(p in text.versions for p in parts):
+        raise EditError(f"pair '{value}': give two of {', '.join(sorted(text.versions))}, e.g. en,zh-Hans")
+    return parts[0], parts[1]
+
+
+def _apply(editor: Editor, opened: session.Opened, body: dict[str, Any], pair: tuple[str, str]) -> Result:
+    """The edit a request asks for, made on the open document (not saved yet)."""
+    op = str(body.get("op", ""))
+    if op in LINK_OPS:
+        at = body.get("at", [0, 0])
+        return link_edit(
+            opened.text, pair, op, int(body.get("n", -1)), editor.engine_for,
+            direction="up" if body.get("direction") == "up" else "down",
+            side="src" if body.get("side") == "src" else "tgt",
+            at=(int(at[0]), int(at[1])), which="first" if body.get("which") == "first" else "last",
+        )  # fmt: skip
+    if op in SENTENCE_OPS:
+        sid = str(body.get("sid", ""))
+        lang = next((lang for lang in pair if sid in opened.text.versions[lang].sentence_index()), pair[0])
+        return sentence_edit(opened.text, lang, op, sid, editor.engine_for, at=int(body.get("offset", 0)), new_text=str(body.get("text", "")))
+    raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS + SENTENCE_OPS)}")
+
+
+def _refusal(editor: Editor, request: Request, mutating: bool) -> Response | None:
+    """403 for a request from another site or without the token; 400 for a foreign Host header."""
+    host = request.headers.get("host", "")
+    if host not in editor.allowed_hosts:
+        return JSONResponse({"error": f"host '{host}' is not this server"}, status_code=400)
+    if mutating:
+        origin = request.headers.get("origin")
+        if origin != f"http://{host}":
+            return JSONResponse({"error": "cross-site request refused: the Origin is not this server"}, status_code=403)
+        if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), editor.token):
+            return JSONResponse({"error": "missing or wrong token; reload the page"}, status_code=403)
+    return None
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str], who: str = "editor") -> tuple[Starlette, Editor]:
+    """The editor app for a corpus; `hosts` are the Host headers it answers (host:port)."""
+    editor = Editor(corpus, engine_for, hosts, who)
+
+    def guarded(handler: Callable[[Request], Response], mutating: bool) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            refused = _refusal(editor, request, mutating)
+            if refused is not None:
+                return refused
+            body = await request.json() if mutating else {}
+            if mutating and not isinstance(body, dict):
+                return JSONResponse({"error": "expected a JSON object"}, status_code=400)
+            request.state.body = body
+            try:
+                with editor.lock:
+                    return handler(request)
+            except StaleError as err:
+                return JSONResponse({"error": str(err), "stale": True}, status_code=409)
+            except AlignerError as err:
+                return JSONResponse({"error": str(err)}, status_code=404 if "no such document" in str(err) or "is not a document id" in str(err) else 400)
+        return endpoint
+
+    def index(request: Request) -> Response:
+        return HTMLResponse(serialize(index_page(doc_ids(editor.corpus))))
+
+    def page(request: Request) -> Response:
+        opened = editor.document(request.path_params["doc_id"])
+        return HTMLResponse(serialize(editor_page(opened.text, editor.token)))
+
+    def rows(request: Request) -> Response:
+        opened = editor.document(request.path_params["doc_id"])
+        return JSONResponse(rows_payload(opened, _pair(opened.text, request.query_params.get("pair", "en,zh-Hans"))))
+
+    def edit(request: Request) -> Response:
+        body = request.state.body
+        opened = editor.document(request.path_params["doc_id"])
+        pair = _pair(opened.text, str(body.get("pair", "")))
+        expected = str(body.get("version", ""))
+        if expected != opened.version:
+            raise StaleError(f"{opened.text.doc_id}: the document changed since version {expected} (now {opened.version}), in another tab or by another editor; reload it and make the edit again")
+        op = body.get("op")
+        if op in ("undo", "redo"):
+            after, done = (session.undo if op == "undo" else session.redo)(opened, editor.who, expected)
+        else:
+            result = _apply(editor, opened, body, pair)
+            after, done = session.commit(opened, result, editor.who, expected), result.what
+        editor.open[opened.text.doc_id] = after
+        return JSONResponse(splice_payload(opened, after, pair, done))
+
+    def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in ("reader.css", "editor.css", "editor.js"):
+            return Response(status_code=404)
+        media = "text/css" if name.endswith(".css") else "text/javascript"
+        return Response(static_bytes(name), media_type=media)
+
+    routes = [
+        Route("/", guarded(index, False)),
+        Route("/static/{name}", guarded(static, False)),
+        Route("/edit/{doc_id:path}", guarded(page, False)),
+        Route("/api/rows/{doc_id:path}", guarded(rows, False)),
+        Route("/api/edit/{doc_id:path}", guarded(edit, True), methods=["POST"]),
+    ]
+    return Starlette(routes=routes), editor
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket (port 0: any free one); a clear error when the address is taken."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        raise AlignerError(f"{host}:{port}: cannot listen there ({err.strerror}); choose another with --port") from None
+    return sock
+
+
+def hosts_for(host: str, port: int) -> set[str]:
+    """The Host headers a browser sends to this server."""
+    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
+    return {f"{name}:{port}" for name in names}
+
+
+def serve_editor(corpus: Path, sock: socket.socket, engine_for: EngineFor, who: str) -> None:
+    """Run the editor on a bound socket until interrupted."""
+    import uvicorn
+
+    host, port = sock.getsockname()[:2]
+    app, _editor = make_app(corpus, engine_for, hosts_for(host, port), who)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server.run(sockets=[sock])

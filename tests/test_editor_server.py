@@ -1,0 +1,109 @@
+"""The editor's web API (Starlette's test client): edits land in the TEI, and nobody else gets in:
+cross-site and token-less POSTs refused, document ids that would leave the corpus refused, a
+stale version answered with 409."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from edit_fixtures import engine_for, three_versions
+from starlette.testclient import TestClient
+
+from aligner.corpus.store import load, save
+from aligner.edit.pairs import pair_links
+from aligner.reader.editor import Editor, make_app
+
+HOST = "127.0.0.1:8123"
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> tuple[TestClient, Editor, Path]:
+    corpus = tmp_path / "corpus"
+    save(corpus, three_versions())
+    app, editor = make_app(corpus, engine_for, {HOST}, "tester")
+    return TestClient(app, base_url=f"http://{HOST}"), editor, corpus
+
+
+def post(client: TestClient, editor: Editor, body: dict[str, object], doc: str = "doc", **headers: str) -> tuple[int, dict[str, object]]:
+    sent = {"origin": f"http://{HOST}", "x-aligner-token": editor.token, **headers}
+    response = client.post(f"/api/edit/{doc}", json=body, headers={k: v for k, v in sent.items() if v})
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    return response.status_code, response.json() if is_json else {}
+
+
+def version(client: TestClient) -> str:
+    return str(client.get("/api/rows/doc?pair=en,zh-Hans").json()["version"])
+
+
+def test_rows_an_edit_and_its_splice(served: tuple[TestClient, Editor, Path]) -> None:
+    client, editor, corpus = served
+    rows = client.get("/api/rows/doc?pair=en,zh-Hans").json()
+    assert len(rows["rows"]) == 6 and rows["rows"][3]["src"] == [["en.p2.s1", "Four <b>bold</b>."]]
+    status, answer = post(client, editor, {"op": "merge", "n": 1, "pair": "en,zh-Hans", "version": rows["version"]})
+    assert status == 200, answer
+    assert (answer["start"], answer["removed"], len(answer["rows"])) == (1, 2, 1)  # type: ignore[arg-type]
+    assert pair_links(load(corpus, "doc"), "en", "zh-Hans")[1].src == ("en.p1.s2", "en.p1.s3")
+    status, answer = post(client, editor, {"op": "undo", "pair": "en,zh-Hans", "version": answer["version"]})
+    assert status == 200 and answer["done"] == "undid: en–zh-Hans: merged link 1 with the link below"
+    assert len(pair_links(load(corpus, "doc"), "en", "zh-Hans")) == 6
+
+
+@pytest.mark.parametrize(("headers", "status"), [
+    ({"origin": "http://evil.example"}, 403),
+    ({"origin": ""}, 403),
+    ({"origin": "null"}, 403),
+    ({"x-aligner-token": ""}, 403),
+    ({"x-aligner-token": "guess"}, 403),
+    ({"host": "evil.example:8123"}, 400),
+])
+def test_cross_site_or_tokenless_posts_are_refused_and_write_nothing(served: tuple[TestClient, Editor, Path], headers: dict[str, str], status: int) -> None:
+    client, editor, corpus = served
+    before = (corpus / "doc" / "align.xml").read_bytes()
+    code, _ = post(client, editor, {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)}, **headers)
+    assert code == status
+    assert (corpus / "doc" / "align.xml").read_bytes() == before
+
+
+@pytest.mark.parametrize("doc", ["..%2F..%2Fetc", "%2Fetc%2Fpasswd", "..", "%2e%2e", "doc%2F..%2F..%2Fx", "link", "doc%00"])
+def test_doc_ids_that_leave_the_corpus_are_refused(served: tuple[TestClient, Editor, Path], tmp_path: Path, doc: str) -> None:
+    client, editor, corpus = served
+    outside = tmp_path / "outside"
+    save(outside, three_versions())
+    if not (corpus / "link").exists():
+        os.symlink(outside / "doc", corpus / "link")
+    assert client.get(f"/api/rows/{doc}").status_code in (400, 404)
+    page = client.get(f"/edit/{doc}")  # the client turns /edit/.. into /, the index
+    assert page.status_code in (400, 404) or 'name="aligner-token"' not in page.text
+    code, _ = post(client, editor, {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": "x"}, doc=doc)
+    assert code in (400, 404, 405)
+    assert load(outside, "doc") == three_versions()
+
+
+def test_a_stale_version_gets_409_and_nothing_is_written(served: tuple[TestClient, Editor, Path]) -> None:
+    client, editor, corpus = served
+    old = version(client)
+    assert post(client, editor, {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": old})[0] == 200
+    before = (corpus / "doc" / "align.xml").read_bytes()
+    status, answer = post(client, editor, {"op": "confirm", "n": 1, "pair": "en,zh-Hans", "version": old})
+    assert status == 409 and answer["stale"] is True and "reload it" in str(answer["error"])
+    assert (corpus / "doc" / "align.xml").read_bytes() == before
+
+
+def test_an_edit_from_the_command_line_makes_the_page_stale(served: tuple[TestClient, Editor, Path]) -> None:
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    client, editor, corpus = served
+    old = version(client)
+    assert CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "confirm", "2"]).exit_code == 0
+    assert post(client, editor, {"op": "confirm", "n": 1, "pair": "en,zh-Hans", "version": old})[0] == 409
+    assert version(client) != old
+
+
+def test_errors_are_400_with_one_line(served: tuple[TestClient, Editor, Path]) -> None:
+    client, editor, _ = served
+    status, answer = post(client, editor, {"op": "merge", "n": 5, "pair": "en,zh-Hans", "version": version(client)})
+    assert (status, answer["error"]) == (400, "link 5 is the last link: there is none below it")
