@@ -116,7 +116,11 @@ def _upgrade(root: etree._Element) -> None:
 
 
 def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etree._Element:
-    """A teiHeader: title, author, publication, source, language; translator for translations."""
+    """A teiHeader: title, author, publication, source, language; translator for translations.
+
+    tei_all's order, which callers keep when they add parts: fileDesc (titleStmt, publicationStmt,
+    notesStmt, sourceDesc), encodingDesc (alignment files), profileDesc (the language with its
+    region), revisionDesc (an editor's changes) last."""
     header = _el(root, "teiHeader")
     fdesc = _el(header, "fileDesc")
     tstmt = _el(fdesc, "titleStmt")
