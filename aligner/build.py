@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner import __version__
+from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
@@ -23,6 +24,7 @@ from aligner.errors import CorpusError, InputError
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
+from aligner.ingest.blocks import READERS
 from aligner.ingest.text import ingest_file, source_of
 from aligner.parallel import run_tasks
 
@@ -95,11 +97,16 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
         raise InputError(f"{seeds}: no such folder; give the folder holding the texts to ingest")
     groups: dict[str, list[Path]] = {}
     for path in sorted(seeds.rglob("*")):
-        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not path.name.startswith("."):
+        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not _skipped(path):
             groups.setdefault(source_of(path).doc_id, []).append(path)
     if not groups:
         raise InputError(f"{seeds}: no files to ingest (.txt, .html or one of {', '.join(READERS)})")
     return groups
+
+
+def _skipped(path: Path) -> bool:
+    """Hidden files and the folder's own README (README.md, README.txt) are not texts to ingest."""
+    return path.name.startswith(".") or path.stem.upper() == "README"
 
 
 def read_sidecar(path: Path) -> dict[str, str]:
@@ -223,8 +230,9 @@ def align_text(
         fixed = person_links(previous.alignment(a, b) if previous else None)
         mine = {x for lk in fixed for x in (*lk.src, *lk.tgt)}
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
-        links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine)
-        done[(a, b)] = Alignment(a, b, links, engine_signature(a, b))
+        timed = timed_engine(text.versions[a], text.versions[b])  # two subtitle versions: by cue times
+        links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, timed or engine)
+        done[(a, b)] = Alignment(a, b, links, timing_signature(a, b) if timed else engine_signature(a, b))
         for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
             engine = engine_for(triple[0], triple[2], encoder, quiet)
             done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine)

@@ -111,3 +111,27 @@ def test_build_with_a_bad_file_exits_1_and_writes_nothing(tmp_path: Path) -> Non
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].endswith("rivers.de.docx: not a readable DOCX (corrupt, or encrypted with a password); open it in its editor and save it again without a password")
     assert not (tmp_path / "corpora").exists()
+
+
+def test_markdown_keeps_headings_paragraphs_lists_and_tables_and_drops_code(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    source = "# Rivers\n\nThe Rhine is **long**. It flows\n[north](http://x).\n\n## Tributaries\n\n- Main river.\n\n| Cell one. | Cell two. |\n|---|---|\n\n```\ncode()\n```\n"
+    assert "<table>" in MarkdownIt("commonmark").enable("table").render(source)  # the library sees what we read
+    (tmp_path / "r.en.md").write_text(source, encoding="utf-8")
+    assert texts(tmp_path / "r.en.md") == [
+        ("en.head", "head", ["Rivers"]),
+        ("en.p1", "p", ["The Rhine is long.", "It flows north."]),
+        ("en.p2", "p", ["Tributaries"]),
+        ("en.p3", "p", ["Main river."]),
+        ("en.p4", "p", ["Cell one."]),
+        ("en.p5", "p", ["Cell two."]),
+    ]
+
+
+def test_a_readme_in_the_seeds_folder_is_not_a_document(tmp_path: Path) -> None:
+    from aligner.build import find_sources
+
+    (tmp_path / "README.md").write_text("# About these seeds\n", encoding="utf-8")
+    make_docx(tmp_path / "rivers.en.docx")
+    assert list(find_sources(tmp_path)) == ["rivers"]

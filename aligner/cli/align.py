@@ -1,4 +1,4 @@
-"""`aligner align`: align two plain-text versions and print the beads."""
+"""`aligner align`: align two versions (plain text, or any input format ingest reads) and print the beads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from aligner.align.confidence import unrelated
 from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import encoder_option, quiet_option
+from aligner.corpus.model import Document
 from aligner.evaluate import format_links, read_lines
+from aligner.ingest.blocks import reader
 
 
 def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -29,6 +31,16 @@ def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
             paragraphs.append(" ".join(current))
             current = []
     return [s for p in paragraphs for s in split_sentences(p, lang)]
+
+
+def _rich(path: Path, lang: str) -> Document | None:
+    """A DOCX, PDF, subtitle … file read as a version (None for plain text, read line by line)."""
+    if reader(path) is None:
+        return None
+    from aligner.ingest.langs import normalize_tag
+    from aligner.ingest.text import ingest_file
+
+    return ingest_file(path, lang=normalize_tag(lang))
 
 
 def _join(sentences: list[str]) -> str:
@@ -64,10 +76,20 @@ def align_command(
     """Align two versions of a text sentence by sentence.
 
     Example: aligner align book.en.txt book.zh.txt --src-lang en --tgt-lang zh-Hans --format tsv
+
+    Word, OpenDocument, EPUB, PDF, RTF, Markdown and subtitle files are read by their suffix;
+    two subtitle files (.srt, .vtt) are aligned by cue times.
     """
-    src_sents = _sentences(src, src_lang, presplit)
-    tgt_sents = _sentences(tgt, tgt_lang, presplit)
-    beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
+    from aligner.align.timing import timed_engine
+
+    src_doc, tgt_doc = _rich(src, src_lang), _rich(tgt, tgt_lang)
+    src_sents = [s.text for s in src_doc.sentences()] if src_doc else _sentences(src, src_lang, presplit)
+    tgt_sents = [s.text for s in tgt_doc.sentences()] if tgt_doc else _sentences(tgt, tgt_lang, presplit)
+    timed = timed_engine(src_doc, tgt_doc) if src_doc and tgt_doc else None
+    if timed:
+        beads = timed(src_sents, tgt_sents)
+    else:
+        beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
     if (share := unrelated(beads)) is not None:
         warn_unrelated(f"{src} and {tgt}", share)
     if fmt == "align":

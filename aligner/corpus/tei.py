@@ -159,11 +159,40 @@ def document_to_tei(doc: Document) -> bytes:
     root.set(_XML_LANG, doc.tag)
     _header(root, doc.meta.title, doc.tag, doc.meta)
     div = _el(_el(_el(root, "text"), "body"), "div", type="article")
+    _timeline(div, doc)
     for para in doc.paragraphs:
         node = _el(div, para.kind, xml_id=para.id)
+        if para.start is not None and para.end is not None:
+            node.set("synch", f"#{para.id}.start #{para.id}.end")
         for sent in para.sentences:
             _el(node, "s", sent.text, xml_id=sent.id)
     return _serialize(root, "text", f"{doc.doc_id}/{version_file(doc.lang)}")
+
+
+def _timeline(div: etree._Element, doc: Document) -> None:
+    """Subtitle cue times: a `<timeline>` of `<when>`s in ms since the start, which paragraphs `@synch` to."""
+    timed = [p for p in doc.paragraphs if p.start is not None and p.end is not None]
+    if not timed:
+        return
+    origin = f"{doc.lang}.t0"
+    line = _el(div, "timeline", unit="ms", origin=f"#{origin}")
+    _el(line, "when", xml_id=origin, absolute="00:00:00")
+    for para in timed:
+        for edge, ms in (("start", para.start), ("end", para.end)):
+            _el(line, "when", xml_id=f"{para.id}.{edge}", interval=str(ms), since=f"#{origin}")
+
+
+def _times(root: etree._Element) -> dict[str, int]:
+    """Milliseconds of every `<when>` of the timeline by its id."""
+    return {w.get(_XML_ID, ""): int(w.get("interval")) for w in root.iter(_T + "when") if w.get("interval")}
+
+
+def _span(node: etree._Element, times: dict[str, int]) -> tuple[int | None, int | None]:
+    """A paragraph's cue start and end from its `@synch` pointers, or (None, None)."""
+    pointers = node.get("synch", "").split()
+    if len(pointers) != 2:
+        return None, None
+    return times.get(pointers[0].lstrip("#")), times.get(pointers[1].lstrip("#"))
 
 
 def _text(node: etree._Element | None) -> str:
@@ -189,13 +218,16 @@ def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
     )
     if meta.title == "(untitled)":
         meta = Metadata(**{**meta.__dict__, "title": ""})
+    times = _times(root)
     paragraphs = tuple(
         Paragraph(
             node.get(_XML_ID, ""),
             tuple(Sentence(s.get(_XML_ID, ""), _text(s)) for s in node.iterfind("t:s", ns)),
             "head" if node.tag == _T + "head" else "p",
+            *_span(node, times),
         )
         for node in root.iterfind("t:text/t:body/t:div/*", ns)
+        if node.tag != _T + "timeline"
     )
     key, region = split_tag(root.get(_XML_LANG, ""))
     return Document(doc_id, key, paragraphs, meta, region)

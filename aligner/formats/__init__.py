@@ -64,6 +64,8 @@ FORMATS = {
         Format("intertext", "intertext", writes=False, reads=True),
         Format("xlsx", "xlsx", writes=True, reads=True),
         Format("xliff", "xliff", writes=True, reads=True),
+        Format("srt", "subtitles", writes=True, reads=False),
+        Format("vtt", "subtitles", writes=True, reads=False),
     )
 }
 

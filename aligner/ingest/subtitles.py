@@ -1,0 +1,79 @@
+"""SRT and WebVTT subtitles → blocks: one per cue, its text with markup removed and its times kept."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from aligner.errors import InputError
+from aligner.ingest.blocks import Block, Blocks, require
+
+_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # <i>, <v Name>, <00:01.000>, SSA {\an8}
+_STAMP = {".srt": r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}", ".vtt": r"(\d+:)?\d{2}:\d{2}\.\d{3}"}
+_FORM = {".srt": "HH:MM:SS,mmm --> HH:MM:SS,mmm", ".vtt": "HH:MM:SS.mmm --> HH:MM:SS.mmm"}
+
+
+def _check_time_lines(path: Path, text: str) -> None:
+    """Every line with '-->' must be a well-formed time line (the libraries skip or misread others)."""
+    suffix = path.suffix.lower()
+    stamp = _STAMP[suffix]
+    line_re = re.compile(rf"{stamp}\s*-->\s*{stamp}(\s.*)?")
+    for n, line in enumerate(text.split("\n"), 1):
+        if "-->" in line and not line_re.fullmatch(line.strip()):
+            raise InputError(f"{path}:{n}: broken time line '{line.strip()}'; write it as {_FORM[suffix]}")
+
+
+def _text(raw: str) -> str:
+    """A cue's lines as one line of text, markup and speaker tags removed."""
+    return " ".join(_TAG.sub("", raw).split())
+
+
+def _checked(path: Path, blocks: list[Block]) -> list[Block]:
+    """Every cue must end after it starts."""
+    for n, block in enumerate(blocks, 1):
+        if block.start is None or block.end is None or block.end < block.start:
+            raise InputError(f"{path}: cue {n} ends before it starts ({block.start} ms → {block.end} ms); fix its time line")
+    return blocks
+
+
+def _srt(path: Path, text: str) -> list[Block]:
+    srt = require("srt", "SRT")
+    try:
+        cues = list(srt.parse(text, ignore_errors=False))
+    except (srt.SRTParseError, ValueError) as err:
+        start = getattr(err, "actual_start", 0)
+        line = text.count("\n", 0, start) + 1
+        raise InputError(f"{path}:{line}: broken cue (number or time line 'HH:MM:SS,mmm --> HH:MM:SS,mmm'); fix it") from None
+    return [Block(_text(c.content), round(c.start.total_seconds() * 1000), round(c.end.total_seconds() * 1000)) for c in cues]
+
+
+def _vtt(path: Path, text: str) -> list[Block]:
+    webvtt = require("webvtt", "WebVTT")
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text)).captions
+    except Exception as err:  # webvtt-py raises MalformedFileError, MalformedCaptionError, ValueError
+        raise InputError(f"{path}: broken WebVTT ({err}); check the WEBVTT header and the 'HH:MM:SS.mmm --> HH:MM:SS.mmm' time lines") from None
+    return [Block(_text(c.raw_text), _ms(c.start), _ms(c.end)) for c in captions]
+
+
+def _ms(stamp: str) -> int:
+    """'01:02:03.456' or '02:03.456' → milliseconds."""
+    parts = [float(p) for p in stamp.split(":")]
+    seconds = sum(v * 60**i for i, v in enumerate(reversed(parts)))
+    return round(seconds * 1000)
+
+
+def read(path: Path) -> Blocks:
+    """Read an .srt or .vtt file; broken times are an error naming the cue."""
+    from aligner.ingest.text import decode
+
+    try:
+        text = decode(path.read_bytes(), str(path))
+    except OSError as err:
+        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    _check_time_lines(path, text)
+    blocks = _vtt(path, text) if path.suffix.lower() == ".vtt" else _srt(path, text)
+    if not blocks:
+        raise InputError(f"{path}: no subtitle cues found; is this a subtitle file?")
+    return Blocks("", _checked(path, blocks))
