@@ -135,3 +135,157 @@ def test_a_readme_in_the_seeds_folder_is_not_a_document(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# About these seeds\n", encoding="utf-8")
     make_docx(tmp_path / "rivers.en.docx")
     assert list(find_sources(tmp_path)) == ["rivers"]
+
+
+def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path: Path) -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("rivers-1")
+    book.set_title("Rivers of Europe")
+    book.set_language("en")
+    book.add_author("A. Writer")
+    chapters = []
+    for name, body in (("b.xhtml", "<h1>The Rhine</h1><p>The Rhine is long. It flows north.</p>"),
+                       ("a.xhtml", "<h1>The Danube</h1><p>The Danube flows east.</p><ul><li>Vienna.</li></ul>")):
+        chapter = epub.EpubHtml(title=name, file_name=name, lang="en")
+        chapter.content = f"<html><body>{body}</body></html>"
+        book.add_item(chapter)
+        chapters.append(chapter)
+    book.toc = tuple(chapters)
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", *chapters]
+    epub.write_epub(str(tmp_path / "rivers.en.epub"), book)
+    assert texts(tmp_path / "rivers.en.epub") == [
+        ("en.head", "head", ["Rivers of Europe"]),
+        ("en.p1", "p", ["The Rhine"]),
+        ("en.p2", "p", ["The Rhine is long.", "It flows north."]),
+        ("en.p3", "p", ["The Danube"]),
+        ("en.p4", "p", ["The Danube flows east."]),
+        ("en.p5", "p", ["Vienna."]),
+    ]
+    assert ingest_file(tmp_path / "rivers.en.epub").meta.author == "A. Writer"
+
+
+def test_odt_keeps_headings_lists_tables_and_puts_footnotes_after_their_paragraph(tmp_path: Path) -> None:
+    from odf.opendocument import OpenDocumentText
+    from odf.table import Table, TableCell, TableColumn, TableRow
+    from odf.text import H, List, ListItem, Note, NoteBody, NoteCitation, P
+
+    document = OpenDocumentText()
+    document.text.addElement(H(outlinelevel=1, text="Rivers of Europe"))
+    para = P(text="The Rhine is long.")
+    note = Note(noteclass="footnote", id="ftn1")
+    note.addElement(NoteCitation(text="1"))
+    note_body = NoteBody()
+    note_body.addElement(P(text="Source: an atlas."))
+    note.addElement(note_body)
+    para.addElement(note)
+    para.addText(" It flows north.")
+    document.text.addElement(para)
+    items = List()
+    item = ListItem()
+    item.addElement(P(text="Main river."))
+    items.addElement(item)
+    document.text.addElement(items)
+    table = Table(name="t")
+    table.addElement(TableColumn(numbercolumnsrepeated=2))
+    row = TableRow()
+    for words in ("Left cell.", "Right cell."):
+        cell = TableCell()
+        cell.addElement(P(text=words))
+        row.addElement(cell)
+    table.addElement(row)
+    document.text.addElement(table)
+    document.save(str(tmp_path / "rivers.en.odt"))
+    assert texts(tmp_path / "rivers.en.odt") == [
+        ("en.head", "head", ["Rivers of Europe"]),
+        ("en.p1", "p", ["The Rhine is long.", "It flows north."]),
+        ("en.p2", "p", ["Source: an atlas."]),
+        ("en.p3", "p", ["Main river."]),
+        ("en.p4", "p", ["Left cell."]),
+        ("en.p5", "p", ["Right cell."]),
+    ]
+
+
+def test_rtf_paragraphs_and_its_code_page(tmp_path: Path) -> None:
+    (tmp_path / "r.zh-Hans.rtf").write_bytes(
+        b"{\\rtf1\\ansi\\ansicpg936{\\fonttbl\\f0 SimSun;}\\f0 \\'d6\\'d0\\'ce\\'c4\\'a1\\'a3\\par "
+        b"\\u38271?\\u27743?\\u24456?\\u38271?\\u12290?\\par}"
+    )
+    assert texts(tmp_path / "r.zh-Hans.rtf") == [("zh-Hans.p1", "p", ["中文。"]), ("zh-Hans.p2", "p", ["长江很长。"])]
+
+
+def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> Path:
+    """A PDF drawn with reportlab: a running header and a page number on every page."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
+    width, height = A4
+    for number, lines in enumerate(pages, 1):
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(72, height - 40, "Journal of Rivers, vol. 3")
+        pdf.setFont("Helvetica", 11)
+        y = height - 120
+        for line in lines:
+            if line:
+                pdf.drawString(72, y, line)
+            y -= 14 if line else 28
+        pdf.setFont("Helvetica", 9)
+        pdf.drawString(width / 2, 30, str(number))
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_pdf_paragraphs_without_headers_page_numbers_or_line_end_hyphens(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "rivers.en.pdf", [
+        ["The Rhine is a long river. It flows from the Alps to the", "North Sea through many inter-", "national shipping routes that"],
+        ["cross it. Boats carry coal.", "", "Dams hold water."],
+        ["The Danube flows east."],
+    ])
+    assert texts(path) == [
+        ("en.p1", "p", ["The Rhine is a long river.", "It flows from the Alps to the North Sea through many international shipping routes that cross it.", "Boats carry coal."]),
+        ("en.p2", "p", ["Dams hold water."]),
+        ("en.p3", "p", ["The Danube flows east."]),
+    ]
+
+
+def test_pdf_with_no_text_layer_is_an_error(tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(tmp_path / "scan.en.pdf"))
+    pdf.rect(50, 50, 400, 600, fill=1)  # a page that is only a picture
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(InputError, match=r"scan.en.pdf: no text layer \(a scanned image\?\); run OCR first"):
+        ingest_file(tmp_path / "scan.en.pdf")
+
+
+def test_encrypted_pdf_is_an_error(tmp_path: Path) -> None:
+    path = make_pdf(tmp_path / "locked.en.pdf", [["Secret text."]], encrypt="open-sesame")
+    with pytest.raises(InputError, match=r"locked.en.pdf: not a readable PDF \(encrypted with a password\)"):
+        ingest_file(path)
+
+
+MORE_BAD = [
+    ("corrupt.odt", b"PK\x03\x04 broken", "not a readable ODT (corrupt, or encrypted with a password)"),
+    ("corrupt.epub", b"PK\x03\x04 broken", "not a readable EPUB (corrupt, or encrypted with a password)"),
+    ("corrupt.pdf", b"%PDF-1.4\n garbage \x00\x01", "not a readable PDF"),
+    ("notrtf.rtf", b"Just text.", "not an RTF file (it does not start with {\\rtf)"),
+]
+
+
+@pytest.mark.parametrize(("name", "data", "message"), MORE_BAD, ids=[b[0] for b in MORE_BAD])
+def test_more_bad_files(tmp_path: Path, name: str, data: bytes, message: str) -> None:
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(message)):
+        ingest_file(tmp_path / name)
+
+
+def test_epub_without_its_package_file_is_an_error(tmp_path: Path) -> None:
+    path = zip_with(tmp_path / "hollow.epub", {"mimetype": b"application/epub+zip"})
+    with pytest.raises(InputError, match="hollow.epub: not a readable EPUB"):
+        ingest_file(path)

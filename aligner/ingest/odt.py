@@ -1,0 +1,63 @@
+"""ODT (OpenDocument text) → blocks: headings, paragraphs, list items and table cells in reading
+order; footnotes and endnotes follow the paragraph that cites them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aligner.corpus.model import Metadata
+from aligner.errors import InputError
+from aligner.ingest.blocks import Block, Blocks, checked_zip, require
+
+TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_BLOCKS = {"p", "h"}
+_SPACES = {"s": " ", "tab": "\t", "line-break": "\n"}
+
+
+def _inline(node: Any, notes: list[str]) -> str:
+    """The text of a paragraph; notes it cites are collected apart, their citation marks dropped."""
+    out = []
+    for child in node.childNodes:
+        if child.nodeType == child.TEXT_NODE:
+            out.append(str(child.data))
+        elif child.qname[0] == TEXT_NS and child.qname[1] == "note":
+            body = [n for n in child.childNodes if n.qname[1] == "note-body"]
+            notes += [" ".join(_inline(p, notes) for p in _paragraphs(b)) for b in body]
+        elif child.qname[0] == TEXT_NS and child.qname[1] in _SPACES:
+            out.append(_SPACES[child.qname[1]])
+        else:
+            out.append(_inline(child, notes))
+    return "".join(out)
+
+
+def _paragraphs(node: Any) -> list[Any]:
+    """Every text:p and text:h below `node`, in document order, not descending into notes."""
+    found = []
+    for child in node.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname[0] == TEXT_NS and child.qname[1] in _BLOCKS:
+            found.append(child)
+        elif not (child.qname[0] == TEXT_NS and child.qname[1] == "note"):
+            found += _paragraphs(child)
+    return found
+
+
+def read(path: Path) -> Blocks:
+    """Read an ODT; a first heading (or Title-style paragraph) is the title."""
+    checked_zip(path, "ODT").close()
+    opendocument = require("odf.opendocument", "ODT")
+    try:
+        document = opendocument.load(str(path))
+    except Exception:  # odfpy raises KeyError or XML errors on a broken package
+        raise InputError(f"{path}: not a readable ODT (a part is missing or broken); open it in LibreOffice and save it again") from None
+    texts: list[tuple[str, bool]] = []
+    for para in _paragraphs(document.text):
+        notes: list[str] = []
+        style = str(para.getAttribute("stylename") or "")
+        texts.append((_inline(para, notes), para.qname[1] == "h" or style.startswith("Title")))
+        texts += [(n, False) for n in notes]
+    texts = [(t, head) for t, head in texts if t.strip()]
+    title = texts[0][0] if texts and texts[0][1] else ""
+    return Blocks(title, [Block(t) for t, _ in texts[1 if title else 0 :]], Metadata())
