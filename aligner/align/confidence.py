@@ -19,6 +19,7 @@ from aligner.corpus.model import Link
 # similarity(i, a, b, j): similarity of src[i-a:i] and tgt[j-b:j], None outside the search band.
 SimilarityFn = Callable[[int, int, int, int], "float | None"]
 _CONTEXT = 3  # links either side that make up a bead's context
+_MARGIN_CAP = 3.0  # a margin beyond this says nothing more
 _SURE_SIMILARITY = 1.0  # what a bead fixed by the first pass counts for in its neighbours' context
 LINKED = 0.5  # a link at least this confident counts as found
 PARALLEL = 0.25  # texts with a smaller share of sentences in found links are not translations
@@ -36,14 +37,18 @@ def _best(values: list[float | None], default: float) -> float:
 
 
 def features(
-    path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float]
-) -> list[tuple[float, float, float]]:
-    """Return (similarity, merged, context) per link and (best rival similarity, 0, context) per omission.
+    path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float],
+    margins: Sequence[float],
+) -> list[tuple[float, float, float, float]]:  # fmt: skip
+    """Return (similarity, merged, context, margin) per link and (best rival similarity, 0,
+    context, margin) per omission.
 
     Merged beads (more than one sentence a side) are wrong more often at equal similarity: their
     summed vectors look alike even when one sentence does not belong. The context, the mean
     similarity of the nearest links around, tells a weak link held in place by strong neighbours
-    from a link between texts that are not translations at all.
+    from a link between texts that are not translations at all. The margin, how much the search
+    preferred the bead to any local change (`boundary.margin`, capped), tells a bead whose extent
+    was clear from one that won a near tie.
     """
     own: list[float | None] = []
     for span in path:
@@ -66,37 +71,39 @@ def features(
             if v is not None
         ]
         context = sum(around) / len(around) if around else 0.0
+        margin = min(margins[k], _MARGIN_CAP)
         value = own[k]
         if value is not None:
-            out.append((value, float(i1 - i0 + j1 - j0 > 2), context))
+            out.append((value, float(i1 - i0 + j1 - j0 > 2), context, margin))
         elif i1 > i0:  # source sentence i0 left out: how well does it match nearby targets?
             rivals = [similarity(i1, 1, 1, j) for j in range(j0 - 1, j0 + 3)]
-            out.append((_best(rivals, -1.0), 0.0, context))
+            out.append((_best(rivals, -1.0), 0.0, context, margin))
         else:
             rivals = [similarity(i, 1, 1, j1) for i in range(i0 - 1, i0 + 3)]
-            out.append((_best(rivals, -1.0), 0.0, context))
+            out.append((_best(rivals, -1.0), 0.0, context, margin))
     return out
 
 
 def confidences(
     path: Sequence[Span], similarity: SimilarityFn, calibration: Calibration,
-    sure: Mapping[Span, float] | None = None,
+    margins: Sequence[float], sure: Mapping[Span, float] | None = None,
 ) -> list[float]:  # fmt: skip
     """Return a calibrated probability that each bead of the path is correct.
 
-    The logistic coefficients are the encoder's (`Calibration.link`, `.omission`); beads in
-    `sure` (fixed by a first pass) keep the confidence given there.
+    The logistic coefficients are the encoder's (`Calibration.link`, `.omission`); `margins` are
+    the beads' `boundary.margin`s; beads in `sure` (fixed by a first pass) keep their confidence.
     """
     link, omission = calibration.link, calibration.omission
     sure = sure or {}
     result = []
-    for span, (first, merged, context) in zip(path, features(path, similarity, sure), strict=True):
+    feats = features(path, similarity, sure, margins)
+    for span, (first, merged, context, margin) in zip(path, feats, strict=True):
         i0, i1, j0, j1 = span
         if span in sure:
             result.append(sure[span])
         elif i1 > i0 and j1 > j0:
             result.append(
-                _sigmoid(link[0] + link[1] * first + link[2] * merged + link[3] * context)
+                _sigmoid(link[0] + link[1] * first + link[2] * merged + link[3] * context + link[4] * margin)
             )
         else:
             result.append(_sigmoid(omission[0] + omission[1] * first))

@@ -26,7 +26,7 @@ class Calibration:
     scale_words: float  # the same for first-pass vectors summed from words
     anchor: float  # first-pass similarity from which a 1-1 link may be kept without the encoder
     boundary_gain: float  # joined-text cosine a boundary move must gain (over its two beads)
-    link: tuple[float, float, float, float]  # confidence of a link: bias, similarity, merged, context
+    link: tuple[float, float, float, float, float]  # a link's confidence: bias, similarity, merged, context, margin
     omission: tuple[float, float]  # confidence of an omission: bias, best rival similarity
 
 
@@ -63,7 +63,7 @@ E5 = Spec(
     languages=None,
     calibration=Calibration(
         scale=0.12, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
-        link=(-1.81, 2.43, -3.59, 3.52), omission=(0.98, -0.53),
+        link=(-1.81, 2.43, -3.59, 3.52, 0.0), omission=(0.98, -0.53),
     ),  # fmt: skip
     load=_e5,
 )
@@ -78,7 +78,7 @@ USE = Spec(
     ),
     calibration=Calibration(
         scale=0.5, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
-        link=(-1.81, 2.43, -3.59, 3.52), omission=(0.98, -0.53),
+        link=(-5.77, 2.3, -0.92, 4.81, 1.05), omission=(1.9, -3.83),
     ),  # fmt: skip
     load=_use,
 )

@@ -394,7 +394,8 @@ def _align(
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
-            path, confidences(path, scorer.similarity_at, calibration, sure), strict=True
+            path, confidences(path, scorer.similarity_at, calibration, _margins(path, scorer), sure),
+            strict=True,
         )
     ]
 
@@ -420,6 +421,15 @@ def _refine(
     return refined
 
 
+def _margins(path: Sequence[Span], scorer: Scorer) -> list[float]:
+    """Return each bead's `boundary.margin`: how much the search preferred it to a local change."""
+
+    def value(beads: Sequence[Span]) -> float | None:
+        return boundary.value(scorer.similarity_at, beads, WEIGHTS.omission, WEIGHTS.threshold)
+
+    return [boundary.margin(path, k, value, MAX_SIDE) for k in range(len(path))]
+
+
 def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
     """Return the first-pass beads kept without the encoder, with their confidence.
 
@@ -431,15 +441,13 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     where the margin cannot: a text of one link has no local change to weigh it against.
     """
 
-    def value(beads: Sequence[Span]) -> float | None:
-        return boundary.value(scorer.similarity_at, beads, WEIGHTS.omission, WEIGHTS.threshold)
-
+    margins = _margins(path, scorer)
     kept = [
         span
-        for k, span in enumerate(path)
+        for span, margin in zip(path, margins, strict=True)
         if (span[1] - span[0], span[3] - span[2]) == (1, 1)
         and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= calibration.anchor
-        and boundary.margin(path, k, value, MAX_SIDE) >= WEIGHTS.anchor_margin
+        and margin >= WEIGHTS.anchor_margin
     ]
-    first = dict(zip(path, confidences(path, scorer.similarity_at, calibration), strict=True))
+    first = dict(zip(path, confidences(path, scorer.similarity_at, calibration, margins), strict=True))
     return {span: first[span] for span in kept}
