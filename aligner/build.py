@@ -24,7 +24,6 @@ from aligner.errors import CorpusError, InputError
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
-from aligner.ingest.blocks import READERS
 from aligner.ingest.text import ingest_file, source_of
 from aligner.parallel import run_tasks
 

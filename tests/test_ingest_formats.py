@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -14,6 +15,7 @@ from click.testing import CliRunner
 from aligner.cli import main
 from aligner.errors import InputError
 from aligner.ingest import blocks
+from aligner.ingest.docx import W
 from aligner.ingest.text import ingest_file
 
 ROOT = Path(__file__).parent.parent
@@ -25,11 +27,33 @@ def texts(path: Path) -> list[tuple[str, str, list[str]]]:
     return [(p.id, p.kind, [s.text for s in p.sentences]) for p in ingest_file(path).paragraphs]
 
 
+FOOTNOTES = (
+    f'<w:footnotes xmlns:w="{W}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    f'<w:footnote w:id="1"><w:p><w:r><w:t>Source: an atlas of Europe.</w:t></w:r></w:p></w:footnote></w:footnotes>'
+)
+
+
+def add_footnote(document: Any, paragraph: Any) -> None:
+    """A footnotes part and a reference to footnote 1 at the end of `paragraph`, through python-docx's package API."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+    part = Part(PackURI("/word/footnotes.xml"), content_type, FOOTNOTES.encode(), document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")
+    paragraph.add_run()._r.append(ref)
+
+
 def make_docx(path: Path) -> Path:
-    """A Word file with a title, a heading, a table (one merged cell) and a list item."""
+    """A Word file with a title, a footnote, a heading, a table (one merged cell) and a list item."""
     document = docx.Document()
     document.add_paragraph("Rivers of Europe", style="Title")
-    document.add_paragraph("The Rhine is long. It flows north.")
+    add_footnote(document, document.add_paragraph("The Rhine is long. It flows north."))
     document.add_heading("Tributaries", 1)
     table = document.add_table(rows=2, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "Main.", "Neckar."
@@ -45,11 +69,12 @@ def test_docx_keeps_title_paragraphs_tables_and_lists_in_reading_order(tmp_path:
     assert texts(path) == [
         ("en.head", "head", ["Rivers of Europe"]),
         ("en.p1", "p", ["The Rhine is long.", "It flows north."]),
-        ("en.p2", "p", ["Tributaries"]),
-        ("en.p3", "p", ["Main."]),
-        ("en.p4", "p", ["Neckar."]),
-        ("en.p5", "p", ["Both join at Mainz."]),
-        ("en.p6", "p", ["Moselle flows in at Koblenz."]),
+        ("en.p2", "note", ["Source: an atlas of Europe."]),
+        ("en.p3", "head", ["Tributaries"]),
+        ("en.p4", "p", ["Main."]),
+        ("en.p5", "p", ["Neckar."]),
+        ("en.p6", "p", ["Both join at Mainz."]),
+        ("en.p7", "p", ["Moselle flows in at Koblenz."]),
     ]
     assert ingest_file(path).meta.author == "A. Writer"
 
@@ -122,7 +147,7 @@ def test_markdown_keeps_headings_paragraphs_lists_and_tables_and_drops_code(tmp_
     assert texts(tmp_path / "r.en.md") == [
         ("en.head", "head", ["Rivers"]),
         ("en.p1", "p", ["The Rhine is long.", "It flows north."]),
-        ("en.p2", "p", ["Tributaries"]),
+        ("en.p2", "head", ["Tributaries"]),
         ("en.p3", "p", ["Main river."]),
         ("en.p4", "p", ["Cell one."]),
         ("en.p5", "p", ["Cell two."]),
@@ -159,9 +184,9 @@ def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path: Pat
     epub.write_epub(str(tmp_path / "rivers.en.epub"), book)
     assert texts(tmp_path / "rivers.en.epub") == [
         ("en.head", "head", ["Rivers of Europe"]),
-        ("en.p1", "p", ["The Rhine"]),
+        ("en.p1", "head", ["The Rhine"]),
         ("en.p2", "p", ["The Rhine is long.", "It flows north."]),
-        ("en.p3", "p", ["The Danube"]),
+        ("en.p3", "head", ["The Danube"]),
         ("en.p4", "p", ["The Danube flows east."]),
         ("en.p5", "p", ["Vienna."]),
     ]
@@ -202,7 +227,7 @@ def test_odt_keeps_headings_lists_tables_and_puts_footnotes_after_their_paragrap
     assert texts(tmp_path / "rivers.en.odt") == [
         ("en.head", "head", ["Rivers of Europe"]),
         ("en.p1", "p", ["The Rhine is long.", "It flows north."]),
-        ("en.p2", "p", ["Source: an atlas."]),
+        ("en.p2", "note", ["Source: an atlas."]),
         ("en.p3", "p", ["Main river."]),
         ("en.p4", "p", ["Left cell."]),
         ("en.p5", "p", ["Right cell."]),
@@ -289,3 +314,21 @@ def test_epub_without_its_package_file_is_an_error(tmp_path: Path) -> None:
     path = zip_with(tmp_path / "hollow.epub", {"mimetype": b"application/epub+zip"})
     with pytest.raises(InputError, match="hollow.epub: not a readable EPUB"):
         ingest_file(path)
+
+
+def test_sections_and_notes_survive_tei_and_are_valid_tei_all(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    from aligner.corpus.tei import document_to_tei, tei_to_document
+
+    doc = ingest_file(make_docx(tmp_path / "rivers.en.docx"))
+    data = document_to_tei(doc)
+    assert b'<note xml:id="en.p2" type="footnote">' in data
+    assert b'<div type="section">\n          <head xml:id="en.p3">' in data
+    assert tei_to_document(data, doc.doc_id, "x") == doc
+    tei_all = ROOT / "tests" / "data" / "tei" / "tei_all.rng"
+    if shutil.which("jing") and tei_all.exists():
+        (tmp_path / "en.xml").write_bytes(data)
+        result = subprocess.run(["jing", str(tei_all), str(tmp_path / "en.xml")], capture_output=True, text=True, timeout=300)
+        assert result.stdout == ""

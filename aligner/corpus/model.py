@@ -12,7 +12,7 @@ from typing import Literal
 
 from aligner.ingest.langs import full_tag
 
-ParagraphKind = Literal["head", "p"]
+ParagraphKind = Literal["head", "p", "note"]  # note: a footnote of the source, after its paragraph
 Resp = Literal["machine", "person"]
 
 
@@ -26,7 +26,7 @@ class Sentence:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph, or the heading (`kind="head"`), as a run of sentences.
+    """A paragraph, a heading (`kind="head"`: the title, or a section's heading) or a note, as a run of sentences.
 
     `start`/`end` are a subtitle cue's times in milliseconds (None for text that has no timing).
     """

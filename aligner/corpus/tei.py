@@ -13,7 +13,16 @@ from importlib import resources
 from lxml import etree
 
 from aligner import __version__
-from aligner.corpus.model import Alignment, Change, Document, Link, Metadata, Paragraph, Sentence
+from aligner.corpus.model import (
+    Alignment,
+    Change,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParagraphKind,
+    Sentence,
+)
 from aligner.errors import SchemaError
 from aligner.ingest.langs import region_name, split_tag
 
@@ -160,13 +169,21 @@ def document_to_tei(doc: Document) -> bytes:
     _header(root, doc.meta.title, doc.tag, doc.meta)
     div = _el(_el(_el(root, "text"), "body"), "div", type="article")
     _timeline(div, doc)
-    for para in doc.paragraphs:
-        node = _el(div, para.kind, xml_id=para.id)
+    parent = div
+    for n, para in enumerate(doc.paragraphs):
+        if para.kind == "head" and n:  # a heading after the title opens a section
+            parent = _el(div, "div", type="section")
+        node = _el(parent, para.kind, xml_id=para.id)
+        if para.kind == "note":
+            node.set("type", "footnote")
         if para.start is not None and para.end is not None:
             node.set("synch", f"#{para.id}.start #{para.id}.end")
         for sent in para.sentences:
             _el(node, "s", sent.text, xml_id=sent.id)
     return _serialize(root, "text", f"{doc.doc_id}/{version_file(doc.lang)}")
+
+
+_KINDS: dict[str, ParagraphKind] = {_T + "head": "head", _T + "p": "p", _T + "note": "note"}
 
 
 def _timeline(div: etree._Element, doc: Document) -> None:
@@ -223,11 +240,10 @@ def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
         Paragraph(
             node.get(_XML_ID, ""),
             tuple(Sentence(s.get(_XML_ID, ""), _text(s)) for s in node.iterfind("t:s", ns)),
-            "head" if node.tag == _T + "head" else "p",
+            _KINDS[node.tag],
             *_span(node, times),
         )
-        for node in root.iterfind("t:text/t:body/t:div/*", ns)
-        if node.tag != _T + "timeline"
+        for node in root.find("t:text/t:body/t:div", ns).iter(*_KINDS)
     )
     key, region = split_tag(root.get(_XML_LANG, ""))
     return Document(doc_id, key, paragraphs, meta, region)

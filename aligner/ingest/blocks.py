@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 
-from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
+from aligner.corpus.model import Document, Metadata, Paragraph, ParagraphKind, Sentence
 from aligner.errors import InputError
 from aligner.ingest.langs import detect_language
 from aligner.ingest.segment import split_sentences
@@ -45,11 +45,13 @@ PIP_NAMES = {
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph of the input in reading order; `start`/`end` are a subtitle cue's times in ms."""
+    """A paragraph of the input in reading order: a heading, a footnote or a paragraph (a list
+    item, a table cell); `start`/`end` are a subtitle cue's times in ms."""
 
     text: str
     start: int | None = None
     end: int | None = None
+    kind: ParagraphKind = "p"
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,6 @@ def document_from_blocks(doc_id: str, lang: str | None, found: Blocks, source: s
     for n, block in enumerate(body, 1):
         sents = _sentences(f"{lang}.p{n}", block.text, lang)
         if sents:
-            paragraphs.append(Paragraph(f"{lang}.p{n}", sents, start=block.start, end=block.end))
+            paragraphs.append(Paragraph(f"{lang}.p{n}", sents, block.kind, block.start, block.end))
     meta = replace(found.meta, title=found.meta.title or title, source=source)
     return Document(doc_id, lang, tuple(paragraphs), meta)

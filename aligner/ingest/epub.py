@@ -12,12 +12,29 @@ from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, checked_zip, require
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_BLOCKS = (*_HEADINGS, "p", "li", "blockquote", "td", "th", "dt", "dd", "pre")
+
+
+def _chapter(xhtml: str) -> list[Block]:
+    """A spine document's headings and text blocks in order (a block inside another counts once)."""
+    from lxml import html
+
+    root = html.fromstring(xhtml)
+    for bad in root.xpath("//script|//style|//nav"):
+        bad.drop_tree()
+    out = []
+    for node in root.iter(*_BLOCKS):
+        if any(True for _ in node.iterdescendants(*_BLOCKS)):
+            continue  # a list item holding paragraphs: the paragraphs are read
+        text = " ".join(node.text_content().split())
+        if text:
+            out.append(Block(text, kind="head" if node.tag in _HEADINGS else "p"))
+    return out
 
 
 def read(path: Path) -> Blocks:
     """Read an EPUB's spine; navigation and cover pages without text add nothing."""
-    from aligner.ingest.text import html_to_text
-
     checked_zip(path, "EPUB").close()
     epub = require("ebooklib.epub", "EPUB")
     try:
@@ -33,7 +50,7 @@ def read(path: Path) -> Blocks:
             continue  # the table of contents repeats the chapter titles
         content = _DECLARATION.sub("", item.get_content().decode("utf-8", "replace"))
         if content.strip():
-            body += [Block(t) for t in html_to_text(content).split("\n\n") if t]
+            body += _chapter(content)
     titles = book.get_metadata("DC", "title")
     authors = book.get_metadata("DC", "creator")
     title = titles[0][0] if titles else ""

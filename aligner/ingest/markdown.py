@@ -30,4 +30,4 @@ def read(path: Path) -> Blocks:
             texts.append((words, opener.type == "heading_open"))
     texts = [(t, head) for t, head in texts if t.strip()]
     title = texts[0][0] if texts and texts[0][1] else ""
-    return Blocks(title, [Block(t) for t, _ in texts[1 if title else 0 :]], Metadata())
+    return Blocks(title, [Block(t, kind="head" if head else "p") for t, head in texts[1 if title else 0 :]], Metadata())

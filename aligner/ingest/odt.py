@@ -52,12 +52,13 @@ def read(path: Path) -> Blocks:
         document = opendocument.load(str(path))
     except Exception:  # odfpy raises KeyError or XML errors on a broken package
         raise InputError(f"{path}: not a readable ODT (a part is missing or broken); open it in LibreOffice and save it again") from None
-    texts: list[tuple[str, bool]] = []
+    blocks: list[Block] = []
     for para in _paragraphs(document.text):
         notes: list[str] = []
         style = str(para.getAttribute("stylename") or "")
-        texts.append((_inline(para, notes), para.qname[1] == "h" or style.startswith("Title")))
-        texts += [(n, False) for n in notes]
-    texts = [(t, head) for t, head in texts if t.strip()]
-    title = texts[0][0] if texts and texts[0][1] else ""
-    return Blocks(title, [Block(t) for t, _ in texts[1 if title else 0 :]], Metadata())
+        head = para.qname[1] == "h" or style.startswith("Title")
+        blocks.append(Block(_inline(para, notes), kind="head" if head else "p"))
+        blocks += [Block(n, kind="note") for n in notes]
+    blocks = [b for b in blocks if b.text.strip()]
+    title = blocks[0].text if blocks and blocks[0].kind == "head" else ""
+    return Blocks(title, blocks[1 if title else 0 :], Metadata())
