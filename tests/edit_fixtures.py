@@ -10,9 +10,9 @@ from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelT
 
 LANGS = ("en", "zh-Hans", "zh-Hant")
 TEXTS = {
-    "en": [["One.", "Two.", "Three."], ["Four <b>bold</b>.", "Five & six.", "Seven."]],
-    "zh-Hans": [["一。", "二。", "三。"], ["四<b>。", "五和六。", "七。"]],
-    "zh-Hant": [["壹。", "貳。", "參。"], ["肆<b>。", "伍和陸。", "柒。"]],
+    "en": [["One.", "Two.", "Three."], ["Four <b>bold</b>.", "Five & six.", "It cost 30 dollars in 2013."]],
+    "zh-Hans": [["一。", "二。", "三。"], ["四<b>。", "五和六。", "它在2013年花了40美元。"]],
+    "zh-Hant": [["壹。", "貳。", "參。"], ["肆<b>。", "伍和陸。", "它在2013年花了40美元。"]],
 }
 
 

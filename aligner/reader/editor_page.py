@@ -77,7 +77,7 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     select = add(pick, "select", id="ui:pair")
     for a, b in pairs:
         for x, y in ((a, b), (b, a)):
-            option = add(select, "option", f"{lang_label(x)} ↔ {lang_label(y)}", value=f"{x},{y}")
+            option = add(select, "option", f"{x} ↔ {y}", value=f"{x},{y}", title=f"{lang_label(x)} ↔ {lang_label(y)}")
             if (x, y) == default:
                 option.set("selected", "selected")
     split = add(tools, "label")
