@@ -2,7 +2,7 @@
 
 One jing run over all of them (about 2 s): the seed build with its .meta.json sidecars, a
 document with one version, imports of each format (TMX with a person's links, Moses, XCES,
-InterText, XLIFF, XLSX), and a document written through the store with omissions on both sides,
+InterText, XLIFF, XLSX), subtitles and Markdown, and a document written through the store with omissions on both sides,
 a person's links, every metadata field, a regional tag and an editor's change log. The run also holds one file in the form written before the corpus
 followed tei_all, so that the check is seen to fail where it should.
 """
@@ -102,6 +102,11 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
     solo.mkdir()
     shutil.copy(SEEDS / f"{SEED}.txt", solo / "solo.en.txt")
     build(solo, root / "solo")
+    media = root / "media_seeds"  # subtitles (a timeline the paragraphs synch to) and Markdown sections
+    media.mkdir()
+    for name, text in MEDIA.items():
+        (media / name).write_text(text, encoding="utf-8")
+    build(media, root / "media")
     d1 = load(DATA / "corpus", "d1")
     ex = root / "exported"
     export([d1], "tmx", ["en", "zh-Hans"], ex / "d1.tmx", Filters())
@@ -120,29 +125,41 @@ def corpora(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # Changes to a valid file that tei_all rejects: the shipped schemas must reject them too.
-# (file, pattern, replacement), applied with re.sub (DOTALL).
+# (file under the corpora, pattern, replacement), applied with re.sub (DOTALL).
 BREAKS = [
-    ("en.xml", r"</bibl>", "</bibl><p>a note beside the bibliography</p>"),
-    ("en.xml", r'<div type="article">', '<div type="two words">'),
-    ("en.xml", r'xml:lang="en"', 'xml:lang="en_GB"'),
-    ("en.xml", r'ident="en"', 'ident="en GB"'),
-    ("en.xml", r'<idno type="source">', '<idno type="a source">'),
-    ("align.xml", r'version="[^"]*"', 'version="0.1.0+dev"'),
-    ("align.xml", r'ident="aligner"', 'ident="1aligner"'),
-    ("align.xml", r'corresp="#en--zh-Hans"', 'corresp=""'),
-    ("align.xml", r'target="en\.xml#en\.p1\.s2 #en--zh-Hans"', 'target=""'),
-    ("align.xml", r"<link [^>]*/>", ""),
-    ("align.xml", r"<linkGrp .*</linkGrp>", ""),
-    ("align.xml", r"<application .*</application>", ""),
+    ("hand/hand/en.xml", r"</bibl>", "</bibl><p>a note beside the bibliography</p>"),
+    ("hand/hand/en.xml", r'<div type="article">', '<div type="two words">'),
+    ("hand/hand/en.xml", r'xml:lang="en"', 'xml:lang="en_GB"'),
+    ("hand/hand/en.xml", r'ident="en"', 'ident="en GB"'),
+    ("hand/hand/en.xml", r'<idno type="source">', '<idno type="a source">'),
+    ("hand/hand/align.xml", r'version="[^"]*"', 'version="0.1.0+dev"'),
+    ("hand/hand/align.xml", r'ident="aligner"', 'ident="1aligner"'),
+    ("hand/hand/align.xml", r'corresp="#en--zh-Hans"', 'corresp=""'),
+    ("hand/hand/align.xml", r'target="en\.xml#en\.p1\.s2 #en--zh-Hans"', 'target=""'),
+    ("hand/hand/align.xml", r"<link [^>]*/>", ""),
+    ("hand/hand/align.xml", r"<linkGrp .*</linkGrp>", ""),
+    ("hand/hand/align.xml", r"<application .*</application>", ""),
+    ("media/film/en.xml", r'synch="[^"]*"', 'synch=""'),
+    ("media/film/en.xml", r'since="[^"]*"', 'since=""'),
+    ("media/film/en.xml", r'absolute="[^"]*"', 'absolute="at the start"'),
 ]
 SCHEMAS = Path(__file__).parent.parent / "aligner" / "corpus" / "schema"
 
-KINDS = ["seed", "solo", "tmx", "moses", "xces", "intertext", "xliff", "xlsx", "hand"]
+MEDIA = {
+    "film.en.srt": "1\n00:00:01,000 --> 00:00:03,500\nThe river is long.\n\n"
+                   "2\n00:00:04,000 --> 00:00:06,000\nIt flows east. Boats carry rice.\n",
+    "film.zh-Hans.srt": "1\n00:00:01,200 --> 00:00:03,300\n这条河很长。\n\n"
+                        "2\n00:00:04,100 --> 00:00:05,000\n它向东流。\n\n3\n00:00:05,000 --> 00:00:06,100\n船运大米。\n",
+    "notes.en.md": "# Rivers\n\nThe river is long.\n\n## Boats\n\nBoats carry rice. They are slow.\n",
+    "notes.zh-Hans.md": "# 河流\n\n这条河很长。\n\n## 船\n\n船运大米。船很慢。\n",
+}
+KINDS = ["seed", "solo", "media", "tmx", "moses", "xces", "intertext", "xliff", "xlsx", "hand"]
 
 
 def test_every_kind_of_corpus_was_written(corpora: Path) -> None:
     for kind in KINDS:
         assert list((corpora / kind).glob("*/align.xml")), kind
+    assert "<timeline" in (corpora / "media" / "film" / "zh-Hans.xml").read_text(encoding="utf-8")
     seed = (corpora / "seed" / SEED / "zh-Hans.xml").read_text(encoding="utf-8")
     assert "<notesStmt>" in seed and "Not the publisher's text" in seed  # from the .meta.json sidecar
     assert 'resp="#editor"' in (corpora / "tmx" / "d1" / "align.xml").read_text(encoding="utf-8")
@@ -173,12 +190,12 @@ def test_the_shipped_schemas_reject_what_tei_all_rejects(corpora: Path, tmp_path
     own = {name: etree.RelaxNG(file=str(SCHEMAS / f"{name}.rng")) for name in ("text", "align")}
     paths = []
     for n, (name, pattern, replacement) in enumerate(BREAKS):
-        original = (corpora / "hand" / "hand" / name).read_text(encoding="utf-8")
+        original = (corpora / name).read_text(encoding="utf-8")
         broken = re.sub(pattern, replacement, original, flags=re.DOTALL)
         assert broken != original, pattern
-        path = tmp_path / f"{n}.{name}"
+        path = tmp_path / f"{n}.{Path(name).name}"
         path.write_text(broken, encoding="utf-8")
-        assert not own["align" if name == "align.xml" else "text"].validate(etree.parse(str(path))), pattern
+        assert not own["align" if name.endswith("align.xml") else "text"].validate(etree.parse(str(path))), pattern
         paths.append(path)
     run = subprocess.run([jing(), str(TEI_ALL), *map(str, paths)], capture_output=True, text=True)
     rejected = {line.split(":", 1)[0] for line in run.stdout.splitlines() if ": error: " in line}
