@@ -100,3 +100,18 @@ def test_a_broken_xlsx_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "bad.xlsx: not a readable XLSX (corrupt, or encrypted with a password)" in result.output
     assert not (tmp_path / "c").exists()
+
+
+def test_same_corpus_same_bytes(tmp_path: Path) -> None:
+    for name in ("a.xlsx", "b.xlsx"):
+        export([d1()], "xlsx", LANGS, tmp_path / name, Filters())
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+
+
+def test_a_zip_bomb_posing_as_a_sheet_is_refused(sheet: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.ingest import blocks
+
+    monkeypatch.setattr(blocks, "MAX_UNZIPPED", 1024)
+    with pytest.raises(InputError, match=r"review.xlsx: \d+ MiB once unpacked \(limit \d+ MiB\); refusing a possible zip bomb: split the XLSX"):
+        import_files([sheet], "xlsx", tmp_path / "c")
+    assert not (tmp_path / "c").exists()

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -89,7 +91,22 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
         sheet.column_dimensions[get_column_letter(col)].hidden = True
     buf = io.BytesIO()
     book.save(buf)
-    return {out: buf.getvalue()}
+    return {out: _stable(buf.getvalue())}
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def _stable(data: bytes) -> bytes:
+    """The workbook with fixed zip times and document dates, so the same sheet gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = _STAMP.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", body)
+            dst.writestr(zipfile.ZipInfo(info.filename, (1980, 1, 1, 0, 0, 0)), body, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _cell(value: Any) -> str:
