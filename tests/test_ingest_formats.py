@@ -319,3 +319,21 @@ def test_sections_and_notes_survive_tei_and_are_valid_tei_all(tmp_path: Path) ->
         (tmp_path / "en.xml").write_bytes(data)
         result = subprocess.run(["jing", str(tei_all), str(tmp_path / "en.xml")], capture_output=True, text=True, timeout=300)
         assert result.stdout == ""
+
+
+def test_seed_article_built_from_docx_has_the_links_of_the_text_build(tmp_path: Path) -> None:
+    import shutil
+
+    from aligner.build import build
+    from aligner.corpus.store import load
+
+    for name, english in (("txt", f"{DOC}.txt"), ("docx", None)):
+        seeds = tmp_path / name / "seeds"
+        shutil.copytree(ROOT / "seeds", seeds)
+        if english is None:
+            (seeds / f"{DOC}.txt").unlink()
+            shutil.copy(ROOT / "tests" / "data" / "docx" / f"{DOC}.en.docx", seeds)
+        build(seeds, tmp_path / name / "corpora")
+    from_text, from_docx = (load(tmp_path / n / "corpora", DOC) for n in ("txt", "docx"))
+    assert from_docx.versions["en"].paragraphs == from_text.versions["en"].paragraphs
+    assert from_docx.alignments == from_text.alignments
