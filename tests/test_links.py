@@ -109,4 +109,13 @@ def test_fixed_links_are_taken_in_reading_order_whatever_order_they_come_in() ->
     calls: list[tuple[int, int]] = []
     links = align_keeping_person_links(en, zh, [later, omitted], fake_engine(calls))
     assert [lk for lk in links if lk.resp == "person"] == [omitted, later]
-    assert calls == [(0, 1), (2, 1)]
+    assert calls == [(2, 2)]  # the omission does not cut the stretch before `later`
+
+
+def test_a_held_omission_leaves_the_other_version_to_the_engine() -> None:
+    en, zh = version("en", 4), version("zh-Hans", 5)
+    omitted = Link((), ids("zh-Hans", 2), 1.0, "person")
+    links = align_keeping_person_links(en, zh, [omitted], fake_engine([]))
+    assert [(lk.src, lk.tgt) for lk in links] == [
+        (ids("en", 1), ids("zh-Hans", 1)), ((), ids("zh-Hans", 2)), (ids("en", 2), ids("zh-Hans", 3)),
+        (ids("en", 3), ids("zh-Hans", 4)), (ids("en", 4), ids("zh-Hans", 5))]

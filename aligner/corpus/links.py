@@ -3,6 +3,7 @@ re-alignment that keeps what a person made."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 
 from aligner.align.bead import Bead
@@ -30,27 +31,52 @@ def align_keeping_person_links(
     src: Document, tgt: Document, fixed: Sequence[Link], engine: Aligner
 ) -> tuple[Link, ...]:
     """Align two versions; `fixed` links (a person's, still valid, in order) are kept as anchors
-    and the machine aligns only the stretches between them."""
+    and the machine aligns only the stretches between them.
+
+    A fixed omission (1-0 or 0-1) says nothing of the other version, so it does not cut the
+    stretch there: its sentence is left out of what the engine sees and the omission stands
+    after the link that precedes it in its own version.
+    """
     src_sents, tgt_sents = list(src.sentences()), list(tgt.sentences())
     src_pos = {s.id: i for i, s in enumerate(src_sents)}
     tgt_pos = {s.id: i for i, s in enumerate(tgt_sents)}
-    anchors = _monotone(fixed, src_pos, tgt_pos)
+    anchors = _monotone([lk for lk in fixed if lk.src and lk.tgt], src_pos, tgt_pos)
+    anchored = {x for lk in anchors for x in (*lk.src, *lk.tgt)}
+    held = [lk for lk in _monotone([lk for lk in fixed if not (lk.src and lk.tgt)], src_pos, tgt_pos)
+            if not anchored & {*lk.src, *lk.tgt}]
+    alone = {x for lk in held for x in (*lk.src, *lk.tgt)}
     links: list[Link] = []
     i = j = 0
     for lk in anchors + [None]:
-        i_end = min((src_pos[s] for s in lk.src), default=None) if lk else len(src_sents)
-        j_end = min((tgt_pos[t] for t in lk.tgt), default=None) if lk else len(tgt_sents)
-        i_end = i if i_end is None else i_end
-        j_end = j if j_end is None else j_end
-        gap_src, gap_tgt = src_sents[i:i_end], tgt_sents[j:j_end]
+        i_end = min(src_pos[s] for s in lk.src) if lk else len(src_sents)
+        j_end = min(tgt_pos[t] for t in lk.tgt) if lk else len(tgt_sents)
+        gap_src = [s for s in src_sents[i:i_end] if s.id not in alone]
+        gap_tgt = [t for t in tgt_sents[j:j_end] if t.id not in alone]
         if gap_src or gap_tgt:
             beads = engine([s.text for s in gap_src], [t.text for t in gap_tgt])
             links += beads_to_links(beads, [s.id for s in gap_src], [t.id for t in gap_tgt])
         if lk:
             links.append(lk)
-            i = max((src_pos[s] + 1 for s in lk.src), default=i)
-            j = max((tgt_pos[t] + 1 for t in lk.tgt), default=j)
-    return tuple(links)
+            i = max(src_pos[s] + 1 for s in lk.src)
+            j = max(tgt_pos[t] + 1 for t in lk.tgt)
+    return _place_held(links, held, src_pos, tgt_pos)
+
+
+def _place_held(links: list[Link], held: list[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> tuple[Link, ...]:
+    """The links with each held omission put after the last link before it in its own version."""
+    after: dict[int, list[Link]] = {}
+    for side, pos in ((0, src_pos), (1, tgt_pos)):
+        marks = [(min(pos[x] for x in (lk.src, lk.tgt)[side]), n) for n, lk in enumerate(links) if (lk.src, lk.tgt)[side]]
+        starts = [first for first, _ in marks]
+        for lk in held:
+            ids = (lk.src, lk.tgt)[side]
+            if ids:
+                k = bisect.bisect_left(starts, pos[ids[0]])
+                after.setdefault(marks[k - 1][1] if k else -1, []).append(lk)
+    out = list(after.get(-1, []))
+    for n, lk in enumerate(links):
+        out += [lk, *after.get(n, [])]
+    return tuple(out)
 
 
 def _monotone(fixed: Sequence[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> list[Link]:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from aligner.build import alignment_plan, engine_signature
-from aligner.corpus.links import Aligner, beads_to_links, person_links
+from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Link, ParallelText, reverse
 from aligner.corpus.rows import aligned_rows
 from aligner.corpus.triangle import contradictions, derive
@@ -97,12 +97,9 @@ def _show(lk: Link) -> str:
 
 
 def realign(text: ParallelText, a: str, b: str, n: int, engine_for: EngineFor) -> Links:
-    """a↔b's links with the unconfirmed stretch around row `n` aligned again by the engine, the
-    links either side held as they are (the stretch's sentences are consecutive in both versions)."""
+    """a↔b's links with the unconfirmed stretch around row `n` aligned again by the engine; every
+    link outside it is held in place, as `aligner build` holds a person's links."""
     links = pair_links(text, a, b)
     start, end = stretch(links, n)
-    src = [s for lk in links[start:end] for s in lk.src]
-    tgt = [t for lk in links[start:end] for t in lk.tgt]
-    src_text, tgt_text = text.versions[a].sentence_index(), text.versions[b].sentence_index()
-    beads = engine_for(a, b)([src_text[s].text for s in src], [tgt_text[t].text for t in tgt])
-    return links[:start] + tuple(beads_to_links(beads, src, tgt)) + links[end:]
+    fixed = links[:start] + links[end:]
+    return align_keeping_person_links(text.versions[a], text.versions[b], fixed, engine_for(a, b))
