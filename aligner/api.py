@@ -16,9 +16,12 @@ from pathlib import Path
 from aligner.build import BuildReport
 from aligner.corpus.links import beads_to_links
 from aligner.corpus.model import Link, ParallelText, Sentence
-from aligner.errors import CorpusError
+from aligner.errors import CorpusError, InputError
+from aligner.pairing import PairReport
 
-__all__ = ["BuildReport", "Link", "LinkedSentences", "ParallelText", "align", "build", "links", "load"]
+__all__ = [
+    "BuildReport", "Link", "LinkedSentences", "PairReport", "ParallelText", "align", "build", "links", "load", "pair",
+]
 
 
 def align(
@@ -80,3 +83,23 @@ def links(text: ParallelText, src_lang: str, tgt_lang: str) -> Iterator[LinkedSe
     src, tgt = text.versions[al.src_lang].sentence_index(), text.versions[al.tgt_lang].sentence_index()
     for lk in al.links:
         yield LinkedSentences(lk, tuple(src[i] for i in lk.src), tuple(tgt[j] for j in lk.tgt))
+
+
+def pair(
+    dir_a: str | Path, dir_b: str | Path, langs: tuple[str, str] | Sequence[str], encoder: str = "auto",
+    write_seeds: str | Path | None = None,
+) -> PairReport:  # fmt: skip
+    """Which file of `dir_a` (in langs[0]) is the translation of which file of `dir_b` (langs[1]).
+
+    `.pairs` holds (A file, B file, confidence), `.unpaired_a` / `.unpaired_b` the files left
+    without a partner. With `write_seeds`, the pairs are copied there as DOC.LANG.ext for `build`.
+    """
+    from aligner.pairing import pair_folders
+    from aligner.pairing import write_seeds as copy_pairs
+
+    if len(langs) != 2:
+        raise InputError(f"langs {list(langs)}: give the two folders' languages, e.g. ('en', 'zh-Hans')")
+    report = pair_folders(Path(dir_a), Path(dir_b), (langs[0], langs[1]), encoder)
+    if write_seeds is not None:
+        copy_pairs(report, Path(write_seeds))
+    return report

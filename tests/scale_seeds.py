@@ -7,13 +7,13 @@ from pathlib import Path
 SEEDS = Path(__file__).parent.parent / "seeds"
 ARTICLE = "000_bf7a112df29932bd"
 LANGS = {"en": "", "zh-Hans": ".zh-Hans", "zh-Hant": ".zh-Hant"}
-_BODY = 4  # paragraphs before the body: the language line, title, date, author
+_BODY = slice(4, -1)  # the body: after the language line, title, date, author; before the footer
 
 
 def paragraphs(lang: str) -> list[str]:
-    """The body paragraphs of the seed article in one language (12 of them, parallel across languages)."""
+    """The body paragraphs of the seed article in one language (11 of them, parallel across languages)."""
     text = (SEEDS / f"{ARTICLE}{LANGS[lang]}.txt").read_text(encoding="utf-8")
-    return [p.strip() for p in text.split("\n\n") if p.strip()][_BODY:]
+    return [p.strip() for p in text.split("\n\n") if p.strip()][_BODY]
 
 
 def write_seeds(folder: Path, docs: int = 3, size: int = 2, langs: tuple[str, ...] = ("en", "zh-Hans", "zh-Hant")) -> list[str]:

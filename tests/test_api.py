@@ -12,10 +12,10 @@ from scale_seeds import paragraphs, write_seeds
 
 SCRIPT = """
 import json, sys
-from aligner.api import align, build, links, load
+from aligner.api import align, build, links, load, pair
 from aligner.errors import AlignerError
 
-seeds, corpus, en, zh = sys.argv[1:]
+seeds, corpus, en, zh, crawl = sys.argv[1:]
 out = {}
 found = align(json.loads(en), json.loads(zh), "en", "zh-Hans")
 out["align"] = [[list(lk.src), list(lk.tgt), lk.confidence] for lk in found]
@@ -31,17 +31,24 @@ for call in (lambda: load(corpus, "nope"), lambda: list(links(text, "en", "de"))
         call()
     except AlignerError as err:
         out.setdefault("errors", []).append(str(err))
+found = pair(f"{crawl}/en", f"{crawl}/zh", ("en", "zh-Hans"), write_seeds=f"{crawl}/seeds")
+out["paired"] = sorted([a.name, b.name] for a, b, _ in found.pairs)
+out["crawl_built"] = sorted(build(f"{crawl}/seeds", f"{crawl}/corpus", jobs=1).sentences)
 print(json.dumps(out, ensure_ascii=False))
 """
 
 
 def test_api_from_a_fresh_interpreter(tmp_path: Path) -> None:
     write_seeds(tmp_path / "seeds", docs=3)
+    for lang, folder, names in (("en", "en", "abc"), ("zh-Hans", "zh", "zyx")):
+        (tmp_path / "crawl" / folder).mkdir(parents=True)
+        for name, text in zip(names, paragraphs(lang)[4:7], strict=True):
+            (tmp_path / "crawl" / folder / f"{name}.txt").write_text(text, encoding="utf-8")
     en = [s for p in paragraphs("en")[:1] for s in p.split(". ")]
     zh = [s for p in paragraphs("zh-Hans")[:1] for s in p.split("。") if s]
     result = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(SCRIPT), str(tmp_path / "seeds"), str(tmp_path / "corpus"),
-         json.dumps(en), json.dumps(zh)],
+         json.dumps(en), json.dumps(zh), str(tmp_path / "crawl")],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -57,5 +64,7 @@ def test_api_from_a_fresh_interpreter(tmp_path: Path) -> None:
     chinese = "".join(t for _, tgt, _ in out["rows"] for t in tgt)
     assert chinese == "".join("".join(p.split()) for p in paragraphs("zh-Hant")[2:4])
     assert sum(1 for src, tgt, _ in out["rows"] if src and tgt) >= 0.8 * len(out["rows"])
+    assert out["paired"] == [["a.txt", "z.txt"], ["b.txt", "y.txt"], ["c.txt", "x.txt"]]
+    assert out["crawl_built"] == ["a", "b", "c"]
     assert out["errors"][0].startswith(str(tmp_path / "corpus" / "nope"))
     assert out["errors"][1] == "part1: no alignment of en with de (aligned pairs: en-zh-Hans, en-zh-Hant, zh-Hans-zh-Hant)"
