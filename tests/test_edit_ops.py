@@ -178,3 +178,23 @@ def test_changed_rows_are_numbered_as_after_the_edit() -> None:
     after = link_edit(before, ("en", "zh-Hans"), "merge", 2, engine_for).text
     assert [(n, r.src) for n, r in changed_rows(before, after, ("en", "zh-Hans"))] == [(2, ("en.p1.s3", "en.p2.s1"))]
     assert changed_rows(before, replace(before), ("en", "zh-Hans")) == []
+
+
+BEADS = st.lists(st.sampled_from([(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (0, 2), (2, 0), (2, 2)]), min_size=1, max_size=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(BEADS)
+def test_the_fast_row_order_is_aligned_rows_order(beads: list[tuple[int, int]]) -> None:
+    from aligner.corpus.model import Alignment, Document, Paragraph, Sentence
+    from aligner.edit.pairs import _by_rows, _row_order
+
+    counts = [sum(b[k] for b in beads) for k in (0, 1)]
+    docs = {lang: Document("d", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(f"{lang}.p1.s{k}", "x") for k in range(n))),))
+            for lang, n in zip(("en", "zh-Hans"), counts, strict=True)}
+    links, i, j = [], 0, 0
+    for x, y in beads:
+        links.append(Link(tuple(f"en.p1.s{k}" for k in range(i, i + x)), tuple(f"zh-Hans.p1.s{k}" for k in range(j, j + y))))
+        i, j = i + x, j + y
+    text = ParallelText("d", docs, (Alignment("en", "zh-Hans", tuple(links)),))
+    assert _row_order(links, text, "en", "zh-Hans") == _by_rows(links, text, "en", "zh-Hans")

@@ -137,6 +137,7 @@ def test_jumps_progress_and_roles(page: Page, corpus: Path) -> None:
     assert page.get_attribute(".row.focus", "data-n") == "1"
     page.keyboard.press("l")  # no link below 0.5 here: the status says so
     assert page.text_content("#ui\\:status") == "No such link."
+    page.wait_for_selector(".row.flagged")  # the QA checks run in the background
     page.keyboard.press("f")  # QA: 30 dollars in English, 40 in Chinese
     assert page.get_attribute(".row.focus", "data-n") == "5"
     assert "numbers disagree" in page.text_content(".row.focus .qa")  # type: ignore[operator]

@@ -4,6 +4,7 @@ consistent: an edit to a pair a derived pair comes from re-derives it (`triangle
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
@@ -33,7 +34,13 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
     a sentence no link holds is an omission of its own."""
     al = stored(text, a, b)
     al = al if al.pair == (a, b) else reverse(al)
-    holder = {(a, s): lk for lk in al.links for s in lk.src} | {(b, t): lk for lk in al.links for t in lk.tgt}
+    fast = _row_order(al.links, text, a, b)
+    return fast if fast is not None else _by_rows(al.links, text, a, b)
+
+
+def _by_rows(links: Sequence[Link], text: ParallelText, a: str, b: str) -> Links:
+    """The links in `aligned_rows`' order, asking it (any alignment, slower)."""
+    holder = {(a, s): lk for lk in links for s in lk.src} | {(b, t): lk for lk in links for t in lk.tgt}
     out: list[Link] = []
     seen: set[int] = set()
     for row in aligned_rows(text, [a, b]):
@@ -42,6 +49,33 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
         if id(lk) not in seen:
             seen.add(id(lk))
             out.append(lk)
+    return tuple(out)
+
+
+def _row_order(links: Sequence[Link], text: ParallelText, a: str, b: str) -> Links | None:
+    """`aligned_rows`' order for two versions, in O(n log n): links with an `a` sentence by their
+    first one, and each `b`-only link after the last of them that starts before it in `b`.
+    None when it does not apply (a sentence in no link or in two, or links that cross in `b`)."""
+    src_pos = {s.id: k for k, s in enumerate(text.versions[a].sentences())}
+    tgt_pos = {s.id: k for k, s in enumerate(text.versions[b].sentences())}
+    held = [x for lk in links for x in lk.src]
+    if len(held) != len(src_pos) or set(held) != src_pos.keys():
+        return None
+    held = [x for lk in links for x in lk.tgt]
+    if len(held) != len(tgt_pos) or set(held) != tgt_pos.keys():
+        return None
+    placed = sorted((lk for lk in links if lk.src), key=lambda lk: min(src_pos[s] for s in lk.src))
+    keyed = [(min(tgt_pos[t] for t in lk.tgt), n) for n, lk in enumerate(placed) if lk.tgt]
+    starts = [k for k, _ in keyed]
+    if any(x >= y for x, y in zip(starts, starts[1:], strict=False)):
+        return None
+    after: dict[int, list[Link]] = {}
+    for lk in sorted((lk for lk in links if not lk.src), key=lambda lk: min(tgt_pos[t] for t in lk.tgt)):
+        k = bisect.bisect_left(starts, min(tgt_pos[t] for t in lk.tgt))
+        after.setdefault(keyed[k - 1][1] if k else -1, []).append(lk)
+    out = list(after.get(-1, []))
+    for n, lk in enumerate(placed):
+        out += [lk, *after.get(n, [])]
     return tuple(out)
 
 

@@ -38,6 +38,18 @@ from aligner.reader.site import static_bytes
 TOKEN_HEADER = "x-aligner-token"
 
 
+Flags = dict[frozenset[str], list[str]]  # QA findings by the sentences of their link
+
+
+@dataclass
+class Findings:
+    """QA findings of one pair of one document, worked out in the background (a whole document's
+    checks take seconds to minutes; the rows are shown at once and the findings join them)."""
+
+    flags: Flags = field(default_factory=dict)
+    ready: threading.Event = field(default_factory=threading.Event)
+
+
 @dataclass
 class Editor:
     """The server's state: the corpus, its token, and each open document (loaded once)."""
@@ -49,6 +61,20 @@ class Editor:
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     open: dict[str, session.Opened] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    findings: dict[tuple[str, str, str], Findings] = field(default_factory=dict)
+
+    def findings_of(self, opened: session.Opened, pair: tuple[str, str]) -> Findings:
+        """The pair's findings, started in a background thread the first time they are asked for."""
+        key = (opened.text.doc_id, *pair)
+        if key not in self.findings:
+            found = self.findings[key] = Findings()
+
+            def work() -> None:
+                found.flags.update(findings_by_link(opened.text, pair))
+                found.ready.set()
+
+            threading.Thread(target=work, daemon=True, name=f"qa {key}").start()
+        return self.findings[key]
 
     def document(self, doc_id: str) -> session.Opened:
         """The open document, loaded on first use (or again when its files changed on disk)."""
@@ -62,7 +88,7 @@ class Editor:
 Index = dict[str, Sentence]
 
 
-def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: dict[frozenset[str], list[str]]) -> dict[str, Any]:
+def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str, Any]:
     """One row for the page: its sentences (id, text) per side, confidence, who made it, QA findings."""
     return {
         "n": n, "type": lk.kind, "confidence": lk.confidence, "resp": lk.resp,
@@ -71,7 +97,7 @@ def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: dict[frozenset[str
     }
 
 
-def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Link, ...] | None = None) -> dict[frozenset[str], list[str]]:
+def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Link, ...] | None = None) -> Flags:
     """QA findings of the pair (as `aligner qa` reports them) by the sentences of their link;
     `links` limits the checks to those links (after an edit)."""
     if links is not None:
@@ -83,10 +109,9 @@ def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Lin
     return out
 
 
-def rows_payload(opened: session.Opened, pair: tuple[str, str]) -> dict[str, Any]:
-    """Every row of a pair with the document's version and progress."""
+def rows_payload(opened: session.Opened, pair: tuple[str, str], flags: Flags) -> dict[str, Any]:
+    """Every row of a pair with the document's version, and the findings known so far."""
     links = pair_links(opened.text, *pair)
-    flags = findings_by_link(opened.text, pair)
     src, tgt = (opened.text.versions[lang].sentence_index() for lang in pair)
     rows = [row_json(src, tgt, n, lk, flags) for n, lk in enumerate(links)]
     pairs = [list(al.pair) for al in opened.text.alignments]
@@ -94,12 +119,14 @@ def rows_payload(opened: session.Opened, pair: tuple[str, str]) -> dict[str, Any
             "low": LOW_CONFIDENCE, "rows": rows}
 
 
-def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[str, str], done: str) -> dict[str, Any]:
-    """What an edit changed in a pair's rows: replace `removed` rows from `start` with `rows`."""
+def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[str, str], done: str, known: Flags) -> dict[str, Any]:
+    """What an edit changed in a pair's rows: replace `removed` rows from `start` with `rows`;
+    the changed links are checked again (their findings go into `known`)."""
     old, new = pair_links(before.text, *pair), pair_links(after.text, *pair)
     start, old_end, new_end = trimmed(old, new)
     changed = new[start:new_end]
     flags = findings_by_link(after.text, pair, changed) if changed else {}
+    known.update(flags)
     src, tgt = (after.text.versions[lang].sentence_index() for lang in pair)
     return {"version": after.version, "done": done, "start": start, "removed": old_end - start,
             "rows": [row_json(src, tgt, start + k, lk, flags) for k, lk in enumerate(changed)]}
@@ -178,7 +205,18 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str], who: str = "e
 
     def rows(request: Request) -> Response:
         opened = editor.document(request.path_params["doc_id"])
-        return JSONResponse(rows_payload(opened, _pair(opened.text, request.query_params.get("pair", "en,zh-Hans"))))
+        pair = _pair(opened.text, request.query_params.get("pair", "en,zh-Hans"))
+        found = editor.findings_of(opened, pair)
+        return JSONResponse({**rows_payload(opened, pair, found.flags), "findings_ready": found.ready.is_set()})
+
+    def findings(request: Request) -> Response:
+        opened = editor.document(request.path_params["doc_id"])
+        pair = _pair(opened.text, request.query_params.get("pair", "en,zh-Hans"))
+        found = editor.findings_of(opened, pair)
+        if not found.ready.is_set():
+            return JSONResponse({"ready": False})
+        rows = [[n, found.flags[key]] for n, lk in enumerate(pair_links(opened.text, *pair)) if (key := frozenset((*lk.src, *lk.tgt))) in found.flags]
+        return JSONResponse({"ready": True, "version": opened.version, "rows": rows})
 
     def edit(request: Request) -> Response:
         body = request.state.body
@@ -194,7 +232,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str], who: str = "e
             result = _apply(editor, opened, body, pair)
             after, done = session.commit(opened, result, editor.who, expected), result.what
         editor.open[opened.text.doc_id] = after
-        return JSONResponse(splice_payload(opened, after, pair, done))
+        return JSONResponse(splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags))
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -208,6 +246,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str], who: str = "e
         Route("/static/{name}", guarded(static, False)),
         Route("/edit/{doc_id:path}", guarded(page, False)),
         Route("/api/rows/{doc_id:path}", guarded(rows, False)),
+        Route("/api/findings/{doc_id:path}", guarded(findings, False)),
         Route("/api/edit/{doc_id:path}", guarded(edit, True), methods=["POST"]),
     ]
     return Starlette(routes=routes), editor

@@ -65,7 +65,22 @@
     if (!response.ok) { say(body.error, "error"); return; }
     rows = body.rows; version = body.version; low = body.low;
     focus = Math.min(focus, Math.max(rows.length - 1, 0));
-    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.join(" ↔ ")}.`);
+    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.join(" ↔ ")}.` + (body.findings_ready ? "" : " QA checks are running…"));
+    if (!body.findings_ready) pollFindings(pair.join(","));
+  }
+
+  /* The server checks the whole document in the background; its findings join the rows when ready. */
+  async function pollFindings(asked) {
+    while (asked === pair.join(",")) {
+      const response = await fetch(`/api/findings/${encodeURIComponent(data.doc_id)}?pair=${encodeURIComponent(asked)}`);
+      const body = await response.json();
+      if (body.ready && body.version === version && asked === pair.join(",")) {
+        body.rows.forEach(([n, found]) => { if (rows[n]) rows[n].findings = found; });
+        render(); say(`QA checks done: ${body.rows.length.toLocaleString("en")} links with findings.`);
+        return;
+      }
+      await new Promise(resolve => setTimeout(resolve, body.ready ? 100 : 1000));  // ready for another version: ask again
+    }
   }
 
   function request(op) {

@@ -1,0 +1,96 @@
+"""How long an edit takes in the web editor on a Bible-sized document (30,000 rows per pair).
+
+Saves a synthetic three-version document (30,000 sentences each, 1-1 links), starts the editor
+server on it and times, over HTTP from this process: loading a pair's rows, the background QA of the pair, and edits (confirm,
+merge, split, shift, undo, redo), each a full round trip: check the version, edit, keep the three
+versions consistent, validate and write align.xml atomically, record the journal step, answer
+with the changed rows. The engine is a stand-in (edits here never call it). Prints a table and
+a profile of the slowest edit.
+
+    python tests/benchmarks/editor_roundtrip.py [--rows 30000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from edit_fixtures import engine_for  # noqa: E402
+from editor_server import running  # noqa: E402
+
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence  # noqa: E402
+from aligner.corpus.store import save  # noqa: E402
+
+TEXTS = {
+    "en": "Sentence {k} tells of the harbour, the ships and the storm.",
+    "zh-Hans": "第{k}句讲述港口、船只和风暴。",
+    "zh-Hant": "第{k}句講述港口、船隻和風暴。",
+}
+
+
+def document(rows: int) -> ParallelText:
+    """Three versions of `rows` sentences in paragraphs of 6, linked 1-1 in all three pairs."""
+    versions = {}
+    for lang, pattern in TEXTS.items():
+        paras = tuple(
+            Paragraph(f"{lang}.p{p + 1}", tuple(Sentence(f"{lang}.p{p + 1}.s{k + 1}", pattern.format(k=6 * p + k)) for k in range(6)))
+            for p in range(rows // 6)
+        )
+        versions[lang] = Document("big", lang, paras)
+    ids = {lang: [s.id for s in doc.sentences()] for lang, doc in versions.items()}
+    pairs = [("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")]
+    als = tuple(Alignment(a, b, tuple(Link((x,), (y,), 0.9) for x, y in zip(ids[a], ids[b], strict=True))) for a, b in pairs)
+    return ParallelText("big", versions, als)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    corpus = Path(tempfile.mkdtemp(prefix="editor-bench-"))
+    save(corpus, document(args.rows))
+    with running(corpus, engine_for) as (base, editor), httpx.Client(base_url=base, timeout=120) as client:
+        headers = {"origin": base, "x-aligner-token": editor.token}
+        started = time.perf_counter()
+        first = client.get("/api/rows/big?pair=en,zh-Hans").json()
+        load = time.perf_counter() - started
+        version = first["version"]
+        started = time.perf_counter()
+        while not client.get("/api/findings/big?pair=en,zh-Hans").json()["ready"]:
+            time.sleep(0.5)
+        qa = time.perf_counter() - started
+        times: dict[str, list[float]] = {}
+        middle = args.rows // 2
+        plan = [("confirm", {"op": "confirm", "n": middle}), ("merge", {"op": "merge", "n": middle}),
+                ("split", {"op": "split", "n": middle, "at": [1, 1]}), ("shift", {"op": "shift", "n": middle, "direction": "down"}),
+                ("undo", {"op": "undo"}), ("redo", {"op": "redo"}), ("unconfirm", {"op": "unconfirm", "n": middle})]
+        for _ in range(args.runs):
+            for name, body in plan:
+                started = time.perf_counter()
+                answer = client.post("/api/edit/big", json={**body, "pair": "en,zh-Hans", "version": version}, headers=headers)
+                times.setdefault(name, []).append(time.perf_counter() - started)
+                assert answer.status_code == 200, answer.text
+                version = answer.json()["version"]
+        profile = cProfile.Profile()
+        profile.enable()
+        client.post("/api/edit/big", json={"op": "confirm", "n": middle, "pair": "en,zh-Hans", "version": version}, headers=headers)
+        profile.disable()
+    print(f"{args.rows:,} rows per pair; first load of a pair's rows {load * 1000:.0f} ms; QA of the pair in the background {qa:.1f} s")
+    print("| edit | median ms | min ms | max ms |\n|---|---:|---:|---:|")
+    for name, values in times.items():
+        print(f"| {name} | {statistics.median(values) * 1000:.0f} | {min(values) * 1000:.0f} | {max(values) * 1000:.0f} |")
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()
