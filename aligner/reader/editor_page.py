@@ -86,8 +86,9 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     add(tools, "span", "source:target sentences the first part keeps", id="ui:split-help", cls="hint")
     for key, what, op in KEYS:
         if op:
-            add(tools, "button", what[0].upper() + what[1:], type="button", data_op=op, aria_keyshortcuts=key, title=f"Key {key}")
-    keys = add(header, "details", cls="keys")
+            button = add(tools, "button", type="button", data_op=op, aria_keyshortcuts=key)
+            add(button, "kbd", key).tail = " " + what[0].upper() + what[1:]
+    keys = add(header, "details", cls="keys", open="open")
     add(keys, "summary", "Keys")
     dl = add(keys, "dl")
     for key, what, _op in KEYS:
