@@ -44,8 +44,13 @@ def hostile_text() -> ParallelText:
     for p in (1, len(paras) - 2):
         first, *others = paras[p].sentences
         paras[p] = Paragraph(paras[p].id, (Sentence(first.id, HOSTILE), *others))
-    versions = {**text.versions, "en": Document("hostile", "en", tuple(paras), en.meta)}
+    hant = text.versions["zh-Hant"]  # written for Taiwan: its cells say lang="zh-Hant-TW"
+    versions = {**text.versions, "en": Document("hostile", "en", tuple(paras), en.meta),
+                "zh-Hant": Document("hostile", "zh-Hant", hant.paragraphs, hant.meta, region="TW")}
     return ParallelText("hostile", versions, text.alignments)
+
+
+TAGS = {"en": "en", "zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant-TW"}  # the hostile text's versions
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +141,7 @@ def test_every_text_node_has_the_language_of_its_column_and_hostile_text_stays_t
     page.goto(url(site, "hostile") + f"#zh-Hant.p{(EAGER_ROWS + 200) // 6}.s1")
     texts = page.evaluate(LANGS_JS)
     assert len(texts) > (EAGER_ROWS + 100) * 3  # the JSON rows were rendered too
-    wrong = [t for t in texts if t[1] != (t[2] if t[2] and t[0] != "not in this version" else "en")]  # gutter: en
+    wrong = [t for t in texts if t[1] != (TAGS[t[2]] if t[2] and t[0] != "not in this version" else "en")]  # gutter: en
     assert not wrong, wrong[:5]
     assert sum(t[0] == HOSTILE for t in texts) == 2
     assert page.evaluate("window.__pwned === undefined && document.querySelectorAll('#ui\\\\:rows img, #ui\\\\:rows b').length === 0")
@@ -154,7 +159,7 @@ def test_script_renders_json_rows_exactly_as_the_generator_writes_them(site: Pat
     joiners = {"en": " ", "zh-Hans": "", "zh-Hant": ""}
     ol = lxml.html.Element("ol")
     for view in views[EAGER_ROWS:]:
-        render_row(ol, view, langs, joiners)
+        render_row(ol, view, langs, joiners, TAGS)
     # the rows as rendered, without the highlight of the row that has focus or the pointer
     made = page.eval_on_selector_all("#ui\\:rows > li", f"rows => rows.slice({EAGER_ROWS}).map(r => {{ const c = r.cloneNode(true); c.classList.remove('hl'); return c.outerHTML; }})")
     expected = [lxml.html.tostring(li, encoding="unicode") for li in ol]

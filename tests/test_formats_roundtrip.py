@@ -143,6 +143,7 @@ def test_jsonl_one_object_per_link(tmp_path: Path) -> None:
         "doc_id": "d1", "link_id": "l2", "type": "2-1", "confidence": 0.8, "resp": "machine",
         "ids": {"en": ["en.p1.s1", "en.p1.s2"], "zh-Hant": ["zh-Hant.p1.s1"]},
         "text": {"en": "The Yangtze is long. It flows east.", "zh-Hant": "長江很長，向東流。"},
+        "tags": {"en": "en", "zh-Hant": "zh-Hant"},
     }
 
 

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import lxml.html
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
 from aligner.build import ingest_versions
-from aligner.corpus.model import Document, Paragraph, Sentence
+from aligner.cli import main
+from aligner.corpus.model import Document, Paragraph, ParallelText, Sentence
+from aligner.corpus.store import load, save
 from aligner.corpus.tei import document_to_tei, language_name, tei_to_document
 from aligner.errors import CorpusError, InputError, LanguageError
+from aligner.formats.export import export
+from aligner.formats.filters import Filters
+from aligner.formats.imports import import_files
 from aligner.ingest.langs import full_tag, split_tag
 from aligner.ingest.text import source_of
+from aligner.reader.site import build_site
 
 ROOT = Path(__file__).parent.parent
 SEED_ID = "000_bf7a112df29932bd"
@@ -132,3 +141,71 @@ def test_the_seed_traditional_version_is_for_taiwan_readers() -> None:
     assert root.get(XML_LANG) == "zh-Hant-TW"
     language = root.find(".//{http://www.tei-c.org/ns/1.0}language")
     assert (language.get("ident"), language.text) == ("zh-Hant-TW", "Chinese (Traditional script, Taiwan)")
+
+
+# --- exports, the reader and `aligner show` show the region ------------------------------------
+
+FORMATS_CORPUS = Path(__file__).parent / "data" / "formats" / "corpus"
+
+
+def d1_for(region: str) -> ParallelText:
+    """The formats fixture d1 with its Traditional version written for `region`."""
+    text = load(FORMATS_CORPUS, "d1")
+    return replace(text, versions={**text.versions, "zh-Hant": replace(text.versions["zh-Hant"], region=region)})
+
+
+@pytest.mark.parametrize(
+    ("region", "style", "codes"),
+    [
+        ("TW", "legacy", ("en", "zh-CN", "zh-TW")),
+        ("HK", "legacy", ("en", "zh-CN", "zh-HK")),
+        ("MO", "legacy", ("en", "zh-CN", "zh-MO")),
+        ("", "legacy", ("en", "zh-CN", "zh-TW")),
+        ("TW", "bcp47", ("en", "zh-Hans", "zh-Hant-TW")),
+        ("HK", "bcp47", ("en", "zh-Hans", "zh-Hant-HK")),
+        ("", "bcp47", ("en", "zh-Hans", "zh-Hant")),
+    ],
+)
+def test_tmx_codes_carry_the_region_and_import_back_with_it(tmp_path: Path, region: str, style: str, codes: tuple[str, ...]) -> None:
+    export([d1_for(region)], "tmx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.tmx", Filters(), tag_style=style)
+    tus = etree.parse(str(tmp_path / "x.tmx")).getroot().findall("body/tu")
+    assert {tuple(tuv.get(XML_LANG) for tuv in tu.iter("tuv")) for tu in tus} == {codes}
+    (back,) = import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "corpus")
+    assert back.versions["zh-Hant"].tag == full_tag("zh-Hant", split_tag(codes[2])[1])
+
+
+def test_tsv_jsonl_moses_and_xces_name_the_region(tmp_path: Path) -> None:
+    text = d1_for("HK")
+    export([text], "tsv", ["en", "zh-Hant"], tmp_path / "x.tsv", Filters())
+    assert (tmp_path / "x.tsv").read_text(encoding="utf-8").splitlines()[0].split("\t")[-2:] == ["zh-Hant-HK_ids", "zh-Hant-HK"]
+    export([text], "jsonl", ["en", "zh-Hant"], tmp_path / "x.jsonl", Filters())
+    first = json.loads((tmp_path / "x.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["tags"] == {"en": "en", "zh-Hant": "zh-Hant-HK"}
+    export([text], "moses", ["en", "zh-Hant"], tmp_path / "m", Filters())
+    assert sorted(p.name for p in tmp_path.glob("m.*")) == ["m.en", "m.zh-Hant-HK"]
+    (back,) = import_files([tmp_path / "m.en", tmp_path / "m.zh-Hant-HK"], "moses", tmp_path / "corpus")
+    assert back.versions["zh-Hant"].tag == "zh-Hant-HK"
+    export([text], "xces", ["en", "zh-Hant"], tmp_path / "xces", Filters())
+    sentences = etree.parse(str(tmp_path / "xces" / "zh-Hant" / "d1.xml")).getroot()
+    assert sentences.get(XML_LANG) == "zh-Hant-HK"
+
+
+def test_the_reader_labels_and_tags_cells_with_the_region(tmp_path: Path) -> None:
+    build_site([d1_for("TW")], tmp_path / "site")
+    page = lxml.html.parse(str(tmp_path / "site" / "docs" / "d1.html")).getroot()
+    assert "Chinese (Traditional script, Taiwan) (zh-Hant-TW)" in page.text_content()
+    assert {c.get("lang") for c in page.xpath("//li/*[contains(@class, 'c-zh-Hant')]")} == {"zh-Hant-TW"}
+    index = lxml.html.parse(str(tmp_path / "site" / "index.html")).getroot()
+    assert "zh-Hant-TW" in index.text_content()
+
+
+def test_show_names_versions_by_their_full_tag_and_refuses_another_region(tmp_path: Path) -> None:
+    save(tmp_path, d1_for("TW"))
+    runner = CliRunner()
+    out = runner.invoke(main, ["show", "d1", "--corpus", str(tmp_path), "--range", "0:1"])
+    assert out.exit_code == 0 and "  zh-Hant-TW: " in out.output
+    as_json = json.loads(runner.invoke(main, ["show", "d1", "--corpus", str(tmp_path), "--json", "--langs", "en,zh-TW"]).output)
+    assert as_json["tags"] == {"en": "en", "zh-Hant": "zh-Hant-TW"}
+    wrong = runner.invoke(main, ["show", "d1", "--corpus", str(tmp_path), "--langs", "en,zh-HK"])
+    assert wrong.exit_code == 1
+    assert wrong.output.strip().splitlines()[-1] == "Error: --langs zh-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant"

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -14,7 +15,8 @@ from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, langs_option, threshold_option
 from aligner.corpus.rows import Row, aligned_rows
 from aligner.corpus.store import doc_ids, load
-from aligner.ingest.langs import normalize_tag
+from aligner.errors import LanguageError
+from aligner.ingest.langs import full_tag, split_tag
 from aligner.reader.filters import (
     LOW_CONFIDENCE,
     grep_pattern,
@@ -24,11 +26,19 @@ from aligner.reader.filters import (
 )
 
 
-def parse_langs(value: str, available: list[str]) -> list[str]:
-    """`en,zh-Hant` → tags; empty → every version, English first."""
+def parse_langs(value: str, available: list[str], tags: Mapping[str, str] | None = None) -> list[str]:
+    """`en,zh-Hant` → version keys; empty → every version, English first. With the versions'
+    full `tags`, a region asked for must be the version's (zh-Hant-HK is not zh-Hant-TW)."""
     if not value:
         return sorted(available, key=lambda lang: (lang != "en", lang))
-    return [normalize_tag(v) for v in value.split(",") if v.strip()]
+    chosen = []
+    for asked in (v for v in value.split(",") if v.strip()):
+        key, region = split_tag(asked)
+        have = (tags or {}).get(key, key)
+        if region and tags is not None and key in tags and have != full_tag(key, region):
+            raise LanguageError(f"--langs {asked}: this document's {key} version is {have}; ask for {have} or {key}")
+        chosen.append(key)
+    return chosen
 
 
 def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
@@ -82,28 +92,32 @@ def show(
     pattern = grep_pattern(word) if word is not None else None
     window = parse_range(span) if span is not None else None
     text = load(corpus, doc_id)
-    chosen = parse_langs(langs, list(text.versions))
+    tags = {lang: doc.tag for lang, doc in text.versions.items()}
+    chosen = parse_langs(langs, list(text.versions), tags)
     rows = select_rows(aligned_rows(text, chosen), only_review, window, pattern, threshold)
+    labels = {lang: tags.get(lang, lang) for lang in chosen}
     if as_json:
-        payload = {"doc_id": doc_id, "langs": chosen, "rows": [row_json(r, threshold) for r in rows]}
+        payload = {"doc_id": doc_id, "langs": chosen, "tags": labels, "rows": [row_json(r, threshold) for r in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     elif sys.stdout.isatty():
-        _print_table(rows, chosen, text.versions[chosen[0]].meta.title, pattern, threshold, pager)
+        _print_table(rows, chosen, text.versions[chosen[0]].meta.title, pattern, threshold, pager, labels)
     else:
         for row in rows:
-            click.echo(plain_row(row, chosen, threshold))
+            click.echo(plain_row(row, chosen, threshold, labels))
 
 
-def plain_row(row: Row, langs: list[str], threshold: float = LOW_CONFIDENCE) -> str:
-    """A row as lines of plain text: `[n] confidence [omission|review]`, then one line per version."""
+def plain_row(row: Row, langs: list[str], threshold: float = LOW_CONFIDENCE, labels: Mapping[str, str] | None = None) -> str:
+    """A row as lines of plain text: `[n] confidence [omission|review]`, then one line per version,
+    named by its full tag (`labels`: zh-Hant → zh-Hant-TW)."""
     mark = " omission" if row.is_omission else (" review" if needs_review(row, threshold) else "")
     lines = [f"[{row.index}] {row.confidence:.2f}{mark}"]
-    lines += [f"  {lang}: {' '.join(s.text for s in row.cells[lang]) or '—'}" for lang in langs]
+    lines += [f"  {(labels or {}).get(lang, lang)}: {' '.join(s.text for s in row.cells[lang]) or '—'}" for lang in langs]
     return "\n".join(lines)
 
 
 def _print_table(
-    rows: list[Row], langs: list[str], title: str, pattern: re.Pattern[str] | None, threshold: float, pager: bool | None
+    rows: list[Row], langs: list[str], title: str, pattern: re.Pattern[str] | None, threshold: float, pager: bool | None,
+    labels: Mapping[str, str],
 ) -> None:
     """A rich table wrapped to the terminal width; rows to review in colour, matches highlighted."""
     from rich.console import Console
@@ -113,7 +127,7 @@ def _print_table(
     table = Table(title=title, show_lines=True, expand=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     for lang in langs:
-        table.add_column(lang, ratio=1, overflow="fold")
+        table.add_column(labels.get(lang, lang), ratio=1, overflow="fold")
     table.add_column("conf", justify="right", no_wrap=True)
     for row in rows:
         style = "red" if row.is_omission else ("yellow" if needs_review(row, threshold) else None)

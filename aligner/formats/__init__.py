@@ -40,6 +40,12 @@ class Batch:
     tag_style: str = "legacy"  # TMX language codes: "legacy" zh-CN/zh-TW or "bcp47" zh-Hans/zh-Hant
     xliff_version: str = "2.1"  # or "1.2"
 
+    def tag(self, lang: str) -> str:
+        """A version's full tag when every document gives it the same one (zh-Hant-TW), else its key:
+        for what names a language once for the whole batch (a column, a file suffix)."""
+        tags = {text.versions[lang].tag for text in self.texts if lang in text.versions}
+        return tags.pop() if len(tags) == 1 else lang
+
 
 @dataclass(frozen=True)
 class Format:
@@ -82,8 +88,9 @@ def get(name: str, mode: str) -> Callable[..., object]:
 
 def units(text: ParallelText, langs: list[str]) -> list[Unit]:
     """A document's units across the chosen versions: one per link for two, one per row for more."""
+    tags = {lang: text.versions[lang].tag for lang in langs}
     return [
-        Unit(text.doc_id, f"l{row.index + 1}", {lang: row.cells[lang] for lang in langs}, row.confidence, row.resp)
+        Unit(text.doc_id, f"l{row.index + 1}", {lang: row.cells[lang] for lang in langs}, row.confidence, row.resp, tags)
         for row in aligned_rows(text, langs)
     ]
 
@@ -96,7 +103,7 @@ def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
         Unit(
             text.doc_id, f"l{n}",
             {al.src_lang: tuple(src[i] for i in lk.src), al.tgt_lang: tuple(tgt[i] for i in lk.tgt)},
-            lk.confidence, lk.resp,
+            lk.confidence, lk.resp, {lang: text.versions[lang].tag for lang in al.pair},
         )
         for n, lk in enumerate(al.links, 1)
     ]
@@ -135,8 +142,12 @@ def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
     ]
 
 
-def parallel_text(doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metadata], signature: str = "") -> ParallelText:
-    """Assemble imported units into versions (one per key of `metas`) and an alignment per pair."""
+def parallel_text(
+    doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metadata], signature: str = "",
+    regions: Mapping[str, str] | None = None,
+) -> ParallelText:
+    """Assemble imported units into versions (one per key of `metas`, with its region from
+    `regions` when the file said one: zh-TW) and an alignment per pair."""
     langs = list(metas)
     for lang in langs:
         units_ = _with_our_ids(units_, lang)
@@ -144,7 +155,10 @@ def parallel_text(doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metad
     if empty:
         raise InputError(f"{doc_id}: no {', '.join(empty)} sentences to import; check the language codes")
     versions = {
-        lang: document_from_sentences(doc_id, lang, (s for u in units_ for s in u.cells.get(lang, ())), metas[lang])
+        lang: replace(
+            document_from_sentences(doc_id, lang, (s for u in units_ for s in u.cells.get(lang, ())), metas[lang]),
+            region=(regions or {}).get(lang, ""),
+        )
         for lang in langs
     }
     alignments = []

@@ -1,4 +1,5 @@
-"""JSON Lines: one object per unit with doc id, link id, sentence ids and texts per language."""
+"""JSON Lines: one object per unit with doc id, link id, sentence ids and texts per language, and
+each language's full tag (`"tags": {"zh-Hant": "zh-Hant-TW"}`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ def unit_json(unit: Unit) -> dict[str, object]:
         "resp": unit.resp,
         "ids": {lang: [s.id for s in sents] for lang, sents in unit.cells.items()},
         "text": {lang: unit.text(lang) for lang in unit.cells},
+        "tags": {lang: unit.tag(lang) for lang in unit.cells},
     }
 
 

@@ -1,4 +1,4 @@
-"""Moses: one plain-text file per language, line-aligned (`OUT.en`, `OUT.zh-Hans`).
+"""Moses: one plain-text file per language, line-aligned (`OUT.en`, `OUT.zh-Hans`, `OUT.zh-Hant-TW`).
 
 A unit's sentences are joined as the language writes them (a space for English, nothing for
 Chinese). Reading turns each line pair into a 1-1 link; an empty line is an omission.
@@ -11,7 +11,7 @@ from pathlib import Path
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
-from aligner.ingest.langs import normalize_tag
+from aligner.ingest.langs import split_tag
 
 
 def _line(text: str) -> str:
@@ -22,16 +22,16 @@ def _line(text: str) -> str:
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     """`OUT.LANG` for each language, one unit per line."""
     return {
-        out.with_name(f"{out.name}.{lang}"): "".join(_line(u.text(lang)) + "\n" for u in batch.units).encode()
+        out.with_name(f"{out.name}.{batch.tag(lang)}"): "".join(_line(u.text(lang)) + "\n" for u in batch.units).encode()
         for lang in batch.langs
     }
 
 
-def _lang_of(path: Path) -> str:
-    """The language from the file suffix (`corpus.zh-Hans` → zh-Hans)."""
+def _lang_of(path: Path) -> tuple[str, str]:
+    """The version key and region from the file suffix (`corpus.zh-Hant-TW` → zh-Hant, TW)."""
     suffix = path.name.rsplit(".", 1)[-1] if "." in path.name else ""
     try:
-        return normalize_tag(suffix)
+        return split_tag(suffix)
     except InputError:
         raise InputError(f"{path}: no language suffix; name Moses files PREFIX.LANG such as corpus.en, corpus.zh-Hans") from None
 
@@ -49,7 +49,8 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     """One document from a set of line-aligned files (doc id from the common prefix)."""
     if len(paths) < 2:
         raise InputError(f"{' '.join(map(str, paths))}: Moses import needs two or more files, one per language")
-    langs = [_lang_of(p) for p in paths]
+    tags = [_lang_of(p) for p in paths]
+    langs = [lang for lang, _ in tags]
     if len(set(langs)) != len(langs):
         raise InputError(f"{' '.join(map(str, paths))}: two files for one language; give one file per language")
     lines = [_lines(p) for p in paths]
@@ -64,4 +65,5 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         for n in range(len(lines[0]))
     ]
     metas = {lang: Metadata(source=p.name, note=f"imported from {p.name} (Moses)") for lang, p in zip(langs, paths, strict=True)}
-    return [parallel_text(doc_id, [u for u in units_ if any(u.cells.values())], metas, "imported from Moses files")]
+    regions = {lang: region for lang, region in tags if region}
+    return [parallel_text(doc_id, [u for u in units_ if any(u.cells.values())], metas, "imported from Moses files", regions)]

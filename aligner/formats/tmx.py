@@ -1,8 +1,9 @@
 """TMX 1.4b: one `<tu>` per unit with a `<tuv xml:lang>` per language, valid against the DTD.
 
 Language codes: by default ("legacy") TMX gets the locale codes CAT tools expect (OmegaT,
-Trados, memoQ): zh-CN for zh-Hans and zh-TW for zh-Hant; "bcp47" writes the stored script tags
-zh-Hans/zh-Hant. Other tags are written as stored. Reading maps either back to ours.
+Trados, memoQ): zh-CN for zh-Hans and zh-TW for zh-Hant, or the version's own region (zh-HK for
+zh-Hant-HK, zh-MO, zh-SG); "bcp47" writes the stored tags with their region (zh-Hans, zh-Hant-TW,
+zh-Hant-HK). Other tags are written as stored. Reading maps either back to ours, region kept.
 Properties keep what TMX has no field for: `x-doc-id`, `x-link-id`, `x-confidence`, `x-resp`,
 `x-type` on the tu, and on each tuv `x-sentences` ("ID:START-END …", code-point offsets into the
 seg) so links joining several sentences come back as the same sentences.
@@ -20,16 +21,20 @@ from aligner import __version__
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
-from aligner.ingest.langs import joiner, normalize_tag
+from aligner.ingest.langs import joiner, split_tag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-TAG_STYLES = {"legacy": {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}, "bcp47": {}}
+TAG_STYLES = {"legacy": {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW"}, "bcp47": {}}  # for a version with no region
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
 
 
-def tmx_code(lang: str, style: str = "legacy") -> str:
-    """The code written into TMX for a stored language tag, in a style of TAG_STYLES."""
-    return TAG_STYLES[style].get(lang, lang)
+def tmx_code(tag: str, style: str = "legacy") -> str:
+    """The code written into TMX for a version's full tag, in a style of TAG_STYLES: legacy
+    zh-Hant-HK → zh-HK, zh-Hant → zh-TW; bcp47 as stored."""
+    key, region = split_tag(tag)
+    if style == "legacy" and key in TAG_STYLES["legacy"]:
+        return f"zh-{region}" if region else TAG_STYLES["legacy"][key]
+    return tag
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +63,7 @@ def _tu(body: etree._Element, unit: Unit, style: str) -> None:
     ):
         _prop(tu, kind, value)
     for lang, sents in unit.cells.items():
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(lang, style)})
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(unit.tag(lang), style)})
         spans, start = [], 0
         for sent in sents:
             spans.append(f"{sent.id}:{start}-{start + len(sent.text)}")
@@ -72,7 +77,7 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     root = etree.Element("tmx", version="1.4")
     _sub(
         root, "header", creationtool="aligner", creationtoolversion=__version__, segtype="sentence",
-        o_tmf="aligner TEI", adminlang="en", srclang=tmx_code(batch.langs[0], batch.tag_style), datatype="plaintext",
+        o_tmf="aligner TEI", adminlang="en", srclang=tmx_code(batch.tag(batch.langs[0]), batch.tag_style), datatype="plaintext",
     )
     body = _sub(root, "body")
     for unit in batch.units:
@@ -103,11 +108,11 @@ def _parse(path: Path) -> etree._Element:
     return root
 
 
-def _lang(path: Path, node: etree._Element) -> str:
-    """The stored tag for a tuv's xml:lang (or TMX 1.1 `lang`), or an error naming the line."""
+def _lang(path: Path, node: etree._Element) -> tuple[str, str]:
+    """The version key and region for a tuv's xml:lang (or TMX 1.1 `lang`), or an error naming the line."""
     code = node.get(XML_LANG) or node.get("lang") or ""
     try:
-        return normalize_tag(code)
+        return split_tag(code)
     except InputError:
         raise InputError(
             f"{path}:{node.sourceline}: unknown language code '{code}'; use a code such as en, zh-CN, zh-TW"
@@ -142,6 +147,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     """
     groups: dict[str, list[Unit]] = {}
     sources: dict[str, dict[str, Metadata]] = {}
+    regions: dict[str, dict[str, str]] = {}
     for path in paths:
         root = _parse(path)
         for tu in root.iterfind("body/tu"):
@@ -149,7 +155,9 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             doc_id = props.get("x-doc-id") or path.stem
             cells = {}
             for tuv in tu.iterfind("tuv"):
-                lang = _lang(path, tuv)
+                lang, region = _lang(path, tuv)
+                if region:
+                    regions.setdefault(doc_id, {})[lang] = region
                 cells[lang] = _sentences(path, tuv, lang)
                 sources.setdefault(doc_id, {}).setdefault(
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
@@ -162,4 +170,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             groups.setdefault(doc_id, []).append(Unit(doc_id, props.get("x-link-id", ""), cells, confidence, who))
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import")
-    return [parallel_text(doc_id, units_, sources[doc_id], "imported from TMX") for doc_id, units_ in groups.items()]
+    return [
+        parallel_text(doc_id, units_, sources[doc_id], "imported from TMX", regions.get(doc_id))
+        for doc_id, units_ in groups.items()
+    ]

@@ -9,8 +9,10 @@ from pathlib import Path
 from aligner.formats import Batch, Unit
 
 
-def _header(langs: list[str]) -> list[str]:
-    return ["doc_id", "link_id", "type", "confidence", "resp"] + [c for lang in langs for c in (f"{lang}_ids", lang)]
+def _header(batch: Batch) -> list[str]:
+    """Column names; a version's columns carry its full tag (zh-Hant-TW) when every document agrees."""
+    tags = [batch.tag(lang) for lang in batch.langs]
+    return ["doc_id", "link_id", "type", "confidence", "resp"] + [c for tag in tags for c in (f"{tag}_ids", tag)]
 
 
 def _row(unit: Unit, langs: list[str]) -> list[str]:
@@ -22,7 +24,7 @@ def _row(unit: Unit, langs: list[str]) -> list[str]:
 
 def write_tsv(batch: Batch, out: Path) -> dict[Path, bytes]:
     """Tab-separated, unquoted: tabs and line breaks inside text become spaces."""
-    rows = [_header(batch.langs)] + [_row(u, batch.langs) for u in batch.units]
+    rows = [_header(batch)] + [_row(u, batch.langs) for u in batch.units]
     lines = ("\t".join(" ".join(c.replace("\t", " ").splitlines()) for c in row) for row in rows)
     return {out: "".join(line + "\n" for line in lines).encode()}
 
@@ -31,6 +33,6 @@ def write_csv(batch: Batch, out: Path) -> dict[Path, bytes]:
     """RFC 4180 CSV (quoted where needed, CRLF line ends), UTF-8 with BOM so spreadsheets read Chinese."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(_header(batch.langs))
+    writer.writerow(_header(batch))
     writer.writerows(_row(u, batch.langs) for u in batch.units)
     return {out: "\ufeff".encode() + buf.getvalue().encode()}

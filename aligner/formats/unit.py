@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aligner.corpus.model import Sentence
 from aligner.ingest.langs import joiner
@@ -18,6 +18,11 @@ class Unit:
     cells: Mapping[str, tuple[Sentence, ...]]
     confidence: float
     resp: str
+    tags: Mapping[str, str] = field(default_factory=dict)  # version key → full tag (zh-Hant → zh-Hant-TW)
+
+    def tag(self, lang: str) -> str:
+        """A version's full BCP 47 tag, region included (the key when none is known)."""
+        return self.tags.get(lang, lang)
 
     @property
     def kind(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -40,7 +41,7 @@ def _tostring(root: etree._Element, doctype: str | None = None) -> bytes:
 
 def sentence_file(doc: Document) -> bytes:
     """A version as an OPUS sentence file: `<document><p id><s id>`, the heading as `<head>`."""
-    root = etree.Element("document", {XML_LANG: doc.lang})
+    root = etree.Element("document", {XML_LANG: doc.tag})
     for para in doc.paragraphs:
         node = etree.SubElement(root, para.kind, id=para.id)
         for sent in para.sentences:
@@ -136,7 +137,7 @@ def _doc_id_lang(name: str) -> tuple[str, str]:
 
 def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
     """Documents from XCES alignment files; pairs of one document across files are merged."""
-    from aligner.ingest.langs import normalize_tag
+    from aligner.ingest.langs import split_tag
 
     versions: dict[str, dict[str, Document]] = {}
     alignments: dict[str, list[Alignment]] = {}
@@ -154,9 +155,10 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
                 doc_id, lang = _doc_id_lang(name)
                 file = _doc_file(path.parent, name)
                 sentences = parse(file)
-                lang = normalize_tag(sentences.get(XML_LANG) or lang)
+                lang, region = split_tag(sentences.get(XML_LANG) or lang)
                 meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
                 doc, ids = read_sentences(file, sentences, lang, doc_id, meta)
+                doc = replace(doc, region=region)
                 versions.setdefault(doc_id, {})[lang] = doc
                 maps.append(ids)
                 langs.append(lang)

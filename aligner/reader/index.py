@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from lxml import etree
 
 from aligner.corpus.model import ParallelText
-from aligner.corpus.tei import LANGUAGE_NAMES
+from aligner.corpus.tei import LANGUAGE_NAMES, language_name
 from aligner.errors import CorpusError
+from aligner.ingest.langs import normalize_tag
 from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.markup import add, shell
 
@@ -29,6 +30,11 @@ class Summary:
     sentences: dict[str, int]
     links: int
     low_links: int  # machine links below the confidence threshold
+    tags: dict[str, str] = field(default_factory=dict)  # version key → its full tag (zh-Hant → zh-Hant-TW)
+
+    def tag(self, lang: str) -> str:
+        """A version's full BCP 47 tag, region included."""
+        return self.tags.get(lang, lang)
 
     @property
     def low_share(self) -> float:
@@ -56,6 +62,7 @@ def summarize(text: ParallelText, threshold: float = LOW_CONFIDENCE) -> Summary:
         sentences={lang: sum(1 for _ in text.versions[lang].sentences()) for lang in langs},
         links=len(links),
         low_links=sum(1 for lk in links if lk.resp != "person" and lk.confidence < threshold),
+        tags={lang: text.versions[lang].tag for lang in langs},
     )
 
 
@@ -66,10 +73,10 @@ def page_name(doc_id: str) -> str:
     return f"docs/{doc_id}.html"
 
 
-def lang_label(lang: str) -> str:
-    """`English (en)`: the name readers know and the tag tools use."""
-    name = LANGUAGE_NAMES.get(lang)
-    return f"{name} ({lang})" if name else lang
+def lang_label(tag: str) -> str:
+    """`English (en)`, `Chinese (Traditional script, Taiwan) (zh-Hant-TW)`: the name readers know
+    and the tag tools use."""
+    return f"{language_name(tag)} ({tag})" if normalize_tag(tag) in LANGUAGE_NAMES else tag
 
 
 def index_page(summaries: list[Summary], threshold: float) -> etree._Element:
@@ -90,11 +97,11 @@ def index_page(summaries: list[Summary], threshold: float) -> etree._Element:
     for s in summaries:
         tr = add(tbody, "tr")
         cell = add(tr, "td")
-        add(add(cell, "a", href=quote(page_name(s.doc_id))), "span", s.title, lang=s.title_lang)
+        add(add(cell, "a", href=quote(page_name(s.doc_id))), "span", s.title, lang=s.tag(s.title_lang))
         add(cell, "div", s.doc_id, cls="id")
         add(tr, "td", s.date or "—")
-        add(tr, "td", ", ".join(s.langs))
-        add(tr, "td", " · ".join(f"{lang} {n}" for lang, n in s.sentences.items()), cls="num")
+        add(tr, "td", ", ".join(map(s.tag, s.langs)))
+        add(tr, "td", " · ".join(f"{s.tag(lang)} {n}" for lang, n in s.sentences.items()), cls="num")
         add(tr, "td", str(s.links), cls="num")
         add(tr, "td", f"{s.low_share:.0%}" if s.links else "—", cls="num")
     return root

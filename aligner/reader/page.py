@@ -60,7 +60,7 @@ def document_page(
     views = [row_view(row, langs, ids, opens, heads, threshold) for row in rows]
     root, head, body = shell(f"{summary.title} — parallel text", "../")
     joiners = {lang: joiner(lang) for lang in langs}
-    json_script(head, "ui:data", {"langs": langs, "joiners": joiners})
+    json_script(head, "ui:data", {"langs": langs, "joiners": joiners, "tags": summary.tags})
     add(head, "script", src="../static/reader.js", defer="defer")
     body.set("class", "columns long" if len(views) > eager else "columns")
     _header(body, text, summary, sum(1 for v in views if v.review))
@@ -68,10 +68,10 @@ def document_page(
     labels = add(main, "div", cls="row labels", aria_hidden="true")
     add(labels, "span", "#", cls="gut")
     for lang in langs:
-        add(labels, "span", lang_label(lang), cls=f"cell c-{lang}")
+        add(labels, "span", lang_label(summary.tag(lang)), cls=f"cell c-{lang}")
     ol = add(main, "ol", cls="rows", id="ui:rows", aria_label="Aligned sentences")
     for view in views[:eager]:
-        render_row(ol, view, langs, joiners)
+        render_row(ol, view, langs, joiners, summary.tags)
     if len(views) > eager:
         add(main, "p", f"{len(views) - eager} more rows appear as you scroll.", id="ui:more", cls="more")
         json_script(body, "ui:rest", [row_json(v) for v in views[eager:]])
@@ -122,8 +122,11 @@ def row_json(view: RowView) -> list[object]:
     return [view.n, view.classes, view.flag, [[tag, [list(s) for s in sents]] for tag, sents in view.cells]]
 
 
-def render_row(ol: etree._Element, view: RowView, langs: list[str], joiners: dict[str, str]) -> None:
-    """One list item: a gutter (number, review flag) and a cell per version.
+def render_row(
+    ol: etree._Element, view: RowView, langs: list[str], joiners: dict[str, str], tags: dict[str, str] | None = None
+) -> None:
+    """One list item: a gutter (number, review flag) and a cell per version, in its full
+    language tag (`lang="zh-Hant-TW"`; `tags` maps version keys to them).
 
     reader.js `buildRow` makes the same markup from `row_json`; a browser test compares them.
     """
@@ -132,7 +135,7 @@ def render_row(ol: etree._Element, view: RowView, langs: list[str], joiners: dic
     if view.flag:
         add(gut, "span", view.flag, cls="flag")
     for lang, (tag, sents) in zip(langs, view.cells, strict=True):
-        cell = add(li, tag, cls=f"cell c-{lang}", lang=lang)
+        cell = add(li, tag, cls=f"cell c-{lang}", lang=(tags or {}).get(lang, lang))
         for k, (html_id, sentence) in enumerate(sents):
             span = add(cell, "span", sentence, cls="s", id=html_id, tabindex="-1")
             if k < len(sents) - 1:
@@ -146,13 +149,13 @@ def _header(body: etree._Element, text: ParallelText, summary: Summary, review: 
     header = add(body, "header", cls="top")
     nav = add(header, "nav", aria_label="Site")
     add(nav, "a", "All documents", href="../index.html")
-    add(header, "h1", summary.title, lang=summary.title_lang)
+    add(header, "h1", summary.title, lang=summary.tag(summary.title_lang))
     for lang in summary.langs:
         title = text.versions[lang].meta.title
         if lang != summary.title_lang and title:
-            add(header, "p", title, cls="subtitle", lang=lang)
+            add(header, "p", title, cls="subtitle", lang=summary.tag(lang))
     facts = [summary.date, f"{summary.links} links", f"{review} rows to review"]
-    facts[1:1] = [f"{lang_label(lang)} {n} sentences" for lang, n in summary.sentences.items()]
+    facts[1:1] = [f"{lang_label(summary.tag(lang))} {n} sentences" for lang, n in summary.sentences.items()]
     add(header, "p", " · ".join(f for f in facts if f), cls="facts")
     tools = add(header, "div", cls="tools", role="toolbar", aria_label="Reading options")
     versions = add(tools, "fieldset", id="ui:versions")
@@ -161,7 +164,7 @@ def _header(body: etree._Element, text: ParallelText, summary: Summary, review: 
         item = add(versions, "span", cls="version", data_lang=lang)
         label = add(item, "label")
         add(label, "input", type="checkbox", checked="checked", value=lang)
-        add(label, "span", f" {lang_label(lang)}")
+        add(label, "span", f" {lang_label(summary.tag(lang))}")
         add(item, "button", "←", type="button", cls="move", data_step="-1", aria_label=f"Move {lang} left")
         add(item, "button", "→", type="button", cls="move", data_step="1", aria_label=f"Move {lang} right")
     layout = add(tools, "fieldset", id="ui:layout")

@@ -148,7 +148,7 @@
     r[3].forEach(function (cell, i) {
       var lang = data.langs[i];
       var box = add(li, cell[0], "cell c-" + lang);
-      box.setAttribute("lang", lang);
+      box.setAttribute("lang", (data.tags || {})[lang] || lang);
       cell[1].forEach(function (s, k) {
         var span = add(box, "span", "s", s[1]);
         span.setAttribute("id", s[0]);
