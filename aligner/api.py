@@ -43,19 +43,20 @@ def align(
 
 def build(
     seeds: str | Path, corpus: str | Path, jobs: int | None = None, scheduler: str | None = None,
-    encoder: str = "auto", quiet: bool = True,
+    encoder: str = "auto", quiet: bool = True, force: bool = False,
 ) -> BuildReport:  # fmt: skip
     """Ingest every text under `seeds` (DOC.LANG.txt …), align, and write the TEI corpus.
 
     `jobs` processes (default: one per core) share the documents, or the Dask cluster at
     `scheduler` (tcp://HOST:PORT) runs them; unchanged documents are skipped. Returns what was
     built, skipped and changed; the corpus is the same byte for byte however it was run.
+    `force` aligns every document again (after changing the engine's code, say).
     """
     from aligner.build import build as run
     from aligner.parallel import cores
 
     jobs = cores() if jobs is None else jobs
-    return run(Path(seeds), Path(corpus), quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder)
+    return run(Path(seeds), Path(corpus), quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force)
 
 
 def load(corpus: str | Path, doc_id: str) -> ParallelText:

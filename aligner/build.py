@@ -14,7 +14,6 @@ from typing import Any
 
 from aligner import __version__
 from aligner.align.timing import timed_engine, timing_signature
-from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.corpus.store import load, save
@@ -76,6 +75,7 @@ class DocumentTask:
     corpus: Path
     encoder: str = "auto"
     quiet: bool = True
+    force: bool = False  # align even when the fingerprint says nothing changed
 
 
 @dataclass(frozen=True)
@@ -306,7 +306,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
     direct, derived = alignment_plan(versions)
     pairs = direct + [(a, b) for a, _, b in derived]
     config = engine_config({(a, b): engine_signature(a, b) for a, b in pairs}, task.encoder)
-    if previous is not None and _unchanged(previous, tei, folder, config):
+    if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
         text, changed = previous, []
     else:
         changes = previous.changes if previous else ()
@@ -355,18 +355,17 @@ def _unrelated(text: ParallelText) -> dict[str, float]:
 
 def build(
     seeds: Path, corpus: Path, quiet: bool = True, jobs: int = 1, scheduler: str | None = None,
-    encoder: str = "auto",
+    encoder: str = "auto", force: bool = False,
 ) -> BuildReport:  # fmt: skip
     """Ingest `seeds`, align, and write `corpus`; unchanged documents are skipped and keep their
     files byte-identical. `jobs` processes share the documents (or a Dask cluster at `scheduler`);
-    the corpus is the same byte for byte whichever runs it."""
+    the corpus is the same byte for byte whichever runs it. `force` aligns every document again."""
     sources = find_sources(seeds)
     one = len(sources) == 1  # a single document shows the engine's own progress instead
-    tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one) for d, paths in sources.items()]
-    shared: tuple[list[Path], list[Path]] = ([seeds], [corpus, cache_dir()])
-    if scheduler:  # workers write into these: make them here, so a worker that cannot see them says so
-        for folder in shared[1]:
-            folder.mkdir(parents=True, exist_ok=True)
+    tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force) for d, paths in sources.items()]
+    if scheduler:  # workers write into it: make it here, so a worker that cannot see it says so
+        corpus.mkdir(parents=True, exist_ok=True)
+    shared = ([seeds], [corpus])  # every worker must read the seeds and write the corpus and its cache
     report = BuildReport(corpus)
     for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared):
         report.add(result)

@@ -13,13 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from aligner.cache import cache_dir
 from aligner.errors import AlignerError
 from aligner.progress import Progress
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-_CONNECT_TIMEOUT = "20s"
+_CONNECT_TIMEOUT = "10s"
 _RETRIES = 2  # a task whose worker raised for a reason outside the task (lost file handle) runs again
 
 
@@ -28,9 +29,19 @@ class ClusterError(AlignerError):
 
 
 def missing_paths(reads: Sequence[str], writes: Sequence[str]) -> list[str]:
-    """Those of `reads` this process cannot read and of `writes` (folders) it cannot write into."""
+    """Those of `reads` this process cannot read, and of `writes` and its own embedding cache
+    folders it cannot write into (run on each worker: its environment names its cache)."""
     unreadable = [p for p in reads if not os.access(p, os.R_OK)]
-    return unreadable + [p for p in writes if not os.access(p, os.W_OK | os.X_OK)]
+    return unreadable + [p for p in [*writes, str(cache_dir())] if not _writable(p)]
+
+
+def _writable(folder: str) -> bool:
+    """Whether a folder exists or can be made, and files can be created in it."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def run_on_cluster(
@@ -55,7 +66,7 @@ def run_on_cluster(
         futures = client.map(func, tasks, pure=False, retries=_RETRIES)
         index = {future.key: i for i, future in enumerate(futures)}
         results: dict[int, R] = {}
-        for future in as_completed(futures):
+        for future in as_completed(futures, loop=client.loop):
             results[index[future.key]] = future.result()
             bar.advance()
         return [results[i] for i in range(len(tasks))]

@@ -30,10 +30,11 @@ def engine_config(pairs: Mapping[tuple[str, str], str], encoder: str) -> dict[st
 
 
 def _model(encoder: str, src_lang: str, tgt_lang: str) -> str:
-    """The cache id of the sentence encoder the engine takes for a pair."""
+    """The sentence encoder the engine takes for a pair: its model and its calibration."""
     from aligner.align import encoders
 
-    return encoders.choose(encoder, src_lang, tgt_lang).model_id
+    spec = encoders.choose(encoder, src_lang, tgt_lang)
+    return f"{spec.model_id} {spec.calibration!r}"
 
 
 def person_part(alignments: Iterable[Alignment]) -> list[object]:

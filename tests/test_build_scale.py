@@ -110,6 +110,8 @@ def test_cli_jobs_json_reports_skipped_documents(seeds: Path, serial: Path, tmp_
     result = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "--jobs", "2", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["skipped"] == ["part0", "part1", "part2"]
+    forced = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "-j", "1", "--force", "--json"])
+    assert json.loads(forced.stdout)["skipped"] == [] and json.loads(forced.stdout)["changed"] == []
     plain = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "-j", "1"])
     assert "0 files changed, 3 documents unchanged and skipped" in plain.stdout
 

@@ -34,12 +34,14 @@ from aligner.parallel import cores
     "--encoder", default="auto", show_default=True,
     help="Sentence encoder for the engine (auto: the engine's choice per language pair).",
 )
+@click.option("--force", is_flag=True, help="Align every document again, even those whose fingerprint is unchanged.")
 @quiet_option
 @json_option
 @user_errors
 def build(
-    seeds: Path, corpus: Path, jobs: int, scheduler: str | None, encoder: str, quiet: bool, as_json: bool
-) -> None:
+    seeds: Path, corpus: Path, jobs: int, scheduler: str | None, encoder: str, force: bool, quiet: bool,
+    as_json: bool,
+) -> None:  # fmt: skip
     """Ingest every text under SEEDS, align its versions and write the TEI corpus.
 
     Example: aligner build --seeds seeds --corpus corpora --jobs 4
@@ -49,7 +51,7 @@ def build(
     only what is left. Links a person made are kept. The corpus is the same byte for byte
     whatever --jobs or --scheduler.
     """
-    report = run_build(seeds, corpus, quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder)
+    report = run_build(seeds, corpus, quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force)
     for doc_id, pairs in report.unrelated.items():
         for pair, share in pairs.items():
             warn_unrelated(f"{doc_id}: versions {pair}", share)

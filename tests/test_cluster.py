@@ -1,0 +1,122 @@
+"""`aligner build --scheduler` on a real Dask cluster: a scheduler and two workers started here,
+on 127.0.0.1 only. The corpus is the same bytes as a local build, a worker killed mid-build
+loses nothing, and a worker that cannot write its cache is a clear error."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scale_seeds import tree_bytes, write_seeds
+
+from aligner.build import BuildReport, build
+from aligner.cluster import ClusterError
+
+pytest.importorskip("distributed")
+
+_START = 90  # seconds a cluster may take to come up
+
+
+def _dask(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """A `dask` command in its own process group (so it and its children can be killed)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dask", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def start_cluster(folder: Path, workers: list[dict[str, str]]) -> tuple[str, list[subprocess.Popen[bytes]]]:
+    """Start a scheduler and one worker per environment; return its address and the processes."""
+    from distributed import Client
+
+    info = folder / "scheduler.json"
+    procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info))]
+    deadline = time.monotonic() + _START
+    while not info.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    address = json.loads(info.read_text())["address"]
+    for n, env in enumerate(workers):
+        procs.append(_dask(
+            "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--no-nanny",
+            "--host", "127.0.0.1", "--name", f"w{n}", env=env,
+        ))  # fmt: skip
+    with Client(address, timeout=_START) as client:
+        client.wait_for_workers(len(workers), timeout=_START)
+    return address, procs
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    address, procs = start_cluster(tmp_path_factory.mktemp("cluster"), [{}, {}])
+    yield address, procs
+    for proc in reversed(procs):
+        _stop(proc)
+
+
+def test_cluster_build_is_byte_identical_to_a_local_one(cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path) -> None:
+    write_seeds(tmp_path / "seeds", docs=3)
+    build(tmp_path / "seeds", tmp_path / "local", jobs=1)
+    report = build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0])
+    assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "local")
+    assert list(report.sentences) == ["part0", "part1", "part2"] and report.skipped == []
+    assert build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0]).skipped == ["part0", "part1", "part2"]
+
+
+def test_a_worker_killed_mid_build_loses_nothing(cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path) -> None:
+    docs = write_seeds(tmp_path / "seeds", docs=8, size=1)
+    build(tmp_path / "seeds", tmp_path / "local", jobs=1)
+    reports: list[BuildReport] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            reports.append(build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0]))
+        except BaseException as err:  # noqa: BLE001 - re-raised in the test's thread below
+            errors.append(err)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 300
+    while not list((tmp_path / "dask").glob("*/align.xml")) and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    _stop(cluster[1][1])  # the first worker, dead mid-build
+    finished_at_kill = len(list((tmp_path / "dask").glob("*/align.xml")))
+    thread.join(timeout=600)
+    assert not errors, errors
+    assert finished_at_kill < len(docs)
+    assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "local")
+    assert sorted(reports[0].sentences) == docs  # each document reported once
+
+
+def test_a_worker_that_cannot_write_its_cache_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    cache = tmp_path / "a-file" / "cache"
+    address, procs = start_cluster(tmp_path, [{"ALIGNER_CACHE": str(cache)}])
+    try:
+        write_seeds(tmp_path / "seeds", docs=1)
+        with pytest.raises(ClusterError, match=rf"^worker tcp://127\.0\.0\.1:\d+ cannot see or write {cache}; put the seeds"):
+            build(tmp_path / "seeds", tmp_path / "corpus", scheduler=address)
+        assert not (tmp_path / "corpus" / "part0").exists()
+    finally:
+        for proc in reversed(procs):
+            _stop(proc)
+
+
+def test_no_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    write_seeds(tmp_path / "seeds", docs=1)
+    with pytest.raises(ClusterError, match=r"tcp://127\.0\.0\.1:9: no Dask scheduler answers"):
+        build(tmp_path / "seeds", tmp_path / "corpus", scheduler="tcp://127.0.0.1:9")
