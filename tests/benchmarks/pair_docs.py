@@ -1,10 +1,10 @@
 """Benchmark `aligner pair`: Bible chapters and textberg articles under shuffled names.
 
-    python tests/benchmarks/pair_docs.py ../shared/gold [--drop 0.1] [--zh-hant] [--set textberg]
+    python tests/benchmarks/pair_docs.py ../shared/gold [--drop 0.1] [--sides en-zh-Hant] [--set textberg]
 
-Bible (set 006, the first 30,000 English verses-lines): each chapter is one document, English
-in one folder and Chinese (or Traditional Chinese made with OpenCC s2t, --zh-hant) in another,
-both named by a random permutation. --drop removes that share of the Chinese chapters; their
+Bible (set 006, the first 30,000 English verse lines): each chapter is one document, one
+language in each folder (--sides: en-zh-Hans, en-zh-Hant or zh-Hans-zh-Hant, the Traditional
+text made from the Simplified with OpenCC s2t), both named by a random permutation. --drop removes that share of the Chinese chapters; their
 English partners must come out unpaired. Prints accuracy, wrong pairs and wall time.
 """
 
@@ -49,14 +49,15 @@ def main() -> None:
     parser.add_argument("gold", type=Path)
     parser.add_argument("--set", choices=["bible", "textberg"], default="bible")
     parser.add_argument("--drop", type=float, default=0.0)
-    parser.add_argument("--zh-hant", action="store_true")
+    parser.add_argument("--sides", choices=["en-zh-Hans", "en-zh-Hant", "zh-Hans-zh-Hant"], default="en-zh-Hans")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     a_texts, b_texts = bible_chapters(args.gold) if args.set == "bible" else textberg(args.gold)
     langs = ("en", "zh-Hans") if args.set == "bible" else ("de", "fr")
-    if args.zh_hant:
+    if args.set == "bible" and args.sides != "en-zh-Hans":
+        a_texts = b_texts if args.sides == "zh-Hans-zh-Hant" else a_texts
         b_texts = [convert(t, "s2t") for t in b_texts]
-        langs = (langs[0], "zh-Hant")
+        langs = ("zh-Hans" if args.sides == "zh-Hans-zh-Hant" else "en", "zh-Hant")
     rng = random.Random(args.seed)
     n = len(a_texts)
     dropped = set(rng.sample(range(n), round(args.drop * n)))
