@@ -251,7 +251,7 @@ def test_rtf_paragraphs_and_its_code_page(tmp_path: Path) -> None:
 
 
 def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> Path:
-    """A PDF drawn with reportlab: a running header and a page number on every page."""
+    """A PDF drawn with reportlab: a running header and a page number on every page; '# ' lines are headings."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -260,12 +260,13 @@ def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> 
     for number, lines in enumerate(pages, 1):
         pdf.setFont("Helvetica", 9)
         pdf.drawString(72, height - 40, "Journal of Rivers, vol. 3")
-        pdf.setFont("Helvetica", 11)
         y = height - 120
         for line in lines:
+            heading = line.startswith("# ")  # drawn larger, as a heading
+            pdf.setFont("Helvetica-Bold" if heading else "Helvetica", 16 if heading else 11)
             if line:
-                pdf.drawString(72, y, line)
-            y -= 14 if line else 28
+                pdf.drawString(72, y, line.removeprefix("# "))
+            y -= 28 if heading or not line else 14
         pdf.setFont("Helvetica", 9)
         pdf.drawString(width / 2, 30, str(number))
         pdf.showPage()
@@ -273,16 +274,18 @@ def make_pdf(path: Path, pages: list[list[str]], encrypt: str | None = None) -> 
     return path
 
 
-def test_pdf_paragraphs_without_headers_page_numbers_or_line_end_hyphens(tmp_path: Path) -> None:
+def test_pdf_headings_and_paragraphs_without_running_headers_page_numbers_or_line_end_hyphens(tmp_path: Path) -> None:
     path = make_pdf(tmp_path / "rivers.en.pdf", [
-        ["The Rhine is a long river. It flows from the Alps to the", "North Sea through many inter-", "national shipping routes that"],
+        ["# Rivers of Europe", "The Rhine is a long river. It flows from the Alps to the", "North Sea through many inter-", "national shipping routes that"],
         ["cross it. Boats carry coal.", "", "Dams hold water."],
-        ["The Danube flows east."],
+        ["# The Danube", "The Danube flows east."],
     ])
     assert texts(path) == [
+        ("en.head", "head", ["Rivers of Europe"]),
         ("en.p1", "p", ["The Rhine is a long river.", "It flows from the Alps to the North Sea through many international shipping routes that cross it.", "Boats carry coal."]),
         ("en.p2", "p", ["Dams hold water."]),
-        ("en.p3", "p", ["The Danube flows east."]),
+        ("en.p3", "head", ["The Danube"]),
+        ("en.p4", "p", ["The Danube flows east."]),
     ]
 
 
