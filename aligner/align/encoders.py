@@ -77,7 +77,7 @@ USE = Spec(
         {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
     ),
     calibration=Calibration(
-        scale=0.5, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
+        scale=0.6, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
         link=(-5.77, 2.3, -0.92, 4.81, 1.05), omission=(1.9, -3.83),
     ),  # fmt: skip
     load=_use,
