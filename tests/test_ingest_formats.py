@@ -108,6 +108,15 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path: Path, monkeypatch: pytes
         ingest_file(path)
 
 
+def test_a_container_whose_xml_declares_entities_is_refused(tmp_path: Path) -> None:
+    path = zip_with(tmp_path / "xxe.en.docx", {
+        "[Content_Types].xml": b"<Types/>",
+        "word/document.xml": b'<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]><d>&x;</d>',
+    })
+    with pytest.raises(InputError, match=r"xxe.en.docx: word/document.xml declares XML entities, which are refused for safety"):
+        ingest_file(path)
+
+
 BAD_FILES = [
     ("corrupt.docx", b"PK\x03\x04 this is not really a zip", "not a readable DOCX (corrupt, or encrypted with a password)"),
     ("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "not a readable DOCX (corrupt, or encrypted with a password)"),

@@ -10,6 +10,7 @@ install command.
 from __future__ import annotations
 
 import importlib
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,8 @@ READERS: dict[str, tuple[str, str]] = {
 # Zip containers (DOCX, ODT, EPUB, XLSX): caps against zip bombs.
 MAX_UNZIPPED = 200 * 1024 * 1024
 MAX_ENTRIES = 10_000
+_MARKUP = (".xml", ".rels", ".opf", ".ncx", ".xhtml", ".html", ".htm")
+_ENTITY = re.compile(rb"<!\s*ENTITY", re.I)
 PIP_NAMES = {
     "docx": "python-docx", "odf": "odfpy", "ebooklib": "ebooklib", "pdfminer": "pdfminer.six",
     "striprtf": "striprtf", "srt": "srt", "webvtt": "webvtt-py", "markdown_it": "markdown-it-py",
@@ -76,7 +79,8 @@ def require(module: str, fmt: str) -> ModuleType:
 
 
 def checked_zip(path: Path, fmt: str) -> zipfile.ZipFile:
-    """Open a zip container after checking it is one, unencrypted, and small enough once unpacked."""
+    """Open a zip container after checking it is one, unencrypted, small enough once unpacked, and
+    that none of its XML parts declares entities (an XXE or billion-laughs attack)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -98,6 +102,10 @@ def checked_zip(path: Path, fmt: str) -> zipfile.ZipFile:
     if any(i.flag_bits & 1 for i in infos):
         archive.close()
         raise InputError(f"{path}: the {fmt} is encrypted; save it again without a password")
+    for info in infos:  # the libraries parse these parts with entity expansion on: refuse any
+        if info.filename.lower().endswith(_MARKUP) and _ENTITY.search(archive.read(info).replace(b"\x00", b"")):
+            archive.close()
+            raise InputError(f"{path}: {info.filename} declares XML entities, which are refused for safety; save the {fmt} again from its editor")
     return archive
 
 
