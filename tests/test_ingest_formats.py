@@ -189,8 +189,9 @@ def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path: Pat
     book.add_author("A. Writer")
     chapters = []
     for name, body in (("b.xhtml", "<h1>The Rhine</h1><p>The Rhine is long. It flows north.</p>"),
-                       ("a.xhtml", "<h1>The Danube</h1><p>The Danube flows east.</p><ul><li>Vienna.</li></ul>")):
-        chapter = epub.EpubHtml(title=name, file_name=name, lang="en")
+                       ("a.xhtml", "<h1>The Danube</h1><p>The Danube flows east.</p><ul><li>Vienna.</li></ul>"),
+                       ("c.xhtml", "<p>The Elbe flows to Hamburg.</p>")):
+        chapter = epub.EpubHtml(title=f"The {name[0]} chapter", file_name=name, lang="en")
         chapter.content = f"<html><body>{body}</body></html>"
         book.add_item(chapter)
         chapters.append(chapter)
@@ -206,6 +207,8 @@ def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path: Pat
         ("en.p3", "head", ["The Danube"]),
         ("en.p4", "p", ["The Danube flows east."]),
         ("en.p5", "p", ["Vienna."]),
+        ("en.p6", "head", ["The c chapter"]),  # no heading in the chapter: its title in the table of contents
+        ("en.p7", "p", ["The Elbe flows to Hamburg."]),
     ]
     assert ingest_file(tmp_path / "rivers.en.epub").meta.author == "A. Writer"
 

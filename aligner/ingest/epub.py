@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 from aligner.corpus.model import Metadata
 from aligner.errors import InputError
@@ -14,6 +15,17 @@ from aligner.ingest.blocks import Block, Blocks, checked_zip, require
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _BLOCKS = (*_HEADINGS, "p", "li", "blockquote", "td", "th", "dt", "dd", "pre")
+
+
+def _toc_titles(toc: Any) -> dict[str, str]:
+    """Chapter titles from the table of contents by file name (the first entry for a file)."""
+    out: dict[str, str] = {}
+    for entry in toc:
+        if isinstance(entry, (tuple, list)):
+            out = {**_toc_titles(entry[1]), **out} if len(entry) > 1 else out
+        elif getattr(entry, "href", None) and getattr(entry, "title", None):
+            out.setdefault(entry.href.split("#")[0], entry.title)
+    return out
 
 
 def _chapter(xhtml: str) -> list[Block]:
@@ -44,13 +56,16 @@ def read(path: Path) -> Blocks:
     except Exception:  # ebooklib raises KeyError, EpubException or lxml errors on a broken book
         raise InputError(f"{path}: not a readable EPUB (its container or package file is missing or broken); check it with epubcheck or export it again") from None
     body: list[Block] = []
+    titles = _toc_titles(book.toc)
     for idref, _linear in book.spine:
         item = book.get_item_with_id(idref)
         if item is None or isinstance(item, epub.EpubNav):
             continue  # the table of contents repeats the chapter titles
         content = _DECLARATION.sub("", item.get_content().decode("utf-8", "replace"))
-        if content.strip():
-            body += _chapter(content)
+        chapter = _chapter(content) if content.strip() else []
+        if chapter and chapter[0].kind != "head" and titles.get(item.get_name()):
+            chapter.insert(0, Block(titles[item.get_name()], kind="head"))  # a chapter titled only in the table of contents
+        body += chapter
     titles = book.get_metadata("DC", "title")
     authors = book.get_metadata("DC", "creator")
     title = titles[0][0] if titles else ""
