@@ -19,10 +19,10 @@ from aligner.formats.filters import Filters, parse_ratio
 @main.command()
 @click.argument("target")
 @click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.writes]),
-              help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff (one file), xces (a folder).")
+              help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff, srt, vtt (one file), xces (a folder).")
 @click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first).")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
-              help="Output file (tmx, tsv, csv, jsonl, xlsx), file prefix (moses) or folder (xces).")
+              help="Output file (tmx, tsv, csv, jsonl, xlsx, xliff, srt, vtt), file prefix (moses) or folder (xces).")
 @click.option("--min-confidence", default=0.0, show_default=True, help="Leave out links below this confidence.")
 @click.option("--types", default="", help="Keep only these link types, comma-separated, e.g. 1-1,2-1.")
 @click.option("--no-omissions", is_flag=True, help="Leave out links with an empty side.")
@@ -49,6 +49,7 @@ def export(
     xlsx is a review sheet (a row per link, a column per language, confidence, type, QA
     findings, who made the link); after review, aligner import --format xlsx reads it back.
     xliff (2.1, or 1.2 with --xliff-version 1.2) is bilingual: give two languages.
+    srt and vtt write one subtitle document's second language on the first's cue times.
     XCES is read by OpusTools: opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw.
     Same corpus and options, same bytes.
     """
