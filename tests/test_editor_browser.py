@@ -100,9 +100,20 @@ def test_every_link_operation_by_its_key_lands_in_the_tei(page: Page, corpus: Pa
     press(page, "j", "")
     press(page, "M", "merged link 1 with the link above")
     assert rows(corpus)[0] == "en.p1.s1 en.p1.s2 en.p1.s3|zh-Hans.p1.s1 zh-Hans.p1.s2 zh-Hans.p1.s3|person"
+    press(page, "k", "")
+    press(page, "D", "detached the last en sentence of link 0 as an omission")
+    assert rows(corpus)[:2] == ["en.p1.s1 en.p1.s2|zh-Hans.p1.s1 zh-Hans.p1.s2 zh-Hans.p1.s3|person", "en.p1.s3|-|person"]
+    press(page, "j", "")
+    press(page, "A", "attached omission 1 to the link above")
+    press(page, "k", "")
+    press(page, "}", "shifted the last en sentence of link 0 down")
+    assert rows(corpus)[:2] == ["en.p1.s1 en.p1.s2|zh-Hans.p1.s1 zh-Hans.p1.s2 zh-Hans.p1.s3|person", "en.p1.s3 en.p2.s1|zh-Hans.p2.s1|person"]
+    press(page, "j", "")
+    press(page, "{", "shifted the first en sentence of link 1 up")
+    assert rows(corpus)[:2] == ["en.p1.s1 en.p1.s2 en.p1.s3|zh-Hans.p1.s1 zh-Hans.p1.s2 zh-Hans.p1.s3|person", "en.p2.s1|zh-Hans.p2.s1|person"]
     assert consistent(corpus)
     history = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "history"]).output
-    assert history.count("tester: ") == 15
+    assert history.count("tester: ") == 19
 
 
 def test_sentence_tools_split_join_and_correct(page: Page, corpus: Path) -> None:
