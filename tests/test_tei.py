@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from aligner.corpus.model import Alignment, Document, Link, Metadata, Paragraph, Sentence
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
+from aligner.corpus.store import load, save
 from aligner.corpus.tei import (
     alignments_to_tei,
     document_to_tei,
@@ -65,8 +76,67 @@ def test_alignment_round_trip_keeps_types_confidence_and_who_made_it() -> None:
     data = alignments_to_tei("d1", als)
     assert tei_to_alignments(data, "x") == als[:1]  # tei_all: a linkGrp holds a link or more
     root = etree.fromstring(data)
-    types = [ln.get("type") for ln in root.iter("{*}link")]
-    assert types == ["1-1", "2-1", "1-0", "0-1", "1-2"]
+    beads = [(etree.QName(n).localname, n.get("type"), n.get("target")) for n in root.find("{*}standOff/{*}linkGrp")]
+    assert beads[2:4] == [("ptr", "1-0", "en.xml#en.p1.s3"), ("ptr", "0-1", "zh-Hans.xml#zh-Hans.p1.s2")]
+    assert [(name, kind) for name, kind, _ in beads[::2]] == [("link", "1-1"), ("ptr", "1-0"), ("link", "1-2")]
+
+
+BEAD = st.tuples(st.integers(0, 3), st.integers(0, 3)).filter(lambda b: b != (0, 0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(BEAD, max_size=12), st.lists(st.floats(0, 1), min_size=12, max_size=12))
+def test_omissions_round_trip_in_reading_order(beads: list[tuple[int, int]], certs: list[float]) -> None:
+    """Any run of n-m beads and n-0 / 0-n omissions: a <link> joins both sides (two pointers or
+    more, as tei_all's Schematron asks), an omission is a <ptr>, and the model comes back as it was."""
+    links, i, j = [], 0, 0
+    for (n, m), cert in zip(beads, certs, strict=False):
+        src = tuple(f"en.p1.s{k}" for k in range(i + 1, i + n + 1))
+        tgt = tuple(f"zh-Hans.p1.s{k}" for k in range(j + 1, j + m + 1))
+        links.append(Link(src, tgt, round(cert, 3), "person" if n == m else "machine"))
+        i, j = i + n, j + m
+    als = (Alignment("en", "zh-Hans", tuple(links)),) if links else ()
+    data = alignments_to_tei("d1", als)
+    assert tei_to_alignments(data, "x") == als
+    nodes = list(etree.fromstring(data).iter("{*}link", "{*}ptr"))
+    assert all(len(n.get("target").split()) >= 2 for n in nodes if etree.QName(n).localname == "link")
+    assert [etree.QName(n).localname for n in nodes] == ["link" if lk.src and lk.tgt else "ptr" for lk in links]
+
+
+def old_form(data: bytes) -> bytes:
+    """An alignment file as written before omissions became <ptr>s: every bead a <link>."""
+    return data.replace(b"<ptr ", b"<link ")
+
+
+def test_omissions_written_as_links_are_read_as_before() -> None:
+    new = alignments_to_tei("d1", (Alignment("en", "zh-Hans", LINKS),))
+    old = old_form(new)
+    assert old.count(b"<link ") == len(LINKS) and b'<link type="1-0" target="en.xml#en.p1.s3" ' in old
+    assert tei_to_alignments(old, "x") == (Alignment("en", "zh-Hans", LINKS),)
+    only_omissions = old_form(alignments_to_tei("d1", (Alignment("en", "zh-Hans", LINKS[2:4]),)))
+    assert tei_to_alignments(only_omissions, "x") == (Alignment("en", "zh-Hans", LINKS[2:4]),)
+
+
+def test_an_old_alignment_file_in_a_corpus_loads_and_is_saved_in_the_new_form(tmp_path: Path) -> None:
+    versions = {"en": doc("en", [["A.", "B.", "C."], ["D."]]), "zh-Hans": doc("zh-Hans", [["甲。", "乙。"], ["丙。", "丁。"]])}
+    text = ParallelText("d1", versions, (Alignment("en", "zh-Hans", LINKS, "aligner test"),), "sha256:x")
+    save(tmp_path, text)
+    path = tmp_path / "d1" / "align.xml"
+    new = path.read_bytes()
+    path.write_bytes(old_form(new))
+    assert load(tmp_path, "d1") == text
+    assert save(tmp_path, load(tmp_path, "d1")) == [path]  # only the alignment file changes
+    assert path.read_bytes() == new and b"<ptr " in new
+
+
+def test_the_shipped_schema_refuses_an_omission_as_a_link_or_a_one_pointer_link() -> None:
+    data = alignments_to_tei("d1", (Alignment("en", "zh-Hans", LINKS),))
+    one_pointer = data.replace(b'target="en.xml#en.head.s1 zh-Hans.xml#zh-Hans.head.s1"', b'target="en.xml#en.head.s1"')
+    pair_as_ptr = data.replace(b'<link type="1-1"', b'<ptr type="1-1"')
+    for bad in (one_pointer, pair_as_ptr):
+        assert bad != data
+        with pytest.raises(SchemaError, match="not valid TEI for aligner"):
+            tei_to_alignments(bad, "align.xml")
 
 
 def test_a_document_with_one_version_has_a_note_and_no_application() -> None:

@@ -136,7 +136,7 @@ BREAKS = [
     ("hand/hand/align.xml", r'ident="aligner"', 'ident="1aligner"'),
     ("hand/hand/align.xml", r'corresp="#en--zh-Hans"', 'corresp=""'),
     ("hand/hand/align.xml", r'target="en\.xml#en\.p1\.s2 #en--zh-Hans"', 'target=""'),
-    ("hand/hand/align.xml", r"<link [^>]*/>", ""),
+    ("hand/hand/align.xml", r"<(link|ptr) [^>]*/>", ""),
     ("hand/hand/align.xml", r"<linkGrp .*</linkGrp>", ""),
     ("hand/hand/align.xml", r"<application .*</application>", ""),
     ("media/film/en.xml", r'synch="[^"]*"', 'synch=""'),

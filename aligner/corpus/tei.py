@@ -3,6 +3,8 @@
 A version file holds `<text><body><div><head>/<p>` with `<s xml:id>`; the alignment file holds
 one `<linkGrp type="translation">` per language pair in `<standOff>`, each `<link>` pointing at
 `FILE#id` for the sentences it joins, with `@cert` (confidence) and `@resp` (#aligner or #editor).
+An omission (1-0, 0-1, 2-0 …) is a `<ptr>` with the same attributes among the links: tei_all's
+Schematron wants two pointers or more in a link's @target, and a linkGrp holds links and ptrs.
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ def _parse(data: bytes, schema: str, where: str) -> etree._Element:
 
 def _upgrade(root: etree._Element) -> None:
     """Bring a file written before the corpus followed tei_all to today's form (saved on the next
-    write): the note moves from sourceDesc to notesStmt; empty link groups, an empty appInfo and
+    write): the note moves from sourceDesc to notesStmt; an omission written as a `<link>` (type
+    n-0 or 0-n, often one pointer) becomes a `<ptr>`; empty link groups, an empty appInfo and
     an empty standOff (a document with one version) are dropped or given a note."""
     note = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}sourceDesc/{_T}p")
     if note is not None:
@@ -116,7 +119,10 @@ def _upgrade(root: etree._Element) -> None:
         note.getparent().addprevious(notes)  # type: ignore[union-attr]  # a found child has a parent
         note.tag = _T + "note"
         notes.append(note)  # moves it
-    for empty in root.xpath("t:standOff/t:linkGrp[not(t:link)] | t:teiHeader/t:encodingDesc[not(t:appInfo/*)]",
+    for omission in root.xpath("t:standOff/t:linkGrp/t:link[starts-with(@type, '0-') or substring-after(@type, '-') = '0']",
+                               namespaces={"t": TEI_NS}):
+        omission.tag = _T + "ptr"
+    for empty in root.xpath("t:standOff/t:linkGrp[not(t:link | t:ptr)] | t:teiHeader/t:encodingDesc[not(t:appInfo/*)]",
                             namespaces={"t": TEI_NS}):
         empty.getparent().remove(empty)
     standoff = root.find(_T + "standOff")
@@ -299,7 +305,7 @@ def alignments_to_tei(
             targets += [f"{version_file(al.tgt_lang)}#{t}" for t in lk.tgt]
             _el(
                 grp,
-                "link",
+                "link" if lk.src and lk.tgt else "ptr",  # an omission points at one side only
                 type=lk.kind,
                 target=" ".join(targets),
                 cert=f"{lk.confidence:.3f}",
@@ -353,7 +359,7 @@ def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
         src_file, tgt_file = grp.get("corresp", " ").split()
         src_lang, tgt_lang = _lang_of_pointer(src_file), _lang_of_pointer(tgt_file)
         links = []
-        for node in grp.iterfind(_T + "link"):
+        for node in grp.iterchildren(_T + "link", _T + "ptr"):  # reading order
             pointers = node.get("target", "").split()
             links.append(
                 Link(
