@@ -40,6 +40,8 @@ def test_sheet_has_a_frozen_header_wrapped_text_cjk_fonts_and_hidden_ids(sheet: 
     assert (ws["D2"].font.name, ws["D2"].font.charset, ws["E2"].font.charset) == ("Noto Sans CJK SC", 134, 136)
     assert [ws.column_dimensions[c].hidden for c in "JKLM"] == [True] * 4
     assert not ws.column_dimensions["C"].hidden
+    (choice,) = ws.data_validations.dataValidation
+    assert (choice.formula1, str(choice.sqref)) == ('"machine,person"', "I2:I6")
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     two_to_one = next(r for r in rows if r[6] == "2-1-1")
     assert two_to_one[2].count("\n") == 1  # one sentence a line

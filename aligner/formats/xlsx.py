@@ -65,6 +65,7 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     openpyxl = require("openpyxl", "XLSX")
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -89,6 +90,10 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
                 cell.font = Font(name=name, charset=charset, bold=cell.row == 1)
     for col in range(len(widths) + 1, len(header(batch.langs)) + 1):
         sheet.column_dimensions[get_column_letter(col)].hidden = True
+    made_by = get_column_letter(len(widths))
+    choice = DataValidation(type="list", formula1='"machine,person"', allow_blank=False)
+    choice.add(f"{made_by}2:{made_by}{max(2, len(batch.units) + 1)}")
+    sheet.add_data_validation(choice)  # a reviewer confirms a link by choosing "person"
     buf = io.BytesIO()
     book.save(buf)
     return {out: _stable(buf.getvalue())}
