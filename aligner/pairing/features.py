@@ -15,7 +15,7 @@ names, its length and its date.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,22 +66,33 @@ def _chinese(lang: str) -> bool:
     return lang.split("-")[0] == "zh"
 
 
-def bags(side_a: list[list[str]], lang_a: str, side_b: list[list[str]], lang_b: str) -> tuple[list[Counter[str]], list[Counter[str]]]:
-    """Each document's terms in a space both languages share (see the module), counted by sentence."""
+Terms = list[list[list[str]]]  # per document, per sentence, its terms in the shared space
+
+
+def terms(side_a: list[list[str]], lang_a: str, side_b: list[list[str]], lang_b: str) -> tuple[Terms, Terms]:
+    """Each sentence's terms in a space both languages share (see the module)."""
     from aligner.align import lexicon
 
-    def count(docs: list[list[str]], terms: Callable[[str], Sequence[str] | frozenset[str]]) -> list[Counter[str]]:
-        return [Counter(t for sentence in doc for t in terms(sentence)) for doc in docs]
+    def each(docs: list[list[str]], find: Callable[[str], Iterable[str]]) -> Terms:
+        return [[list(find(sentence)) for sentence in doc] for doc in docs]
 
     if _chinese(lang_a) and _chinese(lang_b):
-        return count(side_a, _bigrams), count(side_b, _bigrams)
+        return each(side_a, _bigrams), each(side_b, _bigrams)
     if _chinese(lang_a) != _chinese(lang_b) and "en" in (lang_a.split("-")[0], lang_b.split("-")[0]):
         english, chinese = (side_a, side_b) if not _chinese(lang_a) else (side_b, side_a)
-        en_bags = count(english, lexicon.english_words)
-        table = lexicon.restricted(set().union(*en_bags))
-        zh_bags = count(chinese, lambda s: lexicon.translatable(s, table))
-        return (en_bags, zh_bags) if not _chinese(lang_a) else (zh_bags, en_bags)
-    return count(side_a, _words), count(side_b, _words)
+        en_terms = each(english, lexicon.english_words)
+        table = lexicon.restricted({t for doc in en_terms for sentence in doc for t in sentence})
+        zh_terms = each(chinese, lambda s: lexicon.translatable(s, table))
+        return (en_terms, zh_terms) if not _chinese(lang_a) else (zh_terms, en_terms)
+    return each(side_a, _words), each(side_b, _words)
+
+
+def bags(side: Terms, keep: list[list[bool]] | None = None) -> list[Counter[str]]:
+    """Each document's terms counted over its sentences (those `keep` marks, when given)."""
+    return [
+        Counter(t for n, sentence in enumerate(doc) if keep is None or keep[d][n] for t in sentence)
+        for d, doc in enumerate(side)
+    ]
 
 
 def _bigrams(text: str) -> list[str]:
@@ -99,8 +110,8 @@ def tfidf(side_a: list[Counter[str]], side_b: list[Counter[str]]) -> tuple[csr_m
     def matrix(side: list[Counter[str]]) -> csr_matrix:
         rows = [r for r, bag in enumerate(side) for _ in bag]
         cols = [index[t] for bag in side for t in bag]
-        values = [1 + np.log(c) for bag in side for c in bag.values()]
-        return csr_matrix((values, (rows, cols)), shape=(len(side), len(index)), dtype=np.float64)
+        counts = np.fromiter((c for bag in side for c in bag.values()), np.float64, len(cols))
+        return csr_matrix((1 + np.log(counts), (rows, cols)), shape=(len(side), len(index)))
 
     a, b = matrix(side_a), matrix(side_b)
     df = np.asarray((a > 0).sum(axis=0) + (b > 0).sum(axis=0)).ravel()
@@ -114,10 +125,11 @@ def _unit_rows(m: csr_matrix, idf: np.ndarray) -> csr_matrix:
     return csr_matrix(weighted.multiply(1 / np.where(norms > 0, norms, 1.0)[:, None]))
 
 
-def part(sentences: list[str], k: int) -> list[str]:
-    """The sentences of the k-th of `PARTS` stretches of a text, cut by characters."""
+def in_part(sentences: list[str], k: int) -> list[bool]:
+    """Which sentences of a text fall in the k-th of `PARTS` stretches, cut by characters; a
+    sentence belongs where it ends."""
     ends = np.cumsum([len(s) for s in sentences]) / max(1, sum(len(s) for s in sentences))
-    return [s for s, end in zip(sentences, ends, strict=True) if k / PARTS < end <= (k + 1) / PARTS or (k == 0 and end == 0)]
+    return [k / PARTS < end <= (k + 1) / PARTS or (k == 0 and end == 0) for end in ends]
 
 
 def features(
@@ -129,9 +141,12 @@ def features(
     from aligner.align.wordvec import sentence_vectors, units
 
     sides = [sentences(doc, lang_a) for doc in docs_a], [sentences(doc, lang_b) for doc in docs_b]
-    lexical = tfidf(*bags(sides[0], lang_a, sides[1], lang_b))
-    cut = [[part(doc, k) for doc in side] for side in sides for k in range(PARTS)]
-    parts = [tfidf(*bags(cut[k], lang_a, cut[PARTS + k], lang_b)) for k in range(PARTS)]
+    found = terms(sides[0], lang_a, sides[1], lang_b)
+    lexical = tfidf(bags(found[0]), bags(found[1]))
+    parts = [
+        tfidf(*(bags(side, [in_part(doc, k) for doc in texts]) for side, texts in zip(found, sides, strict=True)))
+        for k in range(PARTS)
+    ]
     out = []
     for n, (side, docs, rows) in enumerate(zip(sides, (docs_a, docs_b), lexical, strict=True)):
         texts = ["\n".join(doc) for doc in side]
