@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import json_option
+from aligner.cli.options import encoder_option, json_option
 from aligner.errors import LanguageError
 
 
@@ -28,7 +28,7 @@ def _langs(value: str) -> tuple[str, str]:
     "--write-seeds", type=click.Path(file_okay=False, path_type=Path),
     help="Copy the pairs into this folder as DOC.LANG.ext, ready for `aligner build --seeds`.",
 )  # fmt: skip
-@click.option("--encoder", default="auto", show_default=True, help="Sentence encoder for the document vectors.")
+@encoder_option
 @json_option
 @user_errors
 def pair_command(dir_a: Path, dir_b: Path, langs: str, write_seeds: Path | None, encoder: str, as_json: bool) -> None:
