@@ -5,6 +5,9 @@ document with one version, imports of each format (TMX with a person's links, Mo
 InterText, XLIFF, XLSX), subtitles and Markdown, and a document written through the store with omissions on both sides,
 a person's links, every metadata field, a regional tag and an editor's change log. The run also holds one file in the form written before the corpus
 followed tei_all, so that the check is seen to fail where it should.
+
+jing runs tei_all's grammar but not the ISO Schematron rules embedded in it; tests/schematron_rules.py
+runs every one of those rules (elementpath, XPath 3) on the same files.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from schematron_rules import rules
 
 from aligner.build import build
 from aligner.corpus.model import (
@@ -145,6 +149,27 @@ BREAKS = [
 ]
 SCHEMAS = Path(__file__).parent.parent / "aligner" / "corpus" / "schema"
 
+# tei_all's embedded Schematron (jing skips it) holds 101 asserts and reports; all of them are run.
+# These are the rules whose context matches something the project writes, by the @id of their
+# sch:pattern in tests/data/tei/tei_all.rng (TEI P5 4.9.0), with what each asks.
+APPLYING = {
+    "tei_all-link-linkTargets3-constraint-rule-56": "a <link> has two pointers or more in @target",
+    "tei_all-ptr-ptrAtts-constraint-rule-18": "a <ptr> has @target or @cRef, not both",
+    "tei_all-s-noNestedS-constraint-rule-31": "no <s> inside an <s>",
+    "tei_all-p-abstractModel-structure-p-in-ab-or-p-constraint-rule-12": "no <p> inside a <p> or an <ab>",
+    "tei_all-div-abstractModel-structure-div-in-ab-or-p-constraint-rule-29": "no <div> inside a <p> or an <ab>",
+    "tei_all-standOff-nested_standOff_should_be_typed-constraint-rule-59": "a <standOff> inside another has @type",
+    "tei_all-att.datable.w3c-att-datable-w3c-when-constraint-rule-2": "@when goes without @notBefore, @notAfter, @from, @to",
+}
+# Changes that pass jing but break one of those rules: (file, pattern, replacement, the rule).
+# The shipped schemas must reject them too.
+SCHEMATRON_BREAKS = [
+    ("hand/hand/align.xml", r'<ptr type="1-0"', '<link type="1-0"', "tei_all-link-linkTargets3-constraint-rule-56"),
+    ("hand/hand/align.xml", r'<ptr type="0-1"', '<ptr cRef="1" type="0-1"', "tei_all-ptr-ptrAtts-constraint-rule-18"),
+    ("hand/hand/en.xml", r'(<s xml:id="en.p1.s1">One.)</s>', r'\1<s>Two.</s></s>', "tei_all-s-noNestedS-constraint-rule-31"),
+    ("hand/hand/en.xml", r'<date when="([^"]*)"', r'<date when="\1" notAfter="\1"', "tei_all-att.datable.w3c-att-datable-w3c-when-constraint-rule-2"),
+]
+
 MEDIA = {
     "film.en.srt": "1\n00:00:01,000 --> 00:00:03,500\nThe river is long.\n\n"
                    "2\n00:00:04,000 --> 00:00:06,000\nIt flows east. Boats carry rice.\n",
@@ -200,3 +225,61 @@ def test_the_shipped_schemas_reject_what_tei_all_rejects(corpora: Path, tmp_path
     run = subprocess.run([jing(), str(TEI_ALL), *map(str, paths)], capture_output=True, text=True)
     rejected = {line.split(":", 1)[0] for line in run.stdout.splitlines() if ": error: " in line}
     assert [p for p in paths if str(p) not in rejected] == []  # each change really breaks tei_all
+
+
+def test_no_link_has_fewer_than_two_targets(corpora: Path) -> None:
+    """tei_all's link-linkTargets3 in plain lxml: omissions are <ptr>s, never one-target <link>s."""
+    aligns = [p for kind in KINDS for p in (corpora / kind).glob("*/align.xml")]
+    nodes = [n for p in aligns for n in etree.parse(str(p)).iter("{*}link", "{*}ptr")]
+    assert [etree.tostring(n) for n in nodes if etree.QName(n).localname == "link" and len(n.get("target").split()) < 2] == []
+    assert sum(etree.QName(n).localname == "ptr" for n in nodes) >= 3  # the omissions are there, as ptrs
+
+
+def test_every_file_keeps_tei_alls_schematron_rules(corpora: Path) -> None:
+    schematron = rules(TEI_ALL)
+    assert len(schematron.checks) == 101
+    files = sorted(p for kind in KINDS for p in (corpora / kind).glob("*/*.xml"))
+    runs = [schematron.run(path) for path in files]
+    assert [line for failures, _ in runs for line in failures] == []
+    assert set().union(*(applying for _, applying in runs)) == set(APPLYING)
+    old = corpora.parent / "old_links" / "align.xml"  # omissions as written before: one-target links
+    old.parent.mkdir()
+    old.write_bytes((corpora / "hand" / "hand" / "align.xml").read_bytes().replace(b"<ptr ", b"<link "))
+    broken = [line.split(": ")[2].split()[0] for line in schematron.run(old)[0]]
+    assert broken == ["tei_all-link-linkTargets3-constraint-rule-56"] * 2  # the 1-0 and the 0-1, not the 2-0
+
+
+@pytest.mark.parametrize(("name", "pattern", "replacement", "rule"), SCHEMATRON_BREAKS)
+def test_the_shipped_schemas_reject_what_tei_alls_schematron_rejects(
+    corpora: Path, tmp_path: Path, name: str, pattern: str, replacement: str, rule: str
+) -> None:
+    original = (corpora / name).read_text(encoding="utf-8")
+    broken = re.sub(pattern, replacement, original, count=1)
+    assert broken != original, pattern
+    path = tmp_path / Path(name).name
+    path.write_text(broken, encoding="utf-8")
+    assert [line.split(": ")[2].split()[0] for line in rules(TEI_ALL).run(path)[0]] == [rule]
+    own = etree.RelaxNG(file=str(SCHEMAS / ("align.rng" if name.endswith("align.xml") else "text.rng")))
+    assert not own.validate(etree.parse(str(path)))
+
+
+# Rules of each kind the runner must get right, on a file the project would never write:
+# (body markup, the patterns that must fire).
+RUNNER_CASES = [
+    ('<link target="#a"/><link target="#a #b"/>', ["tei_all-link-linkTargets3-constraint-rule-56"]),
+    ('<date when="2020" notBefore="2019"/>', ["tei_all-att.datable.w3c-att-datable-w3c-when-constraint-rule-2"]),
+    ('<p><span to="#a" from="#b"/><lg><l>a line</l></lg></p>', []),  # allowed: nothing fires
+    ('<surface><path points="0,0 1,1 0,0"/><path points="0,0 1,1 2,2"/></surface>',  # sch:let
+     ["tei_all-path-pathmustnotbeclosed-constraint-rule-43"]),
+    ('<moduleRef key="a" prefix="x_"/><moduleRef key="b" prefix="x_"/><moduleRef key="c" prefix="y_"/>',  # current()
+     ["tei_all-moduleRef-prefix-not-same-prefix-constraint-rule-68"] * 2),
+    ('<elementSpec ident="x" mode="delete"><desc/></elementSpec><elementSpec ident="y" mode="change"/>',
+     ["tei_all-elementSpec-child-constraint-based-on-mode-constraint-rule-70"] * 2),  # a pattern's two rules
+]
+
+
+@pytest.mark.parametrize(("body", "fired"), RUNNER_CASES)
+def test_the_schematron_runner_keeps_schematrons_semantics(tmp_path: Path, body: str, fired: list[str]) -> None:
+    path = tmp_path / "probe.xml"
+    path.write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{body}</body></text></TEI>', encoding="utf-8")
+    assert [line.split(": ")[2].split()[0] for line in rules(TEI_ALL).run(path)[0]] == fired
