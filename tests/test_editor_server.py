@@ -107,3 +107,23 @@ def test_errors_are_400_with_one_line(served: tuple[TestClient, Editor, Path]) -
     client, editor, _ = served
     status, answer = post(client, editor, {"op": "merge", "n": 5, "pair": "en,zh-Hans", "version": version(client)})
     assert (status, answer["error"]) == (400, "link 5 is the last link: there is none below it")
+
+
+def test_serve_edit_starts_the_editor_on_localhost(tmp_path: Path) -> None:
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    save(tmp_path, three_versions())
+    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(tmp_path), "--edit", "--port", "0"],
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()  # type: ignore[union-attr]
+        url = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert url, line
+        with urllib.request.urlopen(url.group(0) + "edit/doc", timeout=30) as page:
+            assert 'name="aligner-token"' in page.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(10)

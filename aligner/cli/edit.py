@@ -58,11 +58,6 @@ def _parse_pair(value: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
-def json_flag(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--json on a subcommand, as on the group."""
-    return click.option("--json", "sub_json", is_flag=True, help="Print the changed links as JSON.")(func)
-
-
 @main.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
 @click.argument("doc_id")
 @click.option("--pair", default="en,zh-Hans", show_default=True, help="The two versions whose links N numbers, as `aligner show --langs`.")
@@ -80,10 +75,10 @@ def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool
     ctx.obj = Context(doc_id, _parse_pair(pair), corpus, as_json, who, expect)
 
 
-def _report(ctx: Context, sub_json: bool, before: session.Opened, after: session.Opened, what: str) -> None:
+def _report(ctx: Context, before: session.Opened, after: session.Opened, what: str) -> None:
     """Print what changed: a line per changed row, or JSON."""
     rows = changed_rows(before.text, after.text, ctx.pair)
-    if ctx.as_json or sub_json:
+    if ctx.as_json:
         payload = {"doc_id": ctx.doc_id, "pair": list(ctx.pair), "version": after.version, "done": what,
                    "changed": [link_json(n, lk) for n, lk in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -93,21 +88,20 @@ def _report(ctx: Context, sub_json: bool, before: session.Opened, after: session
         click.echo(f"  [{n}] {lk.kind} {lk.confidence:.2f} {lk.resp}: {' '.join(lk.src) or '—'} | {' '.join(lk.tgt) or '—'}")
 
 
-def _run(ctx: Context, sub_json: bool, make: Callable[[session.Opened], Result]) -> None:
+def _run(ctx: Context, make: Callable[[session.Opened], Result]) -> None:
     opened = session.open_document(ctx.corpus, ctx.doc_id)
     result = make(opened)
     after = session.commit(opened, result, ctx.who, ctx.expect)
-    _report(ctx, sub_json, opened, after, result.what)
+    _report(ctx, opened, after, result.what)
 
 
 def _link_command(name: str, help_text: str, extra: list[Callable[[Any], Any]], build: Callable[..., dict[str, Any]]) -> None:
     """Register `aligner edit DOC NAME N …` for one link operation."""
 
-    @json_flag
     @click.pass_obj
     @user_errors
-    def command(ctx: Context, n: int, sub_json: bool, **kwargs: Any) -> None:
-        _run(ctx, sub_json, lambda o: link_edit(o.text, ctx.pair, name, n, engine_for, **build(o, ctx, n, **kwargs)))
+    def command(ctx: Context, n: int, **kwargs: Any) -> None:
+        _run(ctx, lambda o: link_edit(o.text, ctx.pair, name, n, engine_for, **build(o, ctx, n, **kwargs)))
 
     for decorate in reversed(extra):  # click lists arguments from the outermost decorator in
         command = decorate(command)
@@ -159,68 +153,62 @@ def _lang_of(o: session.Opened, sid: str) -> str:
 @edit.command("split-sentence")
 @click.argument("sid")
 @click.argument("at", type=int)
-@json_flag
 @click.pass_obj
 @user_errors
-def split_sentence(ctx: Context, sid: str, at: int, sub_json: bool) -> None:
+def split_sentence(ctx: Context, sid: str, at: int) -> None:
     """Split sentence SID before character AT (0-based); the second part gets the id SID.1."""
-    _run(ctx, sub_json, lambda o: sentence_edit(o.text, _lang_of(o, sid), "split-sentence", sid, engine_for, at=at))
+    _run(ctx, lambda o: sentence_edit(o.text, _lang_of(o, sid), "split-sentence", sid, engine_for, at=at))
 
 
 @edit.command("join")
 @click.argument("sid")
-@json_flag
 @click.pass_obj
 @user_errors
-def join(ctx: Context, sid: str, sub_json: bool) -> None:
+def join(ctx: Context, sid: str) -> None:
     """Join sentence SID with the next sentence of its paragraph (the joined one keeps SID)."""
-    _run(ctx, sub_json, lambda o: sentence_edit(o.text, _lang_of(o, sid), "join", sid, engine_for))
+    _run(ctx, lambda o: sentence_edit(o.text, _lang_of(o, sid), "join", sid, engine_for))
 
 
 @edit.command("correct")
 @click.argument("sid")
 @click.argument("text")
-@json_flag
 @click.pass_obj
 @user_errors
-def correct(ctx: Context, sid: str, text: str, sub_json: bool) -> None:
+def correct(ctx: Context, sid: str, text: str) -> None:
     """Replace the text of sentence SID (a typo, OCR debris); its links stay."""
-    _run(ctx, sub_json, lambda o: sentence_edit(o.text, _lang_of(o, sid), "correct", sid, engine_for, new_text=text))
+    _run(ctx, lambda o: sentence_edit(o.text, _lang_of(o, sid), "correct", sid, engine_for, new_text=text))
 
 
-def _move(ctx: Context, sub_json: bool, back: bool) -> None:
+def _move(ctx: Context, back: bool) -> None:
     opened = session.open_document(ctx.corpus, ctx.doc_id)
     after, what = (session.undo if back else session.redo)(opened, ctx.who, ctx.expect)
-    _report(ctx, sub_json, opened, after, what)
+    _report(ctx, opened, after, what)
 
 
 @edit.command("undo")
-@json_flag
 @click.pass_obj
 @user_errors
-def undo(ctx: Context, sub_json: bool) -> None:
+def undo(ctx: Context) -> None:
     """Take back the last edit (at least 100 steps are kept, across restarts)."""
-    _move(ctx, sub_json, back=True)
+    _move(ctx, back=True)
 
 
 @edit.command("redo")
-@json_flag
 @click.pass_obj
 @user_errors
-def redo(ctx: Context, sub_json: bool) -> None:
+def redo(ctx: Context) -> None:
     """Make again the last edit undone."""
-    _move(ctx, sub_json, back=False)
+    _move(ctx, back=False)
 
 
 @edit.command("history")
-@json_flag
 @click.pass_obj
 @user_errors
-def history(ctx: Context, sub_json: bool) -> None:
+def history(ctx: Context) -> None:
     """Every change people made to the document, oldest first, from its TEI revisionDesc."""
     opened = session.open_document(ctx.corpus, ctx.doc_id)
     changes = session.history(opened)
-    if ctx.as_json or sub_json:
+    if ctx.as_json:
         click.echo(json.dumps({"doc_id": ctx.doc_id, "version": opened.version, "changes": [
             {"when": c.when, "who": c.who, "what": c.what, "target": list(c.target)} for c in changes]}, ensure_ascii=False, indent=2))
         return

@@ -258,6 +258,7 @@ def listen(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)  # connections wait from now on, before the server takes them
     except OSError as err:
         sock.close()
         raise AlignerError(f"{host}:{port}: cannot listen there ({err.strerror}); choose another with --port") from None
