@@ -9,7 +9,8 @@ table beside this file. OpenCC (https://github.com/BYVoid/OpenCC) is under the A
 The dictionaries serve conversion, not proofreading: s2twp turns 支持 into 支援 and 局部 into
 區域性 because software localisation wants it, yet 支持 and 局部 are ordinary Taiwanese words.
 Words in `VALID_IN_TAIWAN` and `VALID_IN_HONG_KONG` are standard in both regions (in general
-prose, as in the Ministry of Education's and Hong Kong's own usage) and are kept, not flagged.
+prose, as in the Ministry of Education's and Hong Kong's own usage) and are kept, not flagged;
+so are the short transliterations in `NAME_PIECES`, found inside other names.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ VALID_IN_HONG_KONG = frozenset(
     "相簿 圖庫 存檔 批次 排程 迴圈 數位 最佳化 視窗 桌布 表示式 堆疊 指令碼 內建 外接 觸控 網咖 "
     "叢集 剪下 貼上 圖示 字串 陣列 函式 變數 引數 型別 例項 硬碟 滑鼠 伺服器 寬頻 搜尋 資訊科技 資訊安全 "
     "電腦科學 電腦保安 電腦斷層 程式設計 程式碼 程式設計師 資料庫 資料來源 文書處理 錄影 音訊 除錯 載入 白血球 "
-    "紅血球 自閉症 憂鬱症 心肌梗塞 腦梗塞 檔名 塑膠 矽 磁碟 掃描器".split()
+    "紅血球 自閉症 憂鬱症 心肌梗塞 腦梗塞 檔名 塑膠 矽 磁碟 掃描器 映象 遮蔽 啓用 啟用".split()
 )
+
+# Short transliterations that are also pieces of other names (萊雅, L'Oréal in Taiwan, inside the
+# Bible's 西萊雅, Seraiah): not flagged in either region.
+NAME_PIECES = frozenset("萊雅 薩提".split())
 
 
 def _entries(name: str) -> list[tuple[str, list[str]]]:
@@ -76,7 +81,7 @@ def tables() -> list[tuple[str, str, str, str]]:
     tw_words = {v for _, values in tw for v in values}
     rows: list[tuple[str, str, str, str]] = []
     for key, values in tw:
-        valid = key in values or key in VALID_IN_TAIWAN
+        valid = key in values or key in VALID_IN_TAIWAN or key in NAME_PIECES
         rows.append(("TW", "keep", key, key) if valid else ("TW", "flag", key, "/".join(values)))
     for key, values in hk:  # Hong Kong's own words (機會率, 佐治·古尼) in a Taiwan text
         for word in values:
@@ -84,7 +89,7 @@ def tables() -> list[tuple[str, str, str, str]]:
             if word != key and word not in tw_words and word not in taiwan:
                 rows.append(("TW", "flag", word, "/".join(taiwan)))
     for key, values in tw_rev:
-        valid = key in values or key in hk_words or key in VALID_IN_HONG_KONG
+        valid = key in values or key in hk_words or key in VALID_IN_HONG_KONG or key in NAME_PIECES
         hong_kong = "/".join(dict.fromkeys(hk_of.get(v, v) for v in values))
         rows.append(("HK", "keep", key, key) if valid else ("HK", "flag", key, hong_kong))
     rows += [("TW", "keep", word, word) for word in tw_words] + [("HK", "keep", word, word) for word in hk_words]

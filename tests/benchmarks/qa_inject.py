@@ -70,9 +70,11 @@ def seed_docs() -> tuple[Texts, Links, dict[str, list[float]]]:
 
 
 def parallel(doc: str, texts: dict[str, list[str]], links: list[tuple[tuple[int, ...], tuple[int, ...]]],
-             conf: list[float] | None, drop: dict[int, str]) -> ParallelText:
-    """A ParallelText; `drop` empties one side of a link (link index → 'src' or 'tgt')."""
-    versions = {lang: Document(doc, lang, (Paragraph(f"{lang}.p", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(sents))),))
+             conf: list[float] | None, drop: dict[int, str], region: str = "") -> ParallelText:
+    """A ParallelText; `drop` empties one side of a link (link index → 'src' or 'tgt'); `region`
+    is the zh-Hant version's (TW, HK) for the regional kinds."""
+    versions = {lang: Document(doc, lang, (Paragraph(f"{lang}.p", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(sents))),),
+                               region=region if lang == "zh-Hant" else "")
                 for lang, sents in texts.items()}
     def make(tgt: str) -> tuple[Link, ...]:
         out = []
@@ -327,6 +329,63 @@ PER_TERM = 10  # at most this many uses of one term are spoiled, so no one term 
 USES: Counter[tuple[str, str]] = Counter()
 INJECTED: Counter[tuple[str, str]] = Counter()
 
+def regional_spots(hans: str, region: str) -> list[str]:
+    """Spoiled forms of the region's version of `hans`, one per place where s2twp substitutes a
+    word the regional table knows: for TW the s2twp text with one word put back as s2tw writes
+    it (軟體 → 軟件), for HK the s2hk text with one word as s2twp writes it (軟件 → 軟體)."""
+    from aligner.qa.regional import _spans, fold, tables
+
+    plain, taiwan, hong_kong = convert(hans, "s2tw"), convert(hans, "s2twp"), convert(hans, "s2hk")
+    table = tables()[region]
+    ops = SequenceMatcher(None, plain, taiwan, autojunk=False).get_opcodes()
+    if region == "TW":  # the mainland word, found in the s2tw text, goes back into the s2twp text
+        words, into, mapping = _spans(fold(plain), table.foreign, table.longest), taiwan, ops
+    elif len(hong_kong) == len(plain):  # Taiwan's word, found in the s2twp text, goes into the s2hk text
+        words, into, mapping = _spans(fold(taiwan), table.foreign, table.longest), hong_kong, [(o, j1, j2, i1, i2) for o, i1, i2, j1, j2 in ops]
+    else:
+        return []
+    source = plain if region == "TW" else taiwan
+    spoiled = []
+    for a, b in words:
+        if any(c <= a and b <= d and (c, d) != (a, b) for c, d in words):
+            continue  # 打印 inside 打印機: the longer word is the place
+        x, y = _mapped(mapping, a), _mapped(mapping, b, end=True)
+        changed = any(o != "equal" and i1 < b and a < i2 for o, i1, i2, _, _ in mapping)
+        if changed and x is not None and y is not None:
+            word = source[a:b] if region == "TW" else convert(source[a:b], "t2hk")
+            spoiled.append(into[:x] + word + into[y:])
+    return list(dict.fromkeys(spoiled))
+
+
+def _mapped(ops: list[tuple[str, int, int, int, int]], i: int, end: bool = False) -> int | None:
+    """Position `i` of the first text in the second, where it falls in or at the edge of an equal
+    run; text inserted at `i` belongs to the word that `i` starts or (`end`) ends."""
+    if end and (inserted := [j2 for op, i1, i2, _, j2 in ops if op == "insert" and i1 == i]):
+        return inserted[0]
+    for op, i1, i2, j1, _ in ops:
+        if i == i1 or (op == "equal" and i1 <= i <= i2):
+            return j1 + (i - i1)
+    return ops[-1][4] if ops and i == ops[-1][2] else None
+
+
+def inj_regional(region: str) -> Injector:
+    """Another region's word in one sentence of the TW (s2twp) or HK (s2hk) version."""
+    def inject(doc, texts, links, k, rng):
+        j = any_zh(links, k, rng)
+        if j is None:
+            return None
+        hans = texts["zh-Hans"][j]
+        clean = convert(hans, "s2twp" if region == "TW" else "s2hk")
+        spots = regional_spots(hans, region) if texts["zh-Hant"][j] == clean else []
+        if not spots:
+            return None
+        texts["zh-Hant"][j] = rng.choice(spots)
+        return {f"zh-Hant.s{j}"}
+    return inject
+
+
+REGION_OF_KIND = {"regional-tw": "TW", "regional-hk": "HK"}
+
 KINDS: dict[str, tuple[str, Injector | None]] = {
     "omission": ("omission", None), "addition": ("addition", None), "partial-omission": ("partial-omission", inj_partial),
     "numbers": ("numbers", inj_numbers), "names": ("names", inj_names), "untranslated": ("untranslated", inj_untranslated),
@@ -335,6 +394,7 @@ KINDS: dict[str, tuple[str, Injector | None]] = {
     "conversion-rare": ("conversion", inj_conversion_rare), "half-width": ("half-width", inj_half_width),
     "unbalanced": ("unbalanced", inj_unbalanced), "question": ("question", inj_question),
     "inconsistent": ("inconsistent", inj_inconsistent), "low-confidence": ("low-confidence", None),
+    "regional-tw": ("regional", inj_regional("TW")), "regional-hk": ("regional", inj_regional("HK")),
 }
 
 
@@ -374,6 +434,10 @@ def main() -> None:
             continue
         rng = random.Random(args.seed)
         work = {d: {lang: list(s) for lang, s in t.items()} for d, t in texts.items()}
+        region = REGION_OF_KIND.get(kind, "")
+        if region == "HK":  # the Hong Kong version is OpenCC's s2hk of the Simplified one
+            for t in work.values():
+                t["zh-Hant"] = [convert(x, "s2hk") for x in t["zh-Hans"]]
         wconf = {d: list(c) for d, c in conf.items()}
         drops: dict[str, dict[int, str]] = {d: {} for d in texts}
         spoiled: set[tuple[str, str]] = set()
@@ -403,7 +467,7 @@ def main() -> None:
             used_docs_links.add((d, k))
             injected += 1
         config = QAConfig(frozenset(set(checks) - {check}))
-        corpus = [parallel(d, work[d], links[d], wconf[d], drops[d]) for d in texts]
+        corpus = [parallel(d, work[d], links[d], wconf[d], drops[d], region) for d in texts]
         found = run_qa(corpus, config)
         hit_links: set[tuple[str, int]] = set()
         false = set()
@@ -413,7 +477,8 @@ def main() -> None:
                 hit_links |= {(d, k) for d, k in used_docs_links if d == f.doc_id and flagged & {(d, i) for i in _ids(links[d][k])}}
             else:
                 false.add((f.doc_id, f.src_lang, f.tgt_lang, f.link))
-        clean = 3 * total_links - 3 * injected
+        pairs = 1 if region else 3  # the regional check reads each regional version in one pair
+        clean = pairs * total_links - pairs * injected
         if args.show:
             _show(texts, work, links, used_docs_links - hit_links, [f for f in found if (f.doc_id, f.src_lang, f.tgt_lang, f.link) in false])
         print(f"| {kind} | {injected} | {len(hit_links) / max(injected, 1):.3f} | {len(false) / clean:.4f} ({len(false)}) |", flush=True)
