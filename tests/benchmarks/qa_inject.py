@@ -337,7 +337,7 @@ def regional_spots(hans: str, region: str) -> list[str]:
 
     plain, taiwan, hong_kong = convert(hans, "s2tw"), convert(hans, "s2twp"), convert(hans, "s2hk")
     table = tables()[region]
-    ops = SequenceMatcher(None, plain, taiwan, autojunk=False).get_opcodes()
+    ops: list[tuple[str, int, int, int, int]] = list(SequenceMatcher(None, plain, taiwan, autojunk=False).get_opcodes())
     if region == "TW":  # the mainland word, found in the s2tw text, goes back into the s2twp text
         words, into, mapping = _spans(fold(plain), table.foreign, table.longest), taiwan, ops
     elif len(hong_kong) == len(plain):  # Taiwan's word, found in the s2twp text, goes into the s2hk text
