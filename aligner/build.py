@@ -85,7 +85,7 @@ class DocumentResult:
     """What building one document did (small and picklable: it travels back from a worker)."""
 
     doc_id: str
-    sentences: dict[str, int]
+    sentences: dict[str, int]  # version's full tag (zh-Hant-TW) → sentences
     links: dict[str, dict[str, int]]  # pair → link type → count
     changed: tuple[Path, ...]
     unrelated: dict[str, float]  # pairs that do not look like translations: share linked
@@ -321,7 +321,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
         changed = save(task.corpus, text)
     return DocumentResult(
         task.doc_id,
-        {lang: sum(1 for _ in d.sentences()) for lang, d in text.versions.items()},
+        {d.tag: sum(1 for _ in d.sentences()) for d in text.versions.values()},
         {f"{al.src_lang}-{al.tgt_lang}": dict(Counter(lk.kind for lk in al.links)) for al in text.alignments},
         tuple(changed),
         _unrelated(text),

@@ -140,7 +140,7 @@ def test_cli_build_prints_summary_and_show_lists_rows(corpus: Path, tmp_path: Pa
     result = runner.invoke(main, ["build", "--seeds", str(SEEDS), "--corpus", str(out), "--quiet"])
     assert result.exit_code == 0, result.output
     assert f"Corpus written to {out.resolve()}" in result.output
-    assert "sentences en 54, zh-Hans 54, zh-Hant 54" in result.output
+    assert "sentences en 54, zh-Hans 54, zh-Hant-TW 54" in result.output
     assert result.stderr == ""  # the three versions look like translations: no warning
     shown = runner.invoke(main, ["show", DOC, "--corpus", str(out), "--langs", "en,zh-Hant"])
     assert shown.exit_code == 0, shown.output
