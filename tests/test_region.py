@@ -209,3 +209,10 @@ def test_show_names_versions_by_their_full_tag_and_refuses_another_region(tmp_pa
     wrong = runner.invoke(main, ["show", "d1", "--corpus", str(tmp_path), "--langs", "en,zh-HK"])
     assert wrong.exit_code == 1
     assert wrong.output.strip().splitlines()[-1] == "Error: --langs zh-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant"
+
+
+@pytest.mark.parametrize(("version", "path", "attr"), [("2.1", ".", "trgLang"), ("1.2", "{urn:oasis:names:tc:xliff:document:1.2}file", "target-language")])
+def test_xliff_names_the_target_with_its_region(tmp_path: Path, version: str, path: str, attr: str) -> None:
+    export([d1_for("HK")], "xliff", ["en", "zh-Hant"], tmp_path / "x.xlf", Filters(), xliff_version=version)
+    root = etree.parse(str(tmp_path / "x.xlf")).getroot()
+    assert root.find(path).get(attr) == "zh-Hant-HK"

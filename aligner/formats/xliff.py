@@ -61,9 +61,9 @@ def _unit2(parent: etree._Element, unit: Unit, src: str, tgt: str) -> None:
 def _unit12(parent: etree._Element, unit: Unit, src: str, tgt: str) -> None:
     person = unit.resp == "person"
     node = etree.SubElement(parent, f"{{{NS12}}}trans-unit", id=unit.link_id, approved="yes" if person else "no")
-    _mrks(etree.SubElement(node, f"{{{NS12}}}source", {XML_LANG: src}), f"{{{NS12}}}mrk", unit.cells[src], src, True)
+    _mrks(etree.SubElement(node, f"{{{NS12}}}source", {XML_LANG: unit.tag(src)}), f"{{{NS12}}}mrk", unit.cells[src], src, True)
     if unit.cells[tgt]:
-        target = etree.SubElement(node, f"{{{NS12}}}target", {XML_LANG: tgt, "state": "final" if person else "translated"})
+        target = etree.SubElement(node, f"{{{NS12}}}target", {XML_LANG: unit.tag(tgt), "state": "final" if person else "translated"})
         _mrks(target, f"{{{NS12}}}mrk", unit.cells[tgt], tgt, True)
     for category, value in _notes(unit):
         etree.SubElement(node, f"{{{NS12}}}note", {"from": category}).text = value
@@ -78,13 +78,13 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     if v12:
         root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, version="1.2")
     else:
-        root = etree.Element(f"{{{NS2}}}xliff", nsmap={None: NS2}, version="2.1", srcLang=src, trgLang=tgt)
+        root = etree.Element(f"{{{NS2}}}xliff", nsmap={None: NS2}, version="2.1", srcLang=batch.tag(src), trgLang=batch.tag(tgt))
     files: dict[str, etree._Element] = {}
     for unit in batch.units:
         if unit.doc_id not in files:
             if v12:
                 file = etree.SubElement(root, f"{{{NS12}}}file", {
-                    "original": unit.doc_id, "source-language": src, "target-language": tgt, "datatype": "plaintext",
+                    "original": unit.doc_id, "source-language": unit.tag(src), "target-language": unit.tag(tgt), "datatype": "plaintext",
                 })
                 etree.SubElement(etree.SubElement(file, f"{{{NS12}}}header"), f"{{{NS12}}}tool",
                                  {"tool-id": "aligner", "tool-name": "aligner", "tool-version": __version__})
