@@ -313,7 +313,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
     pairs = direct + [(a, b) for a, _, b in derived]
     config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
     if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
-        text, changed = previous, []
+        text, changed = previous, save(task.corpus, previous)  # writes only a file in an older TEI form
     else:
         changes = previous.changes if previous else ()
         text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
