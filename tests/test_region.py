@@ -216,3 +216,16 @@ def test_xliff_names_the_target_with_its_region(tmp_path: Path, version: str, pa
     export([d1_for("HK")], "xliff", ["en", "zh-Hant"], tmp_path / "x.xlf", Filters(), xliff_version=version)
     root = etree.parse(str(tmp_path / "x.xlf")).getroot()
     assert root.find(path).get(attr) == "zh-Hant-HK"
+
+
+def test_a_corpus_keyed_by_a_tag_with_a_region_still_loads(tmp_path: Path) -> None:
+    """Before regions left the key, en-GB was a key of its own (en-GB.xml, en-GB.p1.s1)."""
+    text = load(FORMATS_CORPUS, "d1")
+    en = text.versions["en"]
+    old = Document("d1", "en-GB", tuple(
+        Paragraph(p.id.replace("en.", "en-GB.", 1), tuple(Sentence(s.id.replace("en.", "en-GB.", 1), s.text) for s in p.sentences), p.kind)
+        for p in en.paragraphs
+    ), en.meta)
+    save(tmp_path, ParallelText("d1", {"en-GB": old, "zh-Hans": text.versions["zh-Hans"]}))
+    assert (tmp_path / "d1" / "en-GB.xml").exists()
+    assert load(tmp_path, "d1").versions["en-GB"] == old

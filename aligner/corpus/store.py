@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from aligner.corpus.model import ParallelText
@@ -73,6 +74,8 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
         if path.name == ALIGNMENT_FILE:
             continue
         doc = tei_to_document(path.read_bytes(), doc_id, str(path))
+        if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
+            doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
     align_path = folder / ALIGNMENT_FILE
     data = align_path.read_bytes() if align_path.exists() else b""
