@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -115,10 +116,10 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     assert len(calls) == 6  # two documents, each two versions and an alignment, serialised once
     assert sorted(p.name for p in (tmp_path / "ok" / "d2").iterdir()) == ["align.xml", "en.xml", "zh-Hans.xml"]
 
-    def invalid_second(doc_id: str, alignments: tuple[Alignment, ...]) -> bytes:
+    def invalid_second(doc_id: str, alignments: tuple[Alignment, ...], *header: Any) -> bytes:
         if doc_id == "d2":
             raise CorpusError("d2: invalid")
-        return real_alignments(doc_id, alignments)
+        return real_alignments(doc_id, alignments, *header)  # header: the fingerprint and the changes
 
     monkeypatch.setattr(aligner.corpus.store, "alignments_to_tei", invalid_second)
     with pytest.raises(CorpusError):
