@@ -127,3 +127,17 @@ def test_serve_edit_starts_the_editor_on_localhost(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_on_every_address_any_host_is_answered_but_the_origin_must_match_it(tmp_path: Path) -> None:
+    from aligner.reader.editor import hosts_for
+
+    save(tmp_path, three_versions())
+    assert hosts_for("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000"}
+    app, editor = make_app(tmp_path, engine_for, hosts_for("0.0.0.0", 8000))
+    client = TestClient(app, base_url="http://192.0.2.7:8000")
+    rows = client.get("/api/rows/doc?pair=en,zh-Hans").json()
+    body = {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": rows["version"]}
+    token = {"x-aligner-token": editor.token}
+    assert client.post("/api/edit/doc", json=body, headers={**token, "origin": "http://evil.example"}).status_code == 403
+    assert client.post("/api/edit/doc", json=body, headers={**token, "origin": "http://192.0.2.7:8000"}).status_code == 200

@@ -56,7 +56,7 @@ class Editor:
 
     corpus: Path
     engine_for: EngineFor
-    allowed_hosts: set[str]
+    allowed_hosts: set[str] | None  # None: bound to every address, any Host header is answered
     who: str = "editor"
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     open: dict[str, session.Opened] = field(default_factory=dict)
@@ -160,7 +160,7 @@ def _apply(editor: Editor, opened: session.Opened, body: dict[str, Any], pair: t
 def _refusal(editor: Editor, request: Request, mutating: bool) -> Response | None:
     """403 for a request from another site or without the token; 400 for a foreign Host header."""
     host = request.headers.get("host", "")
-    if host not in editor.allowed_hosts:
+    if editor.allowed_hosts is not None and host not in editor.allowed_hosts:
         return JSONResponse({"error": f"host '{host}' is not this server"}, status_code=400)
     if mutating:
         origin = request.headers.get("origin")
@@ -174,7 +174,7 @@ def _refusal(editor: Editor, request: Request, mutating: bool) -> Response | Non
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str], who: str = "editor") -> tuple[Starlette, Editor]:
+def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: str = "editor") -> tuple[Starlette, Editor]:
     """The editor app for a corpus; `hosts` are the Host headers it answers (host:port)."""
     editor = Editor(corpus, engine_for, hosts, who)
 
@@ -265,8 +265,11 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def hosts_for(host: str, port: int) -> set[str]:
-    """The Host headers a browser sends to this server."""
+def hosts_for(host: str, port: int) -> set[str] | None:
+    """The Host headers a browser sends to this server; None when it listens on every address
+    (`--host 0.0.0.0`): then the token and the Origin check alone keep other sites out."""
+    if host in ("0.0.0.0", "::"):
+        return None
     names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
     return {f"{name}:{port}" for name in names}
 
