@@ -71,3 +71,17 @@ def test_pair_outside_use_is_aligned_with_e5(tmp_path: Path) -> None:
     beads = align(en, sw, "en", "sw", cache_dir=tmp_path)
     assert [(b.src, b.tgt) for b in beads] == [((0,), (0,)), ((1,), (1,))]
     assert [p.name for p in tmp_path.iterdir()] == [E5.model_id]
+
+
+def test_encoders_take_only_the_threads_a_build_worker_is_given() -> None:
+    """A worker of `build --jobs 2` is limited to one BLAS thread; the encoders must keep to it."""
+    import subprocess
+    import sys
+
+    code = (
+        "from threadpoolctl import threadpool_limits; threadpool_limits(limits=1)\n"
+        "from aligner.align import use; from aligner.align.threads import numeric_threads\n"
+        "print(numeric_threads(), use.default_model()._backend.threads)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "1"]

@@ -24,6 +24,7 @@ import numpy as np
 import sentencepiece as spm
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
+from aligner.align.threads import numeric_threads
 from aligner.errors import AlignerError
 
 MAGIC = b"E5S1"
@@ -335,8 +336,7 @@ class E5:
         ]
         pooled = np.zeros((len(texts), cfg.hidden), dtype=np.float64)
         batches = list(_batches([chunk for _, chunk in windows], BATCH_TOKENS))
-        usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-        workers = len(usable) if usable else os.cpu_count() or 1
+        workers = numeric_threads()  # the cores this process may use (its share in a build worker)
         # one batch per core, each with single-threaded BLAS: numpy's element-wise steps
         # (GELU, softmax) run on one core, so threads over batches keep both cores busy
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:

@@ -10,12 +10,12 @@ model did), so we hand the forward pass a SentencePiece processor instead.
 from __future__ import annotations
 
 import functools
-import os
 from pathlib import Path
 
 import numpy as np
 import sentencepiece as spm
 
+from aligner.align.threads import numeric_threads
 from aligner.errors import AlignerError
 
 DIM = 512
@@ -65,5 +65,5 @@ class USE:
 
 @functools.cache
 def default_model() -> USE:
-    """The model on the shipped files, with one BLAS thread per core this process may use."""
-    return USE(resources(), threads=len(os.sched_getaffinity(0)))
+    """The model on the shipped files, with as many BLAS threads as this process may use."""
+    return USE(resources(), threads=numeric_threads())
