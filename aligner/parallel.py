@@ -80,6 +80,7 @@ def _in_pool(func: Callable[[T], R], tasks: Sequence[T], workers: int, bar: Prog
 def _start_worker(threads: int, level: int) -> None:
     """Set up a worker: logging as in the parent, BLAS threads shared out so workers do not
     oversubscribe the cores. Models load on first use and stay for the worker's life."""
+    import numpy  # noqa: F401  (BLAS must be loaded for the limit to reach it)
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     logging.basicConfig(level=level, format="%(message)s")

@@ -79,7 +79,7 @@ def test_encoders_take_only_the_threads_a_build_worker_is_given() -> None:
     import sys
 
     code = (
-        "from threadpoolctl import threadpool_limits; threadpool_limits(limits=1)\n"
+        "from aligner.parallel import _start_worker; _start_worker(1, 30)\n"
         "from aligner.align import use; from aligner.align.threads import numeric_threads\n"
         "print(numeric_threads(), use.default_model()._backend.threads)\n"
     )
