@@ -58,8 +58,8 @@ def link_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS)}")
     group = stored(text, a, b)
-    text = reconcile(with_links(text, a, b, new), [pair], engine_for)
-    return Result(text, f"{group.src_lang}–{group.tgt_lang}: {what}", (f"#{group.src_lang}--{group.tgt_lang}",))
+    text, notes = reconcile(with_links(text, a, b, new), [pair], engine_for)
+    return Result(text, "; ".join([f"{group.src_lang}–{group.tgt_lang}: {what}", *notes]), (f"#{group.src_lang}--{group.tgt_lang}",))
 
 
 def sentence_edit(
@@ -79,7 +79,8 @@ def sentence_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(SENTENCE_OPS)}")
     pairs = [al.pair for al in text.alignments if lang in al.pair and op != "correct"]  # a correction moves no link
-    return Result(reconcile(text, pairs, engine_for), what, tuple(target))
+    text, notes = reconcile(text, pairs, engine_for)
+    return Result(text, "; ".join([what, *notes]), tuple(target))
 
 
 def changed_rows(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> list[tuple[int, Link]]:

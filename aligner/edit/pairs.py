@@ -101,10 +101,12 @@ def _oriented(text: ParallelText, a: str, b: str) -> Alignment:
     return al if al.pair == (a, b) else reverse(al)
 
 
-def reconcile(text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor) -> ParallelText:
+def reconcile(text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor) -> tuple[ParallelText, list[str]]:
     """Re-derive every derived pair whose legs (or itself) were edited, keeping its person links;
-    a person link of an edited derived pair that the pivot contradicts is an error."""
+    a person link of an edited derived pair that the pivot contradicts is an error. Returns the
+    document and a note for each person's link of a derived pair that an edit of a leg undid."""
     edited_sets = [set(p) for p in edited]
+    notes: list[str] = []
     for a, pivot, c in derived_pairs(text):
         touched = [p for p in edited_sets if p in ({a, pivot}, {pivot, c}, {a, c})]
         if not touched:
@@ -122,8 +124,11 @@ def reconcile(text: ParallelText, edited: Sequence[tuple[str, str]], engine_for:
         problems = contradictions(ab, bc, new)
         if problems:
             raise EditError(f"{text.doc_id}: {problems[0]}; this is a bug, please report it")
+        kept = {(lk.src, lk.tgt) for lk in new.links}
+        notes += [f"the {a}↔{c} link {_show(lk)} a person made no longer agrees with {pivot} and was undone"
+                  for lk in person_links(old) if (lk.src, lk.tgt) not in kept]
         text = put(text, new)
-    return text
+    return text, notes
 
 
 def _show(lk: Link) -> str:
