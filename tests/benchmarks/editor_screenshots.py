@@ -45,7 +45,7 @@ def main() -> None:
             tab = browser.new_page(viewport=viewport)  # type: ignore[arg-type]
             tab.goto(f"{base}/edit/{DOC}")
             tab.wait_for_selector(".row.focus")
-            tab.wait_for_function("document.getElementById('ui:status').textContent.startsWith('QA checks done') || !document.getElementById('ui:status').textContent.includes('running')", timeout=120_000)
+            tab.wait_for_function("!document.getElementById('ui:progress').textContent.includes('running')", timeout=120_000)
             if name == "desktop":
                 tab.keyboard.press("c")
                 tab.wait_for_function("document.getElementById('ui:status').textContent.includes('confirmed link 0')")

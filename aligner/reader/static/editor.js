@@ -11,7 +11,7 @@
   const pairSelect = document.getElementById("ui:pair");
   const form = document.getElementById("ui:sentence");
   const WINDOW = 120, BEFORE = 40;
-  let rows = [], version = "", pair = data.pair, low = 0.5, focus = 0, start = 0, busy = false;
+  let rows = [], version = "", pair = data.pair, low = 0.5, focus = 0, start = 0, busy = false, qa = "";
 
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
   const say = (text, kind) => { status.textContent = text; status.className = "status " + (kind || ""); };
@@ -41,7 +41,7 @@
     grid.replaceChildren(...rows.slice(start, end).map((row, k) => rowElement(row, start + k)));
     grid.setAttribute("aria-rowcount", String(rows.length));
     const confirmed = rows.filter(r => r.resp === "person").length;
-    progress.textContent = `${confirmed.toLocaleString("en")} of ${rows.length.toLocaleString("en")} links confirmed · version ${version}`;
+    progress.textContent = `${confirmed.toLocaleString("en")} of ${rows.length.toLocaleString("en")} links confirmed · ${qa} · version ${version}`;
     markFocus();
   }
 
@@ -65,7 +65,8 @@
     if (!response.ok) { say(body.error, "error"); return; }
     rows = body.rows; version = body.version; low = body.low;
     focus = Math.min(focus, Math.max(rows.length - 1, 0));
-    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.join(" ↔ ")}.` + (body.findings_ready ? "" : " QA checks are running…"));
+    qa = body.findings_ready ? "QA checked" : "QA checks running…";
+    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.join(" ↔ ")}.`);
     if (!body.findings_ready) pollFindings(pair.join(","));
   }
 
@@ -76,7 +77,8 @@
       const body = await response.json();
       if (body.ready && body.version === version && asked === pair.join(",")) {
         body.rows.forEach(([n, found]) => { if (rows[n]) rows[n].findings = found; });
-        render(); say(`QA checks done: ${body.rows.length.toLocaleString("en")} links with findings.`);
+        qa = `QA: ${body.rows.length.toLocaleString("en")} links with findings`;
+        render();  // the status line keeps the last edit's result; the progress line tells of QA
         return;
       }
       await new Promise(resolve => setTimeout(resolve, body.ready ? 100 : 1000));  // ready for another version: ask again
