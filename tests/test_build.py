@@ -145,7 +145,7 @@ def test_cli_build_prints_summary_and_show_lists_rows(corpus: Path, tmp_path: Pa
     shown = runner.invoke(main, ["show", DOC, "--corpus", str(out), "--langs", "en,zh-Hant"])
     assert shown.exit_code == 0, shown.output
     assert "en: A Strong Signal of China-US Cooperation on North Korea" in shown.output
-    assert "zh-Hant: 中美在北韓問題上合作的強烈訊號" in shown.output
+    assert "zh-Hant-TW: 中美在北韓問題上合作的強烈訊號" in shown.output
 
 
 def test_cli_build_warns_about_versions_that_are_not_translations(tmp_path: Path) -> None:
