@@ -29,6 +29,21 @@ def test_write_atomic_reports_change_and_leaves_no_temp_file(tmp_path: Path) -> 
     assert [p.name for p in path.parent.iterdir()] == ["f.xml"]
 
 
+def test_a_pipe_or_device_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """`-o /dev/null` must not put a plain file where the device was (a rename would)."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert write_atomic(fifo, b"through the pipe")
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"]
+    assert fifo.is_fifo() and sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
 def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:

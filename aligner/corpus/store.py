@@ -34,7 +34,15 @@ def _umask() -> int:
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Write bytes through a temp file in the same folder and rename; False if unchanged."""
+    """Write bytes through a temp file in the same folder and rename; False if unchanged.
+
+    A path that is not a regular file (/dev/null, a pipe) is written through, never replaced:
+    renaming over it would put a plain file in place of the device.
+    """
+    if path.exists() and not path.is_file():
+        with path.open("wb") as out:
+            out.write(data)
+        return True
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
