@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(*args.child, args.encoder)
+        child(args.child[0], args.child[1], args.encoder)
         return
     root = args.gold / "bible"
     rows = []
