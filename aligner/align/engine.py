@@ -27,7 +27,7 @@ from aligner.align import anchors, boundary, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import Encoder
-from aligner.align.encoders import Calibration, Spec, choose
+from aligner.align.encoders import E5, Calibration, Spec, choose
 from aligner.align.search import Span
 from aligner.align.signals import (
     Overlap,
@@ -337,8 +337,10 @@ def align(
 
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
     """
+    # Two Chinese versions run no encoder; their confidences keep the mapping first fitted (e5's).
+    spec = encoder_for(src_lang, tgt_lang, encoder) or E5
     with _collector_paused():
-        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(choose(encoder, src_lang, tgt_lang), cache_dir))
+        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(spec, cache_dir))
 
 
 @contextmanager
