@@ -142,6 +142,34 @@ def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
     assert again.encoded == 0
 
 
+def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Build workers share one cache folder: each must find what the others wrote since it
+    started, and a lookup must not read every shard (a site's archive has thousands)."""
+    mine = embed.EmbeddingCache(tmp_path, USE.model_id)
+    keys = [bytes([k]) * 32 for k in range(1, 4)]
+    for k, key in enumerate(keys):
+        mine.put([key], np.full((1, USE.dim), k, dtype=np.float32))
+    monkeypatch.setattr(embed, "_INDEX", {})  # another process: nothing indexed yet
+    monkeypatch.setattr(embed, "_SHARDS", {})
+    theirs = embed.EmbeddingCache(tmp_path, USE.model_id)
+    opened: list[str] = []
+    load = np.load
+
+    def counting(path: Path, *args: object, **kwargs: object) -> object:
+        opened.append(Path(path).name)
+        return load(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(embed.np, "load", counting)
+    assert float(theirs.get_many([keys[1]])[keys[1]][0]) == 1.0
+    assert len(opened) == 3 + 1  # every shard's keys once, then one shard's vectors
+    late = bytes([9]) * 32
+    embed.EmbeddingCache(tmp_path / "elsewhere", "x")  # unrelated folders stay apart
+    mine.put([late], np.full((1, USE.dim), 9, dtype=np.float32))
+    assert theirs.get(late) is not None and len(opened) == 3 + 1 + 2  # the new shard's keys and vectors
+
+
 def test_unwritable_cache_only_warns(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -1,7 +1,7 @@
 """Sentence embeddings from the chosen encoder (`aligner.align.encoders`), cached on disk by text hash.
 
 The cache is a directory of shard files (`<model>/<digest>.npz`, each holding `keys` and
-`vecs`); a run writes one new shard with what it encoded, atomically, so a re-run of the same
+`vecs`); a run writes new shards with what it encoded, atomically, so a re-run of the same
 texts encodes nothing and concurrent runs never see half-written files.
 """
 
@@ -31,30 +31,57 @@ def text_key(text: str, model_id: str) -> bytes:
 
 
 class EmbeddingCache:
-    """Embeddings on disk keyed by `text_key`, loaded lazily, extended by atomic shard writes."""
+    """Embeddings on disk keyed by `text_key`, extended by atomic shard writes.
+
+    Only the shards' keys are read to know what is cached (once a process per shard, shared by
+    every cache object on the same folder); vectors are read from the shards a call needs. So a
+    worker that aligns thousands of documents neither reads the whole cache again for each one
+    nor holds every vector ever cached, and sees the shards other workers write.
+    """
 
     def __init__(self, directory: Path, model_id: str) -> None:
         self.directory = directory / model_id
         self.model_id = model_id
-        self._vecs: dict[bytes, np.ndarray] | None = None
+        self._where = _INDEX.setdefault(self.directory, {})  # key → (shard, row)
+        self._fresh: dict[bytes, np.ndarray] = {}  # vectors this object put: no need to read them back
 
-    def _load(self) -> dict[bytes, np.ndarray]:
-        """Read every shard once; unreadable shards are skipped (a later write replaces them)."""
-        if self._vecs is None:
-            self._vecs = {}
-            for shard in sorted(self.directory.glob("*.npz")):
-                try:
-                    with np.load(shard) as data:
-                        keys, vecs = data["keys"], data["vecs"]
-                except (OSError, ValueError, KeyError):
-                    continue
-                # numpy's fixed-width bytes drop trailing NULs: pad the digests back
-                self._vecs.update(zip((bytes(k).ljust(32, b"\0") for k in keys), vecs, strict=True))
-        return self._vecs
+    def _refresh(self) -> None:
+        """Index the keys of shards not indexed yet; unreadable shards are skipped."""
+        known = _SHARDS.setdefault(self.directory, set())
+        for shard in sorted(self.directory.glob("*.npz")):
+            if shard.name in known:
+                continue
+            try:
+                with np.load(shard) as data:
+                    keys = data["keys"]
+            except (OSError, ValueError, KeyError):
+                continue
+            known.add(shard.name)
+            # numpy's fixed-width bytes drop trailing NULs: pad the digests back
+            self._where.update((bytes(k).ljust(32, b"\0"), (shard.name, row)) for row, k in enumerate(keys))
+
+    def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
+        """Return the cached vectors of those keys that are cached, reading each shard once."""
+        found = {key: self._fresh[key] for key in keys if key in self._fresh}
+        if len(found) < len(set(keys)):
+            self._refresh()
+        wanted: dict[str, list[tuple[bytes, int]]] = {}
+        for key in keys:
+            if key not in found and key in self._where:
+                shard, row = self._where[key]
+                wanted.setdefault(shard, []).append((key, row))
+        for shard, rows in wanted.items():
+            try:
+                with np.load(self.directory / shard) as data:
+                    vecs = data["vecs"]
+            except (OSError, ValueError, KeyError):
+                continue
+            found.update((key, vecs[row]) for key, row in rows)
+        return found
 
     def get(self, key: bytes) -> np.ndarray | None:
         """Return the cached vector for `key`, or None."""
-        return self._load().get(key)
+        return self.get_many([key]).get(key)
 
     def put(self, keys: Sequence[bytes], vecs: np.ndarray) -> None:
         """Store new vectors as one shard, written to a temporary file and renamed into place."""
@@ -67,7 +94,11 @@ class EmbeddingCache:
             write_atomic(self.directory / name, buffer.getvalue())
         except OSError as err:  # a cache that cannot be written only costs time on the next run
             log.warning("embedding cache %s not written: %s", self.directory, err)
-        self._load().update(zip(keys, vecs, strict=True))
+        self._fresh.update(zip(keys, vecs, strict=True))
+
+
+_INDEX: dict[Path, dict[bytes, tuple[str, int]]] = {}  # per cache folder: where each key is
+_SHARDS: dict[Path, set[str]] = {}  # per cache folder: the shards indexed
 
 
 class Encoder:
@@ -85,10 +116,8 @@ class Encoder:
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
         """Return L2-normalised vectors, shape (len(texts), dim); encode only uncached texts."""
         keys = [text_key(t, self.cache.model_id) for t in texts]
-        missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if self.cache.get(key) is None:
-                missing[key] = text
+        found = self.cache.get_many(keys)
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
         if missing:
             # Texts of similar length together fill the model's equal-length batches.
             todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
@@ -105,8 +134,9 @@ class Encoder:
                         new_keys, new_vecs = [], []
             self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, self.spec.dim)))
             self.encoded += len(todo)
+            found.update(self.cache.get_many(list(missing)))  # just put: held in memory
         out = np.empty((len(texts), self.spec.dim), dtype=np.float32)
         for row, key in enumerate(keys):
-            vec = self.cache.get(key)
+            vec = found.get(key)
             out[row] = vec if vec is not None else 0.0
         return out
