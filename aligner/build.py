@@ -370,6 +370,8 @@ def build(
     """Ingest `seeds`, align, and write `corpus`; unchanged documents are skipped and keep their
     files byte-identical. `jobs` processes share the documents (or a Dask cluster at `scheduler`);
     the corpus is the same byte for byte whichever runs it. `force` aligns every document again."""
+    if scheduler:  # workers run elsewhere, in another folder: give them absolute paths
+        seeds, corpus = seeds.resolve(), corpus.resolve()
     sources = find_sources(seeds)
     one = len(sources) == 1  # a single document shows the engine's own progress instead
     tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force) for d, paths in sources.items()]

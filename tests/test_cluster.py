@@ -67,10 +67,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, lis
         _stop(proc)
 
 
-def test_cluster_build_is_byte_identical_to_a_local_one(cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path) -> None:
+def test_cluster_build_is_byte_identical_to_a_local_one(
+    cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     write_seeds(tmp_path / "seeds", docs=3)
     build(tmp_path / "seeds", tmp_path / "local", jobs=1)
-    report = build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0])
+    monkeypatch.chdir(tmp_path)  # relative paths: the workers run in another folder
+    report = build(Path("seeds"), Path("dask"), scheduler=cluster[0])
     assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "local")
     assert list(report.sentences) == ["part0", "part1", "part2"] and report.skipped == []
     assert build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0]).skipped == ["part0", "part1", "part2"]
