@@ -3,6 +3,7 @@ skipped by their fingerprint, and a killed build re-run finishes only what is le
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import signal
@@ -126,3 +127,15 @@ def test_alignment_with_fingerprint_is_valid_tei(serial: Path) -> None:
     files = sorted(str(p) for p in serial.glob("*/*.xml"))
     result = subprocess.run(["jing", str(TEI_ALL), *files], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout
+
+
+def test_progress_counts_documents_done_of_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.progress import progress
+
+    terminal = io.StringIO()
+    monkeypatch.setattr(terminal, "isatty", lambda: True)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with progress("aligning documents", 3) as bar:
+        for _ in range(3):
+            bar.advance()
+    assert "aligning documents" in terminal.getvalue() and "3/3" in terminal.getvalue()
