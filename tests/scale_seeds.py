@@ -31,3 +31,10 @@ def write_seeds(folder: Path, docs: int = 3, size: int = 2, langs: tuple[str, ..
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file under a folder by relative path: to compare two corpora byte for byte."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def die(_: object) -> None:
+    """A task whose worker process dies at once, as one killed by the system would."""
+    import os
+
+    os._exit(3)

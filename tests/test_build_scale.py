@@ -139,3 +139,12 @@ def test_progress_counts_documents_done_of_all(monkeypatch: pytest.MonkeyPatch) 
         for _ in range(3):
             bar.advance()
     assert "aligning documents" in terminal.getvalue() and "3/3" in terminal.getvalue()
+
+
+def test_a_dead_worker_process_is_one_clear_error() -> None:
+    from scale_seeds import die
+
+    from aligner.parallel import WorkerError, run_tasks
+
+    with pytest.raises(WorkerError, match=r"^a worker process died \(killed, or out of memory\); run the build again"):
+        run_tasks(die, [1, 2], jobs=2, label="tasks", quiet=True)
