@@ -404,7 +404,11 @@ def _align(
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
-            path, confidences(path, scorer.similarity_at, calibration, _margins(path, scorer), sure),
+            path,
+            confidences(
+                path, scorer.similarity_at, calibration,
+                _margins(path, scorer, None if calibration.link[4] else [False] * len(path)), sure,
+            ),  # fmt: skip
             strict=True,
         )
     ]
@@ -431,13 +435,17 @@ def _refine(
     return refined
 
 
-def _margins(path: Sequence[Span], scorer: Scorer) -> list[float]:
-    """Return each bead's `boundary.margin`: how much the search preferred it to a local change."""
+def _margins(path: Sequence[Span], scorer: Scorer, which: Sequence[bool] | None = None) -> list[float]:
+    """Return each bead's `boundary.margin`, how much the search preferred it to a local change;
+    0 for the beads `which` leaves out (the margin takes a dozen look-ups a bead)."""
 
     def value(beads: Sequence[Span]) -> float | None:
         return boundary.value(scorer.similarity_at, beads, WEIGHTS.omission, WEIGHTS.threshold)
 
-    return [boundary.margin(path, k, value, MAX_SIDE) for k in range(len(path))]
+    return [
+        boundary.margin(path, k, value, MAX_SIDE) if which is None or which[k] else 0.0
+        for k in range(len(path))
+    ]
 
 
 def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
@@ -451,13 +459,16 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     where the margin cannot: a text of one link has no local change to weigh it against.
     """
 
-    margins = _margins(path, scorer)
+    similar = [
+        (span[1] - span[0], span[3] - span[2]) == (1, 1)
+        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= calibration.anchor
+        for span in path
+    ]
+    margins = _margins(path, scorer, similar)  # only an anchor's own confidence is kept
     kept = [
         span
-        for span, margin in zip(path, margins, strict=True)
-        if (span[1] - span[0], span[3] - span[2]) == (1, 1)
-        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= calibration.anchor
-        and margin >= WEIGHTS.anchor_margin
+        for span, ok, margin in zip(path, similar, margins, strict=True)
+        if ok and margin >= WEIGHTS.anchor_margin
     ]
     first = dict(zip(path, confidences(path, scorer.similarity_at, calibration, margins), strict=True))
     return {span: first[span] for span in kept}
