@@ -216,6 +216,14 @@ def test_xliff_names_the_target_with_its_region(tmp_path: Path, version: str, pa
     export([d1_for("HK")], "xliff", ["en", "zh-Hant"], tmp_path / "x.xlf", Filters(), xliff_version=version)
     root = etree.parse(str(tmp_path / "x.xlf")).getroot()
     assert root.find(path).get(attr) == "zh-Hant-HK"
+    (back,) = import_files([tmp_path / "x.xlf"], "xliff", tmp_path / "corpus")
+    assert back.versions["zh-Hant"].tag == "zh-Hant-HK"
+
+
+def test_a_review_sheet_keeps_the_region_through_export_and_import(tmp_path: Path) -> None:
+    export([d1_for("TW")], "xlsx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.xlsx", Filters())
+    (back,) = import_files([tmp_path / "x.xlsx"], "xlsx", tmp_path / "corpus")
+    assert (back.versions["zh-Hant"].tag, back.versions["zh-Hans"].tag) == ("zh-Hant-TW", "zh-Hans")
 
 
 def test_a_corpus_keyed_by_a_tag_with_a_region_still_loads(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from aligner import __version__
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
-from aligner.ingest.langs import joiner, normalize_tag
+from aligner.ingest.langs import joiner, split_tag
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -125,9 +125,10 @@ def _sentences(node: etree._Element | None, id_attr: str) -> tuple[Sentence, ...
     return (Sentence("", text),) if text else ()
 
 
-def _tag(path: Path, node: etree._Element, code: str | None) -> str:
+def _tag(path: Path, node: etree._Element, code: str | None) -> tuple[str, str]:
+    """The version key and region of a language attribute (zh-Hant-TW → zh-Hant, TW)."""
     try:
-        return normalize_tag(code or "")
+        return split_tag(code or "")
     except InputError:
         raise InputError(f"{path}:{node.sourceline}: language '{code or ''}' is missing or not a BCP 47 tag; set it on the file") from None
 
@@ -141,13 +142,17 @@ def _made(notes: dict[str, str], default: str) -> tuple[float, str]:
     return confidence, notes.get("aligner-made-by", default)
 
 
-def _read2(path: Path, root: etree._Element) -> dict[str, tuple[list[Unit], tuple[str, str]]]:
+Found = dict[str, tuple[list[Unit], tuple[tuple[str, str], tuple[str, str]]]]  # doc → units, (key, region) a side
+
+
+def _read2(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS2}
-    langs = _tag(path, root, root.get("srcLang")), _tag(path, root, root.get("trgLang"))
-    out: dict[str, tuple[list[Unit], tuple[str, str]]] = {}
+    tags = _tag(path, root, root.get("srcLang")), _tag(path, root, root.get("trgLang"))
+    langs = tags[0][0], tags[1][0]
+    out: Found = {}
     for file in root.iterfind("x:file", ns):
         doc_id = file.get("original") or file.get("id") or path.stem
-        units = out.setdefault(doc_id, ([], langs))[0]
+        units = out.setdefault(doc_id, ([], tags))[0]
         for unit in file.iter(f"{{{NS2}}}unit"):
             notes = {n.get("category", ""): n.text or "" for n in unit.iterfind("x:notes/x:note", ns)}
             for n, seg in enumerate(unit.iterfind("x:segment", ns), 1):
@@ -160,13 +165,14 @@ def _read2(path: Path, root: etree._Element) -> dict[str, tuple[list[Unit], tupl
     return out
 
 
-def _read12(path: Path, root: etree._Element) -> dict[str, tuple[list[Unit], tuple[str, str]]]:
+def _read12(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS12}
-    out: dict[str, tuple[list[Unit], tuple[str, str]]] = {}
+    out: Found = {}
     for file in root.iterfind("x:file", ns):
-        langs = _tag(path, file, file.get("source-language")), _tag(path, file, file.get("target-language"))
+        tags = _tag(path, file, file.get("source-language")), _tag(path, file, file.get("target-language"))
+        langs = tags[0][0], tags[1][0]
         doc_id = file.get("original") or path.stem
-        units = out.setdefault(doc_id, ([], langs))[0]
+        units = out.setdefault(doc_id, ([], tags))[0]
         for tu in file.iter(f"{{{NS12}}}trans-unit"):
             notes = {n.get("from", ""): n.text or "" for n in tu.iterfind("x:note", ns)}
             target = tu.find("x:target", ns)
@@ -185,13 +191,14 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     for path in paths:
         root = _parse(path)
         found = (_read12 if etree.QName(root).namespace == NS12 else _read2)(path, root)
-        for doc_id, (units, (src, tgt)) in found.items():
+        for doc_id, (units, ((src, src_region), (tgt, tgt_region))) in found.items():
             if resp:
                 units = [Unit(u.doc_id, u.link_id, u.cells, u.confidence, resp) for u in units]
             if not units:
                 continue
             meta = Metadata(source=path.name, note=f"imported from {path.name} (XLIFF {root.get('version', '')})")
-            texts.append(parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF"))
+            regions = {key: region for key, region in ((src, src_region), (tgt, tgt_region)) if region}
+            texts.append(parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions))
     if not texts:
         raise InputError(f"{', '.join(map(str, paths))}: no units with text to import")
     return texts

@@ -21,7 +21,7 @@ from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
 from aligner.ingest.blocks import checked_zip, require
-from aligner.ingest.langs import normalize_tag
+from aligner.ingest.langs import split_tag
 
 FIXED = ["doc", "link"]
 AFTER = ["confidence", "type", "QA findings", "made by"]
@@ -70,7 +70,7 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "alignment"
-    sheet.append(header(batch.langs))
+    sheet.append(header([batch.tag(lang) for lang in batch.langs]))  # zh-Hant-TW when every document agrees
     findings = _findings(batch)
     for unit in batch.units:
         sheet.append(_row(unit, batch.langs, findings))
@@ -144,6 +144,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     """Documents from review sheets: rows changed or marked 'person' in 'made by' become a person's links."""
     groups: dict[str, list[Unit]] = {}
     metas: dict[str, dict[str, Metadata]] = {}
+    regions: dict[str, dict[str, str]] = {}  # per document, the versions' regions (zh-Hant-TW in a header)
     for path in paths:
         rows = _rows(path)
         if not rows or rows[0][:2] != FIXED or CHECK not in rows[0]:
@@ -151,9 +152,10 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         head = rows[0]
         langs = head[len(FIXED) : head.index(AFTER[0])]
         try:
-            tags = [normalize_tag(lang) for lang in langs]
+            split = [split_tag(lang) for lang in langs]
         except InputError as err:
             raise InputError(f"{path}:1: {err}") from None
+        tags = [key for key, _ in split]
         col = {name: i for i, name in enumerate(head)}
         for n, row in enumerate(rows[1:], 2):
             row = row + [""] * (len(head) - len(row))
@@ -172,6 +174,10 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                 groups.setdefault(doc_id, []).append(Unit(doc_id, row[1], cells, confidence, who))
         for doc_id in groups:
             metas.setdefault(doc_id, {tag: Metadata(source=path.name, note=f"imported from {path.name} (XLSX review sheet)") for tag in tags})
+            regions.setdefault(doc_id, {key: region for key, region in split if region})
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no rows to import")
-    return [parallel_text(doc_id, units, metas[doc_id], "imported from an XLSX review sheet") for doc_id, units in groups.items()]
+    return [
+        parallel_text(doc_id, units, metas[doc_id], "imported from an XLSX review sheet", regions[doc_id])
+        for doc_id, units in groups.items()
+    ]
