@@ -31,9 +31,9 @@ def engine_config(pairs: Mapping[tuple[str, str], str], encoder: str) -> dict[st
 
 def _model(encoder: str, src_lang: str, tgt_lang: str) -> str:
     """The sentence encoder the engine takes for a pair: its model and its calibration."""
-    from aligner.align import encoders
+    from aligner.align.engine import spec_for
 
-    spec = encoders.choose(encoder, src_lang, tgt_lang)
+    spec = spec_for(src_lang, tgt_lang, encoder)
     return f"{spec.model_id} {spec.calibration!r}"
 
 

@@ -88,6 +88,12 @@ def encoder_for(src_lang: str, tgt_lang: str, encoder: str = "auto") -> Spec | N
     return choose(encoder, src_lang, tgt_lang)
 
 
+def spec_for(src_lang: str, tgt_lang: str, encoder: str = "auto") -> Spec:
+    """The encoder whose calibration the engine uses on a pair: two Chinese versions run no
+    encoder, and their confidences keep the mapping first fitted (e5's)."""
+    return encoder_for(src_lang, tgt_lang, encoder) or E5
+
+
 @dataclass(frozen=True)
 class Signals:
     """Everything the value of a bead depends on, for one pair of texts."""
@@ -337,10 +343,8 @@ def align(
 
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
     """
-    # Two Chinese versions run no encoder; their confidences keep the mapping first fitted (e5's).
-    spec = encoder_for(src_lang, tgt_lang, encoder) or E5
     with _collector_paused():
-        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(spec, cache_dir))
+        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir))
 
 
 @contextmanager
