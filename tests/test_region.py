@@ -237,3 +237,13 @@ def test_a_corpus_keyed_by_a_tag_with_a_region_still_loads(tmp_path: Path) -> No
     save(tmp_path, ParallelText("d1", {"en-GB": old, "zh-Hans": text.versions["zh-Hans"]}))
     assert (tmp_path / "d1" / "en-GB.xml").exists()
     assert load(tmp_path, "d1").versions["en-GB"] == old
+
+
+def test_the_editor_names_versions_by_their_full_tag() -> None:
+    from aligner.reader.editor_page import editor_page
+
+    page = editor_page(d1_for("HK"), "token")
+    options = [o.text for o in page.iter("option")]
+    assert "en ↔ zh-Hant-HK" in options and "en ↔ zh-Hant" not in options
+    data = json.loads(next(s for s in page.iter("script") if s.get("id") == "ui:data").text)
+    assert data["tags"]["zh-Hant"] == "zh-Hant-HK" and data["tags"]["en"] == "en"

@@ -61,7 +61,8 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     langs = reading_order(list(text.versions))
     pairs = [al.pair for al in text.alignments]
     default = next((p for p in (("en", "zh-Hans"),) if p in pairs or p[::-1] in pairs), pairs[0] if pairs else ("", ""))
-    json_script(head, "ui:data", {"doc_id": text.doc_id, "langs": langs, "pair": list(default),
+    tags = {lang: text.versions[lang].tag for lang in langs}  # with the region: zh-Hant-TW
+    json_script(head, "ui:data", {"doc_id": text.doc_id, "langs": langs, "tags": tags, "pair": list(default),
                                    "keys": [[k, what, op] for k, what, op in KEYS]})
     add(head, "script", src="/static/editor.js", defer="defer")
     body.set("class", "editor")
@@ -77,7 +78,7 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     select = add(pick, "select", id="ui:pair")
     for a, b in pairs:
         for x, y in ((a, b), (b, a)):
-            option = add(select, "option", f"{x} ↔ {y}", value=f"{x},{y}", title=f"{lang_label(x)} ↔ {lang_label(y)}")
+            option = add(select, "option", f"{tags[x]} ↔ {tags[y]}", value=f"{x},{y}", title=f"{lang_label(tags[x])} ↔ {lang_label(tags[y])}")
             if (x, y) == default:
                 option.set("selected", "selected")
     split = add(tools, "label")

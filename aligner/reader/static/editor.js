@@ -13,11 +13,12 @@
   const WINDOW = 120, BEFORE = 40;
   let rows = [], version = "", pair = data.pair, low = 0.5, focus = 0, start = 0, busy = false, qa = "";
 
+  const tagOf = (lang) => data.tags[lang] || lang;  // the version's full tag: zh-Hant-TW
   const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; };
   const say = (text, kind) => { status.textContent = text; status.className = "status " + (kind || ""); };
 
   function cell(sentences, lang, side) {
-    const c = el("div", "cell " + side); c.setAttribute("role", "gridcell"); c.lang = lang;
+    const c = el("div", "cell " + side); c.setAttribute("role", "gridcell"); c.lang = tagOf(lang);
     if (!sentences.length) { const none = el("span", "none", "— omission: not in this version"); none.lang = "en"; c.append(none); }
     sentences.forEach(([id, text]) => { const s = el("span", "s", text); s.dataset.id = id; s.title = id; c.append(s, " "); });
     return c;
@@ -66,7 +67,7 @@
     rows = body.rows; version = body.version; low = body.low;
     focus = Math.min(focus, Math.max(rows.length - 1, 0));
     qa = body.findings_ready ? "QA checked" : "QA checks running…";
-    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.join(" ↔ ")}.`);
+    render(); say(message || `Loaded ${rows.length.toLocaleString("en")} links of ${pair.map(tagOf).join(" ↔ ")}.`);
     if (!body.findings_ready) pollFindings(pair.join(","));
   }
 
