@@ -39,16 +39,24 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait(timeout=30)
 
 
+def _address(info: Path, deadline: float) -> str:
+    """The scheduler's address from its file, once the file is there and whole (it is written
+    after it is created: reading it at once can find it empty)."""
+    while time.monotonic() < deadline:
+        try:
+            return str(json.loads(info.read_text())["address"])
+        except (OSError, ValueError, KeyError):
+            time.sleep(0.1)
+    raise RuntimeError(f"the Dask scheduler wrote no address to {info} in {_START} s")
+
+
 def start_cluster(folder: Path, workers: list[dict[str, str]]) -> tuple[str, list[subprocess.Popen[bytes]]]:
     """Start a scheduler and one worker per environment; return its address and the processes."""
     from distributed import Client
 
     info = folder / "scheduler.json"
     procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info))]
-    deadline = time.monotonic() + _START
-    while not info.exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    address = json.loads(info.read_text())["address"]
+    address = _address(info, time.monotonic() + _START)
     for n, env in enumerate(workers):
         procs.append(_dask(
             "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--no-nanny",
