@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import regex
+from scipy.sparse import csr_array
 
 from aligner.align import lexicon
 
@@ -62,8 +63,10 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int)
     scale = np.array([weights[w] for w in vocabulary], np.float32)[:, None]
     scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32)
     index = {word: k for k, word in enumerate(vocabulary)}
-    out = np.zeros((len(words), vecs.shape[1]), np.float32)
-    for row, sentence in enumerate(words):  # one gather a sentence: memory stays small
-        out[row] = scaled[[index[w] for w in sentence]].sum(axis=0)
+    # sentences × words counts times word vectors: one sparse product, no loop over sentences
+    columns = np.fromiter((index[w] for sentence in words for w in sentence), np.int64)
+    starts = np.concatenate([[0], np.cumsum([len(sentence) for sentence in words])])
+    counts = csr_array((np.ones(len(columns), np.float32), columns, starts), shape=(len(words), len(vocabulary)))
+    out = np.asarray(counts @ scaled, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
