@@ -56,14 +56,19 @@ def start_cluster(folder: Path, workers: list[dict[str, str]]) -> tuple[str, lis
 
     info = folder / "scheduler.json"
     procs = [_dask("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info))]
-    address = _address(info, time.monotonic() + _START)
-    for n, env in enumerate(workers):
-        procs.append(_dask(
-            "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--no-nanny",
-            "--host", "127.0.0.1", "--name", f"w{n}", env=env,
-        ))  # fmt: skip
-    with Client(address, timeout=_START) as client:
-        client.wait_for_workers(len(workers), timeout=_START)
+    try:
+        address = _address(info, time.monotonic() + _START)
+        for n, env in enumerate(workers):
+            procs.append(_dask(
+                "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--no-nanny",
+                "--host", "127.0.0.1", "--name", f"w{n}", env=env,
+            ))  # fmt: skip
+        with Client(address, timeout=_START) as client:
+            client.wait_for_workers(len(workers), timeout=_START)
+    except BaseException:  # a cluster that did not come up must not outlive the test
+        for proc in reversed(procs):
+            _stop(proc)
+        raise
     return address, procs
 
 
