@@ -164,10 +164,20 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
     monkeypatch.setattr(embed.np, "load", counting)
     assert float(theirs.get_many([keys[1]])[keys[1]][0]) == 1.0
     assert len(opened) == 3 + 1  # every shard's keys once, then one shard's vectors
+    listed: list[int] = []
+    refresh = theirs._refresh
+
+    def counted() -> None:
+        listed.append(1)
+        refresh()
+
+    monkeypatch.setattr(theirs, "_refresh", counted)
+    assert float(theirs.get_many([keys[2]])[keys[2]][0]) == 2.0 and listed == []  # indexed: no listing
     late = bytes([9]) * 32
     embed.EmbeddingCache(tmp_path / "elsewhere", "x")  # unrelated folders stay apart
     mine.put([late], np.full((1, USE.dim), 9, dtype=np.float32))
-    assert theirs.get(late) is not None and len(opened) == 3 + 1 + 2  # the new shard's keys and vectors
+    assert theirs.get(late) is not None and len(opened) == 3 + 1 + 1 + 2  # the new shard's keys and vectors
+    assert listed == [1]
 
 
 def test_unwritable_cache_only_warns(tmp_path: Path) -> None:

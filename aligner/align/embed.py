@@ -63,8 +63,8 @@ class EmbeddingCache:
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
         found = {key: self._fresh[key] for key in keys if key in self._fresh}
-        if len(found) < len(set(keys)):
-            self._refresh()
+        if any(key not in found and key not in self._where for key in keys):
+            self._refresh()  # only for keys not indexed yet: listing thousands of shards costs
         wanted: dict[str, list[tuple[bytes, int]]] = {}
         for key in keys:
             if key not in found and key in self._where:
