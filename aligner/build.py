@@ -11,7 +11,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aligner import __version__
-from aligner.align.encoders import Spec
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
@@ -193,7 +192,9 @@ def _same_language(a: str, b: str) -> bool:
 def engine_signature(src_lang: str, tgt_lang: str, encoder: str = "auto") -> str:
     """What made the machine links of a pair, the sentence encoder named, so that a result can be
     reproduced."""
-    spec = encoder_name_and_spec(src_lang, tgt_lang, encoder)[1]
+    from aligner.align.engine import encoder_for
+
+    spec = encoder_for(src_lang, tgt_lang, encoder)
     if spec is None:
         signals = "character bigrams after OpenCC conversion, length; no sentence encoder"
     else:
@@ -202,13 +203,12 @@ def engine_signature(src_lang: str, tgt_lang: str, encoder: str = "auto") -> str
     return f"aligner {__version__} engine; {src_lang}-{tgt_lang}; {signals}"
 
 
-def encoder_name_and_spec(src_lang: str, tgt_lang: str, encoder: str) -> tuple[str, Spec | None]:
-    """The name of the sentence encoder the engine runs on a pair ("none" for two Chinese
-    versions), and its spec."""
+def encoder_name(src_lang: str, tgt_lang: str, encoder: str) -> str:
+    """The name of the sentence encoder the engine runs on a pair; "none" for two Chinese versions."""
     from aligner.align.engine import encoder_for
 
     spec = encoder_for(src_lang, tgt_lang, encoder)
-    return (spec.name if spec else "none"), spec
+    return spec.name if spec else "none"
 
 
 def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool = True) -> Aligner:
@@ -327,7 +327,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
         _unrelated(text),
         skipped=text is previous,
         encoders={
-            f"{al.src_lang}-{al.tgt_lang}": encoder_name_and_spec(al.src_lang, al.tgt_lang, task.encoder)[0]
+            f"{al.src_lang}-{al.tgt_lang}": encoder_name(al.src_lang, al.tgt_lang, task.encoder)
             for al in text.alignments
         },
     )
