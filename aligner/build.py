@@ -237,12 +237,24 @@ def align_text(
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
         timed = timed_engine(text.versions[a], text.versions[b])  # two subtitle versions: by cue times
         links = align_keeping_person_links(text.versions[a], text.versions[b], fixed, timed or engine)
+        links = _keep_said(links, previous.alignment(a, b) if previous else None)
         done[(a, b)] = Alignment(a, b, links, timing_signature(a, b) if timed else engine_signature(a, b, encoder))
         for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
             engine = engine_for(triple[0], triple[2], encoder, quiet)
             done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine, encoder)
             pending.remove(triple)
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
+
+
+def _keep_said(links: tuple[Link, ...], before: Alignment | None) -> tuple[Link, ...]:
+    """Machine links made again exactly as before keep the XLIFF notes and state they had (a
+    person's links keep theirs, being kept whole)."""
+    said = {(lk.src, lk.tgt): lk for lk in before.links if lk.notes or lk.state} if before else {}
+    return tuple(
+        replace(lk, notes=said[lk.src, lk.tgt].notes, state=said[lk.src, lk.tgt].state)
+        if lk.resp == "machine" and (lk.src, lk.tgt) in said else lk
+        for lk in links
+    )
 
 
 def _direct_order(pair: tuple[str, str], langs: Iterable[str]) -> int:
@@ -293,7 +305,7 @@ def _carried(
         if far is None or not _made(done, far, pivot):
             continue
         links = carry(person_links(previous.alignment(near, far)), _oriented(done, far, pivot))  # type: ignore[union-attr]
-        carried += links if pair == (near, pivot) else [Link(lk.tgt, lk.src, lk.confidence, lk.resp) for lk in links]
+        carried += links if pair == (near, pivot) else [replace(lk, src=lk.tgt, tgt=lk.src) for lk in links]
     return carried
 
 

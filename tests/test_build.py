@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from aligner.build import alignment_plan, build
 from aligner.cli import main
-from aligner.corpus.model import Alignment, Link, ParallelText
+from aligner.corpus.model import Alignment, Link, Note, ParallelText, State
 from aligner.corpus.store import load, save
 from aligner.corpus.triangle import contradictions
 from aligner.errors import CorpusError
@@ -99,6 +99,23 @@ def test_rebuild_keeps_links_a_person_made(corpus: Path, tmp_path: Path) -> None
     rebuilt = rebuilt_after_a_persons_link(corpus, tmp_path, ("en", "zh-Hans"), mine)
     assert mine in legs(rebuilt)[0].links
     assert contradictions(*legs(rebuilt)) == []
+
+
+def test_rebuild_keeps_the_xliff_notes_and_state_of_the_links_it_keeps(corpus: Path, tmp_path: Path) -> None:
+    said = (Note("check the name", "review", "zh-Hans"), Note("client approved")), State("final", "acme:checked")
+    mine = Link(("en.p3.s1",), ("zh-Hans.p3.s1", "zh-Hans.p3.s2"), 1.0, "person", *said)
+    copy = tmp_path / "c"
+    shutil.copytree(corpus, copy)
+    text = load(copy, DOC)
+    head = text.alignment("en", "zh-Hans").links[0]  # type: ignore[union-attr]  # a machine link the engine makes again
+    noted = replace(head, notes=(Note("title"),), state=State("translated", "acme:mt"))
+    mentioned = {*mine.src, *mine.tgt}
+    kept = [noted if lk == head else lk for lk in text.alignment("en", "zh-Hans").links if not mentioned & {*lk.src, *lk.tgt}]  # type: ignore[union-attr]
+    save(copy, replace(text, alignments=(*(al for al in text.alignments if al.pair != ("en", "zh-Hans")), Alignment("en", "zh-Hans", (mine, *kept)))))
+    assert "xliff-substate" in (copy / DOC / "align.xml").read_text(encoding="utf-8")
+    build(SEEDS, copy)
+    said_of = [(lk.src, lk.tgt, lk.resp, lk.notes, lk.state) for lk in legs(load(copy, DOC))[0].links if lk.notes or lk.state]
+    assert said_of == [(lk.src, lk.tgt, lk.resp, lk.notes, lk.state) for lk in (noted, mine)]
 
 
 def test_rebuild_keeps_a_link_a_person_corrected_in_the_derived_pair(corpus: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ the three versions kept consistent over random edit sequences, and undo patches.
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -10,7 +11,7 @@ from edit_fixtures import engine_for, three_versions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.corpus.model import Link, ParallelText
+from aligner.corpus.model import Link, Note, ParallelText, State
 from aligner.corpus.triangle import contradictions
 from aligner.edit import journal
 from aligner.edit import links as L
@@ -201,3 +202,32 @@ def test_the_fast_row_order_is_aligned_rows_order(beads: list[tuple[int, int]]) 
         i, j = i + x, j + y
     text = ParallelText("d", docs, (Alignment("en", "zh-Hans", tuple(links)),))
     assert _row_order(links, text, "en", "zh-Hans") == _by_rows(links, text, "en", "zh-Hans")
+
+
+NOTE_A, NOTE_B = Note("a note"), Note("check the term", "review", "zh-Hans")
+NOTED = (replace(ROWS[0], notes=(NOTE_A,), state=State("final")), replace(ROWS[1], notes=(NOTE_B, NOTE_A), state=State("final")), *ROWS[2:])
+
+
+def test_link_edits_keep_the_xliff_notes_of_the_links_they_are_made_from() -> None:
+    merged = L.merge(NOTED, 0)[0]
+    assert (merged.notes, merged.state) == ((NOTE_A, NOTE_B), State("final"))  # each note once, the state they share
+    assert L.merge(NOTED, 1)[1].state is None  # the two links' states differ (final, none)
+    first, rest = L.split(NOTED, 1, 1, 1)[1:3]
+    assert first.notes == rest.notes == (NOTE_B, NOTE_A) and first.state == rest.state == State("final")
+    into, left = L.shift(NOTED, 0, "down")[:2]
+    assert (into.notes, left.notes) == ((NOTE_A,), (NOTE_B, NOTE_A))
+    assert L.detach(NOTED, 1, "src")[1:3] == (L.person(("a2",), ("b2",), NOTED[1]), L.person(("a3",), ()))
+    assert L.confirm(NOTED, 0)[0] == replace(NOTED[0], resp="person")
+    assert L.unconfirm(L.confirm(NOTED, 0), 0)[0] == replace(NOTED[0], state=None)  # notes stay; a person's state goes
+
+
+def test_undo_gives_back_the_notes_an_edit_changed() -> None:
+    text = three_versions()
+    al = text.alignments[0]
+    noted = replace(text, alignments=(replace(al, links=(replace(al.links[0], notes=(NOTE_B,), state=State("reviewed", "a:b")), *al.links[1:])),
+                                      *text.alignments[1:]))
+    after = link_edit(noted, ("en", "zh-Hans"), "merge", 0, engine_for).text
+    patch = json.loads(json.dumps(journal.diff(noted, after)))  # as journal.json keeps it
+    assert journal.apply(after, patch, forward=False) == noted
+    assert journal.apply(noted, patch) == after
+    assert after.alignments[0].links[0].notes == (NOTE_B,)

@@ -3,6 +3,7 @@ DOCTYPEs and entities refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,89 @@ def test_utf16_doctype_is_refused_too(tmp_path: Path) -> None:
 def test_xliff_needs_exactly_two_languages(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="XLIFF is bilingual: choose two languages with --langs"):
         export([load(CORPUS, "d1")], "xliff", ["en", "zh-Hans", "zh-Hant"], tmp_path / "x.xlf", Filters())
+
+
+NOTED_21 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="zh-Hans">
+ <file id="f1" original="guide">
+  <unit id="u1"><notes><note category="review" appliesTo="target">check the term 术语</note><note>from the client</note></notes>
+   <segment state="reviewed" subState="acme:checked"><source>Press Start.</source><target>按开始。</target></segment></unit>
+  <unit id="u2"><segment state="translated" subState="acme:mt"><source>Wait.</source><target>请稍候。</target></segment></unit>
+  <unit id="u3"><notes><note appliesTo="source">source typo fixed</note></notes>
+   <segment state="final"><source>Done.</source><target>完成。</target></segment></unit>
+  <unit id="u4"><segment state="initial"><source>Not yet.</source></segment></unit>
+ </file>
+</xliff>"""
+
+NOTED_12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+ <file original="guide" source-language="en" target-language="zh-Hans" datatype="plaintext"><body>
+  <trans-unit id="1" approved="no"><source>Press Start.</source><target state="needs-review-translation" state-qualifier="fuzzy-match">按开始。</target>
+   <note from="Li Wei" annotates="target">check the term 术语</note><note>from the client</note></trans-unit>
+  <trans-unit id="2"><source>Wait.</source><target state="signed-off" state-qualifier="x-acme-ok">请稍候。</target></trans-unit>
+  <trans-unit id="3" approved="yes"><source>Done.</source><target state="final">完成。</target><note annotates="source">source typo fixed</note></trans-unit>
+  <trans-unit id="4"><source>Not yet.</source></trans-unit>
+ </body></file>
+</xliff>"""
+
+
+def said(path: Path) -> list[tuple[list[tuple[str, str, str]], dict[str, str]]]:
+    """Per unit (2.x: segment), in order: its own notes (category or author, what they apply to,
+    text) and its state attributes, our notes left out."""
+    root = etree.parse(str(path)).getroot()
+    v12 = root.get("version") == "1.2"
+    names = ("from", "annotates") if v12 else ("category", "appliesTo")
+    state = ("state", "state-qualifier") if v12 else ("state", "subState")
+    out = []
+    for unit in root.iter("{*}trans-unit", "{*}unit"):
+        notes = [(n.get(names[0], ""), n.get(names[1], ""), n.text or "") for n in unit.iter("{*}note")
+                 if not n.get(names[0], "").startswith("aligner-")]
+        holder = unit.find("{*}target") if v12 else unit.find("{*}segment")
+        states = {k: holder.get(k, "") for k in state} if holder is not None else {}
+        out.append((notes, {**states, **({"approved": unit.get("approved", "")} if v12 else {})}))
+    return out
+
+
+@pytest.mark.parametrize(("version", "data", "xsd"), [("2.1", NOTED_21, "xliff_core_2.xsd"), ("1.2", NOTED_12, "xliff_core_1.2.xsd")])
+def test_a_units_notes_and_state_come_back_through_the_corpus(tmp_path: Path, version: str, data: str, xsd: str) -> None:
+    (tmp_path / "in.xlf").write_text(data, encoding="utf-8")
+    import_files([tmp_path / "in.xlf"], "xliff", tmp_path / "corpora")
+    text = load(tmp_path / "corpora", "guide")  # through the TEI store
+    first = links(text, *PAIR)[0]
+    assert first.notes[0].text == "check the term 术语" and first.notes[0].about == "zh-Hans"
+    assert "xliff-note" in (tmp_path / "corpora" / "guide" / "align.xml").read_text(encoding="utf-8")
+    export([text], "xliff", PAIR, tmp_path / "out.xlf", Filters(), xliff_version=version)
+    original = said(tmp_path / "in.xlf")
+    assert said(tmp_path / "out.xlf") == original
+    assert original[0][0] and original[0][1]["state"]  # the comparison does see notes and states
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / xsd)))
+    assert schema.validate(etree.parse(str(tmp_path / "out.xlf"))), schema.error_log.last_error
+
+
+def test_a_1_2_state_is_written_in_2_1_as_its_nearest_value(tmp_path: Path) -> None:
+    (tmp_path / "in.xlf").write_text(NOTED_12, encoding="utf-8")
+    (text,) = import_files([tmp_path / "in.xlf"], "xliff", tmp_path / "corpora")
+    export([text], "xliff", PAIR, tmp_path / "out.xlf", Filters(), xliff_version="2.1")
+    assert [s for _, s in said(tmp_path / "out.xlf")] == [
+        {"state": "translated", "subState": ""},  # needs-review-translation; fuzzy-match is no prefix:value
+        {"state": "final", "subState": ""},  # signed-off
+        {"state": "final", "subState": ""},
+        {"state": "initial", "subState": ""},
+    ]
+    assert said(tmp_path / "out.xlf")[0][0] == [("Li Wei", "target", "check the term 术语"), ("", "", "from the client")]
+    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "xliff_core_2.xsd")))
+    assert schema.validate(etree.parse(str(tmp_path / "out.xlf"))), schema.error_log.last_error
+
+
+def test_jsonl_and_tsv_show_the_notes_and_state(tmp_path: Path) -> None:
+    (tmp_path / "in.xlf").write_text(NOTED_21, encoding="utf-8")
+    (text,) = import_files([tmp_path / "in.xlf"], "xliff", tmp_path / "corpora")
+    export([text], "jsonl", PAIR, tmp_path / "out.jsonl", Filters())
+    first = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert first["notes"] == [{"text": "check the term 术语", "category": "review", "about": "zh-Hans"},
+                              {"text": "from the client", "category": "", "about": ""}]
+    assert first["state"] == {"value": "reviewed", "sub": "acme:checked", "approved": ""}
+    export([text], "tsv", PAIR, tmp_path / "out.tsv", Filters())
+    header, row = (line.split("\t") for line in (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()[:2])
+    assert header[-2:] == ["notes", "state"]
+    assert row[-2:] == ["review: check the term 术语 | from the client", "reviewed acme:checked"]

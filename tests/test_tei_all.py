@@ -29,9 +29,11 @@ from aligner.corpus.model import (
     Document,
     Link,
     Metadata,
+    Note,
     Paragraph,
     ParallelText,
     Sentence,
+    State,
 )
 from aligner.corpus.store import load, save
 from aligner.formats.export import export
@@ -61,7 +63,8 @@ def sentences(lang: str, pid: str, *texts: str) -> Paragraph:
 
 def handmade() -> ParallelText:
     """Omissions on both sides (1-0, 2-0, 0-1), a person's links, full and empty metadata, a
-    Hong Kong version, a pair with no links at all, and changes an editor made (revisionDesc)."""
+    Hong Kong version, a pair with no links at all, changes an editor made (revisionDesc), and
+    XLIFF notes and states on links (standOff notes pointing at the links)."""
     full = Metadata(title="标题 & <Title>", date="2013-03-12", author="孙茹", affiliation="CICIR",
                     source="x.txt", translator="a translator", note="Translation prepared for this corpus.")
     en = Document("hand", "en", (sentences("en", "head", "Title"), sentences("en", "p1", "One.", "Two.", "Three.")), full)
@@ -69,9 +72,10 @@ def handmade() -> ParallelText:
     zt = Document("hand", "zh-Hant", (sentences("zh-Hant", "p1", "一。"),), region="HK")
     links = (
         Link(("en.head.s1",), (), 0.2),
-        Link(("en.p1.s1",), ("zh-Hans.p1.s1",), 1.0, "person"),
+        Link(("en.p1.s1",), ("zh-Hans.p1.s1",), 1.0, "person",
+             (Note("术语 & <b>", "review", "zh-Hans"), Note("from the client")), State("final", "my:checked", "yes")),
         Link(("en.p1.s2", "en.p1.s3"), (), 0.5),
-        Link((), ("zh-Hans.p1.s2",), 0.1, "person"),
+        Link((), ("zh-Hans.p1.s2",), 0.1, "person", (Note("", "empty"),), State(approved="no")),
     )
     alignments = (Alignment("en", "zh-Hans", links, "aligner test"), Alignment("zh-Hans", "zh-Hant", ()))
     changes = (
@@ -141,7 +145,9 @@ BREAKS = [
     ("hand/hand/align.xml", r'corresp="#en--zh-Hans"', 'corresp=""'),
     ("hand/hand/align.xml", r'target="en\.xml#en\.p1\.s2 #en--zh-Hans"', 'target=""'),
     ("hand/hand/align.xml", r"<(link|ptr) [^>]*/>", ""),
-    ("hand/hand/align.xml", r"<linkGrp .*</linkGrp>", ""),
+    ("hand/hand/align.xml", r"<linkGrp .*</standOff>", "</standOff>"),
+    ("hand/hand/align.xml", r'subtype="target"', 'subtype="the target"'),
+    ("hand/hand/align.xml", r'<note type="xliff-note" target="[^"]*"', '<note type="xliff-note" target=""'),
     ("hand/hand/align.xml", r"<application .*</application>", ""),
     ("media/film/en.xml", r'synch="[^"]*"', 'synch=""'),
     ("media/film/en.xml", r'since="[^"]*"', 'since=""'),
@@ -160,6 +166,7 @@ APPLYING = {
     "tei_all-div-abstractModel-structure-div-in-ab-or-p-constraint-rule-29": "no <div> inside a <p> or an <ab>",
     "tei_all-standOff-nested_standOff_should_be_typed-constraint-rule-59": "a <standOff> inside another has @type",
     "tei_all-att.datable.w3c-att-datable-w3c-when-constraint-rule-2": "@when goes without @notBefore, @notAfter, @from, @to",
+    "tei_all-att.typed-subtypeTyped-constraint-rule-10": "an element with @subtype has @type (an XLIFF note's)",
 }
 # Changes that pass jing but break one of those rules: (file, pattern, replacement, the rule).
 # The shipped schemas must reject them too.
@@ -168,6 +175,7 @@ SCHEMATRON_BREAKS = [
     ("hand/hand/align.xml", r'<ptr type="0-1"', '<ptr cRef="1" type="0-1"', "tei_all-ptr-ptrAtts-constraint-rule-18"),
     ("hand/hand/en.xml", r'(<s xml:id="en.p1.s1">One.)</s>', r'\1<s>Two.</s></s>', "tei_all-s-noNestedS-constraint-rule-31"),
     ("hand/hand/en.xml", r'<date when="([^"]*)"', r'<date when="\1" notAfter="\1"', "tei_all-att.datable.w3c-att-datable-w3c-when-constraint-rule-2"),
+    ("hand/hand/align.xml", r'<note type="xliff-note" (target="[^"]*" subtype=)', r"<note \1", "tei_all-att.typed-subtypeTyped-constraint-rule-10"),
 ]
 
 MEDIA = {

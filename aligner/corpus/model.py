@@ -7,7 +7,7 @@ in the package handles raw XML.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from aligner.ingest.langs import full_tag
@@ -82,17 +82,38 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A note on a link from a translator or a CAT tool (an XLIFF unit's note), kept for export."""
+
+    text: str
+    category: str = ""  # XLIFF 2 @category, 1.2 @from
+    about: str = ""  # the version it is about (XLIFF appliesTo/annotates source or target), "" for the link
+
+
+@dataclass(frozen=True)
+class State:
+    """A CAT tool's state of a link, as its XLIFF file gave it, so that export gives it back."""
+
+    value: str = ""  # 2.x initial, translated, reviewed, final; 1.2 new … signed-off, x-…
+    sub: str = ""  # 2.x subState (prefix:value), 1.2 state-qualifier
+    approved: str = ""  # 1.2 trans-unit@approved: yes, no, or "" when the file did not say
+
+
+@dataclass(frozen=True)
 class Link:
     """A bead joining sentences of two versions; one side may be empty (an omission).
 
     `confidence` is in [0, 1]; `resp` says whether a machine proposed it or a person made or
-    confirmed it (links a person made survive re-alignment).
+    confirmed it (links a person made survive re-alignment). `notes` and `state` are what a
+    CAT tool's XLIFF said of the unit the link came from.
     """
 
     src: tuple[str, ...]
     tgt: tuple[str, ...]
     confidence: float = 1.0
     resp: Resp = "machine"
+    notes: tuple[Note, ...] = ()
+    state: State | None = None
 
     @property
     def kind(self) -> str:
@@ -147,5 +168,5 @@ class ParallelText:
 
 def reverse(al: Alignment) -> Alignment:
     """The same alignment seen from the other side."""
-    links = tuple(Link(lk.tgt, lk.src, lk.confidence, lk.resp) for lk in al.links)
+    links = tuple(replace(lk, src=lk.tgt, tgt=lk.src) for lk in al.links)
     return Alignment(al.tgt_lang, al.src_lang, links, al.signature)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from aligner.corpus.disjoint import DisjointSets
-from aligner.corpus.model import ParallelText, Sentence
+from aligner.corpus.model import Link, Note, ParallelText, Sentence, State
 from aligner.errors import CorpusError
 
 
@@ -17,6 +17,8 @@ class Row:
     cells: dict[str, tuple[Sentence, ...]]
     confidence: float
     resp: str  # "person" if every link in the row was made by a person
+    notes: tuple[Note, ...] = ()  # the XLIFF notes of its links
+    state: State | None = None  # their XLIFF state, when they have one and agree
 
     @property
     def is_omission(self) -> bool:
@@ -37,8 +39,7 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
     pos = {(lang, sid): k for lang in langs for k, sid in enumerate(order[lang])}
     sets: DisjointSets[tuple[str, str]] = DisjointSets()
 
-    conf: dict[tuple[str, str], list[float]] = {}
-    resp: dict[tuple[str, str], list[str]] = {}
+    held: dict[tuple[str, str], list[Link]] = {}  # a link by the first of its sentences
     for a_i, a in enumerate(langs):
         for b in langs[a_i + 1 :]:
             al = text.alignment(a, b)
@@ -48,8 +49,7 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
                 for k in keys[1:]:
                     sets.union(k, keys[0])
                 if keys:
-                    conf.setdefault(keys[0], []).append(lk.confidence)
-                    resp.setdefault(keys[0], []).append(lk.resp)
+                    held.setdefault(keys[0], []).append(lk)
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key in sorted(pos, key=lambda k: (langs.index(k[0]), pos[k])):
         groups.setdefault(sets.find(key), []).append(key)
@@ -57,12 +57,14 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
     index = {s.id: s for lang in langs for s in text.versions[lang].sentences()}
     rows = []
     for n, members in enumerate(ordered):
-        confs = [c for m in members for c in conf.get(m, [])]
-        resps = [r for m in members for r in resp.get(m, [])]
+        links = [lk for m in members for lk in held.get(m, [])]
         cells = {lang: tuple(index[sid] for (ln, sid) in members if ln == lang) for lang in langs}
-        rows.append(
-            Row(n, cells, min(confs, default=0.0), "person" if resps and all(r == "person" for r in resps) else "machine")
-        )
+        states = {lk.state for lk in links}
+        rows.append(Row(
+            n, cells, min((lk.confidence for lk in links), default=0.0),
+            "person" if links and all(lk.resp == "person" for lk in links) else "machine",
+            tuple(dict.fromkeys(note for lk in links for note in lk.notes)), states.pop() if len(states) == 1 else None,
+        ))
     return rows
 
 

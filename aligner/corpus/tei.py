@@ -5,6 +5,8 @@ one `<linkGrp type="translation">` per language pair in `<standOff>`, each `<lin
 `FILE#id` for the sentences it joins, with `@cert` (confidence) and `@resp` (#aligner or #editor).
 An omission (1-0, 0-1, 2-0 …) is a `<ptr>` with the same attributes among the links: tei_all's
 Schematron wants two pointers or more in a link's @target, and a linkGrp holds links and ptrs.
+A link with XLIFF notes or a state gets an xml:id, and they follow the link groups as
+`<note type="xliff-note|xliff-state|xliff-substate|xliff-approved" target="#LINK">`.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from aligner.corpus.model import (
     Document,
     Link,
     Metadata,
+    Note,
     Paragraph,
     ParagraphKind,
     Sentence,
+    State,
 )
 from aligner.errors import SchemaError
 from aligner.ingest.langs import region_name, split_tag
@@ -284,6 +288,7 @@ def alignments_to_tei(
     header.insert(1, apps.getparent())  # encodingDesc comes before profileDesc
     _revisions(header, changes)
     standoff = _el(root, "standOff")
+    annotated: list[tuple[str, Alignment, Link]] = []
     groups = tuple(al for al in alignments if al.links)  # tei_all: a linkGrp holds one link or more
     if not groups:  # tei_all: neither appInfo nor standOff may be empty
         header.remove(apps.getparent())
@@ -300,10 +305,10 @@ def alignments_to_tei(
             xml_id=f"{al.src_lang}--{al.tgt_lang}",
             corresp=f"{version_file(al.src_lang)} {version_file(al.tgt_lang)}",
         )
-        for lk in al.links:
+        for n, lk in enumerate(al.links, 1):
             targets = [f"{version_file(al.src_lang)}#{s}" for s in lk.src]
             targets += [f"{version_file(al.tgt_lang)}#{t}" for t in lk.tgt]
-            _el(
+            node = _el(
                 grp,
                 "link" if lk.src and lk.tgt else "ptr",  # an omission points at one side only
                 type=lk.kind,
@@ -311,7 +316,53 @@ def alignments_to_tei(
                 cert=f"{lk.confidence:.3f}",
                 resp=PERSON if lk.resp == "person" else MACHINE,
             )
+            if lk.notes or lk.state:
+                node.set(_XML_ID, f"{al.src_lang}--{al.tgt_lang}.l{n}")
+                annotated.append((node.get(_XML_ID, ""), al, lk))
+    for ident, al, lk in annotated:  # tei_all: a standOff's notes may follow its link groups
+        _link_notes(standoff, ident, al, lk)
     return _serialize(root, "align", f"{doc_id}/{ALIGNMENT_FILE}")
+
+
+_STATE_NOTES = (("xliff-state", "value"), ("xliff-substate", "sub"), ("xliff-approved", "approved"))
+
+
+def _link_notes(standoff: etree._Element, ident: str, al: Alignment, lk: Link) -> None:
+    """A link's XLIFF notes and state as `<note type="xliff-…" target="#LINK">`: a note's category
+    is its `<label>`, the version it is about its @subtype (source or target of the link group)."""
+    for note in lk.notes:
+        about = {al.src_lang: "source", al.tgt_lang: "target"}.get(note.about)
+        node = _el(standoff, "note", type="xliff-note", target=f"#{ident}", **({"subtype": about} if about else {}))
+        if note.category:
+            _el(node, "label", note.category).tail = note.text
+        else:
+            node.text = note.text
+    for kind, attr in _STATE_NOTES if lk.state else ():
+        if getattr(lk.state, attr):
+            _el(standoff, "note", getattr(lk.state, attr), type=kind, target=f"#{ident}")
+
+
+def _notes_by_link(root: etree._Element) -> dict[str, list[etree._Element]]:
+    """The standOff's XLIFF notes by the id of the link they are about."""
+    out: dict[str, list[etree._Element]] = {}
+    for node in root.iterfind(f"{_T}standOff/{_T}note[@target]"):
+        out.setdefault(node.get("target", "").lstrip("#"), []).append(node)
+    return out
+
+
+def _annotations(nodes: list[etree._Element], src_lang: str, tgt_lang: str) -> tuple[tuple[Note, ...], State | None]:
+    """A link's notes and state from its notes in the standOff."""
+    notes = []
+    for node in nodes:
+        if node.get("type") == "xliff-note":
+            label = node.find(_T + "label")
+            about = {"source": src_lang, "target": tgt_lang}.get(node.get("subtype", ""), "")
+            if label is None:
+                notes.append(Note(node.text or "", "", about))
+            else:  # a label's tail of only white space is the indentation of an empty note
+                notes.append(Note(label.tail if (label.tail or "").strip() else "", label.text or "", about))
+    values = {attr: _text(n) for kind, attr in _STATE_NOTES for n in nodes if n.get("type") == kind}
+    return tuple(notes), State(**values) if values else None
 
 
 def _revisions(header: etree._Element, changes: tuple[Change, ...]) -> None:
@@ -354,6 +405,7 @@ def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
         app.get("corresp", "")[1:]: _text(app.find(_T + "desc"))
         for app in root.iter(_T + "application")
     }
+    notes = _notes_by_link(root)
     out = []
     for grp in root.iterfind(f"{_T}standOff/{_T}linkGrp"):
         src_file, tgt_file = grp.get("corresp", " ").split()
@@ -361,12 +413,15 @@ def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
         links = []
         for node in grp.iterchildren(_T + "link", _T + "ptr"):  # reading order
             pointers = node.get("target", "").split()
+            said, state = _annotations(notes.get(node.get(_XML_ID, ""), []), src_lang, tgt_lang)
             links.append(
                 Link(
                     src=tuple(p.split("#", 1)[1] for p in pointers if _lang_of_pointer(p) == src_lang),
                     tgt=tuple(p.split("#", 1)[1] for p in pointers if _lang_of_pointer(p) == tgt_lang),
                     confidence=float(node.get("cert", "1")),
                     resp="person" if node.get("resp") == PERSON else "machine",
+                    notes=said,
+                    state=state,
                 )
             )
         signature = signatures.get(grp.get(_XML_ID, ""), "")

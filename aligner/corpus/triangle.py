@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from aligner.corpus.links import Aligner, beads_to_links, compose
 from aligner.corpus.model import Alignment, Document, Link
@@ -160,8 +161,8 @@ def _realign(
 
 def _without(links: Sequence[Link], sentences: set[str]) -> list[Link]:
     """The links with these sentences taken out; links left empty are dropped."""
-    trimmed = (Link(tuple(s for s in lk.src if s not in sentences), tuple(t for t in lk.tgt if t not in sentences),
-                    lk.confidence, lk.resp) for lk in links)
+    trimmed = (replace(lk, src=tuple(s for s in lk.src if s not in sentences), tgt=tuple(t for t in lk.tgt if t not in sentences))
+               for lk in links)
     return [lk for lk in trimmed if lk.src or lk.tgt]
 
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aligner.corpus.model import Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import Link, Note, Paragraph, ParallelText, Sentence, State
 from aligner.corpus.store import write_atomic
 from aligner.errors import EditError
 
@@ -36,11 +36,15 @@ def trimmed(old: Sequence[T], new: Sequence[T]) -> tuple[int, int, int]:
 
 
 def _link(lk: Link) -> list[Any]:
-    return [list(lk.src), list(lk.tgt), lk.confidence, lk.resp]
+    """A link as JSON: ids, confidence, maker, then its XLIFF notes and state when it has them."""
+    said = [[[n.text, n.category, n.about] for n in lk.notes], [lk.state.value, lk.state.sub, lk.state.approved] if lk.state else None]
+    return [list(lk.src), list(lk.tgt), lk.confidence, lk.resp, *(said if lk.notes or lk.state else [])]
 
 
 def _unlink(data: list[Any]) -> Link:
-    return Link(tuple(data[0]), tuple(data[1]), float(data[2]), "person" if data[3] == "person" else "machine")
+    notes, state = data[4:6] if len(data) > 4 else ([], None)  # a journal written before notes has four items
+    return Link(tuple(data[0]), tuple(data[1]), float(data[2]), "person" if data[3] == "person" else "machine",
+                tuple(Note(*n) for n in notes), State(*state) if state else None)
 
 
 def _para(p: Paragraph) -> list[Any]:

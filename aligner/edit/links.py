@@ -1,7 +1,8 @@
 """Edits of one pair's links, in row order: pure functions from links to links.
 
 Every link an edit makes or changes is a person's (`resp="person"`, confidence 1.0): a person
-decided it, so `aligner build` keeps it. Positions are 0-based rows as `aligner show` numbers them.
+decided it, so `aligner build` keeps it. It keeps the XLIFF notes of the links it is made from
+(and their state where they agree). Positions are 0-based rows as `aligner show` numbers them.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ Side = Literal["src", "tgt"]
 Direction = Literal["up", "down"]
 
 
-def person(src: Sequence[str], tgt: Sequence[str]) -> Link:
-    """A link a person made."""
-    return Link(tuple(src), tuple(tgt), 1.0, "person")
+def person(src: Sequence[str], tgt: Sequence[str], *made_from: Link) -> Link:
+    """A link a person made, with the notes of the links it is made from and their state if one."""
+    states = {lk.state for lk in made_from}
+    notes = tuple(dict.fromkeys(note for lk in made_from for note in lk.notes))
+    return Link(tuple(src), tuple(tgt), 1.0, "person", notes, states.pop() if len(states) == 1 else None)
 
 
 def check_row(links: Sequence[Link], n: int) -> Link:
@@ -43,7 +46,7 @@ def merge(links: Links, n: int, direction: Direction = "down") -> Links:
     check_row(links, n)
     m = _neighbour(links, n, direction)
     a, b = links[min(n, m)], links[max(n, m)]
-    return links[: min(n, m)] + (person(a.src + b.src, a.tgt + b.tgt),) + links[max(n, m) + 1 :]
+    return links[: min(n, m)] + (person(a.src + b.src, a.tgt + b.tgt, a, b),) + links[max(n, m) + 1 :]
 
 
 def split(links: Links, n: int, at_src: int, at_tgt: int) -> Links:
@@ -51,7 +54,7 @@ def split(links: Links, n: int, at_src: int, at_tgt: int) -> Links:
     lk = check_row(links, n)
     if not (0 <= at_src <= len(lk.src) and 0 <= at_tgt <= len(lk.tgt)):
         raise EditError(f"link {n} is {lk.kind}: split it at 0-{len(lk.src)} source and 0-{len(lk.tgt)} target sentences, not {at_src}:{at_tgt}")
-    first, rest = person(lk.src[:at_src], lk.tgt[:at_tgt]), person(lk.src[at_src:], lk.tgt[at_tgt:])
+    first, rest = person(lk.src[:at_src], lk.tgt[:at_tgt], lk), person(lk.src[at_src:], lk.tgt[at_tgt:], lk)
     if not (first.src or first.tgt) or not (rest.src or rest.tgt):
         raise EditError(f"link {n} split at {at_src}:{at_tgt} leaves one part empty; choose a point inside the link")
     return links[:n] + (first, rest) + links[n + 1 :]
@@ -62,7 +65,7 @@ def _side(lk: Link, side: Side) -> tuple[str, ...]:
 
 
 def _with(lk: Link, side: Side, ids: tuple[str, ...]) -> Link:
-    return person(ids, lk.tgt) if side == "src" else person(lk.src, ids)
+    return person(ids, lk.tgt, lk) if side == "src" else person(lk.src, ids, lk)
 
 
 def shift(links: Links, n: int, direction: Direction, side: Side = "tgt") -> Links:
@@ -110,9 +113,10 @@ def confirm(links: Links, n: int) -> Links:
 
 
 def unconfirm(links: Links, n: int) -> Links:
-    """Link `n` handed back to the machine: the next re-alignment may change it."""
+    """Link `n` handed back to the machine: the next re-alignment may change it. Its notes stay;
+    its XLIFF state, which may say a person approved it, goes."""
     check_row(links, n)
-    return links[:n] + (replace(links[n], resp="machine"),) + links[n + 1 :]
+    return links[:n] + (replace(links[n], resp="machine", state=None),) + links[n + 1 :]
 
 
 def stretch(links: Sequence[Link], n: int) -> tuple[int, int]:

@@ -90,7 +90,8 @@ def units(text: ParallelText, langs: list[str]) -> list[Unit]:
     """A document's units across the chosen versions: one per link for two, one per row for more."""
     tags = {lang: text.versions[lang].tag for lang in langs}
     return [
-        Unit(text.doc_id, f"l{row.index + 1}", {lang: row.cells[lang] for lang in langs}, row.confidence, row.resp, tags)
+        Unit(text.doc_id, f"l{row.index + 1}", {lang: row.cells[lang] for lang in langs}, row.confidence, row.resp, tags,
+             row.notes, row.state)
         for row in aligned_rows(text, langs)
     ]
 
@@ -103,7 +104,7 @@ def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
         Unit(
             text.doc_id, f"l{n}",
             {al.src_lang: tuple(src[i] for i in lk.src), al.tgt_lang: tuple(tgt[i] for i in lk.tgt)},
-            lk.confidence, lk.resp, {lang: text.versions[lang].tag for lang in al.pair},
+            lk.confidence, lk.resp, {lang: text.versions[lang].tag for lang in al.pair}, lk.notes, lk.state,
         )
         for n, lk in enumerate(al.links, 1)
     ]
@@ -167,7 +168,7 @@ def parallel_text(
             links = tuple(
                 Link(
                     tuple(s.id for s in u.cells.get(a, ())), tuple(s.id for s in u.cells.get(b, ())),
-                    u.confidence, "person" if u.resp == "person" else "machine",
+                    u.confidence, "person" if u.resp == "person" else "machine", u.notes, u.state,
                 )
                 for u in units_
                 if u.cells.get(a) or u.cells.get(b)

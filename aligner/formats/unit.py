@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from aligner.corpus.model import Sentence
+from aligner.corpus.model import Note, Sentence, State
 from aligner.ingest.langs import joiner
 
 
@@ -19,6 +19,8 @@ class Unit:
     confidence: float
     resp: str
     tags: Mapping[str, str] = field(default_factory=dict)  # version key → full tag (zh-Hant → zh-Hant-TW)
+    notes: tuple[Note, ...] = ()  # what an XLIFF file said of the link: its notes and state
+    state: State | None = None
 
     def tag(self, lang: str) -> str:
         """A version's full BCP 47 tag, region included (the key when none is known)."""

@@ -5,18 +5,23 @@ id, so links joining several sentences come back as the same sentences; a link a
 state `final` (1.2: approved, state "final"), a machine's `translated`; confidence and maker are
 notes. Read: any XLIFF 1.2 or 2.x: the source and target languages become two versions and each
 unit's pair (2.x: each segment) a person's link, unless our own notes say a machine made it.
-A file with a DOCTYPE or entity declarations is refused before parsing, never resolved.
+A unit's own notes (text, category or author, source or target) and its state (2.x state and
+subState, 1.2 state, state-qualifier and approved) stay on the link and are written back; a
+state only where it says more than who made the link, a 1.2 state in a 2.1 file as its nearest
+2.x value (and the other way). A file with a DOCTYPE or entity declarations is refused before
+parsing, never resolved.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from lxml import etree
 
 from aligner import __version__
-from aligner.corpus.model import Metadata, ParallelText, Sentence
+from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
 from aligner.ingest.langs import joiner, split_tag
@@ -27,6 +32,18 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 VERSIONS = ("2.1", "1.2")
 _DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 PERSON_STATES = {"final", "reviewed", "signed-off"}
+OURS = ("aligner-confidence", "aligner-made-by", "aligner-type")  # the notes we write, not a unit's own
+STATES2 = ("initial", "translated", "reviewed", "final")
+STATES12 = ("new", "needs-translation", "needs-l10n", "needs-adaptation", "translated", "needs-review-translation",
+            "needs-review-l10n", "needs-review-adaptation", "final", "signed-off")
+QUALIFIERS12 = ("exact-match", "fuzzy-match", "id-match", "leveraged-glossary", "leveraged-inherited", "leveraged-mt",
+                "leveraged-repository", "leveraged-tm", "mt-suggestion", "rejected-grammar", "rejected-inaccurate",
+                "rejected-length", "rejected-spelling", "tm-suggestion")
+TO2 = {"new": "initial", "needs-translation": "initial", "needs-l10n": "initial", "needs-adaptation": "initial",
+       "needs-review-translation": "translated", "needs-review-l10n": "translated", "needs-review-adaptation": "translated",
+       "signed-off": "final"}
+TO12 = {"initial": "new", "reviewed": "signed-off"}
+_SUBSTATE = re.compile(r"[^\s:]+:\S+")  # 2.x: prefix:value
 
 
 def _mrks(parent: etree._Element, tag: str, sents: tuple[Sentence, ...], lang: str, v12: bool) -> None:
@@ -41,32 +58,63 @@ def _mrks(parent: etree._Element, tag: str, sents: tuple[Sentence, ...], lang: s
         last = mrk
 
 
-def _notes(unit: Unit) -> list[tuple[str, str]]:
-    return [("aligner-confidence", f"{unit.confidence:.3f}"), ("aligner-made-by", unit.resp), ("aligner-type", unit.kind)]
+def _notes(unit: Unit, src: str, tgt: str, v12: bool) -> list[tuple[dict[str, str], str]]:
+    """The attributes and text of each note of a unit: ours (confidence, maker, type), then its own."""
+    ours = [("aligner-confidence", f"{unit.confidence:.3f}"), ("aligner-made-by", unit.resp), ("aligner-type", unit.kind)]
+    names = ("from", "annotates") if v12 else ("category", "appliesTo")
+    out = [({names[0]: category}, value) for category, value in ours]
+    for note in unit.notes:
+        about = {src: "source", tgt: "target"}.get(note.about, "")
+        out.append(({k: v for k, v in zip(names, (note.category, about), strict=True) if v}, note.text))
+    return out
+
+
+def default_state(person: bool, translated: bool, v12: bool) -> State:
+    """The state export writes for a link with none kept: final for a person's, translated for a
+    machine's (2.x initial with no target; 1.2 approved for a person's, no state with no target)."""
+    approved = "yes" if person and v12 else ""
+    if not translated:
+        return State("", "", approved) if v12 else State("initial")
+    return State("final" if person else "translated", "", approved)
+
+
+def _state(unit: Unit, translated: bool, v12: bool) -> State:
+    """The state to write: the kept one in this version's vocabulary (a value or sub-state it has
+    no word for mapped or left out), else the default."""
+    person = unit.resp == "person"
+    kept, default = unit.state, default_state(person, translated, v12)
+    if kept is None:
+        return default
+    if v12:
+        value = kept.value if kept.value in STATES12 or kept.value.startswith("x-") else TO12.get(kept.value, default.value)
+        sub = kept.sub if kept.sub in QUALIFIERS12 or kept.sub.startswith("x-") else ""
+        return State(value if translated else "", sub if translated else "", kept.approved)
+    value = kept.value if kept.value in STATES2 else TO2.get(kept.value, default.value)
+    return State(value if translated else "initial", kept.sub if _SUBSTATE.fullmatch(kept.sub) else "")
 
 
 def _unit2(parent: etree._Element, unit: Unit, src: str, tgt: str) -> None:
     node = etree.SubElement(parent, f"{{{NS2}}}unit", id=unit.link_id)
     notes = etree.SubElement(node, f"{{{NS2}}}notes")
-    for category, value in _notes(unit):
-        etree.SubElement(notes, f"{{{NS2}}}note", category=category).text = value
-    seg = etree.SubElement(node, f"{{{NS2}}}segment", state="final" if unit.resp == "person" else "translated")
+    for attrs, value in _notes(unit, src, tgt, False):
+        etree.SubElement(notes, f"{{{NS2}}}note", attrs).text = value
+    state = _state(unit, bool(unit.cells[tgt]), False)
+    seg = etree.SubElement(node, f"{{{NS2}}}segment", {"state": state.value, **({"subState": state.sub} if state.sub else {})})
     _mrks(etree.SubElement(seg, f"{{{NS2}}}source"), f"{{{NS2}}}mrk", unit.cells[src], src, False)
     if unit.cells[tgt]:
         _mrks(etree.SubElement(seg, f"{{{NS2}}}target"), f"{{{NS2}}}mrk", unit.cells[tgt], tgt, False)
-    else:
-        seg.set("state", "initial")
 
 
 def _unit12(parent: etree._Element, unit: Unit, src: str, tgt: str) -> None:
-    person = unit.resp == "person"
-    node = etree.SubElement(parent, f"{{{NS12}}}trans-unit", id=unit.link_id, approved="yes" if person else "no")
+    state = _state(unit, bool(unit.cells[tgt]), True)
+    node = etree.SubElement(parent, f"{{{NS12}}}trans-unit", {"id": unit.link_id, **({"approved": state.approved} if state.approved else {})})
     _mrks(etree.SubElement(node, f"{{{NS12}}}source", {XML_LANG: unit.tag(src)}), f"{{{NS12}}}mrk", unit.cells[src], src, True)
     if unit.cells[tgt]:
-        target = etree.SubElement(node, f"{{{NS12}}}target", {XML_LANG: unit.tag(tgt), "state": "final" if person else "translated"})
+        said = {"state": state.value, "state-qualifier": state.sub}
+        target = etree.SubElement(node, f"{{{NS12}}}target", {XML_LANG: unit.tag(tgt), **{k: v for k, v in said.items() if v}})
         _mrks(target, f"{{{NS12}}}mrk", unit.cells[tgt], tgt, True)
-    for category, value in _notes(unit):
-        etree.SubElement(node, f"{{{NS12}}}note", {"from": category}).text = value
+    for attrs, value in _notes(unit, src, tgt, True):
+        etree.SubElement(node, f"{{{NS12}}}note", attrs).text = value
 
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
@@ -142,6 +190,21 @@ def _made(notes: dict[str, str], default: str) -> tuple[float, str]:
     return confidence, notes.get("aligner-made-by", default)
 
 
+def _own_notes(nodes: list[etree._Element], names: tuple[str, str], langs: tuple[str, str]) -> tuple[Note, ...]:
+    """A unit's own notes (not the ones we write): text, category (1.2: author) and the version
+    it is about (`names`: the attributes saying these two)."""
+    about = {"source": langs[0], "target": langs[1]}
+    return tuple(
+        Note(n.text or "", n.get(names[0], ""), about.get(n.get(names[1], ""), ""))
+        for n in nodes if n.get(names[0], "") not in OURS
+    )
+
+
+def _kept(said: State, person: bool, translated: bool, v12: bool) -> State | None:
+    """The state a file gave, kept where it says more than export would write for who made the link."""
+    return None if said in (State(), default_state(person, translated, v12)) else said
+
+
 Found = dict[str, tuple[list[Unit], tuple[tuple[str, str], tuple[str, str]]]]  # doc → units, (key, region) a side
 
 
@@ -154,14 +217,17 @@ def _read2(path: Path, root: etree._Element) -> Found:
         doc_id = file.get("original") or file.get("id") or path.stem
         units = out.setdefault(doc_id, ([], tags))[0]
         for unit in file.iter(f"{{{NS2}}}unit"):
-            notes = {n.get("category", ""): n.text or "" for n in unit.iterfind("x:notes/x:note", ns)}
+            nodes = unit.findall("x:notes/x:note", ns)
+            notes = {n.get("category", ""): n.text or "" for n in nodes}
+            own = _own_notes(nodes, ("category", "appliesTo"), langs)
             for n, seg in enumerate(unit.iterfind("x:segment", ns), 1):
-                state = seg.get("state", "initial")
+                said = State(seg.get("state", ""), seg.get("subState", ""))
                 confidence, who = _made(notes, "person" if seg.find("x:target", ns) is not None else "machine")
-                who = "person" if state in PERSON_STATES else who
+                who = "person" if said.value in PERSON_STATES else who
                 cells = {langs[0]: _sentences(seg.find("x:source", ns), "id"), langs[1]: _sentences(seg.find("x:target", ns), "id")}
                 if any(cells.values()):
-                    units.append(Unit(doc_id, f"{unit.get('id', '')}.{n}", cells, confidence, who))
+                    state = _kept(said, who == "person", bool(cells[langs[1]]), False)
+                    units.append(Unit(doc_id, f"{unit.get('id', '')}.{n}", cells, confidence, who, notes=own, state=state))
     return out
 
 
@@ -174,14 +240,18 @@ def _read12(path: Path, root: etree._Element) -> Found:
         doc_id = file.get("original") or path.stem
         units = out.setdefault(doc_id, ([], tags))[0]
         for tu in file.iter(f"{{{NS12}}}trans-unit"):
-            notes = {n.get("from", ""): n.text or "" for n in tu.iterfind("x:note", ns)}
+            nodes = tu.findall("x:note", ns)
+            notes = {n.get("from", ""): n.text or "" for n in nodes}
             target = tu.find("x:target", ns)
+            said_of = dict(target.attrib) if target is not None else {}
+            said = State(said_of.get("state", ""), said_of.get("state-qualifier", ""), tu.get("approved", ""))
             confidence, who = _made(notes, "person" if target is not None else "machine")
-            if tu.get("approved") == "yes" or (target is not None and target.get("state") in PERSON_STATES):
+            if said.approved == "yes" or said.value in PERSON_STATES:
                 who = "person"
             cells = {langs[0]: _sentences(tu.find("x:source", ns), "mid"), langs[1]: _sentences(target, "mid")}
             if any(cells.values()):
-                units.append(Unit(doc_id, tu.get("id", ""), cells, confidence, who))
+                state = _kept(said, who == "person", bool(cells[langs[1]]), True)
+                units.append(Unit(doc_id, tu.get("id", ""), cells, confidence, who, notes=_own_notes(nodes, ("from", "annotates"), langs), state=state))
     return out
 
 
@@ -193,7 +263,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         found = (_read12 if etree.QName(root).namespace == NS12 else _read2)(path, root)
         for doc_id, (units, ((src, src_region), (tgt, tgt_region))) in found.items():
             if resp:
-                units = [Unit(u.doc_id, u.link_id, u.cells, u.confidence, resp) for u in units]
+                units = [replace(u, resp=resp) for u in units]
             if not units:
                 continue
             meta = Metadata(source=path.name, note=f"imported from {path.name} (XLIFF {root.get('version', '')})")
