@@ -250,10 +250,11 @@ def test_bad_language_tag() -> None:
         align(["a"], ["b"], "english", "zh")
 
 
-def test_span_norms_in_slices_equal_norms_of_summed_spans(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine, "_CHUNK", 3)  # slices end inside spans
-    vecs = np.random.default_rng(0).normal(size=(10, 5)).astype(np.float32)
+@pytest.mark.parametrize("n", [0, 1, 2, 3, 10])
+def test_span_norms_from_neighbours_equal_norms_of_summed_spans(n: int) -> None:
+    vecs = np.random.default_rng(0).normal(size=(n, 5)).astype(np.float32)
     norms = engine._span_norms(vecs)
-    for size, got in norms.items():
-        want = [np.linalg.norm(vecs[max(end - size, 0) : end].sum(axis=0)) for end in range(11)]
+    assert sorted(norms) == list(range(1, engine.MAX_SIDE + 1))
+    for size, got in norms.items():  # spans near the start are clipped at sentence 0
+        want = [np.linalg.norm(vecs[max(end - size, 0) : end].sum(axis=0)) for end in range(n + 1)]
         assert got == pytest.approx(want, rel=1e-5, abs=1e-6)

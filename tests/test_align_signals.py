@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
-from aligner.align import anchors, length, lexicon, search
+from aligner.align import anchors, length, lexicon, search, signals
 from aligner.ingest.langs import convert
 
 NUMBERS = [
@@ -110,3 +111,34 @@ def test_banded_search_finds_the_best_path_a_plain_search_finds(seed: int) -> No
     assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)
     assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:], strict=False))
     assert got == pytest.approx(_reference_best(n, m, band, shapes, lambda a, b: tables[(a, b)]))
+
+
+@pytest.mark.parametrize("block", [1, 3, 256])
+def test_pair_table_in_blocks_holds_every_band_pair_product(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
+    """Block products cut to the band give each pair's dot product, and zero outside the reach."""
+    monkeypatch.setattr(signals, "_BLOCK", block)
+    rng = np.random.default_rng(2)
+    n, m = 9, 12
+    src, tgt = rng.normal(size=(n, 4)), rng.normal(size=(m, 4))
+    band = search.band_around([(0, 3, 0, 4), (3, 6, 4, 8), (6, 9, 8, 12)], 1, n, m, 1)
+    table = signals.pair_table(n, m, band, 2, src, tgt)
+    for x in range(n):
+        for k in range(table.cum.shape[1] - 1):
+            y = int(table.off[x]) + k
+            value = table.cum[x, k + 1] - table.cum[x, k]
+            assert value == pytest.approx(float(src[x] @ tgt[y]) if y < m and value != 0 else 0.0)
+    # a one-source one-target span sum is the single product, wherever the band allows it
+    sums = table.sums(1, 1)
+    for i in range(1, n + 1):
+        for k in range(band.width):
+            j = int(band.lo[i]) + k
+            if 1 <= j <= m:
+                assert sums[i, k] == pytest.approx(float(src[i - 1] @ tgt[j - 1]))
+
+
+def test_incidence_product_counts_shared_items_and_multisets_share_their_minimum() -> None:
+    src, tgt = signals.incidence([{"a", "b"}, set()], [{"b", "c"}, {"a", "b", "d"}])
+    assert (src @ tgt.T).toarray().tolist() == [[1, 2], [0, 0]]
+    x, y = Counter({3: 2, 7: 1}), Counter({3: 3, 8: 1})
+    a, b = signals.incidence([signals.counted(x)], [signals.counted(y)])
+    assert (a @ b.T).toarray()[0, 0] == sum((x & y).values()) == 2

@@ -34,7 +34,9 @@ from aligner.align.signals import (
     Side,
     baselines,
     blocks,
+    counted,
     hashed_ngrams,
+    incidence,
     overlap,
     pair_table,
     prefix,
@@ -52,7 +54,6 @@ _TOP = 256  # coarsest level has at most this many blocks a side: full search th
 _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
 _FINE_MARGIN = 4  # sentences either side of the projected path at the finest level
-_CHUNK = 4096  # rows of vectors handled at once where a whole copy would cost memory
 _WEIGHT_SMOOTH = 10.0  # characters added to each sentence's length before weighting
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
 
@@ -190,9 +191,7 @@ class Scorer:
         self.ratio = length.length_ratio(src.lengths, tgt.lengths)
         self.scale = scale
         self.overlaps = overlaps  # (table, weight, chance level)
-        self.dots = pair_table(
-            self.n, self.m, band, MAX_SIDE, lambda x, ys: tgt_vecs[ys] @ src_vecs[x]
-        )
+        self.dots = pair_table(self.n, self.m, band, MAX_SIDE, src_vecs, tgt_vecs)
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
         self.fixed = fixed  # beads already sure: the path must go through them
         self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
@@ -255,15 +254,22 @@ def _weights(side: Side) -> np.ndarray:
 
 
 def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
-    """Return, per span size, the length of the summed vector of the span ending at 0 … n."""
-    sums = prefix(vecs)
-    ends = np.arange(len(sums))
-    norms = {size: np.empty(len(sums)) for size in range(1, MAX_SIDE + 1)}
-    for start in range(0, len(sums), _CHUNK):  # in slices: a copy of all the vectors is large
-        rows = ends[start : start + _CHUNK]
-        for size, out in norms.items():
-            span = sums[rows] - sums[np.maximum(rows - size, 0)]
-            out[rows] = np.sqrt(np.einsum("ij,ij->i", span, span))
+    """Return, per span size, the length of the summed vector of the span ending at 0 … n.
+
+    |v[e-s] + … + v[e-1]|² is the sum of the span's dot products of neighbours at distance
+    0 … s-1: prefix sums of a few numbers a row, not of the vectors (which took 2 s on the Bible).
+    """
+    n = len(vecs)
+    ends = np.arange(n + 1)
+    near = [prefix(np.einsum("ij,ij->i", vecs[: n - d], vecs[d:]).astype(np.float64)) for d in range(MAX_SIDE)]
+    norms = {}
+    for size in range(1, MAX_SIDE + 1):
+        start = np.maximum(ends - size, 0)
+        squared = np.zeros(n + 1)
+        for d in range(size):
+            stop = np.maximum(ends - d, start)  # pairs (k, k + d) with both inside the span
+            squared += (1.0 if d == 0 else 2.0) * (near[d][stop] - near[d][start])
+        norms[size] = np.sqrt(np.maximum(squared, 0.0))
     return norms
 
 
@@ -290,10 +296,11 @@ def _chance(
 def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float, float]]:
     """Build the number and dictionary overlap tables inside the finest band."""
     nums = signals.numbers
-    sizes = tuple([sum(c.values()) for c in side] for side in nums)
+    sizes = [sum(c.values()) for c in nums[0]], [sum(c.values()) for c in nums[1]]
+    counts = incidence([counted(c) for c in nums[0]], [counted(c) for c in nums[1]])
     tables = [
         (
-            overlap(*nums, lambda x, y: sum((x & y).values()), sizes, band, 0.5, MAX_SIDE),  # type: ignore[operator, arg-type]
+            overlap(*counts, sizes, band, 0.5, MAX_SIDE),
             WEIGHTS.numbers,
             0.0,  # reward only: numbers written out on one side only (two, 两个) are common
         )
@@ -304,7 +311,7 @@ def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float,
         en_sizes = [len(w) for w in english]
         zero = [0] * len(tgt if signals.src_is_english else src)
         table = overlap(
-            src, tgt, lambda x, y: len(x & y),  # type: ignore[operator]
+            *incidence(src, tgt),
             (en_sizes, zero) if signals.src_is_english else (zero, en_sizes),
             band, 1.0 if signals.src_is_english else 0.0, MAX_SIDE,
         )  # fmt: skip

@@ -9,16 +9,20 @@ search band and summed the same way.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import TypeAlias, TypeVar
 
 import numpy as np
+from scipy.sparse import csr_array, issparse
 
 from aligner.align.search import Band
 
 HASH_DIM = 512
 _SAMPLE = 64  # random partners per sentence to estimate its unrelated-pair similarity
+_BLOCK = 256  # source rows a pair table takes in one matrix product
 
 
 @dataclass(frozen=True)
@@ -113,20 +117,52 @@ class PairTable:
         return np.where(rows >= t, got, 0.0)
 
 
-def pair_table(
-    n: int, m: int, band: Band, reach: int, fill: Callable[[int, np.ndarray], np.ndarray]
-) -> PairTable:
-    """Tabulate fill(x, targets) for each source x and the targets beads of ≤ reach can touch."""
+Rows: TypeAlias = "np.ndarray | csr_array"  # dense vectors, or a sparse 0/1 item incidence a sentence
+H = TypeVar("H", bound=Hashable)
+
+
+def pair_table(n: int, m: int, band: Band, reach: int, src_rows: Rows, tgt_rows: Rows) -> PairTable:
+    """Tabulate the dot product of source row x and target row y for each x and the targets
+    beads of ≤ reach can touch; one matrix product per block of sources, as the band is a strip."""
     lo = band.lo
-    off = np.array([max(lo[x + 1] - reach, 0) for x in range(n)], dtype=np.int64)
-    ends = [min(lo[min(x + reach, n)] + band.width, m) for x in range(n)]
-    width = max([end - start for start, end in zip(off, ends, strict=True)] + [1])
+    off = np.maximum(lo[1 : n + 1] - reach, 0)
+    ends = np.minimum(lo[np.minimum(np.arange(n) + reach, n)] + band.width, m)
+    width = max(int(np.max(ends - off, initial=0)), 1)
     values = np.zeros((n, width))
-    for x in range(n):
-        if ends[x] > off[x]:
-            values[x, : ends[x] - off[x]] = fill(x, np.arange(off[x], ends[x]))
+    for x0 in range(0, n, _BLOCK):
+        x1 = min(x0 + _BLOCK, n)
+        y0, y1 = int(off[x0]), int(ends[x1 - 1])  # both non-decreasing along the band
+        if y1 <= y0:
+            continue
+        product = src_rows[x0:x1] @ tgt_rows[y0:y1].T
+        block = np.asarray(product.toarray() if issparse(product) else product)  # type: ignore[union-attr]
+        cols = off[x0:x1, None] + np.arange(width)[None, :]
+        got = block[np.arange(x1 - x0)[:, None], np.clip(cols - y0, 0, y1 - y0 - 1)]
+        values[x0:x1] = np.where(cols < ends[x0:x1, None], got, 0.0)
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1)
     return PairTable(cum, off, band, m)
+
+
+def incidence(src: Sequence[Iterable[Hashable]], tgt: Sequence[Iterable[Hashable]]) -> tuple[csr_array, csr_array]:
+    """Return 0/1 matrices of which items each sentence has, over one vocabulary for both sides,
+    so that the product of two rows counts the items they share."""
+    index: dict[Hashable, int] = {}
+    sides = []
+    for items in (src, tgt):
+        rows = [[index.setdefault(item, len(index)) for item in set(sentence)] for sentence in items]
+        sides.append(([len(row) for row in rows], list(chain.from_iterable(rows))))
+    return tuple(  # type: ignore[return-value]
+        csr_array(
+            (np.ones(len(cols), np.float64), np.asarray(cols, np.int64), np.concatenate([[0], np.cumsum(sizes)])),
+            shape=(len(sizes), max(len(index), 1)),
+        )
+        for sizes, cols in sides
+    )
+
+
+def counted(items: Counter[H]) -> list[tuple[H, int]]:
+    """Return a multiset as distinct (item, k) pairs: shared pairs of two count Σ min(counts)."""
+    return [(item, k) for item, count in items.items() for k in range(count)]
 
 
 def span_grid(sums: np.ndarray, size: int, band: Band, m: int) -> np.ndarray:
@@ -164,22 +200,10 @@ class Overlap:
 
 
 def overlap(
-    src: Sequence[object],
-    tgt: Sequence[object],
-    count: Callable[[object, object], int],
-    sizes: tuple[Sequence[float], Sequence[float]],
-    band: Band,
-    src_weight: float,
-    reach: int,
+    src: Rows, tgt: Rows, sizes: tuple[Sequence[float], Sequence[float]], band: Band, src_weight: float, reach: int
 ) -> Overlap:
-    """Count shared items for every sentence pair a bead of up to `reach` sentences can touch."""
-
-    def fill(x: int, ys: np.ndarray) -> np.ndarray:
-        if not src[x]:
-            return np.zeros(len(ys))
-        return np.array([count(src[x], tgt[y]) if tgt[y] else 0 for y in ys], dtype=np.float64)
-
-    table = pair_table(len(src), len(tgt), band, reach, fill)
+    """Count shared items (rows of `incidence`) for every sentence pair a bead of up to `reach` sentences can touch."""
+    table = pair_table(src.shape[0], tgt.shape[0], band, reach, src, tgt)
     src_sizes = prefix(np.asarray(sizes[0], dtype=np.float64))
     tgt_sizes = prefix(np.asarray(sizes[1], dtype=np.float64))
     return Overlap(table, src_sizes, tgt_sizes, src_weight)
