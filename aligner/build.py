@@ -17,6 +17,8 @@ from aligner.corpus.model import Alignment, Document, Link, ParallelText, revers
 from aligner.corpus.store import load, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
+from aligner.edit.files import flush
+from aligner.edit.journal import JOURNAL_FILE
 from aligner.errors import CorpusError, InputError
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
@@ -318,6 +320,8 @@ def build_document(task: DocumentTask) -> DocumentResult:
     """
     versions = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
+    if (folder / JOURNAL_FILE).exists():
+        flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
     previous = load(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else None
     versions = keep_edited(versions, previous)
     tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from aligner.align.bead import Bead
 from aligner.corpus.links import Aligner
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.store import load
+from aligner.edit.journal import JOURNAL_FILE
 
 LANGS = ("en", "zh-Hans", "zh-Hant")
 TEXTS = {
@@ -49,3 +54,13 @@ def engine(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:
 def engine_for(src_lang: str, tgt_lang: str) -> Aligner:
     """The test engine for any pair."""
     return engine
+
+
+def written(corpus: Path, doc: str = "doc", timeout: float = 60.0) -> ParallelText:
+    """The document as its TEI files hold it, once the web editor's background writer has put
+    every edit of the journal into them."""
+    log = corpus / doc / JOURNAL_FILE
+    deadline = time.monotonic() + timeout
+    while log.exists() and json.loads(log.read_text(encoding="utf-8")).get("pending") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return load(corpus, doc)

@@ -220,6 +220,68 @@ def test_a_kill_during_the_save_leaves_the_previous_valid_file(corpus: Path) -> 
     assert not any(p.name.endswith(".xml") and p.name.startswith(".") and os.path.getsize(p) == 0 for p in (corpus / "doc").iterdir())
 
 
+BEHIND = """
+import os, signal, sys
+from pathlib import Path
+from aligner.edit import session
+from aligner.edit.ops import sentence_edit
+sys.path.insert(0, {tests!r})
+from edit_fixtures import engine_for
+
+opened = session.open_document(Path({corpus!r}), "doc")
+session.commit(opened, sentence_edit(opened.text, "en", "split-sentence", "en.p1.s2", engine_for, at=2), "tester", write_behind=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the server dies before its writer put the edit in the files
+"""
+
+
+def test_a_kill_after_the_journal_step_loses_nothing(corpus: Path) -> None:
+    before = {name: data for name, data in files(corpus).items() if name.endswith(".xml")}
+    done = subprocess.run([sys.executable, "-c", BEHIND.format(tests=str(Path(__file__).parent), corpus=str(corpus))], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert {name: data for name, data in files(corpus).items() if name.endswith(".xml")} == before
+    assert "en.p1.s2.1" in session.open_document(corpus, "doc").text.versions["en"].sentence_index()  # replayed
+    assert edit(corpus, "confirm", "0")[0] == 0  # the next edit writes both
+    text = load(corpus, "doc")
+    assert "en.p1.s2.1" in text.versions["en"].sentence_index() and [c.what for c in text.changes][-1] == "en–zh-Hans: confirmed link 0"
+    assert legs(corpus) == []
+
+
+BETWEEN = """
+import os, signal, sys
+from pathlib import Path
+from aligner.edit import session
+from aligner.edit.ops import sentence_edit
+sys.path.insert(0, {tests!r})
+from edit_fixtures import engine_for
+
+real_replace = os.replace
+renamed = []
+def replace_then_die(src, dst):
+    real_replace(src, dst)
+    if str(dst).endswith(("en.xml", "align.xml")):
+        renamed.append(dst)
+        if len(renamed) == 1:
+            os.kill(os.getpid(), signal.SIGKILL)  # one of the two files written, not the other
+os.replace = replace_then_die
+opened = session.open_document(Path({corpus!r}), "doc")
+session.commit(opened, sentence_edit(opened.text, "en", "split-sentence", "en.p1.s2", engine_for, at=2), "tester")
+"""
+
+
+def test_a_kill_between_the_two_files_of_a_sentence_edit_is_repaired(corpus: Path) -> None:
+    before = files(corpus)
+    done = subprocess.run([sys.executable, "-c", BETWEEN.format(tests=str(Path(__file__).parent), corpus=str(corpus))], capture_output=True, text=True)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    after = files(corpus)
+    assert [name for name in ("en.xml", "align.xml") if after[name] != before[name]] in (["en.xml"], ["align.xml"])  # torn
+    status, out = edit(corpus, "history")  # whoever opens the document next finishes the write
+    assert status == 0 and "split en sentence en.p1.s2" in out
+    text = load(corpus, "doc")
+    assert "en.p1.s2.1" in text.versions["en"].sentence_index() and legs(corpus) == []
+    assert not json.loads((corpus / "doc" / JOURNAL_FILE).read_text())["pending"]
+    assert not [p.name for p in (corpus / "doc").iterdir() if p.name.endswith(".tmp")]
+
+
 def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_path: Path) -> None:
     build(SEEDS, tmp_path)
     assert edit(tmp_path, "confirm", "3", doc=SEED_DOC)[0] == 0

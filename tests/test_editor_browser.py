@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import pytest
 from chromium import ARTIFACTS, CONTRAST_JS, needs_chromium
 from click.testing import CliRunner
-from edit_fixtures import engine_for, three_versions
+from edit_fixtures import engine_for, three_versions, written
 from editor_server import running
 
 from aligner.cli import main
-from aligner.corpus.store import load, save
+from aligner.corpus.store import save
 from aligner.corpus.triangle import contradictions
 from aligner.edit.pairs import pair_links
 
@@ -52,7 +52,7 @@ def page(browser: Browser, served: str) -> Iterator[Page]:
 
 
 def rows(corpus: Path, pair: tuple[str, str] = ("en", "zh-Hans")) -> list[str]:
-    return [f"{' '.join(r.src) or '-'}|{' '.join(r.tgt) or '-'}|{r.resp}" for r in pair_links(load(corpus, "doc"), *pair)]
+    return [f"{' '.join(r.src) or '-'}|{' '.join(r.tgt) or '-'}|{r.resp}" for r in pair_links(written(corpus), *pair)]
 
 
 def press(page: Page, key: str, expect: str) -> None:
@@ -62,7 +62,7 @@ def press(page: Page, key: str, expect: str) -> None:
 
 
 def consistent(corpus: Path) -> bool:
-    text = load(corpus, "doc")
+    text = written(corpus)
     return contradictions(text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), text.alignment("en", "zh-Hant")) == []  # type: ignore[arg-type]
 
 
@@ -124,7 +124,7 @@ def test_sentence_tools_split_join_and_correct(page: Page, corpus: Path) -> None
     page.fill("#ui\\:offset", "5")
     page.click("button[data-sop='split-sentence']")
     page.wait_for_function("document.getElementById('ui:status').textContent.includes('the second part is en.p2.s2.1')")
-    assert [s.text for s in load(corpus, "doc").versions["en"].sentences()][4:6] == ["Five", "& six."]
+    assert [s.text for s in written(corpus).versions["en"].sentences()][4:6] == ["Five", "& six."]
     page.keyboard.press("t")
     page.select_option("#ui\\:sid", "zh-Hans.p2.s2")
     page.fill("#ui\\:text", "五与六。")
@@ -134,7 +134,7 @@ def test_sentence_tools_split_join_and_correct(page: Page, corpus: Path) -> None
     page.select_option("#ui\\:sid", "en.p2.s2")
     page.click("button[data-sop='join']")
     page.wait_for_function("document.getElementById('ui:status').textContent.includes('joined en sentence en.p2.s2')")
-    text = load(corpus, "doc")
+    text = written(corpus)
     assert [s.text for s in text.versions["en"].sentences()][4] == "Five & six."
     assert [s.text for s in text.versions["zh-Hans"].sentences()][4] == "五与六。"
     assert consistent(corpus)

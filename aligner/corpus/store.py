@@ -33,8 +33,9 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes) -> bool:
+def write_atomic(path: Path, data: bytes, sync: bool = False) -> bool:
     """Write bytes through a temp file in the same folder and rename; False if unchanged.
+    `sync`: the bytes reach the disk (fsync) before the rename, and the rename before returning.
 
     A path that is not a regular file (/dev/null, a pipe) is written through, never replaced:
     renaming over it would put a plain file in place of the device.
@@ -46,16 +47,41 @@ def write_atomic(path: Path, data: bytes) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temporary(path, data, sync)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if sync:
+        sync_folder(path.parent)
+    return True
+
+
+def temporary(path: Path, data: bytes, sync: bool = False) -> Path:
+    """The bytes in a new temporary file beside `path` (hidden, with the usual mode), fsync'd if
+    `sync`; a failed write leaves nothing behind."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            if sync:
+                out.flush()
+                os.fsync(out.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return True
+    return Path(tmp)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames done in a folder durable (fsync of the directory)."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from aligner.corpus.model import Link, Note, Paragraph, ParallelText, Sentence, State
-from aligner.corpus.store import write_atomic
 from aligner.errors import EditError
 
 JOURNAL_FILE = "journal.json"
@@ -27,10 +26,10 @@ Json = dict[str, Any]
 def trimmed(old: Sequence[T], new: Sequence[T]) -> tuple[int, int, int]:
     """(start, old end, new end) of the slice where two sequences differ, common ends left out."""
     start, limit = 0, min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
+    while start < limit and (old[start] is new[start] or old[start] == new[start]):  # an edit keeps what it leaves alone
         start += 1
     end = 0
-    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
+    while end < limit - start and (old[len(old) - 1 - end] is new[len(new) - 1 - end] or old[len(old) - 1 - end] == new[len(new) - 1 - end]):
         end += 1
     return start, len(old) - end, len(new) - end
 
@@ -59,14 +58,14 @@ def diff(before: ParallelText, after: ParallelText) -> Json:
     """The patch that turns `before` into `after` (same pairs and versions)."""
     links = []
     for old, new in zip(before.alignments, after.alignments, strict=True):
-        if old != new:
+        if old is not new and old != new:
             at, old_end, new_end = trimmed(old.links, new.links)
             links.append({"pair": list(old.pair), "at": at, "old": [_link(x) for x in old.links[at:old_end]],
                           "new": [_link(x) for x in new.links[at:new_end]], "signature": [old.signature, new.signature]})
     versions = []
     for lang, doc in before.versions.items():
         new_doc = after.versions[lang]
-        if doc.paragraphs != new_doc.paragraphs:
+        if doc is not new_doc and doc.paragraphs != new_doc.paragraphs:
             at, old_end, new_end = trimmed(doc.paragraphs, new_doc.paragraphs)
             versions.append({"lang": lang, "at": at, "old": [_para(p) for p in doc.paragraphs[at:old_end]],
                              "new": [_para(p) for p in new_doc.paragraphs[at:new_end]]})
@@ -102,15 +101,3 @@ def read(folder: Path) -> Json:
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise EditError(f"{path}: not a readable journal ({err}); delete it to start a new undo history") from None
     return data  # type: ignore[no-any-return]
-
-
-def write(folder: Path, journal: Json) -> None:
-    """Save the journal atomically."""
-    write_atomic(folder / JOURNAL_FILE, json.dumps(journal, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def record(journal: Json, step: Json, version: str) -> Json:
-    """The journal with a new step after the current position (dropping what could be redone)."""
-    steps = journal["steps"][: journal["position"]] + [step]
-    steps = steps[-LIMIT:]
-    return {"version": version, "position": len(steps), "steps": steps}

@@ -1,45 +1,37 @@
-"""A document open for editing: its version, saving an edit (atomically, validated, with a TEI
-`<change>` and a journal step), undo and redo.
+"""A document open for editing: its version, saving an edit (with a TEI `<change>`, an undo
+step and its journal record, `files`), undo and redo.
 
-The version is a hash of the document's TEI files: an edit made on another version than the one
-stored is refused (`StaleError`), so two editors never overwrite each other. A lock file in the
-document folder makes check-and-write one step between processes.
+The version is the journal's (a new token for each edit; the files' hash when no journal speaks
+for them): an edit made on another version than the one stored is refused (`StaleError`), so two
+editors never overwrite each other. The journal's lock file makes check-and-write one step between
+processes. The command line writes the TEI files at once; the web editor answers once the journal
+holds the edit and lets a background writer bring the files up to it (`write_behind`).
 """
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner.corpus.model import Change, ParallelText
-from aligner.corpus.store import doc_ids, load, serialise, write_atomic
-from aligner.edit import journal
+from aligner.corpus.store import doc_ids
+from aligner.edit import files, journal
 from aligner.edit.ops import Result
 from aligner.errors import CorpusError, EditError, StaleError
 
-LOCK_FILE = ".lock"
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
-
-
-Stamp = tuple[int, int, int]  # (inode, size, mtime in ns) of a file: a cheap sign that it changed
 
 
 @dataclass(frozen=True)
 class Opened:
-    """A document as loaded, with the version it was loaded at and what its files were then."""
+    """A document as loaded (journal edits included), with the version it was loaded at."""
 
     corpus: Path
     text: ParallelText
     version: str
-    digests: dict[str, bytes]  # file name → sha256 of its bytes
-    stamps: dict[str, Stamp]
-
+    pending: int = 0  # the journal's number of its last edit not yet in the files (0: none)
 
 def folder_of(corpus: Path, doc_id: str) -> Path:
     """The folder of a document id from a user or a request; anything that could reach outside
@@ -53,49 +45,22 @@ def folder_of(corpus: Path, doc_id: str) -> Path:
     return folder
 
 
-def version_of(digests: dict[str, bytes]) -> str:
-    """A document's version: a hash of its TEI files' hashes by name."""
-    digest = hashlib.sha256()
-    for name in sorted(digests):
-        digest.update(name.encode() + b"\0" + digests[name])
-    return digest.hexdigest()[:16]
-
-
-def _stamps(folder: Path) -> dict[str, Stamp]:
-    return {p.name: (st.st_ino, st.st_size, st.st_mtime_ns) for p in folder.glob("*.xml") for st in [p.stat()]}
-
-
-def _digests(folder: Path) -> dict[str, bytes]:
-    return {p.name: hashlib.sha256(p.read_bytes()).digest() for p in folder.glob("*.xml")}
-
-
-def disk_version(opened: Opened, folder: Path) -> str:
-    """The version of the files stored now (hashed again only if a file's stamp changed)."""
-    return opened.version if _stamps(folder) == opened.stamps else version_of(_digests(folder))
+def current_version(corpus: Path, doc_id: str) -> str:
+    """The version of a document as stored now (journal and files)."""
+    folder = folder_of(corpus, doc_id)
+    with files.locked(folder):
+        return str(files.state(folder)["version"])
 
 
 def open_document(corpus: Path, doc_id: str) -> Opened:
-    """Load a document for editing, with its version."""
-    folder = folder_of(corpus, doc_id)
-    with _locked(folder):
-        digests = _digests(folder)
-        return Opened(corpus, load(corpus, doc_id), version_of(digests), digests, _stamps(folder))
+    """Load a document for editing, with its version; edits its journal holds that the files do
+    not have yet are applied."""
+    text, log = files.open_text(folder_of(corpus, doc_id), doc_id)
+    return Opened(corpus, text, log["version"], log["pending"][-1]["seq"] if log["pending"] else 0)
 
 
-@contextmanager
-def _locked(folder: Path) -> Iterator[None]:
-    """Hold the document's lock file (between processes) for the block."""
-    with open(folder / LOCK_FILE, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _check(opened: Opened, folder: Path, expected: str | None) -> None:
+def _check(opened: Opened, now: str, expected: str | None) -> None:
     """Refuse an edit made on another version than the one stored."""
-    now = disk_version(opened, folder)
     for seen in (expected, opened.version):
         if seen is not None and seen != now:
             raise StaleError(
@@ -104,64 +69,66 @@ def _check(opened: Opened, folder: Path, expected: str | None) -> None:
             )
 
 
-def _save(opened: Opened, after: ParallelText, step_what: str, target: tuple[str, ...], who: str) -> Opened:
-    """Write the edited document with a new `<change>` (only the files that changed; each validated
-    against its schema, then written atomically). The caller holds the lock."""
-    change = Change(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), who, step_what, target)
-    after = replace(after, changes=opened.text.changes + (change,))
-    changed = {lang: doc for lang, doc in after.versions.items() if doc is not opened.text.versions.get(lang) and doc != opened.text.versions.get(lang)}
-    files = serialise(opened.corpus, replace(after, versions=changed))
-    for path, data in files.items():
-        write_atomic(path, data)
-    digests = {**opened.digests, **{p.name: hashlib.sha256(d).digest() for p, d in files.items()}}
-    folder = folder_of(opened.corpus, opened.text.doc_id)
-    return Opened(opened.corpus, after, version_of(digests), digests, _stamps(folder))
+def _line(who: str, what: str, target: tuple[str, ...]) -> Change:
+    """A history line for an edit made now."""
+    return Change(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), who, what, target)
 
 
-def commit(opened: Opened, result: Result, who: str, expected: str | None = None) -> Opened:
+def _store(opened: Opened, after: ParallelText, log: files.Json) -> Opened:
+    """Put the journal on disk (the caller holds the lock) and the document it describes in memory."""
+    files.save_journal(folder_of(opened.corpus, opened.text.doc_id), log)
+    return Opened(opened.corpus, after, log["version"], log["seq"])
+
+
+def commit(opened: Opened, result: Result, who: str, expected: str | None = None, write_behind: bool = False) -> Opened:
     """Save an edit made on `opened` (refused if the document changed since), with its history
-    line and an undo step."""
+    line and an undo step; `write_behind`: the TEI files are left to `files.flush`."""
     folder = folder_of(opened.corpus, opened.text.doc_id)
-    with _locked(folder):
-        _check(opened, folder, expected)
+    with files.locked(folder):
+        log = files.state(folder)
+        _check(opened, log["version"], expected)
         if result.text == opened.text:
             return opened  # nothing to save, nor to undo
+        line = _line(who, result.what, result.target)
         patch = journal.diff(opened.text, result.text)
-        log = journal.read(folder)
-        if log["version"] != opened.version:
-            log = {"version": "", "position": 0, "steps": []}  # the files changed outside the editor
-        saved = _save(opened, result.text, result.what, result.target, who)
-        step = {"what": result.what, "target": list(result.target), "patch": patch}
-        journal.write(folder, journal.record(log, step, saved.version))
+        after = replace(result.text, changes=opened.text.changes + (line,))
+        steps = [*log["steps"][: log["position"]], {"what": result.what, "target": list(result.target), "patch": patch}]
+        saved = _store(opened, after, files.recorded(log, patch, True, files.change(who, result.what, result.target, line.when), len(steps), steps))
+    return saved if write_behind else _written(saved)
+
+
+def _written(saved: Opened) -> Opened:
+    """The document with its TEI files brought up to the journal."""
+    files.flush(folder_of(saved.corpus, saved.text.doc_id), saved.text.doc_id, (saved.text, saved.pending))
     return saved
 
 
-def undo(opened: Opened, who: str, expected: str | None = None) -> tuple[Opened, str]:
+def undo(opened: Opened, who: str, expected: str | None = None, write_behind: bool = False) -> tuple[Opened, str]:
     """Take back the last edit; returns the document and what was undone."""
-    return _move(opened, who, expected, back=True)
+    return _move(opened, who, expected, True, write_behind)
 
 
-def redo(opened: Opened, who: str, expected: str | None = None) -> tuple[Opened, str]:
+def redo(opened: Opened, who: str, expected: str | None = None, write_behind: bool = False) -> tuple[Opened, str]:
     """Make again the last edit undone; returns the document and what was redone."""
-    return _move(opened, who, expected, back=False)
+    return _move(opened, who, expected, False, write_behind)
 
 
-def _move(opened: Opened, who: str, expected: str | None, back: bool) -> tuple[Opened, str]:
+def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behind: bool) -> tuple[Opened, str]:
     folder = folder_of(opened.corpus, opened.text.doc_id)
-    with _locked(folder):
-        _check(opened, folder, expected)
-        log = journal.read(folder)
-        if log["steps"] and log["version"] != opened.version:
-            raise EditError(f"{opened.text.doc_id}: the files changed outside the editor since the last edit (a build?); there is nothing to {'undo' if back else 'redo'}")
+    with files.locked(folder):
+        log = files.state(folder)
+        _check(opened, log["version"], expected)
         pos = log["position"]
         if (back and pos == 0) or (not back and pos >= len(log["steps"])):
             raise EditError(f"{opened.text.doc_id}: nothing to {'undo' if back else 'redo'}")
         step = log["steps"][pos - 1 if back else pos]
         text = journal.apply(opened.text, step["patch"], forward=not back)
         what = f"{'undid' if back else 'redid'}: {step['what']}"
-        saved = _save(opened, text, what, tuple(step["target"]), who)
-        journal.write(folder, {"version": saved.version, "position": pos - 1 if back else pos + 1, "steps": log["steps"]})
-    return saved, what
+        line = _line(who, what, tuple(step["target"]))
+        after = replace(text, changes=opened.text.changes + (line,))
+        new_log = files.recorded(log, step["patch"], not back, files.change(who, what, line.target, line.when), pos - 1 if back else pos + 1, log["steps"])
+        saved = _store(opened, after, new_log)
+    return (saved if write_behind else _written(saved)), what
 
 
 def history(opened: Opened) -> list[Change]:

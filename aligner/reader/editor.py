@@ -5,12 +5,18 @@ Safety: the app answers only for the host it was bound to (no DNS rebinding), ev
 carry the per-server token from the page and an `Origin` of the server itself (no cross-site
 requests), document ids go through `session.folder_of` (nothing outside the corpus), and an edit
 made on an older version is refused with 409 so the page can offer to reload.
+
+Speed: each open document stays in memory; an edit is answered once its journal record is on
+disk, and a writer process per document (`python -m aligner.edit.files`) brings the TEI files
+up to the journal in the background, several edits at a time.
 """
 
 from __future__ import annotations
 
 import secrets
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -51,6 +57,37 @@ class Findings:
 
 
 @dataclass
+class Writer:
+    """A document's background writer: one `files.flush` process at a time, started again while
+    edits keep coming."""
+
+    corpus: Path
+    doc_id: str
+    wake: threading.Event = field(default_factory=threading.Event)
+    idle: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> None:
+        """Run the writer's loop in a daemon thread."""
+        self.idle.set()
+        threading.Thread(target=self._loop, daemon=True, name=f"writer {self.doc_id}").start()
+
+    def kick(self) -> None:
+        """Ask for the files to be brought up to the journal."""
+        self.idle.clear()
+        self.wake.set()
+
+    def _loop(self) -> None:
+        while True:
+            self.wake.wait()
+            self.wake.clear()
+            done = subprocess.run([sys.executable, "-m", "aligner.edit.files", str(self.corpus / self.doc_id), self.doc_id], check=False)
+            if done.returncode:
+                print(f"aligner: writing {self.doc_id} failed (exit {done.returncode}); its edits stay in the journal", file=sys.stderr)
+            if not self.wake.is_set():
+                self.idle.set()
+
+
+@dataclass
 class Editor:
     """The server's state: the corpus, its token, and each open document (loaded once)."""
 
@@ -62,6 +99,18 @@ class Editor:
     open: dict[str, session.Opened] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     findings: dict[tuple[str, str, str], Findings] = field(default_factory=dict)
+    writers: dict[str, Writer] = field(default_factory=dict)
+
+    def written(self, doc_id: str) -> None:
+        """Have the document's TEI files brought up to its journal, in the background."""
+        if doc_id not in self.writers:
+            self.writers[doc_id] = Writer(self.corpus, doc_id)
+            self.writers[doc_id].start()
+        self.writers[doc_id].kick()
+
+    def settle(self, timeout: float = 60.0) -> bool:
+        """Wait until every writer is idle (the files hold every edit); False on timeout."""
+        return all(w.idle.wait(timeout) for w in list(self.writers.values()))
 
     def findings_of(self, opened: session.Opened, pair: tuple[str, str]) -> Findings:
         """The pair's findings, started in a background thread the first time they are asked for."""
@@ -78,10 +127,11 @@ class Editor:
 
     def document(self, doc_id: str) -> session.Opened:
         """The open document, loaded on first use (or again when its files changed on disk)."""
-        folder = session.folder_of(self.corpus, doc_id)
         opened = self.open.get(doc_id)
-        if opened is None or session.disk_version(opened, folder) != opened.version:
+        if opened is None or session.current_version(self.corpus, doc_id) != opened.version:
             opened = self.open[doc_id] = session.open_document(self.corpus, doc_id)
+            if opened.pending:  # edits a kill left in the journal only
+                self.written(doc_id)
         return opened
 
 
@@ -227,11 +277,13 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
             raise StaleError(f"{opened.text.doc_id}: the document changed since version {expected} (now {opened.version}), in another tab or by another editor; reload it and make the edit again")
         op = body.get("op")
         if op in ("undo", "redo"):
-            after, done = (session.undo if op == "undo" else session.redo)(opened, editor.who, expected)
+            after, done = (session.undo if op == "undo" else session.redo)(opened, editor.who, expected, write_behind=True)
         else:
             result = _apply(editor, opened, body, pair)
-            after, done = session.commit(opened, result, editor.who, expected), result.what
+            after, done = session.commit(opened, result, editor.who, expected, write_behind=True), result.what
         editor.open[opened.text.doc_id] = after
+        if after is not opened:
+            editor.written(opened.text.doc_id)
         return JSONResponse(splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags))
 
     def static(request: Request) -> Response:
