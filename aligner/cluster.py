@@ -3,13 +3,17 @@
 Workers read the seeds and write the corpus and the embedding cache themselves, so all three
 must sit on storage every worker sees; each worker is checked before any task is sent. A worker
 that dies has its tasks run again elsewhere (the scheduler does that); a task that is run twice
-writes the same bytes, so nothing is lost or duplicated.
+writes the same bytes, so nothing is lost or duplicated. A task that raises for a reason outside
+it (a lost file handle) is retried, but a user error (`AlignerError`: a bad input file) comes
+back once, as it is, and stops the build: running it again would only fail again.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,6 +30,21 @@ _RETRIES = 2  # a task whose worker raised for a reason outside the task (lost f
 
 class ClusterError(AlignerError):
     """The cluster cannot be reached, or a worker cannot see the files a build needs."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A task's user error, returned rather than raised so that the scheduler does not retry it."""
+
+    error: AlignerError
+
+
+def guarded(func: Callable[[T], R], task: T) -> R | Failed:
+    """`func(task)`, or its user error as a `Failed` value (run on the worker)."""
+    try:
+        return func(task)
+    except AlignerError as err:
+        return Failed(err)
 
 
 def missing_paths(reads: Sequence[str], writes: Sequence[str]) -> list[str]:
@@ -63,11 +82,15 @@ def run_on_cluster(
         ) from None
     with client:
         _check_workers(client, [str(p.resolve()) for p in reads], [str(p.resolve()) for p in writes])
-        futures = client.map(func, tasks, pure=False, retries=_RETRIES)
+        futures = client.map(functools.partial(guarded, func), tasks, pure=False, retries=_RETRIES)
         index = {future.key: i for i, future in enumerate(futures)}
         results: dict[int, R] = {}
         for future in as_completed(futures, loop=client.loop):
-            results[index[future.key]] = future.result()
+            result = future.result()
+            if isinstance(result, Failed):
+                client.cancel(futures)
+                raise result.error
+            results[index[future.key]] = result
             bar.advance()
         return [results[i] for i in range(len(tasks))]
 

@@ -38,3 +38,18 @@ def die(_: object) -> None:
     import os
 
     os._exit(3)
+
+
+def attempt(task: tuple[str, str]) -> str:
+    """Note an attempt in a file, then fail as asked: a user error ("user"), or an error of the
+    worker's own ("worker"); a task for the cluster tests, which count the attempts."""
+    from aligner.errors import InputError
+
+    path, kind = task
+    with open(path, "a", encoding="utf-8") as out:
+        out.write("attempt\n")
+    if kind == "user":
+        raise InputError(f"{path}:1: a bad input; fix it")
+    if kind == "worker":
+        raise OSError("lost file handle")
+    return kind

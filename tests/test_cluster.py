@@ -1,6 +1,7 @@
 """`aligner build --scheduler` on a real Dask cluster: a scheduler and two workers started here,
 on 127.0.0.1 only. The corpus is the same bytes as a local build, a worker killed mid-build
-loses nothing, and a worker that cannot write its cache is a clear error."""
+loses nothing, a bad input file fails once with its one-line error (not retried), and a worker
+that cannot write its cache is a clear error."""
 
 from __future__ import annotations
 
@@ -15,10 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from scale_seeds import tree_bytes, write_seeds
+from click.testing import CliRunner
+from scale_seeds import attempt, tree_bytes, write_seeds
 
 from aligner.build import BuildReport, build
-from aligner.cluster import ClusterError
+from aligner.cli import main
+from aligner.cluster import ClusterError, run_on_cluster
+from aligner.errors import InputError
+from aligner.progress import progress
 
 pytest.importorskip("distributed")
 
@@ -26,10 +31,12 @@ _START = 90  # seconds a cluster may take to come up
 
 
 def _dask(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    """A `dask` command in its own process group (so it and its children can be killed)."""
+    """A `dask` command in its own process group (so it and its children can be killed), able to
+    import the tests' helper modules (scale_seeds) as tasks."""
+    path = os.pathsep.join(p for p in (str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")) if p)
     return subprocess.Popen(
         [sys.executable, "-m", "dask", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True, env={**os.environ, **(env or {})},
+        start_new_session=True, env={**os.environ, "PYTHONPATH": path, **(env or {})},
     )  # fmt: skip
 
 
@@ -90,6 +97,36 @@ def test_cluster_build_is_byte_identical_to_a_local_one(
     assert tree_bytes(tmp_path / "dask") == tree_bytes(tmp_path / "local")
     assert list(report.sentences) == ["part0", "part1", "part2"] and report.skipped == []
     assert build(tmp_path / "seeds", tmp_path / "dask", scheduler=cluster[0]).skipped == ["part0", "part1", "part2"]
+
+
+BROKEN_SRT = "1\n00:00:01,000 --> 00:0x:03,500\nThe river is long.\n"
+
+
+def test_a_bad_input_file_is_one_line_error_as_in_a_local_build(
+    cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path
+) -> None:
+    write_seeds(tmp_path / "seeds", docs=2, size=1)
+    (tmp_path / "seeds" / "film.en.srt").write_text(BROKEN_SRT, encoding="utf-8")
+    with pytest.raises(InputError) as local:
+        build(tmp_path / "seeds", tmp_path / "local", jobs=1)
+    result = CliRunner().invoke(main, ["build", "--seeds", str(tmp_path / "seeds"), "--corpus", str(tmp_path / "dask"),
+                                       "--scheduler", cluster[0], "--quiet"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {local.value}\n"
+    assert "broken time line" in str(local.value)
+
+
+def test_a_user_error_runs_once_and_a_workers_own_error_is_retried(
+    cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path
+) -> None:
+    user, worker, fine = (str(tmp_path / name) for name in ("user", "worker", "fine"))
+    with progress("test", 3, quiet=True) as bar:
+        with pytest.raises(InputError, match=rf"^{user}:1: a bad input; fix it$"):
+            run_on_cluster(attempt, [(fine, "fine"), (user, "user")], cluster[0], bar)
+        with pytest.raises(OSError, match="lost file handle"):
+            run_on_cluster(attempt, [(worker, "worker")], cluster[0], bar)
+    assert Path(user).read_text(encoding="utf-8").count("attempt") == 1
+    assert Path(worker).read_text(encoding="utf-8").count("attempt") == 3  # run, then two retries
 
 
 def test_a_worker_killed_mid_build_loses_nothing(cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path) -> None:
