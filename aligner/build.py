@@ -14,7 +14,7 @@ from aligner import __version__
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
-from aligner.corpus.store import load, save
+from aligner.corpus.store import load_upgraded, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.edit.files import flush
@@ -322,14 +322,14 @@ def build_document(task: DocumentTask) -> DocumentResult:
     folder = task.corpus / task.doc_id
     if (folder / JOURNAL_FILE).exists():
         flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
-    previous = load(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else None
+    previous, older = load_upgraded(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else (None, False)
     versions = keep_edited(versions, previous)
     tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
     direct, derived = alignment_plan(versions)
     pairs = direct + [(a, b) for a, _, b in derived]
     config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
     if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
-        text, changed = previous, save(task.corpus, previous)  # writes only a file in an older TEI form
+        text, changed = previous, save(task.corpus, previous) if older else []  # a file in an older TEI form is rewritten
     else:
         changes = previous.changes if previous else ()
         text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)

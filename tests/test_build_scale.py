@@ -17,9 +17,10 @@ import pytest
 from click.testing import CliRunner
 from scale_seeds import tree_bytes, write_seeds
 
+import aligner.build
 from aligner.build import build
 from aligner.cli import main
-from aligner.corpus.model import Link
+from aligner.corpus.model import Link, ParallelText
 from aligner.corpus.store import load, save
 from aligner.fingerprint import engine_config, fingerprint
 
@@ -59,6 +60,29 @@ def test_unchanged_documents_are_skipped_and_a_changed_one_rebuilt(seeds: Path, 
     report = build(inputs, corpus, jobs=1)
     assert report.skipped == ["part0", "part2"]
     assert {p.parent.name for p in report.changed} == {"part1"}
+
+
+def test_a_skipped_document_is_saved_only_when_a_file_is_in_an_older_form(
+    seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(serial, corpus)
+    old = corpus / "part1" / "align.xml"
+    current = old.read_bytes()  # as written before: an empty link group, which the reader drops
+    old.write_bytes(current.replace(b"</standOff>", b'<linkGrp type="translation" xml:id="en--fr" corresp="en.xml fr.xml"/></standOff>'))
+    others = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in corpus.rglob("*.xml") if p != old}
+    saved: list[str] = []
+
+    def counted(folder: Path, text: ParallelText) -> list[Path]:
+        saved.append(text.doc_id)
+        return save(folder, text)
+
+    monkeypatch.setattr(aligner.build, "save", counted)
+    report = build(seeds, corpus, jobs=1)
+    assert report.skipped == ["part0", "part1", "part2"]
+    assert saved == ["part1"] and report.changed == [old]
+    assert old.read_bytes() == current  # upgraded
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in others} == others  # the rest not even rewritten in place
 
 
 def test_a_link_a_person_made_changes_the_fingerprint(seeds: Path, serial: Path, tmp_path: Path) -> None:

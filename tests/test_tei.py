@@ -18,10 +18,12 @@ from aligner.corpus.model import (
     ParallelText,
     Sentence,
 )
-from aligner.corpus.store import load, save
+from aligner.corpus.store import load, load_upgraded, save
 from aligner.corpus.tei import (
     alignments_to_tei,
     document_to_tei,
+    read_alignments,
+    read_document,
     tei_to_alignments,
     tei_to_document,
 )
@@ -124,9 +126,10 @@ def test_an_old_alignment_file_in_a_corpus_loads_and_is_saved_in_the_new_form(tm
     path = tmp_path / "d1" / "align.xml"
     new = path.read_bytes()
     path.write_bytes(old_form(new))
-    assert load(tmp_path, "d1") == text
+    assert load_upgraded(tmp_path, "d1") == (text, True)
     assert save(tmp_path, load(tmp_path, "d1")) == [path]  # only the alignment file changes
     assert path.read_bytes() == new and b"<ptr " in new
+    assert load_upgraded(tmp_path, "d1") == (text, False)
 
 
 def test_the_shipped_schema_refuses_an_omission_as_a_link_or_a_one_pointer_link() -> None:
@@ -163,15 +166,17 @@ def test_files_written_before_tei_all_conformance_are_read() -> None:
     old = new.replace("<notesStmt>\n        <note>translation prepared for this corpus</note>\n      </notesStmt>\n      ", "")
     old = old.replace("</bibl>", "</bibl>\n        <p>translation prepared for this corpus</p>")
     assert old != new
-    assert tei_to_document(old.encode(), "d1", "x") == original
+    assert read_document(old.encode(), "d1", "x") == (original, True)
+    assert read_document(new.encode(), "d1", "x") == (original, False)
     empty = alignments_to_tei("d1", ()).decode().replace("<note>No two versions with sentences to link.</note>", "")
     empty = empty.replace("<profileDesc>", "<encodingDesc><appInfo/></encodingDesc><profileDesc>")
     assert "<note>" not in empty and "<appInfo/>" in empty
-    assert tei_to_alignments(empty.encode(), "x") == ()
+    assert read_alignments(empty.encode(), "x") == ((), True)
+    assert read_alignments(alignments_to_tei("d1", ()), "x") == ((), False)
     group = '<linkGrp type="translation" xml:id="zh-Hans--zh-Hant" corresp="zh-Hans.xml zh-Hant.xml"/></standOff>'
     with_empty_group = alignments_to_tei("d1", (Alignment("en", "zh-Hans", LINKS),)).decode().replace("</standOff>", group)
     assert group in with_empty_group
-    assert tei_to_alignments(with_empty_group.encode(), "x") == (Alignment("en", "zh-Hans", LINKS),)
+    assert read_alignments(with_empty_group.encode(), "x") == ((Alignment("en", "zh-Hans", LINKS),), True)
 
 
 def test_serialisation_is_deterministic() -> None:

@@ -19,8 +19,8 @@ from aligner.corpus.tei import (
     changes_of,
     document_to_tei,
     fingerprint_of,
-    tei_to_alignments,
-    tei_to_document,
+    read_alignments,
+    read_document,
     version_file,
 )
 from aligner.errors import CorpusError
@@ -99,24 +99,32 @@ def save(corpus: Path, text: ParallelText) -> list[Path]:
 
 def load(corpus: Path, doc_id: str) -> ParallelText:
     """Read one document (all versions and links) from the corpus, validating every file."""
+    return load_upgraded(corpus, doc_id)[0]
+
+
+def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
+    """Read one document as `load` does, and say whether any of its files was in an older TEI
+    form that the reader brought up to date (saving the document would rewrite it)."""
     folder = corpus / doc_id
     if not folder.is_dir():
         known = ", ".join(doc_ids(corpus)) or "none"
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")
     versions = {}
+    upgraded = False
     for path in sorted(folder.glob("*.xml")):
         if path.name == ALIGNMENT_FILE:
             continue
-        doc = tei_to_document(path.read_bytes(), doc_id, str(path))
+        doc, older = read_document(path.read_bytes(), doc_id, str(path))
+        upgraded |= older
         if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
     align_path = folder / ALIGNMENT_FILE
     data = align_path.read_bytes() if align_path.exists() else b""
-    alignments = tei_to_alignments(data, str(align_path)) if data else ()
+    alignments, older = read_alignments(data, str(align_path)) if data else ((), False)
     text = ParallelText(doc_id, versions, alignments, fingerprint_of(data) if data else "", changes_of(data) if data else ())
     check_links(text, align_path)
-    return text
+    return text, upgraded or older
 
 
 def check_links(text: ParallelText, where: Path) -> None:

@@ -95,43 +95,49 @@ def _serialize(root: etree._Element, schema: str, where: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
-def _parse(data: bytes, schema: str, where: str) -> etree._Element:
-    """Parse and validate a TEI file; errors are one line with file, line and reason."""
+def _parse(data: bytes, schema: str, where: str) -> tuple[etree._Element, bool]:
+    """Parse and validate a TEI file, and say whether it was in an older form (brought up to
+    date here); errors are one line with file, line and reason."""
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else "?"
         raise SchemaError(f"{where}:{line}: malformed XML: {err.msg}; fix the file or rebuild it") from None
-    _upgrade(root)
+    upgraded = _upgrade(root)
     validator = _schema(schema)
     if not validator.validate(root):
         last = validator.error_log.last_error
         raise SchemaError(
             f"{where}:{last.line}: not valid TEI for aligner ({last.message}); fix the file or rebuild it"
         )
-    return root
+    return root, upgraded
 
 
-def _upgrade(root: etree._Element) -> None:
+def _upgrade(root: etree._Element) -> bool:
     """Bring a file written before the corpus followed tei_all to today's form (saved on the next
     write): the note moves from sourceDesc to notesStmt; an omission written as a `<link>` (type
     n-0 or 0-n, often one pointer) becomes a `<ptr>`; empty link groups, an empty appInfo and
-    an empty standOff (a document with one version) are dropped or given a note."""
+    an empty standOff (a document with one version) are dropped or given a note. Says whether
+    it changed anything."""
     note = root.find(f"{_T}teiHeader/{_T}fileDesc/{_T}sourceDesc/{_T}p")
     if note is not None:
         notes = etree.Element(_T + "notesStmt")
         note.getparent().addprevious(notes)  # type: ignore[union-attr]  # a found child has a parent
         note.tag = _T + "note"
         notes.append(note)  # moves it
-    for omission in root.xpath("t:standOff/t:linkGrp/t:link[starts-with(@type, '0-') or substring-after(@type, '-') = '0']",
-                               namespaces={"t": TEI_NS}):
+    omissions = root.xpath("t:standOff/t:linkGrp/t:link[starts-with(@type, '0-') or substring-after(@type, '-') = '0']",
+                           namespaces={"t": TEI_NS})
+    for omission in omissions:
         omission.tag = _T + "ptr"
-    for empty in root.xpath("t:standOff/t:linkGrp[not(t:link | t:ptr)] | t:teiHeader/t:encodingDesc[not(t:appInfo/*)]",
-                            namespaces={"t": TEI_NS}):
+    empties = root.xpath("t:standOff/t:linkGrp[not(t:link | t:ptr)] | t:teiHeader/t:encodingDesc[not(t:appInfo/*)]",
+                         namespaces={"t": TEI_NS})
+    for empty in empties:
         empty.getparent().remove(empty)
     standoff = root.find(_T + "standOff")
-    if standoff is not None and not len(standoff):
+    bare = standoff is not None and not len(standoff)
+    if bare:
         _el(standoff, "note", _NO_PAIRS)
+    return note is not None or bool(omissions) or bool(empties) or bare
 
 
 def _header(root: etree._Element, title: str, lang: str, meta: Metadata) -> etree._Element:
@@ -228,7 +234,12 @@ def _text(node: etree._Element | None) -> str:
 
 def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
     """Read one language version from TEI (validated first)."""
-    root = _parse(data, "text", where)
+    return read_document(data, doc_id, where)[0]
+
+
+def read_document(data: bytes, doc_id: str, where: str) -> tuple[Document, bool]:
+    """One language version from TEI, and whether the file is in an older form (a save rewrites it)."""
+    root, upgraded = _parse(data, "text", where)
     ns = {"t": TEI_NS}
     bibl = root.find("t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", ns)
     translator = root.find("t:teiHeader/t:fileDesc/t:titleStmt/t:respStmt/t:name", ns)
@@ -256,7 +267,7 @@ def tei_to_document(data: bytes, doc_id: str, where: str) -> Document:
         for node in root.find("t:text/t:body/t:div", ns).iter(*_KINDS)
     )
     key, region = split_tag(root.get(_XML_LANG, ""))
-    return Document(doc_id, key, paragraphs, meta, region)
+    return Document(doc_id, key, paragraphs, meta, region), upgraded
 
 
 def _lang_of_pointer(pointer: str) -> str:
@@ -400,7 +411,12 @@ def fingerprint_of(data: bytes) -> str:
 
 def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
     """Read every linkGrp of an alignment file (validated first)."""
-    root = _parse(data, "align", where)
+    return read_alignments(data, where)[0]
+
+
+def read_alignments(data: bytes, where: str) -> tuple[tuple[Alignment, ...], bool]:
+    """Every linkGrp of an alignment file, and whether the file is in an older form (a save rewrites it)."""
+    root, upgraded = _parse(data, "align", where)
     signatures = {
         app.get("corresp", "")[1:]: _text(app.find(_T + "desc"))
         for app in root.iter(_T + "application")
@@ -428,4 +444,4 @@ def tei_to_alignments(data: bytes, where: str) -> tuple[Alignment, ...]:
         if signature == _NO_SIGNATURE:
             signature = ""
         out.append(Alignment(src_lang, tgt_lang, tuple(links), signature))
-    return tuple(out)
+    return tuple(out), upgraded
