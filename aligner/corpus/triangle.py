@@ -185,3 +185,149 @@ def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: s
             out = _without(out[:at], sentences) + [mine] + _without(out[at:], sentences)
             index = {_key(lk): n for n, lk in enumerate(out)}
     return tuple(out)
+
+
+# Deriving again only around an edit. The composition is local: a derived link depends on the
+# links of A→B and B→C that share pivot sentences with it, the gap filling on a run of one-sided
+# links and CONTEXT links either side, a person's link on the links holding its sentences. So
+# where the three groups are cut cleanly (no link of any group crosses the cut), with CONTEXT
+# two-sided links that the edit did not touch on each side of it, the derived pair is the old
+# one outside the cuts and a derivation of the stretch between them inside.
+
+Positions = dict[str, int]
+_POSITIONS: dict[int, tuple[Document, Positions, list[str]]] = {}
+
+
+def positions(doc: Document) -> tuple[Positions, list[str]]:
+    """Sentence positions of a version and its ids in order (kept for the last few versions:
+    an edit of links leaves the versions as they were)."""
+    hit = _POSITIONS.get(id(doc))
+    if hit is None or hit[0] is not doc:
+        ids = [s.id for s in doc.sentences()]
+        hit = _POSITIONS[id(doc)] = (doc, {s: k for k, s in enumerate(ids)}, ids)
+        while len(_POSITIONS) > 8:
+            del _POSITIONS[next(iter(_POSITIONS))]
+    return hit[1], hit[2]
+
+
+Window = list[list[int]]  # per side of a group: [lo, hi) of sentence positions, lo > hi when empty
+
+
+def _first_at(links: Sequence[Link], side: int, pos: Positions, p: int) -> int:
+    """The first link from which on every link with a `side` sentence starts at `p` or later
+    (links are in reading order); a bisection that steps over links without that side."""
+    lo, hi = 0, len(links)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        k = mid
+        while k < hi and not (links[k].src, links[k].tgt)[side]:
+            k += 1
+        if k < hi and min(pos[x] for x in (links[k].src, links[k].tgt)[side]) < p:
+            lo = k + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _touches(lk: Link, sides: tuple[Positions, Positions], window: tuple[list[int], list[int]]) -> bool:
+    return any(window[side][0] <= sides[side][x] < window[side][1] for side in (0, 1) for x in (lk.src, lk.tgt)[side])
+
+
+def _span(links: Sequence[Link], sides: tuple[Positions, Positions], window: tuple[list[int], list[int]]) -> tuple[int, int]:
+    """The rows [start, end) of the links that touch the window (in reading order, they follow
+    each other)."""
+    start, end = len(links), 0
+    for side in (0, 1):
+        lo, hi = window[side]
+        if lo >= hi:
+            continue
+        a = _first_at(links, side, sides[side], lo) - 1  # the link before may reach into the window
+        while a > 0 and not (links[a].src, links[a].tgt)[side]:
+            a -= 1
+        start, end = min(start, max(a, 0)), max(end, _first_at(links, side, sides[side], hi))
+    while start < end and not _touches(links[start], sides, window):
+        start += 1
+    while end > start and not _touches(links[end - 1], sides, window):
+        end -= 1
+    return start, max(start, end)
+
+
+def _cover(links: Sequence[Link], sides: tuple[Positions, Positions], window: tuple[list[int], list[int]]) -> bool:
+    """Widen the window to every sentence of the links that touch it; True if it grew."""
+    start, end = _span(links, sides, window)
+    grew = False
+    for lk in links[start:end]:
+        for side in (0, 1):
+            ids = (lk.src, lk.tgt)[side]
+            lo, hi = window[side]
+            if ids and (lo >= hi or min(sides[side][x] for x in ids) < lo or max(sides[side][x] for x in ids) >= hi):
+                first, last = min(sides[side][x] for x in ids), max(sides[side][x] for x in ids) + 1
+                window[side][:] = [first, last] if lo >= hi else [min(lo, first), max(hi, last)]
+                grew = True
+    return grew
+
+
+def derive_near(
+    ab: Alignment, bc: Alignment, ac: Alignment, versions: tuple[Document, Document, Document],
+    engine: Aligner, touched: set[str], engine_signature: str = "", margin: int = 12,
+) -> tuple[Alignment, tuple[Alignment, Alignment, Alignment], list[Link]] | None:  # fmt: skip
+    """A↔C as `derive` makes it from A→B and B→C with the person links of `ac`, worked out only
+    around the `touched` sentences (of links or texts an edit changed; `ac` agreed with the legs
+    everywhere else). Returns the new A↔C, the three groups cut to the stretch derived again (for
+    `contradictions`), and the person links of `ac` there; None when no clean cut was found."""
+    pos = [positions(doc) for doc in versions]
+    places = [pos[v][0] for v in range(3)]
+    core = [[min(p), max(p) + 1] if (p := [places[v][x] for x in touched if x in places[v]]) else [1, 0] for v in range(3)]
+    window = [[max(lo - margin, 0), min(hi + margin, len(pos[v][1]))] if lo < hi else [1, 0] for v, (lo, hi) in enumerate(core)]
+    groups = ((ab, (0, 1)), (bc, (1, 2)), (ac, (0, 2)))
+    while any([_cover(al.links, (places[x], places[y]), (window[x], window[y])) for al, (x, y) in groups]):
+        pass
+    spans = [_span(al.links, (places[x], places[y]), (window[x], window[y])) for al, (x, y) in groups]
+    ends = [spans[g][0] == 0 for g in range(3)], [spans[g][1] == len(al.links) for g, (al, _) in enumerate(groups)]
+    sub_ab, sub_bc = (Alignment(al.src_lang, al.tgt_lang, al.links[s:e]) for al, (s, e) in zip((ab, bc), spans, strict=False))
+    composed = compose(sub_ab, sub_bc, pos[1][1][window[1][0] : window[1][1]]).links
+    inner = _cuts(composed, sub_ab, sub_bc, touched, all(ends[0]), all(ends[1]))
+    if inner is None:
+        return None
+    old = ac.links[spans[2][0] : spans[2][1]]
+    at = _slice_of(old, composed, inner)
+    if at is None or any(touched & {*lk.src, *lk.tgt} for lk in old[: at[0]] + old[at[1] :]):
+        return None
+    has_a, has_c = _pivoted(sub_ab, sub_bc)
+    filled, matched = fill_gaps(composed[inner[0] : inner[1]], (versions[0], versions[2]), (has_a, has_c), engine)
+    mine = [lk for lk in old[at[0] : at[1]] if lk.resp == "person"]
+    kept = _keep_person_links(filled, mine, has_a | has_c)
+    start = spans[2][0]
+    links = ac.links[: start + at[0]] + kept + ac.links[start + at[1] :]
+    cut = Alignment(ac.src_lang, ac.tgt_lang, old[: at[0]] + kept + old[at[1] :])
+    gaps = f"; unpivoted gaps aligned by {engine_signature}"
+    signature = ac.signature if not matched or ac.signature.endswith(gaps) else compose(sub_ab, sub_bc, []).signature + gaps
+    return Alignment(ac.src_lang, ac.tgt_lang, links, signature), (sub_ab, sub_bc, cut), mine
+
+
+def _cuts(composed: Sequence[Link], ab: Alignment, bc: Alignment, touched: set[str], at_start: bool, at_end: bool) -> tuple[int, int] | None:
+    """[start, end) of the composed links to derive again: each cut has CONTEXT two-sided links
+    the edit did not touch (pivot sentences included) on both sides, or is an end of the document."""
+    pivots = {x: lk.tgt for lk in ab.links for x in lk.src} | {x: lk.src for lk in bc.links for x in lk.tgt}
+    hot = [bool(touched & {*lk.src, *lk.tgt, *(b for x in (*lk.src, *lk.tgt) for b in pivots.get(x, ()))}) for lk in composed]
+    calm = [bool(lk.src and lk.tgt) and not h for lk, h in zip(composed, hot, strict=True)]
+    marked = [k for k, h in enumerate(hot) if h]
+    first, last = (marked[0], marked[-1] + 1) if marked else (len(composed) // 2, len(composed) // 2)
+
+    def clean(k: int) -> bool:
+        return k >= CONTEXT and k + CONTEXT <= len(calm) and all(calm[k - CONTEXT : k + CONTEXT])
+
+    start = 0 if at_start else next((k for k in range(first, -1, -1) if clean(k)), None)
+    end = len(composed) if at_end else next((k for k in range(last, len(composed) + 1) if clean(k)), None)
+    return None if start is None or end is None else (start, end)
+
+
+def _slice_of(old: Sequence[Link], composed: Sequence[Link], inner: tuple[int, int]) -> tuple[int, int] | None:
+    """Where the stretch [start, end) of the composition lies in the old derived links: between
+    the links it is cut at, which the old links hold unchanged (or at the ends)."""
+    index = {_key(lk): n for n, lk in enumerate(old)}
+    start = 0 if inner[0] == 0 else index.get(_key(composed[inner[0] - 1]))
+    end = len(old) if inner[1] == len(composed) else index.get(_key(composed[inner[1]]))
+    if start is None or end is None:
+        return None
+    return (start + (inner[0] > 0), end)

@@ -58,7 +58,7 @@ def link_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS)}")
     group = stored(text, a, b)
-    text, notes = reconcile(with_links(text, a, b, new), [pair], engine_for)
+    text, notes = reconcile(with_links(text, a, b, new), [pair], engine_for, text)
     return Result(text, "; ".join([f"{group.src_lang}–{group.tgt_lang}: {what}", *notes]), (f"#{group.src_lang}--{group.tgt_lang}",))
 
 
@@ -67,6 +67,7 @@ def sentence_edit(
 ) -> Result:  # fmt: skip
     """Apply sentence operation `op` to sentence `sid` of version `lang`, then keep pairs consistent."""
     target = [f"{version_file(lang)}#{sid}"]
+    before = text
     if op == "split-sentence":
         text, nid = S.split_sentence(text, lang, sid, at)
         target.append(f"{version_file(lang)}#{nid}")
@@ -79,7 +80,7 @@ def sentence_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(SENTENCE_OPS)}")
     pairs = [al.pair for al in text.alignments if lang in al.pair and op != "correct"]  # a correction moves no link
-    text, notes = reconcile(text, pairs, engine_for)
+    text, notes = reconcile(text, pairs, engine_for, before)
     return Result(text, "; ".join([what, *notes]), tuple(target))
 
 

@@ -12,7 +12,8 @@ from aligner.build import alignment_plan, engine_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Link, ParallelText, reverse
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.triangle import contradictions, derive
+from aligner.corpus.triangle import contradictions, derive, derive_near
+from aligner.edit.journal import trimmed
 from aligner.edit.links import Links, stretch
 from aligner.errors import EditError
 
@@ -101,34 +102,59 @@ def _oriented(text: ParallelText, a: str, b: str) -> Alignment:
     return al if al.pair == (a, b) else reverse(al)
 
 
-def reconcile(text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor) -> tuple[ParallelText, list[str]]:
+def reconcile(
+    text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor, before: ParallelText | None = None,
+) -> tuple[ParallelText, list[str]]:  # fmt: skip
     """Re-derive every derived pair whose legs (or itself) were edited, keeping its person links;
     a person link of an edited derived pair that the pivot contradicts is an error. Returns the
-    document and a note for each person's link of a derived pair that an edit of a leg undid."""
+    document and a note for each person's link of a derived pair that an edit of a leg undid.
+    Given the document `before` the edit, only the stretch around what it changed is derived
+    again (`triangle.derive_near`; the whole pair when no clean cut is found)."""
     edited_sets = [set(p) for p in edited]
+    touched = changed_sentences(before, text) if before is not None else None
     notes: list[str] = []
     for a, pivot, c in derived_pairs(text):
-        touched = [p for p in edited_sets if p in ({a, pivot}, {pivot, c}, {a, c})]
-        if not touched:
+        touched_pairs = [p for p in edited_sets if p in ({a, pivot}, {pivot, c}, {a, c})]
+        if not touched_pairs:
             continue
         ab, bc, old = _oriented(text, a, pivot), _oriented(text, pivot, c), _oriented(text, a, c)
         versions = text.versions[a], text.versions[pivot], text.versions[c]
-        new = derive(ab, bc, versions, engine_for(a, c), person_links(old), engine_signature(a, c))
-        if {a, c} in touched:
-            lost = set(person_links(old)) - set(new.links)
+        near = derive_near(ab, bc, old, versions, engine_for(a, c), touched, engine_signature(a, c)) if touched is not None else None
+        if near is None:
+            new = derive(ab, bc, versions, engine_for(a, c), person_links(old), engine_signature(a, c))
+            (ab, bc, derived), mine = (ab, bc, new), person_links(old)
+        else:
+            new, (ab, bc, derived), mine = near
+        if {a, c} in touched_pairs:
+            lost = set(mine) - set(derived.links)
             if lost:
                 raise EditError(
                     f"{a}↔{c} is derived through {pivot}: the link {_show(next(iter(lost)))} contradicts "
                     f"{a}↔{pivot} and {pivot}↔{c}; make this edit in one of those pairs instead"
                 )
-        problems = contradictions(ab, bc, new)
+        problems = contradictions(ab, bc, derived)
         if problems:
             raise EditError(f"{text.doc_id}: {problems[0]}; this is a bug, please report it")
-        kept = {(lk.src, lk.tgt) for lk in new.links}
+        kept = {(lk.src, lk.tgt) for lk in derived.links}
         notes += [f"the {a}↔{c} link {_show(lk)} a person made no longer agrees with {pivot} and was undone"
-                  for lk in person_links(old) if (lk.src, lk.tgt) not in kept]
+                  for lk in mine if (lk.src, lk.tgt) not in kept]
         text = put(text, new)
     return text, notes
+
+
+def changed_sentences(before: ParallelText, after: ParallelText) -> set[str]:
+    """The sentences of every link and paragraph an edit changed, as they were and as they are."""
+    out: set[str] = set()
+    for old, new in zip(before.alignments, after.alignments, strict=True):
+        if old is not new:
+            start, old_end, new_end = trimmed(old.links, new.links)
+            out |= {x for lk in (*old.links[start:old_end], *new.links[start:new_end]) for x in (*lk.src, *lk.tgt)}
+    for lang, doc in before.versions.items():
+        if doc is not after.versions[lang]:
+            paras = after.versions[lang].paragraphs
+            start, old_end, new_end = trimmed(doc.paragraphs, paras)
+            out |= {s.id for p in (*doc.paragraphs[start:old_end], *paras[start:new_end]) for s in p.sentences}
+    return out
 
 
 def _show(lk: Link) -> str:
