@@ -33,8 +33,10 @@ def test_numbers(text: str, expected: dict[float, int]) -> None:
 def test_dictionary_overlap() -> None:
     english = lexicon.english_words("The committee approved the budget.")
     assert english == {"committee", "approv", "budget"} or "budget" in english
-    assert english & lexicon.translatable("委员会批准了预算。")
-    assert not english & lexicon.translatable("今天天气很好。")
+    found, other, empty = lexicon.translations(["委员会批准了预算。", "今天天气很好。", ""])
+    assert english & found == {"committee", "budget"}
+    assert not english & other and not empty
+    assert lexicon.translations(["委员会批准了预算。"], english) == [english & found]
 
 
 def test_cedict_entries_split_senses_and_glosses() -> None:
@@ -137,8 +139,11 @@ def test_pair_table_in_blocks_holds_every_band_pair_product(monkeypatch: pytest.
 
 
 def test_incidence_product_counts_shared_items_and_multisets_share_their_minimum() -> None:
-    src, tgt = signals.incidence([{"a", "b"}, set()], [{"b", "c"}, {"a", "b", "d"}])
+    columns = {item: k for k, item in enumerate("abc")}  # "d" has no column: left out
+    src = signals.incidence([{"a", "b"}, set()], columns)
+    tgt = signals.incidence([{"b", "c"}, {"a", "b", "d"}], columns)
     assert (src @ tgt.T).toarray().tolist() == [[1, 2], [0, 0]]
-    x, y = Counter({3: 2, 7: 1}), Counter({3: 3, 8: 1})
-    a, b = signals.incidence([signals.counted(x)], [signals.counted(y)])
-    assert (a @ b.T).toarray()[0, 0] == sum((x & y).values()) == 2
+    x, y = signals.counted(Counter({3: 2, 7: 1})), signals.counted(Counter({3: 3, 8: 1}))
+    numbered = {item: k for k, item in enumerate(set(x) | set(y))}
+    product = signals.incidence([x], numbered) @ signals.incidence([y], numbered).T
+    assert product.toarray()[0, 0] == 2  # the 3 twice on one side, three times on the other

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import csr_array
 
 from aligner.align import anchors, boundary, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
@@ -103,7 +104,7 @@ class Signals:
     tgt: Side
     scale: float
     numbers: tuple[list[Counter[int | float]], list[Counter[int | float]]]
-    words: tuple[list[frozenset[str]], list[frozenset[str]]] | None  # dictionary stems a side
+    words: tuple[csr_array, csr_array] | None  # sentences × dictionary stems, a side (`lexicon`)
     src_is_english: bool
     final: bool  # True when the vectors need no encoder pass after them
 
@@ -123,10 +124,10 @@ def _signals(
     if set(langs) == {"en", "zh"}:
         english, chinese = (src, tgt) if langs[0] == "en" else (tgt, src)
         en_words = [lexicon.english_words(s) for s in english]
-        vocabulary = frozenset().union(*en_words)  # stems the English side can match at all
-        table = lexicon.restricted(vocabulary)
-        zh_words = [lexicon.translatable(s, table) for s in chinese]
-        words = (en_words, zh_words) if langs[0] == "en" else (zh_words, en_words)
+        vocabulary = sorted(frozenset().union(*en_words))  # stems the English side can match at all
+        en_rows = incidence(en_words, {stem: k for k, stem in enumerate(vocabulary)})
+        zh_rows = lexicon.translation_matrix(chinese, vocabulary)
+        words = (en_rows, zh_rows) if langs[0] == "en" else (zh_rows, en_rows)
     if langs == ("zh", "zh"):
         vecs = tuple(
             hashed_ngrams([convert(s, "t2s") for s in side], 2) for side in (src, tgt)
@@ -281,15 +282,12 @@ def _covered(size: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
     return flags
 
 
-def _chance(
-    src: Sequence[frozenset[str]], tgt: Sequence[frozenset[str]], src_is_english: bool
-) -> float:
+def _chance(src: csr_array, tgt: csr_array, src_is_english: bool) -> float:
     """Return the dictionary coverage of random sentence pairs: the level that means nothing."""
     rng = np.random.default_rng(1)
-    found = total = 0
-    for x, y in zip(rng.integers(0, len(src), 300), rng.integers(0, len(tgt), 300), strict=True):
-        found += len(src[x] & tgt[y])
-        total += len(src[x] if src_is_english else tgt[y])
+    xs, ys = rng.integers(0, src.shape[0], 300), rng.integers(0, tgt.shape[0], 300)
+    found = float(src[xs].multiply(tgt[ys]).sum())
+    total = float((src[xs] if src_is_english else tgt[ys]).sum())
     return found / total if total else 0.0
 
 
@@ -297,7 +295,9 @@ def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float,
     """Build the number and dictionary overlap tables inside the finest band."""
     nums = signals.numbers
     sizes = [sum(c.values()) for c in nums[0]], [sum(c.values()) for c in nums[1]]
-    counts = incidence([counted(c) for c in nums[0]], [counted(c) for c in nums[1]])
+    items = [counted(c) for c in nums[0]], [counted(c) for c in nums[1]]
+    columns = {item: k for k, item in enumerate(set().union(*items[0], *items[1]))}
+    counts = incidence(items[0], columns), incidence(items[1], columns)
     tables = [
         (
             overlap(*counts, sizes, band, 0.5, MAX_SIDE),
@@ -308,10 +308,10 @@ def _overlaps(signals: Signals, band: search.Band) -> list[tuple[Overlap, float,
     if signals.words is not None:
         src, tgt = signals.words
         english = src if signals.src_is_english else tgt
-        en_sizes = [len(w) for w in english]
-        zero = [0] * len(tgt if signals.src_is_english else src)
+        en_sizes = np.diff(english.indptr).tolist()
+        zero = [0] * (tgt if signals.src_is_english else src).shape[0]
         table = overlap(
-            *incidence(src, tgt),
+            src, tgt,
             (en_sizes, zero) if signals.src_is_english else (zero, en_sizes),
             band, 1.0 if signals.src_is_english else 0.0, MAX_SIDE,
         )  # fmt: skip

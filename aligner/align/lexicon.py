@@ -7,12 +7,18 @@ import functools
 import gzip
 import importlib.metadata
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_array
 
 from aligner.cache import cached_json
 
 MAX_WORD = 4  # longest Chinese headword looked up, in characters
+_BITS = 16  # bits a character takes in a headword's number (CC-CEDICT's have about 13,000)
 _MAX_SENSES = 24  # headwords glossed by more English stems are left out
 _TABLE_FORMAT = 2  # bump when stemming or filtering changes, so cached tables are rebuilt
 _EN_TOKEN = re.compile(r"[a-z]+")
@@ -78,18 +84,86 @@ def gloss_table() -> dict[str, list[str]]:
     return table
 
 
-def translatable(text: str, table: Mapping[str, Sequence[str]] | None = None) -> frozenset[str]:
-    """Return the English stems that some word of a Chinese sentence translates to.
+@dataclass(frozen=True)
+class _Index:
+    """CC-CEDICT's headwords as sorted integers: 16 bits a character, characters numbered from 1
+    (0 is a character in no headword), so one binary search finds every word of a whole text."""
 
-    `table` defaults to all of CC-CEDICT; `restricted` gives a smaller one for one English text.
-    """
-    words = [
-        text[k : k + size] for size in range(1, MAX_WORD + 1) for k in range(len(text) - size + 1)
-    ]
-    return frozenset().union(*filter(None, map((gloss_table() if table is None else table).get, words)))
+    code: np.ndarray  # code point → character number (uint64); 0 past the last headword character
+    keys: np.ndarray  # the headwords' numbers, sorted (uint64)
+    stems: csr_array  # headword (in key order) × stem: 1 where a gloss of the headword has the stem
+    stem_names: dict[str, int]  # stem → its column in `stems`
 
 
-def restricted(vocabulary: Collection[str]) -> dict[str, list[str]]:
-    """Return the headword table cut down to stems in `vocabulary`: the same results, faster."""
-    cut = ((head, [s for s in stems if s in vocabulary]) for head, stems in gloss_table().items())
-    return {head: stems for head, stems in cut if stems}
+@functools.cache
+def _index() -> _Index:
+    """Build the headword index of `gloss_table` once per process (a fraction of a second)."""
+    table = gloss_table()
+    heads = list(table)
+    points = np.frombuffer("".join(heads).encode("utf-32-le"), np.uint32)
+    chars = np.unique(points)
+    code = np.zeros(int(chars[-1]) + 2, np.uint64)
+    code[chars] = np.arange(1, len(chars) + 1, dtype=np.uint64)
+    sizes = np.fromiter(map(len, heads), np.int64, len(heads))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    place = np.arange(len(points)) - np.repeat(starts, sizes)  # each character's place in its headword
+    keys = np.add.reduceat(code[points] << (place * _BITS).astype(np.uint64), starts)
+    order = np.argsort(keys)
+    glossed = [table[heads[k]] for k in order]
+    flat = list(chain.from_iterable(glossed))
+    stem_names = {stem: k for k, stem in enumerate(dict.fromkeys(flat))}
+    stems = csr_array(
+        (
+            np.ones(len(flat), np.float32),
+            np.fromiter(map(stem_names.__getitem__, flat), np.int64, len(flat)),
+            np.concatenate([[0], np.cumsum(np.fromiter(map(len, glossed), np.int64, len(glossed)))]),
+        ),
+        shape=(len(heads), len(stem_names)),
+    )
+    return _Index(code, keys[order], stems, stem_names)
+
+
+def _words_of(texts: Sequence[str]) -> csr_array:
+    """Return texts × headwords: 1 where the headword occurs in the text (any of its substrings)."""
+    index = _index()
+    points = np.frombuffer("\0".join(texts).encode("utf-32-le"), np.uint32)  # "\0" is in no headword
+    codes = index.code[np.minimum(points, len(index.code) - 1)]
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    rows, cols = [], []
+    for size in range(1, min(MAX_WORD, len(codes)) + 1):
+        span = len(codes) - size + 1
+        key, known = np.zeros(span, np.uint64), np.ones(span, bool)
+        for k in range(size):
+            key |= codes[k : k + span] << np.uint64(_BITS * k)
+            known &= codes[k : k + span] != 0
+        at = np.flatnonzero(known)
+        slot = np.minimum(np.searchsorted(index.keys, key[at]), len(index.keys) - 1)
+        hit = index.keys[slot] == key[at]
+        rows.append(np.searchsorted(starts, at[hit], side="right") - 1)
+        cols.append(slot[hit])
+    row, col = (np.concatenate(part) if part else np.zeros(0, np.int64) for part in (rows, cols))
+    found = csr_array((np.ones(len(row), np.float32), (row, col)), shape=(len(texts), len(index.keys)))
+    found.sum_duplicates()
+    return found
+
+
+def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str]) -> csr_array:
+    """Return Chinese texts × `vocabulary` stems: 1 where some word of the text translates to it."""
+    index = _index()
+    known = [(k, index.stem_names[s]) for k, s in enumerate(vocabulary) if s in index.stem_names]
+    pick = csr_array(
+        (np.ones(len(known), np.float32), ([c for _, c in known], [k for k, _ in known])),
+        shape=(len(index.stem_names), len(vocabulary)),
+    )
+    out = csr_array(_words_of(texts) @ (index.stems @ pick))
+    out.data[:] = 1.0
+    out.eliminate_zeros()
+    return out
+
+
+def translations(texts: Sequence[str], vocabulary: Collection[str] | None = None) -> list[frozenset[str]]:
+    """Return, for each Chinese text, the English stems its words translate to (those in
+    `vocabulary` only, when given: the stems one English text can match at all)."""
+    names = sorted(_index().stem_names if vocabulary is None else vocabulary)
+    found = translation_matrix(texts, names)
+    return [frozenset(names[c] for c in found.indices[a:b]) for a, b in zip(found.indptr[:-1], found.indptr[1:], strict=True)]

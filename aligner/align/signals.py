@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from typing import TypeAlias, TypeVar
@@ -143,20 +143,17 @@ def pair_table(n: int, m: int, band: Band, reach: int, src_rows: Rows, tgt_rows:
     return PairTable(cum, off, band, m)
 
 
-def incidence(src: Sequence[Iterable[Hashable]], tgt: Sequence[Iterable[Hashable]]) -> tuple[csr_array, csr_array]:
-    """Return 0/1 matrices of which items each sentence has, over one vocabulary for both sides,
-    so that the product of two rows counts the items they share."""
-    index: dict[Hashable, int] = {}
-    sides = []
-    for items in (src, tgt):
-        rows = [[index.setdefault(item, len(index)) for item in set(sentence)] for sentence in items]
-        sides.append(([len(row) for row in rows], list(chain.from_iterable(rows))))
-    return tuple(  # type: ignore[return-value]
-        csr_array(
-            (np.ones(len(cols), np.float64), np.asarray(cols, np.int64), np.concatenate([[0], np.cumsum(sizes)])),
-            shape=(len(sizes), max(len(index), 1)),
-        )
-        for sizes, cols in sides
+def incidence(items: Sequence[Iterable[H]], columns: Mapping[H, int]) -> csr_array:
+    """Return sentences × columns: 1 where the sentence has the column's item (items without a
+    column are left out). Two sides over the same columns: a product of rows counts shared items."""
+    rows = [sorted({columns[item] for item in sentence if item in columns}) for sentence in items]
+    return csr_array(
+        (
+            np.ones(sum(map(len, rows)), np.float64),
+            np.fromiter(chain.from_iterable(rows), np.int64),
+            np.concatenate([[0], np.cumsum([len(row) for row in rows], dtype=np.int64)]),
+        ),
+        shape=(len(rows), max(len(columns), 1)),
     )
 
 

@@ -81,8 +81,9 @@ def terms(side_a: list[list[str]], lang_a: str, side_b: list[list[str]], lang_b:
     if _chinese(lang_a) != _chinese(lang_b) and "en" in (lang_a.split("-")[0], lang_b.split("-")[0]):
         english, chinese = (side_a, side_b) if not _chinese(lang_a) else (side_b, side_a)
         en_terms = each(english, lexicon.english_words)
-        table = lexicon.restricted({t for doc in en_terms for sentence in doc for t in sentence})
-        zh_terms = each(chinese, lambda s: lexicon.translatable(s, table))
+        vocabulary = {t for doc in en_terms for sentence in doc for t in sentence}
+        found = iter(lexicon.translations([s for doc in chinese for s in doc], vocabulary))
+        zh_terms = [[list(next(found)) for _ in doc] for doc in chinese]
         return (en_terms, zh_terms) if not _chinese(lang_a) else (zh_terms, en_terms)
     return each(side_a, _words), each(side_b, _words)
 

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 import regex
 
-from aligner.align.lexicon import MAX_WORD, english_words, gloss_table, translatable
+from aligner.align.lexicon import MAX_WORD, english_words, gloss_table, translations
 from aligner.ingest.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
@@ -94,7 +94,7 @@ def _explained(word: str, usual: str, view: LinkView) -> bool:
     if word not in table or usual not in table or _in_dotted_name(word, view.tgt_text):
         return False
     extra = (set(table[word]) - set(table[usual])) & english_words(view.src_text)
-    return bool(extra - translatable(view.tgt_text.replace(word, "\n")))
+    return bool(extra - translations([view.tgt_text.replace(word, "\n")])[0])
 
 
 def _collect(pairs: list[PairView]) -> Uses:

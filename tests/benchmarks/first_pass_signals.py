@@ -48,7 +48,7 @@ def vectors(
     return {
         "CC-CEDICT bags": lambda en, zh: (
             hashed_bags([lexicon.english_words(s) for s in en]),
-            hashed_bags([lexicon.translatable(s) for s in zh]),
+            hashed_bags(lexicon.translations(zh)),
         ),
         f"{encoder.spec.name} on words": words,
         f"{encoder.spec.name} on sentences": lambda en, zh: (encoder.encode(en), encoder.encode(zh)),
