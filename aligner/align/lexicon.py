@@ -123,28 +123,39 @@ def _index() -> _Index:
     return _Index(code, keys[order], stems, stem_names)
 
 
-def _words_of(texts: Sequence[str]) -> csr_array:
-    """Return texts × headwords: 1 where the headword occurs in the text (any of its substrings)."""
-    index = _index()
-    points = np.frombuffer("\0".join(texts).encode("utf-32-le"), np.uint32)  # "\0" is in no headword
-    codes = index.code[np.minimum(points, len(index.code) - 1)]
-    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
-    rows, cols = [], []
-    for size in range(1, min(MAX_WORD, len(codes)) + 1):
+def _matches(codes: np.ndarray, sizes: Sequence[int]) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    """Yield, per headword size, where in `codes` (character numbers) a headword of that size
+    starts and which one it is (its row in the index)."""
+    keys = _index().keys
+    for size in sizes:
         span = len(codes) - size + 1
+        if span <= 0:
+            continue
         key, known = np.zeros(span, np.uint64), np.ones(span, bool)
         for k in range(size):
             key |= codes[k : k + span] << np.uint64(_BITS * k)
             known &= codes[k : k + span] != 0
         at = np.flatnonzero(known)
-        slot = np.minimum(np.searchsorted(index.keys, key[at]), len(index.keys) - 1)
-        hit = index.keys[slot] == key[at]
-        rows.append(np.searchsorted(starts, at[hit], side="right") - 1)
-        cols.append(slot[hit])
-    row, col = (np.concatenate(part) if part else np.zeros(0, np.int64) for part in (rows, cols))
-    found = csr_array((np.ones(len(row), np.float32), (row, col)), shape=(len(texts), len(index.keys)))
-    found.sum_duplicates()
-    return found
+        slot = np.minimum(np.searchsorted(keys, key[at]), len(keys) - 1)
+        hit = keys[slot] == key[at]
+        yield size, at[hit], slot[hit]
+
+
+def _coded(text: str) -> np.ndarray:
+    """Return a text's characters as headword character numbers (0: in no headword)."""
+    code = _index().code
+    return code[np.minimum(np.frombuffer(text.encode("utf-32-le"), np.uint32), len(code) - 1)]
+
+
+def _words_of(texts: Sequence[str]) -> csr_array:
+    """Return texts × headwords: 1 where the headword occurs in the text (any of its substrings)."""
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    found = list(_matches(_coded("\0".join(texts)), range(1, MAX_WORD + 1)))  # "\0" is in no headword
+    row = np.concatenate([np.zeros(0, np.int64)] + [np.searchsorted(starts, at, side="right") - 1 for _, at, _ in found])
+    col = np.concatenate([np.zeros(0, np.int64)] + [slot for _, _, slot in found])
+    words = csr_array((np.ones(len(row), np.float32), (row, col)), shape=(len(texts), len(_index().keys)))
+    words.sum_duplicates()
+    return words
 
 
 def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str]) -> csr_array:
