@@ -1,6 +1,7 @@
 """Deriving en↔zh-Hant again only around an edit (`triangle.derive_near`) gives exactly the
-links that deriving the whole pair gives (`triangle.derive`), over random edit sequences on a
-document long enough for the edit to lie far from its ends. (The group's signature may keep its
+links that deriving the whole pair gives (`triangle.derive`), and a pair's rows found from the
+rows before the edit (`pairs.pair_links`) are the rows worked out afresh, over random edit
+sequences on a document long enough for the edit to lie far from its ends. (The group's signature may keep its
 note that gaps were aligned directly after an edit removed the last such gap, until a build.)"""
 
 from __future__ import annotations
@@ -76,6 +77,11 @@ def test_deriving_near_the_edit_equals_deriving_everything(steps: list[tuple[Any
             assert here.links == there.links
         al = {a.pair: a for a in near.alignments}
         assert contradictions(al["en", "zh-Hans"], al["zh-Hans", "zh-Hant"], al["en", "zh-Hant"]) == []
+        for a, b in PAIRS:  # rows found from the rows before the edit are the rows worked out afresh
+            view = near.alignment(a, b)
+            assert view is not None
+            fresh = pairs._row_order(view.links, near, a, b) or pairs._by_rows(view.links, near, a, b)
+            assert pairs.pair_links(near, a, b) == fresh
         text = near
 
 

@@ -24,14 +24,20 @@ Json = dict[str, Any]
 
 
 def trimmed(old: Sequence[T], new: Sequence[T]) -> tuple[int, int, int]:
-    """(start, old end, new end) of the slice where two sequences differ, common ends left out."""
-    start, limit = 0, min(len(old), len(new))
-    while start < limit and (old[start] is new[start] or old[start] == new[start]):  # an edit keeps what it leaves alone
-        start += 1
-    end = 0
-    while end < limit - start and (old[len(old) - 1 - end] is new[len(new) - 1 - end] or old[len(old) - 1 - end] == new[len(new) - 1 - end]):
-        end += 1
-    return start, len(old) - end, len(new) - end
+    """(start, old end, new end) of the slice where two sequences differ, common ends left out.
+    Found by bisection over slices compared in C: an edit keeps the objects it leaves alone, so
+    comparing a 30k-link prefix is a pass over pointers."""
+    limit = min(len(old), len(new))
+    lo, hi = 0, limit  # old[:lo] == new[:lo]; the first difference is at hi or before
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if old[lo:mid] == new[lo:mid] else (lo, mid - 1)
+    start = lo
+    lo, hi = 0, limit - start  # the last lo items of both are equal
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        lo, hi = (mid, hi) if old[len(old) - mid : len(old) - lo] == new[len(new) - mid : len(new) - lo] else (lo, mid - 1)
+    return start, len(old) - lo, len(new) - lo
 
 
 def _link(lk: Link) -> list[Any]:

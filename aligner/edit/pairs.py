@@ -10,9 +10,9 @@ from dataclasses import replace
 
 from aligner.build import alignment_plan, engine_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
-from aligner.corpus.model import Alignment, Link, ParallelText, reverse
+from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.triangle import contradictions, derive, derive_near
+from aligner.corpus.triangle import contradictions, derive, derive_near, positions
 from aligner.edit.journal import trimmed
 from aligner.edit.links import Links, stretch
 from aligner.errors import EditError
@@ -32,11 +32,46 @@ def stored(text: ParallelText, a: str, b: str) -> Alignment:
 
 def pair_links(text: ParallelText, a: str, b: str) -> Links:
     """The links of a↔b seen from `a`, in the order `aligner show --langs a,b` numbers its rows;
-    a sentence no link holds is an omission of its own."""
+    a sentence no link holds is an omission of its own. Kept for the last few states of each
+    pair; after an edit, found from the rows before it where the edit's stretch allows (`_follow`)."""
     al = stored(text, a, b)
-    al = al if al.pair == (a, b) else reverse(al)
-    fast = _row_order(al.links, text, a, b)
-    return fast if fast is not None else _by_rows(al.links, text, a, b)
+    docs = text.versions[a], text.versions[b]
+    recent = _ROWS.setdefault((a, b), [])
+    for seen, da, db, rows in recent:
+        if seen is al and da is docs[0] and db is docs[1]:
+            return rows
+    found = _follow(recent, al, docs) if al.pair == (a, b) else None
+    if found is None:
+        view = al if al.pair == (a, b) else reverse(al)
+        fast = _row_order(view.links, text, a, b)
+        found = fast if fast is not None else _by_rows(view.links, text, a, b)
+        found = view.links if found == view.links else found  # rows in stored order: `_follow` may start from them
+    recent.insert(0, (al, docs[0], docs[1], found))
+    del recent[4:]
+    return found
+
+
+# (a, b) → the last states of the pair seen from a: (stored alignment, a's and b's versions, rows)
+_ROWS: dict[tuple[str, str], list[tuple[Alignment, Document, Document, Links]]] = {}
+
+
+def _follow(recent: list[tuple[Alignment, Document, Document, Links]], al: Alignment, docs: tuple[Document, Document]) -> Links | None:
+    """The rows of `al` when they are its stored order: true of a state before the edit whose
+    rows were its stored order, if the edited stretch, taken from a two-sided link before it to
+    one after it, is in row order by itself (outside it nothing moved)."""
+    if not recent or recent[0][3] is not recent[0][0].links:
+        return None
+    links = al.links
+    start, _, end = trimmed(recent[0][0].links, links)
+    lo, hi = start - 1, end + 1
+    while lo > 0 and not (links[lo].src and links[lo].tgt):
+        lo -= 1
+    while hi < len(links) and not (links[hi - 1].src and links[hi - 1].tgt):
+        hi += 1
+    stretch = links[max(lo, 0) : min(hi, len(links))]
+    (src_pos, _), (tgt_pos, _) = positions(docs[0]), positions(docs[1])
+    local = ({x: src_pos[x] for lk in stretch for x in lk.src}, {x: tgt_pos[x] for lk in stretch for x in lk.tgt})
+    return links if _ordered(stretch, *local) == stretch else None
 
 
 def _by_rows(links: Sequence[Link], text: ParallelText, a: str, b: str) -> Links:
@@ -54,11 +89,15 @@ def _by_rows(links: Sequence[Link], text: ParallelText, a: str, b: str) -> Links
 
 
 def _row_order(links: Sequence[Link], text: ParallelText, a: str, b: str) -> Links | None:
-    """`aligned_rows`' order for two versions, in O(n log n): links with an `a` sentence by their
-    first one, and each `b`-only link after the last of them that starts before it in `b`.
-    None when it does not apply (a sentence in no link or in two, or links that cross in `b`)."""
-    src_pos = {s.id: k for k, s in enumerate(text.versions[a].sentences())}
-    tgt_pos = {s.id: k for k, s in enumerate(text.versions[b].sentences())}
+    """`aligned_rows`' order for two versions, in O(n log n) (see `_ordered`)."""
+    return _ordered(links, positions(text.versions[a])[0], positions(text.versions[b])[0])
+
+
+def _ordered(links: Sequence[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> Links | None:
+    """The links in `aligned_rows`' order: links with a source sentence by their first one, and
+    each target-only link after the last of them that starts before it in the target. None when
+    it does not apply (a sentence of the positions in no link or in two, or links that cross in
+    the target)."""
     held = [x for lk in links for x in lk.src]
     if len(held) != len(src_pos) or set(held) != src_pos.keys():
         return None

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from aligner.corpus.model import Alignment, Link, ParallelText, Sentence
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.store import doc_ids
 from aligner.edit import session
 from aligner.edit.journal import trimmed
@@ -136,6 +136,18 @@ class Editor:
 
 
 Index = dict[str, Sentence]
+_INDEXES: dict[int, tuple[Document, Index]] = {}
+
+
+def sentences_of(doc: Document) -> Index:
+    """A version's sentences by id, kept for the last few versions (most edits leave them as
+    they were, and a 30k-sentence index takes a moment to make)."""
+    hit = _INDEXES.get(id(doc))
+    if hit is None or hit[0] is not doc:
+        hit = _INDEXES[id(doc)] = (doc, doc.sentence_index())
+        while len(_INDEXES) > 8:
+            del _INDEXES[next(iter(_INDEXES))]
+    return hit[1]
 
 
 def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str, Any]:
@@ -149,9 +161,12 @@ def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str
 
 def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Link, ...] | None = None) -> Flags:
     """QA findings of the pair (as `aligner qa` reports them) by the sentences of their link;
-    `links` limits the checks to those links (after an edit)."""
+    `links` limits the checks to those links (after an edit), and the versions to their
+    sentences (the checks read only a link's texts and the versions' regions)."""
     if links is not None:
-        text = replace(text, alignments=(Alignment(pair[0], pair[1], links),))
+        versions = {lang: replace(text.versions[lang], paragraphs=(Paragraph(f"{lang}.edited", tuple(
+            sentences_of(text.versions[lang])[x] for lk in links for x in (lk.src if lang == pair[0] else lk.tgt))),)) for lang in pair}
+        text = replace(text, versions=versions, alignments=(Alignment(pair[0], pair[1], links),))
     out: dict[frozenset[str], list[str]] = {}
     for f in run_qa([text]):
         if {f.src_lang, f.tgt_lang} == set(pair):
@@ -162,7 +177,7 @@ def findings_by_link(text: ParallelText, pair: tuple[str, str], links: tuple[Lin
 def rows_payload(opened: session.Opened, pair: tuple[str, str], flags: Flags) -> dict[str, Any]:
     """Every row of a pair with the document's version, and the findings known so far."""
     links = pair_links(opened.text, *pair)
-    src, tgt = (opened.text.versions[lang].sentence_index() for lang in pair)
+    src, tgt = (sentences_of(opened.text.versions[lang]) for lang in pair)
     rows = [row_json(src, tgt, n, lk, flags) for n, lk in enumerate(links)]
     pairs = [list(al.pair) for al in opened.text.alignments]
     return {"doc_id": opened.text.doc_id, "version": opened.version, "pair": list(pair), "pairs": pairs,
@@ -177,7 +192,7 @@ def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[st
     changed = new[start:new_end]
     flags = findings_by_link(after.text, pair, changed) if changed else {}
     known.update(flags)
-    src, tgt = (after.text.versions[lang].sentence_index() for lang in pair)
+    src, tgt = (sentences_of(after.text.versions[lang]) for lang in pair)
     return {"version": after.version, "done": done, "start": start, "removed": old_end - start,
             "rows": [row_json(src, tgt, start + k, lk, flags) for k, lk in enumerate(changed)]}
 
