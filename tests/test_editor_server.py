@@ -117,6 +117,20 @@ def test_errors_are_400_with_one_line(served: tuple[TestClient, Editor, Path]) -
     assert (status, answer["error"]) == (400, "link 5 is the last link: there is none below it")
 
 
+def test_an_edit_says_its_server_time_and_answers_without_waiting_for_an_ack(served: tuple[TestClient, Editor, Path]) -> None:
+    import socket
+
+    from aligner.reader.editor import listen
+
+    client, editor, _ = served
+    response = client.post("/api/edit/doc", json={"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)},
+                           headers={"origin": f"http://{HOST}", "x-aligner-token": editor.token})
+    assert response.status_code == 200 and float(response.headers["server-timing"].removeprefix("app;dur=")) > 0
+    sock = listen("127.0.0.1", 0)
+    assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)  # else each answer waits ~40 ms for a delayed ACK
+    sock.close()
+
+
 def test_serve_edit_starts_the_editor_on_localhost(tmp_path: Path) -> None:
     import re
     import subprocess

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,12 +29,14 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from aligner.build import engine_signature
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.store import doc_ids
+from aligner.corpus.triangle import positions
 from aligner.edit import session
 from aligner.edit.journal import trimmed
 from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
-from aligner.edit.pairs import EngineFor, pair_links
+from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
 from aligner.errors import AlignerError, EditError, StaleError
 from aligner.qa.run import run_qa
 from aligner.reader.editor_page import editor_page, index_page
@@ -56,10 +59,14 @@ class Findings:
     ready: threading.Event = field(default_factory=threading.Event)
 
 
+QUIET = 1.0  # seconds without an edit before the writer starts (it takes a core for a while)
+PATIENCE = 10.0  # seconds of a burst of edits after which it starts anyway
+
+
 @dataclass
 class Writer:
-    """A document's background writer: one `files.flush` process at a time, started again while
-    edits keep coming."""
+    """A document's background writer: one `files.flush` process at a time, once a burst of edits
+    has ended (all of them written at once), started again while edits keep coming."""
 
     corpus: Path
     doc_id: str
@@ -80,6 +87,9 @@ class Writer:
         while True:
             self.wake.wait()
             self.wake.clear()
+            started = time.monotonic()
+            while self.wake.wait(QUIET) and time.monotonic() - started < PATIENCE:  # let a burst of edits end
+                self.wake.clear()
             done = subprocess.run([sys.executable, "-m", "aligner.edit.files", str(self.corpus / self.doc_id), self.doc_id], check=False)
             if done.returncode:
                 print(f"aligner: writing {self.doc_id} failed (exit {done.returncode}); its edits stay in the journal", file=sys.stderr)
@@ -119,6 +129,7 @@ class Editor:
             found = self.findings[key] = Findings()
 
             def work() -> None:
+                warm(opened.text)
                 found.flags.update(findings_by_link(opened.text, pair))
                 found.ready.set()
 
@@ -148,6 +159,16 @@ def sentences_of(doc: Document) -> Index:
         while len(_INDEXES) > 8:
             del _INDEXES[next(iter(_INDEXES))]
     return hit[1]
+
+
+def warm(text: ParallelText) -> None:
+    """Make what the first edit would otherwise wait for: the versions' sentence positions and
+    indexes, and the engine's description for each derived pair (its import takes a moment)."""
+    for doc in text.versions.values():
+        positions(doc)
+        sentences_of(doc)
+    for a, _pivot, c in derived_pairs(text):
+        engine_signature(a, c)
 
 
 def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str, Any]:
@@ -239,6 +260,17 @@ def _refusal(editor: Editor, request: Request, mutating: bool) -> Response | Non
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+def _answer(editor: Editor, handler: Callable[[Request], Response], request: Request) -> Response:
+    """The handler's response, one request at a time; a stale version is 409, other user errors 404 or 400."""
+    try:
+        with editor.lock:
+            return handler(request)
+    except StaleError as err:
+        return JSONResponse({"error": str(err), "stale": True}, status_code=409)
+    except AlignerError as err:
+        return JSONResponse({"error": str(err)}, status_code=404 if "no such document" in str(err) or "is not a document id" in str(err) else 400)
+
+
 def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: str = "editor") -> tuple[Starlette, Editor]:
     """The editor app for a corpus; `hosts` are the Host headers it answers (host:port)."""
     editor = Editor(corpus, engine_for, hosts, who)
@@ -252,13 +284,10 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
             if mutating and not isinstance(body, dict):
                 return JSONResponse({"error": "expected a JSON object"}, status_code=400)
             request.state.body = body
-            try:
-                with editor.lock:
-                    return handler(request)
-            except StaleError as err:
-                return JSONResponse({"error": str(err), "stale": True}, status_code=409)
-            except AlignerError as err:
-                return JSONResponse({"error": str(err)}, status_code=404 if "no such document" in str(err) or "is not a document id" in str(err) else 400)
+            started = time.perf_counter()
+            response = _answer(editor, handler, request)
+            response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"  # what an edit costs here
+            return response
         return endpoint
 
     def index(request: Request) -> Response:
@@ -323,6 +352,7 @@ def listen(host: str, port: int) -> socket.socket:
     """A listening socket (port 0: any free one); a clear error when the address is taken."""
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # inherited by connections: no 40 ms wait for a delayed ACK between a response's parts
     try:
         sock.bind((host, port))
         sock.listen(128)  # connections wait from now on, before the server takes them
