@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aligner.corpus.model import Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.triangle import positions
 from aligner.edit.links import person
 from aligner.edit.pairs import pair_links, with_links
 from aligner.errors import EditError
@@ -38,7 +39,7 @@ def _with_sentences(doc: Document, p: int, sentences: tuple[Sentence, ...]) -> D
 
 def new_id(doc: Document, sid: str) -> str:
     """The id for a sentence split off `sid`: `sid.1`, or the next free `sid.N`."""
-    taken = {s.id for s in doc.sentences()}
+    taken = positions(doc)[0]
     return next(f"{sid}.{k}" for k in range(1, len(taken) + 2) if f"{sid}.{k}" not in taken)
 
 
@@ -62,10 +63,15 @@ def split_sentence(text: ParallelText, lang: str, sid: str, at: int) -> tuple[Pa
     sents = doc.paragraphs[p].sentences
     doc = _with_sentences(doc, p, sents[:k] + (Sentence(sid, head), Sentence(nid, tail)) + sents[k + 1 :])
     text = replace(text, versions={**text.versions, lang: doc})
-    return replace(text, alignments=tuple(
-        replace(al, links=tuple(_insert_after(lk, sid, nid) for lk in al.links)) if lang in al.pair else al
-        for al in text.alignments
-    )), nid  # fmt: skip
+    return replace(text, alignments=tuple(_with_new_sentence(al, sid, nid) if lang in al.pair else al for al in text.alignments)), nid
+
+
+def _with_new_sentence(al: Alignment, sid: str, nid: str) -> Alignment:
+    """The alignment with `nid` after `sid` in the links that hold `sid` (the others kept as they are)."""
+    links = list(al.links)
+    for k in [k for k, lk in enumerate(links) if sid in lk.src or sid in lk.tgt]:
+        links[k] = _insert_after(links[k], sid, nid)
+    return replace(al, links=tuple(links))
 
 
 def _insert_after(lk: Link, sid: str, nid: str) -> Link:

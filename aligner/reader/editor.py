@@ -13,6 +13,7 @@ up to the journal in the background, several edits at a time.
 
 from __future__ import annotations
 
+import gc
 import secrets
 import socket
 import subprocess
@@ -141,6 +142,7 @@ class Editor:
         opened = self.open.get(doc_id)
         if opened is None or session.current_version(self.corpus, doc_id) != opened.version:
             opened = self.open[doc_id] = session.open_document(self.corpus, doc_id)
+            gc.freeze()  # a loaded document lives long: keep the collector from walking its objects at every edit
             if opened.pending:  # edits a kill left in the journal only
                 self.written(doc_id)
         return opened
@@ -163,10 +165,14 @@ def sentences_of(doc: Document) -> Index:
 
 def warm(text: ParallelText) -> None:
     """Make what the first edit would otherwise wait for: the versions' sentence positions and
-    indexes, and the engine's description for each derived pair (its import takes a moment)."""
+    indexes, each pair's rows seen from either side (a sentence edit reads them all), and the
+    engine's description for each derived pair (its import takes a moment)."""
     for doc in text.versions.values():
         positions(doc)
         sentences_of(doc)
+    for al in text.alignments:
+        pair_links(text, al.src_lang, al.tgt_lang)
+        pair_links(text, al.tgt_lang, al.src_lang)
     for a, _pivot, c in derived_pairs(text):
         engine_signature(a, c)
 

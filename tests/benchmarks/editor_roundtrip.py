@@ -2,7 +2,8 @@
 
 Saves a synthetic three-version document (30,000 sentences each, 1-1 links), starts the editor
 server on it and times, over HTTP from this process: loading a pair's rows, the background QA of
-the pair, and edits (confirm, merge, split, shift, undo, redo), each a full round trip: check the
+the pair, and edits (confirm, merge, split, shift, undo, redo, unconfirm; split, join and correct
+a sentence), each a full round trip: check the
 version, edit, keep the three versions consistent (en↔zh-Hant derived again around the edit),
 record the journal step (fsync'd), answer with the changed rows. The background writer brings
 the TEI files up to the journal meanwhile; the time until it has is printed too. The engine is a
@@ -76,9 +77,12 @@ def main() -> None:
         times: dict[str, list[float]] = {}
         server: dict[str, list[float]] = {}  # the app's own time for each, from its Server-Timing header
         middle = args.rows // 2
+        sid = f"en.p{middle // 6 + 1}.s{middle % 6 + 1}"  # the English sentence of that row
         plan = [("confirm", {"op": "confirm", "n": middle}), ("merge", {"op": "merge", "n": middle}),
                 ("split", {"op": "split", "n": middle, "at": [1, 1]}), ("shift", {"op": "shift", "n": middle, "direction": "down"}),
-                ("undo", {"op": "undo"}), ("redo", {"op": "redo"}), ("unconfirm", {"op": "unconfirm", "n": middle})]
+                ("undo", {"op": "undo"}), ("redo", {"op": "redo"}), ("unconfirm", {"op": "unconfirm", "n": middle}),
+                ("split a sentence", {"op": "split-sentence", "sid": sid, "offset": 9}), ("join it again", {"op": "join", "sid": sid}),
+                ("correct a sentence", {"op": "correct", "sid": sid, "text": "Corrected."})]
         for _ in range(args.runs):
             for name, body in plan:
                 started = time.perf_counter()
