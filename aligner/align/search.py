@@ -68,10 +68,8 @@ def best_path(
     for slot, s in enumerate(moves):
         grids[slot] = values(*shapes[s])
     chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
-    insert = shapes.index((0, 1)) if chain else -1
-    codes = np.array(moves + [-1], dtype=np.int8)  # back pointer per move; -1: unreachable
     score = np.full((n + 1) * width + 1, -np.inf)  # rows of the band, flat; last cell stays -inf
-    back = np.full((n + 1, width), -1, dtype=np.int8)
+    back = np.zeros((n + 1, width), dtype=np.int8)  # per cell: the slot of the move that won
     sources = _move_sources(n, lo, width, [shapes[s] for s in moves])
     cells = np.arange(width)
     for i in range(n + 1):
@@ -79,17 +77,20 @@ def best_path(
         if i == 0:
             row[0] = 0.0
         elif moves:
-            cand = score[sources[i]] + grids[:, i]
-            pick = np.argmax(cand, axis=0)
-            best = cand[pick, cells]
-            row[:] = best
-            back[i] = codes[np.where(np.isfinite(best), pick, -1)]
+            cand = score[sources[i]]
+            cand += grids[:, i]
+            pick = cand.argmax(axis=0)
+            row[:] = cand[pick, cells]
+            back[i] = pick
         if chain:
             scanned = chain.scan(i, row)
             better = scanned > row + chain.tolerance
             row[better] = scanned[better]
-            back[i][better] = insert
-    return _backtrack(n, m, lo, back, shapes)
+            back[i][better] = len(moves)  # the slot after the moves: a 0-1 bead
+    if not np.isfinite(score[n * width + m - lo[n]]):
+        raise RuntimeError(f"no path through cell ({n}, {m}): band does not connect the ends")
+    slots = [shapes[s] for s in moves] + [(0, 1)]
+    return _backtrack(n, m, lo, back, slots)
 
 
 def _move_sources(n: int, lo: np.ndarray, width: int, moves: Sequence[BeadShape]) -> np.ndarray:
@@ -148,17 +149,13 @@ class _Chain:
         return total + best
 
 
-def _backtrack(
-    n: int, m: int, lo: np.ndarray, back: np.ndarray, shapes: Sequence[BeadShape]
-) -> list[Span]:
-    """Follow back pointers from (n, m) to (0, 0) and return the beads in order."""
+def _backtrack(n: int, m: int, lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape]) -> list[Span]:
+    """Follow back pointers (slots of `slots`) from (n, m) to (0, 0) and return the beads in order;
+    every cell on the way is reachable, as the end is."""
     path: list[Span] = []
     i, j = n, m
     while i > 0 or j > 0:
-        index = int(back[i, j - lo[i]])
-        if index < 0:
-            raise RuntimeError(f"no path through cell ({i}, {j}): band does not connect the ends")
-        a, b = shapes[index]
+        a, b = slots[back[i, j - lo[i]]]
         path.append((i - a, i, j - b, j))
         i, j = i - a, j - b
     path.reverse()
