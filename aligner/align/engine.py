@@ -13,11 +13,9 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -44,6 +42,7 @@ from aligner.align.signals import (
     span_column,
     span_grid,
 )  # fmt: skip
+from aligner.cache import collector_paused
 from aligner.errors import InputTooLongError
 from aligner.ingest.langs import convert, normalize_tag
 
@@ -350,24 +349,8 @@ def align(
 
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
     """
-    with _collector_paused():
+    with collector_paused():
         return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir))
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a text is aligned.
-
-    The signals are hundreds of thousands of small, long-lived, acyclic objects, and every
-    collection walked them again (measured: about 2 s of a 30 s Bible alignment).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
