@@ -9,6 +9,11 @@
    minus dates.
 3. One minimum-cost full matching over candidate edges (scipy's sparse LAPJV), where every document may instead stay
    unpaired at a fixed cost: a pair is made only when it beats leaving both out (`THRESHOLD`).
+4. Near copies (`NEAR_COPY`: a chapter told twice, a page and its update) score almost alike
+   against either's partner, so when one copy's partner is missing the other partner goes to
+   either. Where the matching leaves a near copy of a paired document unpaired and it is a
+   candidate of that partner, the two are weighed again with the fit of their sentence lengths
+   in order (`structure`), the signal that tells copies apart.
 """
 
 from __future__ import annotations
@@ -32,6 +37,9 @@ NAMES = 0.10  # weight of name agreement (Dice) where both have names
 LENGTH = 0.1  # weight of |log length ratio| beyond the corpus's typical ratio
 EVIDENCE = 0.25  # number or name overlap (Dice) above this counts for a pair, below against
 DATE = 0.05  # bonus when both dates agree, penalty when both are given and differ
+NEAR_COPY = 0.5  # same-side lexical cosine from which two documents are near copies of each other
+STRUCTURE = 1.0  # weight of the sentence-length misfit (`structure`) when near copies compete
+_BEADS = ((1, 1), (1, 2), (2, 1), (1, 3), (3, 1), (2, 2), (1, 0), (0, 1))  # sentences of A, of B
 _BLOCK = 2048
 
 
@@ -114,7 +122,7 @@ def assign(fa: Features, fb: Features) -> Pairing:
         (i, j): score(i, j, found[(i, j)], in_order, fa, fb, (hub_a, hub_b), ratio)
         for (i, j), in_order in zip(keys, order(fa, fb, keys), strict=True)
     }
-    chosen = _match(scores, len(fa.lengths), len(fb.lengths))
+    chosen = near_copies(scores, _match(scores, len(fa.lengths), len(fb.lengths)), fa, fb, ratio)
     best_a: dict[int, list[float]] = {}
     best_b: dict[int, list[float]] = {}
     for (i, j), value in scores.items():
@@ -131,6 +139,52 @@ def assign(fa: Features, fb: Features) -> Pairing:
         [i for i in range(len(fa.lengths)) if i not in paired_a],
         [j for j in range(len(fb.lengths)) if j not in paired_b],
     )
+
+
+def structure(a: np.ndarray, b: np.ndarray, ratio: float) -> float:
+    """How badly two texts' sentence lengths, in reading order, fit as a translation: the cheapest
+    monotone sequence of beads (Gale–Church-like; A's lengths divided by the corpus ratio), each
+    bead costing its length mismatch plus 1 unless it is one sentence to one, per sentence."""
+    ends_a = [0.0, *np.cumsum(a / math.exp(ratio)).tolist()]
+    ends_b = [0.0, *np.cumsum(b).tolist()]
+    n, m = len(a), len(b)
+    cost = [[0.0 if i == j == 0 else math.inf for j in range(m + 1)] for i in range(n + 1)]
+    for i in range(n + 1):
+        for j in range(m + 1):
+            for da, db in _BEADS:
+                if da <= i and db <= j and cost[i - da][j - db] < math.inf:
+                    x, y = ends_a[i] - ends_a[i - da], ends_b[j] - ends_b[j - db]
+                    step = abs(x - y) / math.sqrt(x + y + 1) + ((da, db) != (1, 1))
+                    cost[i][j] = min(cost[i][j], cost[i - da][j - db] + step)
+    return cost[n][m] / max(1, n + m)
+
+
+def near_copies(
+    scores: dict[tuple[int, int], float], chosen: set[tuple[int, int]], fa: Features, fb: Features, ratio: float,
+) -> set[tuple[int, int]]:  # fmt: skip
+    """The pairs, with a partner handed to an unpaired near copy of its document when the copy's
+    score plus the fit of sentence lengths (`structure`) beats the document's (step 4 above)."""
+    of_a, of_b = dict(chosen), {j: i for i, j in chosen}
+
+    def value(i: int, j: int) -> float:
+        return scores[(i, j)] - STRUCTURE * structure(fa.sentence_lengths[i], fb.sentence_lengths[j], ratio)
+
+    for x, y in sorted(scores):
+        if x not in of_a and y in of_b and _copies(fa, of_b[y], x):
+            old = (of_b[y], y)
+        elif y not in of_b and x in of_a and _copies(fb, of_a[x], y):
+            old = (x, of_a[x])
+        else:
+            continue
+        if value(x, y) > value(*old):
+            del of_a[old[0]], of_b[old[1]]
+            of_a[x], of_b[y] = y, x
+    return set(of_a.items())
+
+
+def _copies(side: Features, i: int, k: int) -> bool:
+    """Whether two documents of one side are near copies (their lexical cosine, `NEAR_COPY`)."""
+    return float(side.lexical[i].multiply(side.lexical[k]).sum()) >= NEAR_COPY
 
 
 def _confidence(margin: float) -> float:

@@ -43,6 +43,7 @@ class Features:
     numbers: list[Counter[float]]
     names: list[frozenset[str]]
     lengths: np.ndarray  # characters without spaces, (n,)
+    sentence_lengths: list[np.ndarray]  # each document's sentences' characters without spaces, in order
     dates: list[str]  # ISO dates found in the page text, "" when none
 
 
@@ -139,6 +140,7 @@ def features(
     """The signals of both sides' documents (`encode` gives unit vectors of `dim` values for
     texts: one encoder for both sides, so their vectors share a space)."""
     from aligner.align.anchors import numbers
+    from aligner.align.length import char_lengths
     from aligner.align.wordvec import sentence_vectors, units
 
     sides = [sentences(doc, lang_a) for doc in docs_a], [sentences(doc, lang_b) for doc in docs_b]
@@ -159,6 +161,7 @@ def features(
                 numbers=[Counter({float(k): v for k, v in numbers(text).items()}) for text in texts],
                 names=[names(text) for text in texts],
                 lengths=np.array([len(regex.sub(r"\s", "", text)) for text in texts], np.float64),
+                sentence_lengths=[char_lengths(doc) for doc in side],
                 dates=[doc.meta.date for doc in docs],
             )
         )
