@@ -210,10 +210,25 @@ def positions(doc: Document) -> tuple[Positions, list[str]]:
     return hit[1], hit[2]
 
 
-Window = list[list[int]]  # per side of a group: [lo, hi) of sentence positions, lo > hi when empty
+def positions_after(old: Document, new: Document, p: int) -> None:
+    """Keep the positions of `new`, which is `old` with paragraph `p` replaced, made from those
+    of `old` (a sentence edit: only the sentences after it move)."""
+    hit = _POSITIONS.get(id(old))
+    if hit is None or hit[0] is not old or not old.paragraphs[p].sentences:
+        return
+    _, pos, ids = hit
+    gone, came = [s.id for s in old.paragraphs[p].sentences], [s.id for s in new.paragraphs[p].sentences]
+    start = pos[gone[0]]
+    new_ids = ids[:start] + came + ids[start + len(gone) :]
+    new_pos = dict(pos)
+    for x in gone:
+        del new_pos[x]
+    for k in range(start, len(new_ids) if len(came) != len(gone) else start + len(came)):
+        new_pos[new_ids[k]] = k
+    _POSITIONS[id(new)] = (new, new_pos, new_ids)
 
 
-def _first_at(links: Sequence[Link], side: int, pos: Positions, p: int) -> int:
+def first_at(links: Sequence[Link], side: int, pos: Positions, p: int) -> int:
     """The first link from which on every link with a `side` sentence starts at `p` or later
     (links are in reading order); a bisection that steps over links without that side."""
     lo, hi = 0, len(links)
@@ -229,6 +244,9 @@ def _first_at(links: Sequence[Link], side: int, pos: Positions, p: int) -> int:
     return lo
 
 
+Window = list[list[int]]  # per side of a group: [lo, hi) of sentence positions, lo > hi when empty
+
+
 def _touches(lk: Link, sides: tuple[Positions, Positions], window: tuple[list[int], list[int]]) -> bool:
     return any(window[side][0] <= sides[side][x] < window[side][1] for side in (0, 1) for x in (lk.src, lk.tgt)[side])
 
@@ -241,10 +259,10 @@ def _span(links: Sequence[Link], sides: tuple[Positions, Positions], window: tup
         lo, hi = window[side]
         if lo >= hi:
             continue
-        a = _first_at(links, side, sides[side], lo) - 1  # the link before may reach into the window
+        a = first_at(links, side, sides[side], lo) - 1  # the link before may reach into the window
         while a > 0 and not (links[a].src, links[a].tgt)[side]:
             a -= 1
-        start, end = min(start, max(a, 0)), max(end, _first_at(links, side, sides[side], hi))
+        start, end = min(start, max(a, 0)), max(end, first_at(links, side, sides[side], hi))
     while start < end and not _touches(links[start], sides, window):
         start += 1
     while end > start and not _touches(links[end - 1], sides, window):

@@ -78,7 +78,7 @@ def save_journal(folder: Path, log: Json) -> None:
 def state(folder: Path) -> Json:
     """The journal as it stands for the files now (the caller holds the lock): a write a kill
     cut short is finished first; files changed outside the editor give a fresh journal."""
-    log = journal.read(folder)
+    log = _read(folder)
     if "flushing" in log:
         log = _finish(folder, log)
     stamps = _stamps(folder)
@@ -87,6 +87,24 @@ def state(folder: Path) -> Json:
     if not valid:
         return {"version": version_of(hashes), "files": hashes, "stamps": stamps, "pending": [], "seq": 0, "position": 0, "steps": []}
     return {"pending": [], "seq": 0, **log, "files": hashes, "stamps": stamps}
+
+
+_READ: dict[Path, tuple[tuple[int, int, int], Json]] = {}
+
+
+def _read(folder: Path) -> Json:
+    """The journal, parsed again only when the file was replaced (it holds up to 200 undo steps;
+    callers never change what they are given)."""
+    path = folder / journal.JOURNAL_FILE
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return journal.read(folder)
+    stamp = (st.st_ino, st.st_size, st.st_mtime_ns)
+    hit = _READ.get(path)
+    if hit is None or hit[0] != stamp:
+        hit = _READ[path] = (stamp, journal.read(folder))
+    return hit[1]
 
 
 def _finish(folder: Path, log: Json) -> Json:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
-from aligner.corpus.triangle import positions
+from aligner.corpus.triangle import first_at, positions, positions_after
 from aligner.edit.links import person
 from aligner.edit.pairs import pair_links, with_links
 from aligner.errors import EditError
@@ -34,7 +34,9 @@ def _find(doc: Document, sid: str) -> tuple[int, int]:
 def _with_sentences(doc: Document, p: int, sentences: tuple[Sentence, ...]) -> Document:
     paras = list(doc.paragraphs)
     paras[p] = Paragraph(paras[p].id, sentences, paras[p].kind)
-    return replace(doc, paragraphs=tuple(paras))
+    new = replace(doc, paragraphs=tuple(paras))
+    positions_after(doc, new, p)
+    return new
 
 
 def new_id(doc: Document, sid: str) -> str:
@@ -63,15 +65,20 @@ def split_sentence(text: ParallelText, lang: str, sid: str, at: int) -> tuple[Pa
     sents = doc.paragraphs[p].sentences
     doc = _with_sentences(doc, p, sents[:k] + (Sentence(sid, head), Sentence(nid, tail)) + sents[k + 1 :])
     text = replace(text, versions={**text.versions, lang: doc})
-    return replace(text, alignments=tuple(_with_new_sentence(al, sid, nid) if lang in al.pair else al for al in text.alignments)), nid
+    where = positions(_version(text, lang))[0]
+    return replace(text, alignments=tuple(_with_new_sentence(al, al.pair.index(lang), where, sid, nid) if lang in al.pair else al
+                                          for al in text.alignments)), nid
 
 
-def _with_new_sentence(al: Alignment, sid: str, nid: str) -> Alignment:
-    """The alignment with `nid` after `sid` in the links that hold `sid` (the others kept as they are)."""
-    links = list(al.links)
-    for k in [k for k, lk in enumerate(links) if sid in lk.src or sid in lk.tgt]:
-        links[k] = _insert_after(links[k], sid, nid)
-    return replace(al, links=tuple(links))
+def _with_new_sentence(al: Alignment, side: int, where: dict[str, int], sid: str, nid: str) -> Alignment:
+    """The alignment with `nid` after `sid` in the link that holds `sid` on `side` (links are in
+    reading order: found by bisection)."""
+    k = max(first_at(al.links, side, where, where[sid]) - 1, 0)
+    while k < len(al.links) and sid not in (al.links[k].src, al.links[k].tgt)[side]:
+        k += 1
+    if k == len(al.links):
+        k = next(n for n, lk in enumerate(al.links) if sid in (lk.src, lk.tgt)[side])  # links out of reading order
+    return replace(al, links=al.links[:k] + (_insert_after(al.links[k], sid, nid),) + al.links[k + 1 :])
 
 
 def _insert_after(lk: Link, sid: str, nid: str) -> Link:

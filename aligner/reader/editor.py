@@ -132,6 +132,7 @@ class Editor:
             def work() -> None:
                 warm(opened.text)
                 found.flags.update(findings_by_link(opened.text, pair))
+                gc.freeze()  # what was just made lives as long as the document
                 found.ready.set()
 
             threading.Thread(target=work, daemon=True, name=f"qa {key}").start()
@@ -244,7 +245,7 @@ def _apply(editor: Editor, opened: session.Opened, body: dict[str, Any], pair: t
         )  # fmt: skip
     if op in SENTENCE_OPS:
         sid = str(body.get("sid", ""))
-        lang = next((lang for lang in pair if sid in opened.text.versions[lang].sentence_index()), pair[0])
+        lang = next((lang for lang in pair if sid in sentences_of(opened.text.versions[lang])), pair[0])
         return sentence_edit(opened.text, lang, op, sid, editor.engine_for, at=int(body.get("offset", 0)), new_text=str(body.get("text", "")))
     raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS + SENTENCE_OPS)}")
 
@@ -334,6 +335,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
         editor.open[opened.text.doc_id] = after
         if after is not opened:
             editor.written(opened.text.doc_id)
+            gc.freeze()  # the new state lives on: no collector walk over it (or the document) at the next edits
         return JSONResponse(splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags))
 
     def static(request: Request) -> Response:
