@@ -144,19 +144,25 @@ def assign(fa: Features, fb: Features) -> Pairing:
 def structure(a: np.ndarray, b: np.ndarray, ratio: float) -> float:
     """How badly two texts' sentence lengths, in reading order, fit as a translation: the cheapest
     monotone sequence of beads (Gale–Church-like; A's lengths divided by the corpus ratio), each
-    bead costing its length mismatch plus 1 unless it is one sentence to one, per sentence."""
-    ends_a = [0.0, *np.cumsum(a / math.exp(ratio)).tolist()]
-    ends_b = [0.0, *np.cumsum(b).tolist()]
+    bead costing its length mismatch plus 1 unless it is one sentence to one, per sentence.
+
+    Row by row: the beads that take a sentence of A come from earlier rows at once; runs of
+    sentences of B alone are one running minimum (a row of 0-1 beads costs their sum)."""
+    ends_a = np.concatenate([[0.0], np.cumsum(a / math.exp(ratio))])
+    ends_b = np.concatenate([[0.0], np.cumsum(b)])
     n, m = len(a), len(b)
-    cost = [[0.0 if i == j == 0 else math.inf for j in range(m + 1)] for i in range(n + 1)]
+    cost = np.full((n + 1, m + 1), np.inf)
+    cost[0, 0] = 0.0
+    inserts = np.concatenate([[0.0], np.cumsum(b / np.sqrt(b + 1) + 1)])
     for i in range(n + 1):
-        for j in range(m + 1):
-            for da, db in _BEADS:
-                if da <= i and db <= j and cost[i - da][j - db] < math.inf:
-                    x, y = ends_a[i] - ends_a[i - da], ends_b[j] - ends_b[j - db]
-                    step = abs(x - y) / math.sqrt(x + y + 1) + ((da, db) != (1, 1))
-                    cost[i][j] = min(cost[i][j], cost[i - da][j - db] + step)
-    return cost[n][m] / max(1, n + m)
+        row = cost[i]
+        for da, db in _BEADS:
+            if 0 < da <= i:
+                x, y = ends_a[i] - ends_a[i - da], ends_b[db:] - ends_b[: m + 1 - db]
+                step = np.abs(x - y) / np.sqrt(x + y + 1) + ((da, db) != (1, 1))
+                np.minimum(row[db:], cost[i - da, : m + 1 - db] + step, out=row[db:])
+        row[:] = inserts + np.minimum.accumulate(row - inserts)
+    return float(cost[n, m]) / max(1, n + m)
 
 
 def near_copies(
