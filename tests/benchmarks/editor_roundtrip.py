@@ -61,6 +61,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=30_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--long", type=int, default=0, metavar="N", help="then N confirms and unconfirms in a row (the undo history fills up)")
     args = parser.parse_args()
     corpus = Path(tempfile.mkdtemp(prefix="editor-bench-"))
     save(corpus, document(args.rows))
@@ -91,11 +92,21 @@ def main() -> None:
                 server.setdefault(name, []).append(float(answer.headers["server-timing"].split("dur=")[1]) / 1000)
                 assert answer.status_code == 200, answer.text
                 version = answer.json()["version"]
+        long: list[float] = []
+        for k in range(args.long):
+            started = time.perf_counter()
+            body = {"op": "confirm" if k % 2 == 0 else "unconfirm", "n": middle, "pair": "en,zh-Hans", "version": version}
+            answer = client.post("/api/edit/big", json=body, headers=headers)
+            long.append(time.perf_counter() - started)
+            version = answer.json()["version"]
         started = time.perf_counter()
         assert editor.settle(600)
         behind = time.perf_counter() - started
     print(f"{args.rows:,} rows per pair; first load of a pair's rows {load * 1000:.0f} ms; QA of the pair in the background {qa:.1f} s")
     print(f"the TEI files held every edit {behind:.1f} s after the last answer (background writer)")
+    if long:
+        print(f"{len(long)} confirms and unconfirms in a row: median of the first 20 {statistics.median(long[:20]) * 1000:.0f} ms, "
+              f"of the last 20 {statistics.median(long[-20:]) * 1000:.0f} ms, max {max(long) * 1000:.0f} ms")
     print("| edit | round trip, median ms | min | max | server time, median ms | max |\n|---|---:|---:|---:|---:|---:|")
     for name, values in times.items():
         print(f"| {name} | {statistics.median(values) * 1000:.0f} | {min(values) * 1000:.0f} | {max(values) * 1000:.0f} "
