@@ -282,6 +282,18 @@ def test_a_kill_between_the_two_files_of_a_sentence_edit_is_repaired(corpus: Pat
     assert not [p.name for p in (corpus / "doc").iterdir() if p.name.endswith(".tmp")]
 
 
+def test_a_build_writes_the_edits_the_journal_holds_before_it_reads_the_files(tmp_path: Path) -> None:
+    build(SEEDS, tmp_path)
+    opened = session.open_document(tmp_path, SEED_DOC)
+    result = link_edit(opened.text, ("en", "zh-Hans"), "merge", 4, engine_for)
+    session.commit(opened, result, "tester", write_behind=True)  # as the web editor does; its writer never ran
+    merged = pair_links(result.text, "en", "zh-Hans")[4]
+    build(SEEDS, tmp_path)
+    rebuilt = load(tmp_path, SEED_DOC)
+    assert merged in pair_links(rebuilt, "en", "zh-Hans") and rebuilt.changes[-1].what == result.what
+    assert legs(tmp_path, SEED_DOC) == []
+
+
 def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_path: Path) -> None:
     build(SEEDS, tmp_path)
     assert edit(tmp_path, "confirm", "3", doc=SEED_DOC)[0] == 0

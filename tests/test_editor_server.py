@@ -131,6 +131,22 @@ def test_an_edit_says_its_server_time_and_answers_without_waiting_for_an_ack(ser
     sock.close()
 
 
+def test_edits_a_dead_server_left_in_the_journal_are_shown_and_written(served: tuple[TestClient, Editor, Path]) -> None:
+    from edit_fixtures import written
+
+    from aligner.edit import session
+    from aligner.edit.ops import link_edit
+
+    _, _, corpus = served
+    opened = session.open_document(corpus, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester", write_behind=True)
+    assert len(pair_links(load(corpus, "doc"), "en", "zh-Hans")) == 6  # the files do not have it yet
+    app, editor = make_app(corpus, engine_for, {HOST}, "tester")  # a server started again
+    client = TestClient(app, base_url=f"http://{HOST}")
+    assert len(client.get("/api/rows/doc?pair=en,zh-Hans").json()["rows"]) == 5
+    assert editor.settle() and len(pair_links(written(corpus), "en", "zh-Hans")) == 5
+
+
 def test_serve_edit_starts_the_editor_on_localhost(tmp_path: Path) -> None:
     import re
     import subprocess
