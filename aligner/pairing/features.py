@@ -1,5 +1,5 @@
 """What a document brings to pairing: two document vectors, its numbers, its Latin-script
-names, its length and its date.
+names, its length, its sentences' lengths in order (to tell near copies apart) and its date.
 
 - `vectors`: the IDF-weighted sum of the sentence encoder's vectors of the document's words
   (each distinct word encoded once, alone, as the engine's first pass does for sentences): a
