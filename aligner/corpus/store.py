@@ -119,12 +119,25 @@ def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
         if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
+    links, older = _links_of(folder)
+    text = replace(links, versions=versions)
+    check_links(text, folder / ALIGNMENT_FILE)
+    return text, upgraded or older
+
+
+def load_links(corpus: Path, doc_id: str) -> ParallelText:
+    """One document's links, build fingerprint and history, without its versions (validated):
+    all that writing `align.xml` again needs."""
+    return _links_of(corpus / doc_id)[0]
+
+
+def _links_of(folder: Path) -> tuple[ParallelText, bool]:
+    """The document of a folder with its `align.xml` read and no versions; and whether the file
+    was in an older TEI form."""
     align_path = folder / ALIGNMENT_FILE
     data = align_path.read_bytes() if align_path.exists() else b""
     alignments, older = read_alignments(data, str(align_path)) if data else ((), False)
-    text = ParallelText(doc_id, versions, alignments, fingerprint_of(data) if data else "", changes_of(data) if data else ())
-    check_links(text, align_path)
-    return text, upgraded or older
+    return ParallelText(folder.name, {}, alignments, fingerprint_of(data) if data else "", changes_of(data) if data else ()), older
 
 
 def check_links(text: ParallelText, where: Path) -> None:

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner.corpus.model import Change, ParallelText
-from aligner.corpus.store import load, serialise, sync_folder, temporary, write_atomic
+from aligner.corpus.store import load, load_links, serialise, sync_folder, temporary, write_atomic
 from aligner.edit import journal
 
 LOCK_FILE = ".lock"
@@ -165,9 +165,11 @@ def flush(folder: Path, doc_id: str, known: tuple[ParallelText, int] | None = No
     pending = log["pending"]
     if not pending:
         return False
-    fresh = known is None or known[1] != pending[-1]["seq"]
-    text = replay(load(folder.parent, doc_id), pending) if fresh or known is None else known[0]
     langs = {part["lang"] for e in pending for part in e["patch"]["versions"]}
+    if known is not None and known[1] == pending[-1]["seq"]:
+        text = known[0]
+    else:  # link edits only rewrite align.xml: the versions need not be read
+        text = replay(load(folder.parent, doc_id) if langs else load_links(folder.parent, doc_id), pending)
     data = serialise(folder.parent, replace(text, versions={lang: text.versions[lang] for lang in langs}))
     temps = {path.name: temporary(path, payload, sync=True) for path, payload in data.items()}
     try:
