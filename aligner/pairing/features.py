@@ -9,7 +9,7 @@ names, its length, its sentences' lengths in order (to tell near copies apart) a
   Chinese scripts (Traditional read as Simplified); else lower-cased words (names, numbers and
   cognates are shared). On Bible chapters the lexical rows alone put the true partner first for
   98 % of English chapters, the encoder's word vectors for 35 %; together, after the margin and
-  the assignment, all of them (tests/benchmarks/PAIR_RESULTS.md).
+  the assignment, all of them (tests/benchmarks/SCALE_RESULTS.md).
 """
 
 from __future__ import annotations
