@@ -187,5 +187,5 @@ def flush(folder: Path, doc_id: str, known: tuple[ParallelText, int] | None = No
 
 
 if __name__ == "__main__":  # the web editor's background writer: python -m aligner.edit.files FOLDER DOC_ID
-    os.nice(10)  # the server answering edits comes first
+    os.nice(19)  # the server answering edits comes first
     flush(Path(sys.argv[1]), sys.argv[2])
