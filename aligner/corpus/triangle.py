@@ -205,7 +205,7 @@ def positions(doc: Document) -> tuple[Positions, list[str]]:
     if hit is None or hit[0] is not doc:
         ids = [s.id for s in doc.sentences()]
         hit = _POSITIONS[id(doc)] = (doc, {s: k for k, s in enumerate(ids)}, ids)
-        while len(_POSITIONS) > 8:
+        while len(_POSITIONS) > 24:
             del _POSITIONS[next(iter(_POSITIONS))]
     return hit[1], hit[2]
 

@@ -36,7 +36,7 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
     pair; after an edit, found from the rows before it where the edit's stretch allows (`_follow`)."""
     al = stored(text, a, b)
     docs = text.versions[a], text.versions[b]
-    recent = _ROWS.setdefault((a, b), [])
+    recent = _ROWS.setdefault((text.doc_id, a, b), [])
     for seen, da, db, rows in recent:
         if seen is al and da is docs[0] and db is docs[1]:
             return rows
@@ -51,8 +51,8 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
     return found
 
 
-# (a, b) → the last states of the pair seen from a: (stored alignment, a's and b's versions, rows)
-_ROWS: dict[tuple[str, str], list[tuple[Alignment, Document, Document, Links]]] = {}
+# (document, a, b) → the last states of the pair seen from a: (stored alignment, a's and b's versions, rows)
+_ROWS: dict[tuple[str, str, str], list[tuple[Alignment, Document, Document, Links]]] = {}
 
 
 def _follow(recent: list[tuple[Alignment, Document, Document, Links]], al: Alignment, docs: tuple[Document, Document]) -> Links | None:

@@ -159,7 +159,7 @@ def sentences_of(doc: Document) -> Index:
     hit = _INDEXES.get(id(doc))
     if hit is None or hit[0] is not doc:
         hit = _INDEXES[id(doc)] = (doc, doc.sentence_index())
-        while len(_INDEXES) > 8:
+        while len(_INDEXES) > 24:
             del _INDEXES[next(iter(_INDEXES))]
     return hit[1]
 
