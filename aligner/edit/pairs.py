@@ -48,6 +48,8 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
         found = view.links if found == view.links else found  # rows in stored order: `_follow` may start from them
     recent.insert(0, (al, docs[0], docs[1], found))
     del recent[4:]
+    while len(_ROWS) > 48:  # views of the documents opened last
+        del _ROWS[next(iter(_ROWS))]
     return found
 
 
