@@ -36,7 +36,7 @@ def pair_links(text: ParallelText, a: str, b: str) -> Links:
     pair; after an edit, found from the rows before it where the edit's stretch allows (`_follow`)."""
     al = stored(text, a, b)
     docs = text.versions[a], text.versions[b]
-    recent = _ROWS.setdefault((text.doc_id, a, b), [])
+    recent = _ROWS[text.doc_id, a, b] = _ROWS.pop((text.doc_id, a, b), [])  # last used last
     for seen, da, db, rows in recent:
         if seen is al and da is docs[0] and db is docs[1]:
             return rows
