@@ -179,3 +179,40 @@ def test_on_every_address_any_host_is_answered_but_the_origin_must_match_it(tmp_
     token = {"x-aligner-token": editor.token}
     assert client.post("/api/edit/doc", json=body, headers={**token, "origin": "http://evil.example"}).status_code == 403
     assert client.post("/api/edit/doc", json=body, headers={**token, "origin": "http://192.0.2.7:8000"}).status_code == 200
+
+
+def test_a_stopped_server_leaves_every_edit_in_the_files(tmp_path: Path) -> None:
+    """Ctrl-C right after an edit: the server writes what its background writer had not yet
+    (which waits for a pause in the edits), so `show` and `export` read the edit at once."""
+    import json
+    import re
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    save(tmp_path, three_versions())
+    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(tmp_path), "--edit", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline())  # type: ignore[union-attr]
+        assert url, proc.stderr.read()  # type: ignore[union-attr]
+        base = url.group(0)
+        with urllib.request.urlopen(base + "/edit/doc", timeout=30) as page:
+            token = re.search(r'name="aligner-token" content="([^"]+)"', page.read().decode())
+        assert token
+        with urllib.request.urlopen(base + "/api/rows/doc?pair=en,zh-Hans", timeout=30) as rows:
+            current = json.load(rows)["version"]
+        body = json.dumps({"op": "merge", "n": 0, "pair": "en,zh-Hans", "version": current}).encode()
+        request = urllib.request.Request(base + "/api/edit/doc", body, method="POST", headers={
+            "content-type": "application/json", "origin": base, "x-aligner-token": token.group(1)})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert answer.status == 200
+        proc.send_signal(signal.SIGINT)
+        proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+    assert len(pair_links(load(tmp_path, "doc"), "en", "zh-Hans")) == 5

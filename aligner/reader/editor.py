@@ -20,7 +20,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from aligner.build import engine_signature
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.store import doc_ids
 from aligner.corpus.triangle import positions
-from aligner.edit import session
+from aligner.edit import files, session
 from aligner.edit.journal import trimmed
 from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
 from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
@@ -118,6 +119,12 @@ class Editor:
             self.writers[doc_id] = Writer(self.corpus, doc_id)
             self.writers[doc_id].start()
         self.writers[doc_id].kick()
+
+    def write_all(self) -> None:
+        """Write every document's pending edits now, in this process (the server is stopping):
+        once it has stopped, `show`, `export` and `qa` read files that hold every edit."""
+        for doc_id in list(self.writers):
+            files.flush(self.corpus / doc_id, doc_id)
 
     def settle(self, timeout: float = 60.0) -> bool:
         """Wait until every writer is idle (the files hold every edit); False on timeout."""
@@ -353,7 +360,12 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
         Route("/api/findings/{doc_id:path}", guarded(findings, False)),
         Route("/api/edit/{doc_id:path}", guarded(edit, True), methods=["POST"]),
     ]
-    return Starlette(routes=routes), editor
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        editor.write_all()  # a stopping server leaves files that hold every edit
+
+    return Starlette(routes=routes, lifespan=lifespan), editor
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -385,5 +397,5 @@ def serve_editor(corpus: Path, sock: socket.socket, engine_for: EngineFor, who: 
 
     host, port = sock.getsockname()[:2]
     app, _editor = make_app(corpus, engine_for, hosts_for(host, port), who)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     server.run(sockets=[sock])
