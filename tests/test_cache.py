@@ -1,0 +1,45 @@
+"""Derived tables kept in the cache folder: read back as written, rebuilt when the file is
+missing or unreadable, and never fatal when the folder cannot be written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aligner.cache import cached_arrays, cached_json
+
+
+def test_arrays_are_built_once_then_read_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    built = []
+
+    def build() -> dict[str, np.ndarray]:
+        built.append(1)
+        return {"keys": np.array([3, 1, 2], np.uint64), "names": np.array(["a", "bé", "中"])}
+
+    first = cached_arrays("t.npz", build)
+    second = cached_arrays("t.npz", build)
+    assert len(built) == 1
+    assert second["keys"].dtype == np.uint64 and second["keys"].tolist() == [3, 1, 2]
+    assert second["names"].tolist() == first["names"].tolist() == ["a", "bé", "中"]
+
+
+@pytest.mark.parametrize("kind", ["npz", "json"])
+def test_an_unreadable_cache_file_is_built_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    (tmp_path / f"t.{kind}").write_bytes(b"\x00 half a file")
+    if kind == "npz":
+        assert cached_arrays("t.npz", lambda: {"x": np.arange(3)})["x"].tolist() == [0, 1, 2]
+        assert cached_arrays("t.npz", lambda: {"x": np.arange(5)})["x"].tolist() == [0, 1, 2]  # rewritten
+    else:
+        assert cached_json("t.json", lambda: {"x": [1]}) == {"x": [1]}
+        assert cached_json("t.json", lambda: {"x": [2]}) == {"x": [1]}
+
+
+def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("ALIGNER_CACHE", str(blocked))
+    assert cached_arrays("t.npz", lambda: {"x": np.ones(2)})["x"].tolist() == [1.0, 1.0]
