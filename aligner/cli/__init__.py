@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 import sys
 from collections.abc import Callable
@@ -44,22 +45,30 @@ def warn_unrelated(what: str, share: float) -> None:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# command → the module that defines it; a command's module is imported only when it runs, so
+# that `aligner build` does not load the web server, the search index and the QA checks
+COMMANDS = {
+    "align": "align", "build": "build", "edit": "edit", "eval": "eval", "export": "export", "html": "html",
+    "import": "imports", "pair": "pair", "qa": "qa", "score": "score", "search": "search", "serve": "serve",
+    "show": "show",
+}  # fmt: skip
+
+
+class _Commands(click.Group):
+    """A click group that imports a command's module the first time the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            importlib.import_module(f"{__name__}.{COMMANDS[cmd_name]}")
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aligner")
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens to stderr.")
 def main(verbose: bool) -> None:
     """Align parallel texts, store them as TEI, inspect, score, check and export them."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s")
-
-
-def _register() -> None:
-    """Import each command module; each adds its command to `main`."""
-    import importlib
-    import pkgutil
-
-    for info in pkgutil.iter_modules(__path__):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{__name__}.{info.name}")
-
-
-_register()
