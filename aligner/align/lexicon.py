@@ -169,15 +169,19 @@ def _words_of(texts: Sequence[str]) -> csr_array:
     return words
 
 
-def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str]) -> csr_array:
-    """Return Chinese texts × `vocabulary` stems: 1 where some word of the text translates to it."""
+def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str] | None = None) -> csr_array:
+    """Return Chinese texts × stems: 1 where some word of the text translates to the stem. The
+    columns are `vocabulary`, or every stem of the index (in its order) when none is given."""
     index = _index()
-    known = [(k, index.stem_names[s]) for k, s in enumerate(vocabulary) if s in index.stem_names]
-    pick = csr_array(
-        (np.ones(len(known), np.float32), ([c for _, c in known], [k for k, _ in known])),
-        shape=(len(index.stem_names), len(vocabulary)),
-    )
-    out = csr_array(_words_of(texts) @ (index.stems @ pick))
+    stems = index.stems
+    if vocabulary is not None:
+        known = [(k, index.stem_names[s]) for k, s in enumerate(vocabulary) if s in index.stem_names]
+        pick = csr_array(
+            (np.ones(len(known), np.float32), ([c for _, c in known], [k for k, _ in known])),
+            shape=(len(index.stem_names), len(vocabulary)),
+        )
+        stems = stems @ pick
+    out = csr_array(_words_of(texts) @ stems)
     out.data[:] = 1.0
     out.eliminate_zeros()
     return out
@@ -186,6 +190,6 @@ def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str]) -> csr_a
 def translations(texts: Sequence[str], vocabulary: Collection[str] | None = None) -> list[frozenset[str]]:
     """Return, for each Chinese text, the English stems its words translate to (those in
     `vocabulary` only, when given: the stems one English text can match at all)."""
-    names = sorted(_index().stem_names if vocabulary is None else vocabulary)
-    found = translation_matrix(texts, names)
+    names = list(_index().stem_names) if vocabulary is None else sorted(vocabulary)
+    found = translation_matrix(texts, None if vocabulary is None else names)
     return [frozenset(names[c] for c in found.indices[a:b]) for a, b in zip(found.indptr[:-1], found.indptr[1:], strict=True)]
