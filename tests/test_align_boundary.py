@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align.boundary import margin, moves, refine, value
+from aligner.align.boundary import margins, moves, refine, spans, values
 
 MOVES = [
     # beads a, b; most a side; expected (left, right) pairs
@@ -19,7 +19,8 @@ MOVES = [
 
 @pytest.mark.parametrize(("a", "b", "most", "expected"), MOVES)
 def test_moves(a, b, most, expected) -> None:
-    assert moves(a, b, most) == expected
+    pairs, ok = moves(spans([a, b]), most)
+    assert [(tuple(left), tuple(right)) for left, right in pairs[0][ok[0]].tolist()] == expected
 
 
 UNIT = {  # joined text → vector: tgt[1] belongs with src[0]
@@ -44,41 +45,41 @@ PATH = [(0, 1, 0, 1), (1, 2, 1, 3)]
 
 
 def test_sentence_moves_where_joined_text_fits() -> None:
-    flat = lambda i, a, b, j: 1.0  # noqa: E731 - the search saw a tie
+    flat = lambda beads: np.ones(len(beads))  # noqa: E731 - the search saw a tie
     got = refine(PATH, flat, (_texts("S"), _texts("T")), _encode, most=4, tie=1.0, gain=0.01)
     assert got == [(0, 1, 0, 2), (1, 2, 2, 3)]
 
 
 def test_clear_choice_of_the_search_is_kept() -> None:
-    def clear(i: int, a: int, b: int, j: int) -> float:
-        return 5.0 if (i, a, b, j) in {(1, 1, 1, 1), (2, 1, 2, 3)} else 0.0
+    clear = _table({(1, 1, 1, 1): 5.0, (2, 1, 2, 3): 5.0}, default=0.0)
 
     got = refine(PATH, clear, (_texts("S"), _texts("T")), _encode, most=4, tie=1.0, gain=0.01)
     assert got == PATH
 
 
 def test_small_gain_is_not_enough() -> None:
-    flat = lambda i, a, b, j: 1.0  # noqa: E731
+    flat = lambda beads: np.ones(len(beads))  # noqa: E731
     got = refine(PATH, flat, (_texts("S"), _texts("T")), _encode, most=4, tie=1.0, gain=0.5)
     assert got == PATH
 
 
 def test_off_band_beads_are_left_alone() -> None:
-    off = lambda i, a, b, j: None  # noqa: E731
+    off = lambda beads: np.full(len(beads), np.nan)  # noqa: E731
     got = refine(PATH, off, (_texts("S"), _texts("T")), _encode, most=4, tie=1.0, gain=0.01)
     assert got == PATH
 
 
-def _table(links: dict[tuple[int, int, int, int], float]):
+def _table(links: dict[tuple[int, int, int, int], float], default: float = np.nan):
     """A similarity function from a table of (i, a, b, j) → similarity, off the band elsewhere."""
-    return lambda i, a, b, j: links.get((i, a, b, j))
+    return lambda beads: np.array([links.get((i1, i1 - i0, j1 - j0, j1), default) for i0, i1, j0, j1 in beads.tolist()])
 
 
 def test_value_counts_links_above_threshold_and_charges_omissions() -> None:
     similarity = _table({(1, 1, 1, 1): 2.0, (3, 2, 1, 2): 1.5})
     beads = [(0, 1, 0, 1), (1, 3, 1, 2), (3, 4, 2, 2)]  # a 1-1, a 2-1 and a left-out sentence
-    assert value(similarity, beads, omission=0.3, threshold=0.5) == pytest.approx(2.0 + 1.5 - 1.0 - 0.3)
-    assert value(similarity, [(0, 2, 0, 1)]) is None  # off the band: unknown
+    got = values(similarity, spans(beads), omission=0.3, threshold=0.5)
+    assert got.tolist() == pytest.approx([2.0 - 0.5, 1.5 - 0.5, -0.3])
+    assert np.isnan(values(similarity, spans([(0, 2, 0, 1)]))).all()  # off the band: unknown
 
 
 # Bead 1 links src[2] and tgt[1], after a 2-1 bead and before the left-out tgt[2].
@@ -91,16 +92,15 @@ def test_margin_is_the_value_lost_by_the_best_local_change() -> None:
         (1, 1, 1, 1): 1.2, (3, 2, 1, 2): 0.6,  # src[1] moved into bead 1
         (3, 1, 2, 3): 0.5,  # tgt[2] absorbed into bead 1
     })  # fmt: skip
-    values = lambda beads: value(similarity, beads, omission=0.3)  # noqa: E731
+    got = margins(spans(MIDDLE), similarity, 4, omission=0.3, threshold=0.0)
     # the move loses 3.0 - 1.8 = 1.2, absorbing the omission loses 0.7 - 0.5 = 0.2
-    assert margin(MIDDLE, 1, values, most=4) == pytest.approx(0.2)
-    assert margin(MIDDLE, 0, values, most=4) == pytest.approx(1.2)  # only one boundary
+    assert got[1] == pytest.approx(0.2)
+    assert got[0] == pytest.approx(1.2)  # only one boundary
 
 
 def test_margin_ignores_changes_off_the_band_and_beyond_the_largest_bead() -> None:
     similarity = _table({(2, 2, 1, 1): 2.0, (3, 1, 1, 2): 1.0})
-    values = lambda beads: value(similarity, beads, omission=0.3)  # noqa: E731
-    assert margin(MIDDLE, 1, values, most=4) == float("inf")  # no change is on the band
+    assert margins(spans(MIDDLE), similarity, 4, omission=0.3, threshold=0.0)[1] == float("inf")  # no change is on the band
     wide = [(0, 1, 0, 4), (1, 2, 4, 5)]  # tgt[4] moved left would make a 1-5 bead: not a change
     sim = _table({(1, 1, 4, 4): 2.0, (2, 1, 1, 5): 1.0, (1, 1, 3, 3): 0.5, (2, 1, 2, 5): 0.1})
-    assert margin(wide, 1, lambda beads: value(sim, beads), most=4) == pytest.approx(3.0 - 0.6)
+    assert margins(spans(wide), sim, 4, omission=0.0, threshold=0.0)[1] == pytest.approx(3.0 - 0.6)

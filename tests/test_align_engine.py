@@ -114,8 +114,8 @@ class _Table:
     def __init__(self, values: dict[tuple[int, int, int, int], float]) -> None:
         self.values = values
 
-    def similarity_at(self, i: int, a: int, b: int, j: int) -> float | None:
-        return self.values.get((i, a, b, j))
+    def similarities(self, beads: np.ndarray) -> np.ndarray:
+        return np.array([self.values.get((i1, i1 - i0, j1 - j0, j1), np.nan) for i0, i1, j0, j1 in beads.tolist()])
 
 
 def test_anchors_are_1_1_links_the_first_pass_preferred_clearly_to_any_local_change() -> None:

@@ -5,6 +5,8 @@ The search compares merged sentences through the sum of their vectors, which can
 short sentence belongs ("事就这样成了。" is "and it was so", at the end of the verse before).
 Encoding the joined text of a bead sees the sentence in its context. Only near ties of the
 search are looked at again, so the encoder runs on few joined texts.
+
+Beads are rows (i0, i1, j0, j1) of an int array; every boundary of a path is weighed at once.
 """
 
 from __future__ import annotations
@@ -17,69 +19,89 @@ from aligner.align.confidence import SimilarityFn
 from aligner.align.search import Span
 
 EncodeFn = Callable[[list[str]], np.ndarray]
-ValueFn = Callable[[Sequence[Span]], "float | None"]  # the search's total value of some beads
 
 
-def moves(a: Span, b: Span, most: int) -> list[tuple[Span, Span]]:
-    """Return the bead pairs made by moving one sentence across the boundary of beads a and b.
+def spans(path: Sequence[Span]) -> np.ndarray:
+    """Return a path's beads as an (n, 4) int array of rows (i0, i1, j0, j1)."""
+    return np.asarray(path, dtype=np.int64).reshape(-1, 4)
 
-    Both beads must link sentences on both sides before and after, and hold at most `most`
-    sentences a side.
+
+def _span(row: np.ndarray) -> Span:
+    """Return one row of a bead array as a tuple (i0, i1, j0, j1)."""
+    i0, i1, j0, j1 = map(int, row)
+    return (i0, i1, j0, j1)
+
+
+def _links(beads: np.ndarray) -> np.ndarray:
+    """Return which beads link sentences on both sides."""
+    return (beads[..., 1] > beads[..., 0]) & (beads[..., 3] > beads[..., 2])
+
+
+def moves(path: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return, per boundary of consecutive beads, the four bead pairs made by moving one sentence
+    across it, shape (boundaries, 4, 2, 4), and which of them are changes (boundaries, 4).
+
+    A change needs both beads to link sentences on both sides before and after, with at most
+    `most` sentences a side.
     """
-    (i0, i1, j0, j1), (_, i2, _, j2) = a, b
-    if not all(s[1] > s[0] and s[3] > s[2] for s in (a, b)):
-        return []
-    out = []
-    for cut_i, cut_j in ((i1 - 1, j1), (i1 + 1, j1), (i1, j1 - 1), (i1, j1 + 1)):
-        left, right = (i0, cut_i, j0, cut_j), (cut_i, i2, cut_j, j2)
-        if all(0 < s[1] - s[0] <= most and 0 < s[3] - s[2] <= most for s in (left, right)):
-            out.append((left, right))
+    a, b = path[:-1], path[1:]
+    i0, i1, j0, j1 = a.T
+    i2, j2 = b[:, 1], b[:, 3]
+    cuts = [(i1 - 1, j1), (i1 + 1, j1), (i1, j1 - 1), (i1, j1 + 1)]
+    left = np.stack([np.stack([i0, ci, j0, cj], axis=-1) for ci, cj in cuts], axis=1)
+    right = np.stack([np.stack([ci, i2, cj, j2], axis=-1) for ci, cj in cuts], axis=1)
+    pairs = np.stack([left, right], axis=2)
+    src_size, tgt_size = pairs[..., 1] - pairs[..., 0], pairs[..., 3] - pairs[..., 2]
+    fits = ((src_size > 0) & (src_size <= most) & (tgt_size > 0) & (tgt_size <= most)).all(axis=2)
+    return pairs, fits & (_links(a) & _links(b))[:, None]
+
+
+def values(similarity: SimilarityFn, beads: np.ndarray, omission: float = 0.0, threshold: float = 0.0) -> np.ndarray:
+    """Return the search's value of each bead (last axis (i0, i1, j0, j1)): a link its similarity
+    above `threshold`, an omission minus `omission`; NaN for a link off the band."""
+    flat = beads.reshape(-1, 4)
+    out = np.full(len(flat), -omission)
+    link = _links(flat)
+    out[link] = similarity(flat[link]) - threshold
+    return out.reshape(beads.shape[:-1])
+
+
+def _moved(similarity: SimilarityFn, pairs: np.ndarray, ok: np.ndarray, omission: float = 0.0, threshold: float = 0.0) -> np.ndarray:
+    """Return the value of each bead pair of `moves` (the sum of its two beads'), NaN where not a change."""
+    out = np.full(ok.shape, np.nan)
+    out[ok] = values(similarity, pairs[ok], omission, threshold).sum(axis=1)
     return out
 
 
-def margin(path: Sequence[Span], k: int, value: ValueFn, most: int) -> float:
-    """Return how much more the search valued bead k with its neighbours than any local change.
+def margins(path: np.ndarray, similarity: SimilarityFn, most: int, omission: float, threshold: float) -> np.ndarray:
+    """Return how much more the search valued each bead with its neighbours than any local change.
 
-    The changes: one sentence moved across either boundary of bead k (see `moves`), or a
+    The changes: one sentence moved across either boundary of the bead (see `moves`), or a
     neighbouring omission absorbed into it. A bead with a large margin is one whose extent the
     search had no doubt about; infinity when nothing could change.
     """
-    smallest = float("inf")
-    for near in (k - 1, k + 1):
-        if not 0 <= near < len(path):
-            continue
-        pair = (path[near], path[k]) if near < k else (path[k], path[near])
-        (i0, _, j0, _), (_, i2, _, j2) = pair
-        if path[near][1] > path[near][0] and path[near][3] > path[near][2]:
-            options: list[tuple[Span, ...]] = list(moves(*pair, most))
-        elif max(i2 - i0, j2 - j0) <= most:
-            options = [((i0, i2, j0, j2),)]  # the omitted sentence joins bead k
-        else:
-            options = []
-        now = value(pair)
-        alts = [alt for alt in map(value, options) if alt is not None]
-        if now is not None and alts:
-            smallest = min(smallest, now - max(alts))
-    return smallest
-
-
-def value(
-    similarity: SimilarityFn, beads: Sequence[Span], omission: float = 0.0, threshold: float = 0.0
-) -> float | None:
-    """Return the search's total value of beads, or None when one is off the band.
-
-    A link counts its similarity above `threshold`, an omission (one sentence) costs `omission`.
-    """
-    total = 0.0
-    for i0, i1, j0, j1 in beads:
-        if i1 > i0 and j1 > j0:
-            link = similarity(i1, i1 - i0, j1 - j0, j1)
-            if link is None:
-                return None
-            total += link - threshold
-        else:
-            total -= omission
-    return total
+    out = np.full(len(path), np.inf)
+    if len(path) < 2:
+        return out
+    own = values(similarity, path, omission, threshold)
+    now = own[:-1] + own[1:]
+    pairs, ok = moves(path, most)
+    moved = _moved(similarity, pairs, ok, omission, threshold)
+    best = np.max(np.where(np.isnan(moved), -np.inf, moved), axis=1)
+    merged = np.stack([path[:-1, 0], path[1:, 1], path[:-1, 2], path[1:, 3]], axis=-1)
+    fits = np.maximum(merged[:, 1] - merged[:, 0], merged[:, 3] - merged[:, 2]) <= most
+    absorbed = np.full(len(merged), np.nan)
+    absorbed[fits] = values(similarity, merged[fits], omission, threshold)
+    link = _links(path)
+    both = link[:-1] & link[1:]
+    # bead k weighs its right boundary, bead k + 1 its left: moves between two links; else the
+    # merged bead, for a bead whose neighbour is an omission
+    with np.errstate(invalid="ignore"):
+        as_left = np.where(both, now - best, np.where(~link[1:], now - absorbed, np.nan))
+        as_right = np.where(both, now - best, np.where(~link[:-1], now - absorbed, np.nan))
+    out[:-1] = np.fmin(out[:-1], as_left)  # fmin passes over NaN: no change there
+    out[1:] = np.fmin(out[1:], as_right)
+    return out
 
 
 def refine(
@@ -98,23 +120,26 @@ def refine(
     the joined text of src[i0:i1] and of tgt[j0:j1]. Moves never touch the same bead twice.
     """
     path = list(path)
-    candidates: list[tuple[int, Span, Span]] = []
-    for k in range(len(path) - 1):
-        options = moves(path[k], path[k + 1], most)
-        now = value(similarity, path[k : k + 2]) if options else None
-        if now is None:
-            continue
-        for left, right in options:
-            alt = value(similarity, (left, right))
-            if alt is not None and alt >= now - tie:
-                candidates.append((k, left, right))
+    if len(path) < 2:
+        return path
+    beads = spans(path)
+    own = values(similarity, beads)
+    now = own[:-1] + own[1:]
+    pairs, ok = moves(beads, most)
+    moved = _moved(similarity, pairs, ok)
+    with np.errstate(invalid="ignore"):
+        near = ok & (moved >= (now - tie)[:, None])  # NaN (off the band) compares False
+    candidates = [
+        (int(k), _span(pairs[k, c, 0]), _span(pairs[k, c, 1]))
+        for k, c in zip(*np.nonzero(near), strict=True)
+    ]
     if not candidates:
         return path
-    beads = sorted({s for k, *alt in candidates for s in (path[k], path[k + 1], *alt)})
+    joined = sorted({s for k, *alt in candidates for s in (path[k], path[k + 1], *alt)})
     src_text, tgt_text = texts
-    src_vecs = encode([src_text(s[0], s[1]) for s in beads])
-    tgt_vecs = encode([tgt_text(s[2], s[3]) for s in beads])
-    cosine = dict(zip(beads, np.einsum("ij,ij->i", src_vecs, tgt_vecs), strict=True))
+    src_vecs = encode([src_text(s[0], s[1]) for s in joined])
+    tgt_vecs = encode([tgt_text(s[2], s[3]) for s in joined])
+    cosine = dict(zip(joined, np.einsum("ij,ij->i", src_vecs, tgt_vecs), strict=True))
     best: dict[int, tuple[float, Span, Span]] = {}
     for k, left, right in candidates:
         won = cosine[left] + cosine[right] - cosine[path[k]] - cosine[path[k + 1]]

@@ -16,8 +16,9 @@ from aligner.align.encoders import Calibration
 from aligner.align.search import Span
 from aligner.corpus.model import Link
 
-# similarity(i, a, b, j): similarity of src[i-a:i] and tgt[j-b:j], None outside the search band.
-SimilarityFn = Callable[[int, int, int, int], "float | None"]
+# similarity(beads): similarity of src[i0:i1] and tgt[j0:j1] for each row (i0, i1, j0, j1) of an
+# (n, 4) int array of links; NaN for a bead outside the search band.
+SimilarityFn = Callable[[np.ndarray], np.ndarray]
 _CONTEXT = 3  # links either side that make up a bead's context
 _MARGIN_CAP = 3.0  # a margin beyond this says nothing more
 _SURE_SIMILARITY = 1.0  # what a bead fixed by the first pass counts for in its neighbours' context
@@ -25,23 +26,23 @@ LINKED = 0.5  # a link at least this confident counts as found
 PARALLEL = 0.25  # texts with a smaller share of sentences in found links are not translations
 
 
-def _sigmoid(x: float) -> float:
-    """Return the logistic function of x."""
-    return float(1.0 / (1.0 + np.exp(-x)))
-
-
-def _best(values: list[float | None], default: float) -> float:
-    """Return the largest known value, or default when none is known."""
-    known = [v for v in values if v is not None]
-    return max(known) if known else default
+def _rivals(beads: np.ndarray) -> np.ndarray:
+    """Return, for each omission, the 1-1 links of its sentence with the four sentences around
+    it on the other side, shape (n, 4, 4): how well it would have matched nearby."""
+    i0, i1, j0, j1 = beads.T
+    shift = np.arange(-1, 3)[None, :]
+    src_left = (i1 > i0)[:, None, None]
+    src_rival = np.stack(np.broadcast_arrays(i1[:, None] - 1, i1[:, None], j0[:, None] + shift - 1, j0[:, None] + shift), axis=-1)
+    tgt_rival = np.stack(np.broadcast_arrays(i0[:, None] + shift - 1, i0[:, None] + shift, j1[:, None] - 1, j1[:, None]), axis=-1)
+    return np.where(src_left, src_rival, tgt_rival)
 
 
 def features(
     path: Sequence[Span], similarity: SimilarityFn, sure: Mapping[Span, float],
-    margins: Sequence[float],
-) -> list[tuple[float, float, float, float]]:  # fmt: skip
-    """Return (similarity, merged, context, margin) per link and (best rival similarity, 0,
-    context, margin) per omission.
+    margins: Sequence[float] | np.ndarray,
+) -> np.ndarray:  # fmt: skip
+    """Return rows (similarity, merged, context, margin) per link and (best rival similarity, 0,
+    context, margin) per omission, shape (len(path), 4).
 
     Merged beads (more than one sentence a side) are wrong more often at equal similarity: their
     summed vectors look alike even when one sentence does not belong. The context, the mean
@@ -50,43 +51,39 @@ def features(
     preferred the bead to any local change (`boundary.margin`, capped), tells a bead whose extent
     was clear from one that won a near tie.
     """
-    own: list[float | None] = []
-    for span in path:
-        i0, i1, j0, j1 = span
-        a, b = i1 - i0, j1 - j0
-        if span in sure:
-            own.append(_SURE_SIMILARITY)
-        elif a and b:
-            value = similarity(i1, a, b, j1)
-            if value is None:
-                raise ValueError(f"bead {i0}-{i1}:{j0}-{j1} lies outside the search band")
-            own.append(value)
-        else:
-            own.append(None)
-    out = []
-    for k, (i0, i1, j0, j1) in enumerate(path):
-        around = [
-            v
-            for v in own[max(k - _CONTEXT, 0) : k] + own[k + 1 : k + 1 + _CONTEXT]
-            if v is not None
-        ]
-        context = sum(around) / len(around) if around else 0.0
-        margin = min(margins[k], _MARGIN_CAP)
-        value = own[k]
-        if value is not None:
-            out.append((value, float(i1 - i0 + j1 - j0 > 2), context, margin))
-        elif i1 > i0:  # source sentence i0 left out: how well does it match nearby targets?
-            rivals = [similarity(i1, 1, 1, j) for j in range(j0 - 1, j0 + 3)]
-            out.append((_best(rivals, -1.0), 0.0, context, margin))
-        else:
-            rivals = [similarity(i, 1, 1, j1) for i in range(i0 - 1, i0 + 3)]
-            out.append((_best(rivals, -1.0), 0.0, context, margin))
-    return out
+    beads = np.asarray(path, dtype=np.int64).reshape(-1, 4)
+    sizes = beads[:, 1] - beads[:, 0], beads[:, 3] - beads[:, 2]
+    link = (sizes[0] > 0) & (sizes[1] > 0)
+    own = np.full(len(beads), np.nan)
+    own[link] = similarity(beads[link])
+    fixed = np.array([span in sure for span in path], dtype=bool)
+    lost = np.flatnonzero(link & ~fixed & np.isnan(own))
+    if len(lost):
+        i0, i1, j0, j1 = beads[lost[0]]
+        raise ValueError(f"bead {i0}-{i1}:{j0}-{j1} lies outside the search band")
+    own[fixed] = _SURE_SIMILARITY
+    known = ~np.isnan(own)
+    padded = np.concatenate([np.zeros(_CONTEXT), np.where(known, own, 0.0), np.zeros(_CONTEXT)])
+    counted = np.concatenate([np.zeros(_CONTEXT), known, np.zeros(_CONTEXT)])
+    total, count = np.zeros(len(beads)), np.zeros(len(beads))
+    for shift in [*range(-_CONTEXT, 0), *range(1, _CONTEXT + 1)]:  # in the order of a sum over the neighbours
+        total += padded[_CONTEXT + shift : _CONTEXT + shift + len(beads)]
+        count += counted[_CONTEXT + shift : _CONTEXT + shift + len(beads)]
+    context = np.divide(total, count, out=np.zeros(len(beads)), where=count > 0)
+    first = own.copy()
+    omitted = np.flatnonzero(~link)
+    if len(omitted):
+        rivals = _rivals(beads[omitted])
+        values = similarity(rivals.reshape(-1, 4)).reshape(len(omitted), -1)
+        first[omitted] = np.where(np.isnan(values), -np.inf, values).max(axis=1)
+        first[omitted[first[omitted] == -np.inf]] = -1.0  # no rival on the band
+    merged = (link & (sizes[0] + sizes[1] > 2)).astype(float)
+    return np.stack([first, merged, context, np.minimum(np.asarray(margins, dtype=float), _MARGIN_CAP)], axis=1)
 
 
 def confidences(
     path: Sequence[Span], similarity: SimilarityFn, calibration: Calibration,
-    margins: Sequence[float], sure: Mapping[Span, float] | None = None,
+    margins: Sequence[float] | np.ndarray, sure: Mapping[Span, float] | None = None,
 ) -> list[float]:  # fmt: skip
     """Return a calibrated probability that each bead of the path is correct.
 
@@ -95,19 +92,17 @@ def confidences(
     """
     link, omission = calibration.link, calibration.omission
     sure = sure or {}
-    result = []
     feats = features(path, similarity, sure, margins)
-    for span, (first, merged, context, margin) in zip(path, feats, strict=True):
-        i0, i1, j0, j1 = span
-        if span in sure:
-            result.append(sure[span])
-        elif i1 > i0 and j1 > j0:
-            result.append(
-                _sigmoid(link[0] + link[1] * first + link[2] * merged + link[3] * context + link[4] * margin)
-            )
-        else:
-            result.append(_sigmoid(omission[0] + omission[1] * first))
-    return result
+    first, merged, context, margin = feats.T
+    beads = np.asarray(path, dtype=np.int64).reshape(-1, 4)
+    linked = (beads[:, 1] > beads[:, 0]) & (beads[:, 3] > beads[:, 2])
+    score = np.where(
+        linked,
+        link[0] + link[1] * first + link[2] * merged + link[3] * context + link[4] * margin,
+        omission[0] + omission[1] * first,
+    )
+    result = 1.0 / (1.0 + np.exp(-score))
+    return [sure.get(span, float(p)) for span, p in zip(path, result, strict=True)]
 
 
 def linked_share(beads: Sequence[Bead] | Sequence[Link]) -> float:

@@ -221,12 +221,19 @@ class Scorer:
         self._similarity[(a, b)] = sim
         return sim
 
-    def similarity_at(self, i: int, a: int, b: int, j: int) -> float | None:
-        """Return the similarity of src[i-a:i] and tgt[j-b:j], or None outside the band."""
-        k = j - int(self.band.lo[i]) if 0 <= i <= self.n else -1
-        if not (a <= i and b <= j <= self.m and 0 <= k < self.band.width):
-            return None
-        return float(self.similarity(a, b)[i, k])
+    def similarities(self, beads: np.ndarray) -> np.ndarray:
+        """Return the similarity of src[i0:i1] and tgt[j0:j1] for each row (i0, i1, j0, j1) of
+        an int array of links; NaN for a bead outside the band."""
+        i0, i1, j0, j1 = beads.T
+        a, b = i1 - i0, j1 - j0
+        k = j1 - self.band.lo[np.clip(i1, 0, self.n)]
+        inside = (i0 >= 0) & (i1 <= self.n) & (j0 >= 0) & (j1 <= self.m) & (k >= 0) & (k < self.band.width)
+        inside &= (a >= 1) & (a <= MAX_SIDE) & (b >= 1) & (b <= MAX_SIDE)  # the shapes the search scores
+        out = np.full(len(beads), np.nan)
+        for shape in set(zip(a[inside].tolist(), b[inside].tolist(), strict=True)):
+            rows = np.flatnonzero(inside & (a == shape[0]) & (b == shape[1]))
+            out[rows] = self.similarity(*shape)[i1[rows], k[rows]]
+        return out
 
     def values(self, a: int, b: int) -> np.ndarray:
         """Return bead values per band cell: similarity above threshold, or the omission cost.
@@ -400,8 +407,8 @@ def _align(
         for (i0, i1, j0, j1), conf in zip(
             path,
             confidences(
-                path, scorer.similarity_at, calibration,
-                _margins(path, scorer, None if calibration.link[4] else [False] * len(path)), sure,
+                path, scorer.similarities, calibration,
+                _margins(path, scorer) if calibration.link[4] else np.zeros(len(path)), sure,
             ),  # fmt: skip
             strict=True,
         )
@@ -419,7 +426,7 @@ def _refine(
         return lambda start, end: separator.join(side[start:end])
 
     refined = boundary.refine(
-        path, scorer.similarity_at,
+        path, scorer.similarities,
         (joiner(texts[0], langs[0]), joiner(texts[1], langs[1])),
         lambda joined: encoder.encode(joined, quiet),
         most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=encoder.spec.calibration.boundary_gain,
@@ -429,17 +436,9 @@ def _refine(
     return refined
 
 
-def _margins(path: Sequence[Span], scorer: Scorer, which: Sequence[bool] | None = None) -> list[float]:
-    """Return each bead's `boundary.margin`, how much the search preferred it to a local change;
-    0 for the beads `which` leaves out (the margin takes a dozen look-ups a bead)."""
-
-    def value(beads: Sequence[Span]) -> float | None:
-        return boundary.value(scorer.similarity_at, beads, WEIGHTS.omission, WEIGHTS.threshold)
-
-    return [
-        boundary.margin(path, k, value, MAX_SIDE) if which is None or which[k] else 0.0
-        for k in range(len(path))
-    ]
+def _margins(path: Sequence[Span], scorer: Scorer) -> np.ndarray:
+    """Return each bead's `boundary.margins`: how much the search preferred it to a local change."""
+    return boundary.margins(boundary.spans(path), scorer.similarities, MAX_SIDE, WEIGHTS.omission, WEIGHTS.threshold)
 
 
 def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
@@ -453,16 +452,12 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     where the margin cannot: a text of one link has no local change to weigh it against.
     """
 
-    similar = [
-        (span[1] - span[0], span[3] - span[2]) == (1, 1)
-        and (scorer.similarity_at(span[1], 1, 1, span[3]) or 0.0) >= calibration.anchor
-        for span in path
-    ]
-    margins = _margins(path, scorer, similar)  # only an anchor's own confidence is kept
-    kept = [
-        span
-        for span, ok, margin in zip(path, similar, margins, strict=True)
-        if ok and margin >= WEIGHTS.anchor_margin
-    ]
-    first = dict(zip(path, confidences(path, scorer.similarity_at, calibration, margins), strict=True))
+    beads = boundary.spans(path)
+    one_one = (beads[:, 1] - beads[:, 0] == 1) & (beads[:, 3] - beads[:, 2] == 1)
+    similarity = np.full(len(beads), np.nan)
+    similarity[one_one] = scorer.similarities(beads[one_one])
+    similar = one_one & (np.nan_to_num(similarity) >= calibration.anchor)
+    margins = np.where(similar, _margins(path, scorer), 0.0)  # only an anchor's own confidence is kept
+    kept = [span for span, ok, margin in zip(path, similar, margins, strict=True) if ok and margin >= WEIGHTS.anchor_margin]
+    first = dict(zip(path, confidences(path, scorer.similarities, calibration, margins), strict=True))
     return {span: first[span] for span in kept}
