@@ -193,6 +193,7 @@ class Scorer:
         self.overlaps = overlaps  # (table, weight, chance level)
         self.dots = pair_table(self.n, self.m, band, MAX_SIDE, src_vecs, tgt_vecs)
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
+        self._targets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per b: `_target_terms`
         self.fixed = fixed  # beads already sure: the path must go through them
         self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
         self._tgt_fixed = prefix(_covered(self.m, [(j0, j1) for _, _, j0, j1 in fixed]))
@@ -201,25 +202,30 @@ class Scorer:
         """Return the combined similarity of src[i-a:i] and tgt[j-b:j] for every band cell."""
         if (a, b) in self._similarity:
             return self._similarity[(a, b)]
-        band, m = self.band, self.m
         src_norm = self._span_norms["src"][a][:, None]
-        js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
-        tgt_norm = self._span_norms["tgt"][b][js]
+        tgt_norm, tgt_base, lt = self._target_terms(b)
         norms = np.maximum(src_norm * tgt_norm, 1e-9)
         cos = self.dots.sums(a, b) / norms
         base = 0.5 * (  # a span's unrelated level: its parts' levels, weighted as its vector
-            span_column(self.src_base, a) / np.maximum(src_norm, 1e-9)
-            + span_grid(self.tgt_base, b, band, m) / np.maximum(tgt_norm, 1e-9)
+            span_column(self.src_base, a) / np.maximum(src_norm, 1e-9) + tgt_base
         )
         sim = (cos - base) / self.scale
         ls = span_column(self.src_len, a)
-        lt = span_grid(self.tgt_len, b, band, m)
         sim -= WEIGHTS.length * length.log_ratio(ls, lt, self.ratio) ** 2
         for table, weight, chance in self.overlaps:
-            value, has = table.score(a, b, band)
+            value, has = table.score(a, b, self.band)
             sim += np.where(has, weight * (value - chance), 0.0)
         self._similarity[(a, b)] = sim
         return sim
+
+    def _target_terms(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return, per band cell, for the span of b targets ending there: its summed vector's
+        length, its unrelated level over that length, and its characters (the same for every a)."""
+        if b not in self._targets:
+            tgt_norm = self._span_norms["tgt"][b][self.band.targets]
+            tgt_base = span_grid(self.tgt_base, b, self.band) / np.maximum(tgt_norm, 1e-9)
+            self._targets[b] = (tgt_norm, tgt_base, span_grid(self.tgt_len, b, self.band))
+        return self._targets[b]
 
     def similarities(self, beads: np.ndarray) -> np.ndarray:
         """Return the similarity of src[i0:i1] and tgt[j0:j1] for each row (i0, i1, j0, j1) of
@@ -230,7 +236,8 @@ class Scorer:
         inside = (i0 >= 0) & (i1 <= self.n) & (j0 >= 0) & (j1 <= self.m) & (k >= 0) & (k < self.band.width)
         inside &= (a >= 1) & (a <= MAX_SIDE) & (b >= 1) & (b <= MAX_SIDE)  # the shapes the search scores
         out = np.full(len(beads), np.nan)
-        for shape in set(zip(a[inside].tolist(), b[inside].tolist(), strict=True)):
+        # a before a + 1 for each b: the pair tables then add one row to sums they kept
+        for shape in sorted(set(zip(a[inside].tolist(), b[inside].tolist(), strict=True))):
             rows = np.flatnonzero(inside & (a == shape[0]) & (b == shape[1]))
             out[rows] = self.similarity(*shape)[i1[rows], k[rows]]
         return out
@@ -246,7 +253,7 @@ class Scorer:
             grid = self.similarity(a, b) - WEIGHTS.threshold
         if self.fixed:
             touched = span_column(self._src_fixed, a) > 0
-            touched = touched | (span_grid(self._tgt_fixed, b, self.band, self.m) > 0)
+            touched = touched | (span_grid(self._tgt_fixed, b, self.band) > 0)
             grid = np.where(touched, -np.inf, grid)
             for i0, i1, j0, j1 in self.fixed:
                 if (i1 - i0, j1 - j0) == (a, b):

@@ -6,6 +6,7 @@ O(n · width), never O(n · m). Coarse-to-fine banding (`band_around`) keeps wid
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -32,11 +33,17 @@ class Band:
 
     lo: np.ndarray
     width: int
+    m: int  # the last target position
+
+    @functools.cached_property
+    def targets(self) -> np.ndarray:
+        """Return the target position of every cell, shape (n + 1, width), capped at m."""
+        return np.minimum(self.lo[:, None] + np.arange(self.width)[None, :], self.m)
 
 
 def full_band(n: int, m: int) -> Band:
     """Return the band that allows every cell (for small inputs and the coarsest level)."""
-    return Band(np.zeros(n + 1, dtype=np.int64), m + 1)
+    return Band(np.zeros(n + 1, dtype=np.int64), m + 1, m)
 
 
 def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -> Band:
@@ -51,7 +58,7 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
     hi = np.maximum.accumulate(hi)
     lo[0] = 0
     hi[n] = m
-    return Band(lo, int((hi - lo).max()) + 1)
+    return Band(lo, int((hi - lo).max()) + 1, m)
 
 
 def best_path(

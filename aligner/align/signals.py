@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import TypeAlias, TypeVar
 
@@ -90,11 +90,12 @@ class PairTable:
     src[i-a:i] × tgt[j-b:j] is a sum over single source rows; the sums for a - 1 rows are reused.
     """
 
-    def __init__(self, cum: np.ndarray, off: np.ndarray, band: Band, m: int) -> None:
+    def __init__(self, cum: np.ndarray, off: np.ndarray, band: Band) -> None:
         self.cum = cum  # (n, width + 1) prefix sums along targets
         self.off = off  # (n,) first target of each source row
-        self.band, self.m = band, m
+        self.band = band
         self._last: dict[int, tuple[int, np.ndarray]] = {}  # per b: rows summed, sums
+        self._places: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per t: see `_place`
 
     def sums(self, a: int, b: int) -> np.ndarray:
         """Return, per band cell (i, k), the sum over src[i-a:i] × tgt[j-b:j], j = lo[i] + k."""
@@ -106,15 +107,25 @@ class PairTable:
         self._last[b] = (a, total)  # the sums for a + 1 rows start from here
         return total
 
+    def _place(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return, per band cell (i, k), where source row i - t starts in the flat `cum`, where
+        the cell's target end lies there, and that end within the row, uncut (the same for every b)."""
+        if t not in self._places:
+            n, width = len(self.off), self.cum.shape[1] - 1
+            x = np.maximum(np.arange(n + 1) - t, 0)
+            start = (x * (width + 1))[:, None]
+            ends = self.band.targets - self.off[x][:, None]
+            self._places[t] = (start, start + np.clip(ends, 0, width), ends)
+        return self._places[t]
+
     def _row(self, t: int, b: int) -> np.ndarray:
         """Return, per band cell (i, k), the sum over source row i - t × tgt[j-b:j]."""
-        n, width = len(self.off), self.cum.shape[1] - 1
-        rows = np.arange(n + 1)[:, None]
-        js = np.minimum(self.band.lo[:, None] + np.arange(self.band.width)[None, :], self.m)
-        x = np.maximum(rows - t, 0)
-        ends = js - self.off[x]
-        got = self.cum[x, np.clip(ends, 0, width)] - self.cum[x, np.clip(ends - b, 0, width)]
-        return np.where(rows >= t, got, 0.0)
+        width = self.cum.shape[1] - 1
+        start, end, ends = self._place(t)
+        flat = self.cum.ravel()
+        got = flat[end] - flat[start + np.clip(ends - b, 0, width)]
+        got[:t] = 0.0  # rows before source row t have no row i - t
+        return got
 
 
 Rows: TypeAlias = "np.ndarray | csr_array"  # dense vectors, or a sparse 0/1 item incidence a sentence
@@ -140,7 +151,7 @@ def pair_table(n: int, m: int, band: Band, reach: int, src_rows: Rows, tgt_rows:
         got = block[np.arange(x1 - x0)[:, None], np.clip(cols - y0, 0, y1 - y0 - 1)]
         values[x0:x1] = np.where(cols < ends[x0:x1, None], got, 0.0)
     cum = np.concatenate([np.zeros((n, 1)), np.cumsum(values, axis=1)], axis=1)
-    return PairTable(cum, off, band, m)
+    return PairTable(cum, off, band)
 
 
 def incidence(items: Sequence[Iterable[H]], columns: Mapping[H, int]) -> csr_array:
@@ -162,9 +173,9 @@ def counted(items: Counter[H]) -> list[tuple[H, int]]:
     return [(item, k) for item, count in items.items() for k in range(count)]
 
 
-def span_grid(sums: np.ndarray, size: int, band: Band, m: int) -> np.ndarray:
+def span_grid(sums: np.ndarray, size: int, band: Band) -> np.ndarray:
     """Return, per band cell, the sum of a per-target quantity over tgt[j-size:j] (prefix `sums`)."""
-    js = np.minimum(band.lo[:, None] + np.arange(band.width)[None, :], m)
+    js = band.targets
     return sums[js] - sums[np.maximum(js - size, 0)]
 
 
@@ -185,13 +196,15 @@ class Overlap:
     src_sizes: np.ndarray  # prefix sums, (n + 1,)
     tgt_sizes: np.ndarray  # prefix sums, (m + 1,)
     src_weight: float
+    _tgt_terms: dict[int, np.ndarray] = field(default_factory=dict, compare=False)  # per b
 
     def score(self, a: int, b: int, band: Band) -> tuple[np.ndarray, np.ndarray]:
         """Return (score, has items) per band cell for spans of a source and b target sentences."""
-        m = len(self.tgt_sizes) - 1
         shared = self.table.sums(a, b)
         w = self.src_weight
-        total = w * span_column(self.src_sizes, a) + (1 - w) * span_grid(self.tgt_sizes, b, band, m)
+        if b not in self._tgt_terms:
+            self._tgt_terms[b] = (1 - w) * span_grid(self.tgt_sizes, b, band)
+        total = w * span_column(self.src_sizes, a) + self._tgt_terms[b]
         has = total > 0
         return np.where(has, shared / np.where(has, total, 1.0), 0.0), has
 
