@@ -104,3 +104,23 @@ def test_margin_ignores_changes_off_the_band_and_beyond_the_largest_bead() -> No
     wide = [(0, 1, 0, 4), (1, 2, 4, 5)]  # tgt[4] moved left would make a 1-5 bead: not a change
     sim = _table({(1, 1, 4, 4): 2.0, (2, 1, 1, 5): 1.0, (1, 1, 3, 3): 0.5, (2, 1, 2, 5): 0.1})
     assert margins(spans(wide), sim, 4, omission=0.0, threshold=0.0)[1] == pytest.approx(3.0 - 0.6)
+
+
+def test_margins_of_chosen_beads_only_look_up_their_own_boundaries() -> None:
+    """The first pass wants the margins of its 1-1 links alone: changes elsewhere may need bead
+    shapes it never scored, so they are not looked up."""
+    table = _table({
+        (2, 2, 1, 1): 2.0, (3, 1, 1, 2): 1.0, (1, 1, 1, 1): 1.2, (3, 2, 1, 2): 0.6,
+        (3, 1, 2, 3): 0.5, (4, 1, 1, 4): 0.9,
+    })  # fmt: skip
+    asked: list[tuple[int, ...]] = []
+
+    def recording(beads: np.ndarray) -> np.ndarray:
+        asked.extend(map(tuple, beads.tolist()))
+        return table(beads)
+
+    only = np.array([False, True, False, False])
+    got = margins(spans(MIDDLE), recording, 4, omission=0.3, threshold=0.0, only=only)
+    assert got.tolist() == pytest.approx([0.0, 0.2, 0.0, 0.0])
+    assert (3, 4, 2, 4) not in asked  # the omission and the last link: no wanted bead there
+    assert (2, 3, 1, 3) in asked  # bead 1 absorbing the omission after it

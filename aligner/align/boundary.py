@@ -73,27 +73,32 @@ def _moved(similarity: SimilarityFn, pairs: np.ndarray, ok: np.ndarray, omission
     return out
 
 
-def margins(path: np.ndarray, similarity: SimilarityFn, most: int, omission: float, threshold: float) -> np.ndarray:
+def margins(
+    path: np.ndarray, similarity: SimilarityFn, most: int, omission: float, threshold: float,
+    only: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """Return how much more the search valued each bead with its neighbours than any local change.
 
     The changes: one sentence moved across either boundary of the bead (see `moves`), or a
     neighbouring omission absorbed into it. A bead with a large margin is one whose extent the
-    search had no doubt about; infinity when nothing could change.
+    search had no doubt about; infinity when nothing could change. With `only` (a mask of the
+    beads), the other beads' changes are not looked up and their margin is 0.
     """
     out = np.full(len(path), np.inf)
     if len(path) < 2:
-        return out
+        return out if only is None else np.where(only, out, 0.0)
+    needed = np.ones(len(path) - 1, bool) if only is None else only[:-1] | only[1:]  # per boundary
     own = values(similarity, path, omission, threshold)
     now = own[:-1] + own[1:]
     pairs, ok = moves(path, most)
-    moved = _moved(similarity, pairs, ok, omission, threshold)
+    moved = _moved(similarity, pairs, ok & needed[:, None], omission, threshold)
     best = np.max(np.where(np.isnan(moved), -np.inf, moved), axis=1)
-    merged = np.stack([path[:-1, 0], path[1:, 1], path[:-1, 2], path[1:, 3]], axis=-1)
-    fits = np.maximum(merged[:, 1] - merged[:, 0], merged[:, 3] - merged[:, 2]) <= most
-    absorbed = np.full(len(merged), np.nan)
-    absorbed[fits] = values(similarity, merged[fits], omission, threshold)
     link = _links(path)
     both = link[:-1] & link[1:]
+    merged = np.stack([path[:-1, 0], path[1:, 1], path[:-1, 2], path[1:, 3]], axis=-1)
+    fits = needed & ~both & (np.maximum(merged[:, 1] - merged[:, 0], merged[:, 3] - merged[:, 2]) <= most)
+    absorbed = np.full(len(merged), np.nan)  # an omission absorbed by its neighbour
+    absorbed[fits] = values(similarity, merged[fits], omission, threshold)
     # bead k weighs its right boundary, bead k + 1 its left: moves between two links; else the
     # merged bead, for a bead whose neighbour is an omission
     with np.errstate(invalid="ignore"):
@@ -101,7 +106,7 @@ def margins(path: np.ndarray, similarity: SimilarityFn, most: int, omission: flo
         as_right = np.where(both, now - best, np.where(~link[:-1], now - absorbed, np.nan))
     out[:-1] = np.fmin(out[:-1], as_left)  # fmin passes over NaN: no change there
     out[1:] = np.fmin(out[1:], as_right)
-    return out
+    return out if only is None else np.where(only, out, 0.0)
 
 
 def refine(

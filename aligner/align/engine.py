@@ -443,9 +443,11 @@ def _refine(
     return refined
 
 
-def _margins(path: Sequence[Span], scorer: Scorer) -> np.ndarray:
-    """Return each bead's `boundary.margins`: how much the search preferred it to a local change."""
-    return boundary.margins(boundary.spans(path), scorer.similarities, MAX_SIDE, WEIGHTS.omission, WEIGHTS.threshold)
+def _margins(path: Sequence[Span], scorer: Scorer, only: np.ndarray | None = None) -> np.ndarray:
+    """Return each bead's `boundary.margins`, how much the search preferred it to a local change;
+    0 for the beads `only` leaves out (their changes may need bead shapes not scored yet)."""
+    beads = boundary.spans(path)
+    return boundary.margins(beads, scorer.similarities, MAX_SIDE, WEIGHTS.omission, WEIGHTS.threshold, only)
 
 
 def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
@@ -464,7 +466,7 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     similarity = np.full(len(beads), np.nan)
     similarity[one_one] = scorer.similarities(beads[one_one])
     similar = one_one & (np.nan_to_num(similarity) >= calibration.anchor)
-    margins = np.where(similar, _margins(path, scorer), 0.0)  # only an anchor's own confidence is kept
+    margins = _margins(path, scorer, similar)  # only an anchor's own confidence is kept
     kept = [span for span, ok, margin in zip(path, similar, margins, strict=True) if ok and margin >= WEIGHTS.anchor_margin]
     first = dict(zip(path, confidences(path, scorer.similarities, calibration, margins), strict=True))
     return {span: first[span] for span in kept}
