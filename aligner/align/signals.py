@@ -54,7 +54,7 @@ def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
 def _normalise(vecs: np.ndarray) -> np.ndarray:
     """Return rows scaled to unit length; zero rows stay zero."""
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
-    return (vecs / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return (vecs / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
 
 
 def blocks(side: Side) -> Side:

@@ -61,7 +61,7 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int)
         return np.zeros((len(words), dim), np.float32)
     vecs = encode(vocabulary)
     scale = np.array([weights[w] for w in vocabulary], np.float32)[:, None]
-    scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32)
+    scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32, copy=False)
     index = {word: k for k, word in enumerate(vocabulary)}
     # sentences × words counts times word vectors: one sparse product, no loop over sentences
     columns = np.fromiter((index[w] for sentence in words for w in sentence), np.int64)
@@ -69,4 +69,4 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int)
     counts = csr_array((np.ones(len(columns), np.float32), columns, starts), shape=(len(words), len(vocabulary)))
     out = np.asarray(counts @ scaled, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
