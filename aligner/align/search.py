@@ -71,9 +71,9 @@ def best_path(
     """
     width, lo = band.width, band.lo
     moves = [s for s, (a, _) in enumerate(shapes) if a > 0]
-    grids = np.empty((len(moves), n + 1, width))  # filled shape by shape: no stacked copies
+    grids = np.empty((n + 1, len(moves), width))  # row-major: a row's candidates lie together
     for slot, s in enumerate(moves):
-        grids[slot] = values(*shapes[s])
+        grids[:, slot] = values(*shapes[s])
     chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
     score = np.full((n + 1) * width + 1, -np.inf)  # rows of the band, flat; last cell stays -inf
     back = np.zeros((n + 1, width), dtype=np.int8)  # per cell: the slot of the move that won
@@ -85,7 +85,7 @@ def best_path(
             row[0] = 0.0
         elif moves:
             cand = score[sources[i]]
-            cand += grids[:, i]
+            cand += grids[i]
             pick = cand.argmax(axis=0)
             row[:] = cand[pick, cells]
             back[i] = pick
