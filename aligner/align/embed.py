@@ -60,23 +60,55 @@ class EmbeddingCache:
             # numpy's fixed-width bytes drop trailing NULs: pad the digests back
             self._where.update((bytes(k).ljust(32, b"\0"), (shard.name, row)) for row, k in enumerate(keys))
 
+    def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
+        """Return, per shard, the positions in `keys` of the keys it holds and their rows there
+        (keys this object put itself are left out: they are in memory)."""
+        if not self._where.keys() >= set(keys).difference(self._fresh):
+            self._refresh()  # only for keys not indexed yet: listing thousands of shards costs
+        wanted: dict[str, tuple[list[int], list[int]]] = {}
+        where, fresh = self._where, self._fresh
+        for position, key in enumerate(keys):
+            if key in where and key not in fresh:
+                shard, row = where[key]
+                positions, rows = wanted.setdefault(shard, ([], []))
+                positions.append(position)
+                rows.append(row)
+        return wanted
+
+    def _vectors(self, shard: str) -> np.ndarray | None:
+        """Return the vectors of one shard, or None when it cannot be read."""
+        try:
+            with np.load(self.directory / shard) as data:
+                return np.asarray(data["vecs"])
+        except (OSError, ValueError, KeyError):
+            return None
+
+    def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
+        """Copy the cached vector of each key into its row of `out`; return which rows were found.
+
+        Each shard is read once, its rows copied in one step: a text of 30,000 sentences reads
+        its vectors from a few dozen shards.
+        """
+        found = np.zeros(len(keys), bool)
+        if self._fresh:
+            for position, key in enumerate(keys):
+                if key in self._fresh:
+                    out[position] = self._fresh[key]
+                    found[position] = True
+        for shard, (positions, rows) in self._shards_of(keys).items():
+            vecs = self._vectors(shard)
+            if vecs is not None:
+                out[positions] = vecs[rows]
+                found[positions] = True
+        return found
+
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
         found = {key: self._fresh[key] for key in keys if key in self._fresh}
-        if any(key not in found and key not in self._where for key in keys):
-            self._refresh()  # only for keys not indexed yet: listing thousands of shards costs
-        wanted: dict[str, list[tuple[bytes, int]]] = {}
-        for key in keys:
-            if key not in found and key in self._where:
-                shard, row = self._where[key]
-                wanted.setdefault(shard, []).append((key, row))
-        for shard, rows in wanted.items():
-            try:
-                with np.load(self.directory / shard) as data:
-                    vecs = data["vecs"]
-            except (OSError, ValueError, KeyError):
-                continue
-            found.update((key, vecs[row]) for key, row in rows)
+        for shard, (positions, rows) in self._shards_of(keys).items():
+            vecs = self._vectors(shard)
+            if vecs is not None:
+                found.update((keys[position], vecs[row]) for position, row in zip(positions, rows, strict=True))
         return found
 
     def get(self, key: bytes) -> np.ndarray | None:
@@ -116,27 +148,29 @@ class Encoder:
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
         """Return L2-normalised vectors, shape (len(texts), dim); encode only uncached texts."""
         keys = [text_key(t, self.cache.model_id) for t in texts]
-        found = self.cache.get_many(keys)
-        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
-        if missing:
-            # Texts of similar length together fill the model's equal-length batches.
-            todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
-            new_keys: list[bytes] = []
-            new_vecs: list[np.ndarray] = []
-            with progress("encoding sentences", len(todo), quiet) as bar:
-                for start in range(0, len(todo), _BATCH):
-                    chunk = todo[start : start + _BATCH]
-                    new_vecs.append(self._embed([text for _, text in chunk]))
-                    new_keys.extend(key for key, _ in chunk)
-                    bar.advance(len(chunk))
-                    if len(new_keys) >= 2048:  # persist as we go: an interrupted run keeps work
-                        self.cache.put(new_keys, np.concatenate(new_vecs))
-                        new_keys, new_vecs = [], []
-            self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, self.spec.dim)))
-            self.encoded += len(todo)
-            found.update(self.cache.get_many(list(missing)))  # just put: held in memory
-        out = np.empty((len(texts), self.spec.dim), dtype=np.float32)
-        for row, key in enumerate(keys):
-            vec = found.get(key)
-            out[row] = vec if vec is not None else 0.0
+        out = np.zeros((len(texts), self.spec.dim), dtype=np.float32)
+        found = self.cache.read(keys, out)
+        if found.all():
+            return out
+        missing = {keys[row]: texts[row] for row in np.flatnonzero(~found).tolist()}
+        # Texts of similar length together fill the model's equal-length batches.
+        todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
+        new_keys: list[bytes] = []
+        new_vecs: list[np.ndarray] = []
+        with progress("encoding sentences", len(todo), quiet) as bar:
+            for start in range(0, len(todo), _BATCH):
+                chunk = todo[start : start + _BATCH]
+                new_vecs.append(self._embed([text for _, text in chunk]))
+                new_keys.extend(key for key, _ in chunk)
+                bar.advance(len(chunk))
+                if len(new_keys) >= 2048:  # persist as we go: an interrupted run keeps work
+                    self.cache.put(new_keys, np.concatenate(new_vecs))
+                    new_keys, new_vecs = [], []
+        self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, self.spec.dim)))
+        self.encoded += len(todo)
+        fresh = self.cache.get_many(list(missing))  # just put: held in memory
+        for row in np.flatnonzero(~found).tolist():
+            vec = fresh.get(keys[row])
+            if vec is not None:  # a model that returned no vector leaves a zero row
+                out[row] = vec
         return out
