@@ -193,7 +193,6 @@ class Scorer:
         self.overlaps = overlaps  # (table, weight, chance level)
         self.dots = pair_table(self.n, self.m, band, MAX_SIDE, src_vecs, tgt_vecs)
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
-        self._targets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per b: `_target_terms`
         self.fixed = fixed  # beads already sure: the path must go through them
         self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
         self._tgt_fixed = prefix(_covered(self.m, [(j0, j1) for _, _, j0, j1 in fixed]))
@@ -220,12 +219,10 @@ class Scorer:
 
     def _target_terms(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return, per band cell, for the span of b targets ending there: its summed vector's
-        length, its unrelated level over that length, and its characters (the same for every a)."""
-        if b not in self._targets:
-            tgt_norm = self._span_norms["tgt"][b][self.band.targets]
-            tgt_base = span_grid(self.tgt_base, b, self.band) / np.maximum(tgt_norm, 1e-9)
-            self._targets[b] = (tgt_norm, tgt_base, span_grid(self.tgt_len, b, self.band))
-        return self._targets[b]
+        length, its unrelated level over that length, and its characters."""
+        tgt_norm = self._span_norms["tgt"][b][self.band.targets]
+        tgt_base = span_grid(self.tgt_base, b, self.band) / np.maximum(tgt_norm, 1e-9)
+        return tgt_norm, tgt_base, span_grid(self.tgt_len, b, self.band)
 
     def similarities(self, beads: np.ndarray) -> np.ndarray:
         """Return the similarity of src[i0:i1] and tgt[j0:j1] for each row (i0, i1, j0, j1) of

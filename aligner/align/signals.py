@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 from typing import TypeAlias, TypeVar
 
@@ -95,7 +95,7 @@ class PairTable:
         self.off = off  # (n,) first target of each source row
         self.band = band
         self._last: dict[int, tuple[int, np.ndarray]] = {}  # per b: rows summed, sums
-        self._places: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # per t: see `_place`
+        self._place_of = (0, np.zeros((0, 1), np.int64), np.zeros((0, 0), np.int64), np.zeros((0, 0), np.int64))
 
     def sums(self, a: int, b: int) -> np.ndarray:
         """Return, per band cell (i, k), the sum over src[i-a:i] × tgt[j-b:j], j = lo[i] + k."""
@@ -109,14 +109,15 @@ class PairTable:
 
     def _place(self, t: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return, per band cell (i, k), where source row i - t starts in the flat `cum`, where
-        the cell's target end lies there, and that end within the row, uncut (the same for every b)."""
-        if t not in self._places:
+        the cell's target end lies there, and that end within the row, uncut (the same for every
+        b). Only the last t is kept: bead shapes come a before a + 1, so each b reuses it."""
+        if self._place_of[0] != t:
             n, width = len(self.off), self.cum.shape[1] - 1
             x = np.maximum(np.arange(n + 1) - t, 0)
             start = (x * (width + 1))[:, None]
             ends = self.band.targets - self.off[x][:, None]
-            self._places[t] = (start, start + np.clip(ends, 0, width), ends)
-        return self._places[t]
+            self._place_of = (t, start, start + np.clip(ends, 0, width), ends)
+        return self._place_of[1:]
 
     def _row(self, t: int, b: int) -> np.ndarray:
         """Return, per band cell (i, k), the sum over source row i - t × tgt[j-b:j]."""
@@ -196,15 +197,12 @@ class Overlap:
     src_sizes: np.ndarray  # prefix sums, (n + 1,)
     tgt_sizes: np.ndarray  # prefix sums, (m + 1,)
     src_weight: float
-    _tgt_terms: dict[int, np.ndarray] = field(default_factory=dict, compare=False)  # per b
 
     def score(self, a: int, b: int, band: Band) -> tuple[np.ndarray, np.ndarray]:
         """Return (score, has items) per band cell for spans of a source and b target sentences."""
         shared = self.table.sums(a, b)
         w = self.src_weight
-        if b not in self._tgt_terms:
-            self._tgt_terms[b] = (1 - w) * span_grid(self.tgt_sizes, b, band)
-        total = w * span_column(self.src_sizes, a) + self._tgt_terms[b]
+        total = w * span_column(self.src_sizes, a) + (1 - w) * span_grid(self.tgt_sizes, b, band)
         has = total > 0
         return np.where(has, shared / np.where(has, total, 1.0), 0.0), has
 
