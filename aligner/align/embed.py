@@ -43,11 +43,12 @@ class EmbeddingCache:
         self.directory = directory / model_id
         self.model_id = model_id
         self._where = _INDEX.setdefault(self.directory, {})  # key → (shard, row)
-        self._fresh: dict[bytes, np.ndarray] = {}  # vectors this object put: no need to read them back
+        self._known = _SHARDS.setdefault(self.directory, set())  # the shards indexed
+        self._fresh: dict[bytes, np.ndarray] = {}  # vectors put that could not be written
 
     def _refresh(self) -> None:
         """Index the keys of shards not indexed yet; unreadable shards are skipped."""
-        known = _SHARDS.setdefault(self.directory, set())
+        known = self._known
         for shard in sorted(self.directory.glob("*.npz")):
             if shard.name in known:
                 continue
@@ -126,7 +127,10 @@ class EmbeddingCache:
             write_atomic(self.directory / name, buffer.getvalue())
         except OSError as err:  # a cache that cannot be written only costs time on the next run
             log.warning("embedding cache %s not written: %s", self.directory, err)
-        self._fresh.update(zip(keys, vecs, strict=True))
+            self._fresh.update(zip(keys, vecs, strict=True))  # ... not in this one
+            return
+        self._known.add(name)  # read back from the file when asked: a long text's vectors stay out of memory
+        self._where.update((key, (name, row)) for row, key in enumerate(keys))
 
 
 _INDEX: dict[Path, dict[bytes, tuple[str, int]]] = {}  # per cache folder: where each key is
@@ -152,25 +156,25 @@ class Encoder:
         found = self.cache.read(keys, out)
         if found.all():
             return out
-        missing = {keys[row]: texts[row] for row in np.flatnonzero(~found).tolist()}
+        rows_of: dict[bytes, list[int]] = {}  # each text missing, once: the rows that want it
+        for row in np.flatnonzero(~found).tolist():
+            rows_of.setdefault(keys[row], []).append(row)
         # Texts of similar length together fill the model's equal-length batches.
-        todo = sorted(missing.items(), key=lambda kv: len(kv[1]))
+        todo = sorted(rows_of, key=lambda key: len(texts[rows_of[key][0]]))
         new_keys: list[bytes] = []
         new_vecs: list[np.ndarray] = []
         with progress("encoding sentences", len(todo), quiet) as bar:
             for start in range(0, len(todo), _BATCH):
                 chunk = todo[start : start + _BATCH]
-                new_vecs.append(self._embed([text for _, text in chunk]))
-                new_keys.extend(key for key, _ in chunk)
+                vecs = self._embed([texts[rows_of[key][0]] for key in chunk])
+                for key, vec in zip(chunk, vecs, strict=True):
+                    out[rows_of[key]] = vec
+                new_vecs.append(vecs)
+                new_keys.extend(chunk)
                 bar.advance(len(chunk))
                 if len(new_keys) >= 2048:  # persist as we go: an interrupted run keeps work
                     self.cache.put(new_keys, np.concatenate(new_vecs))
                     new_keys, new_vecs = [], []
         self.cache.put(new_keys, np.concatenate(new_vecs) if new_vecs else np.empty((0, self.spec.dim)))
         self.encoded += len(todo)
-        fresh = self.cache.get_many(list(missing))  # just put: held in memory
-        for row in np.flatnonzero(~found).tolist():
-            vec = fresh.get(keys[row])
-            if vec is not None:  # a model that returned no vector leaves a zero row
-                out[row] = vec
         return out
