@@ -12,8 +12,15 @@ UNITS = [
     ("委员会在日内瓦举行会议。", ["委员会", "在", "日内瓦", "举行", "会议"]),
     ("It cost 2,000 francs.", ["it", "cost", "francs"]),  # numbers are anchors, not words
     ("联合国UNESCO开会", ["联合国", "unesco", "开会"]),
+    ("Müller's CAFÉ: naïve", ["müller", "s", "café", "naïve"]),
     ("", []),
 ]
+
+
+@pytest.mark.parametrize("text", ["snake_case x2y O'Brien", "ALL-CAPS\tand\nlines 3rd", "  ", "a_b__c 1_000"])
+def test_ascii_text_gives_the_words_of_the_general_rule(text: str) -> None:
+    """Plain ASCII takes a faster path: it must cut exactly as the Unicode rule does."""
+    assert wordvec.units(text) == [run.lower() for run in wordvec._UNIT.findall(text)]
 
 
 @pytest.mark.parametrize(("text", "expected"), UNITS)

