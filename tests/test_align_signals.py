@@ -22,6 +22,8 @@ NUMBERS = [
     ("1,000 people and 3.5 tons", {1000: 1, 3.5: 1}),
     ("１２３", {123: 1}),
     ("twelve tribes", {12: 1}),
+    ("Two, two and TWO; twenty_two", {2: 3}),  # a number word is a whole word, any case
+    ("Zwölf Stämme, zwei Täler", {12: 1, 2: 1}),  # not ASCII: the Unicode word rule
 ]
 
 

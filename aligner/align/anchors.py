@@ -6,6 +6,7 @@ is ignored: "a"/"one"/一 are too common to anchor anything.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
@@ -94,6 +95,7 @@ _DE_FR_WORDS = {
 }
 _NUMBER_WORDS = _EN_WORDS | _DE_FR_WORDS
 _WORD = regex.compile(r"\w+")  # a number word is a whole run of word characters
+_ASCII_WORD = re.compile(r"[A-Za-z0-9_]+")  # the same runs in ASCII text, by the faster engine
 
 
 def chinese_numeral(text: str) -> int:
@@ -114,8 +116,14 @@ def chinese_numeral(text: str) -> int:
 
 
 def numbers(text: str) -> Counter[int | float]:
-    """Return the multiset of numbers a sentence mentions, whatever script writes them."""
-    text = unicodedata.normalize("NFKC", text)
+    """Return the multiset of numbers a sentence mentions, whatever script writes them.
+
+    Plain ASCII (most English, German or French sentences) needs no normalising and has no
+    Chinese numerals, and its words are runs of [A-Za-z0-9_]: it skips those steps.
+    """
+    plain = text.isascii()
+    if not plain:
+        text = unicodedata.normalize("NFKC", text)
     found: Counter[int | float] = Counter()
     for match in _ARABIC.finditer(text):
         raw = match.group()
@@ -124,15 +132,15 @@ def numbers(text: str) -> Counter[int | float]:
             found[value if value is not None else int(raw.replace(",", ""))] += 1
         else:  # 1.000 or 1,000 as a thousands separator
             found[int(regex.sub(r"[.,]", "", raw))] += 1
-    for match in CN_NUMERAL.finditer(text):
+    for match in () if plain else CN_NUMERAL.finditer(text):
         raw = match.group()
         lone = len(raw) == 1 and raw not in "十百千万萬亿億"
         if lone and not _CN_COUNTER.match(text[match.end() :]):
             continue
         found[chinese_numeral(raw)] += 1
-    for word in _WORD.findall(text.lower()):
-        if word in _NUMBER_WORDS:
-            found[_NUMBER_WORDS[word]] += 1
+    words = (_ASCII_WORD if plain else _WORD).findall(text.lower())
+    if not _NUMBER_WORDS.keys().isdisjoint(words):  # most sentences have no number word
+        found.update(_NUMBER_WORDS[word] for word in words if word in _NUMBER_WORDS)
     found.pop(1, None)
     found.pop(0, None)
     return found
