@@ -49,6 +49,10 @@ def test_cedict_entries_split_senses_and_glosses() -> None:
     assert traditional == "預算" and "budget" in glosses
     assert all("/" not in g and ";" not in g for _, gs in list(entries.values())[:5000] for g in gs)
     assert {"budget"} <= set(lexicon.gloss_table()["預算"])
+    # 书: book/letter/document/CL:本[ben3],冊|册[ce4],部[bu4]/to write: the measure-word gloss is
+    # noise, cut at its own end (the glosses are cleaned as one text, a gloss a line)
+    assert entries["书"][1][-1] == "to write"
+    assert set(lexicon.gloss_table()["书"]) == {"book", "letter", "document", "write"}
 
 
 def test_length_ratio() -> None:

