@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import chain
 
 import numpy as np
 import regex
@@ -52,7 +53,7 @@ def units(text: str) -> list[str]:
 
 def idf(words: Sequence[Sequence[str]]) -> dict[str, float]:
     """Return each word's inverse document frequency over the sentences of one side."""
-    counts = Counter(word for sentence in words for word in set(sentence))
+    counts = Counter(chain.from_iterable(map(set, words)))
     total = len(words)
     return {word: float(np.log((total + 1) / (count + 0.5))) for word, count in counts.items()}
 
@@ -68,8 +69,9 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int)
     scaled = ((vecs - vecs.mean(axis=0)) * scale).astype(np.float32, copy=False)
     index = {word: k for k, word in enumerate(vocabulary)}
     # sentences × words counts times word vectors: one sparse product, no loop over sentences
-    columns = np.fromiter((index[w] for sentence in words for w in sentence), np.int64)
-    starts = np.concatenate([[0], np.cumsum([len(sentence) for sentence in words])])
+    sizes = np.fromiter(map(len, words), np.int64, len(words))
+    columns = np.fromiter(map(index.__getitem__, chain.from_iterable(words)), np.int64, int(sizes.sum()))
+    starts = np.concatenate([[0], np.cumsum(sizes)])
     counts = csr_array((np.ones(len(columns), np.float32), columns, starts), shape=(len(words), len(vocabulary)))
     out = np.asarray(counts @ scaled, dtype=np.float32)
     norms = np.linalg.norm(out, axis=1, keepdims=True)
