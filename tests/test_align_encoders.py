@@ -94,3 +94,31 @@ def test_encoders_take_only_the_threads_a_build_worker_is_given() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "1"]
+
+
+def test_first_run_loads_the_model_in_the_background_and_once(tmp_path: Path) -> None:
+    """With no vector cached yet every text needs the model: its load starts at once in another
+    thread; a cache that holds vectors starts nothing (a re-run may need no model at all)."""
+    import dataclasses
+    import threading
+
+    loads: list[str] = []
+    started = threading.Event()
+
+    def load():  # type: ignore[no-untyped-def]
+        loads.append(threading.current_thread().name)
+        started.set()
+        return lambda texts: np.ones((len(texts), USE.dim), np.float32)
+
+    spec = dataclasses.replace(USE, load=load)
+    first = Encoder(spec, tmp_path)
+    first.warm_up()
+    assert started.wait(5) and loads == ["model load"]
+    first.encode(["One sentence."])  # the model asked for again: a second call of load, no thread
+    assert loads == ["model load", "MainThread"]
+    again = Encoder(spec, tmp_path)
+    again.warm_up()  # the cache now holds a vector
+    for thread in threading.enumerate():
+        if thread.name == "model load":
+            thread.join(5)  # had one started, its load would be on the list now
+    assert loads == ["model load", "MainThread"]

@@ -7,9 +7,11 @@ texts encodes nothing and concurrent runs never see half-written files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +20,7 @@ import numpy as np
 from aligner.align.encoders import Spec
 from aligner.cache import cache_dir as default_cache_dir
 from aligner.corpus.store import write_atomic
+from aligner.errors import AlignerError
 from aligner.progress import progress
 
 log = logging.getLogger(__name__)
@@ -133,6 +136,7 @@ class EmbeddingCache:
         self._where.update((key, (name, row)) for row, key in enumerate(keys))
 
 
+_LOADING = threading.Lock()  # one model load a process, whichever thread asks first
 _INDEX: dict[Path, dict[bytes, tuple[str, int]]] = {}  # per cache folder: where each key is
 _SHARDS: dict[Path, set[str]] = {}  # per cache folder: the shards indexed
 
@@ -147,7 +151,25 @@ class Encoder:
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Run the model on texts (loaded on first use, once a process)."""
-        return self.spec.load()(texts)
+        with _LOADING:
+            model = self.spec.load()
+        return model(texts)
+
+    def warm_up(self) -> None:
+        """Start loading the model in a background thread when the cache holds no vector at all.
+
+        Such a first run needs the model for every text, and reading its weights (zlib, numpy)
+        leaves the GIL free, so the load overlaps the work before the first encoding (on an
+        empty cache, building the CC-CEDICT table). A failed load is left for `_embed` to report.
+        """
+        if any(self.cache.directory.glob("*.npz")):
+            return
+
+        def load() -> None:
+            with _LOADING, contextlib.suppress(AlignerError):
+                self.spec.load()
+
+        threading.Thread(target=load, name="model load", daemon=True).start()
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
         """Return L2-normalised vectors, shape (len(texts), dim); encode only uncached texts."""

@@ -386,6 +386,8 @@ def _align(
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]
     calibration = encoder.spec.calibration
+    if langs != ("zh", "zh"):  # two Chinese versions are compared without the encoder
+        encoder.warm_up()
     signals = _signals(src, tgt, langs, encoder, quiet)
     encoded = signals.src.vecs.shape[1] == 0
     if encoded:  # no cheap vectors: encode everything first
