@@ -153,3 +153,16 @@ def test_incidence_product_counts_shared_items_and_multisets_share_their_minimum
     numbered = {item: k for k, item in enumerate(set(x) | set(y))}
     product = signals.incidence([x], numbered) @ signals.incidence([y], numbered).T
     assert product.toarray()[0, 0] == 2  # the 3 twice on one side, three times on the other
+
+
+@pytest.mark.parametrize("n", [1, 4, 7])
+def test_blocks_pair_consecutive_sentences_and_leave_an_odd_last_one_alone(n: int) -> None:
+    rng = np.random.default_rng(n)
+    side = signals.Side(rng.normal(size=(n, 3)).astype(np.float32), rng.random(n) * 10)
+    half = signals.blocks(side)
+    assert len(half.lengths) == (n + 1) // 2
+    for k in range(len(half.lengths)):
+        pair = slice(2 * k, min(2 * k + 2, n))
+        summed = side.vecs[pair].sum(axis=0)
+        assert half.lengths[k] == pytest.approx(side.lengths[pair].sum())
+        assert half.vecs[k] == pytest.approx(summed / np.linalg.norm(summed), abs=1e-6)

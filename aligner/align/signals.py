@@ -59,12 +59,14 @@ def _normalise(vecs: np.ndarray) -> np.ndarray:
 
 def blocks(side: Side) -> Side:
     """Return the side at half resolution: each pair of consecutive sentences as one block."""
-    n = len(side.lengths)
-    pad = n % 2
-    vecs = np.vstack([side.vecs, np.zeros((pad, side.vecs.shape[1]), np.float32)])
-    lengths = np.concatenate([side.lengths, np.zeros(pad)])
-    summed = vecs[0::2] + vecs[1::2]
-    return Side(_normalise(summed), lengths[0::2] + lengths[1::2])
+    half, odd = divmod(len(side.lengths), 2)
+    summed = np.empty((half + odd, side.vecs.shape[1]), np.float32)
+    np.add(side.vecs[0 : 2 * half : 2], side.vecs[1 : 2 * half : 2], out=summed[:half])
+    lengths = np.empty(half + odd)
+    np.add(side.lengths[0 : 2 * half : 2], side.lengths[1 : 2 * half : 2], out=lengths[:half])
+    if odd:  # the last sentence is a block alone (no padded copy of the whole side)
+        summed[half], lengths[half] = side.vecs[-1], side.lengths[-1]
+    return Side(_normalise(summed), lengths)
 
 
 def prefix(values: np.ndarray) -> np.ndarray:
