@@ -55,6 +55,13 @@ def test_cedict_entries_split_senses_and_glosses() -> None:
     assert set(lexicon.gloss_table()["书"]) == {"book", "letter", "document", "write"}
 
 
+def test_headwords_decoded_from_the_index_are_the_tables() -> None:
+    """The word split reads headwords back from the numeric index: all of them, none garbled."""
+    heads = lexicon.headwords()
+    assert heads == frozenset(lexicon.gloss_table())
+    assert {"预算", "預算", "委员会", "书"} <= heads and all(1 <= len(h) <= lexicon.MAX_WORD for h in heads)
+
+
 def test_length_ratio() -> None:
     src, tgt = length.char_lengths(["abcd efgh", ""]), length.char_lengths(["abcd", "ab"])
     assert list(src) == [8.0, 0.0]

@@ -120,6 +120,19 @@ def _index() -> _Index:
     return _Index(arrays["code"], arrays["keys"], stems, {stem: k for k, stem in enumerate(names)})
 
 
+@functools.cache
+def headwords() -> frozenset[str]:
+    """Return the headwords of `gloss_table`, decoded from the index (a process that only cuts
+    words reads the 2 MB index, not the 9 MB JSON table: 0.02 s instead of 0.2)."""
+    index = _index()
+    points = np.zeros(int(index.code.max()) + 1, np.uint32)  # character number → code point
+    points[index.code[index.code > 0].astype(np.int64)] = np.flatnonzero(index.code > 0)
+    places = np.arange(MAX_WORD, dtype=np.uint64) * np.uint64(_BITS)
+    numbers = (index.keys[:, None] >> places) & np.uint64((1 << _BITS) - 1)
+    chars = np.ascontiguousarray(points[numbers.astype(np.int64)])  # 0 past a headword's end
+    return frozenset(chars.view(f"<U{MAX_WORD}").ravel().tolist())  # trailing NULs dropped
+
+
 def _index_arrays() -> dict[str, np.ndarray]:
     """Number every headword of `gloss_table` (see `_Index`), sort them, and list their stems."""
     table = gloss_table()

@@ -34,7 +34,7 @@ def units(text: str) -> list[str]:
     if text.isascii():  # letters are a-z after lower-casing: the plain `re` engine, 3 times faster
         return _ASCII_WORD.findall(text.lower())
     out: list[str] = []
-    heads = lexicon.gloss_table()
+    heads = lexicon.headwords()
     for run in _UNIT.findall(text):
         if run.isascii() or not _HAN.match(run):
             out.append(run.lower())
