@@ -66,7 +66,7 @@ class EmbeddingCache:
 
     def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
         """Return, per shard, the positions in `keys` of the keys it holds and their rows there
-        (keys this object put itself are left out: they are in memory)."""
+        (keys held in memory, because their shard could not be written, are left out)."""
         if not self._where.keys() >= set(keys).difference(self._fresh):
             self._refresh()  # only for keys not indexed yet: listing thousands of shards costs
         wanted: dict[str, tuple[list[int], list[int]]] = {}
