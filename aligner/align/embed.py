@@ -64,6 +64,10 @@ class EmbeddingCache:
             # numpy's fixed-width bytes drop trailing NULs: pad the digests back
             self._where.update((bytes(k).ljust(32, b"\0"), (shard.name, row)) for row, k in enumerate(keys))
 
+    def holds_any(self) -> bool:
+        """Whether any vector is cached (known in this process, else one shard on disk)."""
+        return bool(self._where) or any(self.directory.glob("*.npz"))
+
     def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
         """Return, per shard, the positions in `keys` of the keys it holds and their rows there
         (keys held in memory, because their shard could not be written, are left out)."""
@@ -162,7 +166,7 @@ class Encoder:
         leaves the GIL free, so the load overlaps the work before the first encoding (on an
         empty cache, building the CC-CEDICT table). A failed load is left for `_embed` to report.
         """
-        if any(self.cache.directory.glob("*.npz")):
+        if self.cache.holds_any():
             return
 
         def load() -> None:
