@@ -173,7 +173,9 @@ class Encoder:
             with _LOADING, contextlib.suppress(AlignerError):
                 self.spec.load()
 
-        threading.Thread(target=load, name="model load", daemon=True).start()
+        # not a daemon: an interrupted run waits the fraction of a second the load takes, rather
+        # than have the interpreter stop under a thread that is reading a file
+        threading.Thread(target=load, name="model load").start()
 
     def encode(self, texts: Sequence[str], quiet: bool = True) -> np.ndarray:
         """Return L2-normalised vectors, shape (len(texts), dim); encode only uncached texts."""
