@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aligner.align.boundary import margins, moves, refine, spans, values
+from aligner.align.boundary import margins, moves, refine, values
+from aligner.align.search import spans
 
 MOVES = [
     # beads a, b; most a side; expected (left, right) pairs

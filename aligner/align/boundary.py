@@ -16,25 +16,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from aligner.align.confidence import SimilarityFn
-from aligner.align.search import Span
+from aligner.align.search import Span, linked, spans
 
 EncodeFn = Callable[[list[str]], np.ndarray]
-
-
-def spans(path: Sequence[Span]) -> np.ndarray:
-    """Return a path's beads as an (n, 4) int array of rows (i0, i1, j0, j1)."""
-    return np.asarray(path, dtype=np.int64).reshape(-1, 4)
 
 
 def _span(row: np.ndarray) -> Span:
     """Return one row of a bead array as a tuple (i0, i1, j0, j1)."""
     i0, i1, j0, j1 = map(int, row)
     return (i0, i1, j0, j1)
-
-
-def _links(beads: np.ndarray) -> np.ndarray:
-    """Return which beads link sentences on both sides."""
-    return (beads[..., 1] > beads[..., 0]) & (beads[..., 3] > beads[..., 2])
 
 
 def moves(path: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
@@ -53,7 +43,7 @@ def moves(path: np.ndarray, most: int) -> tuple[np.ndarray, np.ndarray]:
     pairs = np.stack([left, right], axis=2)
     src_size, tgt_size = pairs[..., 1] - pairs[..., 0], pairs[..., 3] - pairs[..., 2]
     fits = ((src_size > 0) & (src_size <= most) & (tgt_size > 0) & (tgt_size <= most)).all(axis=2)
-    return pairs, fits & (_links(a) & _links(b))[:, None]
+    return pairs, fits & (linked(a) & linked(b))[:, None]
 
 
 def values(similarity: SimilarityFn, beads: np.ndarray, omission: float = 0.0, threshold: float = 0.0) -> np.ndarray:
@@ -61,7 +51,7 @@ def values(similarity: SimilarityFn, beads: np.ndarray, omission: float = 0.0, t
     above `threshold`, an omission minus `omission`; NaN for a link off the band."""
     flat = beads.reshape(-1, 4)
     out = np.full(len(flat), -omission)
-    link = _links(flat)
+    link = linked(flat)
     out[link] = similarity(flat[link]) - threshold
     return out.reshape(beads.shape[:-1])
 
@@ -93,7 +83,7 @@ def margins(
     pairs, ok = moves(path, most)
     moved = _moved(similarity, pairs, ok & needed[:, None], omission, threshold)
     best = np.max(np.where(np.isnan(moved), -np.inf, moved), axis=1)
-    link = _links(path)
+    link = linked(path)
     both = link[:-1] & link[1:]
     merged = np.stack([path[:-1, 0], path[1:, 1], path[:-1, 2], path[1:, 3]], axis=-1)
     fits = needed & ~both & (np.maximum(merged[:, 1] - merged[:, 0], merged[:, 3] - merged[:, 2]) <= most)

@@ -13,7 +13,7 @@ import numpy as np
 
 from aligner.align.bead import Bead
 from aligner.align.encoders import Calibration
-from aligner.align.search import Span
+from aligner.align.search import Span, linked, spans
 from aligner.corpus.model import Link
 
 # similarity(beads): similarity of src[i0:i1] and tgt[j0:j1] for each row (i0, i1, j0, j1) of an
@@ -51,9 +51,9 @@ def features(
     preferred the bead to any local change (`boundary.margin`, capped), tells a bead whose extent
     was clear from one that won a near tie.
     """
-    beads = np.asarray(path, dtype=np.int64).reshape(-1, 4)
+    beads = spans(path)
     sizes = beads[:, 1] - beads[:, 0], beads[:, 3] - beads[:, 2]
-    link = (sizes[0] > 0) & (sizes[1] > 0)
+    link = linked(beads)
     own = np.full(len(beads), np.nan)
     own[link] = similarity(beads[link])
     fixed = np.array([span in sure for span in path], dtype=bool)
@@ -94,10 +94,8 @@ def confidences(
     sure = sure or {}
     feats = features(path, similarity, sure, margins)
     first, merged, context, margin = feats.T
-    beads = np.asarray(path, dtype=np.int64).reshape(-1, 4)
-    linked = (beads[:, 1] > beads[:, 0]) & (beads[:, 3] > beads[:, 2])
     score = np.where(
-        linked,
+        linked(spans(path)),
         link[0] + link[1] * first + link[2] * merged + link[3] * context + link[4] * margin,
         omission[0] + omission[1] * first,
     )

@@ -445,7 +445,7 @@ def _refine(
 def _margins(path: Sequence[Span], scorer: Scorer, only: np.ndarray | None = None) -> np.ndarray:
     """Return each bead's `boundary.margins`, how much the search preferred it to a local change;
     0 for the beads `only` leaves out (their changes may need bead shapes not scored yet)."""
-    beads = boundary.spans(path)
+    beads = search.spans(path)
     return boundary.margins(beads, scorer.similarities, MAX_SIDE, WEIGHTS.omission, WEIGHTS.threshold, only)
 
 
@@ -460,7 +460,7 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     where the margin cannot: a text of one link has no local change to weigh it against.
     """
 
-    beads = boundary.spans(path)
+    beads = search.spans(path)
     one_one = (beads[:, 1] - beads[:, 0] == 1) & (beads[:, 3] - beads[:, 2] == 1)
     similarity = np.full(len(beads), np.nan)
     similarity[one_one] = scorer.similarities(beads[one_one])

@@ -123,7 +123,7 @@ def _index() -> _Index:
 @functools.cache
 def headwords() -> frozenset[str]:
     """Return the headwords of `gloss_table`, decoded from the index (a process that only cuts
-    words reads the 2 MB index, not the 9 MB JSON table: 0.02 s instead of 0.2)."""
+    words reads the 2 MB index, not the 9 MB JSON table: 0.08 s instead of 0.2-0.27)."""
     index = _index()
     points = np.zeros(int(index.code.max()) + 1, np.uint32)  # character number → code point
     points[index.code[index.code > 0].astype(np.int64)] = np.flatnonzero(index.code > 0)

@@ -21,6 +21,16 @@ ValueFn = Callable[[int, int], np.ndarray]
 OMISSIONS: tuple[BeadShape, ...] = ((1, 0), (0, 1))
 
 
+def spans(path: Sequence[Span]) -> np.ndarray:
+    """Return beads as an (n, 4) int array of rows (i0, i1, j0, j1)."""
+    return np.asarray(path, dtype=np.int64).reshape(-1, 4)
+
+
+def linked(beads: np.ndarray) -> np.ndarray:
+    """Return which beads (last axis (i0, i1, j0, j1)) link sentences on both sides."""
+    return (beads[..., 1] > beads[..., 0]) & (beads[..., 3] > beads[..., 2])
+
+
 def shapes_up_to(most: int) -> tuple[BeadShape, ...]:
     """Return the omissions and every a-b shape with 1 ≤ a, b ≤ most."""
     pairs = tuple((a, b) for a in range(1, most + 1) for b in range(1, most + 1))

@@ -40,7 +40,7 @@ def hashed_bags(items: Sequence[Iterable[str]]) -> np.ndarray:
     rows = np.repeat(np.arange(len(bags)), [len(bag) for bag in bags])
     cols = np.fromiter(chain.from_iterable(map(bucket.__getitem__, bag) for bag in bags), np.intp)
     counts = np.bincount(rows * HASH_DIM + cols, minlength=len(bags) * HASH_DIM)
-    return _normalise(counts.reshape(len(bags), HASH_DIM).astype(np.float32))
+    return normalise(counts.reshape(len(bags), HASH_DIM).astype(np.float32))
 
 
 def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
@@ -51,7 +51,7 @@ def hashed_ngrams(sentences: Sequence[str], size: int) -> np.ndarray:
     )
 
 
-def _normalise(vecs: np.ndarray) -> np.ndarray:
+def normalise(vecs: np.ndarray) -> np.ndarray:
     """Return rows scaled to unit length; zero rows stay zero."""
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     return (vecs / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
@@ -66,7 +66,7 @@ def blocks(side: Side) -> Side:
     np.add(side.lengths[0 : 2 * half : 2], side.lengths[1 : 2 * half : 2], out=lengths[:half])
     if odd:  # the last sentence is a block alone (no padded copy of the whole side)
         summed[half], lengths[half] = side.vecs[-1], side.lengths[-1]
-    return Side(_normalise(summed), lengths)
+    return Side(normalise(summed), lengths)
 
 
 def prefix(values: np.ndarray) -> np.ndarray:

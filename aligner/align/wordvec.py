@@ -20,6 +20,7 @@ import regex
 from scipy.sparse import csr_array
 
 from aligner.align import lexicon
+from aligner.align.signals import normalise
 
 _SIZES = tuple(range(lexicon.MAX_WORD, 1, -1))  # headword lengths tried, longest first
 _UNIT = regex.compile(r"\p{Han}+|[^\W\d_\p{Han}]+")
@@ -73,6 +74,4 @@ def sentence_vectors(words: Sequence[Sequence[str]], encode: EncodeFn, dim: int)
     columns = np.fromiter(map(index.__getitem__, chain.from_iterable(words)), np.int64, int(sizes.sum()))
     starts = np.concatenate([[0], np.cumsum(sizes)])
     counts = csr_array((np.ones(len(columns), np.float32), columns, starts), shape=(len(words), len(vocabulary)))
-    out = np.asarray(counts @ scaled, dtype=np.float32)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
+    return normalise(np.asarray(counts @ scaled, dtype=np.float32))
