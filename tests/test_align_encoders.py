@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aligner.align import use
+from aligner.align import encoders, use
 from aligner.align.embed import Encoder
 from aligner.align.encoders import E5, USE, choose
 from aligner.align.engine import align
@@ -24,9 +24,20 @@ def test_auto_takes_use_only_where_it_covers_both_languages(src: str, tgt: str, 
     assert choose("auto", src, tgt).name == name
 
 
-def test_a_named_encoder_is_taken_as_asked() -> None:
+def test_a_named_encoder_is_taken_as_asked(caplog: pytest.LogCaptureFixture) -> None:
+    encoders._warn_outside.cache_clear()  # warned once a process: start from none
     assert choose("e5", "en", "zh") is E5
-    assert choose("use", "en", "sw") is USE  # the user's choice, even outside its languages
+    assert choose("use", "en", "de") is USE and not caplog.records
+    assert choose("use", "en", "sw") is USE  # the user's choice, even outside its languages ...
+    assert choose("use", "sw-KE", "vi") is USE
+    assert [r.getMessage() for r in caplog.records] == [  # ... with a warning, once a pair of languages
+        "Warning: --encoder use was not trained on sw, so its links for this pair are unreliable;"
+        " --encoder auto takes e5 there",
+        "Warning: --encoder use was not trained on sw, vi, so its links for this pair are unreliable;"
+        " --encoder auto takes e5 there",
+    ]
+    choose("use", "en", "sw")
+    assert len(caplog.records) == 2
     with pytest.raises(InputError, match="unknown encoder 'labse'; choose one of auto, use, e5"):
         choose("labse", "en", "zh")
 

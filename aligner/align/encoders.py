@@ -7,6 +7,8 @@ e5, more in USE), so every threshold that reads them is measured per encoder.
 
 from __future__ import annotations
 
+import functools
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +18,7 @@ from aligner.errors import InputError
 from aligner.ingest.langs import normalize_tag
 
 CHOICES = ("auto", "use", "e5")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,10 +90,24 @@ ENCODERS = {spec.name: spec for spec in (USE, E5)}
 
 
 def choose(name: str, src_lang: str, tgt_lang: str) -> Spec:
-    """The encoder for a pair: `auto` takes USE when it covers both languages, else e5."""
+    """The encoder for a pair: `auto` takes USE when it covers both languages, else e5. A named
+    encoder is taken as asked, with a warning (once a process) for a language it was not trained on."""
+    primary = sorted({normalize_tag(tag).split("-")[0] for tag in (src_lang, tgt_lang)})
     if name == "auto":
-        primary = {normalize_tag(tag).split("-")[0] for tag in (src_lang, tgt_lang)}
-        return USE if USE.languages is not None and primary <= USE.languages else E5
+        return USE if USE.languages is not None and set(primary) <= USE.languages else E5
     if name not in ENCODERS:
         raise InputError(f"unknown encoder '{name}'; choose one of {', '.join(CHOICES)}")
-    return ENCODERS[name]
+    spec = ENCODERS[name]
+    outside = [lang for lang in primary if spec.languages is not None and lang not in spec.languages]
+    if outside:
+        _warn_outside(spec.name, tuple(outside))
+    return spec
+
+
+@functools.cache
+def _warn_outside(name: str, languages: tuple[str, ...]) -> None:
+    """Say once that an encoder the user named was not trained on some languages of the pair."""
+    log.warning(
+        "Warning: --encoder %s was not trained on %s, so its links for this pair are unreliable;"
+        " --encoder auto takes e5 there", name, ", ".join(languages),
+    )  # fmt: skip
