@@ -44,7 +44,7 @@ from aligner.align.signals import (
 )  # fmt: skip
 from aligner.cache import collector_paused
 from aligner.errors import InputTooLongError
-from aligner.ingest.langs import convert, normalize_tag
+from aligner.ingest.langs import convert, joiner, normalize_tag
 
 log = logging.getLogger(__name__)
 
@@ -427,13 +427,12 @@ def _refine(
 ) -> list[Span]:  # fmt: skip
     """Move sentences across bead boundaries where the encoder, on joined text, prefers it."""
 
-    def joiner(side: Sequence[str], lang: str) -> Callable[[int, int], str]:
-        separator = "" if lang == "zh" else " "
-        return lambda start, end: separator.join(side[start:end])
+    def joined(side: Sequence[str], lang: str) -> Callable[[int, int], str]:
+        return lambda start, end: joiner(lang).join(side[start:end])
 
     refined = boundary.refine(
         path, scorer.similarities,
-        (joiner(texts[0], langs[0]), joiner(texts[1], langs[1])),
+        (joined(texts[0], langs[0]), joined(texts[1], langs[1])),
         lambda joined: encoder.encode(joined, quiet),
         most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=encoder.spec.calibration.boundary_gain,
     )  # fmt: skip

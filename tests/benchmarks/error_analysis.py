@@ -24,6 +24,7 @@ from aligner.align.embed import Encoder
 from aligner.align.encoders import choose
 from aligner.align.engine import align
 from aligner.evaluate import Link, merge_by_unit, read_lines, read_links, unit_ids
+from aligner.ingest.langs import joiner
 
 LANGS = {"aca": ("en", "zh"), "mag": ("en", "zh"), "textberg": ("de", "fr"), "bible": ("en", "zh")}
 
@@ -64,9 +65,9 @@ def encoder_preference(root: Path, name: str) -> Counter[str]:
     encoder = Encoder(choose("auto", "en", "zh"))
 
     def joined_cosines(links: list[Link]) -> float:
-        left = encoder.encode([" ".join(src[i] for i in s) for s, _ in links], True)
-        right_ = encoder.encode(["".join(tgt[j] for j in t) for _, t in links], True)
-        return float(np.einsum("ij,ij->i", left, right_).sum())
+        src_vecs = encoder.encode([joiner("en").join(src[i] for i in s) for s, _ in links], True)
+        tgt_vecs = encoder.encode([joiner("zh").join(tgt[j] for j in t) for _, t in links], True)
+        return float(np.einsum("ij,ij->i", src_vecs, tgt_vecs).sum())
 
     counts: Counter[str] = Counter()
     for group in wrong:
