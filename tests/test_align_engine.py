@@ -136,7 +136,11 @@ def test_anchors_are_1_1_links_the_first_pass_preferred_clearly_to_any_local_cha
 def test_cache_ignores_a_broken_shard(tmp_path: Path) -> None:
     encoder = embed.Encoder(USE, tmp_path)
     first = encoder.encode(["One sentence.", "Another one."])
-    (tmp_path / USE.model_id / "broken.npz").write_bytes(b"not a zip file")
+    (tmp_path / USE.model_id / "broken.vec").write_bytes(b"not a shard")
+    whole = next((tmp_path / USE.model_id).glob("[!b]*.vec")).read_bytes()
+    (tmp_path / USE.model_id / "cut.vec").write_bytes(whole[:-4])  # a shard cut short
+    assert embed.read_keys(tmp_path / USE.model_id / "cut.vec") is None
+    assert embed.read_keys(tmp_path / USE.model_id / "broken.vec") is None
     again = embed.Encoder(USE, tmp_path)
     assert (again.encode(["Another one.", "One sentence."]) == first[::-1]).all()
     assert again.encoded == 0
@@ -155,13 +159,18 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
     monkeypatch.setattr(embed, "_SHARDS", {})
     theirs = embed.EmbeddingCache(tmp_path, USE.model_id)
     opened: list[str] = []
-    load = np.load
+    read_keys, read_rows = embed.read_keys, embed.read_rows
 
-    def counting(path: Path) -> object:
-        opened.append(Path(path).name)
-        return load(path)
+    def keys_counted(path: Path) -> object:
+        opened.append(path.name)
+        return read_keys(path)
 
-    monkeypatch.setattr(embed.np, "load", counting)
+    def rows_counted(path: Path, rows: list[int]) -> object:
+        opened.append(path.name)
+        return read_rows(path, rows)
+
+    monkeypatch.setattr(embed, "read_keys", keys_counted)
+    monkeypatch.setattr(embed, "read_rows", rows_counted)
     assert float(theirs.get_many([keys[1]])[keys[1]][0]) == 1.0
     assert len(opened) == 3 + 1  # every shard's keys once, then one shard's vectors
     listed: list[int] = []

@@ -1,16 +1,19 @@
 """Sentence embeddings from the chosen encoder (`aligner.align.encoders`), cached on disk by text hash.
 
-The cache is a directory of shard files (`<model>/<digest>.npz`, each holding `keys` and
-`vecs`); a run writes new shards with what it encoded, atomically, so a re-run of the same
-texts encodes nothing and concurrent runs never see half-written files.
+The cache is a directory of shard files (`<model>/<digest>.vec`); a run writes new shards with
+what it encoded, atomically, so a re-run of the same texts encodes nothing and concurrent runs
+never see half-written files. A shard is a 16-byte header (`_MAGIC`, then the number of vectors
+and their dimension as little-endian uint32), the 32-byte keys, then the vectors as
+little-endian float32 rows: its keys are read without its vectors, and a lookup reads only the
+rows it wants (through a memory map). Shards of the older `.npz` form are ignored.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +29,9 @@ from aligner.progress import progress
 log = logging.getLogger(__name__)
 
 _BATCH = 256  # texts per call: the model groups them by length and runs batches on both cores
+_MAGIC = b"ALNVEC1\0"
+_HEADER = len(_MAGIC) + 8
+_KEY = 32  # bytes of a key (a sha256 digest)
 
 
 def text_key(text: str, model_id: str) -> bytes:
@@ -52,21 +58,18 @@ class EmbeddingCache:
     def _refresh(self) -> None:
         """Index the keys of shards not indexed yet; unreadable shards are skipped."""
         known = self._known
-        for shard in sorted(self.directory.glob("*.npz")):
+        for shard in sorted(self.directory.glob("*.vec")):
             if shard.name in known:
                 continue
-            try:
-                with np.load(shard) as data:
-                    keys = data["keys"]
-            except (OSError, ValueError, KeyError):
+            keys = read_keys(shard)
+            if keys is None:
                 continue
             known.add(shard.name)
-            # numpy's fixed-width bytes drop trailing NULs: pad the digests back
-            self._where.update((bytes(k).ljust(32, b"\0"), (shard.name, row)) for row, k in enumerate(keys))
+            self._where.update((key, (shard.name, row)) for row, key in enumerate(keys))
 
     def holds_any(self) -> bool:
         """Whether any vector is cached (known in this process, else one shard on disk)."""
-        return bool(self._where) or any(self.directory.glob("*.npz"))
+        return bool(self._where) or any(self.directory.glob("*.vec"))
 
     def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
         """Return, per shard, the positions in `keys` of the keys it holds and their rows there
@@ -83,18 +86,10 @@ class EmbeddingCache:
                 rows.append(row)
         return wanted
 
-    def _vectors(self, shard: str) -> np.ndarray | None:
-        """Return the vectors of one shard, or None when it cannot be read."""
-        try:
-            with np.load(self.directory / shard) as data:
-                return np.asarray(data["vecs"])
-        except (OSError, ValueError, KeyError):
-            return None
-
     def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """Copy the cached vector of each key into its row of `out`; return which rows were found.
 
-        Each shard is read once, its rows copied in one step: a text of 30,000 sentences reads
+        Each shard is opened once, its rows copied in one step: a text of 30,000 sentences reads
         its vectors from a few dozen shards.
         """
         found = np.zeros(len(keys), bool)
@@ -104,9 +99,9 @@ class EmbeddingCache:
                     out[position] = self._fresh[key]
                     found[position] = True
         for shard, (positions, rows) in self._shards_of(keys).items():
-            vecs = self._vectors(shard)
+            vecs = read_rows(self.directory / shard, rows)
             if vecs is not None:
-                out[positions] = vecs[rows]
+                out[positions] = vecs
                 found[positions] = True
         return found
 
@@ -114,9 +109,9 @@ class EmbeddingCache:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
         found = {key: self._fresh[key] for key in keys if key in self._fresh}
         for shard, (positions, rows) in self._shards_of(keys).items():
-            vecs = self._vectors(shard)
+            vecs = read_rows(self.directory / shard, rows)
             if vecs is not None:
-                found.update((keys[position], vecs[row]) for position, row in zip(positions, rows, strict=True))
+                found.update(zip([keys[position] for position in positions], vecs, strict=True))
         return found
 
     def get(self, key: bytes) -> np.ndarray | None:
@@ -127,17 +122,49 @@ class EmbeddingCache:
         """Store new vectors as one shard, written to a temporary file and renamed into place."""
         if not keys:
             return
-        name = hashlib.sha256(b"".join(keys)).hexdigest()[:32] + ".npz"
-        buffer = io.BytesIO()
-        np.savez(buffer, keys=np.array(keys, dtype="S32"), vecs=vecs.astype(np.float32))
+        name = hashlib.sha256(b"".join(keys)).hexdigest()[:32] + ".vec"
         try:
-            write_atomic(self.directory / name, buffer.getvalue())
+            write_atomic(self.directory / name, shard_bytes(keys, vecs))
         except OSError as err:  # a cache that cannot be written only costs time on the next run
             log.warning("embedding cache %s not written: %s", self.directory, err)
             self._fresh.update(zip(keys, vecs, strict=True))  # ... not in this one
             return
         self._known.add(name)  # read back from the file when asked: a long text's vectors stay out of memory
         self._where.update((key, (name, row)) for row, key in enumerate(keys))
+
+
+def shard_bytes(keys: Sequence[bytes], vecs: np.ndarray) -> bytes:
+    """Return the bytes of a shard holding `vecs` under `keys` (see the module's docstring)."""
+    header = _MAGIC + np.array([len(keys), vecs.shape[1]], "<u4").tobytes()
+    return header + b"".join(keys) + np.ascontiguousarray(vecs, "<f4").tobytes()
+
+
+def read_keys(path: Path) -> list[bytes] | None:
+    """Return a shard's keys, or None when it is not a whole shard (foreign, cut short)."""
+    try:
+        with path.open("rb") as shard:
+            header = shard.read(_HEADER)
+            if len(header) < _HEADER or not header.startswith(_MAGIC):
+                return None
+            count, dim = np.frombuffer(header[len(_MAGIC) :], "<u4").tolist()
+            if os.fstat(shard.fileno()).st_size != _HEADER + count * (_KEY + 4 * dim):
+                return None
+            raw = shard.read(count * _KEY)
+    except OSError:
+        return None
+    return [raw[k : k + _KEY] for k in range(0, len(raw), _KEY)]
+
+
+def read_rows(path: Path, rows: Sequence[int]) -> np.ndarray | None:
+    """Return the shard's vectors at `rows`, or None when it cannot be read; only those rows'
+    bytes are read."""
+    try:
+        with path.open("rb") as shard:
+            count, dim = np.frombuffer(shard.read(_HEADER)[len(_MAGIC) :], "<u4").tolist()
+        vecs = np.memmap(path, "<f4", "r", _HEADER + count * _KEY, (count, dim))
+        return np.array(vecs[rows], np.float32)
+    except (OSError, ValueError):
+        return None
 
 
 _LOADING = threading.Lock()  # one model load a process, whichever thread asks first
