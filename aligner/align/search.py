@@ -94,7 +94,7 @@ def best_path(
         if i == 0:
             row[0] = 0.0
         elif moves:
-            cand = score[sources[i]]
+            cand = score.take(sources[i])
             cand += grids[i]
             pick = cand.argmax(axis=0)
             row[:] = cand[pick, cells]
