@@ -134,6 +134,69 @@ def test_banded_search_finds_the_best_path_a_plain_search_finds(seed: int) -> No
     assert got == pytest.approx(_reference_best(n, m, band, shapes, lambda a, b: tables[(a, b)]))
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_search_through_fixed_beads_finds_the_best_path_that_keeps_them(seed: int) -> None:
+    """Beads the path must go through cut the search into stretches searched side by side; the
+    result is the best path of the plain search once every other bead touching their sentences
+    is forbidden (and theirs cost nothing)."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(8, 16)), int(rng.integers(8, 16))
+    diagonal = [(i, i + 1, i * m // n, (i + 1) * m // n) for i in range(n)]
+    band = search.band_around(diagonal, 1, n, m, 2)
+    shapes = search.shapes_up_to(3)
+    tables = {shape: rng.normal(size=(n + 1, band.width)) for shape in shapes}
+    candidates = [bead for bead in diagonal if bead[3] > bead[2]]
+    picked = sorted(rng.choice(len(candidates), size=3, replace=False).tolist())
+    through = [candidates[k] for k in picked]
+    if seed % 2:  # two fixed beads side by side: an empty stretch between them
+        through = [bead for bead in candidates if bead[0] in (3, 4)]
+    path = search.best_path(n, m, band, shapes, lambda a, b: tables[(a, b)], through)
+    assert all(bead in path for bead in through)
+    assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)
+    assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:], strict=False))
+    got = sum(tables[(i1 - i0, j1 - j0)][i1, j1 - band.lo[i1]] for i0, i1, j0, j1 in path if (i0, i1, j0, j1) not in through)
+
+    def constrained(a: int, b: int) -> np.ndarray:
+        grid = tables[(a, b)].copy()
+        for i in range(n + 1):
+            for k in range(band.width):
+                j = int(band.lo[i]) + k
+                bead = (i - a, i, j - b, j)
+                touches = any(
+                    (bead[0] < i1 and i0 < bead[1]) or (bead[2] < j1 and j0 < bead[3]) for i0, i1, j0, j1 in through
+                )
+                grid[i, k] = 0.0 if bead in through else -np.inf if touches else grid[i, k]
+        return grid
+
+    assert got == pytest.approx(_reference_best(n, m, band, shapes, constrained))
+
+
+@pytest.mark.parametrize(
+    ("through", "message"),
+    [
+        ([(1, 1, 0, 1)], "covers no source sentence"),
+        ([(2, 3, 2, 3), (0, 1, 0, 1)], "out of order"),
+        ([(0, 1, 4, 5)], "outside the band"),
+    ],
+)
+def test_search_refuses_fixed_beads_it_cannot_go_through(through: list[search.Span], message: str) -> None:
+    band = search.band_around([(0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 2, 3), (3, 4, 3, 4)], 1, 4, 6, 1)
+    with pytest.raises(ValueError, match=message):
+        search.best_path(4, 6, band, search.shapes_up_to(1), lambda a, b: np.zeros((5, band.width)), through)
+
+
+def test_search_refuses_a_forbidden_omission() -> None:
+    """Runs of 0-1 beads are summed along rows: a -inf among them would poison the sums."""
+
+    def values(a: int, b: int) -> np.ndarray:
+        grid = np.zeros((3, 3))
+        grid[1, 1] = -np.inf if (a, b) == (0, 1) else 0.0
+        return grid
+
+    with pytest.raises(ValueError, match="not finite"):
+        search.best_path(2, 2, search.full_band(2, 2), search.shapes_up_to(1), values)
+
+
 @pytest.mark.parametrize("block", [1, 3, 256])
 def test_pair_table_in_blocks_holds_every_band_pair_product(monkeypatch: pytest.MonkeyPatch, block: int) -> None:
     """Block products cut to the band give each pair's dot product, and zero outside the reach."""

@@ -176,7 +176,6 @@ class Scorer:
         scale: float,
         band: search.Band,
         overlaps: Sequence[tuple[Overlap, float, float]] = (),
-        fixed: Sequence[Span] = (),
     ) -> None:
         rng = np.random.default_rng(0)
         self.n, self.m = len(src.lengths), len(tgt.lengths)
@@ -193,9 +192,6 @@ class Scorer:
         self.overlaps = overlaps  # (table, weight, chance level)
         self.dots = pair_table(self.n, self.m, band, MAX_SIDE, src_vecs, tgt_vecs)
         self._similarity: dict[tuple[int, int], np.ndarray] = {}
-        self.fixed = fixed  # beads already sure: the path must go through them
-        self._src_fixed = prefix(_covered(self.n, [(i0, i1) for i0, i1, _, _ in fixed]))
-        self._tgt_fixed = prefix(_covered(self.m, [(j0, j1) for _, _, j0, j1 in fixed]))
 
     def similarity(self, a: int, b: int) -> np.ndarray:
         """Return the combined similarity of src[i-a:i] and tgt[j-b:j] for every band cell."""
@@ -240,22 +236,10 @@ class Scorer:
         return out
 
     def values(self, a: int, b: int) -> np.ndarray:
-        """Return bead values per band cell: similarity above threshold, or the omission cost.
-
-        Beads that touch a sentence of a fixed bead are forbidden, the fixed beads themselves free.
-        """
+        """Return bead values per band cell: similarity above threshold, or the omission cost."""
         if a == 0 or b == 0:
-            grid = np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
-        else:
-            grid = self.similarity(a, b) - WEIGHTS.threshold
-        if self.fixed:
-            touched = span_column(self._src_fixed, a) > 0
-            touched = touched | (span_grid(self._tgt_fixed, b, self.band) > 0)
-            grid = np.where(touched, -np.inf, grid)
-            for i0, i1, j0, j1 in self.fixed:
-                if (i1 - i0, j1 - j0) == (a, b):
-                    grid[i1, j1 - self.band.lo[i1]] = 0.0
-        return grid
+            return np.full((self.n + 1, self.band.width), -WEIGHTS.omission)
+        return self.similarity(a, b) - WEIGHTS.threshold
 
 
 def _weights(side: Side) -> np.ndarray:
@@ -282,14 +266,6 @@ def _span_norms(vecs: np.ndarray) -> dict[int, np.ndarray]:
             squared += (1.0 if d == 0 else 2.0) * (near[d][stop] - near[d][start])
         norms[size] = np.sqrt(np.maximum(squared, 0.0))
     return norms
-
-
-def _covered(size: int, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-    """Return 1.0 for each position inside one of the spans, else 0.0."""
-    flags = np.zeros(size)
-    for start, end in spans:
-        flags[start:end] = 1.0
-    return flags
 
 
 def _chance(src: csr_array, tgt: csr_array, src_is_english: bool) -> float:
@@ -403,8 +379,8 @@ def _align(
         sure = _anchors(path, scorer, calibration)
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
-        scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps, list(sure))
-        path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values)
+        scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
+        path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure))
         encoded = True
     if encoded:
         path = _refine(path, scorer, (src, tgt), langs, encoder, quiet)

@@ -7,6 +7,7 @@ O(n · width), never O(n · m). Coarse-to-fine banding (`band_around`) keeps wid
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -72,60 +73,116 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
 
 
 def best_path(
-    n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn
+    n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn, through: Sequence[Span] = ()
 ) -> list[Span]:
-    """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band.
+    """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band that
+    contains the beads `through` (in order, disjoint; their own values are not counted).
 
-    Each row takes every shape's candidates in one gather (one numpy step a row, not one a shape);
-    runs of 0-1 beads then extend paths along the row (`_chain`).
+    The beads `through` cut the search into independent stretches between them, which are
+    searched side by side: step w takes row w of every stretch at once, in one gather of every
+    shape's candidates, so the number of numpy steps is the longest stretch's rows, not n. Rows
+    are stored in that order (`_Order`), so each step reads and writes one block. Runs of 0-1
+    beads then extend paths along the rows (`_Chain`).
     """
     width, lo = band.width, band.lo
+    order = _Order(_stretches(n, m, through))
+    corners = order.stretches.reshape(-1, 2)
+    if not ((corners[:, 1] >= lo[corners[:, 0]]) & (corners[:, 1] < lo[corners[:, 0]] + width)).all():
+        raise ValueError("a bead the path must go through lies outside the band")
     moves = [s for s, (a, _) in enumerate(shapes) if a > 0]
     grids = np.empty((n + 1, len(moves), width))  # row-major: a row's candidates lie together
     for slot, s in enumerate(moves):
-        grids[:, slot] = values(*shapes[s])
-    chain = _Chain(values(0, 1), n + m) if (0, 1) in shapes else None
-    score = np.full((n + 1) * width + 1, -np.inf)  # rows of the band, flat; last cell stays -inf
+        grids[:, slot] = order.arrange(values(*shapes[s]))
+    chain = _Chain(order.arrange(values(0, 1)), n + m) if (0, 1) in shapes else None
+    score = np.full((n + 1) * width + 1, -np.inf)  # rows in stored order, flat; last cell stays -inf
     back = np.zeros((n + 1, width), dtype=np.int8)  # per cell: the slot of the move that won
-    sources = _move_sources(n, lo, width, [shapes[s] for s in moves])
-    cells = np.arange(width)
-    for i in range(n + 1):
-        row = score[i * width : (i + 1) * width]
-        if i == 0:
-            row[0] = 0.0
-        elif moves:
-            cand = score.take(sources[i])
-            cand += grids[i]
-            pick = cand.argmax(axis=0)
-            row[:] = cand[pick, cells]
-            back[i] = pick
+    sources = _move_sources(lo, width, [shapes[s] for s in moves], order)
+    starts = order.stretches[:, :2]
+    score[order.place[starts[:, 0]] * width + starts[:, 1] - lo[starts[:, 0]]] = 0.0
+    for step, (a, b) in enumerate(itertools.pairwise(order.steps)):
+        rows = a if b - a == 1 else slice(a, b)  # one row: plain indexing, two-dimensional candidates
+        block = score[a * width : b * width] if b - a == 1 else score[a * width : b * width].reshape(b - a, width)
+        if step and moves:
+            cand = score.take(sources[rows])  # ([rows,] moves, width)
+            cand += grids[rows]
+            np.maximum.reduce(cand, axis=-2, out=block)
+            back[rows] = cand.argmax(axis=-2)
         if chain:
-            scanned = chain.scan(i, row)
-            better = scanned > row + chain.tolerance
-            row[better] = scanned[better]
-            back[i][better] = len(moves)  # the slot after the moves: a 0-1 bead
-    if not np.isfinite(score[n * width + m - lo[n]]):
-        raise RuntimeError(f"no path through cell ({n}, {m}): band does not connect the ends")
+            scanned = chain.scan(rows, block)
+            better = scanned > block + chain.tolerance
+            np.copyto(block, scanned, where=better)
+            back[rows][better] = len(moves)  # the slot after the moves: a 0-1 bead
+    cells, back = score[:-1].reshape(n + 1, width)[order.place], back[order.place]  # rows by number
     slots = [shapes[s] for s in moves] + [(0, 1)]
-    return _backtrack(n, m, lo, back, slots)
+    path: list[Span] = []
+    for (i0, j0, i1, j1), fixed in zip(order.stretches.tolist(), [*through, None], strict=True):
+        if not np.isfinite(cells[i1, j1 - lo[i1]]):
+            raise RuntimeError(f"no path through cell ({i1}, {j1}): band does not connect it to ({i0}, {j0})")
+        path += _backtrack((i0, j0), (i1, j1), lo, back, slots)
+        if fixed is not None:
+            path.append(fixed)
+    return path
 
 
-def _move_sources(n: int, lo: np.ndarray, width: int, moves: Sequence[BeadShape]) -> np.ndarray:
-    """Return, per row and move, the flat score index each band cell comes from (sentinel if none).
+def _stretches(n: int, m: int, through: Sequence[Span]) -> np.ndarray:
+    """Return the stretches between the beads `through` as rows (first row, its column, last
+    row, its column): from (0, 0) to the first bead's start, …, from the last bead's end to (n, m).
+    Each bead must cover a source sentence, so that no row is in two stretches."""
+    if any(i1 <= i0 for i0, i1, _, _ in through):
+        raise ValueError("a bead the path must go through covers no source sentence")
+    corners = [(0, 0)] + [c for i0, i1, j0, j1 in through for c in ((i0, j0), (i1, j1))] + [(n, m)]
+    stretches = np.array(corners, dtype=np.int64).reshape(-1, 4)
+    if (stretches[:, 2] < stretches[:, 0]).any() or (stretches[:, 3] < stretches[:, 1]).any():
+        raise ValueError("the beads the path must go through overlap or are out of order")
+    return stretches
+
+
+class _Order:
+    """The order the search takes rows in: step 0 holds the first row of every stretch (longest
+    stretch first), step w row w of every stretch that long, so a step's rows lie together."""
+
+    def __init__(self, stretches: np.ndarray) -> None:
+        self.stretches = stretches
+        lengths = stretches[:, 2] - stretches[:, 0] + 1
+        rank = np.empty(len(lengths), np.int64)
+        rank[np.argsort(-lengths, kind="stable")] = np.arange(len(lengths))
+        owner = np.repeat(np.arange(len(lengths)), lengths)  # each row's stretch, rows by number
+        step = np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        by_step = np.lexsort((rank[owner], step))
+        self.rows = stretches[owner, 0][by_step] + step[by_step]  # place → row
+        self.steps = np.concatenate([[0], np.cumsum(np.bincount(step))]).tolist()
+        self.place = np.empty(len(owner), np.int64)  # row → its place in the order
+        self.place[self.rows] = np.arange(len(owner))
+        self.natural = len(stretches) == 1  # one stretch: rows in their own order
+
+    def arrange(self, grid: np.ndarray) -> np.ndarray:
+        """Return a grid of rows by number with its rows in this order."""
+        return grid if self.natural else grid[self.rows]
+
+
+def _move_sources(lo: np.ndarray, width: int, moves: Sequence[BeadShape], order: _Order) -> np.ndarray:
+    """Return, per row (in the order's places) and move, the flat score index each band cell
+    comes from (sentinel if none).
 
     A move of a source and b target sentences into cell (i, k) comes from (i - a, k + shift),
-    shift = lo[i] - lo[i - a] - b; cells off the band or before row 0 read the -inf sentinel.
+    shift = lo[i] - lo[i - a] - b; cells off the band, or in a row before the stretch that row i
+    is in, read the -inf sentinel. (Columns need no such limit: every cell a stretch reaches
+    lies right of its first cell.)
     """
+    n = len(lo) - 1
     sentinel = (n + 1) * width
     index = np.int32 if sentinel < 2**31 else np.intp  # half the memory of intp on long texts
-    rows = np.arange(n + 1)[:, None, None]
+    rows = order.rows[:, None, None]
+    stretches = order.stretches
+    stretch = np.searchsorted(stretches[:, 0], order.rows, side="right") - 1
+    first_row = stretches[stretch, 0][:, None, None]
     a = np.array([s[0] for s in moves])[None, :, None]
     b = np.array([s[1] for s in moves])[None, :, None]
     prev = rows - a
-    shift = lo[:, None, None] - lo[np.maximum(prev, 0)] - b  # (rows, moves, 1): small
+    shift = lo[rows] - lo[np.maximum(prev, 0)] - b  # (rows, moves, 1): small
     cells = np.arange(width, dtype=index)[None, None, :]
-    flat = (prev * width + shift).astype(index) + cells  # the one full-size array
-    ok = (prev >= 0) & (cells >= -shift) & (cells < width - shift)
+    flat = (order.place[np.maximum(prev, 0)] * width + shift).astype(index) + cells  # the one full-size array
+    ok = (prev >= first_row) & (cells >= -shift) & (cells < width - shift)
     flat[~ok] = sentinel
     return flat
 
@@ -133,45 +190,39 @@ def _move_sources(n: int, lo: np.ndarray, width: int, moves: Sequence[BeadShape]
 class _Chain:
     """Runs of 0-1 beads along a row: the best value reaching each cell by target-only beads.
 
-    scan(i, row)[k] = max over k' < k of row[k'] + step[k'+1] + … + step[k], where step is row
-    i of the 0-1 values. A forbidden step (-inf) cuts the row into groups a run cannot cross.
-    Running sums of the steps are taken for all rows at once, so a row costs a few numpy calls.
+    For a row of values, the best run reaching cell k is max over k' < k of value[k'] + step[k'+1]
+    + … + step[k], where step is that row's 0-1 values (finite: a target-only bead is never
+    forbidden). Running sums of the steps are taken for all rows at once, so a block of rows
+    costs a few numpy calls.
     """
 
     def __init__(self, steps: np.ndarray, size: int) -> None:
+        if not np.isfinite(steps).all():
+            raise ValueError("a 0-1 bead value is not finite")
         steps = steps.copy()
         steps[:, 0] = 0.0
-        cut = ~np.isfinite(steps)
-        self.total = np.cumsum(np.where(cut, 0.0, steps), axis=1)
-        self.group = np.cumsum(cut, axis=1)
+        self.total = np.cumsum(steps, axis=1)
         # Sums in another order round differently: only clear gains count as a run.
         self.tolerance = 1e-9 * (size + 1)
 
-    def scan(self, i: int, row: np.ndarray) -> np.ndarray:
-        """Return the best run value reaching each cell of row i (-inf where none)."""
-        total, group = self.total[i], self.group[i]
-        gap = row - total
-        if group[-1]:  # lift each group above the ones before, so one running maximum serves
-            finite = np.isfinite(gap)
-            if not finite.any():
-                return gap
-            lift = 4.0 * float(np.abs(gap[finite]).max()) + 1.0
-            gap = gap + group * lift
-        best = np.empty_like(row)
-        best[0] = -np.inf
-        np.maximum.accumulate(gap[:-1], out=best[1:])
-        if group[-1]:
-            best -= group * lift
-            best[best < -lift / 2] = -np.inf  # a maximum carried over from an earlier group
+    def scan(self, rows: int | slice, values: np.ndarray) -> np.ndarray:
+        """Return the best run value reaching each cell of one row or a block of rows (-inf
+        where none); `values` holds their cells, shape (width,) or (rows, width)."""
+        total = self.total[rows]
+        best = np.empty_like(values)
+        best[..., 0] = -np.inf
+        np.maximum.accumulate((values - total)[..., :-1], axis=-1, out=best[..., 1:])
         return total + best
 
 
-def _backtrack(n: int, m: int, lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape]) -> list[Span]:
-    """Follow back pointers (slots of `slots`) from (n, m) to (0, 0) and return the beads in order;
-    every cell on the way is reachable, as the end is."""
+def _backtrack(
+    start: tuple[int, int], end: tuple[int, int], lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape]
+) -> list[Span]:
+    """Follow back pointers (slots of `slots`) from cell `end` to cell `start` and return the
+    beads in order; every cell on the way is reachable, as the end is."""
     path: list[Span] = []
-    i, j = n, m
-    while i > 0 or j > 0:
+    i, j = end
+    while (i, j) != start:
         a, b = slots[back[i, j - lo[i]]]
         path.append((i - a, i, j - b, j))
         i, j = i - a, j - b
