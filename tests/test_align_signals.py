@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -55,17 +56,45 @@ def test_cedict_entries_split_senses_and_glosses() -> None:
     assert set(lexicon.gloss_table()["书"]) == {"book", "letter", "document", "write"}
 
 
-def test_table_decoded_from_the_index_is_the_one_built() -> None:
+def _table_entry_by_entry() -> dict[str, set[str]]:
+    """CC-CEDICT's headword → stems table the plain way, an entry at a time: the reference the
+    index's array-built table must equal."""
+    rows = [row for row in lexicon._rows() if min(len(row[0]), len(row[1])) <= lexicon.MAX_WORD]
+    table: dict[str, set[str]] = {}
+    for traditional, simplified, senses in rows:
+        text = lexicon._NOISE.sub("", senses.replace("/", "\n").replace(";", "\n"))
+        stems = lexicon.english_words(text)
+        for head in {simplified, traditional}:
+            if stems and len(head) <= lexicon.MAX_WORD:
+                table.setdefault(head, set()).update(stems)
+    return {head: stems for head, stems in table.items() if len(stems) <= lexicon._MAX_SENSES}
+
+
+@pytest.fixture
+def fresh_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """CC-CEDICT's index built by this code in an empty cache folder, not read from an old one."""
+    cached = (lexicon._index, lexicon._heads, lexicon.headwords, lexicon.gloss_table)
+    for function in cached:
+        function.cache_clear()
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    yield
+    for function in cached:
+        function.cache_clear()
+
+
+@pytest.mark.usefixtures("fresh_index")
+def test_table_decoded_from_the_index_is_the_one_built_entry_by_entry(tmp_path: Path) -> None:
     """Only the numeric index is cached: the headwords and the gloss table read back from it are
-    CC-CEDICT's table as built, every headword with its stems, none garbled (the stems are a set:
-    their order follows string hashing, which differs between processes)."""
-    built = lexicon._build_table()
+    CC-CEDICT's table, every headword with its stems, none garbled (the stems are a set: their
+    order follows string hashing, which differs between processes)."""
+    built = _table_entry_by_entry()
     decoded = lexicon.gloss_table()
     assert decoded.keys() == built.keys()
-    assert all(sorted(decoded[head]) == sorted(stems) for head, stems in built.items())
+    assert all(set(decoded[head]) == stems and len(decoded[head]) == len(stems) for head, stems in built.items())
     heads = lexicon.headwords()
     assert heads == frozenset(built)
     assert {"预算", "預算", "委员会", "书"} <= heads and all(1 <= len(h) <= lexicon.MAX_WORD for h in heads)
+    assert list(tmp_path.glob("cedict-*-index-*.npz"))  # built here, by this code
 
 
 def test_length_ratio() -> None:
