@@ -189,6 +189,25 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
     assert listed == [1]
 
 
+def test_cache_of_the_older_npz_form_is_converted_not_encoded_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upgrade keeps a long-built cache: shards of the older form (two arrays in an .npz)
+    become .vec shards the first time a process looks, and their vectors are found."""
+    texts = ["One sentence.", "Another one."]
+    vectors = embed.Encoder(USE, tmp_path).encode(texts)
+    folder = tmp_path / USE.model_id
+    for shard in folder.glob("*.vec"):  # write the same vectors the way the older version did
+        keys, vecs = embed.read_keys(shard), embed.read_rows(shard, [0, 1])
+        assert keys is not None and vecs is not None
+        np.savez(shard.with_suffix(".npz"), keys=np.array(keys, dtype="S32"), vecs=vecs)
+        shard.unlink()
+    (folder / "broken.npz").write_bytes(b"not a zip file")
+    monkeypatch.setattr(embed, "_INDEX", {})  # a new process: nothing indexed
+    monkeypatch.setattr(embed, "_SHARDS", {})
+    again = embed.Encoder(USE, tmp_path)
+    assert (again.encode(texts) == vectors).all() and again.encoded == 0
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".npz") == ["broken.npz"]  # left, and warned about
+
+
 def test_unwritable_cache_only_warns(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -5,7 +5,8 @@ what it encoded, atomically, so a re-run of the same texts encodes nothing and c
 never see half-written files. A shard is a 16-byte header (`_MAGIC`, then the number of vectors
 and their dimension as little-endian uint32), the 32-byte keys, then the vectors as
 little-endian float32 rows: its keys are read without its vectors, and a lookup reads only the
-rows it wants (through a memory map). Shards of the older `.npz` form are ignored.
+rows it wants (through a memory map). Shards of the older `.npz` form (keys and vectors as two
+arrays) are converted the first time a process indexes the folder, so an upgrade keeps the cache.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import logging
 import os
 import threading
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -58,6 +60,8 @@ class EmbeddingCache:
     def _refresh(self) -> None:
         """Index the keys of shards not indexed yet; unreadable shards are skipped."""
         known = self._known
+        for old in self.directory.glob("*.npz"):
+            convert_npz(old)
         for shard in sorted(self.directory.glob("*.vec")):
             if shard.name in known:
                 continue
@@ -69,7 +73,7 @@ class EmbeddingCache:
 
     def holds_any(self) -> bool:
         """Whether any vector is cached (known in this process, else one shard on disk)."""
-        return bool(self._where) or any(self.directory.glob("*.vec"))
+        return bool(self._where) or any(self.directory.glob("*.vec")) or any(self.directory.glob("*.npz"))
 
     def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
         """Return, per shard, the positions in `keys` of the keys it holds and their rows there
@@ -137,6 +141,20 @@ def shard_bytes(keys: Sequence[bytes], vecs: np.ndarray) -> bytes:
     """Return the bytes of a shard holding `vecs` under `keys` (see the module's docstring)."""
     header = _MAGIC + np.array([len(keys), vecs.shape[1]], "<u4").tobytes()
     return header + b"".join(keys) + np.ascontiguousarray(vecs, "<f4").tobytes()
+
+
+def convert_npz(path: Path) -> None:
+    """Rewrite a shard of the older `.npz` form (arrays `keys` and `vecs`) as a `.vec` shard of the
+    same name and remove it; one that cannot be read or written is left as it is."""
+    try:
+        with np.load(path) as data:
+            # numpy's fixed-width bytes drop trailing NULs: pad the digests back
+            keys = [bytes(key).ljust(_KEY, b"\0") for key in data["keys"]]
+            vecs = np.asarray(data["vecs"], np.float32)
+        write_atomic(path.with_suffix(".vec"), shard_bytes(keys, vecs))
+        path.unlink(missing_ok=True)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
+        log.warning("old embedding cache shard %s not converted: %s", path, err)
 
 
 def read_keys(path: Path) -> list[bytes] | None:
