@@ -61,7 +61,9 @@ class EmbeddingCache:
         """Index the keys of shards not indexed yet; unreadable shards are skipped."""
         known = self._known
         for old in self.directory.glob("*.npz"):
-            convert_npz(old)
+            if old.name not in known:  # once a process, even when it cannot be converted
+                known.add(old.name)
+                convert_npz(old)
         for shard in sorted(self.directory.glob("*.vec")):
             if shard.name in known:
                 continue
