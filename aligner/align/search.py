@@ -101,7 +101,9 @@ def best_path(
     score[order.place[starts[:, 0]] * width + starts[:, 1] - lo[starts[:, 0]]] = 0.0
     for step, (a, b) in enumerate(itertools.pairwise(order.steps)):
         rows = a if b - a == 1 else slice(a, b)  # one row: plain indexing, two-dimensional candidates
-        block = score[a * width : b * width] if b - a == 1 else score[a * width : b * width].reshape(b - a, width)
+        block = score[a * width : b * width]
+        if b - a > 1:
+            block = block.reshape(b - a, width)
         if step and moves:
             cand = score.take(sources[rows])  # ([rows,] moves, width)
             cand += grids[rows]
