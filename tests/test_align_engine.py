@@ -208,6 +208,13 @@ def test_cache_of_the_older_npz_form_is_converted_not_encoded_again(tmp_path: Pa
     assert sorted(p.name for p in folder.iterdir() if p.suffix == ".npz") == ["broken.npz"]  # left, and warned about
 
 
+def test_a_shard_another_process_converted_first_is_no_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Build workers share the cache: when two convert the same old shard, the later one finds
+    it gone, which is not an error."""
+    embed.convert_npz(tmp_path / "gone.npz")
+    assert not caplog.records
+
+
 def test_unwritable_cache_only_warns(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

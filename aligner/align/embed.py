@@ -155,6 +155,8 @@ def convert_npz(path: Path) -> None:
             vecs = np.asarray(data["vecs"], np.float32)
         write_atomic(path.with_suffix(".vec"), shard_bytes(keys, vecs))
         path.unlink(missing_ok=True)
+    except FileNotFoundError:  # another process converted it first
+        return
     except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
         log.warning("old embedding cache shard %s not converted: %s", path, err)
 
