@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import mmap
 import os
 import threading
 import zipfile
@@ -179,13 +180,16 @@ def read_keys(path: Path) -> list[bytes] | None:
 
 def read_rows(path: Path, rows: Sequence[int]) -> np.ndarray | None:
     """Return the shard's vectors at `rows`, or None when it cannot be read; only those rows'
-    bytes are read."""
+    pages are read (a memory map of the file, made without numpy's `memmap`, which cost 0.1 ms
+    a call: a small document's lookup opens a dozen shards)."""
     try:
-        with path.open("rb") as shard:
-            count, dim = np.frombuffer(shard.read(_HEADER)[len(_MAGIC) :], "<u4").tolist()
-        vecs = np.memmap(path, "<f4", "r", _HEADER + count * _KEY, (count, dim))
-        return np.array(vecs[rows], np.float32)
-    except (OSError, ValueError):
+        with path.open("rb") as shard, mmap.mmap(shard.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            count, dim = np.frombuffer(data, "<u4", 2, len(_MAGIC)).tolist()
+            vecs = np.frombuffer(data, "<f4", count * dim, _HEADER + count * _KEY).reshape(count, dim)
+            picked = vecs[np.asarray(rows, np.intp)]  # a copy: the map closes below
+            del vecs
+            return picked
+    except (OSError, ValueError, IndexError):
         return None
 
 
