@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.sparse import csr_array
 
 from aligner.align import anchors, length, lexicon, search, signals
 from aligner.ingest.langs import convert
@@ -40,6 +41,17 @@ def test_dictionary_overlap() -> None:
     assert english & found == {"committee", "budget"}
     assert not english & other and not empty
     assert lexicon.translations(["委员会批准了预算。"], english) == [english & found]
+
+
+def test_translation_matrix_is_the_same_in_either_product_order() -> None:
+    """A short text and a long one take the product in different orders; the rows agree."""
+    sentences = ["委员会批准了预算。", "今天天气很好。", "他们在北京签署了贸易协定。"]
+    vocabulary = sorted({"committee", "budget", "weather", "today", "trade", "agreement", "sign"})
+    short = lexicon.translation_matrix(sentences, vocabulary)
+    copies = lexicon._index().stems.shape[0] // 5 + 1  # more headword occurrences than headwords
+    long = lexicon.translation_matrix(sentences * copies, vocabulary)
+    assert lexicon._words_of(sentences).nnz < lexicon._index().stems.shape[0] <= lexicon._words_of(sentences * copies).nnz
+    assert short.nnz > 0 and (long != csr_array(np.vstack([short.toarray()] * copies))).nnz == 0
 
 
 def test_cedict_entries_split_senses_and_glosses() -> None:

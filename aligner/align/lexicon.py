@@ -225,17 +225,26 @@ def _words_of(texts: Sequence[str]) -> csr_array:
 
 def translation_matrix(texts: Sequence[str], vocabulary: Sequence[str] | None = None) -> csr_array:
     """Return Chinese texts × stems: 1 where some word of the text translates to the stem. The
-    columns are `vocabulary`, or every stem of the index (in its order) when none is given."""
+    columns are `vocabulary`, or every stem of the index (in its order) when none is given.
+
+    With a vocabulary, texts × headwords × stems × vocabulary is multiplied in the cheaper
+    order: a short text's few headwords first (0.7 ms instead of 5 ms for a Bible chapter), a
+    long text's after the index is cut to the vocabulary (0.4 s instead of 0.6 s for 42,687
+    sentences). A text's headword occurrences against the index's headwords decide it, as each
+    headword has about as many stems in both products.
+    """
     index = _index()
-    stems = index.stems
-    if vocabulary is not None:
+    words = _words_of(texts)
+    if vocabulary is None:
+        out = csr_array(words @ index.stems)
+    else:
         known = [(k, index.stem_names[s]) for k, s in enumerate(vocabulary) if s in index.stem_names]
         pick = csr_array(
             (np.ones(len(known), np.float32), ([c for _, c in known], [k for k, _ in known])),
             shape=(len(index.stem_names), len(vocabulary)),
         )
-        stems = stems @ pick
-    out = csr_array(_words_of(texts) @ stems)
+        short = words.nnz < index.stems.shape[0]
+        out = csr_array((words @ index.stems) @ pick if short else words @ (index.stems @ pick))
     out.data[:] = 1.0
     out.eliminate_zeros()
     return out
