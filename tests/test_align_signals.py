@@ -189,8 +189,12 @@ def test_search_through_fixed_beads_finds_the_best_path_that_keeps_them(seed: in
     candidates = [bead for bead in diagonal if bead[3] > bead[2]]
     picked = sorted(rng.choice(len(candidates), size=3, replace=False).tolist())
     through = [candidates[k] for k in picked]
-    if seed % 2:  # two fixed beads side by side: an empty stretch between them
+    if seed % 3 == 1:  # two fixed beads side by side: an empty stretch between them
         through = [bead for bead in candidates if bead[0] in (3, 4)]
+    if seed % 3 == 2:  # a fixed bead of two source sentences: a row inside it is searched by no stretch
+        i0, j0 = 3, diagonal[3][2]
+        through = [(i0, i0 + 2, j0, j0 + 1), *(bead for bead in candidates if bead[0] >= 7)][:2]
+        assert all(int(band.lo[i]) <= j < int(band.lo[i]) + band.width for i, j in ((3, j0), (5, j0 + 1)))
     path = search.best_path(n, m, band, shapes, lambda a, b: tables[(a, b)], through)
     assert all(bead in path for bead in through)
     assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)

@@ -141,20 +141,25 @@ def _stretches(n: int, m: int, through: Sequence[Span]) -> np.ndarray:
 
 class _Order:
     """The order the search takes rows in: step 0 holds the first row of every stretch (longest
-    stretch first), step w row w of every stretch that long, so a step's rows lie together."""
+    stretch first), step w row w of every stretch that long, so a step's rows lie together. Rows
+    inside a bead the path goes through (one of more than one source sentence) belong to no
+    stretch: they come last and are never searched."""
 
     def __init__(self, stretches: np.ndarray) -> None:
         self.stretches = stretches
-        lengths = stretches[:, 2] - stretches[:, 0] + 1
+        first, lengths = stretches[:, 0], stretches[:, 2] - stretches[:, 0] + 1
         rank = np.empty(len(lengths), np.int64)
         rank[np.argsort(-lengths, kind="stable")] = np.arange(len(lengths))
-        owner = np.repeat(np.arange(len(lengths)), lengths)  # each row's stretch, rows by number
+        owner = np.repeat(np.arange(len(lengths)), lengths)  # each searched row's stretch
         step = np.arange(len(owner)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         by_step = np.lexsort((rank[owner], step))
-        self.rows = stretches[owner, 0][by_step] + step[by_step]  # place → row
+        searched = first[owner][by_step] + step[by_step]
+        inside = np.ones(int(stretches[-1, 2]) + 1, bool)
+        inside[searched] = False
+        self.rows = np.concatenate([searched, np.flatnonzero(inside)])  # place → row
         self.steps = np.concatenate([[0], np.cumsum(np.bincount(step))]).tolist()
-        self.place = np.empty(len(owner), np.int64)  # row → its place in the order
-        self.place[self.rows] = np.arange(len(owner))
+        self.place = np.empty(len(self.rows), np.int64)  # row → its place in the order
+        self.place[self.rows] = np.arange(len(self.rows))
         self.natural = len(stretches) == 1  # one stretch: rows in their own order
 
     def arrange(self, grid: np.ndarray) -> np.ndarray:
