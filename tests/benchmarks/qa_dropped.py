@@ -1,0 +1,78 @@
+"""QA end to end: a translation that drops sentences, aligned by the engine, then checked.
+
+Usage: python tests/benchmarks/qa_dropped.py ../shared/gold [--every 10] [--encoder auto|use|e5]
+
+`qa_inject.py` empties one side of a link in text that is already aligned, so its omissions are
+always links with an empty side. Here the Chinese sentence of every n-th 1-1 gold link of aca
+001, mag 003 and Bible 001 is removed from the text itself; the engine aligns English with what
+is left, and every QA check runs on the result. Prints, per file and pooled, how many of the
+English sentences left without their translation the engine keeps as omissions, how many some
+QA finding names (and by which checks), and how many sentences the findings name in the clean
+and in the cut text.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from aligner.align.encoders import CHOICES
+from aligner.align.engine import align
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.evaluate import read_lines, read_links
+from aligner.qa.run import run_qa
+
+FILES = (("aca", "001"), ("mag", "003"), ("bible", "001"))
+
+
+def document(lang: str, sentences: Sequence[str]) -> Document:
+    """One paragraph of the sentences, with ids `LANG.sN`."""
+    return Document("d", lang, (Paragraph(f"{lang}.p", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(sentences))),))
+
+
+def flagged(src: Sequence[str], tgt: Sequence[str], encoder: str) -> tuple[set[int], dict[int, set[str]]]:
+    """Align en–zh with the engine and run every QA check; return the English sentences left as
+    omissions and, per English sentence a finding names, the checks that name it."""
+    beads = align(src, tgt, "en", "zh", encoder=encoder)
+    links = tuple(
+        Link(tuple(f"en.s{i}" for i in b.src), tuple(f"zh-Hans.s{j}" for j in b.tgt), b.confidence) for b in beads
+    )
+    text = ParallelText("d", {"en": document("en", src), "zh-Hans": document("zh-Hans", tgt)}, (Alignment("en", "zh-Hans", links),))
+    named: dict[int, set[str]] = {}
+    for finding in run_qa([text]):
+        for sid in finding.src_ids:
+            named.setdefault(int(sid.rsplit("s", 1)[1]), set()).add(finding.check)
+    return {b.src[0] for b in beads if b.src and not b.tgt}, named
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path)
+    parser.add_argument("--every", type=int, default=10, help="remove the translation of every n-th 1-1 gold link")
+    parser.add_argument("--encoder", default="auto", choices=CHOICES)
+    args = parser.parse_args()
+    dropped_all = omitted_all = named_all = 0
+    by_check: Counter[str] = Counter()
+    print("| file | translations removed | left as omissions | named by a finding | sentences named, clean / cut text |")
+    print("|---|---:|---:|---:|---:|")
+    for name, stem in FILES:
+        src = read_lines(args.gold / name / "src" / stem)
+        tgt = read_lines(args.gold / name / "tgt" / stem)
+        ones = [link for link in read_links(args.gold / name / "gold" / f"{stem}.align") if len(link[0]) == len(link[1]) == 1]
+        removed = ones[args.every // 2 :: args.every]
+        dropped = {link[0][0] for link in removed}
+        gone = {link[1][0] for link in removed}
+        _, clean = flagged(src, tgt, args.encoder)
+        omitted, named = flagged(src, [t for j, t in enumerate(tgt) if j not in gone], args.encoder)
+        hits = {i for i in dropped if i in named}
+        by_check.update(check for i in dropped for check in named.get(i, ()))
+        dropped_all, omitted_all, named_all = dropped_all + len(dropped), omitted_all + len(dropped & omitted), named_all + len(hits)
+        print(f"| {name} {stem} | {len(dropped)} | {len(dropped & omitted)} | {len(hits)} | {len(clean)} / {len(named)} |", flush=True)
+    print(f"| all | {dropped_all} | {omitted_all / dropped_all:.3f} | {named_all / dropped_all:.3f} | |")
+    print("checks naming a sentence whose translation was removed:", dict(by_check.most_common()))
+
+
+if __name__ == "__main__":
+    main()
