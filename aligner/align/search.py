@@ -142,7 +142,7 @@ def _stretches(n: int, m: int, through: Sequence[Span]) -> np.ndarray:
 class _Order:
     """The order the search takes rows in: step 0 holds the first row of every stretch (longest
     stretch first), step w row w of every stretch that long, so a step's rows lie together. Rows
-    inside a bead the path goes through (one of more than one source sentence) belong to no
+    inside a bead the path goes through (one of two or more source sentences) belong to no
     stretch: they come last and are never searched."""
 
     def __init__(self, stretches: np.ndarray) -> None:
