@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from aligner import __version__
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
-from aligner.corpus.store import load_upgraded, save
+from aligner.corpus.store import clear_temporaries, load_upgraded, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
 from aligner.edit.files import flush
@@ -79,6 +80,7 @@ class DocumentTask:
     encoder: str = "auto"
     quiet: bool = True
     force: bool = False  # align even when the fingerprint says nothing changed
+    run: str = ""  # the build's tag on its temp files, cleared when it ends (see `clear_temporaries`)
 
 
 @dataclass(frozen=True)
@@ -329,12 +331,12 @@ def build_document(task: DocumentTask) -> DocumentResult:
     pairs = direct + [(a, b) for a, _, b in derived]
     config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
     if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
-        text, changed = previous, save(task.corpus, previous) if older else []  # a file in an older TEI form is rewritten
+        text, changed = previous, save(task.corpus, previous, task.run) if older else []  # a file in an older TEI form is rewritten
     else:
         changes = previous.changes if previous else ()
         text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
         text = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config))
-        changed = save(task.corpus, text)
+        changed = save(task.corpus, text, task.run)
     return DocumentResult(
         task.doc_id,
         {d.tag: sum(1 for _ in d.sentences()) for d in text.versions.values()},
@@ -390,11 +392,14 @@ def build(
         seeds, corpus = seeds.resolve(), corpus.resolve()
     sources = find_sources(seeds)
     one = len(sources) == 1  # a single document shows the engine's own progress instead
-    tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force) for d, paths in sources.items()]
+    run = f"build-{secrets.token_hex(4)}"
+    tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force, run) for d, paths in sources.items()]
     if scheduler:  # workers write into it: make it here, so a worker that cannot see it says so
         corpus.mkdir(parents=True, exist_ok=True)
     shared = ([seeds], [corpus])  # every worker must read the seeds and write the corpus and its cache
     report = BuildReport(corpus)
     for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared):
         report.add(result)
+    for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's
+        clear_temporaries(corpus / doc_id, run)
     return report

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from scale_seeds import tree_bytes, write_seeds
 
 import aligner.build
+import aligner.corpus.store
 from aligner.build import build
 from aligner.cli import main
 from aligner.corpus.model import Link, ParallelText
@@ -48,6 +49,27 @@ def test_jobs_2_writes_the_same_bytes_as_jobs_1(seeds: Path, serial: Path, tmp_p
     assert len(report.changed) == 12 and report.skipped == []
 
 
+def test_temp_files_a_killed_writer_left_are_cleared_when_the_build_ends(
+    seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed between writing a temp file and renaming it leaves the temp file behind;
+    the build that re-ran its document clears it, and leaves other writers' temp files alone."""
+    (tmp_path / "part1").mkdir()
+    editors = aligner.corpus.store.temporary(tmp_path / "part1" / "en.xml", b"a flush the journal names")
+    write = aligner.corpus.store.temporary
+    orphans: list[Path] = []
+
+    def killed_once(path: Path, data: bytes, sync: bool = False, tag: str = "") -> Path:
+        if not orphans:  # the first write of the build also leaves a temp file, as a kill would
+            orphans.append(write(path, data, sync, tag))
+        return write(path, data, sync, tag)
+
+    monkeypatch.setattr(aligner.corpus.store, "temporary", killed_once)
+    build(seeds, tmp_path, jobs=1)
+    assert orphans and ".build-" in orphans[0].name and not orphans[0].exists()
+    assert tree_bytes(tmp_path) == {**tree_bytes(serial), str(editors.relative_to(tmp_path)): b"a flush the journal names"}
+
+
 def test_unchanged_documents_are_skipped_and_a_changed_one_rebuilt(seeds: Path, serial: Path, tmp_path: Path) -> None:
     corpus, inputs = tmp_path / "corpus", tmp_path / "seeds"
     shutil.copytree(serial, corpus)
@@ -73,9 +95,9 @@ def test_a_skipped_document_is_saved_only_when_a_file_is_in_an_older_form(
     others = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in corpus.rglob("*.xml") if p != old}
     saved: list[str] = []
 
-    def counted(folder: Path, text: ParallelText) -> list[Path]:
+    def counted(folder: Path, text: ParallelText, tag: str = "") -> list[Path]:
         saved.append(text.doc_id)
-        return save(folder, text)
+        return save(folder, text, tag)
 
     monkeypatch.setattr(aligner.build, "save", counted)
     report = build(seeds, corpus, jobs=1)

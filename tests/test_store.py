@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
-from aligner.corpus.store import doc_ids, load, resolve, save, write_atomic
+from aligner.corpus.store import (
+    clear_temporaries,
+    doc_ids,
+    load,
+    resolve,
+    save,
+    temporary,
+    write_atomic,
+)
 from aligner.errors import CorpusError
 
 
@@ -27,6 +35,19 @@ def test_write_atomic_reports_change_and_leaves_no_temp_file(tmp_path: Path) -> 
     assert write_atomic(path, b"two") is True
     assert path.read_bytes() == b"two"
     assert [p.name for p in path.parent.iterdir()] == ["f.xml"]
+
+
+def test_clearing_a_tag_removes_only_that_runs_temp_files(tmp_path: Path) -> None:
+    mine = [temporary(tmp_path / name, b"cut short", tag="build-1a2b") for name in ("en.xml", "align.xml")]
+    editors = temporary(tmp_path / "en.xml", b"a flush the journal names")  # untagged: its recovery needs it
+    others = temporary(tmp_path / "en.xml", b"another build", tag="build-9f9f")
+    kept = tmp_path / "en.xml"
+    kept.write_bytes(b"<TEI/>")
+    assert mine[0].name.startswith(".en.xml.build-1a2b.") and mine[0].name.endswith(".tmp")
+    assert clear_temporaries(tmp_path, "build-1a2b") == sorted(mine)
+    assert sorted(tmp_path.iterdir()) == sorted([editors, others, kept])
+    assert clear_temporaries(tmp_path, "") == []  # no tag never means every temp file
+    assert editors.exists()
 
 
 def test_a_pipe_or_device_is_written_through_not_replaced(tmp_path: Path) -> None:

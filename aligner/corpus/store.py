@@ -33,9 +33,10 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, sync: bool = False) -> bool:
+def write_atomic(path: Path, data: bytes, sync: bool = False, tag: str = "") -> bool:
     """Write bytes through a temp file in the same folder and rename; False if unchanged.
     `sync`: the bytes reach the disk (fsync) before the rename, and the rename before returning.
+    `tag` marks the temp file's name, so the writer's run can clear what a killed process left.
 
     A path that is not a regular file (/dev/null, a pipe) is written through, never replaced:
     renaming over it would put a plain file in place of the device.
@@ -47,7 +48,7 @@ def write_atomic(path: Path, data: bytes, sync: bool = False) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temporary(path, data, sync)
+    tmp = temporary(path, data, sync, tag)
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -58,10 +59,11 @@ def write_atomic(path: Path, data: bytes, sync: bool = False) -> bool:
     return True
 
 
-def temporary(path: Path, data: bytes, sync: bool = False) -> Path:
-    """The bytes in a new temporary file beside `path` (hidden, with the usual mode), fsync'd if
-    `sync`; a failed write leaves nothing behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def temporary(path: Path, data: bytes, sync: bool = False, tag: str = "") -> Path:
+    """The bytes in a new temporary file beside `path` (hidden, with the usual mode, named with
+    `tag` if given), fsync'd if `sync`; a failed write leaves nothing behind."""
+    prefix = f".{path.name}.{tag}." if tag else f".{path.name}."
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
@@ -92,9 +94,19 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
     return files
 
 
-def save(corpus: Path, text: ParallelText) -> list[Path]:
-    """Write a document's versions and alignment into the corpus; return the files that changed."""
-    return [path for path, data in serialise(corpus, text).items() if write_atomic(path, data)]
+def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
+    """Write a document's versions and alignment into the corpus; return the files that changed.
+    `tag` names the temp files (see `write_atomic`)."""
+    return [path for path, data in serialise(corpus, text).items() if write_atomic(path, data, tag=tag)]
+
+
+def clear_temporaries(folder: Path, tag: str) -> list[Path]:
+    """Remove the temp files tagged `tag` in a folder: what writers of a finished run left when
+    they were killed between writing and renaming (no live writer still holds them)."""
+    stale = sorted(folder.glob(f".*.{tag}.*.tmp")) if tag else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def load(corpus: Path, doc_id: str) -> ParallelText:
