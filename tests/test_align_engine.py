@@ -155,8 +155,7 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
     keys = [bytes([k]) * 32 for k in range(1, 4)]
     for k, key in enumerate(keys):
         mine.put([key], np.full((1, USE.dim), k, dtype=np.float32))
-    monkeypatch.setattr(embed, "_INDEX", {})  # another process: nothing indexed yet
-    monkeypatch.setattr(embed, "_SHARDS", {})
+    monkeypatch.setattr(embed, "_FOLDERS", {})  # another process: nothing indexed yet
     theirs = embed.EmbeddingCache(tmp_path, USE.model_id)
     opened: list[str] = []
     read_keys, read_rows = embed.read_keys, embed.read_rows
@@ -165,9 +164,9 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
         opened.append(path.name)
         return read_keys(path)
 
-    def rows_counted(path: Path, rows: list[int]) -> object:
+    def rows_counted(path: Path, rows: list[int], asked: list[bytes]) -> object:
         opened.append(path.name)
-        return read_rows(path, rows)
+        return read_rows(path, rows, asked)
 
     monkeypatch.setattr(embed, "read_keys", keys_counted)
     monkeypatch.setattr(embed, "read_rows", rows_counted)
@@ -196,13 +195,14 @@ def test_cache_of_the_older_npz_form_is_converted_not_encoded_again(tmp_path: Pa
     vectors = embed.Encoder(USE, tmp_path).encode(texts)
     folder = tmp_path / USE.model_id
     for shard in folder.glob("*.vec"):  # write the same vectors the way the older version did
-        keys, vecs = embed.read_keys(shard), embed.read_rows(shard, [0, 1])
-        assert keys is not None and vecs is not None
-        np.savez(shard.with_suffix(".npz"), keys=np.array(keys, dtype="S32"), vecs=vecs)
+        keys = embed.read_keys(shard)
+        assert keys is not None
+        got = embed.read_rows(shard, [0, 1], [bytes(key) for key in keys])
+        assert got is not None and got[1].all()
+        np.savez(shard.with_suffix(".npz"), keys=np.array([bytes(key) for key in keys], dtype="S32"), vecs=got[0])
         shard.unlink()
     (folder / "broken.npz").write_bytes(b"not a zip file")
-    monkeypatch.setattr(embed, "_INDEX", {})  # a new process: nothing indexed
-    monkeypatch.setattr(embed, "_SHARDS", {})
+    monkeypatch.setattr(embed, "_FOLDERS", {})  # a new process: nothing indexed
     again = embed.Encoder(USE, tmp_path)
     assert (again.encode(texts) == vectors).all() and again.encoded == 0
     assert sorted(p.name for p in folder.iterdir() if p.suffix == ".npz") == ["broken.npz"]  # left, and warned about

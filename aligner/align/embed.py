@@ -18,12 +18,13 @@ import mmap
 import os
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from aligner.align.encoders import Spec
+from aligner.align.keyindex import KeyIndex, places, prefixes, unpack
 from aligner.cache import cache_dir as default_cache_dir
 from aligner.corpus.store import write_atomic
 from aligner.errors import AlignerError
@@ -46,79 +47,87 @@ class EmbeddingCache:
     """Embeddings on disk keyed by `text_key`, extended by atomic shard writes.
 
     Only the shards' keys are read to know what is cached (once a process per shard, shared by
-    every cache object on the same folder); vectors are read from the shards a call needs. So a
-    worker that aligns thousands of documents neither reads the whole cache again for each one
-    nor holds every vector ever cached, and sees the shards other workers write.
+    every cache object on the same folder, kept as a `KeyIndex` of 16 bytes a key); vectors are
+    read from the shards a call needs. So a worker that aligns thousands of documents neither
+    reads the whole cache again for each one nor holds every vector or digest ever cached, and
+    sees the shards other workers write.
     """
 
     def __init__(self, directory: Path, model_id: str) -> None:
         self.directory = directory / model_id
         self.model_id = model_id
-        self._where = _INDEX.setdefault(self.directory, {})  # key → (shard, row)
-        self._known = _SHARDS.setdefault(self.directory, set())  # the shards indexed
+        self._folder = _FOLDERS.setdefault(self.directory, _Folder())
         self._fresh: dict[bytes, np.ndarray] = {}  # vectors put that could not be written
 
     def _refresh(self) -> None:
         """Index the keys of shards not indexed yet; unreadable shards are skipped."""
-        known = self._known
+        folder = self._folder
         for old in self.directory.glob("*.npz"):
-            if old.name not in known:  # once a process, even when it cannot be converted
-                known.add(old.name)
+            if old.name not in folder.known:  # once a process, even when it cannot be converted
+                folder.known.add(old.name)
                 convert_npz(old)
         for shard in sorted(self.directory.glob("*.vec")):
-            if shard.name in known:
+            if shard.name in folder.known:
                 continue
             keys = read_keys(shard)
-            if keys is None:
-                continue
-            known.add(shard.name)
-            self._where.update((key, (shard.name, row)) for row, key in enumerate(keys))
+            if keys is not None:
+                folder.add(shard.name, keys)
 
     def holds_any(self) -> bool:
         """Whether any vector is cached (known in this process, else one shard on disk)."""
-        return bool(self._where) or any(self.directory.glob("*.vec")) or any(self.directory.glob("*.npz"))
+        return bool(self._folder.names) or any(self.directory.glob("*.vec")) or any(self.directory.glob("*.npz"))
 
     def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
-        """Return, per shard, the positions in `keys` of the keys it holds and their rows there
+        """Return, per shard, the positions in `keys` of the keys it may hold and their rows there
         (keys held in memory, because their shard could not be written, are left out)."""
-        if not self._where.keys() >= set(keys).difference(self._fresh):
-            self._refresh()  # only for keys not indexed yet: listing thousands of shards costs
-        wanted: dict[str, tuple[list[int], list[int]]] = {}
-        where, fresh = self._where, self._fresh
-        for position, key in enumerate(keys):
-            if key in where and key not in fresh:
-                shard, row = where[key]
-                positions, rows = wanted.setdefault(shard, ([], []))
-                positions.append(position)
-                rows.append(row)
-        return wanted
+        asked = [position for position, key in enumerate(keys) if key not in self._fresh]
+        if not asked:
+            return {}
+        wanted = prefixes(np.frombuffer(b"".join(keys[p] for p in asked), np.uint8).reshape(len(asked), _KEY))
+        found = self._folder.index.find(wanted)
+        if (found < 0).any():  # only for keys not indexed yet: listing thousands of shards costs
+            self._refresh()
+            found = self._folder.index.find(wanted)
+        hit = np.flatnonzero(found >= 0)
+        shards, rows = unpack(found[hit])
+        groups: dict[str, tuple[list[int], list[int]]] = {}
+        for k, shard, row in zip(hit.tolist(), shards.tolist(), rows.tolist(), strict=True):
+            positions, at = groups.setdefault(self._folder.names[shard], ([], []))
+            positions.append(asked[k])
+            at.append(row)
+        return groups
 
-    def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
-        """Copy the cached vector of each key into its row of `out`; return which rows were found.
+    def _from_shards(self, keys: Sequence[bytes]) -> Iterator[tuple[list[int], np.ndarray]]:
+        """The positions in `keys` found in the shards, and their vectors, a shard at a time.
 
         Each shard is opened once, its rows copied in one step: a text of 30,000 sentences reads
-        its vectors from a few dozen shards.
+        its vectors from a few dozen shards. A row whose stored key is not the one asked for (two
+        keys sharing the index's prefix) is left out: it is encoded again, never mistaken.
         """
+        for shard, (positions, rows) in self._shards_of(keys).items():
+            got = read_rows(self.directory / shard, rows, [keys[p] for p in positions])
+            if got is not None:
+                vecs, same = got
+                yield [p for p, ok in zip(positions, same.tolist(), strict=True) if ok], vecs[same]
+
+    def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
+        """Copy the cached vector of each key into its row of `out`; return which rows were found."""
         found = np.zeros(len(keys), bool)
         if self._fresh:
             for position, key in enumerate(keys):
                 if key in self._fresh:
                     out[position] = self._fresh[key]
                     found[position] = True
-        for shard, (positions, rows) in self._shards_of(keys).items():
-            vecs = read_rows(self.directory / shard, rows)
-            if vecs is not None:
-                out[positions] = vecs
-                found[positions] = True
+        for positions, vecs in self._from_shards(keys):
+            out[positions] = vecs
+            found[positions] = True
         return found
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
         found = {key: self._fresh[key] for key in keys if key in self._fresh}
-        for shard, (positions, rows) in self._shards_of(keys).items():
-            vecs = read_rows(self.directory / shard, rows)
-            if vecs is not None:
-                found.update(zip([keys[position] for position in positions], vecs, strict=True))
+        for positions, vecs in self._from_shards(keys):
+            found.update(zip([keys[p] for p in positions], vecs, strict=True))
         return found
 
     def get(self, key: bytes) -> np.ndarray | None:
@@ -136,8 +145,23 @@ class EmbeddingCache:
             log.warning("embedding cache %s not written: %s", self.directory, err)
             self._fresh.update(zip(keys, vecs, strict=True))  # ... not in this one
             return
-        self._known.add(name)  # read back from the file when asked: a long text's vectors stay out of memory
-        self._where.update((key, (name, row)) for row, key in enumerate(keys))
+        if name not in self._folder.known:  # read back from the file when asked: a long text's vectors stay out of memory
+            self._folder.add(name, np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY))
+
+
+class _Folder:
+    """What a process knows of one cache folder: the shards indexed, and where each key is."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []  # shard names by number
+        self.known: set[str] = set()  # shards indexed, and old `.npz` shards already tried
+        self.index = KeyIndex()
+
+    def add(self, name: str, keys: np.ndarray) -> None:
+        """Index a shard's keys (rows of 32 bytes) under its next number."""
+        self.known.add(name)
+        self.names.append(name)
+        self.index.add(prefixes(keys), places(len(self.names) - 1, len(keys)))
 
 
 def shard_bytes(keys: Sequence[bytes], vecs: np.ndarray) -> bytes:
@@ -162,8 +186,9 @@ def convert_npz(path: Path) -> None:
         log.warning("old embedding cache shard %s not converted: %s", path, err)
 
 
-def read_keys(path: Path) -> list[bytes] | None:
-    """Return a shard's keys, or None when it is not a whole shard (foreign, cut short)."""
+def read_keys(path: Path) -> np.ndarray | None:
+    """Return a shard's keys as rows of 32 bytes, or None when it is not a whole shard (foreign,
+    cut short)."""
     try:
         with path.open("rb") as shard:
             header = shard.read(_HEADER)
@@ -175,27 +200,30 @@ def read_keys(path: Path) -> list[bytes] | None:
             raw = shard.read(count * _KEY)
     except OSError:
         return None
-    return [raw[k : k + _KEY] for k in range(0, len(raw), _KEY)]
+    return np.frombuffer(raw, np.uint8).reshape(count, _KEY)
 
 
-def read_rows(path: Path, rows: Sequence[int]) -> np.ndarray | None:
-    """Return the shard's vectors at `rows`, or None when it cannot be read; only those rows'
-    pages are read (a memory map of the file, made without numpy's `memmap`, which cost 0.1 ms
-    a call: a small document's lookup opens a dozen shards)."""
+def read_rows(path: Path, rows: Sequence[int], keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+    """Return the shard's vectors at `rows` and whether each row's stored key is the one in
+    `keys`, or None when it cannot be read; only those rows' pages are read (a memory map of the
+    file, made without numpy's `memmap`, which cost 0.1 ms a call: a small document's lookup
+    opens a dozen shards)."""
     try:
         with path.open("rb") as shard, mmap.mmap(shard.fileno(), 0, access=mmap.ACCESS_READ) as data:
             count, dim = np.frombuffer(data, "<u4", 2, len(_MAGIC)).tolist()
+            at = np.asarray(rows, np.intp)
+            stored = np.frombuffer(data, np.uint8, count * _KEY, _HEADER).reshape(count, _KEY)[at]
             vecs = np.frombuffer(data, "<f4", count * dim, _HEADER + count * _KEY).reshape(count, dim)
-            picked = vecs[np.asarray(rows, np.intp)]  # a copy: the map closes below
+            picked = vecs[at]  # copies: the map closes below
             del vecs
-            return picked
     except (OSError, ValueError, IndexError):
         return None
+    asked = np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY)
+    return picked, (stored == asked).all(axis=1)
 
 
 _LOADING = threading.Lock()  # one model load a process, whichever thread asks first
-_INDEX: dict[Path, dict[bytes, tuple[str, int]]] = {}  # per cache folder: where each key is
-_SHARDS: dict[Path, set[str]] = {}  # per cache folder: the shards indexed
+_FOLDERS: dict[Path, _Folder] = {}  # per cache folder: what this process has indexed
 
 
 class Encoder:
