@@ -11,9 +11,10 @@ from click.testing import CliRunner
 from qa_fixtures import CLEAN, parallel
 
 from aligner.cli import main
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.store import save
 from aligner.errors import InputError
-from aligner.qa.config import load_config
+from aligner.qa.config import QAConfig, load_config
 from aligner.qa.quantities import stated
 from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
@@ -165,3 +166,37 @@ def test_seed_corpus_has_no_error_findings(seed_corpus: Path) -> None:
     found = run_qa(load_all(seed_corpus))
     assert [f.reason for f in found if f.severity == "error"] == []
     assert {f.check for f in found} <= {"low-confidence", "inconsistent"}
+
+
+def merged_text() -> ParallelText:
+    """English and both Chinese scripts with merged links: the first English pair's second
+    sentence has no translation at all; the second pair is one Chinese sentence for both."""
+    en = ["The council met on Monday to discuss next year's budget.",
+          "Heavy rain flooded several villages in the north overnight.",
+          "The minister resigned on Friday.", "He cited his poor health as the reason."]  # fmt: skip
+    hans = ["理事会周一开会讨论明年的预算。", "部长周五以健康状况不佳为由辞职。"]
+    hant = ["理事會週一開會討論明年的預算。", "部長週五以健康狀況不佳為由", "辭職。"]
+    docs = {
+        lang: Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(texts))),))
+        for lang, texts in (("en", en), ("zh-Hans", hans), ("zh-Hant", hant))
+    }
+    links: dict[tuple[str, str], list[tuple[tuple[str, ...], tuple[str, ...]]]] = {
+        ("en", "zh-Hans"): [(("en.s0", "en.s1"), ("zh-Hans.s0",)), (("en.s2", "en.s3"), ("zh-Hans.s1",))],
+        ("zh-Hant", "zh-Hans"): [(("zh-Hant.s0",), ("zh-Hans.s0",)), (("zh-Hant.s1", "zh-Hant.s2"), ("zh-Hans.s1",))],
+    }
+    return ParallelText(
+        "doc", docs, tuple(Alignment(a, b, tuple(Link(s, t, 0.9) for s, t in pairs)) for (a, b), pairs in links.items())
+    )
+
+
+def test_an_untranslated_sentence_joined_to_a_neighbours_link_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The aligner often joins an untranslated sentence to its neighbour's link instead of
+    leaving it alone: the link's translation then matches the link better without it."""
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    findings = [f for f in run_qa([merged_text()]) if f.check == "joined-omission"]
+    assert [(f.src_lang, f.tgt_lang, f.src_ids) for f in findings] == [("en", "zh-Hans", ("en.s1",))]
+    (finding,) = findings
+    assert finding.src_text.startswith("Heavy rain") and finding.tgt_text == "理事会周一开会讨论明年的预算。"
+    assert finding.severity == "warning" and "→" in finding.reason
+    raised = QAConfig(overrides={"joined-omission": {"gain": 1.0}})  # a whole translation's gain
+    assert not [f for f in run_qa([merged_text()], raised) if f.check == "joined-omission"]

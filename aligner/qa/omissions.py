@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterator
+from dataclasses import replace
 
-from aligner.ingest.langs import han_ratio
+from aligner.ingest.langs import han_ratio, joiner
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check
@@ -86,3 +87,46 @@ def partial_omissions(pairs: list[PairView], params: Params) -> Iterator[Finding
                     f"translation is {math.exp(ratio - median):.0%} of the length this pair's ratio predicts "
                     f"(limit {math.exp(limit - median):.0%}): part of the sentence may be missing",
                 )
+
+
+def without_edges(view: LinkView) -> tuple[str, str]:
+    """The link's source without its first sentence, and without its last."""
+    parts, join = view.src_sentences, joiner(view.src_lang)
+    return join.join(parts[1:]), join.join(parts[:-1])
+
+
+@check(
+    "joined-omission",
+    "an edge sentence of a merged link that the link's translation matches better without",
+    gain=0.033,
+)
+def joined_omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]:
+    """A sentence left untranslated is often joined to its neighbour's link rather than left
+    alone. Its sign: the link's joined source matches the translation better without it. `gain`
+    is in units of the encoder's typical translation gain (`Calibration.scale`; 0.033 of USE's
+    is 0.02 cosine), measured in `tests/benchmarks/qa_dropped.py`."""
+    from aligner.align.embed import Encoder
+    from aligner.align.encoders import Spec
+    from aligner.align.engine import encoder_for
+
+    groups: dict[str, tuple[Spec, list[LinkView]]] = {}
+    for pair in pairs:
+        spec = encoder_for(pair.src_lang, pair.tgt_lang)
+        merged = [view for view in pair.links if len(view.src_sentences) >= 2 and view.link.tgt]
+        if spec is not None and merged:  # two Chinese versions compare by characters: no vectors
+            groups.setdefault(spec.name, (spec, []))[1].extend(merged)
+    for spec, views in groups.values():
+        texts = sorted({t for v in views for t in (v.src_text, v.tgt_text, *without_edges(v))})
+        vectors = dict(zip(texts, Encoder(spec).encode(texts), strict=True))
+        for view in views:
+            target = vectors[view.tgt_text]
+            full = float(vectors[view.src_text] @ target)
+            kept = [float(vectors[t] @ target) for t in without_edges(view)]  # without first, without last
+            edge = 0 if kept[0] >= kept[1] else -1
+            if max(kept) - full > params["gain"] * spec.calibration.scale:
+                finding = view.finding(
+                    "joined-omission", "warning",
+                    f"may not be translated: joined to a neighbour's link, whose {view.tgt_lang} side matches"
+                    f" the rest of the link better without it (similarity {full:.2f} → {max(kept):.2f})",
+                )  # fmt: skip
+                yield replace(finding, src_ids=(view.link.src[edge],), src_text=view.src_sentences[edge])

@@ -22,6 +22,7 @@ class LinkView:
     link: Link
     src_text: str
     tgt_text: str
+    src_sentences: tuple[str, ...] = ()  # the source side's sentences, one by one
 
     def finding(self, check: str, severity: Severity, reason: str, suggestion: str = "") -> Finding:
         """A finding about this link."""
@@ -62,6 +63,7 @@ def pair_views(text: ParallelText) -> Iterator[PairView]:
                 text.doc_id, src, tgt, n, lk,
                 joiner(src).join(s_index[i].text for i in lk.src),
                 joiner(tgt).join(t_index[i].text for i in lk.tgt),
+                tuple(s_index[i].text for i in lk.src),
             )
             for n, lk in enumerate(al.links)
         )

@@ -32,19 +32,21 @@ def document(lang: str, sentences: Sequence[str]) -> Document:
     return Document("d", lang, (Paragraph(f"{lang}.p", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(sentences))),))
 
 
-def flagged(src: Sequence[str], tgt: Sequence[str], encoder: str) -> tuple[set[int], dict[int, set[str]]]:
+def flagged(src: Sequence[str], tgt: Sequence[str], encoder: str) -> tuple[set[int], dict[int, set[str]], Counter[str]]:
     """Align en–zh with the engine and run every QA check; return the English sentences left as
-    omissions and, per English sentence a finding names, the checks that name it."""
+    omissions, per English sentence a finding names the checks that name it, and the findings
+    of each check."""
     beads = align(src, tgt, "en", "zh", encoder=encoder)
     links = tuple(
         Link(tuple(f"en.s{i}" for i in b.src), tuple(f"zh-Hans.s{j}" for j in b.tgt), b.confidence) for b in beads
     )
     text = ParallelText("d", {"en": document("en", src), "zh-Hans": document("zh-Hans", tgt)}, (Alignment("en", "zh-Hans", links),))
     named: dict[int, set[str]] = {}
-    for finding in run_qa([text]):
+    findings = run_qa([text])
+    for finding in findings:
         for sid in finding.src_ids:
             named.setdefault(int(sid.rsplit("s", 1)[1]), set()).add(finding.check)
-    return {b.src[0] for b in beads if b.src and not b.tgt}, named
+    return {b.src[0] for b in beads if b.src and not b.tgt}, named, Counter(f.check for f in findings)
 
 
 def main() -> None:
@@ -55,6 +57,7 @@ def main() -> None:
     args = parser.parse_args()
     dropped_all = omitted_all = named_all = 0
     by_check: Counter[str] = Counter()
+    joined = [0, 0, 0]  # joined-omission findings: clean text, cut text, cut text on a removed translation
     print("| file | translations removed | left as omissions | named by a finding | sentences named, clean / cut text |")
     print("|---|---:|---:|---:|---:|")
     for name, stem in FILES:
@@ -64,14 +67,18 @@ def main() -> None:
         removed = ones[args.every // 2 :: args.every]
         dropped = {link[0][0] for link in removed}
         gone = {link[1][0] for link in removed}
-        _, clean = flagged(src, tgt, args.encoder)
-        omitted, named = flagged(src, [t for j, t in enumerate(tgt) if j not in gone], args.encoder)
+        _, clean, clean_checks = flagged(src, tgt, args.encoder)
+        omitted, named, cut_checks = flagged(src, [t for j, t in enumerate(tgt) if j not in gone], args.encoder)
+        joined[0] += clean_checks["joined-omission"]
+        joined[1] += cut_checks["joined-omission"]
+        joined[2] += sum(1 for i in dropped if "joined-omission" in named.get(i, ()))
         hits = {i for i in dropped if i in named}
         by_check.update(check for i in dropped for check in named.get(i, ()))
         dropped_all, omitted_all, named_all = dropped_all + len(dropped), omitted_all + len(dropped & omitted), named_all + len(hits)
         print(f"| {name} {stem} | {len(dropped)} | {len(dropped & omitted)} | {len(hits)} | {len(clean)} / {len(named)} |", flush=True)
     print(f"| all | {dropped_all} | {omitted_all / dropped_all:.3f} | {named_all / dropped_all:.3f} | |")
     print("checks naming a sentence whose translation was removed:", dict(by_check.most_common()))
+    print(f"joined-omission findings: {joined[0]} in the clean texts; {joined[1]} in the cut texts, {joined[2]} on a removed translation")
 
 
 if __name__ == "__main__":
