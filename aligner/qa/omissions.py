@@ -105,16 +105,18 @@ def joined_omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]
     alone. Its sign: the link's joined source matches the translation better without it. `gain`
     is in units of the encoder's typical translation gain (`Calibration.scale`; 0.033 of USE's
     is 0.02 cosine), measured in `tests/benchmarks/qa_dropped.py`."""
+    merged = [[v for v in pair.links if len(v.src_sentences) >= 2 and v.link.tgt] for pair in pairs]
+    if not any(merged):
+        return  # nothing to check: the encoder is not even imported
     from aligner.align.embed import Encoder
     from aligner.align.encoders import Spec
     from aligner.align.engine import encoder_for
 
     groups: dict[str, tuple[Spec, list[LinkView]]] = {}
-    for pair in pairs:
+    for pair, views in zip(pairs, merged, strict=True):
         spec = encoder_for(pair.src_lang, pair.tgt_lang)
-        merged = [view for view in pair.links if len(view.src_sentences) >= 2 and view.link.tgt]
-        if spec is not None and merged:  # two Chinese versions compare by characters: no vectors
-            groups.setdefault(spec.name, (spec, []))[1].extend(merged)
+        if spec is not None and views:  # two Chinese versions compare by characters: no vectors
+            groups.setdefault(spec.name, (spec, []))[1].extend(views)
     for spec, views in groups.values():
         texts = sorted({t for v in views for t in (v.src_text, v.tgt_text, *without_edges(v))})
         vectors = dict(zip(texts, Encoder(spec).encode(texts), strict=True))
