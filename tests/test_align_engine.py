@@ -164,7 +164,7 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
         opened.append(path.name)
         return read_keys(path)
 
-    def rows_counted(path: Path, rows: list[int], asked: list[bytes]) -> object:
+    def rows_counted(path: Path, rows: list[int], asked: np.ndarray) -> object:
         opened.append(path.name)
         return read_rows(path, rows, asked)
 
@@ -197,7 +197,7 @@ def test_cache_of_the_older_npz_form_is_converted_not_encoded_again(tmp_path: Pa
     for shard in folder.glob("*.vec"):  # write the same vectors the way the older version did
         keys = embed.read_keys(shard)
         assert keys is not None
-        got = embed.read_rows(shard, [0, 1], [bytes(key) for key in keys])
+        got = embed.read_rows(shard, [0, 1], keys)
         assert got is not None and got[1].all()
         np.savez(shard.with_suffix(".npz"), keys=np.array([bytes(key) for key in keys], dtype="S32"), vecs=got[0])
         shard.unlink()

@@ -77,13 +77,14 @@ class EmbeddingCache:
         """Whether any vector is cached (known in this process, else one shard on disk)."""
         return bool(self._folder.names) or any(self.directory.glob("*.vec")) or any(self.directory.glob("*.npz"))
 
-    def _shards_of(self, keys: Sequence[bytes]) -> dict[str, tuple[list[int], list[int]]]:
-        """Return, per shard, the positions in `keys` of the keys it may hold and their rows there
-        (keys held in memory, because their shard could not be written, are left out)."""
+    def _shards_of(self, keys: Sequence[bytes], matrix: np.ndarray) -> dict[str, tuple[list[int], list[int]]]:
+        """Return, per shard, the positions in `keys` (`matrix`: the same as rows of bytes) of
+        the keys it may hold and their rows there (keys held in memory, because their shard
+        could not be written, are left out)."""
         asked = [position for position, key in enumerate(keys) if key not in self._fresh]
         if not asked:
             return {}
-        wanted = prefixes(np.frombuffer(b"".join(keys[p] for p in asked), np.uint8).reshape(len(asked), _KEY))
+        wanted = prefixes(matrix[asked])
         found = self._folder.index.find(wanted)
         if (found < 0).any():  # only for keys not indexed yet: listing thousands of shards costs
             self._refresh()
@@ -104,8 +105,9 @@ class EmbeddingCache:
         its vectors from a few dozen shards. A row whose stored key is not the one asked for (two
         keys sharing the index's prefix) is left out: it is encoded again, never mistaken.
         """
-        for shard, (positions, rows) in self._shards_of(keys).items():
-            got = read_rows(self.directory / shard, rows, [keys[p] for p in positions])
+        matrix = key_rows(keys)
+        for shard, (positions, rows) in self._shards_of(keys, matrix).items():
+            got = read_rows(self.directory / shard, rows, matrix[positions])
             if got is not None:
                 vecs, same = got
                 yield [p for p, ok in zip(positions, same.tolist(), strict=True) if ok], vecs[same]
@@ -146,7 +148,7 @@ class EmbeddingCache:
             self._fresh.update(zip(keys, vecs, strict=True))  # ... not in this one
             return
         if name not in self._folder.known:  # read back from the file when asked: a long text's vectors stay out of memory
-            self._folder.add(name, np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY))
+            self._folder.add(name, key_rows(keys))
 
 
 class _Folder:
@@ -203,9 +205,14 @@ def read_keys(path: Path) -> np.ndarray | None:
     return np.frombuffer(raw, np.uint8).reshape(count, _KEY)
 
 
-def read_rows(path: Path, rows: Sequence[int], keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray] | None:
+def key_rows(keys: Sequence[bytes]) -> np.ndarray:
+    """Keys as rows of 32 bytes (uint8), the form shards store them in."""
+    return np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY)
+
+
+def read_rows(path: Path, rows: Sequence[int], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Return the shard's vectors at `rows` and whether each row's stored key is the one in
-    `keys`, or None when it cannot be read; only those rows' pages are read (a memory map of the
+    `keys` (rows of 32 bytes), or None when it cannot be read; only those rows' pages are read (a memory map of the
     file, made without numpy's `memmap`, which cost 0.1 ms a call: a small document's lookup
     opens a dozen shards)."""
     try:
@@ -218,8 +225,7 @@ def read_rows(path: Path, rows: Sequence[int], keys: Sequence[bytes]) -> tuple[n
             del vecs
     except (OSError, ValueError, IndexError):
         return None
-    asked = np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY)
-    return picked, (stored == asked).all(axis=1)
+    return picked, (stored == keys).all(axis=1)
 
 
 _LOADING = threading.Lock()  # one model load a process, whichever thread asks first

@@ -112,12 +112,12 @@ def joined_omissions(pairs: list[PairView], params: Params) -> Iterator[Finding]
     from aligner.align.encoders import Spec
     from aligner.align.engine import encoder_for
 
-    groups: dict[str, tuple[Spec, list[LinkView]]] = {}
+    groups: dict[Spec, list[LinkView]] = {}
     for pair, views in zip(pairs, merged, strict=True):
         spec = encoder_for(pair.src_lang, pair.tgt_lang)
         if spec is not None and views:  # two Chinese versions compare by characters: no vectors
-            groups.setdefault(spec.name, (spec, []))[1].extend(views)
-    for spec, views in groups.values():
+            groups.setdefault(spec, []).extend(views)
+    for spec, views in groups.items():
         texts = sorted({t for v in views for t in (v.src_text, v.tgt_text, *without_edges(v))})
         vectors = dict(zip(texts, Encoder(spec).encode(texts), strict=True))
         for view in views:
