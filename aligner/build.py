@@ -13,6 +13,7 @@ from pathlib import Path
 
 from aligner import __version__
 from aligner.align.timing import timed_engine, timing_signature
+from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.corpus.store import clear_temporaries, load_upgraded, save
@@ -45,6 +46,7 @@ class BuildReport:
     unrelated: dict[str, dict[str, float]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # documents whose fingerprint had not changed
     encoders: dict[str, dict[str, str]] = field(default_factory=dict)  # per document, pair → encoder
+    compacted: list[dict[str, object]] = field(default_factory=list)  # the cache folders merged at the end
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's result."""
@@ -67,6 +69,7 @@ class BuildReport:
             "unrelated": self.unrelated,
             "skipped": self.skipped,
             "encoders": self.encoders,
+            "cache_compacted": self.compacted,
         }
 
 
@@ -402,4 +405,15 @@ def build(
         report.add(result)
     for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's
         clear_temporaries(corpus / doc_id, run)
+    report.compacted = compact_cache()
     return report
+
+
+def compact_cache() -> list[dict[str, object]]:
+    """Merge the shards of the embedding cache's folders that hold `compaction.AUTO` or more (a
+    build of many documents leaves a shard or two a document), so that the next processes index
+    few keys; what was merged, per folder."""
+    from aligner.align.compaction import AUTO, compact, model_folders
+
+    reports = [compact(folder, at_least=AUTO) for folder in model_folders(cache_dir())]
+    return [r.as_json() for r in reports if r.written]

@@ -175,9 +175,9 @@ def test_cache_sees_shards_written_by_others_and_reads_only_those_it_needs(
     listed: list[int] = []
     refresh = theirs._refresh
 
-    def counted() -> None:
+    def counted() -> bool:
         listed.append(1)
-        refresh()
+        return refresh()
 
     monkeypatch.setattr(theirs, "_refresh", counted)
     assert float(theirs.get_many([keys[2]])[keys[2]][0]) == 2.0 and listed == []  # indexed: no listing

@@ -1,12 +1,10 @@
 """Sentence embeddings from the chosen encoder (`aligner.align.encoders`), cached on disk by text hash.
 
-The cache is a directory of shard files (`<model>/<digest>.vec`); a run writes new shards with
-what it encoded, atomically, so a re-run of the same texts encodes nothing and concurrent runs
-never see half-written files. A shard is a 16-byte header (`_MAGIC`, then the number of vectors
-and their dimension as little-endian uint32), the 32-byte keys, then the vectors as
-little-endian float32 rows: its keys are read without its vectors, and a lookup reads only the
-rows it wants (through a memory map). Shards of the older `.npz` form (keys and vectors as two
-arrays) are converted the first time a process indexes the folder, so an upgrade keeps the cache.
+The cache is a directory of files per model (`<model>/`, formats in `aligner.align.cachefiles`):
+a run writes new shards with what it encoded, atomically, so a re-run of the same texts encodes
+nothing and concurrent runs never see half-written files; compaction
+(`aligner.align.compaction`) merges shards into sorted segments, which a lookup searches
+through a memory map.
 """
 
 from __future__ import annotations
@@ -14,15 +12,21 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-import mmap
-import os
 import threading
-import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
 import numpy as np
 
+from aligner.align.cachefiles import (
+    Mapped,
+    convert_npz,
+    key_rows,
+    open_file,
+    read_keys,
+    read_rows,
+    shard_bytes,
+)
 from aligner.align.encoders import Spec
 from aligner.align.keyindex import KeyIndex, places, prefixes, unpack
 from aligner.cache import cache_dir as default_cache_dir
@@ -33,9 +37,6 @@ from aligner.progress import progress
 log = logging.getLogger(__name__)
 
 _BATCH = 256  # texts per call: the model groups them by length and runs batches on both cores
-_MAGIC = b"ALNVEC1\0"
-_HEADER = len(_MAGIC) + 8
-_KEY = 32  # bytes of a key (a sha256 digest)
 
 
 def text_key(text: str, model_id: str) -> bytes:
@@ -47,10 +48,10 @@ class EmbeddingCache:
     """Embeddings on disk keyed by `text_key`, extended by atomic shard writes.
 
     Only the shards' keys are read to know what is cached (once a process per shard, shared by
-    every cache object on the same folder, kept as a `KeyIndex` of 16 bytes a key); vectors are
-    read from the shards a call needs. So a worker that aligns thousands of documents neither
-    reads the whole cache again for each one nor holds every vector or digest ever cached, and
-    sees the shards other workers write.
+    every cache object on the same folder, kept as a `KeyIndex` of 16 bytes a key); segments are
+    searched through memory maps; vectors are read from the files a call needs. So a worker that
+    aligns thousands of documents neither reads the whole cache again for each one nor holds
+    every vector or digest ever cached, and sees the files other workers write.
     """
 
     def __init__(self, directory: Path, model_id: str) -> None:
@@ -59,58 +60,84 @@ class EmbeddingCache:
         self._folder = _FOLDERS.setdefault(self.directory, _Folder())
         self._fresh: dict[bytes, np.ndarray] = {}  # vectors put that could not be written
 
-    def _refresh(self) -> None:
-        """Index the keys of shards not indexed yet; unreadable shards are skipped."""
-        folder = self._folder
+    def _refresh(self) -> bool:
+        """Index the keys of shards not indexed yet and map new segments (unreadable files are
+        skipped); return whether there was any."""
+        folder, before = self._folder, len(self._folder.known)
         for old in self.directory.glob("*.npz"):
             if old.name not in folder.known:  # once a process, even when it cannot be converted
                 folder.known.add(old.name)
                 convert_npz(old)
         for shard in sorted(self.directory.glob("*.vec")):
-            if shard.name in folder.known:
-                continue
-            keys = read_keys(shard)
-            if keys is not None:
+            if shard.name not in folder.known and (keys := read_keys(shard)) is not None:
                 folder.add(shard.name, keys)
+        for path in sorted(self.directory.glob("*.seg")):
+            if path.name not in folder.known and (segment := open_file(path)) is not None:
+                folder.known.add(path.name)
+                folder.segments.append(segment)
+        return len(folder.known) > before
 
     def holds_any(self) -> bool:
-        """Whether any vector is cached (known in this process, else one shard on disk)."""
-        return bool(self._folder.names) or any(self.directory.glob("*.vec")) or any(self.directory.glob("*.npz"))
+        """Whether any vector is cached (known in this process, else one file on disk)."""
+        return bool(self._folder.known) or any(any(self.directory.glob(f"*.{kind}")) for kind in ("vec", "seg", "npz"))
 
-    def _shards_of(self, keys: Sequence[bytes], matrix: np.ndarray) -> dict[str, tuple[list[int], list[int]]]:
-        """Return, per shard, the positions in `keys` (`matrix`: the same as rows of bytes) of
-        the keys it may hold and their rows there (keys held in memory, because their shard
-        could not be written, are left out)."""
-        asked = [position for position, key in enumerate(keys) if key not in self._fresh]
-        if not asked:
-            return {}
-        wanted = prefixes(matrix[asked])
-        found = self._folder.index.find(wanted)
-        if (found < 0).any():  # only for keys not indexed yet: listing thousands of shards costs
-            self._refresh()
-            found = self._folder.index.find(wanted)
+    def _shards_of(self, asked: list[int], matrix: np.ndarray) -> tuple[dict[str, tuple[list[int], list[int]]], list[int]]:
+        """The positions in `asked` (of keys `matrix`, rows of bytes) whose keys the index places
+        in a shard still there, with their rows, per shard; and the other positions."""
+        found = self._folder.index.find(prefixes(matrix[asked]))
         hit = np.flatnonzero(found >= 0)
         shards, rows = unpack(found[hit])
         groups: dict[str, tuple[list[int], list[int]]] = {}
+        elsewhere = [asked[k] for k in np.flatnonzero(found < 0).tolist()]
         for k, shard, row in zip(hit.tolist(), shards.tolist(), rows.tolist(), strict=True):
-            positions, at = groups.setdefault(self._folder.names[shard], ([], []))
+            name = self._folder.names[shard]
+            if name in self._folder.gone:
+                elsewhere.append(asked[k])
+                continue
+            positions, at = groups.setdefault(name, ([], []))
             positions.append(asked[k])
             at.append(row)
-        return groups
+        return groups, elsewhere
 
-    def _from_shards(self, keys: Sequence[bytes]) -> Iterator[tuple[list[int], np.ndarray]]:
-        """The positions in `keys` found in the shards, and their vectors, a shard at a time.
+    def _found(self, asked: list[int], matrix: np.ndarray) -> Generator[tuple[list[int], np.ndarray], None, list[int]]:
+        """Yield the positions in `asked` found in the files known, with their vectors, a file at
+        a time; return the positions not found.
 
         Each shard is opened once, its rows copied in one step: a text of 30,000 sentences reads
         its vectors from a few dozen shards. A row whose stored key is not the one asked for (two
-        keys sharing the index's prefix) is left out: it is encoded again, never mistaken.
+        keys sharing the index's prefix) is not found: it is encoded again, never mistaken. A
+        shard that has gone (merged into a segment) is not asked again.
         """
-        matrix = key_rows(keys)
-        for shard, (positions, rows) in self._shards_of(keys, matrix).items():
+        groups, missing = self._shards_of(asked, matrix)
+        for shard, (positions, rows) in groups.items():
             got = read_rows(self.directory / shard, rows, matrix[positions])
-            if got is not None:
-                vecs, same = got
-                yield [p for p, ok in zip(positions, same.tolist(), strict=True) if ok], vecs[same]
+            if got is None:
+                self._folder.gone.add(shard)
+                missing.extend(positions)
+                continue
+            vecs, same = got
+            yield [p for p, ok in zip(positions, same.tolist(), strict=True) if ok], vecs[same]
+            missing.extend(p for p, ok in zip(positions, same.tolist(), strict=True) if not ok)
+        for segment in self._folder.segments:
+            if not missing:
+                break
+            hit = np.zeros(len(missing), bool)
+            for held, vecs in segment.lookup(matrix[missing]):
+                yield [missing[k] for k in held.tolist()], vecs
+                hit[held] = True
+            missing = [m for m, h in zip(missing, hit.tolist(), strict=True) if not h]
+        return missing
+
+    def _from_disk(self, keys: Sequence[bytes]) -> Generator[tuple[list[int], np.ndarray], None, None]:
+        """The positions in `keys` found on disk, and their vectors, a file at a time (keys held in
+        memory, because their shard could not be written, are left out). The folder is listed
+        again only when a key is not found in the files known: listing thousands of shards costs."""
+        matrix = key_rows(keys)
+        asked = [position for position, key in enumerate(keys) if key not in self._fresh]
+        if asked:
+            missing = yield from self._found(asked, matrix)
+            if missing and self._refresh():
+                yield from self._found(missing, matrix)
 
     def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """Copy the cached vector of each key into its row of `out`; return which rows were found."""
@@ -120,7 +147,7 @@ class EmbeddingCache:
                 if key in self._fresh:
                     out[position] = self._fresh[key]
                     found[position] = True
-        for positions, vecs in self._from_shards(keys):
+        for positions, vecs in self._from_disk(keys):
             out[positions] = vecs
             found[positions] = True
         return found
@@ -128,7 +155,7 @@ class EmbeddingCache:
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
         found = {key: self._fresh[key] for key in keys if key in self._fresh}
-        for positions, vecs in self._from_shards(keys):
+        for positions, vecs in self._from_disk(keys):
             found.update(zip([keys[p] for p in positions], vecs, strict=True))
         return found
 
@@ -156,76 +183,16 @@ class _Folder:
 
     def __init__(self) -> None:
         self.names: list[str] = []  # shard names by number
-        self.known: set[str] = set()  # shards indexed, and old `.npz` shards already tried
+        self.known: set[str] = set()  # shards indexed, segments mapped, old `.npz` shards already tried
+        self.gone: set[str] = set()  # shards indexed but since removed (merged into a segment)
         self.index = KeyIndex()
+        self.segments: list[Mapped] = []
 
     def add(self, name: str, keys: np.ndarray) -> None:
         """Index a shard's keys (rows of 32 bytes) under its next number."""
         self.known.add(name)
         self.names.append(name)
         self.index.add(prefixes(keys), places(len(self.names) - 1, len(keys)))
-
-
-def shard_bytes(keys: Sequence[bytes], vecs: np.ndarray) -> bytes:
-    """Return the bytes of a shard holding `vecs` under `keys` (see the module's docstring)."""
-    header = _MAGIC + np.array([len(keys), vecs.shape[1]], "<u4").tobytes()
-    return header + b"".join(keys) + np.ascontiguousarray(vecs, "<f4").tobytes()
-
-
-def convert_npz(path: Path) -> None:
-    """Rewrite a shard of the older `.npz` form (arrays `keys` and `vecs`) as a `.vec` shard of the
-    same name and remove it; one that cannot be read or written is left as it is."""
-    try:
-        with np.load(path) as data:
-            # numpy's fixed-width bytes drop trailing NULs: pad the digests back
-            keys = [bytes(key).ljust(_KEY, b"\0") for key in data["keys"]]
-            vecs = np.asarray(data["vecs"], np.float32)
-        write_atomic(path.with_suffix(".vec"), shard_bytes(keys, vecs))
-        path.unlink(missing_ok=True)
-    except FileNotFoundError:  # another process converted it first
-        return
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as err:
-        log.warning("old embedding cache shard %s not converted: %s", path, err)
-
-
-def read_keys(path: Path) -> np.ndarray | None:
-    """Return a shard's keys as rows of 32 bytes, or None when it is not a whole shard (foreign,
-    cut short)."""
-    try:
-        with path.open("rb") as shard:
-            header = shard.read(_HEADER)
-            if len(header) < _HEADER or not header.startswith(_MAGIC):
-                return None
-            count, dim = np.frombuffer(header[len(_MAGIC) :], "<u4").tolist()
-            if os.fstat(shard.fileno()).st_size != _HEADER + count * (_KEY + 4 * dim):
-                return None
-            raw = shard.read(count * _KEY)
-    except OSError:
-        return None
-    return np.frombuffer(raw, np.uint8).reshape(count, _KEY)
-
-
-def key_rows(keys: Sequence[bytes]) -> np.ndarray:
-    """Keys as rows of 32 bytes (uint8), the form shards store them in."""
-    return np.frombuffer(b"".join(keys), np.uint8).reshape(len(keys), _KEY)
-
-
-def read_rows(path: Path, rows: Sequence[int], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """Return the shard's vectors at `rows` and whether each row's stored key is the one in
-    `keys` (rows of 32 bytes), or None when it cannot be read; only those rows' pages are read (a memory map of the
-    file, made without numpy's `memmap`, which cost 0.1 ms a call: a small document's lookup
-    opens a dozen shards)."""
-    try:
-        with path.open("rb") as shard, mmap.mmap(shard.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            count, dim = np.frombuffer(data, "<u4", 2, len(_MAGIC)).tolist()
-            at = np.asarray(rows, np.intp)
-            stored = np.frombuffer(data, np.uint8, count * _KEY, _HEADER).reshape(count, _KEY)[at]
-            vecs = np.frombuffer(data, "<f4", count * dim, _HEADER + count * _KEY).reshape(count, dim)
-            picked = vecs[at]  # copies: the map closes below
-            del vecs
-    except (OSError, ValueError, IndexError):
-        return None
-    return picked, (stored == keys).all(axis=1)
 
 
 _LOADING = threading.Lock()  # one model load a process, whichever thread asks first

@@ -48,7 +48,7 @@ def warn_unrelated(what: str, share: float) -> None:
 # command → the module that defines it; a command's module is imported only when it runs, so
 # that `aligner build` does not load the web server, the search index and the QA checks
 COMMANDS = {
-    "align": "align", "build": "build", "edit": "edit", "eval": "eval", "export": "export", "html": "html",
+    "align": "align", "build": "build", "cache": "cache", "edit": "edit", "eval": "eval", "export": "export", "html": "html",
     "import": "imports", "pair": "pair", "qa": "qa", "score": "score", "search": "search", "serve": "serve",
     "show": "show",
 }  # fmt: skip

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,14 +59,16 @@ def write_atomic(path: Path, data: bytes, sync: bool = False, tag: str = "") -> 
     return True
 
 
-def temporary(path: Path, data: bytes, sync: bool = False, tag: str = "") -> Path:
-    """The bytes in a new temporary file beside `path` (hidden, with the usual mode, named with
-    `tag` if given), fsync'd if `sync`; a failed write leaves nothing behind."""
+def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag: str = "") -> Path:
+    """The bytes (or the blocks of bytes, written as they come) in a new temporary file beside
+    `path` (hidden, with the usual mode, named with `tag` if given), fsync'd if `sync`; a failed
+    write leaves nothing behind."""
     prefix = f".{path.name}.{tag}." if tag else f".{path.name}."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
-            out.write(data)
+            for block in [data] if isinstance(data, bytes) else data:
+                out.write(block)
             if sync:
                 out.flush()
                 os.fsync(out.fileno())

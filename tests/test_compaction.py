@@ -1,0 +1,196 @@
+"""Compaction of the embedding cache: shards merged into sorted segments lose no vector and
+mistake none, segments grow geometrically, readers that indexed the shards before keep finding
+everything, and litter of killed writers is swept."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from scale_seeds import tree_bytes, write_seeds
+
+from aligner.align import cachefiles, compaction, embed
+from aligner.align.compaction import compact
+from aligner.align.encoders import USE
+from aligner.build import build
+from aligner.cli import main
+
+DIM = 4
+
+
+def random_keys(rng: np.random.Generator, count: int) -> list[bytes]:
+    return [bytes(k) for k in rng.integers(0, 256, (count, 32), dtype=np.uint8)]
+
+
+def fill(folder: Path, shards: list[list[bytes]]) -> dict[bytes, np.ndarray]:
+    """Write one shard a key list (as encoder calls do); return every key's vector."""
+    cache = embed.EmbeddingCache(folder.parent, folder.name)
+    vectors: dict[bytes, np.ndarray] = {}
+    for keys in shards:
+        vecs = np.stack([np.frombuffer(key[:16], np.uint8)[:DIM].astype(np.float32) + 0.5 for key in keys])
+        cache.put(keys, vecs)
+        vectors.update(zip(keys, vecs, strict=True))
+    return vectors
+
+
+def fresh_reader(folder: Path, monkeypatch: pytest.MonkeyPatch) -> embed.EmbeddingCache:
+    """A cache object as a new process has it: nothing indexed or mapped."""
+    monkeypatch.setattr(embed, "_FOLDERS", {})
+    return embed.EmbeddingCache(folder.parent, folder.name)
+
+
+def test_shards_become_one_sorted_segment_holding_every_vector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(3)
+    folder = tmp_path / "model"
+    shards = [random_keys(rng, int(n)) for n in rng.integers(1, 90, 40)]
+    vectors = fill(folder, shards)
+    report = compact(folder)
+    assert (report.shards, report.segments, report.written, report.vectors, report.duplicates) == (40, 0, 1, len(vectors), 0)
+    assert not list(folder.glob("*.vec"))
+    (segment,) = folder.glob("*.seg")
+    mapped = cachefiles.open_file(segment)
+    assert mapped is not None and mapped.prefixes is not None
+    assert (np.diff(mapped.prefixes.astype(np.float64)) >= 0).all()  # ascending: searchable
+    reader = fresh_reader(folder, monkeypatch)
+    asked = list(vectors) + random_keys(rng, 20)  # and 20 keys never stored
+    got = reader.get_many(asked)
+    assert set(got) == set(vectors) and all((got[k] == v).all() for k, v in vectors.items())
+    out = np.zeros((len(asked), DIM), np.float32)
+    found = reader.read(asked, out)
+    assert found.tolist() == [True] * len(vectors) + [False] * 20
+    assert (out[: len(vectors)] == np.stack(list(vectors.values()))).all() and not out[len(vectors) :].any()
+
+
+def test_a_key_stored_twice_is_kept_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(4)
+    folder = tmp_path / "model"
+    keys = random_keys(rng, 10)
+    vectors = fill(folder, [keys[:6], keys[4:]])  # two workers encoded keys 4 and 5 both
+    report = compact(folder)
+    assert (report.vectors, report.duplicates) == (10, 2)
+    assert len(fresh_reader(folder, monkeypatch).get_many(keys)) == 10 == len(vectors)
+
+
+def test_keys_sharing_the_prefix_are_each_found_with_their_own_vector(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A segment is searched by each key's first 8 bytes: keys that share them all stay findable."""
+    shared = [b"p" * 8 + bytes([c]) * 24 for c in b"zaqm"]
+    folder = tmp_path / "model"
+    vectors = fill(folder, [shared[:2], shared[2:], random_keys(np.random.default_rng(5), 30)])
+    compact(folder)
+    got = fresh_reader(folder, monkeypatch).get_many(shared + [b"p" * 8 + b"x" * 24])
+    assert set(got) == set(shared) and all((got[k] == vectors[k]).all() for k in shared)
+
+
+def test_segments_grow_geometrically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compaction takes a segment only when it is at most twice what it has taken so far, so
+    a large segment is not rewritten for a few new shards, and is when enough have come."""
+    rng = np.random.default_rng(6)
+    folder = tmp_path / "model"
+    vectors = fill(folder, [random_keys(rng, 100) for _ in range(3)])
+    compact(folder)  # one segment of 300
+    vectors |= fill(folder, [random_keys(rng, 20)])
+    small = compact(folder)
+    assert (small.shards, small.segments, small.vectors) == (1, 0, 20)
+    assert sorted(cachefiles.open_file(p).count for p in folder.glob("*.seg")) == [20, 300]  # type: ignore[union-attr]
+    vectors |= fill(folder, [random_keys(rng, 140)])  # 140 takes the 20 (≤ 280), then 160 takes the 300 (≤ 320)
+    large = compact(folder)
+    assert (large.shards, large.segments, large.vectors) == (1, 2, 460)
+    assert len(list(folder.glob("*.seg"))) == 1
+    assert len(fresh_reader(folder, monkeypatch).get_many(list(vectors))) == 460
+
+
+def test_readers_that_indexed_the_shards_before_find_everything_after(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compaction runs while workers read: one that indexed a shard now removed lists the folder
+    again and finds the segment; one that mapped a segment now merged keeps reading it."""
+    rng = np.random.default_rng(8)
+    folder = tmp_path / "model"
+    first = fill(folder, [random_keys(rng, 30) for _ in range(3)])
+    before = fresh_reader(folder, monkeypatch)
+    assert len(before.get_many(list(first))) == 90  # every shard indexed by this reader
+    compact(folder)
+    got = before.get_many(list(first))
+    assert len(got) == 90 and all((got[k] == v).all() for k, v in first.items())
+    second = fill(folder, [random_keys(rng, 200)])  # indexed by this process as it is put
+    compact(folder)  # merges the reader's mapped segment into a new one and removes it
+    assert len(list(folder.glob("*.seg"))) == 1
+    everything = first | second
+    got = before.get_many(list(everything))
+    assert len(got) == 290 and all((got[k] == v).all() for k, v in everything.items())
+
+
+def test_encoder_warm_after_compaction_encodes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["One sentence.", "Another one.", "一个句子。"]
+    vectors = embed.Encoder(USE, tmp_path).encode(texts)
+    embed.Encoder(USE, tmp_path).encode(["And a third call."])
+    assert compact(tmp_path / USE.model_id).shards == 2
+    monkeypatch.setattr(embed, "_FOLDERS", {})
+    again = embed.Encoder(USE, tmp_path)
+    assert (again.encode(texts) == vectors).all() and again.encoded == 0
+
+
+def test_broken_files_are_left_and_counted_and_stale_temp_files_swept(tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    folder = tmp_path / "model"
+    fill(folder, [random_keys(rng, 5)])
+    (folder / "broken.vec").write_bytes(b"not a shard")
+    (folder / "half.seg").write_bytes(cachefiles.header(cachefiles.SEGMENT_MAGIC, 10, DIM))
+    stale, live = folder / ".x.vec.1234.tmp", folder / ".y.vec.5678.tmp"
+    stale.write_bytes(b"killed")
+    live.write_bytes(b"being written")
+    old = time.time() - 2 * compaction.STALE
+    os.utime(stale, (old, old))
+    report = compact(folder)
+    assert (report.shards, report.skipped, report.stale) == (1, 2, 1)
+    assert (folder / "broken.vec").exists() and (folder / "half.seg").exists()
+    assert not stale.exists() and live.exists()
+
+
+def test_a_folder_with_few_shards_is_left_when_asked_for_more(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    fill(folder, [random_keys(np.random.default_rng(10), 3)])
+    assert compact(folder, at_least=2).written == 0 and list(folder.glob("*.vec"))
+
+
+def test_cli_cache_info_and_compact(tmp_path: Path) -> None:
+    rng = np.random.default_rng(11)
+    fill(tmp_path / "model", [random_keys(rng, 7) for _ in range(4)])
+    runner = CliRunner()
+    info = runner.invoke(main, ["cache", "info", "--cache", str(tmp_path), "--json"])
+    assert info.exit_code == 0, info.output
+    assert json.loads(info.output)["models"] == [{"model": "model", "shards": 4, "segments": 0, "vectors": 28, "bytes": 4 * (16 + 7 * 48)}]
+    done = runner.invoke(main, ["cache", "compact", "--cache", str(tmp_path), "--json"])
+    assert done.exit_code == 0, done.output
+    (report,) = json.loads(done.output)["compacted"]
+    assert (report["shards"], report["vectors"]) == (4, 28)
+    text = runner.invoke(main, ["cache", "info", "--cache", str(tmp_path)])
+    assert "model: 28 vectors in 0 shards and 1 segments" in text.output
+    missing = runner.invoke(main, ["cache", "compact", "--cache", str(tmp_path / "nowhere")])
+    assert missing.exit_code == 1 and "nowhere" in missing.output and "Traceback" not in missing.output
+
+
+def test_a_build_that_leaves_many_shards_compacts_them_and_a_rebuild_encodes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ALIGNER_CACHE", str(cache))
+    monkeypatch.setattr(compaction, "AUTO", 2)  # instead of 1,024: three documents leave a few shards
+    write_seeds(tmp_path / "seeds", docs=3)
+    first = build(tmp_path / "seeds", tmp_path / "corpus", jobs=1)
+    (merged,) = first.compacted
+    assert int(merged["shards"]) >= 2 and merged["written"] == 1  # type: ignore[call-overload]
+    folder = Path(str(merged["folder"]))
+    assert not list(folder.glob("*.vec")) and len(list(folder.glob("*.seg"))) == 1
+    monkeypatch.setattr(embed, "_FOLDERS", {})
+
+    def refuse(self: embed.Encoder, texts: list[str]) -> None:
+        raise AssertionError(f"encoded again: {texts[:2]}")
+
+    monkeypatch.setattr(embed.Encoder, "_embed", refuse)
+    again = build(tmp_path / "seeds", tmp_path / "again", jobs=1)
+    assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "corpus")
+    assert again.compacted == [] and again.as_json()["cache_compacted"] == []
