@@ -200,3 +200,21 @@ def test_an_untranslated_sentence_joined_to_a_neighbours_link_is_named(tmp_path:
     assert finding.severity == "warning" and "→" in finding.reason
     raised = QAConfig(overrides={"joined-omission": {"gain": 1.0}})  # a whole translation's gain
     assert not [f for f in run_qa([merged_text()], raised) if f.check == "joined-omission"]
+
+
+def test_an_added_sentence_joined_to_a_neighbours_link_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same on the translation's side: a sentence the translator added, joined to the link
+    before it, is named; a true 1-2 link (one English sentence translated as two) is not."""
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    en = ["The council met on Monday to discuss next year's budget.",
+          "The minister resigned on Friday, citing his poor health."]  # fmt: skip
+    hans = ["理事会周一开会讨论明年的预算。", "北部数个村庄昨夜遭暴雨淹没。", "部长周五辞职。", "他称原因是健康状况不佳。"]
+    docs = {
+        lang: Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(texts))),))
+        for lang, texts in (("en", en), ("zh-Hans", hans))
+    }
+    links = (Link(("en.s0",), ("zh-Hans.s0", "zh-Hans.s1"), 0.9), Link(("en.s1",), ("zh-Hans.s2", "zh-Hans.s3"), 0.9))
+    text = ParallelText("doc", docs, (Alignment("en", "zh-Hans", links),))
+    findings = [f for f in run_qa([text]) if f.check.startswith("joined-")]
+    assert [(f.check, f.src_ids, f.tgt_ids) for f in findings] == [("joined-addition", ("en.s0",), ("zh-Hans.s1",))]
+    assert findings[0].tgt_text == hans[1] and "may be added" in findings[0].reason

@@ -23,6 +23,7 @@ class LinkView:
     src_text: str
     tgt_text: str
     src_sentences: tuple[str, ...] = ()  # the source side's sentences, one by one
+    tgt_sentences: tuple[str, ...] = ()  # the target side's
 
     def finding(self, check: str, severity: Severity, reason: str, suggestion: str = "") -> Finding:
         """A finding about this link."""
@@ -64,6 +65,7 @@ def pair_views(text: ParallelText) -> Iterator[PairView]:
                 joiner(src).join(s_index[i].text for i in lk.src),
                 joiner(tgt).join(t_index[i].text for i in lk.tgt),
                 tuple(s_index[i].text for i in lk.src),
+                tuple(t_index[i].text for i in lk.tgt),
             )
             for n, lk in enumerate(al.links)
         )
