@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -194,3 +196,36 @@ def test_a_build_that_leaves_many_shards_compacts_them_and_a_rebuild_encodes_not
     again = build(tmp_path / "seeds", tmp_path / "again", jobs=1)
     assert tree_bytes(tmp_path / "again") == tree_bytes(tmp_path / "corpus")
     assert again.compacted == [] and again.as_json()["cache_compacted"] == []
+
+
+def test_a_worker_reading_while_compactions_run_never_misses_a_vector(tmp_path: Path) -> None:
+    """A reader in another process looks up the same keys again and again while this one
+    writes shards and compacts, each compaction merging the segment before into a new one: it
+    never misses a key nor reads a wrong vector."""
+    rng = np.random.default_rng(12)
+    folder = tmp_path / "model"
+    keys = random_keys(rng, 200)
+    vectors = fill(folder, [keys[k : k + 20] for k in range(0, 200, 20)])
+    np.save(tmp_path / "keys.npy", np.frombuffer(b"".join(keys), np.uint8).reshape(-1, 32))
+    np.save(tmp_path / "vecs.npy", np.stack([vectors[k] for k in keys]))
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, str(Path(__file__).parent / "cache_reader.py"), str(tmp_path), "model",
+         str(tmp_path / "keys.npy"), str(tmp_path / "vecs.npy"), str(stop)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        time.sleep(0.5)  # the reader has indexed the shards
+        total = 200
+        for round in range(8):
+            fill(folder, [random_keys(rng, total // 2 + 1)])  # enough for the segment to be merged
+            total += total // 2 + 1
+            assert compact(folder).segments == min(round, 1)
+            assert len(list(folder.glob("*.seg"))) == 1
+            time.sleep(0.1)
+    finally:
+        stop.touch()
+        out, _ = reader.communicate(timeout=60)
+    got = json.loads(out)
+    assert got["lookups"] >= 10 and got["missed"] == 0 and got["wrong"] == 0
+    assert not list(folder.glob("*.vec"))

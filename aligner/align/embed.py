@@ -37,6 +37,7 @@ from aligner.progress import progress
 log = logging.getLogger(__name__)
 
 _BATCH = 256  # texts per call: the model groups them by length and runs batches on both cores
+_LISTINGS = 3  # listings of the folder a lookup may make while compactions move keys under it
 
 
 def text_key(text: str, model_id: str) -> bytes:
@@ -62,20 +63,27 @@ class EmbeddingCache:
 
     def _refresh(self) -> bool:
         """Index the keys of shards not indexed yet and map new segments (unreadable files are
-        skipped); return whether there was any."""
-        folder, before = self._folder, len(self._folder.known)
+        skipped); return whether there was any, or a file listed had gone before it was read (a
+        compaction removed it: its keys are in a segment that a new listing shows)."""
+        folder, before, vanished = self._folder, len(self._folder.known), False
         for old in self.directory.glob("*.npz"):
             if old.name not in folder.known:  # once a process, even when it cannot be converted
                 folder.known.add(old.name)
                 convert_npz(old)
         for shard in sorted(self.directory.glob("*.vec")):
-            if shard.name not in folder.known and (keys := read_keys(shard)) is not None:
-                folder.add(shard.name, keys)
+            if shard.name not in folder.known:
+                if (keys := read_keys(shard)) is not None:
+                    folder.add(shard.name, keys)
+                else:
+                    vanished |= not shard.exists()
         for path in sorted(self.directory.glob("*.seg")):
-            if path.name not in folder.known and (segment := open_file(path)) is not None:
-                folder.known.add(path.name)
-                folder.segments.append(segment)
-        return len(folder.known) > before
+            if path.name not in folder.known:
+                if (segment := open_file(path)) is not None:
+                    folder.known.add(path.name)
+                    folder.segments.append(segment)
+                else:
+                    vanished |= not path.exists()
+        return vanished or len(folder.known) > before
 
     def holds_any(self) -> bool:
         """Whether any vector is cached (known in this process, else one file on disk)."""
@@ -133,11 +141,13 @@ class EmbeddingCache:
         memory, because their shard could not be written, are left out). The folder is listed
         again only when a key is not found in the files known: listing thousands of shards costs."""
         matrix = key_rows(keys)
-        asked = [position for position, key in enumerate(keys) if key not in self._fresh]
-        if asked:
-            missing = yield from self._found(asked, matrix)
-            if missing and self._refresh():
-                yield from self._found(missing, matrix)
+        missing = [position for position, key in enumerate(keys) if key not in self._fresh]
+        if missing:
+            missing = yield from self._found(missing, matrix)
+        listings = 0
+        while missing and listings < _LISTINGS and self._refresh():
+            listings += 1
+            missing = yield from self._found(missing, matrix)
 
     def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """Copy the cached vector of each key into its row of `out`; return which rows were found."""
