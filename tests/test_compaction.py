@@ -123,6 +123,7 @@ def test_readers_that_indexed_the_shards_before_find_everything_after(tmp_path: 
     everything = first | second
     got = before.get_many(list(everything))
     assert len(got) == 290 and all((got[k] == v).all() for k, v in everything.items())
+    assert [s.path for s in before._folder.segments] == list(folder.glob("*.seg"))  # the merged one unmapped: its space freed
 
 
 def test_encoder_warm_after_compaction_encodes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

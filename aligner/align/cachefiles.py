@@ -193,7 +193,7 @@ def segment_chunks(keys: np.ndarray, rows: Iterator[np.ndarray], dim: int) -> It
         yield np.ascontiguousarray(block, "<f4").tobytes()
 
 
-def describe(folder: Path) -> dict[str, object]:
+def describe(folder: Path) -> dict[str, int | str]:
     """A model folder's shards, segments, vectors and bytes, from the files' headers."""
     counts = {"vec": [0, 0], "seg": [0, 0]}  # files, vectors
     size = 0

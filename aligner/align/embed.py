@@ -76,6 +76,7 @@ class EmbeddingCache:
                     folder.add(shard.name, keys)
                 else:
                     vanished |= not shard.exists()
+        mapped = len(folder.segments)
         for path in sorted(self.directory.glob("*.seg")):
             if path.name not in folder.known:
                 if (segment := open_file(path)) is not None:
@@ -83,6 +84,8 @@ class EmbeddingCache:
                     folder.segments.append(segment)
                 else:
                     vanished |= not path.exists()
+        if len(folder.segments) > mapped:  # segments merged into a newer one: unmapped, so their space is freed
+            folder.segments = [segment for segment in folder.segments if segment.path.exists()]
         return vanished or len(folder.known) > before
 
     def holds_any(self) -> bool:

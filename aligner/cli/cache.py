@@ -48,7 +48,7 @@ def info(root: Path | None, as_json: bool) -> None:
         return
     click.echo(f"Embedding cache {folder}")
     for m in models:
-        click.echo(f"  {m['model']}: {m['vectors']} vectors in {m['shards']} shards and {m['segments']} segments, {int(m['bytes']) / 1e6:.1f} MB")  # type: ignore[call-overload]
+        click.echo(f"  {m['model']}: {m['vectors']} vectors in {m['shards']} shards and {m['segments']} segments, {int(m['bytes']) / 1e6:.1f} MB")
 
 
 @cache_group.command("compact")
