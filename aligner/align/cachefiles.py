@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 SHARD_MAGIC = b"ALNVEC1\0"
 SEGMENT_MAGIC = b"ALNSEG1\0"
 HEADER = len(SHARD_MAGIC) + 8
+_MAGICS = {".vec": SHARD_MAGIC, ".seg": SEGMENT_MAGIC}
 KEY = 32  # bytes of a key (a sha256 digest)
 _ROWS_A_BLOCK = 256  # segment rows copied before their pages are dropped from resident memory
 
@@ -75,8 +76,22 @@ def _shape(raw: bytes, magic: bytes, size: int) -> tuple[int, int] | None:
     if len(raw) < HEADER or not raw.startswith(magic):
         return None
     count, dim = np.frombuffer(raw, "<u4", 2, len(magic)).tolist()
-    per_row = KEY + 4 * dim + (8 if magic == SEGMENT_MAGIC else 0)
-    return (count, dim) if size == HEADER + count * per_row else None
+    return (count, dim) if size == _size(magic, count, dim) else None
+
+
+def _size(magic: bytes, count: int, dim: int) -> int:
+    """The bytes of a whole shard or segment (by its magic) of `count` vectors of `dim` floats."""
+    return HEADER + count * (KEY + 4 * dim + (8 if magic == SEGMENT_MAGIC else 0))
+
+
+def shape_of(path: Path) -> tuple[int, int] | None:
+    """A shard's (`.vec`) or segment's (`.seg`) count and dimension, or None unless it is a whole
+    file of that kind (not foreign, not cut short, not gone)."""
+    try:
+        with path.open("rb") as file:
+            return _shape(file.read(HEADER), _MAGICS.get(path.suffix, SHARD_MAGIC), os.fstat(file.fileno()).st_size)
+    except OSError:
+        return None
 
 
 def read_keys(path: Path) -> np.ndarray | None:
@@ -124,7 +139,8 @@ class Mapped:
         self.prefixes = np.frombuffer(data, "<u8", count, at) if sorted_keys else None
         at += 8 * count if sorted_keys else 0
         self.keys = np.frombuffer(data, np.uint8, count * KEY, at).reshape(count, KEY)
-        self.vecs = np.frombuffer(data, "<f4", count * dim, at + count * KEY).reshape(count, dim)
+        self._rows_at = at + count * KEY  # where the vectors start
+        self.vecs = np.frombuffer(data, "<f4", count * dim, self._rows_at).reshape(count, dim)
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """The row of each key (rows of 32 bytes) in this segment, -1 where it holds none."""
@@ -155,13 +171,13 @@ class Mapped:
         rows = self.find(keys)
         held = np.flatnonzero(rows >= 0)
         held = held[np.argsort(rows[held])]
-        start = HEADER + self.count * (KEY + (8 if self.prefixes is not None else 0))
+        row_bytes = 4 * self.dim
         for block in np.array_split(held, max(1, len(held) // _ROWS_A_BLOCK)):
             if len(block):
                 at = rows[block]
                 yield block, self.vecs[at]
-                self._release(start + int(at.min()) * 4 * self.dim, start + (int(at.max()) + 1) * 4 * self.dim)
-        self._release(0, start)  # the prefixes and keys the search read
+                self._release(self._rows_at + int(at.min()) * row_bytes, self._rows_at + (int(at.max()) + 1) * row_bytes)
+        self._release(0, self._rows_at)  # the prefixes and keys the search read
 
     def _release(self, begin: int, end: int) -> None:
         """Drop the pages of bytes [begin, end) from resident memory (where the system can)."""
@@ -173,11 +189,9 @@ class Mapped:
 
 def open_file(path: Path) -> Mapped | None:
     """Map a shard (`.vec`) or a segment (`.seg`), or None when it is not a whole one or is gone."""
-    magic = SEGMENT_MAGIC if path.suffix == ".seg" else SHARD_MAGIC
+    shape = shape_of(path)
     try:
-        with path.open("rb") as file:
-            shape = _shape(file.read(HEADER), magic, os.fstat(file.fileno()).st_size)
-        return None if shape is None else Mapped(path, *shape, sorted_keys=magic == SEGMENT_MAGIC)
+        return None if shape is None else Mapped(path, *shape, sorted_keys=path.suffix == ".seg")
     except (OSError, ValueError):
         return None
 
@@ -195,21 +209,9 @@ def segment_chunks(keys: np.ndarray, rows: Iterator[np.ndarray], dim: int) -> It
 
 def describe(folder: Path) -> dict[str, int | str]:
     """A model folder's shards, segments, vectors and bytes, from the files' headers."""
-    counts = {"vec": [0, 0], "seg": [0, 0]}  # files, vectors
-    size = 0
-    for kind, (magic, tally) in {"vec": (SHARD_MAGIC, counts["vec"]), "seg": (SEGMENT_MAGIC, counts["seg"])}.items():
-        for path in folder.glob(f"*.{kind}"):
-            try:
-                with path.open("rb") as file:
-                    stat = os.fstat(file.fileno())
-                    shape = _shape(file.read(HEADER), magic, stat.st_size)
-            except OSError:
-                continue
-            if shape is not None:
-                tally[0] += 1
-                tally[1] += shape[0]
-                size += stat.st_size
+    shapes = {kind: [shape for path in folder.glob(f"*{kind}") if (shape := shape_of(path))] for kind in _MAGICS}
     return {
-        "model": folder.name, "shards": counts["vec"][0], "segments": counts["seg"][0],
-        "vectors": counts["vec"][1] + counts["seg"][1], "bytes": size,
+        "model": folder.name, "shards": len(shapes[".vec"]), "segments": len(shapes[".seg"]),
+        "vectors": sum(count for found in shapes.values() for count, _ in found),
+        "bytes": sum(_size(_MAGICS[kind], count, dim) for kind, found in shapes.items() for count, dim in found),
     }  # fmt: skip
