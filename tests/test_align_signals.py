@@ -200,10 +200,19 @@ def test_search_through_fixed_beads_finds_the_best_path_that_keeps_them(seed: in
     assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)
     assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:], strict=False))
     got = sum(tables[(i1 - i0, j1 - j0)][i1, j1 - band.lo[i1]] for i0, i1, j0, j1 in path if (i0, i1, j0, j1) not in through)
+    constrained = _kept(tables, band, through)
+    assert got == pytest.approx(_reference_best(n, m, band, shapes, lambda a, b: constrained[(a, b)]))
 
-    def constrained(a: int, b: int) -> np.ndarray:
-        grid = tables[(a, b)].copy()
-        for i in range(n + 1):
+
+def _kept(
+    tables: dict[search.BeadShape, np.ndarray], band: search.Band, through: Sequence[search.Span]
+) -> dict[search.BeadShape, np.ndarray]:
+    """The tables of a plain search that must keep the beads `through`: theirs cost nothing,
+    every other bead touching their sentences is forbidden."""
+    kept = {}
+    for (a, b), table in tables.items():
+        grid = table.copy()
+        for i in range(len(grid)):
             for k in range(band.width):
                 j = int(band.lo[i]) + k
                 bead = (i - a, i, j - b, j)
@@ -211,9 +220,92 @@ def test_search_through_fixed_beads_finds_the_best_path_that_keeps_them(seed: in
                     (bead[0] < i1 and i0 < bead[1]) or (bead[2] < j1 and j0 < bead[3]) for i0, i1, j0, j1 in through
                 )
                 grid[i, k] = 0.0 if bead in through else -np.inf if touches else grid[i, k]
-        return grid
+        kept[(a, b)] = grid
+    return kept
 
-    assert got == pytest.approx(_reference_best(n, m, band, shapes, constrained))
+
+def _affine_value(path: Sequence[search.Span], tables: dict[search.BeadShape, np.ndarray], band: search.Band, extend: float) -> float:
+    """A path's value when an omission right after one of the same shape is worth -extend."""
+    total, before = 0.0, None
+    for i0, i1, j0, j1 in path:
+        shape = (i1 - i0, j1 - j0)
+        run = shape in search.OMISSIONS and shape == before
+        total += -extend if run else tables[shape][i1, j1 - band.lo[i1]]
+        before = shape
+    return total
+
+
+def _reference_affine(
+    n: int, m: int, band: search.Band, tables: dict[search.BeadShape, np.ndarray], extend: float
+) -> float:
+    """Best path value with affine omissions, by plain dynamic programming over (cell, last shape)."""
+    best: dict[tuple[int, int, search.BeadShape | None], float] = {(0, 0, None): 0.0}
+    for i in range(n + 1):
+        for j in range(int(band.lo[i]), min(int(band.lo[i]) + band.width, m + 1)):
+            for a, b in tables:
+                for (pi, pj, last), value in list(best.items()):
+                    if (pi, pj) != (i - a, j - b):
+                        continue
+                    gain = -extend if (a, b) in search.OMISSIONS and last == (a, b) else tables[(a, b)][i, j - band.lo[i]]
+                    key = (i, j, (a, b))
+                    best[key] = max(best.get(key, -np.inf), value + gain)
+    return max(v for (i, j, _), v in best.items() if (i, j) == (n, m))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_search_with_affine_omissions_finds_the_best_path(seed: int) -> None:
+    """Runs of omissions cost their opening once: the search finds the best path under that
+    rule, also through fixed beads (odd seeds), on tables where omissions are competitive."""
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(6, 13)), int(rng.integers(6, 13))
+    diagonal = [(i, i + 1, i * m // n, (i + 1) * m // n) for i in range(n)]
+    band = search.band_around(diagonal, 1, n, m, 3)
+    shapes = search.shapes_up_to(2)
+    tables = {shape: rng.normal(-0.5, 1.0, size=(n + 1, band.width)) for shape in shapes}
+    for omission in search.OMISSIONS:
+        tables[omission] = rng.uniform(-0.9, -0.6, size=(n + 1, band.width))
+    extend = float(rng.uniform(0.0, 0.3))
+    middle = diagonal[n // 2]
+    through = [middle] if seed % 2 and middle[3] > middle[2] else []
+    path = search.best_path(n, m, band, shapes, lambda a, b: tables[(a, b)], through, extend=extend)
+    assert path[0][0] == path[0][2] == 0 and (path[-1][1], path[-1][3]) == (n, m)
+    assert all(p[1] == q[0] and p[3] == q[2] for p, q in zip(path, path[1:], strict=False))
+    assert all(bead in path for bead in through)
+    kept = _kept(tables, band, through)
+    assert _affine_value(path, kept, band, extend) == pytest.approx(_reference_affine(n, m, band, kept, extend))
+
+
+def test_affine_omissions_leave_a_dropped_passage_out_instead_of_pairing_it() -> None:
+    """Two unrelated sentences on each side between two translations: pairing them (-0.5 each)
+    beats four omissions at 0.4 each, but not two runs that cost 0.4 + 0.05 each."""
+    pairs = np.full((5, 5), -0.5)
+    pairs[1, 1] = pairs[4, 4] = 2.0
+
+    def values(a: int, b: int) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full((5, 5), -0.4)
+        return pairs if (a, b) == (1, 1) else np.full((5, 5), -3.0)
+
+    band, shapes = search.full_band(4, 4), search.shapes_up_to(2)
+    assert search.best_path(4, 4, band, shapes, values) == [(0, 1, 0, 1), (1, 2, 1, 2), (2, 3, 2, 3), (3, 4, 3, 4)]
+    gaps = search.best_path(4, 4, band, shapes, values, extend=0.05)
+    assert gaps[0] == (0, 1, 0, 1) and gaps[-1] == (3, 4, 3, 4)
+    assert len(gaps) == 6 and all((i1 - i0) + (j1 - j0) == 1 for i0, i1, j0, j1 in gaps[1:-1])  # four omissions
+
+
+def test_a_run_of_target_omissions_is_followed_back_through_a_cell_another_bead_won() -> None:
+    """At cell (1, 2) pairing s0 with t1 beats the run that left t1 out, but the run's next step
+    (t2, at -0.05) still extends that run, not the pairing: the path must keep the run."""
+    pairs = np.full((3, 5), -5.0)
+    pairs[1, 1], pairs[1, 2], pairs[2, 4] = 2.0, 2.1, 2.0  # s0-t0, s0-t1, s1-t3
+
+    def values(a: int, b: int) -> np.ndarray:
+        if a == 0 or b == 0:
+            return np.full((3, 5), -0.6)
+        return pairs if (a, b) == (1, 1) else np.full((3, 5), -5.0)
+
+    path = search.best_path(2, 4, search.full_band(2, 4), search.shapes_up_to(2), values, extend=0.05)
+    assert path == [(0, 1, 0, 1), (1, 1, 1, 2), (1, 1, 2, 3), (1, 2, 3, 4)]
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
 1. Cheap signals: lengths, numbers, CC-CEDICT words; cheap vectors where they exist (character
    bigrams for two Chinese versions; for en–zh, e5 run on each distinct word, not on sentences).
 2. A pyramid of ever finer blocks finds a narrow band; dynamic programming inside it finds the
-   beads (up to 4-4 and omissions); time and memory grow linearly with the text.
+   beads (up to 4-4 and omissions; a run of omissions on one side is one gap, cheaper by the
+   sentence than lone ones); time and memory grow linearly with the text.
 3. For en–zh, 1-1 links whose boundaries the first pass had no doubt about are kept as anchors
    and the sentence encoder (USE-m3 or e5, `encoders`) encodes only the other sentences; a second
    search through the anchors decides the rest. Other pairs are encoded in full first. Each
@@ -64,6 +65,7 @@ class Weights:
 
     threshold: float = 0.0  # similarity (in units of `scale`) above which a pair is a link
     omission: float = 0.3  # cost of leaving a sentence unaligned
+    omission_run: float = 0.1  # cost of each further sentence left out next to one on its side
     length: float = 1.0  # weight of the squared log length ratio
     numbers: float = 0.25  # weight of number agreement (Dice) where numbers occur
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
@@ -373,14 +375,16 @@ def _align(
     overlaps = _overlaps(signals, band)
     scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
     shapes = search.shapes_up_to(MAX_SIDE if signals.final else FIRST_PASS_SIDE)
-    path = search.best_path(n, m, band, shapes, scorer.values)
+    path = search.best_path(n, m, band, shapes, scorer.values, extend=WEIGHTS.omission_run)
     sure: dict[Span, float] = {}
     if not signals.final:  # cheap first pass: keep what it is sure of, encode the rest
         sure = _anchors(path, scorer, calibration)
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
         scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
-        path = search.best_path(n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure))
+        path = search.best_path(
+            n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure), WEIGHTS.omission_run
+        )
         encoded = True
     if encoded:
         path = _refine(path, scorer, (src, tgt), langs, encoder, quiet)

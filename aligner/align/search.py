@@ -73,10 +73,16 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
 
 
 def best_path(
-    n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn, through: Sequence[Span] = ()
-) -> list[Span]:
+    n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn, through: Sequence[Span] = (),
+    extend: float | None = None,
+) -> list[Span]:  # fmt: skip
     """Return the highest-value monotone bead sequence from (0, 0) to (n, m) inside the band that
     contains the beads `through` (in order, disjoint; their own values are not counted).
+
+    With `extend`, omissions are valued as affine gaps: a 1-0 (0-1) bead right after another 1-0
+    (0-1) bead is worth -extend instead of its `values`, so a run of omitted sentences (a dropped
+    paragraph) costs its opening once. The search then keeps, per cell, the best value of paths
+    that end in a run on either side (Gotoh's three states), so the result is exact.
 
     The beads `through` cut the search into independent stretches between them, which are
     searched side by side: step w takes row w of every stretch at once, in one gather of every
@@ -93,10 +99,13 @@ def best_path(
     grids = np.empty((n + 1, len(moves), width))  # row-major: a row's candidates lie together
     for slot, s in enumerate(moves):
         grids[:, slot] = order.arrange(values(*shapes[s]))
-    chain = _Chain(order.arrange(values(0, 1)), n + m) if (0, 1) in shapes else None
+    chain = _Chain(order.arrange(values(0, 1)), n + m, extend) if (0, 1) in shapes else None
     score = np.full((n + 1) * width + 1, -np.inf)  # rows in stored order, flat; last cell stays -inf
     back = np.zeros((n + 1, width), dtype=np.int8)  # per cell: the slot of the move that won
     sources = _move_sources(lo, width, [shapes[s] for s in moves], order)
+    runs = _Runs(len(score), back.shape, moves.index(shapes.index((1, 0))), extend) if (
+        extend is not None and (1, 0) in shapes
+    ) else None  # fmt: skip
     starts = order.stretches[:, :2]
     score[order.place[starts[:, 0]] * width + starts[:, 1] - lo[starts[:, 0]]] = 0.0
     for step, (a, b) in enumerate(itertools.pairwise(order.steps)):
@@ -107,6 +116,8 @@ def best_path(
         if step and moves:
             cand = score.take(sources[rows])  # ([rows,] moves, width)
             cand += grids[rows]
+            if runs:
+                runs.source_side(rows, (a * width, b * width), sources[rows], cand)
             np.maximum.reduce(cand, axis=-2, out=block)
             back[rows] = cand.argmax(axis=-2)
         if chain:
@@ -114,13 +125,18 @@ def best_path(
             better = scanned > block + chain.tolerance
             np.copyto(block, scanned, where=better)
             back[rows][better] = len(moves)  # the slot after the moves: a 0-1 bead
+            chain.mark(rows, scanned, block)
     cells, back = score[:-1].reshape(n + 1, width)[order.place], back[order.place]  # rows by number
     slots = [shapes[s] for s in moves] + [(0, 1)]
+    continues = (
+        runs.continued[order.place] if runs else np.zeros_like(back, bool),
+        chain.continued[order.place] if chain else np.zeros_like(back, bool),
+    )
     path: list[Span] = []
     for (i0, j0, i1, j1), fixed in zip(order.stretches.tolist(), [*through, None], strict=True):
         if not np.isfinite(cells[i1, j1 - lo[i1]]):
             raise RuntimeError(f"no path through cell ({i1}, {j1}): band does not connect it to ({i0}, {j0})")
-        path += _backtrack((i0, j0), (i1, j1), lo, back, slots)
+        path += _backtrack((i0, j0), (i1, j1), lo, back, slots, continues)
         if fixed is not None:
             path.append(fixed)
     return path
@@ -200,15 +216,19 @@ class _Chain:
     For a row of values, the best run reaching cell k is max over k' < k of value[k'] + step[k'+1]
     + … + step[k], where step is that row's 0-1 values (finite: a target-only bead is never
     forbidden). Running sums of the steps are taken for all rows at once, so a block of rows
-    costs a few numpy calls.
+    costs a few numpy calls. With `extend` (affine gaps) every step after a run's first is worth
+    -extend: the first step's excess over that is added at the run's start.
     """
 
-    def __init__(self, steps: np.ndarray, size: int) -> None:
+    def __init__(self, steps: np.ndarray, size: int, extend: float | None = None) -> None:
         if not np.isfinite(steps).all():
             raise ValueError("a 0-1 bead value is not finite")
-        steps = steps.copy()
-        steps[:, 0] = 0.0
-        self.total = np.cumsum(steps, axis=1)
+        self.first, self.extend = steps, extend
+        per = steps.copy() if extend is None else np.full_like(steps, -extend)
+        per[:, 0] = 0.0
+        self.total = np.cumsum(per, axis=1)
+        self.opening = None if extend is None else steps[:, 1:] + extend  # at k': what opening at k'+1 adds
+        self.continued = np.zeros(steps.shape, bool)  # per cell: its 0-1 bead continues a run
         # Sums in another order round differently: only clear gains count as a run.
         self.tolerance = 1e-9 * (size + 1)
 
@@ -216,22 +236,59 @@ class _Chain:
         """Return the best run value reaching each cell of one row or a block of rows (-inf
         where none); `values` holds their cells, shape (width,) or (rows, width)."""
         total = self.total[rows]
+        starts = (values - total)[..., :-1]
+        if self.opening is not None:
+            starts += self.opening[rows]
         best = np.empty_like(values)
         best[..., 0] = -np.inf
-        np.maximum.accumulate((values - total)[..., :-1], axis=-1, out=best[..., 1:])
+        np.maximum.accumulate(starts, axis=-1, out=best[..., 1:])
         return total + best
+
+    def mark(self, rows: int | slice, runs: np.ndarray, cells: np.ndarray) -> None:
+        """Record where the best run reaching a cell extends the run reaching the cell before
+        rather than opening after that cell's best path (`runs` from `scan`, `cells` final)."""
+        if self.extend is not None:
+            opened = cells[..., :-1] + self.first[rows][..., 1:]
+            self.continued[rows][..., 1:] = runs[..., :-1] - self.extend > opened + self.tolerance
+
+
+class _Runs:
+    """Runs of 1-0 beads down the rows, for affine gaps: per cell, the best value of a path that
+    ends in a 1-0 bead, and whether that bead continues a run (Gotoh's source-gap state)."""
+
+    def __init__(self, cells: int, shape: tuple[int, int], slot: int, extend: float) -> None:
+        self.value = np.full(cells, -np.inf)  # flat, in the score's layout: the sentinel stays -inf
+        self.continued = np.zeros(shape, bool)
+        self.slot, self.extend = slot, extend
+
+    def source_side(self, rows: int | slice, cells: tuple[int, int], sources: np.ndarray, cand: np.ndarray) -> None:
+        """Make the 1-0 candidates of a step's rows (`cand`'s slot, opened after the best path
+        above) the best of opening and extending a run there, and keep them for the rows below."""
+        opened = cand[..., self.slot, :]  # a view: written in place
+        extended = self.value.take(sources[..., self.slot, :]) - self.extend
+        more = extended > opened
+        np.copyto(opened, extended, where=more)
+        self.value[cells[0] : cells[1]] = opened.ravel()
+        self.continued[rows] = more
 
 
 def _backtrack(
-    start: tuple[int, int], end: tuple[int, int], lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape]
-) -> list[Span]:
+    start: tuple[int, int], end: tuple[int, int], lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape],
+    continues: tuple[np.ndarray, np.ndarray],
+) -> list[Span]:  # fmt: skip
     """Follow back pointers (slots of `slots`) from cell `end` to cell `start` and return the
-    beads in order; every cell on the way is reachable, as the end is."""
+    beads in order; every cell on the way is reachable, as the end is. Where a 1-0 (0-1) bead
+    continues a run (`continues`: source side, target side), the bead before it is another,
+    whatever that cell's own pointer says."""
     path: list[Span] = []
     i, j = end
+    forced: BeadShape | None = None
     while (i, j) != start:
-        a, b = slots[back[i, j - lo[i]]]
+        k = j - lo[i]
+        a, b = forced or slots[back[i, k]]
         path.append((i - a, i, j - b, j))
+        run = continues[0] if (a, b) == (1, 0) else continues[1] if (a, b) == (0, 1) else None
+        forced = (a, b) if run is not None and run[i, k] else None
         i, j = i - a, j - b
     path.reverse()
     return path
