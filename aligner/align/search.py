@@ -128,9 +128,9 @@ def best_path(
             chain.mark(rows, scanned, block)
     cells, back = score[:-1].reshape(n + 1, width)[order.place], back[order.place]  # rows by number
     slots = [shapes[s] for s in moves] + [(0, 1)]
-    continues = (
-        runs.continued[order.place] if runs else np.zeros_like(back, bool),
-        chain.continued[order.place] if chain else np.zeros_like(back, bool),
+    continues = (  # affine gaps only: where a run's bead continues the run
+        runs.continued[order.place] if runs else None,
+        chain.continued[order.place] if chain and chain.continued is not None else None,
     )
     path: list[Span] = []
     for (i0, j0, i1, j1), fixed in zip(order.stretches.tolist(), [*through, None], strict=True):
@@ -228,7 +228,8 @@ class _Chain:
         per[:, 0] = 0.0
         self.total = np.cumsum(per, axis=1)
         self.opening = None if extend is None else steps[:, 1:] + extend  # at k': what opening at k'+1 adds
-        self.continued = np.zeros(steps.shape, bool)  # per cell: its 0-1 bead continues a run
+        # per cell (affine gaps only): its 0-1 bead continues a run
+        self.continued = None if extend is None else np.zeros(steps.shape, bool)
         # Sums in another order round differently: only clear gains count as a run.
         self.tolerance = 1e-9 * (size + 1)
 
@@ -247,7 +248,7 @@ class _Chain:
     def mark(self, rows: int | slice, runs: np.ndarray, cells: np.ndarray) -> None:
         """Record where the best run reaching a cell extends the run reaching the cell before
         rather than opening after that cell's best path (`runs` from `scan`, `cells` final)."""
-        if self.extend is not None:
+        if self.continued is not None and self.extend is not None:
             opened = cells[..., :-1] + self.first[rows][..., 1:]
             self.continued[rows][..., 1:] = runs[..., :-1] - self.extend > opened + self.tolerance
 
@@ -274,7 +275,7 @@ class _Runs:
 
 def _backtrack(
     start: tuple[int, int], end: tuple[int, int], lo: np.ndarray, back: np.ndarray, slots: Sequence[BeadShape],
-    continues: tuple[np.ndarray, np.ndarray],
+    continues: tuple[np.ndarray | None, np.ndarray | None],
 ) -> list[Span]:  # fmt: skip
     """Follow back pointers (slots of `slots`) from cell `end` to cell `start` and return the
     beads in order; every cell on the way is reachable, as the end is. Where a 1-0 (0-1) bead
