@@ -238,18 +238,18 @@ def _affine_value(path: Sequence[search.Span], tables: dict[search.BeadShape, np
 def _reference_affine(
     n: int, m: int, band: search.Band, tables: dict[search.BeadShape, np.ndarray], extend: float
 ) -> float:
-    """Best path value with affine omissions, by plain dynamic programming over (cell, last shape)."""
-    best: dict[tuple[int, int, search.BeadShape | None], float] = {(0, 0, None): 0.0}
+    """Best path value with affine omissions, by plain dynamic programming: per cell, the best
+    value of the paths ending there in each bead shape."""
+    best: dict[tuple[int, int], dict[search.BeadShape | None, float]] = {(0, 0): {None: 0.0}}
     for i in range(n + 1):
         for j in range(int(band.lo[i]), min(int(band.lo[i]) + band.width, m + 1)):
+            ending = best.setdefault((i, j), {})
             for a, b in tables:
-                for (pi, pj, last), value in list(best.items()):
-                    if (pi, pj) != (i - a, j - b):
-                        continue
-                    gain = -extend if (a, b) in search.OMISSIONS and last == (a, b) else tables[(a, b)][i, j - band.lo[i]]
-                    key = (i, j, (a, b))
-                    best[key] = max(best.get(key, -np.inf), value + gain)
-    return max(v for (i, j, _), v in best.items() if (i, j) == (n, m))
+                for last, value in best.get((i - a, j - b), {}).items():
+                    run = (a, b) in search.OMISSIONS and last == (a, b)
+                    gain = -extend if run else tables[(a, b)][i, j - band.lo[i]]
+                    ending[(a, b)] = max(ending.get((a, b), -np.inf), value + gain)
+    return max(best[(n, m)].values())
 
 
 @pytest.mark.parametrize("seed", range(8))
