@@ -153,6 +153,26 @@ def test_broken_files_are_left_and_counted_and_stale_temp_files_swept(tmp_path: 
     assert not stale.exists() and live.exists()
 
 
+def test_a_file_left_out_is_counted_once_however_many_batches_meet_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compaction, "BATCH", 2)
+    rng = np.random.default_rng(12)
+    folder = tmp_path / "model"
+    everything = fill(folder, [random_keys(rng, 3) for _ in range(6)])
+    (folder / "half.seg").write_bytes(cachefiles.header(cachefiles.SEGMENT_MAGIC, 10, DIM))
+    wide_keys = random_keys(rng, 2)  # a segment of another dimension, smaller than any merge
+    wide = folder / "wide.seg"
+    wide.write_bytes(b"".join(cachefiles.segment_chunks(
+        cachefiles.key_rows(sorted(wide_keys, key=lambda k: k[:8][::-1])), iter([np.ones((2, DIM + 1), np.float32)]), DIM + 1
+    )))  # fmt: skip
+    assert cachefiles.open_file(wide) is not None and cachefiles.open_file(wide).dim == DIM + 1
+    report = compact(folder)
+    assert (report.shards, report.skipped, report.written) == (6, 2, 3)
+    assert wide.exists() and (folder / "half.seg").exists() and len(list(folder.glob("*.seg"))) == 3  # one merged
+    monkeypatch.setattr(embed, "_FOLDERS", {})
+    got = embed.EmbeddingCache(tmp_path, "model").get_many(list(everything))
+    assert all((got[k] == v).all() for k, v in everything.items())
+
+
 def test_a_folder_with_few_shards_is_left_when_asked_for_more(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     fill(folder, [random_keys(np.random.default_rng(10), 3)])

@@ -17,7 +17,6 @@ next one merges.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -27,7 +26,7 @@ import numpy as np
 
 from aligner.align.cachefiles import Mapped, open_file, segment_chunks
 from aligner.align.keyindex import prefixes
-from aligner.corpus.store import temporary
+from aligner.corpus.store import write_atomic
 from aligner.progress import SILENT, Progress
 
 STALE = 3600  # seconds without a write after which a temp file is a killed writer's
@@ -67,42 +66,45 @@ def compact(folder: Path, at_least: int = 1, bar: Progress = SILENT) -> Compacti
     names = sorted(folder.glob("*.vec"))
     if len(names) < max(1, at_least):
         return report
+    skipped: set[Path] = set()  # a file every batch meets is counted once
     for start in range(0, len(names), BATCH):
-        shards = _opened(names[start : start + BATCH], report)
+        shards = _opened(names[start : start + BATCH], skipped)
         if shards:
-            _merge(folder, shards, report)
+            _merge(folder, shards, report, skipped)
         bar.advance(len(names[start : start + BATCH]))
+    report.skipped = len(skipped)
     return report
 
 
-def _opened(paths: list[Path], report: Compaction) -> list[Mapped]:
-    """The files that map as whole ones; the others are counted as skipped."""
-    files = [mapped for mapped in map(open_file, paths) if mapped is not None]
-    report.skipped += len(paths) - len(files)
+def _opened(paths: list[Path], skipped: set[Path]) -> list[Mapped]:
+    """The files that map as whole ones; the others are added to `skipped`."""
+    files = []
+    for path in paths:
+        mapped = open_file(path)
+        if mapped is None:
+            skipped.add(path)
+        else:
+            files.append(mapped)
     return files
 
 
-def _merge(folder: Path, shards: list[Mapped], report: Compaction) -> None:
-    """Write the shards, with the segments the size rule takes, as one segment; remove them."""
+def _merge(folder: Path, shards: list[Mapped], report: Compaction, skipped: set[Path]) -> None:
+    """Write the shards, with the segments the size rule takes, as one segment; remove them.
+    Files of another dimension than the first shard's are added to `skipped`."""
     dim = shards[0].dim
+    segments = sorted(_opened(sorted(folder.glob("*.seg")), skipped), key=lambda seg: seg.count)
+    skipped.update(f.path for f in shards + segments if f.dim != dim)
     files = [shard for shard in shards if shard.dim == dim]
-    report.skipped += len(shards) - len(files)
     taken = sum(shard.count for shard in files)
-    segments = sorted(_opened(sorted(folder.glob("*.seg")), report), key=lambda seg: seg.count)
-    for segment in segments:
-        if segment.count > 2 * taken or segment.dim != dim:
+    for segment in (seg for seg in segments if seg.dim == dim):
+        if segment.count > 2 * taken:
             break
         files.append(segment)
         taken += segment.count
     keys, source, row = _distinct(files)
     report.duplicates += taken - len(keys)
     path = folder / (hashlib.sha256(keys.tobytes()).hexdigest()[:32] + ".seg")
-    tmp = temporary(path, segment_chunks(keys, _rows(files, source, row, dim), dim), tag="compact")
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, segment_chunks(keys, _rows(files, source, row, dim), dim), tag="compact")
     for merged in files:  # only now: until the rename every key was in its own file
         if merged.path != path:
             merged.path.unlink(missing_ok=True)

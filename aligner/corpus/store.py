@@ -33,8 +33,9 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, sync: bool = False, tag: str = "") -> bool:
-    """Write bytes through a temp file in the same folder and rename; False if unchanged.
+def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag: str = "") -> bool:
+    """Write bytes (or blocks of bytes, as they come) through a temp file in the same folder and
+    rename; False if `data` is bytes equal to the file's.
     `sync`: the bytes reach the disk (fsync) before the rename, and the rename before returning.
     `tag` marks the temp file's name, so the writer's run can clear what a killed process left.
 
@@ -43,9 +44,10 @@ def write_atomic(path: Path, data: bytes, sync: bool = False, tag: str = "") -> 
     """
     if path.exists() and not path.is_file():
         with path.open("wb") as out:
-            out.write(data)
+            for block in [data] if isinstance(data, bytes) else data:
+                out.write(block)
         return True
-    if path.exists() and path.read_bytes() == data:
+    if isinstance(data, bytes) and path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary(path, data, sync, tag)
