@@ -164,7 +164,8 @@ def test_a_file_left_out_is_counted_once_however_many_batches_meet_it(tmp_path: 
     wide.write_bytes(b"".join(cachefiles.segment_chunks(
         cachefiles.key_rows(sorted(wide_keys, key=lambda k: k[:8][::-1])), iter([np.ones((2, DIM + 1), np.float32)]), DIM + 1
     )))  # fmt: skip
-    assert cachefiles.open_file(wide) is not None and cachefiles.open_file(wide).dim == DIM + 1
+    opened = cachefiles.open_file(wide)
+    assert opened is not None and opened.dim == DIM + 1
     report = compact(folder)
     assert (report.shards, report.skipped, report.written) == (6, 2, 3)
     assert wide.exists() and (folder / "half.seg").exists() and len(list(folder.glob("*.seg"))) == 3  # one merged
