@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,21 +26,27 @@ def cache_dir() -> Path:
     return Path(env) if env else Path.home() / ".cache" / "aligner"
 
 
-def cached_json(name: str, build: Callable[[], Any]) -> Any:
+def cached_json(name: str, build: Callable[[], Any], replaces: Sequence[str] = ()) -> Any:
     """The JSON table `name` from the cache folder, else `build()` written there (seconds saved).
 
     A cache that cannot be written only warns: the table is built again next time, slower but right.
+    When the table is written, the cache files matching a glob of `replaces` (its older versions
+    and formats) are removed: no release leaves its tables behind for good.
     """
-    return _cached(name, json.loads, build, lambda data: json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    return _cached(name, json.loads, build, lambda data: json.dumps(data, ensure_ascii=False).encode("utf-8"), replaces)
 
 
-def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """The named arrays of `name` (.npz, no pickles) from the cache folder, else `build()` written there."""
-    return _cached(name, _arrays, build, _npz)
+def cached_arrays(name: str, build: Callable[[], dict[str, np.ndarray]], replaces: Sequence[str] = ()) -> dict[str, np.ndarray]:
+    """The named arrays of `name` (.npz, no pickles) from the cache folder, else `build()` written
+    there (`replaces` as in `cached_json`)."""
+    return _cached(name, _arrays, build, _npz, replaces)
 
 
-def _cached(name: str, read: Callable[[bytes], T], build: Callable[[], T], write: Callable[[T], bytes]) -> T:
-    """`read` of the cache file `name`, else `build()`, whose `write` form is then put there."""
+def _cached(
+    name: str, read: Callable[[bytes], T], build: Callable[[], T], write: Callable[[T], bytes], replaces: Sequence[str]
+) -> T:
+    """`read` of the cache file `name`, else `build()`, whose `write` form is then put there in
+    place of the files matching `replaces`."""
     path = cache_dir() / name
     with collector_paused():
         try:
@@ -49,6 +55,8 @@ def _cached(name: str, read: Callable[[bytes], T], build: Callable[[], T], write
             data = build()
     try:
         write_atomic(path, write(data))
+        for old in {old for pattern in replaces for old in path.parent.glob(pattern)} - {path}:
+            old.unlink(missing_ok=True)
     except OSError as err:
         logging.getLogger(__name__).warning("table %s not cached: %s", path, err)
     return data

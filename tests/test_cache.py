@@ -43,3 +43,29 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path: Path, m
     blocked.write_text("not a folder")
     monkeypatch.setenv("ALIGNER_CACHE", str(blocked))
     assert cached_arrays("t.npz", lambda: {"x": np.ones(2)})["x"].tolist() == [1.0, 1.0]
+
+
+def test_a_table_written_removes_the_files_it_replaces_and_only_those(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    for name in ("t-1.json", "t-2.json", "u-1.json", "t-1.npz"):
+        (tmp_path / name).write_text("{}")
+    assert cached_json("t-3.json", lambda: [3], ("t-*.json",)) == [3]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t-1.npz", "t-3.json", "u-1.json"]
+    (tmp_path / "t-2.json").write_text("{}")  # an older release run again: its table is kept while read
+    assert cached_json("t-3.json", lambda: [4], ("t-*.json",)) == [3] and (tmp_path / "t-2.json").exists()
+
+
+def test_the_dictionary_index_replaces_its_older_forms_and_the_stems_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.align import lexicon
+
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    old = [tmp_path / "cedict-1.0.0-stems-2.json", tmp_path / "cedict-1.0.0-index-1.npz", tmp_path / "cedict-1.0.0-qa-5.json"]
+    for path in old:
+        path.write_text("{}")
+    lexicon._index.cache_clear()
+    try:
+        assert len(lexicon._index().keys) > 100_000
+    finally:
+        lexicon._index.cache_clear()
+    assert [path.exists() for path in old] == [False, False, True]  # QA's table is QA's to replace
+    assert len(list(tmp_path.glob("cedict-*-index-*.npz"))) == 1  # the one just written

