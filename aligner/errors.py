@@ -11,6 +11,15 @@ class InputError(AlignerError):
     """An input file cannot be read, decoded or understood."""
 
 
+class OutputError(AlignerError, OSError):
+    """A file cannot be written (a missing or read-only folder, a full disk). An OSError too, so
+    that callers for whom a failed write only costs time (the caches) still catch it. Made as
+    `OutputError(errno, message)`; it reads as its message alone."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
 class SchemaError(AlignerError):
     """A TEI file is malformed or breaks the shipped RELAX NG schema."""
 

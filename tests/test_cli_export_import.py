@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from aligner.cli import main
 
 DATA = Path(__file__).parent / "data" / "formats"
+ALIGN = Path(__file__).parent / "data" / "align"
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -66,3 +67,22 @@ def test_export_unknown_document_is_one_line(tmp_path: Path) -> None:
     code, _, err = run("export", "nope", "--format", "tmx", "-o", str(tmp_path / "x"), "--corpus", str(DATA / "corpus"))
     assert code == 1
     assert err == "Error: nope: not a document id in " + str(DATA / "corpus") + " nor a corpus folder; see `aligner show --list`\n"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "d1", "--format", "tmx", "--langs", "en,zh-Hans", "-o", "{out}/x.tmx"],
+        ["html", "d1", "-o", "{out}/site"],
+        ["qa", "d1", "--html", "{out}/qa.html"],
+        ["align", str(ALIGN / "report.zh-Hans"), str(ALIGN / "report.zh-Hant"), "--src-lang", "zh-Hans",
+         "--tgt-lang", "zh-Hant", "--presplit", "-o", "{out}/x.align"],
+    ],
+)
+def test_an_output_path_through_a_file_is_one_line(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "taken").write_text("a file, not a folder")
+    args = [arg.format(out=tmp_path / "taken" / "sub") for arg in command]
+    code, _, err = run(*args, *(["--corpus", str(DATA / "corpus")] if command[0] != "align" else []))
+    assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"Error: {tmp_path / 'taken' / 'sub'}/")
+    assert err.endswith(f": cannot write ({tmp_path / 'taken'} is a file, not a folder); choose another path\n")

@@ -117,6 +117,19 @@ def test_errors_are_400_with_one_line(served: tuple[TestClient, Editor, Path]) -
     assert (status, answer["error"]) == (400, "link 5 is the last link: there is none below it")
 
 
+def test_a_disk_that_refuses_the_edit_is_500_with_one_line(served: tuple[TestClient, Editor, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.edit import files
+    from aligner.errors import OutputError
+
+    def full(path: Path, *args: object, **kwargs: object) -> bool:
+        raise OutputError(28, f"{path}: cannot write (No space left on device); free some disk space or write elsewhere")
+
+    client, editor, _ = served
+    monkeypatch.setattr(files, "write_atomic", full)
+    status, answer = post(client, editor, {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)})
+    assert status == 500 and str(answer["error"]).endswith(": cannot write (No space left on device); free some disk space or write elsewhere")
+
+
 def test_an_edit_says_its_server_time_and_answers_without_waiting_for_an_ack(served: tuple[TestClient, Editor, Path]) -> None:
     import socket
 

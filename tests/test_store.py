@@ -17,7 +17,7 @@ from aligner.corpus.store import (
     temporary,
     write_atomic,
 )
-from aligner.errors import CorpusError
+from aligner.errors import CorpusError, OutputError
 
 
 def text(doc_id: str, links: tuple[Link, ...] = ()) -> ParallelText:
@@ -96,3 +96,17 @@ def test_link_to_a_missing_sentence_is_refused(tmp_path: Path) -> None:
     save(tmp_path, text("d1", (Link(("en.p1.s9",), ("fr.p1.s1",)),)))
     with pytest.raises(CorpusError, match=r"align\.xml: a link points at 'en\.p1\.s9', which en\.xml does not have"):
         load(tmp_path, "d1")
+
+
+def test_a_failed_write_names_the_path_and_the_fix_and_is_still_an_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    with pytest.raises(OutputError) as caught:
+        write_atomic(tmp_path / "out.tmx", b"x")
+    assert str(caught.value) == f"{tmp_path / 'out.tmx'}: cannot write (Permission denied); choose a folder you may write to"
+    assert isinstance(caught.value, OSError) and caught.value.errno == 13  # the caches still catch it
+    assert not list(tmp_path.iterdir())

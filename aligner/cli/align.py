@@ -12,6 +12,7 @@ from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import encoder_option, quiet_option
 from aligner.corpus.model import Document
+from aligner.corpus.store import write_atomic
 from aligner.evaluate import format_links, read_lines
 from aligner.ingest.blocks import reader
 
@@ -115,4 +116,4 @@ def align_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_atomic(output, text.encode("utf-8"))

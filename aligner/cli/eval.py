@@ -13,6 +13,7 @@ from aligner.align.encoders import choose
 from aligner.align.engine import align
 from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import encoder_option, json_option, quiet_option
+from aligner.corpus.store import write_atomic
 from aligner.evaluate import (
     FileResult,
     check_links,
@@ -72,8 +73,7 @@ def eval_command(
             warn_unrelated(f"{gold_dir}/src/{gold_path.stem} and tgt/{gold_path.stem}", share)
         predicted = [(b.src, b.tgt) for b in beads]
         if save is not None:
-            save.mkdir(parents=True, exist_ok=True)
-            (save / gold_path.name).write_text(format_links(predicted), encoding="utf-8")
+            write_atomic(save / gold_path.name, format_links(predicted).encode("utf-8"))
         if verses is not None:
             src_ids, tgt_ids = unit_ids(verses[0], len(src)), unit_ids(verses[1], len(tgt))
             gold = merge_by_unit(gold, src_ids, tgt_ids)

@@ -6,6 +6,7 @@ the links. Every write is atomic (temp file, then rename) and skipped when the b
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -23,7 +24,7 @@ from aligner.corpus.tei import (
     read_document,
     version_file,
 )
-from aligner.errors import CorpusError
+from aligner.errors import CorpusError, OutputError
 
 
 def _umask() -> int:
@@ -40,8 +41,37 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, 
     `tag` marks the temp file's name, so the writer's run can clear what a killed process left.
 
     A path that is not a regular file (/dev/null, a pipe) is written through, never replaced:
-    renaming over it would put a plain file in place of the device.
+    renaming over it would put a plain file in place of the device. A write that fails raises
+    `OutputError`, which names the path and the fix.
     """
+    try:
+        return _write_atomic(path, data, sync, tag)
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
+
+
+def _cause(path: Path, err: OSError) -> str:
+    """Why a write failed: a file where the path needs a folder, else the system's reason."""
+    if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
+        ancestor = next((parent for parent in path.parents if parent.exists()), None)
+        if ancestor is not None and not ancestor.is_dir():
+            return f"{ancestor} is a file, not a folder"
+    return err.strerror or str(err)
+
+
+def _fix(err: OSError) -> str:
+    """What a user can do about a failed write, by its cause."""
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "choose a folder you may write to"
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "free some disk space or write elsewhere"
+    return "choose another path"
+
+
+def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: str) -> bool:
+    """`write_atomic`, its OSErrors as they come."""
     if path.exists() and not path.is_file():
         with path.open("wb") as out:
             for block in [data] if isinstance(data, bytes) else data:

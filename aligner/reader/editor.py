@@ -39,7 +39,7 @@ from aligner.edit import files, session
 from aligner.edit.journal import trimmed
 from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
 from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
-from aligner.errors import AlignerError, EditError, StaleError
+from aligner.errors import AlignerError, EditError, OutputError, StaleError
 from aligner.qa.run import run_qa
 from aligner.reader.editor_page import editor_page, index_page
 from aligner.reader.filters import LOW_CONFIDENCE
@@ -281,6 +281,8 @@ def _answer(editor: Editor, handler: Callable[[Request], Response], request: Req
             return handler(request)
     except StaleError as err:
         return JSONResponse({"error": str(err), "stale": True}, status_code=409)
+    except OutputError as err:  # the server's disk, not the request
+        return JSONResponse({"error": str(err)}, status_code=500)
     except AlignerError as err:
         return JSONResponse({"error": str(err)}, status_code=404 if "no such document" in str(err) or "is not a document id" in str(err) else 400)
 
