@@ -251,6 +251,26 @@ def test_unrelated_texts_get_low_confidence(cache: Path) -> None:
     assert linked_share(report) > 0.8  # its omissions (a translator's note) are not links
 
 
+@pytest.mark.parametrize(
+    ("src", "tgt", "langs"),
+    [
+        (["The weather is fine today."], ["Das Wetter ist heute schön."], ("en", "de")),
+        (["The weather is fine today."], ["今天天气很好。"], ("en", "zh-Hans")),
+        (["今天天气很好。"], ["今天天氣很好。"], ("zh-Hans", "zh-Hant")),
+    ],
+)
+def test_a_text_of_one_sentence_is_judged_against_the_encoders_unrelated_level(
+    cache: Path, src: list[str], tgt: list[str], langs: tuple[str, str]
+) -> None:
+    """With one sentence a side, the only "random" partner is the translation itself: its
+    unrelated level comes from the encoder's prior, so a translation is a confident link."""
+    (bead,) = align(src, tgt, *langs, cache_dir=cache)
+    assert bead.src == (0,) and bead.tgt == (0,) and bead.confidence >= 0.5
+    assert unrelated([bead]) is None
+    (other,) = align(["I like trains."], tgt, "en", langs[1], cache_dir=cache)
+    assert other.confidence < 0.5 and unrelated([other]) is not None
+
+
 def test_linked_share_counts_sentences_in_confident_links() -> None:
     beads = [Bead((0,), (0, 1), 0.9), Bead((1,), (2,), 0.4), Bead((2,), (), 0.99),
              Bead((3,), (3,), 0.5)]  # fmt: skip

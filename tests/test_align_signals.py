@@ -379,3 +379,18 @@ def test_blocks_pair_consecutive_sentences_and_leave_an_odd_last_one_alone(n: in
         summed = side.vecs[pair].sum(axis=0)
         assert half.lengths[k] == pytest.approx(side.lengths[pair].sum())
         assert half.vecs[k] == pytest.approx(summed / np.linalg.norm(summed), abs=1e-6)
+
+
+def test_a_short_texts_unrelated_level_leaves_out_the_rows_that_may_be_its_translation() -> None:
+    eye = np.eye(3, dtype=np.float32)  # row k's translation is row k: cosine 1, all others 0
+    rng = np.random.default_rng(0)
+    levels = signals.baselines(eye, eye, rng, prior=0.1)
+    # row 0 sees row 2 (cosine 0) and 4 rows' worth of the prior; row 1 has no row far enough
+    assert levels.tolist() == pytest.approx([0.4 / 5, 0.1, 0.4 / 5])
+    assert signals.baselines(eye[:1], eye[:1], rng, prior=0.1).tolist() == pytest.approx([0.1])  # one sentence: the prior
+    unencoded = np.vstack([eye[:2], np.zeros((1, 3), np.float32)])
+    assert signals.baselines(unencoded, eye, rng, prior=0.1)[2] == 0.0  # no vector, no level
+    long = np.random.default_rng(1).normal(size=(100, 8)).astype(np.float32)
+    drawn = np.random.default_rng(2).integers(0, 100, size=signals._SAMPLE)
+    expected = (long @ long[drawn].T).mean(axis=1)  # a long text: random rows, the prior unused
+    assert signals.baselines(long, long, np.random.default_rng(2), prior=5.0) == pytest.approx(expected)

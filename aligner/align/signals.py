@@ -22,6 +22,8 @@ from aligner.align.search import Band
 
 HASH_DIM = 512
 _SAMPLE = 64  # random partners per sentence to estimate its unrelated-pair similarity
+_NEAR = 1.5  # a short text's rows this close to a row's proportional place may be its translation
+_PRIOR_ROWS = 4.0  # how many rows' worth the encoder's prior counts in a short text's level
 _BLOCK = 256  # source rows a pair table takes in one matrix product
 
 
@@ -76,13 +78,25 @@ def prefix(values: np.ndarray) -> np.ndarray:
     return sums
 
 
-def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Return each row's mean cosine with random rows of the other text: its unrelated level."""
+def baselines(mine: np.ndarray, other: np.ndarray, rng: np.random.Generator, prior: float) -> np.ndarray:
+    """Return each row's unrelated level: its mean cosine with random rows of the other text.
+
+    Where the other text has fewer usable rows than the sample, a random row would too often be
+    the row's own translation (a text of one sentence has no other): each row's level is then its
+    mean cosine with the rows away from its proportional place, with `_PRIOR_ROWS` rows' worth of
+    `prior` (the encoder's level for unrelated pairs, measured), so one sentence gets the prior.
+    """
     usable = np.flatnonzero(np.any(other != 0, axis=1))  # rows never encoded carry no information
     if len(usable) == 0 or len(mine) == 0:
         return np.zeros(len(mine))
-    sample = other[usable[rng.integers(0, len(usable), size=min(_SAMPLE, len(usable)))]]
-    return (mine @ sample.T).mean(axis=1).astype(np.float64)
+    if len(usable) >= _SAMPLE:
+        sample = other[usable[rng.integers(0, len(usable), size=_SAMPLE)]]
+        return (mine @ sample.T).mean(axis=1).astype(np.float64)
+    cos = (mine @ other[usable].T).astype(np.float64)
+    place = (np.arange(len(mine)) + 0.5) * len(other) / len(mine) - 0.5  # the partner a row expects
+    away = np.abs(usable[None, :] - place[:, None]) >= _NEAR
+    level = (np.where(away, cos, 0.0).sum(axis=1) + _PRIOR_ROWS * prior) / (away.sum(axis=1) + _PRIOR_ROWS)
+    return np.where(np.any(mine != 0, axis=1), level, 0.0)  # a row never encoded has no level, as above
 
 
 class PairTable:
