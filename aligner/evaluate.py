@@ -170,11 +170,15 @@ class FileResult:
 
 
 def read_lines(path: Path) -> list[str]:
-    """Read one sentence per line (UTF-8), trailing newline ignored."""
+    """Read one sentence per line, trailing newline ignored, in any encoding the ingester reads
+    (UTF-8 or UTF-16 with a byte order mark, which is dropped; UTF-8, GB18030, Big5)."""
+    from aligner.ingest.text import decode
+
     try:
-        return path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read sentences ({err})") from None
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read sentences ({err.strerror or err})") from None
+    return decode(data, str(path)).splitlines() if data.strip() else []
 
 
 def check_links(links: Sequence[Link], n: int, m: int, name: str) -> None:

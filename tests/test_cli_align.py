@@ -34,6 +34,20 @@ def test_align_formats(runner: CliRunner) -> None:
                           "src_text": ["译者注：本文有删节。"], "tgt_text": []}  # fmt: skip
 
 
+def test_align_reads_the_encodings_build_reads(runner: CliRunner, tmp_path: Path) -> None:
+    """GB18030 Chinese, UTF-16 and UTF-8 with a byte order mark (dropped, not kept as text)."""
+    args = ["--src-lang", "zh-Hans", "--tgt-lang", "zh-Hant", "--presplit", "--format", "json"]
+    expected = runner.invoke(main, ["align", str(DATA / "report.zh-Hans"), str(DATA / "report.zh-Hant"), *args]).output
+    hans, hant = (DATA / "report.zh-Hans").read_text(encoding="utf-8"), (DATA / "report.zh-Hant").read_text(encoding="utf-8")
+    for src_codec, tgt_codec in (("gb18030", "gb18030"), ("utf-8-sig", "utf-16")):
+        src, tgt = tmp_path / f"src-{src_codec}.txt", tmp_path / f"tgt-{tgt_codec}.txt"
+        src.write_bytes(hans.encode(src_codec))
+        tgt.write_bytes(hant.encode(tgt_codec))
+        result = runner.invoke(main, ["align", str(src), str(tgt), *args])
+        assert result.exit_code == 0, result.output
+        assert result.output == expected
+
+
 def test_align_splits_paragraphs(runner: CliRunner, tmp_path: Path) -> None:
     src = tmp_path / "a.txt"
     tgt = tmp_path / "b.txt"
