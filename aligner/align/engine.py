@@ -121,6 +121,7 @@ def _signals(
     English and Chinese by encoder vectors of their words (a first pass, see `wordvec`); other
     pairs have no cheap vectors (zero-width) and go straight to the encoder.
     """
+    calibration = encoder.spec.calibration
     lengths = length.char_lengths(src), length.char_lengths(tgt)
     numbers = [anchors.numbers(s) for s in src], [anchors.numbers(t) for t in tgt]
     words = None
@@ -144,10 +145,10 @@ def _signals(
             )
             for side in (src, tgt)
         )
-        scale, unrelated, final = encoder.spec.calibration.scale_words, encoder.spec.calibration.unrelated_words, False
+        scale, unrelated, final = calibration.scale_words, calibration.unrelated_words, False
     else:
         vecs = np.zeros((len(src), 0), np.float32), np.zeros((len(tgt), 0), np.float32)
-        scale, unrelated, final = encoder.spec.calibration.scale, encoder.spec.calibration.unrelated, False
+        scale, unrelated, final = calibration.scale, calibration.unrelated, False
     sides = Side(vecs[0], lengths[0]), Side(vecs[1], lengths[1])
     return Signals(*sides, scale, unrelated, numbers, words, langs[0] == "en", final)
 
