@@ -415,5 +415,10 @@ def compact_cache() -> list[dict[str, object]]:
     few keys; what was merged, per folder."""
     from aligner.align.compaction import AUTO, compact, model_folders
 
-    reports = [compact(folder, at_least=AUTO) for folder in model_folders(cache_dir())]
+    reports = []
+    for folder in model_folders(cache_dir()):
+        try:
+            reports.append(compact(folder, at_least=AUTO))
+        except OSError as err:  # as any cache write: a failure costs the next run time, not this build
+            log.warning("embedding cache %s not compacted: %s", folder, err)
     return [r.as_json() for r in reports if r.written]

@@ -220,6 +220,24 @@ def test_a_build_that_leaves_many_shards_compacts_them_and_a_rebuild_encodes_not
     assert again.compacted == [] and again.as_json()["cache_compacted"] == []
 
 
+def test_a_cache_that_cannot_be_compacted_does_not_fail_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from aligner.errors import OutputError
+
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(compaction, "AUTO", 1)
+
+    def full(folder: Path, at_least: int = 1, bar: object = None) -> compaction.Compaction:
+        raise OutputError(28, f"{folder}/x.seg: cannot write (No space left on device); free some disk space or write elsewhere")
+
+    monkeypatch.setattr(compaction, "compact", full)
+    write_seeds(tmp_path / "seeds", docs=1)
+    report = build(tmp_path / "seeds", tmp_path / "corpus", jobs=1)
+    assert report.compacted == [] and list(report.sentences) == ["part0"]
+    assert "not compacted" in caplog.text and "No space left on device" in caplog.text
+
+
 def test_a_worker_reading_while_compactions_run_never_misses_a_vector(tmp_path: Path) -> None:
     """A reader in another process looks up the same keys again and again while this one
     writes shards and compacts, each compaction merging the segment before into a new one: it

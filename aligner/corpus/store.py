@@ -74,7 +74,7 @@ def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: st
     """`write_atomic`, its OSErrors as they come."""
     if path.exists() and not path.is_file():
         with path.open("wb") as out:
-            for block in [data] if isinstance(data, bytes) else data:
+            for block in _blocks(data):
                 out.write(block)
         return True
     if isinstance(data, bytes) and path.exists() and path.read_bytes() == data:
@@ -91,6 +91,11 @@ def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: st
     return True
 
 
+def _blocks(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
+    """The blocks to write: bytes as one block, an iterable of blocks as it comes."""
+    return [data] if isinstance(data, bytes) else data
+
+
 def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag: str = "") -> Path:
     """The bytes (or the blocks of bytes, written as they come) in a new temporary file beside
     `path` (hidden, with the usual mode, named with `tag` if given), fsync'd if `sync`; a failed
@@ -99,7 +104,7 @@ def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
-            for block in [data] if isinstance(data, bytes) else data:
+            for block in _blocks(data):
                 out.write(block)
             if sync:
                 out.flush()
