@@ -150,7 +150,7 @@ def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
         doc = ingest_file(path, doc_id)
         if doc.lang in versions:
             raise CorpusError(
-                f"{path}: document '{doc_id}' already has a {versions[doc.lang].tag} version from {origin[doc.lang]}; "
+                f"{path}: document '{doc_id}' already has a version tagged {versions[doc.lang].tag} (from {origin[doc.lang]}); "
                 f"rename one of them or tag its language in the name (NAME.LANG.txt); two regions of one "
                 f"script (zh-Hant-TW, zh-Hant-HK) go in two documents"
             )

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from aligner.corpus.model import ParallelText
 from aligner.errors import InputError
-from aligner.ingest.langs import convert, detect_language, joiner
+from aligner.ingest.langs import convert, guess_language, joiner
 
 
 @dataclass(frozen=True)
@@ -104,12 +104,12 @@ def segments(
 
 def language_warnings(name: str, lines: Sequence[str], tgt_lang: str) -> list[str]:
     """Warn when a candidate looks like another language or script than the reference."""
-    sample = "".join(lines)
-    found = detect_language(sample)
-    expected = tgt_lang if tgt_lang.startswith("zh") else "en"
-    if tgt_lang.startswith("zh") and found.startswith("zh") and found != tgt_lang:
+    found = guess_language(" ".join(lines))
+    if found is None:
+        return []
+    if tgt_lang.startswith("zh-") and found.startswith("zh") and found != tgt_lang:
         return [f"{name}: the candidate looks like {found} but the reference is {tgt_lang}; use --simplify to compare across scripts"]
-    if found.split("-")[0] != expected.split("-")[0]:
+    if found.split("-")[0] != tgt_lang.split("-")[0]:
         return [f"{name}: the candidate looks like {found}, not {tgt_lang}"]
     return []
 

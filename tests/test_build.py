@@ -134,7 +134,7 @@ def test_doc_id_collision_is_an_error(tmp_path: Path) -> None:
     seeds.mkdir()
     (seeds / "a.txt").write_text("Title\n\nOne sentence here.", encoding="utf-8")
     (seeds / "a.en.txt").write_text("Title\n\nAnother text.", encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"a\.txt: document 'a' already has a en version from .*a\.en\.txt"):
+    with pytest.raises(CorpusError, match=r"a\.txt: document 'a' already has a version tagged en \(from .*a\.en\.txt\)"):
         build(seeds, tmp_path / "corpus")
 
 

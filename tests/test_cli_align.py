@@ -65,7 +65,7 @@ def test_align_bad_language_is_one_line(runner: CliRunner) -> None:
                                   "--src-lang", "english", "--tgt-lang", "zh"])  # fmt: skip
     assert result.exit_code == 1
     assert result.output == (
-        "Error: 'english' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"
+        "Error: --src-lang: 'english' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"
     )
 
 

@@ -41,7 +41,7 @@ def test_export_json_report_with_filters(tmp_path: Path, monkeypatch: pytest.Mon
     code, out, _ = run("export", "corpus", "--format", "jsonl", "--langs", "en,zh-Hans", "--types", "1-1",
                        "--min-confidence", "0.5", "-o", str(tmp_path / "x.jsonl"), "--json", "--corpus", str(tmp_path))
     assert code == 0
-    assert json.loads(out) == {"files": [str(tmp_path / "x.jsonl")], "units": 5, "dropped": {"confidence": 2, "type": 1}}
+    assert json.loads(out) == {"files": [str(tmp_path / "x.jsonl")], "units": 5, "dropped": {"confidence": 2, "type": 1}, "skipped": []}
 
 
 def test_import_then_show_lists_the_document(tmp_path: Path) -> None:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from aligner.cli import main
 from aligner.errors import InputError
+from aligner.ingest.langs import detect_language, guess_language
 from aligner.ingest.text import decode, ingest_file, ingest_text, normalize, source_of
+from aligner.score import language_warnings
 
 SEED = Path(__file__).parent.parent / "seeds" / "000_bf7a112df29932bd.txt"
 
@@ -137,3 +142,58 @@ def test_hard_wrapped_plain_text_keeps_sentences_whole() -> None:
         ["The first sentence is long and wraps onto a second line.", "The second one wraps too."],
         ["A new paragraph."],
     ]
+
+
+GUESSES = [
+    ("Le chat dort dans la cuisine et il ne veut pas sortir avec les enfants.", "fr"),
+    ("Der Hund ist nicht in dem Haus, er ist auf der Straße.", "de"),
+    ("The cat is on the table and it sleeps in the kitchen.", "en"),
+    ("El perro está en la casa y no quiere salir con los niños.", "es"),
+    ("Het is niet mijn fout dat de trein te laat is.", "nl"),
+    ("今日は天気がいいですね。漢字も使います。", "ja"),
+    ("这是简体中文的句子。", "zh-Hans"),
+    ("這是繁體中文的句子。", "zh-Hant"),
+    ("Привет, как дела?", "ru"),
+    ("Привіт, як справи? Це їжак.", "uk"),
+    ("안녕하세요, 반갑습니다", "ko"),
+    ("Bonjour.", None),  # one word says nothing sure
+    ("Porschestr. 7, D-5090 Leverkusen", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), GUESSES)
+def test_the_language_is_guessed_from_script_or_function_words(text: str, lang: str | None) -> None:
+    assert guess_language(text) == lang
+    assert detect_language(text) == (lang or "en")
+
+
+def test_a_version_without_a_tag_gets_its_own_language(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Titre\n\nLe chat dort dans la cuisine et il ne veut pas sortir avec les enfants.", encoding="utf-8")
+    (tmp_path / "a.en.txt").write_text("Title\n\nThe cat sleeps in the kitchen and does not want to go out with the children.", encoding="utf-8")
+    assert ingest_file(tmp_path / "a.txt").lang == "fr"
+
+
+@pytest.mark.parametrize(("name", "hint"), [("doc.zn.txt", "did you mean zh or zu?"), ("doc.xx.txt", "did you mean xh?")])
+def test_a_mistyped_language_in_a_name_is_one_line_with_a_hint(tmp_path: Path, name: str, hint: str) -> None:
+    code = name[4:6]
+    with pytest.raises(InputError, match=re.escape(f"{name}: '{code}' is not a language tag ('{code}' is no ISO 639-1 code; {hint})")):
+        source_of(tmp_path / name)
+
+
+@pytest.mark.parametrize("option", ["--src-lang", "--tgt-lang"])
+def test_align_refuses_a_language_option_that_is_no_tag(tmp_path: Path, option: str) -> None:
+    (tmp_path / "a.txt").write_text("One sentence.\n", encoding="utf-8")
+    args = {"--src-lang": "en", "--tgt-lang": "de"} | {option: "zn"}
+    result = CliRunner().invoke(main, ["align", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"), *[x for kv in args.items() for x in kv]])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {option}: 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?); "
+        "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"
+    )
+
+
+def test_score_warns_when_a_candidate_is_in_another_latin_language() -> None:
+    french = ["Le chat dort dans la cuisine et il ne veut pas sortir avec les enfants."]
+    assert language_warnings("mt", french, "de") == ["mt: the candidate looks like fr, not de"]
+    assert language_warnings("mt", french, "fr") == []
+    assert language_warnings("mt", ["Bonjour."], "de") == []  # too short to say

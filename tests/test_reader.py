@@ -217,6 +217,54 @@ def test_html_command_skips_a_broken_document_and_says_so(tmp_path: Path) -> Non
     assert (tmp_path / "out" / "docs" / "harbour.html").exists() and not (tmp_path / "out" / "docs" / "broken.html").exists()
 
 
+def broken_corpus(tmp_path: Path) -> Path:
+    """A corpus of the harbour and a document whose link points at a sentence it does not have."""
+    corpus = tmp_path / "corpora"
+    save(corpus, harbour())
+    text = harbour("broken")
+    bad = Alignment("en", "zh-Hans", text.alignments[0].links + (Link(("en.p9.s9",), ()),))
+    save(corpus, ParallelText("broken", text.versions, (bad,)))
+    return corpus
+
+
+BROKEN = r"Skipped: .*broken/align\.xml: a link points at 'en\.p9\.s9', which en\.xml does not have; fix or rebuild the alignment"
+
+
+@pytest.mark.parametrize(
+    ("command", "done"),
+    [
+        (["export", "--format", "tsv", "-o", "{tmp}/x.tsv"], lambda tmp, out: "harbour" in (tmp / "x.tsv").read_text(encoding="utf-8")),
+        (["export", "--format", "tsv", "-o", "{tmp}/x.tsv", "--json"], lambda tmp, out: json.loads(out)["skipped"][0].endswith("en.xml does not have; fix or rebuild the alignment")),
+        (["qa", "--json"], lambda tmp, out: {f["doc_id"] for f in json.loads(out)["findings"]} == {"harbour"} and len(json.loads(out)["skipped"]) == 1),
+        (["search", "harbour"], lambda tmp, out: out.startswith("harbour en.")),
+    ],
+)
+def test_a_broken_document_is_skipped_by_every_command_that_reads_a_corpus(tmp_path: Path, command: list[str], done: object) -> None:
+    corpus = broken_corpus(tmp_path)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in command]
+    result = CliRunner().invoke(main, [args[0], *(["--corpus", str(corpus)] if args[0] == "search" else [str(corpus)]), *args[1:]])
+    assert result.exit_code == 1, result.output
+    assert re.fullmatch(BROKEN + "\n", result.stderr)
+    assert done(tmp_path, result.stdout)  # type: ignore[operator]
+
+
+def test_search_indexes_a_broken_document_once_it_is_mended(tmp_path: Path) -> None:
+    corpus = broken_corpus(tmp_path)
+    assert CliRunner().invoke(main, ["search", "harbour", "--corpus", str(corpus)]).exit_code == 1
+    assert CliRunner().invoke(main, ["search", "harbour", "--corpus", str(corpus)]).exit_code == 1  # until its files change
+    save(corpus, harbour("broken"))
+    result = CliRunner().invoke(main, ["search", "harbour", "--corpus", str(corpus), "--limit", "100"])
+    assert result.exit_code == 0 and result.stderr == "" and "broken en." in result.stdout
+
+
+def test_a_corpus_of_only_broken_documents_is_one_line(tmp_path: Path) -> None:
+    corpus = broken_corpus(tmp_path)
+    (corpus / "harbour" / "align.xml").write_text("<oops", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(corpus), "--format", "tsv", "-o", str(tmp_path / "x.tsv")])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"Error: {corpus}: no document here can be read (2 tried); the first: ")
+
+
 def test_html_command_on_an_empty_corpus_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     result = CliRunner().invoke(main, ["html", str(tmp_path / "empty"), "-o", str(tmp_path / "out")])

@@ -112,7 +112,7 @@ def test_a_bad_sidecar_region_is_one_line_naming_the_fix(tmp_path: Path, name: s
 
 def test_two_regions_of_one_script_in_one_document_are_a_clear_error(tmp_path: Path) -> None:
     paths = [_seed_like(tmp_path, "doc.zh-TW.txt"), _seed_like(tmp_path, "doc.zh-HK.txt")]
-    with pytest.raises(CorpusError, match="already has a zh-Hant-HK version from .*; two regions of one script .* go in two documents"):
+    with pytest.raises(CorpusError, match=r"already has a version tagged zh-Hant-HK \(from .*\); two regions of one script .* go in two documents"):
         ingest_versions("doc", sorted(paths))
 
 

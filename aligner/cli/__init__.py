@@ -6,8 +6,8 @@ import functools
 import importlib
 import logging
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -26,10 +26,24 @@ def user_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except AlignerError as err:
-            click.echo(f"Error: {err}", err=True)
-            sys.exit(1)
+            fail(str(err))
 
     return wrapper  # type: ignore[return-value]
+
+
+def report_skipped(skipped: Sequence[str], final: bool = True) -> None:
+    """Name on stderr each document a command left out; when `final`, exit 1 if there was one,
+    so a script notices although the rest of the work is done."""
+    for reason in skipped:
+        click.echo(f"Skipped: {reason}", err=True)
+    if skipped and final:
+        sys.exit(1)
+
+
+def fail(message: str) -> NoReturn:
+    """Print a user error as one line on stderr and exit with status 1."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
 
 
 def warn_unrelated(what: str, share: float) -> None:

@@ -10,7 +10,7 @@ import click
 from aligner.align.confidence import unrelated
 from aligner.align.engine import align as align_texts
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import encoder_option, quiet_option
+from aligner.cli.options import encoder_option, language_tag, quiet_option
 from aligner.corpus.model import Document
 from aligner.corpus.store import write_atomic
 from aligner.evaluate import format_links, read_lines
@@ -53,9 +53,9 @@ def _join(sentences: list[str]) -> str:
 @click.argument("src", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("tgt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
-    "--src-lang", required=True, help="BCP 47 language of SRC: en, zh-Hans, zh-Hant, zh, de…"
+    "--src-lang", required=True, callback=language_tag, help="BCP 47 language of SRC: en, zh-Hans, zh-Hant, zh, de…"
 )
-@click.option("--tgt-lang", required=True, help="BCP 47 language of TGT.")
+@click.option("--tgt-lang", required=True, callback=language_tag, help="BCP 47 language of TGT.")
 @click.option("--presplit", is_flag=True, help="The files hold one sentence a line already.")
 @click.option(
     "--format", "fmt", type=click.Choice(["align", "tsv", "json"]), default="align", show_default=True,

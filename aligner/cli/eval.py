@@ -12,7 +12,7 @@ from aligner.align.confidence import unrelated
 from aligner.align.encoders import choose
 from aligner.align.engine import align
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import encoder_option, json_option, quiet_option
+from aligner.cli.options import encoder_option, json_option, language_tag, quiet_option
 from aligner.corpus.store import write_atomic
 from aligner.evaluate import (
     FileResult,
@@ -38,8 +38,8 @@ _FIELDS = (
 
 @main.command("eval")
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--src-lang", default="en", show_default=True, help="Language of src/ texts.")
-@click.option("--tgt-lang", default="zh", show_default=True, help="Language of tgt/ texts.")
+@click.option("--src-lang", default="en", show_default=True, callback=language_tag, help="Language of src/ texts.")
+@click.option("--tgt-lang", default="zh", show_default=True, callback=language_tag, help="Language of tgt/ texts.")
 @click.option(
     "--save",
     type=click.Path(file_okay=False, path_type=Path),

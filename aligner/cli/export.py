@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from aligner.cli import main, user_errors
+from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option
 from aligner.cli.show import parse_langs
-from aligner.corpus.store import resolve
+from aligner.corpus.store import load_readable
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
 from aligner.formats.filters import Filters, parse_ratio
@@ -51,9 +51,10 @@ def export(
     xliff (2.1, or 1.2 with --xliff-version 1.2) is bilingual: give two languages.
     srt and vtt write one subtitle document's second language on the first's cue times.
     XCES is read by OpusTools: opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw.
-    Same corpus and options, same bytes.
+    Same corpus and options, same bytes. In a corpus folder, a document that cannot be read is
+    skipped with a message, the rest is exported, and the exit status is 1.
     """
-    texts = resolve(target, corpus)
+    texts, skipped = load_readable(target, corpus)
     chosen = parse_langs(langs, list(texts[0].versions))
     filters = Filters(
         min_confidence=min_confidence,
@@ -64,9 +65,10 @@ def export(
     )
     report = run_export(texts, fmt, chosen, out, filters, tmx_langs, xliff_version)
     if as_json:
-        click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
-        return
-    for reason, n in sorted(report.dropped.items()):
-        what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
-        click.echo(f"Skipped {n} units: {what}", err=True)
-    click.echo(f"Wrote {report.units} units to {', '.join(map(str, report.files))}")
+        click.echo(json.dumps(report.as_json() | {"skipped": skipped}, ensure_ascii=False, indent=2))
+    else:
+        for reason, n in sorted(report.dropped.items()):
+            what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
+            click.echo(f"Skipped {n} units: {what}", err=True)
+        click.echo(f"Wrote {report.units} units to {', '.join(map(str, report.files))}")
+    report_skipped(skipped)

@@ -3,37 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from aligner.cli import main, user_errors
+from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option, quiet_option, threshold_option
-from aligner.corpus.model import ParallelText
-from aligner.corpus.store import ALIGNMENT_FILE, doc_ids, load, resolve
-from aligner.errors import AlignerError, CorpusError
+from aligner.corpus.store import load_readable
 from aligner.reader.site import build_site
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def load_target(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:
-    """The documents a target names; in a corpus folder a broken document is skipped, not fatal."""
-    path = Path(target)
-    names_document = len(path.parts) == 1 and (corpus / target).is_dir()
-    if names_document or not path.is_dir() or (path / ALIGNMENT_FILE).exists():
-        return resolve(target, corpus), []
-    texts, skipped = [], []
-    for doc_id in doc_ids(path):
-        try:
-            texts.append(load(path, doc_id))
-        except AlignerError as err:
-            skipped.append(str(err))
-    if not texts and not skipped:
-        raise CorpusError(f"{path}: no documents here; run `aligner build` first")
-    return texts, skipped
 
 
 @main.command()
@@ -52,14 +29,11 @@ def html(target: str, out_dir: Path, threshold: float, corpus: Path, quiet: bool
 
     Example: aligner html corpora -o site
     """
-    texts, skipped = load_target(target, corpus)
+    texts, skipped = load_readable(target, corpus)
     written = build_site(texts, out_dir, threshold, quiet)
     if as_json:
         report = {"out": str(out_dir), "documents": [t.doc_id for t in texts], "written": [str(p) for p in written], "skipped": skipped}
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(f"Site written to {out_dir}: {len(texts)} documents, {len(written)} files changed; open {out_dir / 'index.html'}")
-    for reason in skipped:
-        click.echo(f"Skipped: {reason}", err=True)
-    if skipped:
-        raise SystemExit(1)
+    report_skipped(skipped)

@@ -34,6 +34,20 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(func)
 
 
+def language_tag(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """Click callback: a language option holds a BCP 47 tag; otherwise one line naming the option."""
+    from aligner.cli import fail
+    from aligner.errors import LanguageError
+    from aligner.ingest.langs import split_tag
+
+    try:
+        if value:
+            split_tag(value)
+    except LanguageError as err:
+        fail(f"{param.opts[0]}: {err}")
+    return value
+
+
 def langs_option(func: F) -> F:
     """--langs: which versions, comma-separated, in column order."""
     return click.option(

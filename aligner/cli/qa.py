@@ -8,9 +8,9 @@ from pathlib import Path
 
 import click
 
-from aligner.cli import main, user_errors
+from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option
-from aligner.corpus.store import resolve, write_atomic
+from aligner.corpus.store import load_readable, write_atomic
 from aligner.qa import report
 from aligner.qa.config import load_config
 from aligner.qa.registry import all_checks
@@ -38,6 +38,9 @@ def qa(
     weak links, each with severity, sentence ids, both texts and the reason.
 
     Example: aligner qa 000_bf7a112df29932bd --fail-on error --html qa.html
+
+    In a corpus folder, a document that cannot be read is skipped with a message and the exit
+    status is 1 (2 when --fail-on fails).
     """
     checks = all_checks()
     if list_checks:
@@ -46,15 +49,19 @@ def qa(
             click.echo(f"{c.name:16} {c.family:12} {c.summary}{'  [' + params + ']' if params else ''}")
         return
     config = load_config(config_path, checks)
-    findings = run_qa(resolve(target, corpus), config)
+    texts, skipped = load_readable(target, corpus)
+    findings = run_qa(texts, config)
     title = f"Translation QA: {target}"
     if html_path is not None:
         write_atomic(html_path, serialize(report.html_report(findings, title)))
     if as_json:
-        click.echo(json.dumps(report.as_json(findings, config.enabled(checks)), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(report.as_json(findings, config.enabled(checks)) | {"skipped": skipped}, ensure_ascii=False, indent=2))
     elif sys.stdout.isatty():
         report.print_table(findings, title)
     else:
         click.echo("\n".join(report.plain(f) for f in findings) or "No findings.")
+    report_skipped(skipped, final=False)
     if report.failing(findings, fail_on):  # type: ignore[arg-type]
         sys.exit(2)
+    if skipped:
+        sys.exit(1)

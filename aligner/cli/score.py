@@ -9,7 +9,7 @@ import click
 
 from aligner import score as scoring
 from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option
+from aligner.cli.options import corpus_option, json_option, language_tag
 from aligner.corpus.model import ParallelText
 from aligner.corpus.store import resolve
 from aligner.errors import InputError
@@ -40,8 +40,8 @@ def candidate_docs(path: Path, texts: list[ParallelText], src: str, tgt: str) ->
 @main.command()
 @click.argument("target")
 @click.option("-c", "--candidate", "candidates", multiple=True, required=True, metavar="[NAME=]PATH", help="A system's output: a file (one line per source sentence) or TEI version; a folder of <doc-id>.txt for a corpus. Repeat for several systems; the first is the baseline.")
-@click.option("--lang", "tgt", default="zh-Hans", show_default=True, help="The reference version to score against.")
-@click.option("--src", default="en", show_default=True, help="The source version the candidate lines follow.")
+@click.option("--lang", "tgt", default="zh-Hans", show_default=True, callback=language_tag, help="The reference version to score against.")
+@click.option("--src", default="en", show_default=True, callback=language_tag, help="The source version the candidate lines follow.")
 @click.option("--simplify", is_flag=True, help="Convert zh-Hant (or mixed) output and reference to Simplified first, so scores compare across scripts.")
 @click.option("--worst", "n_worst", default=10, show_default=True, help="How many of the lowest-scoring segments to show per system.")
 @click.option("--samples", default=1000, show_default=True, help="Bootstrap resamples when comparing systems.")

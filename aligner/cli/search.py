@@ -7,15 +7,16 @@ from pathlib import Path
 
 import click
 
-from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option
+from aligner.cli import main, report_skipped, user_errors
+from aligner.cli.options import corpus_option, json_option, language_tag
 from aligner.ingest.langs import normalize_tag
 from aligner.search.index import search as run_search
+from aligner.search.index import unreadable
 
 
 @main.command()
 @click.argument("query")
-@click.option("--lang", default="", help="Match only sentences of this language (e.g. en, zh-Hant).")
+@click.option("--lang", default="", callback=language_tag, help="Match only sentences of this language (e.g. en, zh-Hant).")
 @click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression (Python regex syntax, matched within one sentence); literals and rare characters every match needs narrow the search first.")
 @click.option("--limit", default=20, show_default=True, help="At most this many matching sentences.")
 @corpus_option
@@ -28,17 +29,18 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
 
     QUERY uses FTS5 syntax: words, "a phrase", AND, OR, NOT, prefix*. Chinese needs no word
     breaks, and Simplified finds Traditional (and the reverse). The index is corpus/.search.sqlite,
-    refreshed when a TEI file changes; delete it at will.
+    refreshed when a TEI file changes; delete it at will. A document that cannot be read is left
+    out of the index and named on stderr, and the exit status is 1, until its files change.
     """
     hits = run_search(corpus, query, normalize_tag(lang) if lang else None, use_regex, limit)
     if as_json:
         click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
-        return
-    if not hits:
+    elif not hits:
         click.echo(f"No match for {query} in {corpus}")
-        return
-    for hit in hits:
-        left, key, right = hit.kwic()
-        click.echo(f"{hit.doc_id} {hit.sid}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
-        for other, texts in hit.aligned.items():
-            click.echo(f"    {other}: {' '.join(texts)}")
+    else:
+        for hit in hits:
+            left, key, right = hit.kwic()
+            click.echo(f"{hit.doc_id} {hit.sid}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
+            for other, texts in hit.aligned.items():
+                click.echo(f"    {other}: {' '.join(texts)}")
+    report_skipped(unreadable(corpus))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import click
 
-from aligner.cli import main, user_errors
+from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.edit import engine_for
-from aligner.cli.html import load_target
 from aligner.cli.options import corpus_option, threshold_option
+from aligner.corpus.store import load_readable
 from aligner.reader.serve import make_server
 from aligner.reader.site import build_site
 
@@ -35,9 +35,8 @@ def serve(target: str, port: int, host: str, edit: bool, who: str, threshold: fl
     if edit:
         _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who)
         return
-    texts, skipped = load_target(target, corpus)
-    for reason in skipped:
-        click.echo(f"Skipped: {reason}", err=True)
+    texts, skipped = load_readable(target, corpus)
+    report_skipped(skipped, final=False)
     with tempfile.TemporaryDirectory(prefix="aligner-site-") as tmp:
         build_site(texts, Path(tmp), threshold)
         server = make_server(Path(tmp), host, port)

@@ -24,7 +24,7 @@ from aligner.corpus.tei import (
     read_document,
     version_file,
 )
-from aligner.errors import CorpusError, OutputError
+from aligner.errors import AlignerError, CorpusError, OutputError
 
 
 def _umask() -> int:
@@ -216,6 +216,26 @@ def load_all(corpus: Path) -> Iterator[ParallelText]:
     """Every document of the corpus, in id order."""
     for doc_id in doc_ids(corpus):
         yield load(corpus, doc_id)
+
+
+def load_readable(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:
+    """The documents a target names (`resolve`), but in a corpus folder a document that cannot be
+    read is skipped, with its reason returned, so one broken file does not stop a whole archive."""
+    path = Path(target)
+    names_document = len(path.parts) == 1 and (corpus / target).is_dir()
+    if names_document or not path.is_dir() or (path / ALIGNMENT_FILE).exists():
+        return resolve(target, corpus), []
+    texts, skipped = [], []
+    for doc_id in doc_ids(path):
+        try:
+            texts.append(load(path, doc_id))
+        except AlignerError as err:
+            skipped.append(str(err))
+    if skipped and not texts:
+        raise CorpusError(f"{path}: no document here can be read ({len(skipped)} tried); the first: {skipped[0]}")
+    if not texts:
+        raise CorpusError(f"{path}: no documents here; run `aligner build` first")
+    return texts, skipped
 
 
 def resolve(target: str, corpus: Path) -> list[ParallelText]:

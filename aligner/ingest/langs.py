@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 
 import regex
@@ -16,6 +17,15 @@ _ALIASES = {
     "zh-cn": ("zh-Hans", "CN"), "zh-sg": ("zh-Hans", "SG"),
     "zh-tw": ("zh-Hant", "TW"), "zh-hk": ("zh-Hant", "HK"), "zh-mo": ("zh-Hant", "MO"),
 }
+# ISO 639-1's two-letter codes, and the withdrawn ones still met in files (in, iw, ji, jw, mo, sh).
+ISO_639_1 = frozenset(
+    """aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv
+    dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii
+    ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk
+    ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc
+    sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
+    vi vo wa wo xh yi yo za zh zu in iw ji jw mo sh""".split()
+)
 REGION_NAMES = {"TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CN": "mainland China", "SG": "Singapore"}
 
 
@@ -41,10 +51,25 @@ def split_tag(tag: str) -> tuple[str, str]:
     parts = low.split("-")
     if not parts[0].isalpha() or not 2 <= len(parts[0]) <= 3 or not all(parts[1:]):
         raise LanguageError(f"'{tag}' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW")
+    if len(parts[0]) == 2 and parts[0] not in ISO_639_1:
+        raise LanguageError(
+            f"'{tag}' is not a language tag ('{parts[0]}' is no ISO 639-1 code{did_you_mean(parts[0])}); "
+            "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"
+        )
     subtags = [parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
     at = 2 if len(subtags) > 1 and _is_script(subtags[1]) else 1
     region = subtags.pop(at) if len(subtags) > at and is_region(subtags[at]) else ""
     return "-".join(subtags), region
+
+
+_FREQUENT = ("en", "zh", "de", "fr", "es", "it", "ja", "ko", "ru", "pt", "nl", "pl", "tr", "ar", "th", "vi")
+
+
+def did_you_mean(code: str) -> str:
+    """A hint naming the known codes nearest a mistyped one, frequent languages first (zn → zh)."""
+    near = difflib.get_close_matches(code.lower(), sorted(ISO_639_1), n=6, cutoff=0.5)
+    near.sort(key=lambda c: _FREQUENT.index(c) if c in _FREQUENT else len(_FREQUENT))
+    return f"; did you mean {' or '.join(near[:2])}?" if near else ""
 
 
 def normalize_tag(tag: str) -> str:
@@ -101,12 +126,60 @@ def chinese_script(text: str) -> str:
     return "zh-Hans" if simplified_only > traditional_only else "zh-Hant"
 
 
-def detect_language(text: str) -> str:
-    """Guess en or zh-Hans/zh-Hant from the script of a text (enough to tell our versions apart)."""
+# Scripts that name their language well enough for a version key; kana marks Japanese even among Han.
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
+_SCRIPTS = {
+    "ko": regex.compile(r"\p{Hangul}"), "ru": regex.compile(r"\p{Cyrillic}"), "ar": regex.compile(r"\p{Arabic}"),
+    "he": regex.compile(r"\p{Hebrew}"), "el": regex.compile(r"\p{Greek}"), "th": regex.compile(r"\p{Thai}"),
+    "hi": regex.compile(r"\p{Devanagari}"),
+}
+_UKRAINIAN = regex.compile(r"[ґєії]", regex.IGNORECASE)  # letters Russian does not have
+# The commonest function words of languages written in Latin letters: a text's language is the
+# one whose words it uses most, as in Cavnar and Trenkle's and Grefenstette's short-word method.
+_FUNCTION_WORDS = {
+    "en": "the of and to in is that it was for with as on are this be by not have from",
+    "de": "der die und das ist nicht ein eine zu den mit sich auf für von dem des auch im wird",
+    "fr": "le la les et est des une un du que pas pour dans qui sur au ce avec il sont",
+    "es": "el la los las y es que en un una por con para del se no al lo como más",
+    "it": "il di che e la per un una non sono con del della è gli le si anche nel alla",
+    "pt": "o a os as de que não em um uma para com do da é se dos das ao mais",
+    "nl": "de het een en van is dat niet op te zijn met voor die ook aan er maar",
+    "pl": "i w się nie na że z do to jest jak o co ale po od są przez dla",
+    "tr": "ve bir bu da de için ile ne gibi olarak daha çok var değil ama olan",
+    "sv": "och att det som är en på av för med till inte den har jag om ett",
+    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan ke pada adalah",
+    "vi": "và của là có không một những được cho trong người các với này",
+    "sw": "na ya wa kwa ni la za katika kuwa hiyo hii au lakini kama",
+}
+_WORD_LISTS = {lang: frozenset(words.split()) for lang, words in _FUNCTION_WORDS.items()}
+_WORD = regex.compile(r"\p{L}+")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def guess_language(text: str) -> str | None:
+    """The language a text is in, by its script or its function words; None when nothing is sure.
+
+    Chinese gives its script (zh-Hans, zh-Hant); Latin letters need at least three function words
+    and half again as many of one language's as of any other's.
+    """
+    letters = len(_LETTER.findall(text)) or 1
+    if len(_KANA.findall(text)) >= 0.1 * letters:
+        return "ja"
     if han_ratio(text) >= 0.5:
         script = chinese_script(text)
         return script if script != "zh" else "zh-Hans"
-    return "en"
+    for lang, pattern in _SCRIPTS.items():
+        if len(pattern.findall(text)) >= 0.5 * letters:
+            return "uk" if lang == "ru" and _UKRAINIAN.search(text) else lang
+    words = [w.lower() for w in _WORD.findall(text)]
+    hits = sorted(((sum(w in vocab for w in words), lang) for lang, vocab in _WORD_LISTS.items()), reverse=True)
+    (best, lang), (second, _) = hits[0], hits[1]
+    return lang if best >= 3 and best >= 1.5 * second else None
+
+
+def detect_language(text: str) -> str:
+    """A text's language for a version key (`guess_language`), English when nothing is sure."""
+    return guess_language(text) or "en"
 
 
 _NO_SPACE = regex.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", regex.IGNORECASE)

@@ -15,7 +15,7 @@ from pathlib import Path
 from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
-from aligner.ingest.langs import detect_language, normalize_tag, split_tag
+from aligner.ingest.langs import ISO_639_1, detect_language, normalize_tag, split_tag
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
 _BOMS = (
@@ -63,7 +63,7 @@ def source_of(path: Path) -> Source:
             stem = stem[: -len(ext)]
     lang, region = None, ""
     m = _LANG_SUFFIX.search(stem)
-    if m and _looks_like_tag(m.group("lang")):
+    if m and _looks_like_tag(m.group("lang"), path):
         lang, region = split_tag(m.group("lang"))
         stem = stem[: m.start()]
     if not _DOC_ID.match(stem):
@@ -71,11 +71,17 @@ def source_of(path: Path) -> Source:
     return Source(path, stem, lang, region)
 
 
-def _looks_like_tag(tag: str) -> bool:
-    """A language suffix is short and known-shaped (en, de, zh-Hans), not a hash or a word."""
+def _looks_like_tag(tag: str, path: Path) -> bool:
+    """A language suffix is short and known-shaped (en, de, zh-Hans), not a hash or a word.
+
+    Two letters that are no ISO 639-1 code (a typo such as `zn`) are an error, not a name part.
+    """
     try:
         normalize_tag(tag)
-    except InputError:
+    except InputError as err:
+        primary = tag.split("-")[0]
+        if len(primary) == 2 and primary.isalpha() and primary.lower() not in ISO_639_1:
+            raise InputError(f"{path}: {err}, or join '{primary}' to the name with '-' or '_'") from None
         return False
     return len(tag.split("-")[0]) <= 3 and tag.split("-")[0].isalpha()
 

@@ -35,15 +35,16 @@ from pathlib import Path
 
 import regex
 
+from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
 from aligner.corpus.store import doc_ids, load
-from aligner.errors import SearchError
+from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
 
 INDEX_FILE = ".search.sqlite"
-INDEX_VERSION = 8  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 9  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -59,6 +60,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS grams USING fts5(norm, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS raw USING fts5(text, content='sents', content_rowid='id', tokenize='trigram');
 CREATE TABLE IF NOT EXISTS joined(form TEXT, lang TEXT, first INT, encoding TEXT, text BLOB, ids BLOB, starts BLOB,
                                   loose BLOB, PRIMARY KEY(form, first));
+CREATE TABLE IF NOT EXISTS unreadable(doc_id TEXT PRIMARY KEY, reason TEXT);
 CREATE TABLE IF NOT EXISTS alphabets(form TEXT, lang TEXT, chars TEXT, counts BLOB, sentences INT, PRIMARY KEY(form, lang));
 """
 
@@ -109,7 +111,7 @@ def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
 def _reset(conn: sqlite3.Connection) -> None:
     """Drop every table of an index made by another version and create the current schema."""
     with conn:
-        for name in ("alphabets", "joined", "raw", "grams", "words", "sents", "files"):
+        for name in ("unreadable", "alphabets", "joined", "raw", "grams", "words", "sents", "files"):
             conn.execute(f"DROP TABLE IF EXISTS {name}")
     conn.execute("PRAGMA page_size = 65536")  # joined texts read ~4x faster than with 4k pages (measured)
     conn.execute("VACUUM")  # applies the page size
@@ -161,11 +163,17 @@ def _drop(conn: sqlite3.Connection, doc: str) -> None:
     conn.execute("INSERT INTO raw(raw, rowid, text) SELECT 'delete', id, text FROM sents WHERE doc_id=?", (doc,))
     conn.execute("DELETE FROM sents WHERE doc_id=?", (doc,))
     conn.execute("DELETE FROM files WHERE doc_id=?", (doc,))
+    conn.execute("DELETE FROM unreadable WHERE doc_id=?", (doc,))
 
 
 def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -> None:
-    """Index one document: every sentence with its row, so aligned sentences share a row number."""
-    text = load(corpus, doc)
+    """Index one document: every sentence with its row, so aligned sentences share a row number.
+    A document that cannot be read is recorded as unreadable, with its reason, until its files change."""
+    try:
+        text = load(corpus, doc)
+    except AlignerError as err:
+        conn.execute("INSERT INTO unreadable VALUES (?, ?)", (doc, str(err)))
+        text = ParallelText(doc, {}, ())
     langs = sorted(text.versions, key=lambda lang: (lang != "en", lang))
     records = [
         (doc, lang, s.id, row.index, s.text, normalize(s.text))
@@ -341,6 +349,12 @@ def _select(
         return conn.execute(f"{_ROWS} WHERE {where} ORDER BY s.id LIMIT ?", [*params, limit]).fetchall()
     except sqlite3.OperationalError as err:
         raise SearchError(f"query '{query}': {err}; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*") from None
+
+
+def unreadable(corpus: Path) -> list[str]:
+    """Why each document the index left out could not be read, in id order."""
+    with connect(corpus) as conn:
+        return [reason for (reason,) in conn.execute("SELECT reason FROM unreadable ORDER BY doc_id")]
 
 
 def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
