@@ -53,12 +53,17 @@ def _cached(
             return read(path.read_bytes())
         except (OSError, ValueError, KeyError, zipfile.BadZipFile):
             data = build()
+    log = logging.getLogger(__name__)
     try:
         write_atomic(path, write(data))
-        for old in {old for pattern in replaces for old in path.parent.glob(pattern)} - {path}:
-            old.unlink(missing_ok=True)
     except OSError as err:
-        logging.getLogger(__name__).warning("table %s not cached: %s", path, err)
+        log.warning("table %s not cached: %s", path, err)
+        return data
+    for old in sorted({old for pattern in replaces for old in path.parent.glob(pattern)} - {path}):
+        try:
+            old.unlink(missing_ok=True)
+        except OSError as err:
+            log.warning("older table %s left in place: %s", old, err)
     return data
 
 

@@ -55,6 +55,16 @@ def test_a_table_written_removes_the_files_it_replaces_and_only_those(tmp_path: 
     assert cached_json("t-3.json", lambda: [4], ("t-*.json",)) == [3] and (tmp_path / "t-2.json").exists()
 
 
+def test_an_older_table_that_cannot_be_removed_is_named_and_the_new_one_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path))
+    (tmp_path / "t-1.json").mkdir()  # a folder: unlink refuses it
+    assert cached_json("t-3.json", lambda: [3], ("t-*.json",)) == [3]
+    assert cached_json("t-3.json", lambda: [4], ("t-*.json",)) == [3]  # the new table was cached
+    assert "older table" in caplog.text and "t-1.json left in place" in caplog.text and "not cached" not in caplog.text
+
+
 def test_the_dictionary_index_replaces_its_older_forms_and_the_stems_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from aligner.align import lexicon
 
