@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import secrets
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", *READERS)
 META_SUFFIX = ".meta.json"
+COMPACT_EVERY = 128  # documents between a build's looks at its cache (compacted from `compaction.AUTO` shards)
 
 
 @dataclass
@@ -46,7 +48,7 @@ class BuildReport:
     unrelated: dict[str, dict[str, float]] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # documents whose fingerprint had not changed
     encoders: dict[str, dict[str, str]] = field(default_factory=dict)  # per document, pair → encoder
-    compacted: list[dict[str, object]] = field(default_factory=list)  # the cache folders merged at the end
+    compacted: list[dict[str, object]] = field(default_factory=list)  # the cache merges, during and at the end
 
     def add(self, result: DocumentResult) -> None:
         """Take in one document's result."""
@@ -401,18 +403,24 @@ def build(
         corpus.mkdir(parents=True, exist_ok=True)
     shared = ([seeds], [corpus])  # every worker must read the seeds and write the corpus and its cache
     report = BuildReport(corpus)
-    for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared):
+    done = itertools.count(1)
+
+    def compact_now() -> None:  # every COMPACT_EVERY documents, so a long build never piles up shards
+        if next(done) % COMPACT_EVERY == 0:
+            report.compacted += compact_cache()
+
+    for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared, compact_now):
         report.add(result)
     for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's
         clear_temporaries(corpus / doc_id, run)
-    report.compacted = compact_cache()
+    report.compacted += compact_cache()
     return report
 
 
 def compact_cache() -> list[dict[str, object]]:
     """Merge the shards of the embedding cache's folders that hold `compaction.AUTO` or more (a
-    build of many documents leaves a shard or two a document), so that the next processes index
-    few keys; what was merged, per folder."""
+    build of many documents leaves a shard or two a document), so that the processes after, and
+    the workers still running, index and list few files; what was merged, per folder."""
     from aligner.align.compaction import AUTO, compact, model_folders
 
     reports = []

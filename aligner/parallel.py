@@ -32,16 +32,30 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+class _Then:
+    """Progress that also calls `after` in this process each time a task is done."""
+
+    def __init__(self, bar: Progress, after: Callable[[], None]) -> None:
+        self.bar, self.after = bar, after
+
+    def advance(self, steps: int = 1) -> None:
+        self.bar.advance(steps)
+        self.after()
+
+
 def run_tasks(
     func: Callable[[T], R], tasks: Sequence[T], jobs: int, label: str, quiet: bool = False,
     scheduler: str | None = None, shared: tuple[Sequence[Path], Sequence[Path]] = ((), ()),
+    after_each: Callable[[], None] | None = None,
 ) -> list[R]:  # fmt: skip
     """`func` applied to every task, in task order: here when one job (or one task) suffices, else
     in `jobs` worker processes, or on the Dask cluster at `scheduler` when one is given, whose
-    workers must read the first paths of `shared` and write into the second."""
+    workers must read the first paths of `shared` and write into the second. `after_each` runs
+    here each time a task is done, while the others go on."""
     if jobs < 1:
         raise WorkerError(f"--jobs {jobs}: give at least 1 (the default is all {cores()} cores)")
-    with progress(label, len(tasks), quiet) as bar:
+    with progress(label, len(tasks), quiet) as shown:
+        bar: Progress = _Then(shown, after_each) if after_each else shown
         if scheduler:
             from aligner.cluster import run_on_cluster
 

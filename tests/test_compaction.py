@@ -220,6 +220,23 @@ def test_a_build_that_leaves_many_shards_compacts_them_and_a_rebuild_encodes_not
     assert again.compacted == [] and again.as_json()["cache_compacted"] == []
 
 
+def test_a_long_build_compacts_its_cache_while_workers_run_and_writes_the_same_corpus(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner import build as build_module
+
+    write_seeds(tmp_path / "seeds", docs=4)
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "plain-cache"))
+    plain = build(tmp_path / "seeds", tmp_path / "plain", jobs=2)
+    assert plain.compacted == []  # four documents leave far fewer than 1,024 shards
+    monkeypatch.setenv("ALIGNER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(compaction, "AUTO", 1)
+    monkeypatch.setattr(build_module, "COMPACT_EVERY", 1)  # look after every document, not every 128
+    report = build(tmp_path / "seeds", tmp_path / "corpus", jobs=2)
+    assert len(report.compacted) >= 2  # during the build, not only at its end
+    assert tree_bytes(tmp_path / "corpus") == tree_bytes(tmp_path / "plain")
+
+
 def test_a_cache_that_cannot_be_compacted_does_not_fail_the_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
