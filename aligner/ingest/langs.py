@@ -135,7 +135,8 @@ _SCRIPTS = {
 }
 _UKRAINIAN = regex.compile(r"[ґєії]", regex.IGNORECASE)  # letters Russian does not have
 # The commonest function words of languages written in Latin letters: a text's language is the
-# one whose words it uses most, as in Cavnar and Trenkle's and Grefenstette's short-word method.
+# one whose words it uses most (the short-word method, which Grefenstette (1995) found as sure as
+# character trigrams on sentences of a dozen words or more).
 _FUNCTION_WORDS = {
     "en": "the of and to in is that it was for with as on are this be by not have from",
     "de": "der die und das ist nicht ein eine zu den mit sich auf für von dem des auch im wird",
