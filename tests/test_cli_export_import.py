@@ -41,7 +41,8 @@ def test_export_json_report_with_filters(tmp_path: Path, monkeypatch: pytest.Mon
     code, out, _ = run("export", "corpus", "--format", "jsonl", "--langs", "en,zh-Hans", "--types", "1-1",
                        "--min-confidence", "0.5", "-o", str(tmp_path / "x.jsonl"), "--json", "--corpus", str(tmp_path))
     assert code == 0
-    assert json.loads(out) == {"files": [str(tmp_path / "x.jsonl")], "units": 5, "dropped": {"confidence": 2, "type": 1}, "skipped": []}
+    assert json.loads(out) == {"files": [str(tmp_path / "x.jsonl")], "units": 5, "dropped": {"confidence": 2, "type": 1},
+                               "documents_left_out": {}, "skipped": []}
 
 
 def test_import_then_show_lists_the_document(tmp_path: Path) -> None:
@@ -86,3 +87,26 @@ def test_an_output_path_through_a_file_is_one_line(tmp_path: Path, command: list
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith(f"Error: {tmp_path / 'taken' / 'sub'}/")
     assert err.endswith(f": cannot write ({tmp_path / 'taken'} is a file, not a folder); choose another path\n")
+
+
+def test_a_corpus_whose_documents_have_different_languages_exports_what_they_share(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus" / "d1", corpus / "d1")  # en, zh-Hans, zh-Hant
+    tmx = tmp_path / "two.tmx"
+    tmx.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence"'
+        ' o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body><tu><tuv xml:lang="en"><seg>Hello there.'
+        '</seg></tuv><tuv xml:lang="zh-CN"><seg>你好。</seg></tuv></tu></body></tmx>', encoding="utf-8",
+    )
+    code, _, err = run("import", str(tmx), "--format", "tmx", "--corpus", str(corpus))
+    assert code == 0, err
+    code, out, err = run("export", str(corpus), "--format", "csv", "-o", str(tmp_path / "x.csv"), "--json")
+    assert code == 0 and err == "Left out zh-Hant: not in every document; name it in --langs to export the documents that have it\n"
+    assert json.loads(out)["documents_left_out"] == {}
+    header = (tmp_path / "x.csv").read_text(encoding="utf-8-sig").splitlines()[0].split(",")
+    assert "en" in header and "zh-Hans" in header and not any(h.startswith("zh-Hant") for h in header)
+    code, out, err = run("export", str(corpus), "--format", "tmx", "--langs", "en,zh-Hant", "-o", str(tmp_path / "x.tmx"))
+    assert code == 0 and "Skipped document two: it has no zh-Hant version\n" in err
+    assert "你好" not in (tmp_path / "x.tmx").read_text(encoding="utf-8")
+    code, out, err = run("export", str(corpus), "--format", "tsv", "--langs", "en,de", "-o", str(tmp_path / "x.tsv"))
+    assert code == 1 and err == "Error: no document has all of en, de; choose languages they share with --langs\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -125,3 +127,79 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     with pytest.raises(CorpusError):
         import_files([tmp_path / "x.tmx"], "tmx", tmp_path / "bad")
     assert not (tmp_path / "bad").exists()
+
+
+def tmx_of(path: Path, rows: Sequence[tuple[str, ...]], langs: tuple[str, ...] = ("en", "zh-CN"), doc: str = "") -> Path:
+    """A TMX file of one tu a row, one tuv a language, with `doc` as its x-doc-id when given."""
+    prop = f'<prop type="x-doc-id">{doc}</prop>' if doc else ""
+    tus = "".join(
+        "<tu>" + prop + "".join(f'<tuv xml:lang="{lang}"><seg>{text}</seg></tuv>' for lang, text in zip(langs, row, strict=True)) + "</tu>"
+        for row in rows
+    )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" '
+        'segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/><body>' + tus + "</body></tmx>",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("given", "made"), [("../../escaped", "escaped"), ("docs/ch1.html", "ch1.html"), ("C:\\My Docs\\a b (1).docx", "a_b_1_.docx")]
+)
+def test_a_path_like_document_id_becomes_a_name_inside_the_corpus(tmp_path: Path, given: str, made: str) -> None:
+    corpus = tmp_path / "deep" / "corpus"
+    (text,) = import_files([tmx_of(tmp_path / "t.tmx", [("Hello there.", "你好。")], doc=given)], "tmx", corpus)
+    assert text.doc_id == made and load(corpus, made).versions["en"].doc_id == made
+    assert [p.name for p in corpus.iterdir()] == [made] and sorted(p.name for p in tmp_path.iterdir()) == ["deep", "t.tmx"]
+
+
+def test_a_document_twice_in_one_import_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    one = tmx_of(tmp_path / "a.tmx", [("Hello there.", "你好。")], doc="d")
+    two = tmx_of(tmp_path / "b.tmx", [("Hello there.", "你好。")], ("en", "zh-TW"), doc="d")
+    with pytest.raises(AlignerError, match="document 'd' comes twice in these files; import one file at a time, the later with --replace"):
+        import_files([one, two], "tmx", tmp_path / "corpus")
+    assert not (tmp_path / "corpus").exists()
+
+
+THREE = [("One.", "一。", "壹。"), ("Two.", "二。", "貳。")]
+
+
+def test_replace_with_two_languages_keeps_the_third_and_its_links(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (before,) = import_files([tmx_of(tmp_path / "all.tmx", THREE, ("en", "zh-CN", "zh-TW"), "d")], "tmx", corpus)
+    review = tmx_of(tmp_path / "review.tmx", [("One, corrected.", "一。"), ("Two.", "二。")], doc="d")
+    (after,) = import_files([review], "tmx", corpus, replace=True)
+    assert sorted(after.versions) == ["en", "zh-Hans", "zh-Hant"]
+    assert [al.pair for al in after.alignments] == [al.pair for al in before.alignments]
+    assert [s.text for s in load(corpus, "d").versions["en"].sentences()] == ["One, corrected.", "Two."]
+    kept = {al.pair: al.links for al in load(corpus, "d").alignments}
+    assert kept[("en", "zh-Hant")] == {al.pair: al.links for al in before.alignments}[("en", "zh-Hant")]
+
+
+def test_replace_that_renumbers_a_version_another_pair_links_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    import_files([tmx_of(tmp_path / "all.tmx", THREE, ("en", "zh-CN", "zh-TW"), "d")], "tmx", corpus)
+    shorter = tmx_of(tmp_path / "review.tmx", [("One. Two.", "一。二。")], doc="d")
+    with pytest.raises(AlignerError, match="the import changes which sentences en has, and the document's en–zh-Hant links point at them"):
+        import_files([shorter], "tmx", corpus, replace=True)
+    assert [s.text for s in load(corpus, "d").versions["en"].sentences()] == ["One.", "Two."]
+
+
+@pytest.mark.parametrize(
+    ("tu", "message"),
+    [
+        ('<prop type="x-confidence">7</prop><tuv xml:lang="en"><seg>A.</seg></tuv><tuv xml:lang="zh-CN"><seg>甲。</seg></tuv>',
+         "x-confidence '7' is not a number from 0 to 1; fix or remove the property"),
+        ('<prop type="x-confidence">nan</prop><tuv xml:lang="en"><seg>A.</seg></tuv><tuv xml:lang="zh-CN"><seg>甲。</seg></tuv>',
+         "x-confidence 'nan' is not a number from 0 to 1"),
+        ('<tuv xml:lang="en-US"><seg>Color.</seg></tuv><tuv xml:lang="en-GB"><seg>Colour.</seg></tuv><tuv xml:lang="zh-CN"><seg>颜色。</seg></tuv>',
+         "a second <tuv> of en in one <tu>; a version holds one language variety"),
+    ],
+)
+def test_a_tmx_unit_we_cannot_keep_whole_is_one_line_naming_its_line(tmp_path: Path, tu: str, message: str) -> None:
+    path = tmx_of(tmp_path / "x.tmx", [])
+    path.write_text(path.read_text(encoding="utf-8").replace("<body>", f"<body>\n<tu>{tu}</tu>"), encoding="utf-8")
+    with pytest.raises(AlignerError, match=re.escape(f"{path}:2: {message}")):
+        import_files([path], "tmx", tmp_path / "corpus")
+    assert not (tmp_path / "corpus").exists()

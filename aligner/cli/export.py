@@ -13,6 +13,7 @@ from aligner.cli.show import parse_langs
 from aligner.corpus.store import load_readable
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
+from aligner.formats.export import shared_langs
 from aligner.formats.filters import Filters, parse_ratio
 
 
@@ -55,7 +56,10 @@ def export(
     skipped with a message, the rest is exported, and the exit status is 1.
     """
     texts, skipped = load_readable(target, corpus)
-    chosen = parse_langs(langs, list(texts[0].versions))
+    every, some = shared_langs(texts)
+    chosen = parse_langs(langs, every)
+    if not langs and some:
+        click.echo(f"Left out {', '.join(some)}: not in every document; name it in --langs to export the documents that have it", err=True)
     filters = Filters(
         min_confidence=min_confidence,
         types=frozenset(t.strip() for t in types.split(",") if t.strip()),
@@ -67,6 +71,8 @@ def export(
     if as_json:
         click.echo(json.dumps(report.as_json() | {"skipped": skipped}, ensure_ascii=False, indent=2))
     else:
+        for doc_id, missing in report.lacking.items():
+            click.echo(f"Skipped document {doc_id}: it has no {', '.join(missing)} version", err=True)
         for reason, n in sorted(report.dropped.items()):
             what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
             click.echo(f"Skipped {n} units: {what}", err=True)

@@ -21,21 +21,43 @@ class ExportReport:
     files: list[Path]
     units: int
     dropped: Counter[str]
+    lacking: dict[str, list[str]]  # documents left out, with the languages asked for that they have not
 
     def as_json(self) -> dict[str, object]:
-        return {"files": [str(p) for p in self.files], "units": self.units, "dropped": dict(sorted(self.dropped.items()))}
+        return {
+            "files": [str(p) for p in self.files], "units": self.units, "dropped": dict(sorted(self.dropped.items())),
+            "documents_left_out": self.lacking,
+        }  # fmt: skip
+
+
+def shared_langs(texts: Sequence[ParallelText]) -> tuple[list[str], list[str]]:
+    """The languages every document has, and those only some have (each English first): an
+    export of a whole corpus takes the first unless asked for more."""
+    every = set.intersection(*(set(text.versions) for text in texts)) if texts else set()
+    some = set().union(*(text.versions for text in texts)) - every
+    order = lambda langs: sorted(langs, key=lambda lang: (lang != "en", lang))  # noqa: E731
+    return order(every), order(some)
+
+
+def lacking(texts: Sequence[ParallelText], langs: list[str]) -> dict[str, list[str]]:
+    """The documents that have not every language of `langs`, with those they lack."""
+    return {text.doc_id: missing for text in texts if (missing := [lang for lang in langs if lang not in text.versions])}
 
 
 def prepare(
     texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters, tag_style: str = "legacy",
     xliff_version: str = "2.1",
 ) -> Batch:
-    """The batch a writer gets: units of every document over `langs`, filtered.
+    """The batch a writer gets: units of every document that has all of `langs`, filtered.
 
     Formats that need every language in a unit (TMX, Moses) leave omissions out and count them.
     """
     if len(langs) < 2:
         raise InputError(f"export needs two or more languages, got {', '.join(langs) or 'none'}; choose with --langs")
+    left_out = lacking(texts, langs)
+    texts = [text for text in texts if text.doc_id not in left_out]
+    if not texts:
+        raise InputError(f"no document has all of {', '.join(langs)}; choose languages they share with --langs")
     all_units = [u for text in texts for u in units(text, langs)]
     if FORMATS[fmt].needs_all_langs:
         filters = Filters(**{**filters.__dict__, "omissions": False})
@@ -57,4 +79,4 @@ def export(
     files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
     for path, data in files.items():
         write_atomic(path, data)
-    return ExportReport(sorted(files), len(batch.units), batch.dropped)
+    return ExportReport(sorted(files), len(batch.units), batch.dropped, lacking(texts, langs))

@@ -2,13 +2,57 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace as with_fields
 from pathlib import Path
 
-from aligner.corpus.model import ParallelText
-from aligner.corpus.store import check_links, doc_ids, serialise, write_atomic
-from aligner.errors import CorpusError
+from aligner.corpus.model import Alignment, Document, ParallelText
+from aligner.corpus.store import check_links, doc_ids, load, serialise, write_atomic
+from aligner.errors import AlignerError, CorpusError, InputError
 from aligner.formats import get
+
+_OUTSIDE_ID = re.compile(r"[^\w.-]+")
+
+
+def safe_doc_id(raw: str) -> str:
+    """A document id that names one folder inside the corpus: the last part of a path-like id
+    (`../../x` → x, `docs/ch1.html` → ch1.html, `C:\\My Docs\\a b.docx` → a_b.docx), other
+    characters than letters, digits, '_', '.' and '-' as '_'."""
+    name = _OUTSIDE_ID.sub("_", re.split(r"[/\\]", raw.strip())[-1]).strip("._-")
+    if not name:
+        raise InputError(f"document id '{raw}' holds no letter or digit; give each document a name")
+    return name
+
+
+def _renamed(text: ParallelText, doc_id: str) -> ParallelText:
+    """The document under another id, in its versions too."""
+    versions = {lang: with_fields(doc, doc_id=doc_id) for lang, doc in text.versions.items()}
+    return with_fields(text, doc_id=doc_id, versions=versions)
+
+
+def _ids(doc: Document) -> list[str]:
+    """A version's sentence ids in order: what links point at."""
+    return [s.id for s in doc.sentences()]
+
+
+def merged(old: ParallelText, new: ParallelText, where: Path) -> ParallelText:
+    """`new` laid over the document already in the corpus: its versions and pairs replace those
+    of the same languages, and the others stay (a review sheet of two of three languages keeps
+    the third's links), provided the versions they link keep their sentence ids."""
+    pairs = {al.pair: al for al in new.alignments}
+    kept = [al for al in old.alignments if al.pair not in pairs]
+    for al in kept:
+        for lang in al.pair:
+            if lang in new.versions and _ids(new.versions[lang]) != _ids(old.versions[lang]):
+                raise CorpusError(
+                    f"{where}: the import changes which sentences {lang} has, and the document's "
+                    f"{al.src_lang}–{al.tgt_lang} links point at them; import all its versions at once "
+                    f"(export it with every language), or remove {where} to replace it whole"
+                )
+    alignments: list[Alignment] = [pairs.pop(al.pair, al) for al in old.alignments] + list(pairs.values())
+    return ParallelText(old.doc_id, {**old.versions, **new.versions}, tuple(alignments), new.fingerprint, old.changes + new.changes)
 
 
 def import_files(
@@ -17,18 +61,33 @@ def import_files(
 ) -> list[ParallelText]:
     """Read the files, check every document (links, TEI schema), then write them all.
 
-    Each document is serialised once: the checked bytes are the bytes written.
+    Each document is serialised once: the checked bytes are the bytes written. A document id
+    that is not a plain name is made one (`safe_doc_id`); two documents of one id are an error.
 
-    A document id already in the corpus is an error unless `replace`.
+    A document id already in the corpus is an error unless `replace`, which lays the import
+    over it (`merged`).
     """
     read = get(fmt, "read")
     kwargs = {"langs": list(langs)} if fmt == "intertext" else {}
     texts: list[ParallelText] = read(list(paths), resp=resp, **kwargs)  # type: ignore[assignment]
+    texts = [_renamed(text, safe) if (safe := safe_doc_id(text.doc_id)) != text.doc_id else text for text in texts]
+    twice = [doc for doc, n in Counter(text.doc_id for text in texts).items() if n > 1]
+    if twice:
+        raise CorpusError(
+            f"document '{twice[0]}' comes twice in these files; import one file at a time, the later "
+            "with --replace, which adds its languages to the document"
+        )
     existing = set(doc_ids(corpus))
     files: dict[Path, bytes] = {}
-    for text in texts:
-        if text.doc_id in existing and not replace:
-            raise CorpusError(f"{corpus / text.doc_id}: document '{text.doc_id}' exists; use --replace to overwrite it")
+    for n, text in enumerate(texts):
+        if text.doc_id in existing:
+            if not replace:
+                raise CorpusError(f"{corpus / text.doc_id}: document '{text.doc_id}' exists; use --replace to overwrite it")
+            try:
+                old = load(corpus, text.doc_id)
+            except AlignerError:  # a broken document is replaced whole
+                old = None
+            texts[n] = text = merged(old, text, corpus / text.doc_id) if old else text
         check_links(text, Path(text.doc_id))
         files.update(serialise(corpus, text))
     for path, data in files.items():

@@ -11,6 +11,7 @@ seg) so links joining several sentences come back as the same sentences.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -145,32 +146,45 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     Links are marked as made by a person (a translation memory holds confirmed pairs) unless the
     file says otherwise in `x-resp` or `resp` is given.
     """
-    groups: dict[str, list[Unit]] = {}
-    sources: dict[str, dict[str, Metadata]] = {}
-    regions: dict[str, dict[str, str]] = {}
+    groups: dict[tuple[Path, str], list[Unit]] = {}  # a document of two files comes as two: import refuses it
+    sources: dict[tuple[Path, str], dict[str, Metadata]] = {}
+    regions: dict[tuple[Path, str], dict[str, str]] = {}
     for path in paths:
         root = _parse(path)
         for tu in root.iterfind("body/tu"):
             props = _props(tu)
-            doc_id = props.get("x-doc-id") or path.stem
+            key = (path, props.get("x-doc-id") or path.stem)
             cells = {}
             for tuv in tu.iterfind("tuv"):
                 lang, region = _lang(path, tuv)
+                if lang in cells:
+                    raise InputError(
+                        f"{path}:{tuv.sourceline}: a second <tuv> of {lang} in one <tu>; a version holds one"
+                        f" language variety: keep one, or put the other in its own file"
+                    )
                 if region:
-                    regions.setdefault(doc_id, {})[lang] = region
+                    regions.setdefault(key, {})[lang] = region
                 cells[lang] = _sentences(path, tuv, lang)
-                sources.setdefault(doc_id, {}).setdefault(
+                sources.setdefault(key, {}).setdefault(
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
                 )
-            try:
-                confidence = float(props.get("x-confidence", "1"))
-            except ValueError:
-                confidence = 1.0
             who = resp or props.get("x-resp", "person")
-            groups.setdefault(doc_id, []).append(Unit(doc_id, props.get("x-link-id", ""), cells, confidence, who))
+            groups.setdefault(key, []).append(Unit(key[1], props.get("x-link-id", ""), cells, _confidence(path, tu, props), who))
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import")
     return [
-        parallel_text(doc_id, units_, sources[doc_id], "imported from TMX", regions.get(doc_id))
-        for doc_id, units_ in groups.items()
+        parallel_text(key[1], units_, sources[key], "imported from TMX", regions.get(key))
+        for key, units_ in groups.items()
     ]
+
+
+def _confidence(path: Path, tu: etree._Element, props: dict[str, str]) -> float:
+    """A tu's `x-confidence` (1 when absent: a memory holds confirmed pairs), which must lie in [0, 1]."""
+    raw = props.get("x-confidence", "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"{path}:{tu.sourceline}: x-confidence '{raw}' is not a number from 0 to 1; fix or remove the property")
+    return value
