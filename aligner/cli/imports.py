@@ -21,7 +21,7 @@ from aligner.ingest.langs import normalize_tag
 @click.option("--resp", type=click.Choice(["person", "machine"]), default=None,
               help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person', XLIFF person unless its notes say machine).")
 @click.option("--langs", default="", help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
-@click.option("--replace", is_flag=True, help="Overwrite documents already in the corpus.")
+@click.option("--replace", is_flag=True, help="Lay the files over documents already in the corpus: their versions and pairs replace those of the same languages, the others stay.")
 @corpus_option
 @json_option
 @user_errors
