@@ -28,10 +28,20 @@ def test_align_formats(runner: CliRunner) -> None:
     assert result.output == (DATA / "report.hans-hant.gold").read_text()
     tsv = runner.invoke(main, [*args, "--format", "tsv"]).output.splitlines()
     assert tsv[1].split("\t")[:2] == ["会议讨论了来年的预算，预算未经修改即获批准。",
-                                       "會議討論了來年的預算。 預算未經修改即獲得批准。"]  # fmt: skip
+                                       "會議討論了來年的預算。預算未經修改即獲得批准。"]  # fmt: skip  # Chinese joins with nothing
     records = json.loads(runner.invoke(main, [*args, "--format", "json"]).output)
     assert records[5] == {"src": [6], "tgt": [], "confidence": records[5]["confidence"],
                           "src_text": ["译者注：本文有删节。"], "tgt_text": []}  # fmt: skip
+
+
+def test_align_tsv_keeps_three_columns_when_a_sentence_holds_a_tab(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.en").write_text("Name\tAge are the two columns.\nThe rest is plain.\n", encoding="utf-8")
+    (tmp_path / "a.de").write_text("Name\tAlter sind die zwei Spalten.\nDer Rest ist einfach.\n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(tmp_path / "a.en"), str(tmp_path / "a.de"), "--src-lang", "en",
+                                  "--tgt-lang", "de", "--presplit", "--format", "tsv"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert [len(row) for row in rows] == [3, 3] and rows[0][:2] == ["Name Age are the two columns.", "Name Alter sind die zwei Spalten."]
 
 
 def test_align_reads_the_encodings_build_reads(runner: CliRunner, tmp_path: Path) -> None:

@@ -203,3 +203,23 @@ def test_a_tmx_unit_we_cannot_keep_whole_is_one_line_naming_its_line(tmp_path: P
     with pytest.raises(AlignerError, match=re.escape(f"{path}:2: {message}")):
         import_files([path], "tmx", tmp_path / "corpus")
     assert not (tmp_path / "corpus").exists()
+
+
+def test_moses_files_split_at_newlines_only_and_lose_a_bom_and_crlf(tmp_path: Path) -> None:
+    (tmp_path / "m.en").write_bytes("\ufeffFirst\u2028line.\r\nSecond line.\r\n".encode())
+    (tmp_path / "m.zh-Hans").write_bytes("第一行。\r\n第二行。\r\n".encode())
+    (text,) = import_files([tmp_path / "m.en", tmp_path / "m.zh-Hans"], "moses", tmp_path / "corpus")
+    assert [s.text for s in text.versions["en"].sentences()] == ["First\u2028line.", "Second line."]
+    assert len(text.alignments[0].links) == 2
+
+
+def test_a_sentence_with_any_line_break_exports_to_moses_on_one_line(tmp_path: Path) -> None:
+    from aligner.formats.export import export
+    from aligner.formats.filters import Filters
+
+    rows = [("First\u2028sentence.", "第一句。"), ("Second\x85sentence.", "第二\u2029句。"), ("Third.", "第三句。")]
+    (text,) = import_files([tmx_of(tmp_path / "ls.tmx", rows)], "tmx", tmp_path / "corpus")
+    export([text], "moses", ["en", "zh-Hans"], tmp_path / "out", Filters())
+    (back,) = import_files([tmp_path / "out.en", tmp_path / "out.zh-Hans-CN"], "moses", tmp_path / "again")  # zh-CN in TMX
+    assert [s.text for s in back.versions["en"].sentences()] == ["First sentence.", "Second sentence.", "Third."]
+    assert [s.text for s in back.versions["zh-Hans"].sentences()] == ["第一句。", "第二 句。", "第三句。"]

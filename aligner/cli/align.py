@@ -44,9 +44,13 @@ def _rich(path: Path, lang: str) -> Document | None:
     return ingest_file(path, lang=normalize_tag(lang))
 
 
-def _join(sentences: list[str]) -> str:
-    """Join the sentences of one side of a bead for display."""
-    return " ".join(s.strip() for s in sentences)
+def _join(sentences: list[str], lang: str) -> str:
+    """One side of a bead as one TSV cell: its sentences joined as the language writes them (a
+    space for English, nothing for Chinese), on one line without tabs."""
+    from aligner.formats import one_line
+    from aligner.ingest.langs import joiner
+
+    return one_line(joiner(lang).join(s.strip() for s in sentences))
 
 
 @main.command("align")
@@ -97,7 +101,7 @@ def align_command(
         text = format_links((b.src, b.tgt) for b in beads)
     elif fmt == "tsv":
         text = "".join(
-            f"{_join([src_sents[i] for i in b.src])}\t{_join([tgt_sents[j] for j in b.tgt])}"
+            f"{_join([src_sents[i] for i in b.src], src_lang)}\t{_join([tgt_sents[j] for j in b.tgt], tgt_lang)}"
             f"\t{b.confidence:.3f}\n"
             for b in beads
         )

@@ -76,6 +76,12 @@ FORMATS = {
 }
 
 
+def one_line(text: str) -> str:
+    """Text on one line for a line-based format: every line break Python knows (\\n, \\r, U+2028,
+    U+0085, form feed …) and tabs become spaces, so a reader splitting lines any way agrees."""
+    return " ".join(text.splitlines()).replace("\t", " ")
+
+
 def get(name: str, mode: str) -> Callable[..., object]:
     """The `write` or `read` function of a format, imported on first use."""
     fmt = FORMATS.get(name)

@@ -10,19 +10,14 @@ from pathlib import Path
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats import Batch, Unit, one_line, parallel_text
 from aligner.ingest.langs import split_tag
-
-
-def _line(text: str) -> str:
-    """A sentence on one line: line breaks and tabs become spaces."""
-    return " ".join(text.split("\n")).replace("\r", " ").replace("\t", " ")
 
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     """`OUT.LANG` for each language, one unit per line."""
     return {
-        out.with_name(f"{out.name}.{batch.tag(lang)}"): "".join(_line(u.text(lang)) + "\n" for u in batch.units).encode()
+        out.with_name(f"{out.name}.{batch.tag(lang)}"): "".join(one_line(u.text(lang)) + "\n" for u in batch.units).encode()
         for lang in batch.langs
     }
 
@@ -37,8 +32,14 @@ def _lang_of(path: Path) -> tuple[str, str]:
 
 
 def _lines(path: Path) -> list[str]:
+    """The file's lines: split at newlines only (a U+2028 inside a line is text, as for Moses
+    tools), CRLF ends and a byte order mark removed."""
     try:
-        return path.read_text(encoding="utf-8").splitlines()
+        text = path.read_text(encoding="utf-8-sig")
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        return [line.removesuffix("\r") for line in lines]
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     except UnicodeDecodeError as err:

@@ -7,7 +7,7 @@ import csv
 import io
 from pathlib import Path
 
-from aligner.formats import Batch, Unit
+from aligner.formats import Batch, Unit, one_line
 
 
 def _header(batch: Batch) -> list[str]:
@@ -37,7 +37,7 @@ def write_tsv(batch: Batch, out: Path) -> dict[Path, bytes]:
     """Tab-separated, unquoted: tabs and line breaks inside text become spaces."""
     said = _said(batch)
     rows = [_header(batch)] + [_row(u, batch.langs, said) for u in batch.units]
-    lines = ("\t".join(" ".join(c.replace("\t", " ").splitlines()) for c in row) for row in rows)
+    lines = ("\t".join(one_line(c) for c in row) for row in rows)
     return {out: "".join(line + "\n" for line in lines).encode()}
 
 
