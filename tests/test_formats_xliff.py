@@ -194,3 +194,21 @@ def test_jsonl_and_tsv_show_the_notes_and_state(tmp_path: Path) -> None:
     header, row = (line.split("\t") for line in (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()[:2])
     assert header[-2:] == ["notes", "state"]
     assert row[-2:] == ["review: check the term 术语 | from the client", "reviewed acme:checked"]
+
+
+@pytest.mark.parametrize("version", ["2.1", "1.2"])
+def test_source_and_target_hold_their_sentences_and_no_layout_whitespace(tmp_path: Path, version: str) -> None:
+    """Whitespace inside <source>/<target> is content for a CAT tool: only the language's own
+    join between sentences (a space in English, nothing in Chinese) may stand there."""
+    out = tmp_path / "x.xlf"
+    export([load(CORPUS, "d1"), load(CORPUS, "d2")], "xliff", ["en", "zh-Hans"], out, Filters(), xliff_version=version)
+    root = etree.parse(str(out)).getroot()
+    ns = root.nsmap[None]
+    several = 0
+    for name, join in (("source", " "), ("target", "")):
+        for node in root.iter(f"{{{ns}}}{name}"):
+            mrks = list(node)
+            assert node.text is None and mrks[-1].tail is None
+            assert [m.tail for m in mrks[:-1]] == [join] * (len(mrks) - 1)
+            several += len(mrks) > 1
+    assert several  # a unit of two sentences was written, so the join was seen

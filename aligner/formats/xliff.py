@@ -48,14 +48,18 @@ _SUBSTATE = re.compile(r"[^\s:]+:\S+")  # 2.x: prefix:value
 
 def _mrks(parent: etree._Element, tag: str, sents: tuple[Sentence, ...], lang: str, v12: bool) -> None:
     """Sentences as mrk elements with their ids, joined as the language writes them."""
-    last = None
-    for n, sent in enumerate(sents):
+    for sent in sents:
         attrs = {"mtype": "seg", "mid": sent.id} if v12 else {"id": sent.id, "type": "generic"}
-        mrk = etree.SubElement(parent, tag, attrs)
-        mrk.text = sent.text
-        if n and last is not None:
-            last.tail = joiner(lang)
-        last = mrk
+        etree.SubElement(parent, tag, attrs).text = sent.text
+    _join(parent, lang)
+
+
+def _join(parent: etree._Element, lang: str) -> None:
+    """The mrk children joined as the language writes them (a space, or nothing for Chinese) and
+    no other whitespace: inside <source> and <target> whitespace is content."""
+    parent.text = None
+    for n, mrk in enumerate(parent):
+        mrk.tail = joiner(lang) if n < len(parent) - 1 else None
 
 
 def _notes(unit: Unit, src: str, tgt: str, v12: bool) -> list[tuple[dict[str, str], str]]:
@@ -141,6 +145,10 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
                 files[unit.doc_id] = etree.SubElement(root, f"{{{NS2}}}file", id=unit.doc_id, original=unit.doc_id)
         (_unit12 if v12 else _unit2)(files[unit.doc_id], unit, src, tgt)
     etree.indent(root, space="  ")
+    ns = NS12 if v12 else NS2
+    for name, lang in (("source", src), ("target", tgt)):  # indent put line breaks between their sentences
+        for node in root.iter(f"{{{ns}}}{name}"):
+            _join(node, lang)
     return {out: etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)}
 
 
