@@ -15,6 +15,7 @@ from aligner.corpus.store import (
     resolve,
     save,
     temporary,
+    write_all,
     write_atomic,
 )
 from aligner.errors import CorpusError, OutputError
@@ -110,3 +111,26 @@ def test_a_failed_write_names_the_path_and_the_fix_and_is_still_an_os_error(tmp_
     assert str(caught.value) == f"{tmp_path / 'out.tmx'}: cannot write (Permission denied); choose a folder you may write to"
     assert isinstance(caught.value, OSError) and caught.value.errno == 13  # the caches still catch it
     assert not list(tmp_path.iterdir())
+
+
+def test_write_all_writes_every_file_or_none(tmp_path: Path) -> None:
+    (tmp_path / "out.zh-Hans").mkdir()  # a folder where the second file goes
+    files = {tmp_path / "out.en": b"one\n", tmp_path / "out.zh-Hans": "一\n".encode()}
+    with pytest.raises(OutputError, match=r"out\.zh-Hans: cannot write \(a folder of that name is in the way\); choose another path"):
+        write_all(files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.zh-Hans"]  # out.en not written, no temp file left
+    (tmp_path / "out.zh-Hans").rmdir()
+    assert write_all(files) == list(files) and (tmp_path / "out.en").read_bytes() == b"one\n"
+    assert write_all(files) == []  # the same bytes again: nothing changes
+
+
+def test_a_moses_export_that_cannot_write_one_file_writes_none(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    corpus = Path(__file__).parent / "data" / "formats" / "corpus"
+    (tmp_path / "pp.zh-Hans").mkdir()
+    result = CliRunner().invoke(main, ["export", "d1", "--corpus", str(corpus), "--format", "moses", "--langs", "en,zh-Hans", "-o", str(tmp_path / "pp")])
+    assert result.exit_code == 1 and "pp.zh-Hans: cannot write" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pp.zh-Hans"]

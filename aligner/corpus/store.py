@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,6 +50,32 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, 
         raise
     except OSError as err:
         raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
+
+
+def write_all(files: Mapping[Path, bytes]) -> list[Path]:
+    """Write several files all or none (the files of a Moses or XCES export, of an import): each
+    goes to a temp file beside it, and they are renamed into place only when every one was
+    written; return those that changed. A failure raises `OutputError` and leaves no file."""
+    staged: list[tuple[Path, Path]] = []
+    through: list[Path] = []  # not regular files (/dev/stdout): written as `write_atomic` does
+    try:
+        for path, data in files.items():
+            if path.is_dir():
+                raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way")
+            if path.exists() and not path.is_file():
+                through.append(path)
+            elif not (path.exists() and path.read_bytes() == data):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                staged.append((temporary(path, data), path))
+    except OSError as err:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
+    for tmp, path in staged:
+        os.replace(tmp, path)
+    for path in through:
+        write_atomic(path, files[path])
+    return [path for _, path in staged] + through
 
 
 def _cause(path: Path, err: OSError) -> str:

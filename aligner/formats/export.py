@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aligner.corpus.model import ParallelText
-from aligner.corpus.store import write_atomic
+from aligner.corpus.store import write_all
 from aligner.errors import InputError
 from aligner.formats import FORMATS, Batch, get, units
 from aligner.formats.filters import Filters, apply
@@ -77,6 +77,5 @@ def export(
     write = get(fmt, "write")
     batch = prepare(texts, fmt, langs, filters, tag_style, xliff_version)
     files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
-    for path, data in files.items():
-        write_atomic(path, data)
+    write_all(files)
     return ExportReport(sorted(files), len(batch.units), batch.dropped, lacking(texts, langs))

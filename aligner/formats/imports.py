@@ -9,7 +9,7 @@ from dataclasses import replace as with_fields
 from pathlib import Path
 
 from aligner.corpus.model import Alignment, Document, ParallelText
-from aligner.corpus.store import check_links, doc_ids, load, serialise, write_atomic
+from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
 from aligner.errors import AlignerError, CorpusError, InputError
 from aligner.formats import get
 
@@ -90,6 +90,5 @@ def import_files(
             texts[n] = text = merged(old, text, corpus / text.doc_id) if old else text
         check_links(text, Path(text.doc_id))
         files.update(serialise(corpus, text))
-    for path, data in files.items():
-        write_atomic(path, data)
+    write_all(files)
     return texts
