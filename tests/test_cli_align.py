@@ -157,3 +157,13 @@ def test_eval_empty_folder_is_one_line(runner: CliRunner, tmp_path: Path) -> Non
         result.output
         == f"Error: {tmp_path}: no gold/*.align files: give a folder with src/, tgt/, gold/\n"
     )
+
+
+@pytest.mark.parametrize("content", ["", "   \n\n"])
+def test_align_refuses_a_file_with_no_text(runner: CliRunner, tmp_path: Path, content: str) -> None:
+    (tmp_path / "empty.en").write_text(content, encoding="utf-8")
+    (tmp_path / "x.zh").write_text("你好。\n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(tmp_path / "empty.en"), str(tmp_path / "x.zh"), "--src-lang", "en", "--tgt-lang", "zh-Hans"])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {tmp_path / 'empty.en'}: no text to align (the file is empty or blank); give the file that holds the text\n"
+    )

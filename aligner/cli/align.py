@@ -13,6 +13,7 @@ from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import encoder_option, language_tag, quiet_option
 from aligner.corpus.model import Document
 from aligner.corpus.store import write_atomic
+from aligner.errors import InputError
 from aligner.evaluate import format_links, read_lines
 from aligner.ingest.blocks import reader
 
@@ -90,6 +91,9 @@ def align_command(
     src_doc, tgt_doc = _rich(src, src_lang), _rich(tgt, tgt_lang)
     src_sents = [s.text for s in src_doc.sentences()] if src_doc else _sentences(src, src_lang, presplit)
     tgt_sents = [s.text for s in tgt_doc.sentences()] if tgt_doc else _sentences(tgt, tgt_lang, presplit)
+    for path, sents in ((src, src_sents), (tgt, tgt_sents)):
+        if not any(s.strip() for s in sents):
+            raise InputError(f"{path}: no text to align (the file is empty or blank); give the file that holds the text")
     timed = timed_engine(src_doc, tgt_doc) if src_doc and tgt_doc else None
     if timed:
         beads = timed(src_sents, tgt_sents)
