@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from aligner.align.bead import Bead
 from aligner.align.timing import align_by_time, sentence_spans
 from aligner.build import build
 from aligner.cli import main
+from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.store import load
 from aligner.corpus.tei import document_to_tei, tei_to_document
 from aligner.errors import InputError
@@ -154,3 +156,97 @@ def test_align_command_uses_cue_times_for_two_subtitle_files(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["align", str(en), str(zh), "--src-lang", "en", "--tgt-lang", "zh-Hans"])
     assert result.exit_code == 0, result.output
     assert result.output.split("\n")[:4] == ["[0]:[0]", "[1]:[1]", "[2]:[2]", "[3]:[3]"]
+
+
+def sentences(path: Path, lang: str = "en") -> list[tuple[int | None, int | None, list[str]]]:
+    """A subtitle file's cues as read: start, end and sentences."""
+    return [(p.start, p.end, [s.text for s in p.sentences]) for p in ingest_file(path, lang=lang).paragraphs]
+
+
+def test_only_markup_tags_are_removed_and_angle_brackets_in_text_stay(tmp_path: Path) -> None:
+    path = tmp_path / "lt.en.srt"
+    path.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n<i>If</i> x < 5 and y > 3, stop.\n\n"
+        '2\n00:00:04,000 --> 00:00:06,000\n{\\an8}<FONT color="#ffff00">Run</FONT> <b>a</b> <u>b</u> -> c.\n\n',
+        encoding="utf-8",
+    )
+    assert sentences(path) == [(1000, 3000, ["If x < 5 and y > 3, stop."]), (4000, 6000, ["Run a b -> c."])]
+
+
+def test_webvtt_character_references_are_decoded_after_tags_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "amp.en.vtt"
+    path.write_text(
+        "WEBVTT\n\n00:01.000 --> 00:03.000\n<v Tom>Tom &amp; <c.yellow>Jerry</c> say a &lt; b&#44; &#x26;lt; is &lt;i&gt;.</v>\n\n"
+        "00:04.000 --> 00:06.000\nAT&T <00:04.500>pays&nbsp;&#8212;&rlm; &unknown; stays.\n",
+        encoding="utf-8",
+    )
+    assert sentences(path) == [
+        (1000, 3000, ["Tom & Jerry say a < b, &lt; is <i>."]), (4000, 6000, ["AT&T pays —\u200f &unknown; stays."]),
+    ]
+
+
+def test_srt_cues_out_of_order_are_read_and_aligned_in_time_order(tmp_path: Path) -> None:
+    en = tmp_path / "ord.en.srt"
+    en.write_text(
+        "2\n00:00:05,000 --> 00:00:07,000\nThe second line.\n\n1\n00:00:01,000 --> 00:00:03,000\nThe first line.\n\n"
+        "4\n00:00:05,000 --> 00:00:06,000\nSaid at the same time.\n\n3\n00:00:09,000 --> 00:00:11,000\nThe third line.\n\n",
+        encoding="utf-8",
+    )
+    assert sentences(en) == [
+        (1000, 3000, ["The first line."]), (5000, 7000, ["The second line."]),
+        (5000, 6000, ["Said at the same time."]), (9000, 11000, ["The third line."]),
+    ]
+    zh = write_srt(tmp_path / "ord.zh.srt", [(1000, 3000, "第一行。"), (5000, 7000, "第二行。"), (9000, 11000, "第三行。")])
+    result = CliRunner().invoke(main, ["align", str(en), str(zh), "--src-lang", "en", "--tgt-lang", "zh-Hans", "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    assert [line.split("\t")[:2] for line in result.output.splitlines()] == [
+        ["The first line.", "第一行。"], ["The second line. Said at the same time.", "第二行。"], ["The third line.", "第三行。"],
+    ]
+
+
+def subtitle_export(tmp_path: Path, fmt: str, en: list[tuple[int, int, str]] | Document, zh: list[str], links: Sequence[tuple[tuple[str, ...], tuple[int, ...]]]) -> Path:
+    """Export the Chinese sentences `zh` on the cue times of English (an SRT's cues or a version), linked as `links` says (zh by index)."""
+    from aligner.formats.export import export
+    from aligner.formats.filters import Filters
+
+    source = en if isinstance(en, Document) else ingest_file(write_srt(tmp_path / "film.en.srt", en))
+    target = Document("film", "zh-Hans", (Paragraph("zh-Hans.p1", tuple(Sentence(f"zh-Hans.p1.s{i}", t) for i, t in enumerate(zh, 1))),))
+    alignment = Alignment("en", "zh-Hans", tuple(Link(src, tuple(f"zh-Hans.p1.s{i + 1}" for i in tgt)) for src, tgt in links))
+    text = ParallelText("film", {"en": source, "zh-Hans": target}, (alignment,))
+    out = tmp_path / f"out.{fmt}"
+    export([text], fmt, ["en", "zh-Hans"], out, Filters())
+    return out
+
+
+THREE = [(1000, 3000, "One."), (4000, 6000, "Two."), (7000, 9000, "Three.")]
+ODD_TEXT = ["5 < 10 & 10 > 5，写作 &lt;。", "箭头 --> 指向右边。", "第一行\n\n第二行。"]
+ONE_TO_ONE = [(("en.p1.s1",), (0,)), (("en.p2.s1",), (1,)), (("en.p3.s1",), (2,))]
+
+
+@pytest.mark.parametrize(("fmt", "arrow"), [("srt", "箭头 → 指向右边。"), ("vtt", "箭头 --> 指向右边。")])
+def test_export_writes_cue_text_that_reads_back(tmp_path: Path, fmt: str, arrow: str) -> None:
+    out = subtitle_export(tmp_path, fmt, THREE, ODD_TEXT, ONE_TO_ONE)
+    assert sentences(out, "zh-Hans") == [(1000, 3000, ["5 < 10 & 10 > 5，写作 &lt;。"]), (4000, 6000, [arrow]), (7000, 9000, ["第一行 第二行。"])]
+    written = out.read_text(encoding="utf-8")
+    assert "\n第一行\n第二行。\n" in written
+    if fmt == "vtt":
+        assert "\n5 &lt; 10 &amp; 10 &gt; 5，写作 &amp;lt;。\n" in written and "\n箭头 --&gt; 指向右边。\n" in written
+
+
+@pytest.mark.parametrize("fmt", ["srt", "vtt"])
+def test_export_cues_are_in_time_order_and_never_overlap(tmp_path: Path, fmt: str) -> None:
+    en = [(1000, 3000, "The river is long."), (3000, 5000, "It flows east. Boats carry rice."), (7000, 9000, "Left."), (7000, 8000, "Right.")]
+    zh = ["这条河很长，向东流。", "船运大米。", "左。", "右。"]
+    links = [(("en.p1.s1", "en.p2.s1"), (0,)), (("en.p2.s2",), (1,)), (("en.p3.s1",), (2,)), (("en.p4.s1",), (3,))]
+    out = subtitle_export(tmp_path, fmt, en, zh, links)
+    assert sentences(out, "zh-Hans") == [
+        (1000, 3000, ["这条河很长，向东流。"]), (3000, 5000, ["船运大米。"]), (7000, 9000, ["左。", "右。"]),
+    ]
+
+
+def test_export_puts_cues_in_time_order_for_a_version_read_before_cues_were_sorted(tmp_path: Path) -> None:
+    en = Document("film", "en", (
+        Paragraph("en.p1", (Sentence("en.p1.s1", "Two."),), "p", 4000, 6000), Paragraph("en.p2", (Sentence("en.p2.s1", "One."),), "p", 1000, 3000),
+    ))  # fmt: skip
+    out = subtitle_export(tmp_path, "srt", en, ["二。", "一。"], [(("en.p1.s1",), (0,)), (("en.p2.s1",), (1,))])
+    assert sentences(out, "zh-Hans") == [(1000, 3000, ["一。"]), (4000, 6000, ["二。"])]

@@ -3,12 +3,17 @@
 For a document ingested from subtitles: every link is placed in the source cue of its first
 source sentence; a cue's text is the target sentences of its links, and its times span the source
 cues those links touch. Links with no source sentence join the cue before them; cues left with no
-target text are dropped.
+target text are dropped. Cues are written in time order and never overlap: a cue starts where its
+first source cue starts and ends, at the latest, where the next one starts (cues that start
+together become one). Empty lines are left out, as they would end a cue; in SRT, '-->' in the text
+is written '→' (it would read as a time line); in WebVTT, &, < and > are written &amp; &lt; &gt;,
+which also keeps '-->' out of the text.
 """
 
 from __future__ import annotations
 
 import datetime
+import html
 from pathlib import Path
 
 from aligner.errors import InputError
@@ -38,15 +43,33 @@ def cues(batch: Batch) -> list[Cue]:
             starts[last] = min(starts.get(last, 1 << 62), *(p.start or 0 for p in touched))
             ends[last] = max(ends.get(last, 0), *(p.end or 0 for p in touched))
         if unit.cells[tgt] and last:
-            lines.setdefault(last, []).append(unit.text(tgt))
-    return [(starts[c], ends[c], "\n".join(lines[c])) for c in starts if c in lines]
+            lines.setdefault(last, []).extend(_lines(unit.text(tgt)))
+    return _in_sequence([(starts[c], ends[c], "\n".join(lines[c])) for c in starts if lines.get(c)])
+
+
+def _lines(text: str) -> list[str]:
+    """A target text's lines without empty ones, which would end the cue in SRT and WebVTT."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _in_sequence(timed: list[Cue]) -> list[Cue]:
+    """Cues by start time, each cut where the next starts and ones starting together joined: one on screen at a time."""
+    out: list[Cue] = []
+    for start, end, text in sorted(timed, key=lambda cue: cue[0]):
+        if out and out[-1][0] == start:
+            out[-1] = (start, max(end, out[-1][1]), f"{out[-1][2]}\n{text}")
+            continue
+        if out:
+            out[-1] = (out[-1][0], min(out[-1][1], start), out[-1][2])
+        out.append((start, end, text))
+    return out
 
 
 def write_srt(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """SubRip: numbered cues with HH:MM:SS,mmm times."""
+    """SubRip: numbered cues with HH:MM:SS,mmm times; '-->' in the text written '→', not to read as a time line."""
     srt = require("srt", "SRT")
     subs = [
-        srt.Subtitle(n, datetime.timedelta(milliseconds=a), datetime.timedelta(milliseconds=b), text)
+        srt.Subtitle(n, datetime.timedelta(milliseconds=a), datetime.timedelta(milliseconds=b), text.replace("-->", "→"))
         for n, (a, b, text) in enumerate(cues(batch), 1)
     ]
     return {out: srt.compose(subs, reindex=False).encode()}
@@ -57,7 +80,7 @@ def _stamp(ms: int) -> str:
 
 
 def write_vtt(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """WebVTT: a WEBVTT header, then cues with HH:MM:SS.mmm times."""
+    """WebVTT: a WEBVTT header, then cues with HH:MM:SS.mmm times; &, < and > escaped as cue text requires."""
     webvtt = require("webvtt", "WebVTT")
-    captions = [webvtt.Caption(start=_stamp(a), end=_stamp(b), text=text) for a, b, text in cues(batch)]
+    captions = [webvtt.Caption(start=_stamp(a), end=_stamp(b), text=html.escape(text, quote=False)) for a, b, text in cues(batch)]
     return {out: webvtt.WebVTT(captions=captions).content.encode()}

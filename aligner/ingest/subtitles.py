@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -9,7 +10,15 @@ from pathlib import Path
 from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, require
 
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")  # <i>, <v Name>, <00:01.000>, SSA {\an8}
+_TAG = re.compile(
+    r"</?(?:[ibus]|c|ruby|rt)(?:\.[\w-]+)*>"  # <i>, </b>, <c.yellow>
+    r"|</?(?:v|lang)(?:\.[\w-]+)*(?:\s[^<>]*)?>"  # <v Name>, <lang en>
+    r"|</?font(?:\s[^<>]*)?>"  # <font color="#ff0">
+    r"|<(?:\d+:)?\d{2}:\d{2}\.\d{3}>"  # karaoke time stamps <00:01.000>
+    r"|\{\\[^}]*\}",  # SSA overrides {\an8}
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")  # &amp; &#8212; &#x2014;
 _STAMP = {".srt": r"\d{1,2}:\d{2}:\d{2}[,.]\d{1,3}", ".vtt": r"(\d+:)?\d{2}:\d{2}\.\d{3}"}
 _FORM = {".srt": "HH:MM:SS,mmm --> HH:MM:SS,mmm", ".vtt": "HH:MM:SS.mmm --> HH:MM:SS.mmm"}
 
@@ -25,8 +34,13 @@ def _check_time_lines(path: Path, text: str) -> None:
 
 
 def _text(raw: str) -> str:
-    """A cue's lines as one line of text, markup and speaker tags removed."""
+    """A cue's lines as one line of text, markup and speaker tags removed (a lone '<' or '>' is text)."""
     return " ".join(_TAG.sub("", raw).split())
+
+
+def _unescaped(text: str) -> str:
+    """WebVTT character references (&amp; &lt; &nbsp; &#8212; …) as their characters; only ones closed by ';', so 'AT&T' stays."""
+    return _REFERENCE.sub(lambda ref: html.unescape(ref.group()), text)
 
 
 def _checked(path: Path, blocks: list[Block]) -> list[Block]:
@@ -35,6 +49,11 @@ def _checked(path: Path, blocks: list[Block]) -> list[Block]:
         if block.start is None or block.end is None or block.end < block.start:
             raise InputError(f"{path}: cue {n} ends before it starts ({block.start} ms → {block.end} ms); fix its time line")
     return blocks
+
+
+def _in_time_order(blocks: list[Block]) -> list[Block]:
+    """Cues sorted by start time, ties kept in file order: alignment by cue times reads them in sequence."""
+    return sorted(blocks, key=lambda block: block.start or 0)
 
 
 def _srt(path: Path, text: str) -> list[Block]:
@@ -54,7 +73,7 @@ def _vtt(path: Path, text: str) -> list[Block]:
         captions = webvtt.from_buffer(io.StringIO(text)).captions
     except Exception as err:  # webvtt-py raises MalformedFileError, MalformedCaptionError, ValueError
         raise InputError(f"{path}: broken WebVTT ({err}); check the WEBVTT header and the 'HH:MM:SS.mmm --> HH:MM:SS.mmm' time lines") from None
-    return [Block(_text(c.raw_text), _ms(c.start), _ms(c.end)) for c in captions]
+    return [Block(_unescaped(_text(c.raw_text)), _ms(c.start), _ms(c.end)) for c in captions]
 
 
 def _ms(stamp: str) -> int:
@@ -65,7 +84,7 @@ def _ms(stamp: str) -> int:
 
 
 def read(path: Path) -> Blocks:
-    """Read an .srt or .vtt file; broken times are an error naming the cue."""
+    """Read an .srt or .vtt file, cues in time order; broken times are an error naming the cue."""
     from aligner.ingest.text import decode
 
     try:
@@ -76,4 +95,4 @@ def read(path: Path) -> Blocks:
     blocks = _vtt(path, text) if path.suffix.lower() == ".vtt" else _srt(path, text)
     if not blocks:
         raise InputError(f"{path}: no subtitle cues found; is this a subtitle file?")
-    return Blocks("", _checked(path, blocks))
+    return Blocks("", _in_time_order(_checked(path, blocks)))
