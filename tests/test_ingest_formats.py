@@ -213,6 +213,30 @@ def test_epub_reads_chapters_in_spine_order_without_the_navigation(tmp_path: Pat
     assert ingest_file(tmp_path / "rivers.en.epub").meta.author == "A. Writer"
 
 
+def test_epub_reads_text_straight_inside_divs_and_line_breaks_as_spaces(tmp_path: Path) -> None:
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("div-1")
+    book.set_title("Divs")
+    book.set_language("en")
+    chapter = epub.EpubHtml(title="Start", file_name="a.xhtml", lang="en")
+    chapter.content = (
+        "<html><body><h1>Start</h1><div>This text lives in a div. It has two sentences.</div>"
+        "<p>First line<br/>second line.</p><section>Loose words <em>here</em>.<p>A paragraph.</p>Tail text.</section>"
+        "<!-- a comment --><div>Plain text after.</div></body></html>"
+    )
+    book.add_item(chapter)
+    book.toc = (chapter,)
+    book.add_item(epub.EpubNcx())
+    book.spine = [chapter]
+    epub.write_epub(str(tmp_path / "divs.en.epub"), book)
+    assert [sentences for _, _, sentences in texts(tmp_path / "divs.en.epub")][1:] == [
+        ["Start"], ["This text lives in a div.", "It has two sentences."], ["First line second line."],
+        ["Loose words here."], ["A paragraph."], ["Tail text."], ["Plain text after."],
+    ]
+
+
 def test_odt_keeps_headings_lists_tables_and_puts_footnotes_after_their_paragraph(tmp_path: Path) -> None:
     from odf.opendocument import OpenDocumentText
     from odf.table import Table, TableCell, TableColumn, TableRow

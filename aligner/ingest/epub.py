@@ -14,7 +14,11 @@ from aligner.ingest.blocks import Block, Blocks, checked_zip, require
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_BLOCKS = (*_HEADINGS, "p", "li", "blockquote", "td", "th", "dt", "dd", "pre")
+# Elements that flow inside a line; every other element ends one block of text and starts another.
+_INLINE = frozenset(
+    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q rp rt ruby s samp small span"
+    " strike strong sub sup time tt u var wbr br".split()
+)
 
 
 def _toc_titles(toc: Any) -> dict[str, str]:
@@ -29,20 +33,45 @@ def _toc_titles(toc: Any) -> dict[str, str]:
 
 
 def _chapter(xhtml: str) -> list[Block]:
-    """A spine document's headings and text blocks in order (a block inside another counts once)."""
+    """A spine document's headings and text blocks in order: every run of text between block
+    boundaries is a block, so text straight inside a <div> or <section> is read too."""
     from lxml import html
 
     root = html.fromstring(xhtml)
     for bad in root.xpath("//script|//style|//nav"):
         bad.drop_tree()
-    out = []
-    for node in root.iter(*_BLOCKS):
-        if any(True for _ in node.iterdescendants(*_BLOCKS)):
-            continue  # a list item holding paragraphs: the paragraphs are read
-        text = " ".join(node.text_content().split())
+    out: list[Block] = []
+    _runs(root, out)
+    return out
+
+
+def _runs(node: Any, out: list[Block]) -> None:
+    """Append the runs of text of a block element and of the block elements inside it, in order."""
+    run = [node.text or ""]
+
+    def close() -> None:
+        text = " ".join("".join(run).split())
         if text:
             out.append(Block(text, kind="head" if node.tag in _HEADINGS else "p"))
-    return out
+        run.clear()
+
+    for child in node:
+        if isinstance(child.tag, str) and child.tag.lower() not in _INLINE:
+            close()
+            _runs(child, out)
+        else:
+            run.append(_inline(child) if isinstance(child.tag, str) else "")  # a comment adds nothing
+        run.append(child.tail or "")
+    close()
+
+
+def _inline(node: Any) -> str:
+    """The text of an inline element; a line break (<br>) counts as a space between words."""
+    if node.tag.lower() == "br":
+        return " "
+    return (node.text or "") + "".join(
+        (_inline(child) if isinstance(child.tag, str) else "") + (child.tail or "") for child in node
+    )
 
 
 def read(path: Path) -> Blocks:
