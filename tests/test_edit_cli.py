@@ -319,3 +319,39 @@ def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_pa
     assert again.versions == edited.versions and len(again.changes) == 8
     assert person | {pair_links(again, "en", "zh-Hans")[0]} <= {lk for al in again.alignments for lk in al.links}
     assert legs(tmp_path, SEED_DOC) == []
+
+
+@pytest.mark.parametrize("who", ["bob\x01", "", "  ", "bad \udcff byte"])
+def test_a_name_the_history_cannot_keep_is_refused_before_anything_is_written(corpus: Path, who: str) -> None:
+    before = files(corpus)
+    result = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "--who", who, "confirm", "1"])
+    assert result.exit_code == 1 and result.output == f"Error: --who {who!r}: not a name the history can keep; give a plain name (letters, digits, spaces)\n"
+    assert files(corpus) == before
+    assert edit(corpus, "confirm", "1")[0] == 0 and edit(corpus, "undo")[0] == 0  # the document is still usable
+
+
+def test_a_correction_holding_characters_xml_cannot_hold_is_stored_without_them(corpus: Path) -> None:
+    sid = load(corpus, "doc").versions["en"].paragraphs[0].sentences[0].id
+    code, out = edit(corpus, "correct", sid, "Fixed \uffff text\x01.")
+    assert code == 0, out
+    assert load(corpus, "doc").versions["en"].paragraphs[0].sentences[0].text == "Fixed text."
+
+
+@pytest.mark.parametrize(("pair", "message"), [
+    ("zn,en", "Error: --pair: 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?); use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"),
+    ("en,en", "Error: --pair 'en,en': give two different versions, e.g. en,zh-Hans\n"),
+    ("en", "Error: --pair 'en': give two different versions, e.g. en,zh-Hans\n"),
+])
+def test_a_bad_pair_is_one_line(corpus: Path, pair: str, message: str) -> None:
+    assert edit(corpus, "confirm", "1", pair=pair) == (1, message)
+
+
+@pytest.mark.parametrize("content", ["{}", "[]", '{"version": "x"}'])
+def test_a_journal_of_the_wrong_shape_is_one_line(corpus: Path, content: str) -> None:
+    assert edit(corpus, "confirm", "1")[0] == 0
+    (corpus / "doc" / JOURNAL_FILE).write_text(content, encoding="utf-8")
+    code, out = edit(corpus, "confirm", "2")
+    assert code == 1 and out == (
+        f"Error: {corpus / 'doc' / JOURNAL_FILE}: not a journal (it lacks its version, position or steps); "
+        "delete it to start a new undo history\n"
+    )

@@ -197,3 +197,12 @@ def test_score_warns_when_a_candidate_is_in_another_latin_language() -> None:
     assert language_warnings("mt", french, "de") == ["mt: the candidate looks like fr, not de"]
     assert language_warnings("mt", french, "fr") == []
     assert language_warnings("mt", ["Bonjour."], "de") == []  # too short to say
+
+
+def test_characters_xml_cannot_hold_are_dropped_so_the_version_can_be_stored(tmp_path: Path) -> None:
+    from aligner.corpus.tei import document_to_tei
+
+    (tmp_path / "d.en.txt").write_text("Title\n\nThe cat \uffff sat\x01 here. It was \ufffe sunny.\n", encoding="utf-8", errors="surrogatepass")
+    doc = ingest_file(tmp_path / "d.en.txt")
+    assert [s.text for s in doc.sentences()][1:] == ["The cat sat here.", "It was sunny."]
+    assert b"The cat sat here." in document_to_tei(doc)

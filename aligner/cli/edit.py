@@ -16,14 +16,14 @@ from typing import Any
 
 import click
 
-from aligner.cli import main, user_errors
+from aligner.cli import fail, main, user_errors
 from aligner.cli.options import corpus_option
 from aligner.corpus.links import Aligner
 from aligner.corpus.model import Link
 from aligner.edit import session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
-from aligner.errors import EditError
+from aligner.errors import EditError, LanguageError
 from aligner.ingest.langs import normalize_tag
 
 
@@ -52,9 +52,14 @@ def link_json(n: int, lk: Link) -> dict[str, object]:
 
 
 def _parse_pair(value: str) -> tuple[str, str]:
-    parts = [normalize_tag(v) for v in value.split(",") if v.strip()]
-    if len(parts) != 2:
-        raise click.BadParameter(f"'{value}': give two versions, e.g. en,zh-Hans")
+    """The two versions --pair names; otherwise one line naming the option (this runs before the
+    command, outside its error handling)."""
+    try:
+        parts = [normalize_tag(v) for v in value.split(",") if v.strip()]
+    except LanguageError as err:
+        fail(f"--pair: {err}")
+    if len(parts) != 2 or parts[0] == parts[1]:
+        fail(f"--pair '{value}': give two different versions, e.g. en,zh-Hans")
     return parts[0], parts[1]
 
 

@@ -106,4 +106,7 @@ def read(folder: Path) -> Json:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise EditError(f"{path}: not a readable journal ({err}); delete it to start a new undo history") from None
+    shaped = isinstance(data, dict) and isinstance(data.get("version"), str) and isinstance(data.get("position"), int)
+    if not (shaped and isinstance(data.get("steps"), list)):
+        raise EditError(f"{path}: not a journal (it lacks its version, position or steps); delete it to start a new undo history")
     return data  # type: ignore[no-any-return]

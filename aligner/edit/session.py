@@ -11,6 +11,7 @@ holds the edit and lets a background writer bring the files up to it (`write_beh
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from aligner.corpus.store import doc_ids
 from aligner.edit import files, journal
 from aligner.edit.ops import Result
 from aligner.errors import CorpusError, EditError, StaleError
+from aligner.ingest.text import NOT_IN_XML
 
 _DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
 
@@ -70,7 +72,10 @@ def _check(opened: Opened, now: str, expected: str | None) -> None:
 
 
 def _line(who: str, what: str, target: tuple[str, ...]) -> Change:
-    """A history line for an edit made now."""
+    """A history line for an edit made now; a name the history cannot hold is refused before
+    anything is written (a control character, a byte that was not UTF-8, or no name at all)."""
+    if not who.strip() or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in who) or NOT_IN_XML.search(who):
+        raise EditError(f"--who {who!r}: not a name the history can keep; give a plain name (letters, digits, spaces)")
     return Change(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), who, what, target)
 
 

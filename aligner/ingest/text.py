@@ -133,9 +133,14 @@ def html_to_text(html: str) -> str:
     return "\n\n".join(t for t in texts if t)
 
 
+# Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def normalize(text: str) -> str:
-    """NFC, Unix newlines, no control characters, spaces folded inside lines; punctuation untouched."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    """NFC, Unix newlines, no control characters nor others XML cannot hold, spaces folded inside
+    lines; punctuation untouched."""
+    text = unicodedata.normalize("NFC", NOT_IN_XML.sub("", text)).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.split("\n")]
     return "\n".join(lines)
