@@ -20,7 +20,7 @@ from aligner.corpus.model import Alignment, Document, Link, ParallelText, revers
 from aligner.corpus.store import clear_temporaries, load_upgraded, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
-from aligner.edit.files import flush
+from aligner.edit.files import flush, locked, settled
 from aligner.edit.journal import JOURNAL_FILE
 from aligner.errors import CorpusError, InputError
 from aligner.fingerprint import engine_config, fingerprint, person_part
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 INPUT_SUFFIXES = (".txt", ".html", ".htm", *READERS)
 META_SUFFIX = ".meta.json"
+_TRIES = 3  # alignments of a document that edits keep overtaking before the build gives up
 COMPACT_EVERY = 128  # documents between a build's looks at its cache (compacted from `compaction.AUTO` shards)
 
 
@@ -325,23 +326,30 @@ def build_document(task: DocumentTask) -> DocumentResult:
     the unit of `--jobs` and of a Dask cluster. Its files are written last to first: `align.xml`,
     which holds the fingerprint, last, so a build killed half-way redoes the document.
     """
-    versions = ingest_versions(task.doc_id, task.paths)
+    ingested = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
-    if (folder / JOURNAL_FILE).exists():
-        flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
-    previous, older = load_upgraded(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else (None, False)
-    versions = keep_edited(versions, previous)
-    tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
-    direct, derived = alignment_plan(versions)
-    pairs = direct + [(a, b) for a, _, b in derived]
-    config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
-    if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
-        text, changed = previous, save(task.corpus, previous, task.run) if older else []  # a file in an older TEI form is rewritten
+    folder.mkdir(parents=True, exist_ok=True)
+    for _ in range(_TRIES):  # an edit saved while the document was aligned: align it again
+        seen, previous, older = _previous(task, folder)
+        if seen is None:
+            continue
+        versions = keep_edited(dict(ingested), previous)
+        tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
+        direct, derived = alignment_plan(versions)
+        pairs = direct + [(a, b) for a, _, b in derived]
+        config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
+        if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
+            text, write = previous, older  # a file in an older TEI form is rewritten
+        else:
+            changes = previous.changes if previous else ()
+            text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
+            text, write = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config)), True
+        with locked(folder):
+            if settled(folder) == seen:
+                changed = save(task.corpus, text, task.run) if write else []
+                break
     else:
-        changes = previous.changes if previous else ()
-        text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
-        text = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config))
-        changed = save(task.corpus, text, task.run)
+        raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
     return DocumentResult(
         task.doc_id,
         {d.tag: sum(1 for _ in d.sentences()) for d in text.versions.values()},
@@ -354,6 +362,17 @@ def build_document(task: DocumentTask) -> DocumentResult:
             for al in text.alignments
         },
     )
+
+
+def _previous(task: DocumentTask, folder: Path) -> tuple[tuple[object, ...] | None, ParallelText | None, bool]:
+    """The document as the corpus holds it, with the token of its files (`settled`; None when an
+    edit came between the flush and the read), and whether a file is in an older TEI form."""
+    if (folder / JOURNAL_FILE).exists():
+        flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
+    with locked(folder):
+        seen = settled(folder)
+        previous, older = load_upgraded(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else (None, False)
+    return seen, previous, older
 
 
 def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:

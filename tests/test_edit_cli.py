@@ -321,6 +321,33 @@ def test_build_edit_build_edit_keeps_confirmed_links_and_edited_sentences(tmp_pa
     assert legs(tmp_path, SEED_DOC) == []
 
 
+@pytest.mark.parametrize("saved", [1, 3])
+def test_an_edit_saved_while_a_build_aligns_the_document_is_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, saved: int) -> None:
+    """The build reads the document, aligns it (seconds), then writes: an edit saved in between
+    makes it align again from the edited files; edits that keep coming make it stop, not overwrite."""
+    import aligner.build
+
+    build(SEEDS, tmp_path)
+    original, calls = aligner.build.align_text, []
+
+    def align_meanwhile(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) <= saved:
+            assert edit(tmp_path, "confirm", str(10 + len(calls)), doc=SEED_DOC)[0] == 0
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aligner.build, "align_text", align_meanwhile)
+    if saved == 3:
+        with pytest.raises(CorpusError, match="edited again each time it was aligned \\(3 times\\); build it when the edits are done"):
+            build(SEEDS, tmp_path, force=True)
+    else:
+        build(SEEDS, tmp_path, force=True)
+        assert len(calls) == 2
+    kept = pair_links(load(tmp_path, SEED_DOC), "en", "zh-Hans")
+    assert all(kept[10 + n].resp == "person" for n in range(1, saved + 1))
+    assert len(load(tmp_path, SEED_DOC).changes) == saved
+
+
 @pytest.mark.parametrize("who", ["bob\x01", "", "  ", "bad \udcff byte"])
 def test_a_name_the_history_cannot_keep_is_refused_before_anything_is_written(corpus: Path, who: str) -> None:
     before = files(corpus)

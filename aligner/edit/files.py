@@ -51,6 +51,17 @@ def locked(folder: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def settled(folder: Path) -> tuple[object, ...] | None:
+    """Under the lock: a token that changes whenever the document's files or journal do, or None
+    while edits wait in the journal for their files (`flush` them first). A build compares the
+    token before and after aligning, so an edit made meanwhile is never written over."""
+    if state(folder)["pending"]:
+        return None
+    journal_file = folder / journal.JOURNAL_FILE
+    st = journal_file.stat() if journal_file.exists() else None
+    return (sorted((name, tuple(stamp)) for name, stamp in _stamps(folder).items()), st and (st.st_ino, st.st_size, st.st_mtime_ns))
+
+
 def _stamps(folder: Path) -> dict[str, list[int]]:
     """(inode, size, mtime in ns) of each TEI file: a cheap sign that one changed."""
     return {p.name: [st.st_ino, st.st_size, st.st_mtime_ns] for p in folder.glob("*.xml") for st in [p.stat()]}
