@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -117,3 +119,156 @@ def test_a_zip_bomb_posing_as_a_sheet_is_refused(sheet: Path, tmp_path: Path, mo
     with pytest.raises(InputError, match=r"review.xlsx: \d+ MiB once unpacked \(limit \d+ MiB\); refusing a possible zip bomb: split the XLSX"):
         import_files([sheet], "xlsx", tmp_path / "c")
     assert not (tmp_path / "c").exists()
+
+
+def with_en_texts(text: ParallelText, texts: list[str]) -> ParallelText:
+    """The document with its first English sentences' texts replaced, in reading order."""
+    new = iter(texts)
+    en = text.versions["en"]
+    paras = tuple(replace(p, sentences=tuple(replace(s, text=next(new, s.text)) for s in p.sentences)) for p in en.paragraphs)
+    return replace(text, versions={**text.versions, "en": replace(en, paragraphs=paras)})
+
+
+FORMULA_LIKE = ["=SUM(B2:B9) gives the total.", "+1 more", "It flows east.", "@home we go", "#N/A", "-5 degrees"]
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text_and_reads_back_exactly(tmp_path: Path) -> None:
+    doc = with_en_texts(d1(), FORMULA_LIKE)
+    export([doc], "xlsx", LANGS, tmp_path / "r.xlsx", Filters())
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as z:
+        assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert {c.data_type for row in ws.iter_rows() for c in row if isinstance(c.value, str)} == {"s"}
+    en = [ws.cell(r, 3) for r in range(2, 7)]
+    assert [c.value for c in en] == ["=SUM(B2:B9) gives the total.", "+1 more\nIt flows east.", "@home we go", "#N/A", "-5 degrees"]
+    assert [c.quotePrefix for c in en] == [True, True, True, False, True]  # Excel keeps an edited cell text
+    (back,) = import_files([tmp_path / "r.xlsx"], "xlsx", tmp_path / "c")
+    same_text_and_links(doc, back, LANGS)
+    assert [lk.resp for lk in links(back, "en", "zh-Hans")] == [lk.resp for lk in links(doc, "en", "zh-Hans")]
+
+
+def test_a_formula_cell_as_older_exports_wrote_it_imports_as_its_text(tmp_path: Path) -> None:
+    doc = with_en_texts(d1(), FORMULA_LIKE)
+    export([doc], "xlsx", LANGS, tmp_path / "r.xlsx", Filters())
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    book.active["C2"] = book.active["C2"].value  # openpyxl types it a formula again, with no cached value
+    book.save(tmp_path / "r.xlsx")
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").active["C2"].data_type == "f"
+    (back,) = import_files([tmp_path / "r.xlsx"], "xlsx", tmp_path / "c")
+    same_text_and_links(doc, back, LANGS)
+    assert links(back, "en", "zh-Hans")[0].resp == "machine"
+
+
+def without_column(sheet: Path, name: str) -> Path:
+    """The sheet with one column deleted, as a reviewer might."""
+    book = openpyxl.load_workbook(sheet)
+    book.active.delete_cols([c.value for c in book.active[1]].index(name) + 1)
+    book.save(sheet)
+    return sheet
+
+
+@pytest.mark.parametrize("name", ["made by", "en ids", "confidence", "zh-Hans"])
+def test_a_missing_column_is_one_line_naming_it(sheet: Path, tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(main, ["import", str(without_column(sheet, name)), "--format", "xlsx", "--corpus", str(tmp_path / "c")])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {sheet}:1: column '{name}' is missing; keep the header the export wrote (only 'type' and 'QA findings' may go)\n"
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("name", ["type", "QA findings"])
+def test_a_sheet_without_the_columns_import_does_not_read_still_imports(sheet: Path, tmp_path: Path, name: str) -> None:
+    (back,) = import_files([without_column(sheet, name)], "xlsx", tmp_path / "c")
+    same_text_and_links(d1(), back, LANGS)
+
+
+@pytest.mark.parametrize("value", [7, -0.5, "1.5", "nan", "inf"])
+def test_a_confidence_outside_0_1_is_one_line_naming_the_row(sheet: Path, tmp_path: Path, value: object) -> None:
+    book = openpyxl.load_workbook(sheet)
+    book.active["F4"] = value
+    book.save(sheet)
+    with pytest.raises(InputError, match=rf"^{re.escape(str(sheet))}:4: confidence {value} is outside \[0, 1\]; write one in \[0, 1\]$"):
+        import_files([sheet], "xlsx", tmp_path / "c")
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_cell_at_excels_limit_goes_through_exactly(tmp_path: Path) -> None:
+    doc = with_en_texts(d1(), ["x" * 32_767])
+    export([doc], "xlsx", LANGS, tmp_path / "r.xlsx", Filters())
+    (back,) = import_files([tmp_path / "r.xlsx"], "xlsx", tmp_path / "c")
+    same_text_and_links(doc, back, LANGS)
+    assert links(back, "en", "zh-Hans")[0].resp == "machine"
+
+
+@pytest.mark.parametrize(("char", "count"), [("x", 32_768), ("𠀀", 16_384)], ids=["latin", "outside-BMP"])  # Excel counts UTF-16 units
+def test_a_cell_over_excels_limit_is_refused_naming_the_sentence(tmp_path: Path, char: str, count: int) -> None:
+    doc = with_en_texts(d1(), ["Rivers.", "The Yangtze is long.", "It flows east.", char * count])
+    with pytest.raises(InputError, match=rf"^d1: link l3: its 'en' cell would hold 32,768 characters, more than an Excel cell's 32,767 "
+                       rf"\(longest sentence en.p1.s3, {count:,} characters\); export d1 with --format xliff or jsonl, which have no such limit$"):
+        export([doc], "xlsx", LANGS, tmp_path / "r.xlsx", Filters())
+    assert not (tmp_path / "r.xlsx").exists()
+
+
+def paragraphs(text: ParallelText, lang: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """A version's paragraphs as (id, kind, [(sentence id, text)])."""
+    return [(p.id, p.kind, [(s.id, s.text) for s in p.sentences]) for p in text.versions[lang].paragraphs]
+
+
+def test_a_sentence_moved_to_the_next_row_keeps_every_id_and_paragraph(sheet: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    first, moved = ws["C3"].value.split("\n")  # en.p1.s1, en.p1.s2 of the 2-1 link
+    ws["C3"], ws["C4"] = first, f"{moved}\n{ws['C4'].value}"
+    book.save(sheet)
+    (back,) = import_files([sheet], "xlsx", tmp_path / "c")
+    for lang in LANGS:
+        assert paragraphs(back, lang) == paragraphs(d1(), lang)
+    assert [(lk.src, lk.tgt, lk.resp) for lk in links(back, "en", "zh-Hans")[1:3]] == [
+        (("en.p1.s1",), ("zh-Hans.p1.s1",), "person"), (("en.p1.s2", "en.p1.s3"), ("zh-Hans.p1.s2",), "person"),
+    ]
+
+
+def test_a_copied_row_renumbers_only_its_paragraph_and_is_a_persons_link(sheet: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    ws.insert_rows(6)
+    for cell in ws[5]:
+        ws.cell(6, cell.column, cell.value)  # row 5 (en.p2.s1, zh-Hans.p2.s1, a machine's link) twice
+    book.save(sheet)
+    (back,) = import_files([sheet], "xlsx", tmp_path / "c")
+    for lang in LANGS:
+        before, after = paragraphs(d1(), lang), paragraphs(back, lang)
+        assert after[:2] == before[:2]  # the heading and the paragraph before untouched
+        first, *rest = before[2][2]
+        assert after[2] == (f"{lang}.p2", "p", [(f"{lang}.p2.s{n}", t) for n, (_, t) in enumerate([first, first, *rest], 1)])
+    assert [(lk.src, lk.tgt, lk.resp) for lk in links(back, "en", "zh-Hans")[3:5]] == [
+        (("en.p2.s1",), ("zh-Hans.p2.s1",), "machine"), (("en.p2.s2",), ("zh-Hans.p2.s2",), "person"),
+    ]
+
+
+def test_a_sentence_added_to_a_cell_renumbers_only_its_paragraph(sheet: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    ws["C5"] = ws["C5"].value + "\nThey make power."  # en.p2.s1's cell
+    book.save(sheet)
+    (back,) = import_files([sheet], "xlsx", tmp_path / "c")
+    before, after = paragraphs(d1(), "en"), paragraphs(back, "en")
+    assert after[:2] == before[:2]
+    assert [sid for sid, _ in after[2][2]] == ["en.p2.s1", "en.p2.s2", "en.p2.s3"]
+    assert [t for _, t in after[2][2]] == [before[2][2][0][1], "They make power.", before[2][2][1][1]]
+    assert paragraphs(back, "zh-Hans") == paragraphs(d1(), "zh-Hans")
+
+
+def test_a_sentence_added_in_a_sheet_sorted_otherwise_lands_in_reading_order(sheet: Path, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(sheet)
+    ws = book.active
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    for r, values in enumerate(reversed(rows), 2):  # the reviewer sorted the rows backwards
+        for c, value in enumerate(values, 1):
+            ws.cell(r, c, value)
+    ws["C5"] = ws["C5"].value + "\nAdded one."  # now the cell of en.p1.s1 and en.p1.s2
+    book.save(sheet)
+    (back,) = import_files([sheet], "xlsx", tmp_path / "c")
+    before, after = paragraphs(d1(), "en"), paragraphs(back, "en")
+    assert [after[0], after[2]] == [before[0], before[2]]
+    s1, s2, s3 = (t for _, t in before[1][2])
+    assert after[1] == ("en.p1", "p", [("en.p1.s1", s1), ("en.p1.s2", s2), ("en.p1.s3", "Added one."), ("en.p1.s4", s3)])

@@ -116,14 +116,14 @@ def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
     ]
 
 
-_OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)$")
+OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)$")
 
 
 def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence], meta: Metadata) -> Document:
     """A version from sentences with ids in our scheme (`en.p3.s2`): paragraphs and order from the ids."""
     keyed = []
     for sent in sentences:
-        m = _OUR_ID.match(sent.id)
+        m = OUR_ID.match(sent.id)
         if m is None:
             raise InputError(f"sentence id '{sent.id}' is not in the form LANG.pN.sM; renumber before building")
         keyed.append(((m["p"] is not None, int(m["p"] or 0), int(m["s"])), m["para"], sent))
@@ -140,7 +140,7 @@ def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence
 def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
     """Keep a language's ids when all follow our scheme and are unique, else number `{lang}.p1.s{n}`."""
     ids = [s.id for u in units_ for s in u.cells.get(lang, ())]
-    if len(set(ids)) == len(ids) and all(_OUR_ID.match(i) and i.startswith(f"{lang}.") for i in ids):
+    if len(set(ids)) == len(ids) and all(OUR_ID.match(i) and i.startswith(f"{lang}.") for i in ids):
         return list(units_)
     counter = iter(range(1, len(ids) + 1))
     return [

@@ -4,7 +4,10 @@ and who made the link; read back, rows a person changed or marked become a perso
 Each sentence is a line of its cell; hidden columns keep the sentence ids and a checksum of the
 row as written, so import knows which rows a reviewer changed. CJK columns get a CJK font with
 its charset (GB2312 for zh-Hans, Big5 for zh-Hant), which Excel and LibreOffice use to pick the
-East Asian font. The header row is frozen and text wraps.
+East Asian font. The header row is frozen and text wraps. Every text cell is typed as text, and a
+cell longer than Excel holds is refused, never cut. On import, a line keeps the id beside it where
+the edit leaves it certain (also a sentence moved to the next row); only a paragraph that gained,
+lost track of or repeats a sentence is renumbered, and a copied row is a person's link.
 """
 
 from __future__ import annotations
@@ -13,19 +16,24 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats import OUR_ID, Batch, Unit, parallel_text
 from aligner.ingest.blocks import checked_zip, require
 from aligner.ingest.langs import split_tag
 
 FIXED = ["doc", "link"]
 AFTER = ["confidence", "type", "QA findings", "made by"]
 IDS, CHECK = " ids", "check"
+KEEP_HEADER = "keep the header the export wrote (only 'type' and 'QA findings' may go)"
+MAX_CELL = 32_767  # Excel's limit on a cell, in UTF-16 units; openpyxl cuts a longer text without a word
+FORMULA_START = ("=", "+", "-", "@")  # Excel reads a cell typed so as a formula when a reviewer edits it
+Cell = tuple[list[str], list[str]]  # one language's cell of a row on import: its lines and the ids beside it
+Row = tuple[str, dict[str, Cell], float, str]  # link id, cells by language, confidence, who made it
 CJK_FONTS = {"zh-Hans": ("Noto Sans CJK SC", 134), "zh-Hant": ("Noto Sans CJK TC", 136), "ja": ("Noto Sans CJK JP", 128), "ko": ("Noto Sans CJK KR", 129)}
 
 
@@ -60,8 +68,31 @@ def _row(unit: Unit, langs: Sequence[str], findings: dict[tuple[str, str], list[
             *ids, checksum([*texts, *ids, unit.resp])]
 
 
+def _fits(unit: Unit, head: Sequence[str], row: Sequence[Any]) -> None:
+    """Refuse a cell longer than Excel holds rather than cut it (import would take the cut for an edit) or split it (a sentence is one line of one row)."""
+    for name, value in zip(head, row, strict=True):
+        size = len(value.encode("utf-16-le")) // 2 if isinstance(value, str) else 0
+        if size > MAX_CELL:
+            longest = max((s for sents in unit.cells.values() for s in sents), key=lambda s: len(s.text))
+            raise InputError(
+                f"{unit.doc_id}: link {unit.link_id}: its '{name}' cell would hold {size:,} characters, more than an "
+                f"Excel cell's {MAX_CELL:,} (longest sentence {longest.id}, {len(longest.text):,} characters); export "
+                f"{unit.doc_id} with --format xliff or jsonl, which have no such limit"
+            )
+
+
+def _append_text(sheet: Any, values: Sequence[Any]) -> None:
+    """Append a row typing every text as text (openpyxl makes '=…' a formula, '#N/A' an error), quote-prefixed where Excel would re-read an edit as a formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if cell.value.startswith(FORMULA_START):
+                cell.quotePrefix = True
+
+
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """The review workbook for the batch."""
+    """The review workbook for the batch; a cell over Excel's limit is refused (see `_fits`)."""
     openpyxl = require("openpyxl", "XLSX")
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -70,10 +101,13 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "alignment"
-    sheet.append(header([batch.tag(lang) for lang in batch.langs]))  # zh-Hant-TW when every document agrees
+    head = header([batch.tag(lang) for lang in batch.langs])  # zh-Hant-TW when every document agrees
+    _append_text(sheet, head)
     findings = _findings(batch)
     for unit in batch.units:
-        sheet.append(_row(unit, batch.langs, findings))
+        row = _row(unit, batch.langs, findings)
+        _fits(unit, head, row)
+        _append_text(sheet, row)
     sheet.freeze_panes = "C2"
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -118,21 +152,97 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _sentences(text: str, ids: str, lang: str) -> tuple[Sentence, ...]:
-    """A cell's lines as sentences, with the ids of the hidden column when they still match up."""
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    names = ids.split()
-    if len(names) != len(lines):
-        names = [""] * len(lines)  # edited beyond recognition: the version is renumbered
-    return tuple(Sentence(i, t) for i, t in zip(names, lines, strict=True))
+def _lines(text: str) -> list[str]:
+    """A cell's sentences: one a line, blank lines dropped."""
+    return [ln.strip() for ln in text.split("\n") if ln.strip()]
+
+
+def _place(sid: str) -> tuple[str, int] | None:
+    """An id's paragraph and number in the scheme `parallel_text` keeps (`en.p3.s2`: en.p3, 2); None if not in it."""
+    m = OUR_ID.match(sid)
+    return (m["para"], int(m["s"])) if m else None
+
+
+def _runs(cells: Sequence[Cell]) -> Iterator[range]:
+    """One language's rows in runs: a row whose lines match its ids in number alone, else with the unmatched rows below (a sentence moved to a neighbour)."""
+    i = 0
+    while i < len(cells):
+        j = i + 1
+        if len(cells[i][0]) != len(cells[i][1]):
+            while j < len(cells) and (len(cells[j][0]) != len(cells[j][1]) or cells[j] == ([], [])):
+                j += 1
+        yield range(i, j)
+        i = j
+
+
+def _kept(cells: Sequence[Cell], lang: str) -> list[list[str | None]]:
+    """Each line's id where the sheet still tells it (a run whose lines match its ids in number); None otherwise, for an id not ours, or one taken above (a copied row)."""
+    seen: set[str] = set()
+    out: list[list[str | None]] = []
+    for run in _runs(cells):
+        ids = [sid for k in run for sid in cells[k][1]]
+        given = iter(ids if len(ids) == sum(len(cells[k][0]) for k in run) else [])
+        for k in run:
+            row: list[str | None] = []
+            for _ in cells[k][0]:
+                sid = next(given, None)
+                if sid is None or sid in seen or not sid.startswith(f"{lang}.") or _place(sid) is None:
+                    sid = None
+                else:
+                    seen.add(sid)
+                row.append(sid)
+            out.append(row)
+    return out
+
+
+def _ids(cells: Sequence[Cell], lang: str) -> list[list[str]]:
+    """Every line's id: kept where known, so an edit renumbers (in reading order) only the paragraphs it touched and the rest keep ids, paragraphs and heading."""
+    kept = _kept(cells, lang)
+    known = [place for _, ids in cells for sid in ids if sid.startswith(f"{lang}.") and (place := _place(sid))]
+    para = known[0][0] if known else f"{lang}.p1"
+    last: dict[str, int] = {}  # per paragraph, the number of its last kept line so far
+    members: dict[str, list[tuple[tuple[int, int, int], int, int]]] = {}  # paragraph → (order, row, line)
+    seq = 0
+    for k, ((_, ids), row) in enumerate(zip(cells, kept, strict=True)):
+        own = [place for sid in ids if sid.startswith(f"{lang}.") and (place := _place(sid))]
+        for i, sid in enumerate(row):
+            place = _place(sid) if sid is not None else None
+            if place:
+                para, last[place[0]] = place
+                order = (place[1], 0, seq)
+            elif own:  # after the row's own sentence of that place, even in a sheet sorted otherwise
+                para, anchor = own[min(i, len(own) - 1)]
+                order = (anchor, 1, seq)
+            else:
+                order = (last.get(para, 0), 1, seq)  # after the kept line above it
+            members.setdefault(para, []).append((order, k, i))
+            seq += 1
+    out = [[""] * len(row) for row in kept]
+    for pid, lines in members.items():
+        fresh = any(order[1] for order, _, _ in lines)
+        for n, (_, k, i) in enumerate(sorted(lines), 1):
+            out[k][i] = sid if not fresh and (sid := kept[k][i]) else f"{pid}.s{n}"
+    return out
+
+
+def _units(doc_id: str, rows: Sequence[Row]) -> list[Unit]:
+    """A document's rows as units, each line a sentence with its id from `_ids`; rows left empty dropped."""
+    langs = list(dict.fromkeys(lang for _, cells, _, _ in rows for lang in cells))
+    ids = {lang: _ids([cells.get(lang, ([], [])) for _, cells, _, _ in rows], lang) for lang in langs}
+    units = []
+    for k, (link, cells, confidence, who) in enumerate(rows):
+        sents = {lang: tuple(map(Sentence, ids[lang][k], cells.get(lang, ([], []))[0])) for lang in langs}
+        if any(sents.values()):
+            units.append(Unit(doc_id, link, sents, confidence, who))
+    return units
 
 
 def _rows(path: Path) -> list[list[str]]:
-    """Every row of the first sheet as strings (the zip checked first)."""
+    """Every row of the first sheet as strings (the zip checked first); a formula as its text: a sentence starting with '=', as older exports wrote it."""
     checked_zip(path, "XLSX").close()
     openpyxl = require("openpyxl", "XLSX")
     try:
-        book = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(str(path), read_only=True)
     except Exception:  # openpyxl raises KeyError, ValueError or its own errors on a broken package
         raise InputError(f"{path}: not a readable XLSX (a part is missing or broken); save it again from Excel or LibreOffice") from None
     rows = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
@@ -140,9 +250,37 @@ def _rows(path: Path) -> list[list[str]]:
     return rows
 
 
+def _languages(path: Path, head: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The header's language columns and their (key, region), refusing a header without a column import reads (a language, its ids, confidence, made by)."""
+    if AFTER[0] not in head:
+        raise InputError(f"{path}:1: column '{AFTER[0]}' is missing; {KEEP_HEADER}")
+    langs = list(head[len(FIXED) : head.index(AFTER[0])])
+    try:
+        split = [split_tag(lang) for lang in langs]
+    except InputError as err:
+        raise InputError(f"{path}:1: {err}") from None
+    orphans = [name.removesuffix(IDS) for name in head if name.endswith(IDS) and name.removesuffix(IDS) not in langs]
+    missing = next((name for name in [*orphans, AFTER[-1], *(lang + IDS for lang in langs)] if name not in head), None)
+    if missing is not None:  # deleted or renamed by a reviewer
+        raise InputError(f"{path}:1: column '{missing}' is missing; {KEEP_HEADER}")
+    return langs, split
+
+
+def _confidence(path: Path, n: int, value: str) -> float:
+    """A row's confidence: a number in [0, 1] as TEI's @cert wants (blank: 1.0, a reviewer's certainty)."""
+    try:
+        confidence = float(value or 1.0)
+    except ValueError:
+        raise InputError(f"{path}:{n}: confidence '{value}' is not a number; write one in [0, 1]") from None
+    if not 0 <= confidence <= 1:  # also NaN and infinity, which float() takes
+        raise InputError(f"{path}:{n}: confidence {value} is outside [0, 1]; write one in [0, 1]")
+    return confidence
+
+
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     """Documents from review sheets: rows changed or marked 'person' in 'made by' become a person's links."""
-    groups: dict[str, list[Unit]] = {}
+    docs: dict[str, list[Row]] = {}
+    seen: dict[str, set[str]] = {}  # per document, the ids of the rows so far: a row repeating one is a copy
     metas: dict[str, dict[str, Metadata]] = {}
     regions: dict[str, dict[str, str]] = {}  # per document, the versions' regions (zh-Hant-TW in a header)
     for path in paths:
@@ -150,11 +288,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         if not rows or rows[0][:2] != FIXED or CHECK not in rows[0]:
             raise InputError(f"{path}:1: not an aligner review sheet (the first row must be {', '.join(FIXED)}, languages …); export one with aligner export --format xlsx")
         head = rows[0]
-        langs = head[len(FIXED) : head.index(AFTER[0])]
-        try:
-            split = [split_tag(lang) for lang in langs]
-        except InputError as err:
-            raise InputError(f"{path}:1: {err}") from None
+        langs, split = _languages(path, head)
         tags = [key for key, _ in split]
         col = {name: i for i, name in enumerate(head)}
         for n, row in enumerate(rows[1:], 2):
@@ -163,18 +297,18 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             texts = [row[col[lang]] for lang in langs]
             ids = [row[col[lang + IDS]] for lang in langs]
             made_by = row[col["made by"]].strip().lower()
-            changed = checksum([*texts, *ids, made_by]) != row[col[CHECK]]
+            sids = " ".join(ids).split()
+            copied = not seen.setdefault(doc_id, set()).isdisjoint(sids)
+            seen[doc_id].update(sids)
+            changed = copied or checksum([*texts, *ids, made_by]) != row[col[CHECK]]
             who = resp or ("person" if changed or made_by == "person" else "machine")
-            try:
-                confidence = float(row[col["confidence"]] or 1.0)
-            except ValueError:
-                raise InputError(f"{path}:{n}: confidence '{row[col['confidence']]}' is not a number; write one in [0, 1]") from None
-            cells = {tag: _sentences(t, i, tag) for tag, t, i in zip(tags, texts, ids, strict=True)}
-            if any(cells.values()):
-                groups.setdefault(doc_id, []).append(Unit(doc_id, row[1], cells, confidence, who))
-        for doc_id in groups:
+            confidence = _confidence(path, n, row[col["confidence"]])
+            cells = {tag: (_lines(t), i.split()) for tag, t, i in zip(tags, texts, ids, strict=True)}
+            docs.setdefault(doc_id, []).append((row[1], cells, confidence, who))
+        for doc_id in docs:
             metas.setdefault(doc_id, {tag: Metadata(source=path.name, note=f"imported from {path.name} (XLSX review sheet)") for tag in tags})
             regions.setdefault(doc_id, {key: region for key, region in split if region})
+    groups = {doc_id: units for doc_id, rows_ in docs.items() if (units := _units(doc_id, rows_))}
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no rows to import")
     return [
