@@ -16,7 +16,7 @@ from aligner import __version__
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
-from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
+from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, reverse
 from aligner.corpus.store import clear_temporaries, load_upgraded, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive
@@ -380,11 +380,29 @@ def keep_edited(versions: dict[str, Document], previous: ParallelText | None) ->
     joined or corrected): their stored text and segmentation stand, the input is not read again."""
     if previous is None:
         return versions
-    edited = {t.split("#", 1)[0].removesuffix(".xml") for c in previous.changes for t in c.target if not t.startswith("#")}
+    edited = {t.split("#", 1)[0].removesuffix(".xml") for c in standing(previous.changes) for t in c.target if not t.startswith("#")}
     for lang in sorted(edited & set(versions) & set(previous.versions)):
         log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
         versions[lang] = previous.versions[lang]
     return versions
+
+
+def standing(changes: Iterable[Change]) -> list[Change]:
+    """The changes people made that stand, oldest first: an undo takes back the latest standing
+    one, a redo brings back the latest taken back (an edit undone leaves the version as read)."""
+    kept: list[Change] = []
+    taken: list[Change] = []
+    for change in changes:
+        if change.what.startswith("undid: "):
+            taken += kept[-1:]
+            del kept[-1:]
+        elif change.what.startswith("redid: "):
+            kept += taken[-1:]
+            del taken[-1:]
+        else:
+            kept.append(change)
+            taken.clear()
+    return kept
 
 
 def _unchanged(previous: ParallelText, tei: dict[str, bytes], folder: Path, config: dict[str, str]) -> bool:

@@ -382,3 +382,22 @@ def test_a_journal_of_the_wrong_shape_is_one_line(corpus: Path, content: str) ->
         f"Error: {corpus / 'doc' / JOURNAL_FILE}: not a journal (it lacks its version, position or steps); "
         "delete it to start a new undo history\n"
     )
+
+
+def test_a_sentence_edit_undone_lets_the_input_file_count_again(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    corpus = tmp_path / "corpus"
+    build(seeds, corpus)
+    assert edit(corpus, "correct", "en.p1.s1", "Typo fixed.", doc=SEED_DOC)[0] == 0
+    assert edit(corpus, "undo", doc=SEED_DOC)[0] == 0
+    english = seeds / f"{SEED_DOC}.txt"
+    first = load(corpus, SEED_DOC).versions["en"].paragraphs[1].sentences[0].text
+    english.write_text(english.read_text(encoding="utf-8").replace(first, "A new first sentence."), encoding="utf-8")
+    build(seeds, corpus)
+    assert load(corpus, SEED_DOC).versions["en"].paragraphs[1].sentences[0].text == "A new first sentence."
+    assert edit(corpus, "correct", "en.p1.s1", "Typo fixed.", doc=SEED_DOC)[0] == 0
+    assert edit(corpus, "undo", doc=SEED_DOC)[0] == 0 and edit(corpus, "redo", doc=SEED_DOC)[0] == 0
+    english.write_text(english.read_text(encoding="utf-8").replace("A new first sentence.", "Another one."), encoding="utf-8")
+    build(seeds, corpus)  # the correction stands again: the version as edited is kept
+    assert load(corpus, SEED_DOC).versions["en"].paragraphs[1].sentences[0].text == "Typo fixed."

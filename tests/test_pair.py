@@ -105,6 +105,13 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, what: str, spoil, message: 
     assert not (tmp_path / "s").exists()
 
 
+def test_one_language_for_both_folders_is_refused_before_any_seed_is_written(tmp_path: Path) -> None:
+    a, b = _folders(tmp_path)
+    result = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,en-GB", "--write-seeds", str(tmp_path / "s")])
+    assert result.exit_code == 1 and result.stderr == "Error: --langs en,en-GB: the two folders must hold two languages; give each folder's own\n"
+    assert not (tmp_path / "s").exists()
+
+
 def test_the_same_folder_twice_and_bad_langs_are_errors(tmp_path: Path) -> None:
     a, _ = _folders(tmp_path)
     with pytest.raises(InputError, match="the same folder as"):

@@ -79,6 +79,8 @@ def pair_folders(dir_a: Path, dir_b: Path, langs: tuple[str, str], encoder: str 
     if dir_a.resolve() == dir_b.resolve():
         raise InputError(f"{dir_b}: the same folder as {dir_a}; give the folder of each language")
     lang_a, lang_b = normalize_tag(langs[0]), normalize_tag(langs[1])
+    if lang_a == lang_b:  # the seeds written would be two versions of one language: one overwrites the other
+        raise InputError(f"--langs {langs[0]},{langs[1]}: the two folders must hold two languages; give each folder's own")
     files_a, files_b = list_files(dir_a), list_files(dir_b)
     spec = choose(encoder, lang_a, lang_b)
     encode = Encoder(spec).encode
