@@ -108,3 +108,19 @@ def test_missing_reference_language(corpus: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(tmp_path / "cand.txt"), "--lang", "fr"])
     assert result.exit_code == 1
     assert "doc: no fr reference (it has en, zh-Hans, zh-Hant); choose the reference with --lang" in result.output
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["a={p}", "a={p}"], "Error: -c: two systems are named 'a'; name each one: -c NAME=PATH\n"),
+        (["{p}", "{p}"], "Error: -c: two systems are named 'cand'; name each one: -c NAME=PATH\n"),
+        (["={p}"], "Error: -c ={p}: the system has no name; write NAME=PATH, or the path alone\n"),
+    ],
+)
+def test_systems_must_have_distinct_names(corpus: Path, tmp_path: Path, names: list[str], message: str) -> None:
+    cand = tmp_path / "cand.txt"
+    cand.write_text("\n".join(CANDIDATE) + "\n", encoding="utf-8")
+    args = [x for name in names for x in ("-c", name.format(p=cand))]
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), *args])
+    assert (result.exit_code, result.output) == (1, message.format(p=cand))

@@ -40,10 +40,10 @@ def report_skipped(skipped: Sequence[str], final: bool = True) -> None:
         sys.exit(1)
 
 
-def fail(message: str) -> NoReturn:
-    """Print a user error as one line on stderr and exit with status 1."""
+def fail(message: str, status: int = 1) -> NoReturn:
+    """Print a user error as one line on stderr and exit with `status`."""
     click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
+    sys.exit(status)
 
 
 def warn_unrelated(what: str, share: float) -> None:
@@ -73,6 +73,27 @@ class _Commands(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,  # type: ignore[override]
+             standalone_mode: bool = True, **extra: Any) -> Any:  # fmt: skip
+        """Run as click does, but a misused command line (an unknown option, a value out of its
+        range, a missing argument) is one line naming the help to read, with status 2."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as err:
+            where = err.ctx.command_path if err.ctx else "aligner"
+            fail(f"{err.format_message().rstrip('.')}; see `{where} --help`", err.exit_code)
+        except click.ClickException as err:
+            err.show()
+            sys.exit(err.exit_code)
+        except click.Abort:
+            fail("aborted")
+        except BrokenPipeError:  # the reader of our output went away (`aligner show … | head`)
+            sys.stderr.close()
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS and cmd_name not in self.commands:

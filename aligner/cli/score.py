@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -19,6 +20,8 @@ from aligner.ingest.langs import normalize_tag
 def parse_candidate(value: str) -> tuple[str, Path]:
     """`NAME=PATH` or `PATH` (named by its file or folder name)."""
     name, sep, path = value.partition("=")
+    if sep and not name.strip():
+        raise InputError(f"-c {value}: the system has no name; write NAME=PATH, or the path alone")
     return (name, Path(path)) if sep else (Path(value).stem, Path(value))
 
 
@@ -43,8 +46,8 @@ def candidate_docs(path: Path, texts: list[ParallelText], src: str, tgt: str) ->
 @click.option("--lang", "tgt", default="zh-Hans", show_default=True, callback=language_tag, help="The reference version to score against.")
 @click.option("--src", default="en", show_default=True, callback=language_tag, help="The source version the candidate lines follow.")
 @click.option("--simplify", is_flag=True, help="Convert zh-Hant (or mixed) output and reference to Simplified first, so scores compare across scripts.")
-@click.option("--worst", "n_worst", default=10, show_default=True, help="How many of the lowest-scoring segments to show per system.")
-@click.option("--samples", default=1000, show_default=True, help="Bootstrap resamples when comparing systems.")
+@click.option("--worst", "n_worst", type=click.IntRange(min=0), default=10, show_default=True, help="How many of the lowest-scoring segments to show per system.")
+@click.option("--samples", type=click.IntRange(min=1), default=1000, show_default=True, help="Bootstrap resamples when comparing systems.")
 @corpus_option
 @json_option
 @user_errors
@@ -57,6 +60,9 @@ def score(target: str, candidates: tuple[str, ...], tgt: str, src: str, simplify
     tgt, src = normalize_tag(tgt), normalize_tag(src)
     texts = resolve(target, corpus)
     named = [parse_candidate(c) for c in candidates]
+    twice = next((name for name, n in Counter(name for name, _ in named).items() if n > 1), None)
+    if twice is not None:  # their scores would merge under one name, and the baseline could vanish
+        raise InputError(f"-c: two systems are named '{twice}'; name each one: -c NAME=PATH")
     docs = {name: candidate_docs(path, texts, src, tgt) for name, path in named}
     warnings = [w for name, d in docs.items() for w in scoring.language_warnings(name, [x for doc in d for x in doc], tgt)]
     for warning in warnings:

@@ -6,11 +6,25 @@ in the package handles raw XML.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from aligner.errors import CorpusError
 from aligner.ingest.langs import full_tag
+
+# A document id names the document's folder in the corpus: letters, digits, '_', '.' and '-',
+# never a path (no separator; '.' and '..' cannot start one). Build, import, show and the editor
+# take the same ids.
+DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
+
+
+def checked_id(doc_id: str) -> str:
+    """A document id from a user or a request, refused unless it is one (`DOC_ID`)."""
+    if not DOC_ID.fullmatch(doc_id):
+        raise CorpusError(f"'{doc_id}' is not a document id: ids are letters, digits, '_', '.' and '-'; see `aligner show --list`")
+    return doc_id
 
 ParagraphKind = Literal["head", "p", "note"]  # note: a footnote of the source, after its paragraph
 Resp = Literal["machine", "person"]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from aligner.corpus.model import ParallelText
+from aligner.corpus.model import ParallelText, checked_id
 from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
@@ -182,7 +182,7 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
 def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     """Read one document as `load` does, and say whether any of its files was in an older TEI
     form that the reader brought up to date (saving the document would rewrite it)."""
-    folder = corpus / doc_id
+    folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
         known = ", ".join(doc_ids(corpus)) or "none"
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")

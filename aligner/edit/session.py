@@ -10,20 +10,17 @@ holds the edit and lets a background writer bring the files up to it (`write_beh
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aligner.corpus.model import Change, ParallelText
+from aligner.corpus.model import Change, ParallelText, checked_id
 from aligner.corpus.store import doc_ids
 from aligner.edit import files, journal
 from aligner.edit.ops import Result
 from aligner.errors import CorpusError, EditError, StaleError
 from aligner.ingest.text import NOT_IN_XML
-
-_DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
 
 
 @dataclass(frozen=True)
@@ -38,9 +35,7 @@ class Opened:
 def folder_of(corpus: Path, doc_id: str) -> Path:
     """The folder of a document id from a user or a request; anything that could reach outside
     the corpus (`..`, a slash, an absolute or encoded path, a symlink) is refused."""
-    if not _DOC_ID.fullmatch(doc_id) or ".." in doc_id:
-        raise CorpusError(f"'{doc_id}' is not a document id: ids are letters, digits, '_', '.' and '-'; see `aligner show --list`")
-    folder = corpus / doc_id
+    folder = corpus / checked_id(doc_id)
     if folder.is_symlink() or not folder.is_dir() or folder.resolve().parent != corpus.resolve():
         known = ", ".join(doc_ids(corpus)) or "none"
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")

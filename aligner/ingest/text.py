@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from aligner.corpus.model import Document, Metadata, Paragraph, Sentence
+from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
 from aligner.ingest.langs import ISO_639_1, detect_language, normalize_tag, split_tag
@@ -42,7 +42,6 @@ _EN_DATE = re.compile(
 _ZH_DATE = re.compile(r"^\s*(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\s*$")
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
-_DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def source_of(path: Path) -> Source:
     if m and _looks_like_tag(m.group("lang"), path):
         lang, region = split_tag(m.group("lang"))
         stem = stem[: m.start()]
-    if not _DOC_ID.match(stem):
+    if not DOC_ID.fullmatch(stem):
         raise InputError(f"{path}: '{stem}' cannot be a document id; rename the file with letters, digits, '_', '-' or '.'")
     return Source(path, stem, lang, region)
 
