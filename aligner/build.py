@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import json
@@ -334,6 +335,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
         if seen is None:
             continue
         versions = keep_edited(dict(ingested), previous)
+        previous = followed(previous, versions) if previous else None
         tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
         direct, derived = alignment_plan(versions)
         pairs = direct + [(a, b) for a, _, b in derived]
@@ -385,6 +387,38 @@ def keep_edited(versions: dict[str, Document], previous: ParallelText | None) ->
         log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
         versions[lang] = previous.versions[lang]
     return versions
+
+
+def followed(previous: ParallelText, versions: dict[str, Document]) -> ParallelText:
+    """The previous build's links moved onto the versions read now. Sentence ids are positions, so
+    after a sentence was added or removed in an input file an id may name another sentence: each
+    id follows its sentence's text (the longest common run of texts, as `diff` finds it); a link
+    made by a person whose sentences are gone or changed is dropped, with a warning, never left
+    on other sentences."""
+    moved = {lang: _ids_moved(previous.versions[lang], doc) for lang, doc in versions.items() if lang in previous.versions}
+    alignments = []
+    for al in previous.alignments:
+        src, tgt = moved.get(al.src_lang, {}), moved.get(al.tgt_lang, {})
+        links = []
+        for lk in al.links:
+            if all(x in src for x in lk.src) and all(x in tgt for x in lk.tgt):
+                links.append(replace(lk, src=tuple(src[x] for x in lk.src), tgt=tuple(tgt[x] for x in lk.tgt)))
+            elif lk.resp == "person":
+                gone = al.src_lang if al.src_lang not in versions else al.tgt_lang if al.tgt_lang not in versions else ""
+                why = f"{gone} is no longer among the inputs" if gone else "its sentences changed in the input files"
+                log.warning("%s: a link made by a person (%s | %s) is dropped: %s; review the alignment",
+                            previous.doc_id, " ".join(lk.src) or "-", " ".join(lk.tgt) or "-", why)
+        alignments.append(replace(al, links=tuple(links)))
+    return replace(previous, alignments=tuple(alignments))
+
+
+def _ids_moved(old: Document, new: Document) -> dict[str, str]:
+    """Each sentence id of `old` whose text is in `new` at the matching place → its id there."""
+    before, after = list(old.sentences()), list(new.sentences())
+    if [(s.id, s.text) for s in before] == [(s.id, s.text) for s in after]:
+        return {s.id: s.id for s in before}
+    matcher = difflib.SequenceMatcher(None, [s.text for s in before], [s.text for s in after], autojunk=False)
+    return {before[i + k].id: after[j + k].id for i, j, size in matcher.get_matching_blocks() for k in range(size)}
 
 
 def standing(changes: Iterable[Change]) -> list[Change]:

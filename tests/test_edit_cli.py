@@ -401,3 +401,44 @@ def test_a_sentence_edit_undone_lets_the_input_file_count_again(tmp_path: Path) 
     english.write_text(english.read_text(encoding="utf-8").replace("A new first sentence.", "Another one."), encoding="utf-8")
     build(seeds, corpus)  # the correction stands again: the version as edited is kept
     assert load(corpus, SEED_DOC).versions["en"].paragraphs[1].sentences[0].text == "Typo fixed."
+
+
+def test_a_persons_link_follows_its_sentences_when_an_input_file_gains_or_loses_one(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    corpus = tmp_path / "corpus"
+    build(seeds, corpus)
+    rows = pair_links(load(corpus, SEED_DOC), "en", "zh-Hans")
+    en = load(corpus, SEED_DOC).versions["en"].sentence_index()
+    def para(n: int) -> str:
+        return rows[n].src[0].rsplit(".", 1)[0] if len(rows[n].src) == 1 and len(rows[n].tgt) == 1 else f"row {n}"
+
+    late = next(n for n in range(1, len(rows)) if n > 20 and para(n) == para(n - 1))  # a 1-1 link after another in its paragraph
+    dropped = late - 1
+    assert edit(corpus, "confirm", str(late), doc=SEED_DOC)[0] == 0
+    assert edit(corpus, "confirm", str(dropped), doc=SEED_DOC)[0] == 0
+    late_text, dropped_text = en[rows[late].src[0]].text, en[rows[dropped].src[0]].text
+    english = seeds / f"{SEED_DOC}.txt"
+    body = english.read_text(encoding="utf-8")
+    assert body.count(dropped_text) == 1
+    english.write_text(body.replace(dropped_text, ""), encoding="utf-8")  # a sentence before `late` is gone
+    build(seeds, corpus)
+    text = load(corpus, SEED_DOC)
+    index = text.versions["en"].sentence_index()
+    person = [lk for lk in pair_links(text, "en", "zh-Hans") if lk.resp == "person"]
+    assert [index[lk.src[0]].text for lk in person] == [late_text]  # on its own sentence, under its new id
+    assert person[0].tgt == rows[late].tgt and person[0].src != rows[late].src
+    assert f"a link made by a person ({rows[dropped].src[0]} | {' '.join(rows[dropped].tgt)}) is dropped: its sentences changed" in caplog.text
+
+
+def test_a_build_without_a_version_says_which_links_of_a_person_it_drops(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    corpus = tmp_path / "corpus"
+    build(seeds, corpus)
+    assert edit(corpus, "confirm", "3", pair="en,zh-Hant", doc=SEED_DOC)[0] == 0
+    (seeds / f"{SEED_DOC}.zh-Hant.txt").unlink()
+    build(seeds, corpus)
+    assert "is dropped: zh-Hant is no longer among the inputs; review the alignment" in caplog.text
