@@ -51,12 +51,8 @@ def format_links(links: Iterable[Link]) -> str:
 
 
 def read_links(path: Path) -> list[Link]:
-    """Read an alignment file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read alignment ({err})") from None
-    return parse_links(text, str(path))
+    """Read an alignment file (a byte order mark dropped, as `read_lines` does for the texts)."""
+    return parse_links("\n".join(read_lines(path)), str(path))
 
 
 @dataclass(frozen=True)
@@ -177,7 +173,7 @@ def read_lines(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise InputError(f"{path}: cannot read sentences ({err.strerror or err})") from None
+        raise InputError(f"{path}: cannot read it ({err.strerror or err})") from None
     return decode(data, str(path)).splitlines() if data.strip() else []
 
 

@@ -66,3 +66,9 @@ def test_verse_merging() -> None:
         parse_links("[0]:[0]\n[1, 2]:[1, 2, 3]\n[3]:[4]\n"), verses_src, verses_tgt
     )
     assert score(gold, merged).as_dict()["f1_strict"] == 1.0
+
+
+def test_a_gold_file_with_a_byte_order_mark_reads_as_the_texts_do(tmp_path: Path) -> None:
+    path = tmp_path / "001.align"
+    path.write_bytes("\ufeff[0]:[0]\r\n[1, 2]:[1]\r\n".encode())
+    assert read_links(path) == [((0,), (0,)), ((1, 2), (1,))]

@@ -78,3 +78,16 @@ def test_filters_combine(corpus: Path) -> None:
 ])
 def test_bad_filters_are_one_line_errors(corpus: Path, args: list[str], error: str) -> None:
     assert show(corpus, *args) == (1, error)
+
+
+@pytest.mark.parametrize(("langs", "message"), [
+    ("en,en", "Error: --langs en,en: en comes twice; name each version once\n"),
+    (",", "Error: --langs ',': name the versions, e.g. --langs en,zh-Hans\n"),
+])
+def test_langs_must_name_each_version_once(tmp_path: Path, langs: str, message: str) -> None:
+    from edit_fixtures import three_versions
+
+    save(tmp_path, three_versions())
+    for command in (["show", "doc"], ["export", "doc", "--format", "tsv", "-o", str(tmp_path / "x.tsv")]):
+        result = CliRunner().invoke(main, [*command, "--corpus", str(tmp_path), "--langs", langs])
+        assert (result.exit_code, result.output) == (1, message)

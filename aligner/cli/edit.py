@@ -88,7 +88,7 @@ def _report(ctx: Context, before: session.Opened, after: session.Opened, what: s
                    "changed": [link_json(n, lk) for n, lk in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{what} (version {after.version}{'' if rows else '; nothing changed'})")
+    click.echo(f"{what} (version {after.version}{'' if rows else '; no link changed'})")
     for n, lk in rows:
         click.echo(f"  [{n}] {lk.kind} {lk.confidence:.2f} {lk.resp}: {' '.join(lk.src) or '—'} | {' '.join(lk.tgt) or '—'}")
 

@@ -37,7 +37,11 @@ def parse_langs(value: str, available: list[str], tags: Mapping[str, str] | None
         have = (tags or {}).get(key, key)
         if region and tags is not None and key in tags and have != full_tag(key, region):
             raise LanguageError(f"--langs {asked}: this document's {key} version is {have}; ask for {have} or {key}")
+        if key in chosen:
+            raise LanguageError(f"--langs {value}: {key} comes twice; name each version once")
         chosen.append(key)
+    if not chosen:
+        raise LanguageError(f"--langs '{value}': name the versions, e.g. --langs en,zh-Hans")
     return chosen
 
 
