@@ -116,6 +116,7 @@ def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
     ]
 
 
+# The sentence ids ingest writes (en.p3.s2, en.head.s1): an import keeps them, and numbers others.
 OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)$")
 
 
