@@ -442,3 +442,18 @@ def test_a_build_without_a_version_says_which_links_of_a_person_it_drops(tmp_pat
     (seeds / f"{SEED_DOC}.zh-Hant.txt").unlink()
     build(seeds, corpus)
     assert "is dropped: zh-Hant is no longer among the inputs; review the alignment" in caplog.text
+
+
+def test_sentence_edits_and_undo_need_no_pair_the_document_lacks(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    full = three_versions()
+    two = replace(full, versions={k: v for k, v in full.versions.items() if k != "zh-Hans"},
+                  alignments=tuple(al for al in full.alignments if al.pair == ("en", "zh-Hant")))
+    save(tmp_path, two)
+    sid = next(two.versions["en"].sentences()).id
+    code, out = edit(tmp_path, "correct", sid, "A corrected sentence.")  # --pair en,zh-Hans, which it has not
+    assert code == 0, out
+    assert edit(tmp_path, "undo")[0] == 0 and edit(tmp_path, "history")[0] == 0
+    code, out = edit(tmp_path, "confirm", "1")  # a link edit does need the pair
+    assert code == 1 and "no en,zh-Hans links (pairs: en,zh-Hant); choose one with --pair" in out

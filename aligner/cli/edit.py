@@ -19,7 +19,7 @@ import click
 from aligner.cli import fail, main, user_errors
 from aligner.cli.options import corpus_option
 from aligner.corpus.links import Aligner
-from aligner.corpus.model import Link
+from aligner.corpus.model import Link, ParallelText
 from aligner.edit import session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
@@ -80,11 +80,21 @@ def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool
     ctx.obj = Context(doc_id, _parse_pair(pair), corpus, as_json, who, expect)
 
 
+def _listed_pair(ctx: Context, text: ParallelText) -> tuple[str, str] | None:
+    """The pair whose changed rows a report lists: --pair, or, after a sentence edit or an undo on
+    a document without that pair, its first pair (None: it has no links)."""
+    pairs = [al.pair for al in text.alignments]
+    if any(set(pair) == set(ctx.pair) for pair in pairs):
+        return ctx.pair
+    return pairs[0] if pairs else None
+
+
 def _report(ctx: Context, before: session.Opened, after: session.Opened, what: str) -> None:
     """Print what changed: a line per changed row, or JSON."""
-    rows = changed_rows(before.text, after.text, ctx.pair)
+    pair = _listed_pair(ctx, after.text)
+    rows = changed_rows(before.text, after.text, pair) if pair else []
     if ctx.as_json:
-        payload = {"doc_id": ctx.doc_id, "pair": list(ctx.pair), "version": after.version, "done": what,
+        payload = {"doc_id": ctx.doc_id, "pair": list(pair or ()), "version": after.version, "done": what,
                    "changed": [link_json(n, lk) for n, lk in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
