@@ -186,13 +186,20 @@ def test_cli_cache_info_and_compact(tmp_path: Path) -> None:
     runner = CliRunner()
     info = runner.invoke(main, ["cache", "info", "--cache", str(tmp_path), "--json"])
     assert info.exit_code == 0, info.output
-    assert json.loads(info.output)["models"] == [{"model": "model", "shards": 4, "segments": 0, "vectors": 28, "bytes": 4 * (16 + 7 * 48)}]
+    assert json.loads(info.output)["models"] == [
+        {"model": "model", "shards": 4, "segments": 0, "vectors": 28, "bytes": 4 * (16 + 7 * 48), "unreadable": 0}
+    ]
     done = runner.invoke(main, ["cache", "compact", "--cache", str(tmp_path), "--json"])
     assert done.exit_code == 0, done.output
     (report,) = json.loads(done.output)["compacted"]
     assert (report["shards"], report["vectors"]) == (4, 28)
     text = runner.invoke(main, ["cache", "info", "--cache", str(tmp_path)])
     assert "model: 28 vectors in 0 shards and 1 segments" in text.output
+    segment = next((tmp_path / "model").glob("*.seg"))
+    (tmp_path / "model" / "cut.seg").write_bytes(segment.read_bytes()[:-10])
+    (tmp_path / "model" / "foreign.vec").write_bytes(b"not a shard")
+    text = runner.invoke(main, ["cache", "info", "--cache", str(tmp_path)])
+    assert "model: 28 vectors in 0 shards and 1 segments" in text.output and "; 2 unreadable files (cut short or foreign), passed over" in text.output
     missing = runner.invoke(main, ["cache", "compact", "--cache", str(tmp_path / "nowhere")])
     assert missing.exit_code == 1 and "nowhere" in missing.output and "Traceback" not in missing.output
 

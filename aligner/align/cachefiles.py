@@ -208,10 +208,13 @@ def segment_chunks(keys: np.ndarray, rows: Iterator[np.ndarray], dim: int) -> It
 
 
 def describe(folder: Path) -> dict[str, int | str]:
-    """A model folder's shards, segments, vectors and bytes, from the files' headers."""
-    shapes = {kind: [shape for path in folder.glob(f"*{kind}") if (shape := shape_of(path))] for kind in _MAGICS}
+    """A model folder's shards, segments, vectors and bytes, from the files' headers, and how many
+    of its files are not whole ones (cut short, foreign): a lookup and a compaction pass them by."""
+    read = {kind: [shape_of(path) for path in folder.glob(f"*{kind}") if not path.name.startswith(".")] for kind in _MAGICS}
+    shapes = {kind: [shape for shape in found if shape] for kind, found in read.items()}
     return {
         "model": folder.name, "shards": len(shapes[".vec"]), "segments": len(shapes[".seg"]),
         "vectors": sum(count for found in shapes.values() for count, _ in found),
         "bytes": sum(_size(_MAGICS[kind], count, dim) for kind, found in shapes.items() for count, dim in found),
+        "unreadable": sum(shape is None for found in read.values() for shape in found),
     }  # fmt: skip

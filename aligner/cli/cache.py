@@ -48,7 +48,8 @@ def info(root: Path | None, as_json: bool) -> None:
         return
     click.echo(f"Embedding cache {folder}")
     for m in models:
-        click.echo(f"  {m['model']}: {m['vectors']} vectors in {m['shards']} shards and {m['segments']} segments, {int(m['bytes']) / 1e6:.1f} MB")
+        broken = f"; {m['unreadable']} unreadable files (cut short or foreign), passed over" if m["unreadable"] else ""
+        click.echo(f"  {m['model']}: {m['vectors']} vectors in {m['shards']} shards and {m['segments']} segments, {int(m['bytes']) / 1e6:.1f} MB{broken}")
 
 
 @cache_group.command("compact")
