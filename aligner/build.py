@@ -20,7 +20,7 @@ from aligner.corpus.links import Aligner, align_keeping_person_links, person_lin
 from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, reverse
 from aligner.corpus.store import clear_temporaries, load_upgraded, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
-from aligner.corpus.triangle import carry, contradictions, derive
+from aligner.corpus.triangle import carry, contradictions, derive, show_link
 from aligner.edit.files import flush, locked, settled
 from aligner.edit.journal import JOURNAL_FILE
 from aligner.errors import CorpusError, InputError
@@ -290,6 +290,8 @@ def _derived(
     person = person_links(previous.alignment(a, b) if previous else None)
     versions = text.versions[a], text.versions[pivot], text.versions[b]
     al = derive(*legs, versions, engine, person, engine_signature(a, b, encoder))
+    for lk in sorted(set(person) - set(al.links), key=person.index):
+        log.warning("%s: person link %s of %s↔%s dropped: it contradicts the links through %s", text.doc_id, show_link(lk), a, b, pivot)
     problems = contradictions(*legs, al)
     if problems:
         raise CorpusError(f"{text.doc_id}: {problems[0]} ({len(problems)} in all); this is a bug, please report it")

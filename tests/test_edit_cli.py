@@ -457,3 +457,12 @@ def test_sentence_edits_and_undo_need_no_pair_the_document_lacks(tmp_path: Path)
     assert edit(tmp_path, "undo")[0] == 0 and edit(tmp_path, "history")[0] == 0
     code, out = edit(tmp_path, "confirm", "1")  # a link edit does need the pair
     assert code == 1 and "no en,zh-Hans links (pairs: en,zh-Hant); choose one with --pair" in out
+
+
+def test_a_refused_edit_of_a_derived_pair_is_one_line(corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    before = files(corpus)
+    code, out = edit(corpus, "merge", "1", pair="en,zh-Hant")
+    assert code == 1 and out.count("\n") == 1
+    assert out.startswith("Error: en↔zh-Hant is derived through zh-Hans: the link [") and files(corpus) == before
+    assert "dropped" not in caplog.text  # nothing was dropped: the edit was refused
+

@@ -9,14 +9,11 @@ gives them back.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import replace
 
 from aligner.corpus.links import Aligner, beads_to_links, compose
 from aligner.corpus.model import Alignment, Document, Link
-
-log = logging.getLogger(__name__)
 
 # A direct link between unpivoted sentences is kept from this confidence, the engine's reliable
 # level: on the seed text (tests/benchmarks/TRIANGLE_RESULTS.md) true gap links scored ≥ 0.98 and
@@ -34,7 +31,8 @@ def _pivoted(ab: Alignment, bc: Alignment) -> tuple[set[str], set[str]]:
     return {a for lk in ab.links if lk.tgt for a in lk.src}, {c for lk in bc.links if lk.src for c in lk.tgt}
 
 
-def _show(lk: Link) -> str:
+def show_link(lk: Link) -> str:
+    """A link for a message: [its source ids | its target ids]."""
     return f"[{' '.join(lk.src) or '-'} | {' '.join(lk.tgt) or '-'}]"
 
 
@@ -53,7 +51,7 @@ def contradictions(ab: Alignment, bc: Alignment, ac: Alignment) -> list[str]:
     has_a, has_c = _pivoted(ab, bc)
     made = {_key(lk) for lk in ac.links}
     problems = [
-        f"{route} links {_show(lk)} but {ac.src_lang}↔{ac.tgt_lang} does not"
+        f"{route} links {show_link(lk)} but {ac.src_lang}↔{ac.tgt_lang} does not"
         for lk in through.links
         if lk.src and lk.tgt and _key(lk) not in made
     ]
@@ -68,8 +66,8 @@ def contradictions(ab: Alignment, bc: Alignment, ac: Alignment) -> list[str]:
             wrong = any(where[s].tgt if lk.src else where[s].src for s in pivoted)
         if wrong:
             problems.append(
-                f"{ac.src_lang}↔{ac.tgt_lang} link {_show(lk)} contradicts {route}, "
-                f"which links {' '.join(_show(where[s]) for s in dict.fromkeys(pivoted))}"
+                f"{ac.src_lang}↔{ac.tgt_lang} link {show_link(lk)} contradicts {route}, "
+                f"which links {' '.join(show_link(where[s]) for s in dict.fromkeys(pivoted))}"
             )
     return problems
 
@@ -168,7 +166,8 @@ def _without(links: Sequence[Link], sentences: set[str]) -> list[Link]:
 
 def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: set[str]) -> tuple[Link, ...]:
     """Put a person's links in place of the machine's: one the composition gives back replaces it;
-    one between unpivoted sentences takes them from the links holding them; others are dropped."""
+    one between unpivoted sentences takes them from the links holding them; others are dropped
+    (the callers compare: a build warns, the editor refuses or notes it)."""
     out = list(links)
     present = {x for lk in out for x in (*lk.src, *lk.tgt)}
     index = {_key(lk): n for n, lk in enumerate(out)}
@@ -179,7 +178,7 @@ def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: s
         if _key(mine) in index:
             out[index[_key(mine)]] = mine
         elif sentences & pivoted:
-            log.warning("person link %s dropped: it contradicts the links through the pivot", _show(mine))
+            continue  # it contradicts the links through the pivot: the caller says so
         else:
             at = min(n for n, lk in enumerate(out) if sentences & {*lk.src, *lk.tgt})
             out = _without(out[:at], sentences) + [mine] + _without(out[at:], sentences)

@@ -12,7 +12,7 @@ from aligner.build import alignment_plan, engine_signature
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Document, Link, ParallelText, reverse
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.triangle import contradictions, derive, derive_near, positions
+from aligner.corpus.triangle import contradictions, derive, derive_near, positions, show_link
 from aligner.edit.journal import trimmed
 from aligner.edit.links import Links, stretch
 from aligner.errors import EditError
@@ -170,14 +170,14 @@ def reconcile(
             lost = set(mine) - set(derived.links)
             if lost:
                 raise EditError(
-                    f"{a}↔{c} is derived through {pivot}: the link {_show(next(iter(lost)))} contradicts "
+                    f"{a}↔{c} is derived through {pivot}: the link {show_link(next(iter(lost)))} contradicts "
                     f"{a}↔{pivot} and {pivot}↔{c}; make this edit in one of those pairs instead"
                 )
         problems = contradictions(ab, bc, derived)
         if problems:
             raise EditError(f"{text.doc_id}: {problems[0]}; this is a bug, please report it")
         kept = {(lk.src, lk.tgt) for lk in derived.links}
-        notes += [f"the {a}↔{c} link {_show(lk)} a person made no longer agrees with {pivot} and was undone"
+        notes += [f"the {a}↔{c} link {show_link(lk)} a person made no longer agrees with {pivot} and was undone"
                   for lk in mine if (lk.src, lk.tgt) not in kept]
         text = put(text, new)
     return text, notes
@@ -196,10 +196,6 @@ def changed_sentences(before: ParallelText, after: ParallelText) -> set[str]:
             start, old_end, new_end = trimmed(doc.paragraphs, paras)
             out |= {s.id for p in (*doc.paragraphs[start:old_end], *paras[start:new_end]) for s in p.sentences}
     return out
-
-
-def _show(lk: Link) -> str:
-    return f"[{' '.join(lk.src) or '-'} | {' '.join(lk.tgt) or '-'}]"
 
 
 def realign(text: ParallelText, a: str, b: str, n: int, engine_for: EngineFor) -> Links:
