@@ -466,3 +466,8 @@ def test_a_refused_edit_of_a_derived_pair_is_one_line(corpus: Path, caplog: pyte
     assert out.startswith("Error: en↔zh-Hant is derived through zh-Hans: the link [") and files(corpus) == before
     assert "dropped" not in caplog.text  # nothing was dropped: the edit was refused
 
+
+
+def test_a_negative_link_number_is_refused_as_a_number(corpus: Path) -> None:
+    result = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "merge", "-1"], prog_name="aligner")
+    assert (result.exit_code, result.output) == (2, "Error: Invalid value for 'N': -1 is not in the range x>=0; see `aligner edit DOC_ID merge --help`\n")

@@ -28,6 +28,14 @@ def test_parse_range(value: str, expected: slice) -> None:
     assert parse_range(value) == expected
 
 
+@pytest.mark.parametrize("value", ["-3:", ":-48", "48:-1", "-2"])
+def test_a_range_with_a_negative_row_is_refused(value: str) -> None:
+    from aligner.errors import InputError
+
+    with pytest.raises(InputError, match=f"--range {value}: row numbers start at 0"):
+        parse_range(value)
+
+
 @pytest.mark.parametrize(("word", "text", "found"), GREPS)
 def test_grep_pattern(word: str, text: str, found: bool) -> None:
     assert bool(grep_pattern(word).search(text)) is found

@@ -120,9 +120,9 @@ def _link_command(name: str, help_text: str, extra: list[Callable[[Any], Any]], 
 
     for decorate in reversed(extra):  # click lists arguments from the outermost decorator in
         command = decorate(command)
-    command = click.argument("n", type=int)(command)
+    command = click.argument("n", type=click.IntRange(min=0))(command)
     command.__doc__ = help_text
-    edit.command(name)(command)
+    edit.command(name, context_settings={"ignore_unknown_options": True})(command)  # so N=-1 is a number, refused as one
 
 
 DIRECTION = click.argument("direction", type=click.Choice(["up", "down"]), default="down")

@@ -30,6 +30,8 @@ def parse_range(value: str) -> slice:
         last = int(stop) if stop.strip() else None
     except ValueError:
         raise InputError(f"--range {value}: expected START:END with row numbers, e.g. --range 10:40") from None
+    if any(n is not None and n < 0 for n in (first, last)):
+        raise InputError(f"--range {value}: row numbers start at 0 (as `aligner show` prints them), e.g. --range 10:40")
     if not sep:
         return slice(first, (first or 0) + 1)
     if first is not None and last is not None and last < first:
