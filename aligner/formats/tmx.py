@@ -64,7 +64,10 @@ def _tu(body: etree._Element, unit: Unit, style: str) -> None:
     ):
         _prop(tu, kind, value)
     for lang, sents in unit.cells.items():
-        tuv = etree.SubElement(tu, "tuv", {XML_LANG: tmx_code(unit.tag(lang), style)})
+        code = tmx_code(unit.tag(lang), style)
+        tuv = etree.SubElement(tu, "tuv", {XML_LANG: code})
+        if code != unit.tag(lang):  # zh-CN stands for zh-Hans and for zh-Hans-CN: say which, to read it back
+            _prop(tuv, "x-version", unit.tag(lang))
         spans, start = [], 0
         for sent in sents:
             spans.append(f"{sent.id}:{start}-{start + len(sent.text)}")
@@ -110,13 +113,18 @@ def _parse(path: Path) -> etree._Element:
 
 
 def _lang(path: Path, node: etree._Element) -> tuple[str, str]:
-    """The version key and region for a tuv's xml:lang (or TMX 1.1 `lang`), or an error naming the line."""
+    """The version key and region for a tuv's xml:lang (or TMX 1.1 `lang`), or the version our
+    export named beside a legacy code (`x-version`); an error naming the line."""
     code = node.get(XML_LANG) or node.get("lang") or ""
+    named = _props(node).get("x-version", "")
     try:
-        return split_tag(code)
+        key, region = split_tag(code)
+        if named and split_tag(named)[0].split("-")[0] == key.split("-")[0]:
+            return split_tag(named)
+        return key, region
     except InputError:
         raise InputError(
-            f"{path}:{node.sourceline}: unknown language code '{code}'; use a code such as en, zh-CN, zh-TW"
+            f"{path}:{node.sourceline}: unknown language code '{named or code}'; use a code such as en, zh-CN, zh-TW"
         ) from None
 
 
