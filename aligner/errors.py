@@ -33,7 +33,12 @@ class LanguageError(InputError):
 
 
 class InputTooLongError(AlignerError):
-    """A "sentence" is so long that the input was evidently not split into sentences."""
+    """A "sentence" is so long that the input was evidently not split into sentences; `side` says
+    which text ("source" or "target"), so a caller holding the files can name the file."""
+
+    def __init__(self, message: str, side: str) -> None:
+        super().__init__(message)
+        self.side = side
 
 
 class SearchError(AlignerError):

@@ -167,3 +167,12 @@ def test_align_refuses_a_file_with_no_text(runner: CliRunner, tmp_path: Path, co
     assert (result.exit_code, result.output) == (
         1, f"Error: {tmp_path / 'empty.en'}: no text to align (the file is empty or blank); give the file that holds the text\n"
     )
+
+
+def test_a_file_not_split_into_sentences_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "long.en").write_text("word " * 5000 + "\n", encoding="utf-8")
+    (tmp_path / "x.zh").write_text("你好。\n", encoding="utf-8")
+    result = runner.invoke(main, ["align", str(tmp_path / "long.en"), str(tmp_path / "x.zh"), "--src-lang", "en", "--tgt-lang", "zh-Hans", "--presplit"])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {tmp_path / 'long.en'}: source sentence 0 has 25000 characters (limit 20000): split the text into sentences first\n"
+    )

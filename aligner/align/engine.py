@@ -354,7 +354,7 @@ def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
             if len(text) > _MAX_CHARS:
                 raise InputTooLongError(
                     f"{name} sentence {index} has {len(text)} characters (limit {_MAX_CHARS}):"
-                    " split the text into sentences first"
+                    " split the text into sentences first", name
                 )
 
 

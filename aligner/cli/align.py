@@ -13,7 +13,7 @@ from aligner.cli import main, user_errors, warn_unrelated
 from aligner.cli.options import encoder_option, language_tag, quiet_option
 from aligner.corpus.model import Document
 from aligner.corpus.store import write_atomic
-from aligner.errors import InputError
+from aligner.errors import InputError, InputTooLongError
 from aligner.evaluate import format_links, read_lines
 from aligner.ingest.blocks import reader
 
@@ -98,7 +98,10 @@ def align_command(
     if timed:
         beads = timed(src_sents, tgt_sents)
     else:
-        beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
+        try:
+            beads = align_texts(src_sents, tgt_sents, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
+        except InputTooLongError as err:
+            raise InputError(f"{src if err.side == 'source' else tgt}: {err}") from None
     if (share := unrelated(beads)) is not None:
         warn_unrelated(f"{src} and {tgt}", share)
     if fmt == "align":
