@@ -223,3 +223,21 @@ def test_a_sentence_with_any_line_break_exports_to_moses_on_one_line(tmp_path: P
     (back,) = import_files([tmp_path / "out.en", tmp_path / "out.zh-Hans-CN"], "moses", tmp_path / "again")  # zh-CN in TMX
     assert [s.text for s in back.versions["en"].sentences()] == ["First sentence.", "Second sentence.", "Third."]
     assert [s.text for s in back.versions["zh-Hans"].sentences()] == ["第一句。", "第二 句。", "第三句。"]
+
+
+def test_a_moses_file_named_by_its_file_type_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("a\n", encoding="utf-8")
+    (tmp_path / "x.zh").write_text("甲\n", encoding="utf-8")
+    with pytest.raises(AlignerError, match=re.escape(f"{tmp_path / 'x.txt'}: no language suffix; name Moses files PREFIX.LANG")):
+        import_files([tmp_path / "x.txt", tmp_path / "x.zh"], "moses", tmp_path / "corpus")
+
+
+def test_an_xces_sentence_file_without_a_language_is_named(tmp_path: Path) -> None:
+    (tmp_path / "a.xml").write_text('<?xml version="1.0"?><text><s id="s1">One.</s></text>', encoding="utf-8")
+    (tmp_path / "b.xml").write_text('<?xml version="1.0"?><text xml:lang="de"><s id="s1">Eins.</s></text>', encoding="utf-8")
+    (tmp_path / "al.xml").write_text(
+        '<?xml version="1.0"?><cesAlign version="1.0"><linkGrp fromDoc="a.xml" toDoc="b.xml"><link xtargets="s1;s1"/></linkGrp></cesAlign>',
+        encoding="utf-8",
+    )
+    with pytest.raises(AlignerError, match=re.escape(f"{tmp_path / 'a.xml'}: ") + ".*; give the file an xml:lang or put it in a folder named for its language"):
+        import_files([tmp_path / "al.xml"], "xces", tmp_path / "corpus")

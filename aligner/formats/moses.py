@@ -22,10 +22,15 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     }
 
 
+_FILE_TYPES = frozenset("txt text csv tsv xml tmx xlf htm html doc md srt vtt out src tgt".split())  # suffixes that name no language
+
+
 def _lang_of(path: Path) -> tuple[str, str]:
     """The version key and region from the file suffix (`corpus.zh-Hant-TW` → zh-Hant, TW)."""
     suffix = path.name.rsplit(".", 1)[-1] if "." in path.name else ""
     try:
+        if suffix.lower() in _FILE_TYPES:
+            raise InputError(suffix)
         return split_tag(suffix)
     except InputError:
         raise InputError(f"{path}: no language suffix; name Moses files PREFIX.LANG such as corpus.en, corpus.zh-Hans") from None

@@ -155,7 +155,10 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
                 doc_id, lang = _doc_id_lang(name)
                 file = _doc_file(path.parent, name)
                 sentences = parse(file)
-                lang, region = split_tag(sentences.get(XML_LANG) or lang)
+                try:
+                    lang, region = split_tag(sentences.get(XML_LANG) or lang)
+                except InputError as err:
+                    raise InputError(f"{file}: {err}; give the file an xml:lang or put it in a folder named for its language") from None
                 meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
                 doc, ids = read_sentences(file, sentences, lang, doc_id, meta)
                 doc = replace(doc, region=region)
