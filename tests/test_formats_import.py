@@ -241,3 +241,17 @@ def test_an_xces_sentence_file_without_a_language_is_named(tmp_path: Path) -> No
     )
     with pytest.raises(AlignerError, match=re.escape(f"{tmp_path / 'a.xml'}: ") + ".*; give the file an xml:lang or put it in a folder named for its language"):
         import_files([tmp_path / "al.xml"], "xces", tmp_path / "corpus")
+
+
+def test_empty_moses_files_say_so(tmp_path: Path) -> None:
+    for name in ("m.en", "m.zh-Hans"):
+        (tmp_path / name).write_text("\n\n", encoding="utf-8")
+    with pytest.raises(AlignerError, match="the files hold no text; give the line-aligned files of the corpus"):
+        import_files([tmp_path / "m.en", tmp_path / "m.zh-Hans"], "moses", tmp_path / "corpus")
+
+
+def test_an_xliff_root_without_its_namespace_says_which_to_add(tmp_path: Path) -> None:
+    path = tmp_path / "x.xlf"
+    path.write_text('<?xml version="1.0"?><xliff version="2.1" srcLang="en" trgLang="de"><file id="f"/></xliff>', encoding="utf-8")
+    with pytest.raises(AlignerError, match=re.escape(f'{path}: the <xliff> root has no XLIFF namespace (it has none); add xmlns="urn:oasis:names:tc:xliff:document:2.0" (2.x)')):
+        import_files([path], "xliff", tmp_path / "corpus")

@@ -212,3 +212,9 @@ def test_source_and_target_hold_their_sentences_and_no_layout_whitespace(tmp_pat
             assert [m.tail for m in mrks[:-1]] == [join] * (len(mrks) - 1)
             several += len(mrks) > 1
     assert several  # a unit of two sentences was written, so the join was seen
+
+
+def test_an_export_that_filters_out_every_link_is_one_line_not_an_invalid_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no link is left to write \\(the filters left out every one\\), and XLIFF needs one"):
+        export([load(CORPUS, "d1")], "xliff", PAIR, tmp_path / "x.xlf", Filters(min_confidence=1.1))
+    assert not (tmp_path / "x.xlf").exists()

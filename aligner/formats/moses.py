@@ -60,6 +60,8 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     if len(set(langs)) != len(langs):
         raise InputError(f"{' '.join(map(str, paths))}: two files for one language; give one file per language")
     lines = [_lines(p) for p in paths]
+    if not any(line.strip() for rows in lines for line in rows):
+        raise InputError(f"{' '.join(map(str, paths))}: the files hold no text; give the line-aligned files of the corpus")
     for path, rows in zip(paths[1:], lines[1:], strict=True):
         if len(rows) != len(lines[0]):
             raise InputError(

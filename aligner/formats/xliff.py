@@ -126,6 +126,8 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     if len(batch.langs) != 2:
         raise InputError(f"XLIFF is bilingual: choose two languages with --langs, e.g. --langs {batch.langs[0]},{batch.langs[1]}")
     src, tgt = batch.langs
+    if not batch.units:
+        raise InputError(f"{out}: no link is left to write (the filters left out every one), and XLIFF needs one; loosen the filters")
     v12 = batch.xliff_version == "1.2"
     if v12:
         root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, version="1.2")
@@ -165,7 +167,12 @@ def _parse(path: Path) -> etree._Element:
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else "?"
         raise InputError(f"{path}:{line}: malformed XML: {err.msg}; fix the file") from None
-    if etree.QName(root).localname != "xliff" or etree.QName(root).namespace not in (NS2, NS12):
+    if etree.QName(root).localname == "xliff" and etree.QName(root).namespace not in (NS2, NS12):
+        raise InputError(
+            f"{path}: the <xliff> root has no XLIFF namespace (it has {etree.QName(root).namespace or 'none'}); "
+            f'add xmlns="{NS2}" (2.x) or xmlns="{NS12}" (1.2)'
+        )
+    if etree.QName(root).localname != "xliff":
         raise InputError(f"{path}: the root element is <{etree.QName(root).localname}>, not an XLIFF 1.2 or 2.x <xliff>; is this an XLIFF file?")
     return root
 
