@@ -34,6 +34,13 @@ def f1(gold: list[tuple[tuple[str, ...], tuple[str, ...]]], pred: list[tuple[tup
     return 2 * tp / (len(gold) + len(pred))
 
 
+def test_the_bundled_corpus_is_what_a_build_of_the_seeds_writes_now(corpus: Path) -> None:
+    """corpora/ is in the repository: a change to the engine or the TEI must come with it rebuilt
+    (`aligner build`), or readers of the repository see a corpus the code no longer makes."""
+    bundled = SEEDS.parent / "corpora" / DOC
+    assert {p.name: p.read_bytes() for p in sorted(bundled.glob("*.xml"))} == {p.name: p.read_bytes() for p in sorted((corpus / DOC).glob("*.xml"))}
+
+
 def test_three_versions_and_alignment_files(corpus: Path) -> None:
     assert sorted(p.name for p in (corpus / DOC).iterdir()) == [".lock", "align.xml", "en.xml", "zh-Hans.xml", "zh-Hant.xml"]  # the lock builds and editors share
     text = load(corpus, DOC)
