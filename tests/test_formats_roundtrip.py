@@ -165,3 +165,24 @@ def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
     first = export([d1(), d2()], fmt, ["en", "zh-Hans"], tmp_path / "a" / "out", Filters(dedupe=True))
     second = export([d1(), d2()], fmt, ["en", "zh-Hans"], tmp_path / "b" / "out", Filters(dedupe=True))
     assert [p.read_bytes() for p in first.files] == [p.read_bytes() for p in second.files]
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xlsx", "xliff"])
+def test_ids_of_a_sentence_split_by_hand_survive_a_round_trip(tmp_path: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+    from edit_fixtures import three_versions
+
+    from aligner.cli import main
+    from aligner.corpus.store import save
+
+    save(tmp_path / "c", three_versions())
+    first = next(three_versions().versions["en"].sentences())
+    result = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(tmp_path / "c"), "--who", "t", "split-sentence", first.id, str(len(first.text) // 2)])
+    assert result.exit_code == 0, result.output
+    text = load(tmp_path / "c", "doc")
+    assert f"{first.id}.1" in text.versions["en"].sentence_index()
+    out = tmp_path / f"x.{fmt}"
+    export([text], fmt, ["en", "zh-Hans"], out, Filters())
+    (back,) = import_files([out], fmt, tmp_path / "again")
+    assert [(s.id, s.text) for s in back.versions["en"].sentences()] == [(s.id, s.text) for s in text.versions["en"].sentences()]
+    assert [p.id for p in back.versions["en"].paragraphs] == [p.id for p in text.versions["en"].paragraphs]

@@ -116,8 +116,9 @@ def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
     ]
 
 
-# The sentence ids ingest writes (en.p3.s2, en.head.s1): an import keeps them, and numbers others.
-OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)$")
+# The sentence ids ingest writes (en.p3.s2, en.head.s1) and the editor's splits of them
+# (en.p3.s2.1): an import keeps them, and numbers others.
+OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)(?P<parts>(?:\.\d+)*)$")
 
 
 def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence], meta: Metadata) -> Document:
@@ -127,7 +128,8 @@ def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence
         m = OUR_ID.match(sent.id)
         if m is None:
             raise InputError(f"sentence id '{sent.id}' is not in the form LANG.pN.sM; renumber before building")
-        keyed.append(((m["p"] is not None, int(m["p"] or 0), int(m["s"])), m["para"], sent))
+        parts = tuple(int(x) for x in m["parts"].split(".")[1:])  # en.p3.s2.1 after en.p3.s2
+        keyed.append(((m["p"] is not None, int(m["p"] or 0), int(m["s"]), parts), m["para"], sent))
     paras: dict[str, list[Sentence]] = {}
     for _, pid, sent in sorted(keyed, key=lambda k: k[0]):
         paras.setdefault(pid, []).append(sent)
