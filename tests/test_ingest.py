@@ -30,6 +30,14 @@ DECODE_CASES = [
 ]
 
 
+DECODE_CASES += [
+    ("latin-1 German", "Die Straße nach München.\n\nDie Bürger sind müde.".encode("latin-1"), "Die Straße nach München.\n\nDie Bürger sind müde."),
+    ("windows-1252 French", "L’été à Paris — «très» chaud…".encode("cp1252"), "L’été à Paris — «très» chaud…"),
+    ("big5, half-width punctuation", "今天臺北的天氣很好, 我們去公園散步吧!".encode("big5"), "今天臺北的天氣很好, 我們去公園散步吧!"),
+    ("gb18030 with English words", "我们使用Kubernetes和Docker。".encode("gb18030"), "我们使用Kubernetes和Docker。"),
+]
+
+
 @pytest.mark.parametrize(("label", "data", "expected"), DECODE_CASES, ids=[c[0] for c in DECODE_CASES])
 def test_decode_detects_encoding(label: str, data: bytes, expected: str) -> None:
     assert decode(data, "f.txt") == expected
@@ -39,6 +47,8 @@ BAD_BYTES = [
     (b"", "f.txt: the file is empty; give a text or HTML file with the document"),
     (b"  \n\n ", "f.txt: the file is empty; give a text or HTML file with the document"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "f.txt: byte 8: a NUL byte; this looks like a binary file, not text"),
+    ("Hello there, world.".encode("utf-16-le"), "f.txt: byte 1: a NUL byte every other byte: UTF-16 without a byte order mark; save the file as UTF-8"),
+    (bytes(range(0x80, 0x100)) * 3, "f.txt: byte 0: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8"),
 ]
 
 
@@ -50,7 +60,7 @@ def test_decode_refuses_bad_bytes(data: bytes, message: str) -> None:
 
 
 def test_undecodable_bytes_name_the_file_and_byte() -> None:
-    with pytest.raises(InputError, match=r"^f\.txt: byte 3: not UTF-8, GB18030 or Big5; convert the file to UTF-8$"):
+    with pytest.raises(InputError, match=r"^f\.txt: byte 3: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8$"):
         decode(b"abc\xff\xff\xff\xff", "f.txt")
 
 

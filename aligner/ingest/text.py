@@ -15,7 +15,7 @@ from pathlib import Path
 from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
-from aligner.ingest.langs import ISO_639_1, detect_language, normalize_tag, split_tag
+from aligner.ingest.langs import HAN, ISO_639_1, detect_language, normalize_tag, split_tag
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
 _BOMS = (
@@ -86,7 +86,9 @@ def _looks_like_tag(tag: str, path: Path) -> bool:
 
 
 def decode(data: bytes, name: str) -> str:
-    """Decode a file's bytes, trying BOMs, UTF-8, then GB18030 and Big5 (most Chinese-like wins)."""
+    """Decode a file's bytes: BOMs, UTF-8, then GB18030 or Big5 (the one that reads most as
+    Chinese), then Windows-1252 for a Western file; bytes that read as none of them are refused
+    rather than turned into text no one wrote."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty; give a text or HTML file with the document")
     for bom, codec in _BOMS:
@@ -97,6 +99,9 @@ def decode(data: bytes, name: str) -> str:
                 raise InputError(f"{name}: byte {err.start}: not valid {codec} despite its byte order mark") from None
     if b"\x00" in data:
         nul = data.index(b"\x00")
+        head = data[:2000]
+        if max(head[0::2].count(0), head[1::2].count(0)) > len(head) // 5:  # every other byte: UTF-16 text
+            raise InputError(f"{name}: byte {nul}: a NUL byte every other byte: UTF-16 without a byte order mark; save the file as UTF-8")
         raise InputError(f"{name}: byte {nul}: a NUL byte; this looks like a binary file, not text")
     try:
         return data.decode("utf-8")
@@ -108,12 +113,52 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        candidates.append((sum(ch in _CJK_PUNCT for ch in text), codec == "gb18030", text))
-    if not candidates:
-        raise InputError(
-            f"{name}: byte {utf8_error.start}: not UTF-8, GB18030 or Big5; convert the file to UTF-8"
-        )
-    return max(candidates)[2]
+        candidates.append((_chinese_share(text), sum(ch in _CJK_PUNCT for ch in text), codec == "gb18030", text))
+    if candidates and max(candidates)[0] >= _SURE:
+        return max(candidates)[3]
+    western = data.decode("cp1252", errors="replace")
+    if _latin_share(western) >= _SURE:
+        return western
+    raise InputError(
+        f"{name}: byte {utf8_error.start}: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8"
+    )
+
+
+_SURE = 0.8  # share of a decoding's non-ASCII characters that must read as its script
+_WESTERN = set("“”‘’–—…«»°€£§©®±·×÷")
+
+
+def _non_ascii(text: str) -> list[int]:
+    return [i for i, ch in enumerate(text) if ord(ch) > 127]
+
+
+def _chinese_share(text: str) -> float:
+    """The share of a decoding's non-ASCII characters that are Chinese: Han or CJK punctuation,
+    not kana or Cyrillic, and not a lone Han character inside a Latin word (a Western file's ß or
+    é read as half of a two-byte character)."""
+    at = _non_ascii(text)
+
+    def chinese(i: int) -> bool:
+        ch = text[i]
+        if not (HAN.match(ch) or ch in _CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"):
+            return False
+        return not (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha())
+
+    return sum(map(chinese, at)) / len(at) if at else 1.0
+
+
+def _latin_share(text: str) -> float:
+    """The share of a decoding's non-ASCII characters that a Western text uses: Latin letters
+    (é, ß, ø …) and its punctuation (“ ” – … €), each beside an ASCII character, as in words
+    (a run such as ÿÿÿÿ is bytes of something else)."""
+    at = _non_ascii(text)
+
+    def western(i: int) -> bool:
+        ch = text[i]
+        beside = any(0 <= j < len(text) and text[j].isascii() for j in (i - 1, i + 1))
+        return beside and (ch in _WESTERN or (ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN")))
+
+    return sum(map(western, at)) / len(at) if at else 1.0
 
 
 def html_to_text(html: str) -> str:
