@@ -216,3 +216,39 @@ def test_characters_xml_cannot_hold_are_dropped_so_the_version_can_be_stored(tmp
     doc = ingest_file(tmp_path / "d.en.txt")
     assert [s.text for s in doc.sentences()][1:] == ["The cat sat here.", "It was sunny."]
     assert b"The cat sat here." in document_to_tei(doc)
+
+
+def test_an_html_page_keeps_every_run_of_text_once() -> None:
+    from aligner.ingest.text import html_to_text
+
+    page = (
+        "<!DOCTYPE html><html><head><title>T</title></head><body><header><h1>Rising Seas</h1></header><nav>Home | World</nav>"
+        "<div>Loose text here.<p>A paragraph.</p></div><blockquote><p>We must act now.</p></blockquote>"
+        "<ul><li><p>First point.</p></li><li>Second point.</li></ul><p>One line<br>next line.</p>"
+        "<p>科学家们\n很担心。</p><p><ruby>漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp></ruby>を勉強します。</p><footer>(c) 2021</footer></body></html>"
+    )
+    assert html_to_text(page).split("\n\n") == [
+        "Rising Seas", "Loose text here.", "A paragraph.", "We must act now.", "First point.", "Second point.",
+        "One line next line.", "科学家们很担心。", "漢字を勉強します。",
+    ]
+
+
+@pytest.mark.parametrize("name", ["page.en.html", "page.en.txt"])
+def test_an_xhtml_page_with_an_xml_declaration_is_read_as_html(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+                    "<body><h1>Title</h1><p>One sentence here. Two here.</p></body></html>\n", encoding="utf-8")
+    doc = ingest_file(path)
+    assert doc.meta.title == "Title" and [s.text for s in doc.sentences()][1:] == ["One sentence here.", "Two here."]
+
+
+def test_a_page_named_html_is_read_as_html_however_it_starts(tmp_path: Path) -> None:
+    (tmp_path / "p.en.html").write_text('<meta charset="utf-8">\n<h1>Rising Seas</h1><p>Sea levels rose.</p>\n', encoding="utf-8")
+    assert [s.text for s in ingest_file(tmp_path / "p.en.html").sentences()] == ["Rising Seas", "Sea levels rose."]
+
+
+def test_a_line_break_inside_chinese_text_is_no_space() -> None:
+    from aligner.ingest.langs import squeeze
+
+    assert squeeze("早上港口\n很安静。 Hello\n world  again") == "早上港口很安静。 Hello world again"
+    assert squeeze("北京 上海") == "北京 上海"  # a space the writer put there stays

@@ -376,3 +376,14 @@ def test_seed_article_built_from_docx_has_the_links_of_the_text_build(tmp_path: 
     from_text, from_docx = (load(tmp_path / n / "corpora", DOC) for n in ("txt", "docx"))
     assert from_docx.versions["en"].paragraphs == from_text.versions["en"].paragraphs
     assert from_docx.alignments == from_text.alignments
+
+
+def test_an_epub_whose_table_of_contents_is_one_entry_reads(tmp_path: Path) -> None:
+    from ebooklib import epub
+
+    from aligner.ingest.epub import _toc_titles
+
+    assert _toc_titles(epub.Link("a.xhtml", "Start", "a")) == {"a.xhtml": "Start"}
+    assert _toc_titles([epub.Link("a.xhtml#x", "Start", "a"), (epub.Section("Part"), [epub.Link("b.xhtml", "Two", "b")])]) == {
+        "a.xhtml": "Start", "b.xhtml": "Two",
+    }

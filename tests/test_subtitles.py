@@ -226,7 +226,7 @@ ONE_TO_ONE = [(("en.p1.s1",), (0,)), (("en.p2.s1",), (1,)), (("en.p3.s1",), (2,)
 @pytest.mark.parametrize(("fmt", "arrow"), [("srt", "箭头 → 指向右边。"), ("vtt", "箭头 --> 指向右边。")])
 def test_export_writes_cue_text_that_reads_back(tmp_path: Path, fmt: str, arrow: str) -> None:
     out = subtitle_export(tmp_path, fmt, THREE, ODD_TEXT, ONE_TO_ONE)
-    assert sentences(out, "zh-Hans") == [(1000, 3000, ["5 < 10 & 10 > 5，写作 &lt;。"]), (4000, 6000, [arrow]), (7000, 9000, ["第一行 第二行。"])]
+    assert sentences(out, "zh-Hans") == [(1000, 3000, ["5 < 10 & 10 > 5，写作 &lt;。"]), (4000, 6000, [arrow]), (7000, 9000, ["第一行第二行。"])]
     written = out.read_text(encoding="utf-8")
     assert "\n第一行\n第二行。\n" in written
     if fmt == "vtt":

@@ -16,6 +16,7 @@ from aligner.corpus.store import write_atomic
 from aligner.errors import InputError, InputTooLongError
 from aligner.evaluate import format_links, read_lines
 from aligner.ingest.blocks import reader
+from aligner.ingest.langs import squeeze
 
 
 def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -30,14 +31,15 @@ def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
         if line.strip():
             current.append(line.strip())
         elif current:
-            paragraphs.append(" ".join(current))
+            paragraphs.append(squeeze("\n".join(current)))
             current = []
     return [s for p in paragraphs for s in split_sentences(p, lang)]
 
 
 def _rich(path: Path, lang: str) -> Document | None:
-    """A DOCX, PDF, subtitle … file read as a version (None for plain text, read line by line)."""
-    if reader(path) is None:
+    """An HTML page or a DOCX, PDF, subtitle … file read as a version (None for plain text, read
+    line by line)."""
+    if reader(path) is None and path.suffix.lower() not in (".html", ".htm"):
         return None
     from aligner.ingest.langs import normalize_tag
     from aligner.ingest.text import ingest_file

@@ -19,7 +19,7 @@ from types import ModuleType
 
 from aligner.corpus.model import Document, Metadata, Paragraph, ParagraphKind, Sentence
 from aligner.errors import InputError
-from aligner.ingest.langs import detect_language
+from aligner.ingest.langs import detect_language, squeeze
 from aligner.ingest.segment import split_sentences
 
 # suffix → (module in aligner.ingest, what the format is called in messages)
@@ -127,8 +127,8 @@ def document_from_blocks(doc_id: str, lang: str | None, found: Blocks, source: s
     """Number a reader's blocks like plain-text ingest: `{lang}.head.s1`, `{lang}.p3.s2` …"""
     from aligner.ingest.text import normalize
 
-    title = " ".join(normalize(found.title).split())
-    body = [replace(b, text=" ".join(normalize(b.text).split())) for b in found.body]
+    title = squeeze(normalize(found.title))
+    body = [replace(b, text=squeeze(normalize(b.text))) for b in found.body]
     if not title and not any(b.text for b in body):
         raise InputError(f"{source}: no text found in the file; is it the document, and not empty?")
     lang = lang or detect_language(" ".join(b.text for b in body[:5]) or title)

@@ -11,20 +11,13 @@ from typing import Any
 from aligner.corpus.model import Metadata
 from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, checked_zip, require
+from aligner.ingest.runs import text_runs
 
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-# Elements that flow inside a line; every other element ends one block of text and starts another.
-_INLINE = frozenset(
-    "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q rp rt ruby s samp small span"
-    " strike strong sub sup time tt u var wbr br".split()
-)
-
-
 def _toc_titles(toc: Any) -> dict[str, str]:
     """Chapter titles from the table of contents by file name (the first entry for a file)."""
     out: dict[str, str] = {}
-    for entry in toc:
+    for entry in toc if isinstance(toc, (tuple, list)) else [toc]:  # ebooklib gives a lone Link for a table of one entry
         if isinstance(entry, (tuple, list)):
             out = {**_toc_titles(entry[1]), **out} if len(entry) > 1 else out
         elif getattr(entry, "href", None) and getattr(entry, "title", None):
@@ -40,38 +33,7 @@ def _chapter(xhtml: str) -> list[Block]:
     root = html.fromstring(xhtml)
     for bad in root.xpath("//script|//style|//nav"):
         bad.drop_tree()
-    out: list[Block] = []
-    _runs(root, out)
-    return out
-
-
-def _runs(node: Any, out: list[Block]) -> None:
-    """Append the runs of text of a block element and of the block elements inside it, in order."""
-    run = [node.text or ""]
-
-    def close() -> None:
-        text = " ".join("".join(run).split())
-        if text:
-            out.append(Block(text, kind="head" if node.tag in _HEADINGS else "p"))
-        run.clear()
-
-    for child in node:
-        if isinstance(child.tag, str) and child.tag.lower() not in _INLINE:
-            close()
-            _runs(child, out)
-        else:
-            run.append(_inline(child) if isinstance(child.tag, str) else "")  # a comment adds nothing
-        run.append(child.tail or "")
-    close()
-
-
-def _inline(node: Any) -> str:
-    """The text of an inline element; a line break (<br>) counts as a space between words."""
-    if node.tag.lower() == "br":
-        return " "
-    return (node.text or "") + "".join(
-        (_inline(child) if isinstance(child.tag, str) else "") + (child.tail or "") for child in node
-    )
+    return text_runs(root)
 
 
 def read(path: Path) -> Blocks:

@@ -183,6 +183,23 @@ def detect_language(text: str) -> str:
     return guess_language(text) or "en"
 
 
+_GAP = regex.compile(r"\s+")
+_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")  # scripts written without spaces
+
+
+def squeeze(text: str) -> str:
+    """Each run of whitespace as one space, but a line break between two Chinese or Japanese
+    characters as nothing: a line wrapped inside such text (a cue's second line, a soft break,
+    a page's source layout) is not a space the writer put there."""
+
+    def gap(m: regex.Match[str]) -> str:
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        wrapped = "\n" in m.group() and bool(before) and bool(after) and bool(_WIDE.match(before)) and bool(_WIDE.match(after))
+        return "" if wrapped else " "
+
+    return _GAP.sub(gap, text).strip()
+
+
 _NO_SPACE = regex.compile(r"^(zh|ja|lzh|yue|wuu|th|lo|km|my)\b", regex.IGNORECASE)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, require
+from aligner.ingest.langs import squeeze
 
 _TAG = re.compile(
     r"</?(?:[ibus]|c|ruby|rt)(?:\.[\w-]+)*>"  # <i>, </b>, <c.yellow>
@@ -35,7 +36,7 @@ def _check_time_lines(path: Path, text: str) -> None:
 
 def _text(raw: str) -> str:
     """A cue's lines as one line of text, markup and speaker tags removed (a lone '<' or '>' is text)."""
-    return " ".join(_TAG.sub("", raw).split())
+    return squeeze(_TAG.sub("", raw))
 
 
 def _unescaped(text: str) -> str:

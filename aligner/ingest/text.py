@@ -16,6 +16,7 @@ from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
 from aligner.ingest.langs import HAN, ISO_639_1, detect_language, normalize_tag, split_tag
+from aligner.ingest.runs import text_runs
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
 _BOMS = (
@@ -26,6 +27,8 @@ _BOMS = (
 # Full-width punctuation that correctly decoded Chinese prose is full of.
 _CJK_PUNCT = set("，。、；：？！“”「」（）《》")
 
+_HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!doctype html[^>]*>\s*)?<html", re.I)  # a page, whatever its name
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # XHTML pages open with one
 _LANGUAGE_BAR = re.compile(r"^\s*(Language|语言|語言)\s*[:：]", re.I)
 _CHROME_LINE = re.compile(
     r"^\s*(Back to Top|返回顶部|回到頂部|返回頂部|回到顶部|Share|Print|Email|分享|打印|列印)\s*$", re.I
@@ -162,19 +165,14 @@ def _latin_share(text: str) -> float:
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML page, a blank line between blocks, scripts and menus dropped."""
+    """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`); scripts,
+    menus, forms and footers dropped, and a page header unless it holds the title (<h1>)."""
     from lxml import html as lxml_html
 
-    root = lxml_html.fromstring(html)
-    for bad in root.xpath("//script|//style|//noscript|//nav|//header|//footer|//form|//aside"):
+    root = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares its encoding
+    for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//form|//aside|//header[not(.//h1)]|//head"):
         bad.drop_tree()
-    blocks = root.xpath(
-        "//h1|//h2|//h3|//h4|//h5|//h6|//p|//li|//blockquote|//time|//address|//pre"
-        "|//div[not(descendant::p or descendant::div or descendant::li or descendant::h1"
-        " or descendant::h2 or descendant::h3)]"
-    )
-    texts = [" ".join(b.text_content().split()) for b in blocks]
-    return "\n\n".join(t for t in texts if t)
+    return "\n\n".join(block.text for block in text_runs(root))
 
 
 # Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.
@@ -264,7 +262,7 @@ def build_document(doc_id: str, lang: str, title: str, body: list[str], meta: Me
 
 def ingest_text(text: str, doc_id: str, lang: str | None, source: str) -> Document:
     """Turn decoded page or plain text into a Document (language detected when not given)."""
-    if re.match(r"\s*(<!doctype html|<html|<\?xml[^>]*>\s*<html)", text, re.I):
+    if source.lower().endswith((".html", ".htm")) or _HTML_START.match(text):
         text = html_to_text(text)
     text = normalize(text)
     body, meta = strip_chrome(text)
