@@ -252,3 +252,21 @@ def test_a_line_break_inside_chinese_text_is_no_space() -> None:
 
     assert squeeze("早上港口\n很安静。 Hello\n world  again") == "早上港口很安静。 Hello world again"
     assert squeeze("北京 上海") == "北京 上海"  # a space the writer put there stays
+
+
+CHROME_KEEPS = [
+    ("Shopping Guide\n\nBefore you go, check the list below.\n\n• Apples\n• Pears\n\nBuy them fresh.",
+     ["Before you go, check the list below.", "• Apples", "• Pears", "Buy them fresh."], ""),
+    ("Minutes\n\nThe board met and all were present.\n\n12 March 2024\n\nThe accounts were approved.",
+     ["The board met and all were present.", "12 March 2024", "The accounts were approved."], ""),
+    ("Languages\n\nLanguage: Python\n\nIt is fine.", ["Language: Python", "It is fine."], ""),
+    ("A Title\n\nMar 12 , 2013\n  • Sun Ru\n\n    Research Professor\n\nThe body.", ["The body."], "Sun Ru"),
+]
+
+
+@pytest.mark.parametrize(("text", "body", "author"), CHROME_KEEPS)
+def test_only_the_byline_after_the_title_leaves_the_body(text: str, body: list[str], author: str) -> None:
+    from aligner.ingest.text import strip_chrome
+
+    got, meta = strip_chrome(normalize(text))
+    assert (got, meta.author) == (body, author)

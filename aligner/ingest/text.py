@@ -29,7 +29,7 @@ _CJK_PUNCT = set("，。、；：？！“”「」（）《》")
 
 _HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!doctype html[^>]*>\s*)?<html", re.I)  # a page, whatever its name
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # XHTML pages open with one
-_LANGUAGE_BAR = re.compile(r"^\s*(Language|语言|語言)\s*[:：]", re.I)
+_LANGUAGE_BAR = re.compile(r"^\s*(Language|语言|語言)\s*[:：]\s*[^\s.。:：]{1,12}(\s+[^\s.。:：]{1,12})+\s*$", re.I)  # a switcher: two or more names
 _CHROME_LINE = re.compile(
     r"^\s*(Back to Top|返回顶部|回到頂部|返回頂部|回到顶部|Share|Print|Email|分享|打印|列印)\s*$", re.I
 )
@@ -204,8 +204,9 @@ def _iso_date(line: str) -> str:
 def strip_chrome(text: str) -> tuple[list[str], Metadata]:
     """Remove page chrome; return the body paragraphs and the metadata the chrome carried.
 
-    The first block is the title; a date line, a bulleted author and the short line after it
-    (the affiliation) before the body become metadata.
+    The first block is the title; the byline right after it (a date line, a bulleted author
+    and the short line after it, the affiliation) becomes metadata. Every other block stays in
+    the body: a date or a bulleted list further on is text.
     """
     kept: list[str] = []
     for line in text.split("\n"):
@@ -214,19 +215,31 @@ def strip_chrome(text: str) -> tuple[list[str], Metadata]:
         if not (_LANGUAGE_BAR.match(line) or _CHROME_LINE.match(line)):
             kept.append(line)
     blocks = [p for block in re.split(r"\n\s*\n", "\n".join(kept)) for p in _block_paragraphs(block)]
-    title, date, author, affiliation = "", "", "", ""
-    body_start = 0
-    for i, block in enumerate(blocks[:6]):
-        if not date and (iso := _iso_date(block)):
-            date, body_start = iso, i + 1
-        elif not author and (bullet := _BULLET.match(block)):
-            author, body_start = bullet.group("name"), i + 1
-            if i + 1 < len(blocks) and len(blocks[i + 1]) < 120 and not _ends_sentence(blocks[i + 1]):
-                affiliation, body_start = blocks[i + 1], i + 2
-    if blocks and len(blocks[0]) < 200 and not _ends_sentence(blocks[0]):
-        title = blocks[0]
-    body = blocks[max(body_start, 1 if title else 0) :]
+    title = blocks[0] if blocks and len(blocks[0]) < 200 and not _ends_sentence(blocks[0]) else ""
+    date, author, affiliation, byline = "", "", "", set()
+    at = 1 if title else 0
+    while at < min(len(blocks), 6):  # the byline: right after the title, until the first other block
+        if not date and (iso := _iso_date(blocks[at])):
+            date = iso
+        elif not author and (name := _byline_name(blocks, at)):
+            author = name
+            if at + 1 < len(blocks) and len(blocks[at + 1]) < 120 and not _ends_sentence(blocks[at + 1]) and not _iso_date(blocks[at + 1]):
+                affiliation = blocks[at + 1]
+                byline.add(at)
+                at += 1
+        else:
+            break  # the body has begun: a date or a bullet further on is text
+        byline.add(at)
+        at += 1
+    body = [block for k, block in enumerate(blocks) if k not in byline and not (title and k == 0)]
     return body, Metadata(title=title, date=date, author=author, affiliation=affiliation)
+
+
+def _byline_name(blocks: list[str], at: int) -> str:
+    """The name of a bulleted byline (• Sun Ru) at `at`; none for an item of a list (a bullet beside another)."""
+    bullet = _BULLET.match(blocks[at])
+    beside = [blocks[k] for k in (at - 1, at + 1) if 0 <= k < len(blocks)]
+    return bullet.group("name") if bullet and not any(_BULLET.match(b) for b in beside) else ""
 
 
 def _block_paragraphs(block: str) -> list[str]:
