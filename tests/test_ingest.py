@@ -111,6 +111,11 @@ NAMES = [
     ("doc.zh-tw.html", "doc", "zh-Hant"),
     ("000_bf7a112df29932bd.txt", "000_bf7a112df29932bd", None),
     ("report.v2.en.txt", "report.v2", "en"),
+    ("doc.zh_TW.txt", "doc", "zh-Hant"),  # an underscore, as locale names write it
+    ("doc.eng.txt", "doc", "en"),  # ISO 639-2, written as BCP 47's two letters
+    ("notes.chi.txt", "notes", "zh"),
+    ("doc.yue.txt", "doc", "yue"),  # Cantonese has no two-letter code
+    ("minutes.new.txt", "minutes.new", None),  # three letters that name no language are part of the name
 ]
 
 
@@ -270,3 +275,8 @@ def test_only_the_byline_after_the_title_leaves_the_body(text: str, body: list[s
 
     got, meta = strip_chrome(normalize(text))
     assert (got, meta.author) == (body, author)
+
+
+def test_chinese_with_english_product_names_is_chinese() -> None:
+    assert guess_language("我们使用Kubernetes、Docker和PostgreSQL搭建了一个新的平台，效果很好。") == "zh-Hans"
+    assert guess_language("The city of 北京 is large and busy today.") == "en"

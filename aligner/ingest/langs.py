@@ -11,6 +11,7 @@ from aligner.errors import LanguageError
 
 HAN = regex.compile(r"\p{Han}")  # any Han character, Extension B included
 _LATIN = regex.compile(r"\p{Latin}")
+_LATIN_WORD = regex.compile(r"\p{Latin}+")
 
 # Tags people type for Chinese, as (version key, region): the key is the tag without its region.
 _ALIASES = {
@@ -26,6 +27,16 @@ ISO_639_1 = frozenset(
     sd se sg si sk sl sm sn so sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve
     vi vo wa wo xh yi yo za zh zu in iw ji jw mo sh""".split()
 )
+# ISO 639-2 codes people write for languages that have a two-letter code (BCP 47 takes the
+# two-letter one: eng → en, chi → zh), and three-letter codes of languages that have none.
+ISO_639_2 = dict(pair.split(":") for pair in (
+    "eng:en chi:zh zho:zh ger:de deu:de fre:fr fra:fr spa:es ita:it jpn:ja kor:ko rus:ru por:pt dut:nl nld:nl"
+    " pol:pl tur:tr ara:ar tha:th vie:vi swe:sv ind:id swa:sw ukr:uk heb:he gre:el ell:el hin:hi fin:fi dan:da"
+    " nor:no nob:nb ces:cs cze:cs hun:hu ron:ro rum:ro bul:bg hrv:hr srp:sr slk:sk slo:sk slv:sl est:et lav:lv"
+    " lit:lt per:fa fas:fa urd:ur ben:bn msa:ms may:ms tgl:tl cat:ca eus:eu baq:eu glg:gl wel:cy cym:cy gle:ga"
+    " isl:is ice:is"
+).split())
+THREE_LETTER = frozenset("yue lzh wuu nan hak cmn".split())  # Chinese languages without a two-letter code
 REGION_NAMES = {"TW": "Taiwan", "HK": "Hong Kong", "MO": "Macau", "CN": "mainland China", "SG": "Singapore"}
 
 
@@ -56,7 +67,7 @@ def split_tag(tag: str) -> tuple[str, str]:
             f"'{tag}' is not a language tag ('{parts[0]}' is no ISO 639-1 code{did_you_mean(parts[0])}); "
             "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"
         )
-    subtags = [parts[0]] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
+    subtags = [ISO_639_2.get(parts[0], parts[0])] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
     at = 2 if len(subtags) > 1 and _is_script(subtags[1]) else 1
     region = subtags.pop(at) if len(subtags) > at and is_region(subtags[at]) else ""
     return "-".join(subtags), region
@@ -166,7 +177,8 @@ def guess_language(text: str) -> str | None:
     letters = len(_LETTER.findall(text)) or 1
     if len(_KANA.findall(text)) >= 0.1 * letters:
         return "ja"
-    if han_ratio(text) >= 0.5:
+    han = len(HAN.findall(text))
+    if han and han >= len(_LATIN_WORD.findall(text)):  # a Han character against a Latin word, not a letter: 使用Kubernetes
         script = chinese_script(text)
         return script if script != "zh" else "zh-Hans"
     for lang, pattern in _SCRIPTS.items():

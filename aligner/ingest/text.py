@@ -15,7 +15,15 @@ from pathlib import Path
 from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
-from aligner.ingest.langs import HAN, ISO_639_1, detect_language, normalize_tag, split_tag
+from aligner.ingest.langs import (
+    HAN,
+    ISO_639_1,
+    ISO_639_2,
+    THREE_LETTER,
+    detect_language,
+    normalize_tag,
+    split_tag,
+)
 from aligner.ingest.runs import text_runs
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
@@ -44,7 +52,7 @@ _EN_DATE = re.compile(
 )
 _ZH_DATE = re.compile(r"^\s*(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\s*$")
-_LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*)$")
+_LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$")  # zh-TW, zh_TW
 
 
 @dataclass(frozen=True)
@@ -81,11 +89,12 @@ def _looks_like_tag(tag: str, path: Path) -> bool:
     try:
         normalize_tag(tag)
     except InputError as err:
-        primary = tag.split("-")[0]
+        primary = re.split(r"[-_]", tag)[0]
         if len(primary) == 2 and primary.isalpha() and primary.lower() not in ISO_639_1:
             raise InputError(f"{path}: {err}, or join '{primary}' to the name with '-' or '_'") from None
         return False
-    return len(tag.split("-")[0]) <= 3 and tag.split("-")[0].isalpha()
+    primary = re.split(r"[-_]", tag)[0].lower()
+    return len(primary) == 2 or primary in ISO_639_2 or primary in THREE_LETTER  # minutes.new.txt: 'new' is part of the name
 
 
 def decode(data: bytes, name: str) -> str:
