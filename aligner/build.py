@@ -127,7 +127,7 @@ def read_sidecar(path: Path) -> dict[str, str]:
     if not side.exists():
         return {}
     try:
-        data = json.loads(side.read_text(encoding="utf-8"))
+        data = json.loads(side.read_text(encoding="utf-8-sig"))  # Notepad writes a byte order mark
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise InputError(f"{side}: not valid JSON ({err}); fix the metadata file") from None
     allowed = {"translator", "note", "source", "region"}

@@ -280,3 +280,18 @@ def test_only_the_byline_after_the_title_leaves_the_body(text: str, body: list[s
 def test_chinese_with_english_product_names_is_chinese() -> None:
     assert guess_language("我们使用Kubernetes、Docker和PostgreSQL搭建了一个新的平台，效果很好。") == "zh-Hans"
     assert guess_language("The city of 北京 is large and busy today.") == "en"
+
+
+def test_a_file_of_only_page_chrome_is_named_by_its_path(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "d.en.txt").write_text("Language : English 简体 繁體\n\nBack to Top\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 's' / 'd.en.txt'}: no text left after removing page chrome")):
+        ingest_file(tmp_path / "s" / "d.en.txt")
+
+
+def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    from aligner.build import read_sidecar
+
+    (tmp_path / "d.zh-Hant.txt").write_text("標題\n\n內容。", encoding="utf-8")
+    (tmp_path / "d.zh-Hant.meta.json").write_text('{"translator": "王"}', encoding="utf-8-sig")
+    assert read_sidecar(tmp_path / "d.zh-Hant.txt") == {"translator": "王"}

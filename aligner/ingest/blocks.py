@@ -123,14 +123,15 @@ def _sentences(pid: str, text: str, lang: str) -> tuple[Sentence, ...]:
     return tuple(Sentence(f"{pid}.s{i}", s) for i, s in enumerate(split_sentences(text, lang), 1))
 
 
-def document_from_blocks(doc_id: str, lang: str | None, found: Blocks, source: str) -> Document:
-    """Number a reader's blocks like plain-text ingest: `{lang}.head.s1`, `{lang}.p3.s2` …"""
+def document_from_blocks(doc_id: str, lang: str | None, found: Blocks, source: str, where: str = "") -> Document:
+    """Number a reader's blocks like plain-text ingest: `{lang}.head.s1`, `{lang}.p3.s2` …
+    (`source` is the file's name for the TEI header; `where`, its path for messages)."""
     from aligner.ingest.text import normalize
 
     title = squeeze(normalize(found.title))
     body = [replace(b, text=squeeze(normalize(b.text))) for b in found.body]
     if not title and not any(b.text for b in body):
-        raise InputError(f"{source}: no text found in the file; is it the document, and not empty?")
+        raise InputError(f"{where or source}: no text found in the file; is it the document, and not empty?")
     lang = lang or detect_language(" ".join(b.text for b in body[:5]) or title)
     paragraphs = []
     if title:

@@ -282,14 +282,15 @@ def build_document(doc_id: str, lang: str, title: str, body: list[str], meta: Me
     return Document(doc_id, lang, tuple(paragraphs), meta)
 
 
-def ingest_text(text: str, doc_id: str, lang: str | None, source: str) -> Document:
-    """Turn decoded page or plain text into a Document (language detected when not given)."""
+def ingest_text(text: str, doc_id: str, lang: str | None, source: str, where: str = "") -> Document:
+    """Turn decoded page or plain text into a Document (language detected when not given);
+    `source` is the file's name for the TEI header, `where` its path for messages."""
     if source.lower().endswith((".html", ".htm")) or _HTML_START.match(text):
         text = html_to_text(text)
     text = normalize(text)
     body, meta = strip_chrome(text)
     if not body and not meta.title:
-        raise InputError(f"{source}: no text left after removing page chrome; is this the article?")
+        raise InputError(f"{where or source}: no text left after removing page chrome; is this the article?")
     lang = lang or detect_language(" ".join(body[:5]) or meta.title)
     meta = Metadata(meta.title, meta.date, meta.author, meta.affiliation, source=source)
     return build_document(doc_id, lang, meta.title, body, meta)
@@ -303,7 +304,7 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
     src = source_of(path)
     if (read := reader(path)) is not None:
-        doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name)
+        doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name, str(path))
     else:
-        doc = ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name)
+        doc = ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name, str(path))
     return replace(doc, region=src.region) if src.region and not lang else doc
