@@ -153,3 +153,9 @@ def test_chinese_keeps_every_character(text: str, expected: list[str]) -> None:
 @pytest.mark.parametrize(("text", "expected"), PARAGRAPHS)
 def test_paragraphs(text: str, expected: list[str]) -> None:
     assert split_paragraphs(text) == expected
+
+
+def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space() -> None:
+    assert split_paragraphs("第一句话在这里，\n接着说完。\n第二句。\n\nAn English line\nwrapped here.") == [
+        "第一句话在这里，接着说完。第二句。", "An English line wrapped here.",
+    ]

@@ -13,7 +13,7 @@ import re
 
 import regex
 
-from aligner.ingest.langs import is_chinese
+from aligner.ingest.langs import squeeze
 
 # Abbreviations that never end a sentence (a title before a name, a month before a day …).
 _NEVER_FINAL = {
@@ -79,21 +79,10 @@ _ZH_ATTRIBUTION = regex.compile(
 
 
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs are blocks separated by blank lines; lines inside a block are joined."""
+    """Paragraphs are blocks separated by blank lines; hard-wrapped lines inside a block are
+    joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese)."""
     blocks = re.split(r"\n\s*\n", text.strip())
-    return [p for p in (_join_lines(b.splitlines()) for b in blocks) if p]
-
-
-def _join_lines(lines: list[str]) -> str:
-    """Join hard-wrapped lines: with a space between Latin words, with nothing between Han."""
-    out = ""
-    for line in (ln.strip() for ln in lines):
-        if not line:
-            continue
-        if out and not (is_chinese(out[-1]) and is_chinese(line[0])):
-            out += " "
-        out += line
-    return out
+    return [p for p in (squeeze(b) for b in blocks) if p]
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
