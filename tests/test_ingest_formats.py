@@ -387,3 +387,23 @@ def test_an_epub_whose_table_of_contents_is_one_entry_reads(tmp_path: Path) -> N
     assert _toc_titles([epub.Link("a.xhtml#x", "Start", "a"), (epub.Section("Part"), [epub.Link("b.xhtml", "Two", "b")])]) == {
         "a.xhtml": "Start", "b.xhtml": "Two",
     }
+
+
+def test_a_chinese_pdf_paragraph_cut_by_a_page_break_is_joined(tmp_path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # built into reportlab: no font file
+    pdf = canvas.Canvas(str(tmp_path / "talks.zh-Hans.pdf"), pagesize=A4)
+    for lines in (["第一段的第一句。谈判各方都表示关切，"], ["而且谈判也多次中断。", "", "第二段。"]):
+        pdf.setFont("STSong-Light", 11)
+        for k, line in enumerate(lines):
+            if line:
+                pdf.drawString(72, A4[1] - 120 - 20 * k, line)
+        pdf.showPage()
+    pdf.save()
+    assert [sentences for _, _, sentences in texts(tmp_path / "talks.zh-Hans.pdf")] == [
+        ["第一段的第一句。", "谈判各方都表示关切，而且谈判也多次中断。"], ["第二段。"],
+    ]

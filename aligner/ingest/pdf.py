@@ -2,7 +2,8 @@
 
 Running headers and footers (a line in the top or bottom eighth of the page that recurs, digits
 aside, on at least half the pages) and page numbers are dropped; a hyphen at a line end before
-a lower-case letter is undone; a paragraph cut by a page break is joined again. A short box in
+a lower-case letter is undone; a paragraph cut by a page break (before a lower-case letter or a
+Chinese character) is joined again. A short box in
 a font at least 15 % larger than the body text is a heading (the first one, the title). A PDF with no
 text (a scanned image) is an error: there is no OCR here.
 """
@@ -109,7 +110,8 @@ def read(path: Path) -> Blocks:
             continue
         lines, head = list(box.lines), _is_heading(box, body)
         last = paragraphs[-1] if paragraphs else None
-        if last and not head and not last[2] and last[0] < box.page and not last[1][-1].endswith(_END) and lines[0][:1].islower():
+        runs_on = lines[0][:1].islower() or _cjk(lines[0][:1])  # Chinese has no case: an unended paragraph runs on
+        if last and not head and not last[2] and last[0] < box.page and not last[1][-1].endswith(_END) and runs_on:
             last[1].extend(lines)  # the paragraph runs on over the page break
         else:
             paragraphs.append((box.page, lines, head))
