@@ -407,3 +407,11 @@ def test_a_chinese_pdf_paragraph_cut_by_a_page_break_is_joined(tmp_path: Path) -
     assert [sentences for _, _, sentences in texts(tmp_path / "talks.zh-Hans.pdf")] == [
         ["第一段的第一句。", "谈判各方都表示关切，而且谈判也多次中断。"], ["第二段。"],
     ]
+
+
+def test_markdown_front_matter_is_metadata_and_a_wrapped_chinese_line_has_no_space(tmp_path: Path) -> None:
+    path = tmp_path / "report.zh-Hans.md"
+    path.write_text('---\ntitle: "年度报告"\nauthor: 张三\n---\n\n公司在2023年实现了\n强劲增长。\n\n第二段。\n', encoding="utf-8")
+    doc = ingest_file(path)
+    assert (doc.meta.title, doc.meta.author) == ("年度报告", "张三")
+    assert [[s.text for s in p.sentences] for p in doc.paragraphs] == [["年度报告"], ["公司在2023年实现了强劲增长。"], ["第二段。"]]
