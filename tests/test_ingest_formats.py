@@ -415,3 +415,38 @@ def test_markdown_front_matter_is_metadata_and_a_wrapped_chinese_line_has_no_spa
     doc = ingest_file(path)
     assert (doc.meta.title, doc.meta.author) == ("年度报告", "张三")
     assert [[s.text for s in p.sentences] for p in doc.paragraphs] == [["年度报告"], ["公司在2023年实现了强劲增长。"], ["第二段。"]]
+
+
+def test_odt_leaves_out_deleted_text_and_indexes_reads_frames_apart_and_the_author(tmp_path: Path) -> None:
+    from odf import dc
+    from odf.draw import Frame, TextBox
+    from odf.namespaces import TEXTNS
+    from odf.opendocument import OpenDocumentText
+    from odf.text import ChangedRegion, Deletion, H, IndexBody, P, TableOfContent, TrackedChanges
+
+    document = OpenDocumentText()
+    document.meta.addElement(dc.Creator(text="Ann Writer"))
+    changes = TrackedChanges()
+    region = ChangedRegion(check_grammar=False)  # odfpy cannot take its required text:id as an argument
+    region.setAttrNS(TEXTNS, "id", "ct1")
+    deletion = Deletion()
+    deletion.addElement(P(text="This deleted sentence must not appear."))
+    region.addElement(deletion)
+    changes.addElement(region)
+    document.text.addElement(changes)
+    toc = TableOfContent(name="toc")
+    toc_body = IndexBody()
+    toc_body.addElement(P(text="Introduction 1"))
+    toc.addElement(toc_body)
+    document.text.addElement(toc)
+    document.text.addElement(H(outlinelevel=1, text="Introduction"))
+    anchor = P(text="Anchor paragraph.")
+    frame = Frame(anchortype="paragraph", width="5cm", height="2cm")
+    box = TextBox()
+    box.addElement(P(text="Text in a frame."))
+    frame.addElement(box)
+    anchor.addElement(frame)
+    document.text.addElement(anchor)
+    document.save(str(tmp_path / "intro.en.odt"))
+    assert [sentences for _, _, sentences in texts(tmp_path / "intro.en.odt")] == [["Introduction"], ["Anchor paragraph."], ["Text in a frame."]]
+    assert ingest_file(tmp_path / "intro.en.odt").meta.author == "Ann Writer"

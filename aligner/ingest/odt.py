@@ -11,16 +11,23 @@ from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, checked_zip, require
 
 TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+DRAW_NS = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
 _BLOCKS = {"p", "h"}
+# Not the document's text: what tracked changes deleted, and indexes generated from the headings.
+_SKIPPED = {"tracked-changes", "table-of-content", "alphabetical-index", "illustration-index", "table-index",
+            "object-index", "user-index", "bibliography"}
 _SPACES = {"s": " ", "tab": "\t", "line-break": "\n"}
 
 
 def _inline(node: Any, notes: list[str]) -> str:
-    """The text of a paragraph; notes it cites are collected apart, their citation marks dropped."""
+    """The text of a paragraph; notes it cites and frames anchored in it (a text box) are collected
+    apart, as blocks of their own, their citation marks dropped."""
     out = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
             out.append(str(child.data))
+        elif child.qname == (DRAW_NS, "frame"):
+            notes += [_inline(p, notes) for p in _paragraphs(child)]
         elif child.qname[0] == TEXT_NS and child.qname[1] == "note":
             body = [n for n in child.childNodes if n.qname[1] == "note-body"]
             notes += [" ".join(_inline(p, notes) for p in _paragraphs(b)) for b in body]
@@ -39,7 +46,7 @@ def _paragraphs(node: Any) -> list[Any]:
             continue
         if child.qname[0] == TEXT_NS and child.qname[1] in _BLOCKS:
             found.append(child)
-        elif not (child.qname[0] == TEXT_NS and child.qname[1] == "note"):
+        elif not (child.qname[0] == TEXT_NS and child.qname[1] in {"note", *_SKIPPED}):
             found += _paragraphs(child)
     return found
 
@@ -61,4 +68,15 @@ def read(path: Path) -> Blocks:
         blocks += [Block(n, kind="note") for n in notes]
     blocks = [b for b in blocks if b.text.strip()]
     title = blocks[0].text if blocks and blocks[0].kind == "head" else ""
-    return Blocks(title, blocks[1 if title else 0 :], Metadata())
+    return Blocks(title, blocks[1 if title else 0 :], Metadata(title=title, author=_author(document)))
+
+
+def _author(document: Any) -> str:
+    """The document's author from its meta.xml (dc:creator, else meta:initial-creator)."""
+    from odf import dc, meta
+
+    for kind in (dc.Creator, meta.InitialCreator):
+        found = document.meta.getElementsByType(kind)
+        if found and str(found[0]).strip():
+            return str(found[0]).strip()
+    return ""
