@@ -450,3 +450,38 @@ def test_odt_leaves_out_deleted_text_and_indexes_reads_frames_apart_and_the_auth
     document.save(str(tmp_path / "intro.en.odt"))
     assert [sentences for _, _, sentences in texts(tmp_path / "intro.en.odt")] == [["Introduction"], ["Anchor paragraph."], ["Text in a frame."]]
     assert ingest_file(tmp_path / "intro.en.odt").meta.author == "Ann Writer"
+
+
+def test_docx_reads_content_controls_fields_merged_rows_once_and_localised_headings(tmp_path: Path) -> None:
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import nsdecls, qn
+
+    document = docx.Document()
+    document.styles["Heading 1"].style_id = "berschrift1"  # as a German Word names it
+    document.add_heading("Markets", 1)
+    table = document.add_table(rows=3, cols=2)
+    table.cell(0, 0).merge(table.cell(2, 0)).text = "Europe is our largest market."
+    for row, words in enumerate(("Sales rose.", "Costs fell.", "Profit held.")):
+        table.cell(row, 1).text = words
+    field = document.add_paragraph("See page ")
+    simple = OxmlElement("w:fldSimple")
+    simple.set(qn("w:instr"), "PAGEREF intro")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "7"
+    run.append(text)
+    simple.append(run)
+    field._p.append(simple)
+    field.add_run(" for details.")
+    control = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtContent><w:p><w:r><w:t>Inside a content control.</w:t></w:r></w:p></w:sdtContent></w:sdt>')
+    document.element.body.insert(len(document.element.body) - 1, control)  # before the section properties
+    document.save(str(tmp_path / "markets.en.docx"))
+    assert texts(tmp_path / "markets.en.docx") == [
+        ("en.head", "head", ["Markets"]),
+        ("en.p1", "p", ["Europe is our largest market."]),
+        ("en.p2", "p", ["Sales rose."]),
+        ("en.p3", "p", ["Costs fell."]),
+        ("en.p4", "p", ["Profit held."]),
+        ("en.p5", "p", ["See page 7 for details."]),
+        ("en.p6", "p", ["Inside a content control."]),
+    ]

@@ -17,9 +17,34 @@ _NOTE_PARTS = {"footnotes": "footnote", "endnotes": "endnote"}  # relationship t
 
 
 def _is_heading(paragraph: Any) -> bool:
-    """Word's Title and Heading N styles (by style id, which does not depend on the UI language)."""
-    style = paragraph.style.style_id if paragraph.style is not None else ""
-    return style == "Title" or style.startswith("Heading")
+    """Word's Title and Heading N styles, by the style's name, which Word keeps in English for its
+    built-in styles whatever the UI language (a German Word's style ids are Titel, berschrift1)."""
+    style = paragraph.style
+    names = (style.name or "", style.style_id or "") if style is not None else ()
+    return any(name.lower() == "title" or name.lower().startswith("heading") for name in names)
+
+
+def _text(paragraph: Any) -> str:
+    """A paragraph's text as Word shows it: every text run in order, those inside fields and
+    content controls too (python-docx's `text` skips them); a tab or a line break as a space."""
+    out = []
+    for node in paragraph._p.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"):
+        out.append(node.text or "" if node.tag == f"{{{W}}}t" else " ")
+    return "".join(out)
+
+
+def _items(element: Any, parent: Any) -> Any:
+    """The paragraphs and tables of a body or a cell, those inside content controls (w:sdt) too."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in element.iterchildren():
+        if child.tag == f"{{{W}}}p":
+            yield Paragraph(child, parent)
+        elif child.tag == f"{{{W}}}tbl":
+            yield Table(child, parent)
+        elif child.tag == f"{{{W}}}sdt" and (content := child.find(f"{{{W}}}sdtContent")) is not None:
+            yield from _items(content, parent)
 
 
 def _notes(document: Any) -> dict[tuple[str, str], str]:
@@ -41,16 +66,17 @@ def _notes(document: Any) -> dict[tuple[str, str], str]:
 def _blocks(container: Any, notes: dict[tuple[str, str], str]) -> list[Block]:
     """Paragraphs (headings marked) with the notes they cite after them; tables row by row, cell by cell."""
     out: list[Block] = []
-    for item in container.iter_inner_content():
+    element = container._tc if hasattr(container, "_tc") else container.element.body
+    for item in _items(element, container):
         if hasattr(item, "rows"):
+            seen: set[Any] = set()  # the cell elements themselves: held, so no id is reused
             for row in item.rows:
-                seen = set()
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:  # a merged cell repeats across the columns it spans
-                        seen.add(id(cell._tc))
+                    if cell._tc not in seen:  # a merged cell repeats across the columns and rows it spans
+                        seen.add(cell._tc)
                         out += _blocks(cell, notes)
             continue
-        out.append(Block(item.text, kind="head" if _is_heading(item) else "p"))
+        out.append(Block(_text(item), kind="head" if _is_heading(item) else "p"))
         for kind in _NOTE_PARTS.values():
             for ref in item._p.iter(f"{{{W}}}{kind}Reference"):
                 if text := notes.get((kind, ref.get(f"{{{W}}}id", ""))):
