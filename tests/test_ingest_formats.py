@@ -485,3 +485,10 @@ def test_docx_reads_content_controls_fields_merged_rows_once_and_localised_headi
         ("en.p5", "p", ["See page 7 for details."]),
         ("en.p6", "p", ["Inside a content control."]),
     ]
+
+
+def test_rtf_line_breaks_stay_in_their_paragraph_and_table_cells_are_blocks(tmp_path: Path) -> None:
+    path = tmp_path / "t.en.rtf"
+    path.write_bytes(b"{\\rtf1\\ansi\\ansicpg1252 {\\fonttbl{\\f0 Arial;}}\\f0 First line\\line second line.\\par\n"
+                     b"\\trowd\\cellx1000\\cellx2000 Region\\cell Sales\\cell\\row\nEnd.\\par}")
+    assert [sentences for _, _, sentences in texts(path)] == [["First line second line."], ["Region"], ["Sales"], ["End."]]

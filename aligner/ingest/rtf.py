@@ -1,4 +1,5 @@
-"""RTF → blocks: one per paragraph (`\\par`), text extracted by striprtf."""
+"""RTF → blocks: one per paragraph (`\\par`) or table cell, text extracted by striprtf; a line
+break inside a paragraph (`\\line`) is a space."""
 
 from __future__ import annotations
 
@@ -25,6 +26,10 @@ def read(path: Path) -> Blocks:
         codecs.lookup(encoding)
     except LookupError:
         encoding = "cp1252"
+    # a line break inside a paragraph (\line) as U+2028, which blocks do not split at; a table
+    # cell (\cell) as a paragraph of its own, as DOCX cells are (striprtf writes '|' for it)
+    data = re.sub(rb"\\line(?![a-zA-Z])", rb"\\u8232?", data)
+    data = re.sub(rb"\\cell(?![a-zA-Z])", rb"\\par", data)
     try:
         text = striprtf.rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="ignore")
     except Exception:  # striprtf raises ValueError or IndexError on broken control words
