@@ -159,3 +159,12 @@ def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space
     assert split_paragraphs("第一句话在这里，\n接着说完。\n第二句。\n\nAn English line\nwrapped here.") == [
         "第一句话在这里，接着说完。第二句。", "An English line wrapped here.",
     ]
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("他问：“你去吗？”我说：“去。”", ["他问：“你去吗？”", "我说：“去。”"]),  # a colon opens the next quotation
+    ("他說：「我不去。」她問：「為甚麼？」", ["他說：「我不去。」", "她問：「為甚麼？」"]),
+    ("“我很好。”他说，然后走了。", ["“我很好。”他说，然后走了。"]),  # an attribution still continues
+])
+def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text, "zh-Hans") == sentences

@@ -71,10 +71,11 @@ _MAX_QUOTE = 400  # characters a quotation or title may span before its opener c
 _ZH_STOP_RUN = regex.compile(r"(?:\s*(?:[。！？!?]|…+|\.(?:\s?\.)+))*")
 # A list label after ；: the items of an enumeration are sentences (…；2.传递性：…).
 _ZH_ENUMERATOR = regex.compile(r"\s*[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.．、)）](?!\d)")
-# An attribution right after a closing quote continues the sentence: “……。”他说。
+# An attribution right after a closing quote continues the sentence: “……。”他说。 Before a colon
+# it opens the next quotation instead (“你去吗？”我说：“去。” is two sentences).
 _ZH_ATTRIBUTION = regex.compile(
     r"[\p{Han}\w·]{1,6}?(说|道|问|答|称|讲|說|問|稱|講|表示|指出|认为|認為|强调|強調|写道|寫道|回答|感叹道|感嘆道)"
-    r"(?=[，。：！？,:]|$)"
+    r"(?=[，。！？,]|$)"
 )
 
 
