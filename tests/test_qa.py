@@ -218,3 +218,26 @@ def test_an_added_sentence_joined_to_a_neighbours_link_is_named(tmp_path: Path, 
     findings = [f for f in run_qa([text]) if f.check.startswith("joined-")]
     assert [(f.check, f.src_ids, f.tgt_ids) for f in findings] == [("joined-addition", ("en.s0",), ("zh-Hans.s1",))]
     assert findings[0].tgt_text == hans[1] and "may be added" in findings[0].reason
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (b"[checks.low-confidence]\nthreshold = 2\n", "[checks.low-confidence] threshold = 2 is out of range; give a number from 0 to 1"),
+        (b"[checks.untranslated]\ncopied = 0\n", "[checks.untranslated] copied = 0 is out of range; give a number above 0 and at most 1"),
+        (b"[checks.inconsistent]\nmin_uses = 0\n", "[checks.inconsistent] min_uses = 0 is out of range; give a number from 1"),
+        (b"[checks.inconsistent]\nshare = nan\n", "[checks.inconsistent] share = nan is out of range"),
+        (b"\xff\xfe[checks", "byte 0: not UTF-8; save the QA configuration as UTF-8"),
+    ],
+)
+def test_a_threshold_that_cannot_mean_anything_is_refused(tmp_path: Path, toml: bytes, message: str) -> None:
+    (tmp_path / "qa.toml").write_bytes(toml)
+    with pytest.raises(InputError, match=regex_escape(f"{tmp_path / 'qa.toml'}: {message}")):
+        load_config(tmp_path / "qa.toml", all_checks())
+
+
+def test_list_checks_as_json_and_qa_of_the_whole_corpus_by_default(corpus: Path) -> None:
+    listed = json.loads(CliRunner().invoke(main, ["qa", "--list-checks", "--json"]).output)
+    assert {"name": "low-confidence", "family": "consistency", "summary": "a machine link the aligner was unsure of", "settings": {"threshold": 0.5}} in listed
+    whole = CliRunner().invoke(main, ["qa", "--corpus", str(corpus), "--json"])  # no TARGET: --corpus, not ./corpora
+    assert whole.exit_code == 0 and json.loads(whole.output)["counts"]["numbers"] == {"error": 2}

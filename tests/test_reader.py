@@ -284,3 +284,11 @@ def test_serve_command_serves_the_site_on_localhost(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_html_without_a_target_writes_the_corpus_it_is_given(tmp_path: Path) -> None:
+    corpus = tmp_path / "elsewhere"
+    save(corpus, harbour())
+    result = CliRunner().invoke(main, ["html", "--corpus", str(corpus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "docs" / "harbour.html").exists()

@@ -14,14 +14,14 @@ from aligner.reader.site import build_site
 
 
 @main.command()
-@click.argument("target", default="corpora")
+@click.argument("target", required=False)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write the site into.")
 @threshold_option
 @corpus_option
 @quiet_option
 @json_option
 @user_errors
-def html(target: str, out_dir: Path, threshold: float, corpus: Path, quiet: bool, as_json: bool) -> None:
+def html(target: str | None, out_dir: Path, threshold: float, corpus: Path, quiet: bool, as_json: bool) -> None:
     """Write a static reader site for TARGET (a document id or a corpus folder) into OUT.
 
     The site needs no network: open OUT/index.html in a browser or put OUT on any static host.
@@ -29,7 +29,7 @@ def html(target: str, out_dir: Path, threshold: float, corpus: Path, quiet: bool
 
     Example: aligner html corpora -o site
     """
-    texts, skipped = load_readable(target, corpus)
+    texts, skipped = load_readable(target or str(corpus), corpus)  # no TARGET: the whole --corpus
     written = build_site(texts, out_dir, threshold, quiet)
     if as_json:
         report = {"out": str(out_dir), "documents": [t.doc_id for t in texts], "written": [str(p) for p in written], "skipped": skipped}

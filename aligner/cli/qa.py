@@ -19,7 +19,7 @@ from aligner.reader.markup import serialize
 
 
 @main.command()
-@click.argument("target", default="corpora")
+@click.argument("target", required=False)
 @corpus_option
 @json_option
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), help="TOML file switching checks off and setting thresholds (default: ./aligner-qa.toml if present).")
@@ -28,7 +28,7 @@ from aligner.reader.markup import serialize
 @click.option("--list-checks", is_flag=True, help="List the checks and their thresholds.")
 @user_errors
 def qa(
-    target: str, corpus: Path, as_json: bool, config_path: Path | None, html_path: Path | None,
+    target: str | None, corpus: Path, as_json: bool, config_path: Path | None, html_path: Path | None,
     fail_on: str | None, list_checks: bool,
 ) -> None:
     """Check the translations of TARGET (a document id or a corpus folder) link by link.
@@ -44,10 +44,14 @@ def qa(
     """
     checks = all_checks()
     if list_checks:
+        if as_json:
+            click.echo(json.dumps([{"name": c.name, "family": c.family, "summary": c.summary, "settings": c.defaults} for c in checks.values()], ensure_ascii=False, indent=2))
+            return
         for c in checks.values():
             params = " ".join(f"{k}={v:g}" for k, v in c.defaults.items())
             click.echo(f"{c.name:16} {c.family:12} {c.summary}{'  [' + params + ']' if params else ''}")
         return
+    target = target or str(corpus)  # no TARGET: the whole --corpus
     config = load_config(config_path, checks)
     texts, skipped = load_readable(target, corpus)
     findings = run_qa(texts, config)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,11 +59,29 @@ def parse_config(data: Mapping[str, object], checks: Mapping[str, Check], where:
             elif key in checks[name].defaults:
                 if isinstance(value, bool) or not isinstance(value, int | float):
                     raise InputError(f"{where}: [checks.{name}] {key} must be a number, not {value!r}")
-                overrides.setdefault(name, {})[key] = float(value)
+                overrides.setdefault(name, {})[key] = _in_range(float(value), key, f"{where}: [checks.{name}]")
             else:
                 known = ", ".join(["enabled", *checks[name].defaults])
                 raise InputError(f"{where}: [checks.{name}] has no setting '{key}' (settings: {known})")
     return QAConfig(frozenset(disabled), overrides)
+
+
+# What each threshold can mean (low, high, whether low itself is refused): shares and gains
+# are parts of one; counts start at one; a setting outside makes every link a finding, or none.
+_RANGES = {
+    "copied": (0.0, 1.0, True), "share": (0.0, 1.0, True), "floor": (0.0, 1.0, False), "gain": (0.0, 1.0, False),
+    "threshold": (0.0, 1.0, False), "deviations": (0.0, math.inf, True), "min_source": (0.0, math.inf, False),
+    "min_links": (1.0, math.inf, False), "min_uses": (1.0, math.inf, False),
+}
+
+
+def _in_range(value: float, key: str, where: str) -> float:
+    """A threshold checked against what it can mean (`_RANGES`); any must be a finite number."""
+    low, high, open_low = _RANGES.get(key, (-math.inf, math.inf, False))
+    if not math.isfinite(value) or value > high or value < low or (open_low and value == low):
+        span = f"{'above' if open_low else 'from'} {low:g}" + (f" {'to' if not open_low else 'and at most'} {high:g}" if math.isfinite(high) else "")
+        raise InputError(f"{where} {key} = {value:g} is out of range; give a number {span}")
+    return value
 
 
 def load_config(path: Path | None, checks: Mapping[str, Check]) -> QAConfig:
@@ -72,7 +91,9 @@ def load_config(path: Path | None, checks: Mapping[str, Check]) -> QAConfig:
             return QAConfig()
         path = DEFAULT_FILE
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise InputError(f"{path}: byte {err.start}: not UTF-8; save the QA configuration as UTF-8") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read the QA configuration ({err.strerror})") from err
     except tomllib.TOMLDecodeError as err:
