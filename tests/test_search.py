@@ -233,3 +233,27 @@ def test_cli_search_prints_matches_and_errors(corpus: Path) -> None:
     )
     result = CliRunner().invoke(main, ["search", '"dams', "--corpus", str(corpus)])
     assert (result.exit_code, result.output) == (1, "Error: query '\"dams': unbalanced double quote; close the phrase with \"\n")
+
+
+@pytest.mark.parametrize("query", ["six-party", "China's", "U.S.", "(dams OR six-party)", "six-part*"])
+def test_a_word_with_a_hyphen_apostrophe_or_stops_is_searched_as_written(corpus: Path, query: str) -> None:
+    changed = CliRunner().invoke(main, ["edit", "d1", "--corpus", str(corpus), "--who", "t", "correct", "en.p2.s2",
+                                        "The six-party talks and China's view of the U.S. matter."])  # fmt: skip
+    assert changed.exit_code == 0, changed.output
+    assert "en.p2.s2" in [hit.sid for hit in search(corpus, query)]
+
+
+@pytest.mark.parametrize("query", ["长江 OR 黄河", "长江 NOT 很长"])
+def test_a_chinese_query_with_or_or_not_is_refused_not_answered_as_and(corpus: Path, query: str) -> None:
+    with pytest.raises(AlignerError, match="OR, NOT and NEAR work on words in Latin script"):
+        search(corpus, query)
+
+
+def test_searches_started_at_once_on_a_new_index_all_answer(corpus: Path) -> None:
+    import subprocess
+    import sys
+
+    code = f"from pathlib import Path; from aligner.search.index import search; print(len(search(Path({str(corpus)!r}), 'water')))"
+    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(5)]
+    outs = [run.communicate(timeout=120) for run in runs]
+    assert [(run.returncode, out.strip()) for run, (out, _) in zip(runs, outs, strict=True)] == [(0, "1")] * 5, [err for _, err in outs]

@@ -19,6 +19,7 @@ substring scan, of only the sentences holding that word when the joined texts sh
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import re
@@ -44,6 +45,7 @@ from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
 
 INDEX_FILE = ".search.sqlite"
+LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
 INDEX_VERSION = 9  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
@@ -101,10 +103,15 @@ def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
     """The corpus index, created if missing and refreshed from the TEI files."""
     if not corpus.is_dir():
         raise SearchError(f"{corpus}: no such corpus folder; build or import documents first")
-    with closing(sqlite3.connect(corpus / INDEX_FILE)) as conn:
-        if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
-            _reset(conn)
-        refresh(conn, corpus)
+    with closing(sqlite3.connect(corpus / INDEX_FILE, timeout=60)) as conn:
+        with open(corpus / LOCK_FILE, "a") as lock:  # one process makes or refreshes the index at a time
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+                    _reset(conn)
+                refresh(conn, corpus)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
         yield conn
 
 
@@ -275,6 +282,29 @@ def terms(query: str) -> list[str]:
     return out
 
 
+_BARE = re.compile(r'"[^"]*"|[^\s"]+')
+_FTS_WORD = re.compile(r"[\w\x80-\U0010ffff]+")  # what FTS5 takes as a bare word
+
+
+def fts_query(query: str) -> str:
+    """The query with each bare word FTS5 cannot take as one (six-party, China's, U.S.) quoted as
+    a phrase, which its tokenizer splits as it split the text; operators, groups and phrases as
+    written (a NEAR(...) query as it is)."""
+    if "NEAR(" in query:
+        return query
+
+    def quoted(m: re.Match[str]) -> str:
+        token = m.group()
+        core = token.lstrip("(").rstrip(")")
+        lead, trail = token[: len(token) - len(token.lstrip("("))], token[len(token.rstrip(")")) :]
+        word, star = (core[:-1], "*") if core.endswith("*") else (core, "")
+        if token.startswith('"') or not word or word in _OPERATORS or _FTS_WORD.fullmatch(word):
+            return token
+        return f'{lead}"{word}"{star}{trail}'
+
+    return _BARE.sub(quoted, query)
+
+
 def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     """The SQL condition and parameters for a query."""
     if use_regex:
@@ -286,7 +316,7 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     if not words:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
     if not HAN.search(query):
-        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [query]
+        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(query)]
     norm = [normalize(t) for t in words]
     if all(len(t) >= 3 for t in norm):
         return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
@@ -359,6 +389,11 @@ def unreadable(corpus: Path) -> list[str]:
 
 def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
     """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order."""
+    if not use_regex and HAN.search(query) and {"OR", "NOT", "NEAR"} & set(re.findall(r"[A-Z]+", query)):
+        raise SearchError(
+            f"query '{query}': OR, NOT and NEAR work on words in Latin script; a Chinese query's words must all match, "
+            "or use --regex, e.g. --regex '核试验|制裁'"
+        )
     pattern = _compile(query) if use_regex else None
     plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
