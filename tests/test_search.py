@@ -257,3 +257,12 @@ def test_searches_started_at_once_on_a_new_index_all_answer(corpus: Path) -> Non
     runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(5)]
     outs = [run.communicate(timeout=120) for run in runs]
     assert [(run.returncode, out.strip()) for run, (out, _) in zip(runs, outs, strict=True)] == [(0, "1")] * 5, [err for _, err in outs]
+
+
+def test_an_emoji_is_found_and_a_language_without_its_script_takes_both_scripts(corpus: Path) -> None:
+    changed = CliRunner().invoke(main, ["edit", "d1", "--corpus", str(corpus), "--who", "t", "correct", "en.p2.s2", "The 🚀 launch was late."])
+    assert changed.exit_code == 0, changed.output
+    assert [hit.sid for hit in search(corpus, "🚀")] == ["en.p2.s2"]
+    assert [hit.sid for hit in search(corpus, '"🚀 launch"')] == ["en.p2.s2"]
+    assert {hit.lang for hit in search(corpus, "长江", lang="zh")} == {"zh-Hans", "zh-Hant"}
+    assert {hit.lang for hit in search(corpus, "长江", lang="zh-Hant")} == {"zh-Hant"}

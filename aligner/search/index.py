@@ -25,6 +25,7 @@ import json
 import re
 import sqlite3
 import sys
+import unicodedata
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator
@@ -249,7 +250,7 @@ def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang
         return []
     limit = limit if limit > 0 else sys.maxsize  # a negative limit is none, as in SQL
     scan = Scan.of(pattern)
-    where, params = "WHERE form=?" + (" AND lang=?" if lang else ""), (form, lang) if lang else (form,)
+    where, params = "WHERE form=?" + (" AND (lang=? OR lang LIKE ?)" if lang else ""), (form, lang, f"{lang}-%") if lang else (form,)
     scans = {}
     for code, chars, counts, sentences in conn.execute(f"SELECT lang, chars, counts, sentences FROM alphabets {where}", params):
         on = scan.on(Alphabet(chars, array("q", counts), sentences))
@@ -315,10 +316,11 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     words = terms(query)
     if not words:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
-    if not HAN.search(query):
+    symbols = any(unicodedata.category(ch) == "So" for ch in query)  # 🚀: no word to FTS5, which drops it
+    if not HAN.search(query) and not symbols:
         return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(query)]
     norm = [normalize(t) for t in words]
-    if all(len(t) >= 3 for t in norm):
+    if all(len(t) >= 3 for t in norm) and not symbols:
         return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
     escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in norm]
     return " AND ".join("s.norm LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{t}%" for t in escaped]
@@ -367,9 +369,9 @@ def _select(
     """The first `limit` matching sentence rows through the FTS5 tables (or a substring scan of
     the sentences `within`, when given)."""
     where, params = _where(query, pattern is not None)
-    if lang:
-        where += " AND s.lang = ?"
-        params.append(lang)
+    if lang:  # a language without its script (zh) takes every script of it (zh-Hans, zh-Hant)
+        where += " AND (s.lang = ? OR s.lang LIKE ?)"
+        params += [lang, f"{lang}-%" if "-" not in lang else lang]
     if within is not None:
         where += " AND s.id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(within))
