@@ -166,6 +166,8 @@ CONVERSION = [
 
 # (English, the acronyms and codes a translation must keep)
 NAME_TOKENS = [
+    ("They joined NATO.", ["NATO"]),  # the sentence's full stop is not part of the name
+    ("The U.S. and NATO agreed.", ["U.S.", "NATO"]),
     ("The UN and NASA met the RAND team.", ["UN", "NASA", "RAND"]),
     ("And the LORD said unto Moses, GOD is here.", []),  # ordinary words set in capitals
     ("HOLINESS TO THE LORD", ["HOLINESS"]),  # a rare word (two headwords) is still taken for one

@@ -54,7 +54,8 @@ def tokens(text: str, chinese: bool) -> list[str]:
     """The Latin tokens a translation must keep: acronyms and codes; in Chinese text, any Latin word."""
     codes = [_UNIT.sub("", c) for c in _CODE.findall(text)]
     codes = [c for c in codes if any(ch.isupper() for ch in c)]  # not 12-week, 1920s, 20th, 500Km
-    found = [a for a in _ACRONYM.findall(text) if not capitalised_word(a)] + codes
+    acronyms = [a if "." in a[:-1] else a.rstrip(".") for a in _ACRONYM.findall(text)]  # NATO. ends a sentence; U.S. keeps its dots
+    found = [a for a in acronyms if not capitalised_word(a)] + codes
     if chinese:
         found += [w for w in _LATIN_WORD.findall(text) if len(w) > 1]
     return list(dict.fromkeys(found))
