@@ -266,3 +266,10 @@ def test_an_emoji_is_found_and_a_language_without_its_script_takes_both_scripts(
     assert [hit.sid for hit in search(corpus, '"🚀 launch"')] == ["en.p2.s2"]
     assert {hit.lang for hit in search(corpus, "长江", lang="zh")} == {"zh-Hans", "zh-Hant"}
     assert {hit.lang for hit in search(corpus, "长江", lang="zh-Hant")} == {"zh-Hant"}
+
+
+def test_the_keyword_shown_is_the_word_found_not_letters_inside_another(corpus: Path) -> None:
+    changed = CliRunner().invoke(main, ["edit", "d1", "--corpus", str(corpus), "--who", "t", "correct", "en.p2.s2", "A strong wind blew on the river."])
+    assert changed.exit_code == 0, changed.output
+    (hit,) = [h for h in search(corpus, "on") if h.sid == "en.p2.s2"]
+    assert hit.kwic()[1] == "on" and hit.kwic()[0].endswith("blew ")

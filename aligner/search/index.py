@@ -335,9 +335,11 @@ def _span(hit_text: str, norm: str, query: str, pattern: regex.Pattern[str] | No
         norm = hit_text
     low = norm.casefold() if len(norm.casefold()) == len(norm) else norm
     for term in terms(query):
-        at = low.find(normalize(term).casefold())
-        if at >= 0:
-            return at, at + len(term)
+        word = normalize(term).casefold()
+        start = r"(?<!\w)" if word[:1].isascii() and word[:1].isalnum() else ""  # FTS5 matched a word, not inside one
+        found = regex.search(start + regex.escape(word), low)
+        if found:
+            return found.start(), found.start() + len(term)
     return None
 
 
