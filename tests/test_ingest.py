@@ -295,3 +295,11 @@ def test_a_sidecar_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     (tmp_path / "d.zh-Hant.txt").write_text("標題\n\n內容。", encoding="utf-8")
     (tmp_path / "d.zh-Hant.meta.json").write_text('{"translator": "王"}', encoding="utf-8-sig")
     assert read_sidecar(tmp_path / "d.zh-Hant.txt") == {"translator": "王"}
+
+
+def test_a_news_page_gives_its_title_byline_and_date_and_drops_the_site_around_them() -> None:
+    page = ("<!DOCTYPE html><html><body><div id=menu>Home | World</div><h1>Rising Seas</h1><p>By Jane Doe</p>"
+            "<p>4 March 2021</p><p>Share this article</p><p>Sea levels rose again. Scientists are worried.</p></body></html>")
+    doc = ingest_text(page, "d", "en", "x.html")
+    assert (doc.meta.title, doc.meta.author, doc.meta.date) == ("Rising Seas", "Jane Doe", "2021-03-04")
+    assert [s.text for s in doc.sentences()] == ["Rising Seas", "Sea levels rose again.", "Scientists are worried."]

@@ -39,17 +39,19 @@ _HTML_START = re.compile(r"\s*(<\?xml[^>]*>\s*)?(<!doctype html[^>]*>\s*)?<html"
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # XHTML pages open with one
 _LANGUAGE_BAR = re.compile(r"^\s*(Language|语言|語言)\s*[:：]\s*[^\s.。:：]{1,12}(\s+[^\s.。:：]{1,12})+\s*$", re.I)  # a switcher: two or more names
 _CHROME_LINE = re.compile(
-    r"^\s*(Back to Top|返回顶部|回到頂部|返回頂部|回到顶部|Share|Print|Email|分享|打印|列印)\s*$", re.I
+    r"^\s*(Back to Top|返回顶部|回到頂部|返回頂部|回到顶部|Share( this( article| story| page)?)?|Print|Email|分享|打印|列印)\s*$", re.I
 )
 _TAIL_MARKER = re.compile(
     r"^\s*(You might also like|Related( Articles)?|你可能还喜欢|你可能也喜歡|你可能也喜欢|相关文章|相關文章)\s*$",
     re.I,
 )
+_BY = re.compile(r"^\s*(?:By|作者[:：]?)\s+(?P<name>[^.。!?]{2,60}?)\s*$")
 _BULLET = re.compile(r"^\s*[•·●▪◦*]\s*(?P<name>.+?)\s*$")
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _EN_DATE = re.compile(
     r"^\s*(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2})\s*,\s*(?P<year>\d{4})\s*$"
 )
+_EN_DAY_FIRST = re.compile(r"^\s*(?P<day>\d{1,2})\s+(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<year>\d{4})\s*$")  # 4 March 2021
 _ZH_DATE = re.compile(r"^\s*(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\s*$")
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$")  # zh-TW, zh_TW
@@ -174,14 +176,19 @@ def _latin_share(text: str) -> float:
 
 
 def html_to_text(html: str) -> str:
-    """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`); scripts,
-    menus, forms and footers dropped, and a page header unless it holds the title (<h1>)."""
+    """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`), from its
+    title (the first <h1>) on; scripts, menus, forms and footers dropped, and a page header
+    unless it holds the title."""
     from lxml import html as lxml_html
 
     root = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares its encoding
     for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//form|//aside|//header[not(.//h1)]|//head"):
         bad.drop_tree()
-    return "\n\n".join(block.text for block in text_runs(root))
+    runs = text_runs(root)
+    first_h1 = next(iter(root.xpath("//h1")), None)
+    title = " ".join(first_h1.text_content().split()) if first_h1 is not None else ""
+    at = next((k for k, block in enumerate(runs) if block.kind == "head" and block.text == title), 0) if title else 0
+    return "\n\n".join(block.text for block in runs[at:])  # what comes before the title is the site's menus
 
 
 # Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.
@@ -199,7 +206,7 @@ def normalize(text: str) -> str:
 
 def _iso_date(line: str) -> str:
     """An ISO date for a date line ('Mar 12 , 2013', '2013年3月12日'), or ''."""
-    for pattern in (_EN_DATE, _ZH_DATE, _ISO_DATE):
+    for pattern in (_EN_DATE, _EN_DAY_FIRST, _ZH_DATE, _ISO_DATE):
         m = pattern.match(line)
         if not m:
             continue
@@ -245,7 +252,10 @@ def strip_chrome(text: str) -> tuple[list[str], Metadata]:
 
 
 def _byline_name(blocks: list[str], at: int) -> str:
-    """The name of a bulleted byline (• Sun Ru) at `at`; none for an item of a list (a bullet beside another)."""
+    """The name of a byline at `at`: bulleted (• Sun Ru), not an item of a list (a bullet beside
+    another), or a short 'By Jane Doe' line."""
+    if by := _BY.match(blocks[at]):
+        return by.group("name")
     bullet = _BULLET.match(blocks[at])
     beside = [blocks[k] for k in (at - 1, at + 1) if 0 <= k < len(blocks)]
     return bullet.group("name") if bullet and not any(_BULLET.match(b) for b in beside) else ""
