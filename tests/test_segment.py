@@ -168,3 +168,16 @@ def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space
 ])
 def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: list[str]) -> None:
     assert split_sentences(text, "zh-Hans") == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Das gilt z. B. für Kinder. Das ist gut.", "de", ["Das gilt z. B. für Kinder.", "Das ist gut."]),
+    ("Am 3. Oktober 1990 kam die Einheit. Alle feierten.", "de", ["Am 3. Oktober 1990 kam die Einheit.", "Alle feierten."]),
+    ("Es geschah im 19. Jahrhundert in Berlin.", "de", ["Es geschah im 19. Jahrhundert in Berlin."]),
+    ("He works at Apple Inc. His boss is Tim.", "en", ["He works at Apple Inc.", "His boss is Tim."]),
+    ("This was shown by Smith et al. The results were clear.", "en", ["This was shown by Smith et al.", "The results were clear."]),
+    ("See Smith et al. for details.", "en", ["See Smith et al. for details."]),
+    ("In 2019. October came.", "en", ["In 2019.", "October came."]),  # the German ordinal rule is German's
+])
+def test_abbreviations_and_ordinals_the_field_writes(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences

@@ -20,11 +20,11 @@ _NEVER_FINAL = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
     "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
     "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "al",
+    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit",
 }
 # Abbreviations that end a sentence only when a typical sentence opener follows ("the U.S. With").
 _MAYBE_FINAL = {
-    "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v",
+    "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
 }
 # Common words that are abbreviations only before a number ("No. 5", "Art. 12").
 _BEFORE_NUMBER = {"no", "nos", "art"}
@@ -34,7 +34,7 @@ _OPENERS = {
     "in", "on", "at", "for", "from", "as", "after", "before", "since", "though", "although",
     "however", "moreover", "meanwhile", "such", "what", "why", "how", "who", "where", "both",
     "each", "many", "most", "some", "all", "no", "not", "one", "two", "then", "thus", "to",
-    "by",
+    "by", "his", "her", "their", "our", "my", "your",
 }
 
 _CLOSERS = "\"'”’»)]}）】』」》〉"
@@ -93,23 +93,23 @@ def split_sentences(text: str, lang: str) -> list[str]:
         return []
     if lang.startswith("zh") or lang in {"ja"}:
         return _split_chinese(text)
-    return _split_latin(text)
+    return _split_latin(text, lang)
 
 
-def _split_latin(text: str) -> list[str]:
+def _split_latin(text: str, lang: str = "en") -> list[str]:
     """Split at . ? ! … (with closing quotes) before the next sentence's first word."""
     sentences: list[str] = []
     start = 0
     for m in _EN_END.finditer(text):
         candidate = text[start : m.start("space")].strip()
-        if _is_boundary(text, m) and not _LABEL.fullmatch(candidate) and not _in_quotation(text, start, m):
+        if _is_boundary(text, m, lang) and not _LABEL.fullmatch(candidate) and not _in_quotation(text, start, m):
             sentences.append(candidate)
             start = m.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
 
 
-def _is_boundary(text: str, m: re.Match[str]) -> bool:
+def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
     """Decide whether a stop ends the sentence, looking at the word before and after it."""
     stop, nxt = m.group("stop"), m.group("next")
     first = nxt.lstrip("\"'“‘([")[:1]
@@ -121,6 +121,8 @@ def _is_boundary(text: str, m: re.Match[str]) -> bool:
         return word not in _BEFORE_NUMBER and word not in _NEVER_FINAL
     if first.islower():
         return False
+    if lang.startswith("de") and word.isdigit() and len(word) <= 2:
+        return False  # a German ordinal: am 3. Oktober, im 19. Jahrhundert
     return _ends_after_word(word, before.group(1) if before else "", _next_word(text, m.end()))
 
 
@@ -196,6 +198,8 @@ def _ends_after_word(word: str, original: str, next_word: str) -> bool:
         return False  # Mr. Smith, Mar. 12
     if word in _MAYBE_FINAL or _ACRONYM.fullmatch(word):
         return opener  # the U.S. With … / the U.S. Secretary
+    if len(word) == 1 and word.isalpha() and re.fullmatch(r"[^\W\d_]\.", next_word):
+        return False  # an abbreviation spelt with a space: z. B., d. h., u. a.
     if len(word) == 1 and word.isalpha() and word != "i":
         # Initials are capitals (J. R. R. Tolkien) unless an opener follows (plan B. The);
         # a lower-case letter is a variable or unit at the end of a sentence (x ≥ y. We).
