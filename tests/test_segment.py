@@ -181,3 +181,12 @@ def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: l
 ])
 def test_abbreviations_and_ordinals_the_field_writes(text: str, lang: str, sentences: list[str]) -> None:
     assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Er sagte: „Ich komme morgen.“ Dann ging er.", "de", ["Er sagte: „Ich komme morgen.“", "Dann ging er."]),
+    ("Il a dit : « Je viens demain. » Puis il est parti.", "fr", ["Il a dit : « Je viens demain. »", "Puis il est parti."]),
+    ("« Arrêtez ! » Puis il partit.", "fr", ["« Arrêtez ! »", "Puis il partit."]),
+])
+def test_german_and_french_quotations_close_a_sentence(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences

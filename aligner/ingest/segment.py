@@ -38,10 +38,11 @@ _OPENERS = {
 }
 
 _CLOSERS = "\"'”’»)]}）】』」》〉"
-# A stop, its closing quotes and brackets (a straight quote standing alone after the stop, as in
-# 'did it. " Then', closes too), the space, and the first character of the next sentence.
+# A stop, its closing quotes and brackets (a quote standing alone after the stop, as in
+# 'did it. " Then' or French « … demain. » Puis, closes too), the space, and the first character
+# of the next sentence.
 _EN_END = re.compile(
-    r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’](?=\s))?)"
+    r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’»](?=\s))?)"
     r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]))"
 )
 # English-like quotation marks, opener → closer; a straight " opens before a word, closes after one.
@@ -96,13 +97,18 @@ def split_sentences(text: str, lang: str) -> list[str]:
     return _split_latin(text, lang)
 
 
+# German quotes („…“, ‚…‘) read as English ones of the same length, so the rules see them open and close.
+_GERMAN_QUOTES = str.maketrans({"„": "“", "“": "”", "‚": "‘", "‘": "’"})
+
+
 def _split_latin(text: str, lang: str = "en") -> list[str]:
     """Split at . ? ! … (with closing quotes) before the next sentence's first word."""
     sentences: list[str] = []
     start = 0
-    for m in _EN_END.finditer(text):
+    scan = text.translate(_GERMAN_QUOTES) if lang.startswith("de") else text  # same length: indices hold
+    for m in _EN_END.finditer(scan):
         candidate = text[start : m.start("space")].strip()
-        if _is_boundary(text, m, lang) and not _LABEL.fullmatch(candidate) and not _in_quotation(text, start, m):
+        if _is_boundary(scan, m, lang) and not _LABEL.fullmatch(candidate) and not _in_quotation(scan, start, m):
             sentences.append(candidate)
             start = m.end()
     sentences.append(text[start:].strip())
