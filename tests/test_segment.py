@@ -190,3 +190,14 @@ def test_abbreviations_and_ordinals_the_field_writes(text: str, lang: str, sente
 ])
 def test_german_and_french_quotations_close_a_sentence(text: str, lang: str, sentences: list[str]) -> None:
     assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "paragraphs"), [
+    ("To install the device:\n1. Open the box\n2. Remove the device\n3. Plug it in",
+     ["To install the device:", "1. Open the box", "2. Remove the device", "3. Plug it in"]),
+    ("Bring:\n- bread\n- cheese", ["Bring:", "- bread", "- cheese"]),
+    ("步骤如下：\n（一）打开盒子\n（二）取出设备", ["步骤如下：", "（一）打开盒子", "（二）取出设备"]),
+    ("A line wrapped\nhere and - not an item.\nNext line.", ["A line wrapped here and - not an item. Next line."]),
+])
+def test_a_list_written_one_item_a_line_keeps_its_items(text: str, paragraphs: list[str]) -> None:
+    assert split_paragraphs(text) == paragraphs

@@ -80,11 +80,23 @@ _ZH_ATTRIBUTION = regex.compile(
 )
 
 
+# A line that starts an item of a list written one item a line: 1. / 2) / - / • / ＊ / （一）
+_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-•*·]\s|[（(][一二三四五六七八九十\d]{1,3}[)）])")
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are blocks separated by blank lines; hard-wrapped lines inside a block are
-    joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese)."""
-    blocks = re.split(r"\n\s*\n", text.strip())
-    return [p for p in (squeeze(b) for b in blocks) if p]
+    joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese), but a line
+    that starts a list item starts a paragraph of its own."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        parts: list[list[str]] = [[]]
+        for line in block.split("\n"):
+            if _ITEM.match(line) and parts[-1]:
+                parts.append([])
+            parts[-1].append(line)
+        out += [squeeze("\n".join(part)) for part in parts]
+    return [p for p in out if p]
 
 
 def split_sentences(text: str, lang: str) -> list[str]:
