@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -250,3 +251,10 @@ def test_export_puts_cues_in_time_order_for_a_version_read_before_cues_were_sort
     ))  # fmt: skip
     out = subtitle_export(tmp_path, "srt", en, ["二。", "一。"], [(("en.p1.s1",), (0,)), (("en.p2.s1",), (1,))])
     assert sentences(out, "zh-Hans") == [(1000, 3000, ["一。"]), (4000, 6000, ["二。"])]
+
+
+def test_a_time_line_with_a_short_arrow_is_named_at_its_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.en.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nOne.\n\n2\n00:00:03,000 -> 00:00:04,000\nTwo.\n\n", encoding="utf-8")
+    with pytest.raises(InputError, match=re.escape(f"{path}:6: broken time line '00:00:03,000 -> 00:00:04,000'; write it as HH:MM:SS,mmm --> HH:MM:SS,mmm")):
+        ingest_file(path)

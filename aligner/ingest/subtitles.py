@@ -25,12 +25,14 @@ _FORM = {".srt": "HH:MM:SS,mmm --> HH:MM:SS,mmm", ".vtt": "HH:MM:SS.mmm --> HH:M
 
 
 def _check_time_lines(path: Path, text: str) -> None:
-    """Every line with '-->' must be a well-formed time line (the libraries skip or misread others)."""
+    """Every line with '-->', or that starts with a time stamp, must be a well-formed time line
+    (the libraries skip or misread others, and report the cue after)."""
     suffix = path.suffix.lower()
     stamp = _STAMP[suffix]
     line_re = re.compile(rf"{stamp}\s*-->\s*{stamp}(\s.*)?")
+    starts = re.compile(rf"{stamp}\s*[-=>–—]")
     for n, line in enumerate(text.split("\n"), 1):
-        if "-->" in line and not line_re.fullmatch(line.strip()):
+        if ("-->" in line or starts.match(line.strip())) and not line_re.fullmatch(line.strip()):
             raise InputError(f"{path}:{n}: broken time line '{line.strip()}'; write it as {_FORM[suffix]}")
 
 
