@@ -16,11 +16,12 @@ from aligner.reader.editor import Editor, hosts_for, listen, make_app
 
 
 @contextmanager
-def running(corpus: Path, engine_for: EngineFor, who: str = "tester") -> Iterator[tuple[str, Editor]]:
-    """Serve the editor over `corpus` on a free port; yields its base URL and state."""
-    sock = listen("127.0.0.1", 0)
+def running(corpus: Path, engine_for: EngineFor, who: str = "tester", host: str = "127.0.0.1") -> Iterator[tuple[str, Editor]]:
+    """Serve the editor over `corpus` on a free port of `host` (0.0.0.0: every address, as
+    `--host 0.0.0.0` does); yields its base URL on 127.0.0.1 and its state."""
+    sock = listen(host, 0)
     port = sock.getsockname()[1]
-    app, editor = make_app(corpus, engine_for, hosts_for("127.0.0.1", port), who)
+    app, editor = make_app(corpus, engine_for, hosts_for(host, port), who)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -1,10 +1,18 @@
 """The editor's web API (Starlette's test client): edits land in the TEI, and nobody else gets in:
-cross-site and token-less POSTs refused, document ids that would leave the corpus refused, a
-stale version answered with 409."""
+cross-site and token-less POSTs refused, a Host that is not this server's name refused (DNS
+rebinding), no page in another site's frame, document ids that would leave the corpus refused, a
+stale version answered with 409, a malformed request a one-line 400 that writes nothing. Also the
+read-only server (`aligner serve` without --edit): frame headers, IPv6, SIGTERM."""
 
 from __future__ import annotations
 
+import json
 import os
+import select
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +22,7 @@ from starlette.testclient import TestClient
 from aligner.corpus.model import ParallelText
 from aligner.corpus.store import load, save
 from aligner.edit.pairs import pair_links
-from aligner.reader.editor import Editor, make_app
+from aligner.reader.editor import Editor, hosts_for, make_app
 
 HOST = "127.0.0.1:8123"
 
@@ -23,7 +31,7 @@ HOST = "127.0.0.1:8123"
 def served(tmp_path: Path) -> tuple[TestClient, Editor, Path]:
     corpus = tmp_path / "corpus"
     save(corpus, three_versions())
-    app, editor = make_app(corpus, engine_for, {HOST}, "tester")
+    app, editor = make_app(corpus, engine_for, hosts_for("127.0.0.1", 8123), "tester")
     return TestClient(app, base_url=f"http://{HOST}"), editor, corpus
 
 
@@ -154,7 +162,7 @@ def test_edits_a_dead_server_left_in_the_journal_are_shown_and_written(served: t
     opened = session.open_document(corpus, "doc")
     session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester", write_behind=True)
     assert len(pair_links(load(corpus, "doc"), "en", "zh-Hans")) == 6  # the files do not have it yet
-    app, editor = make_app(corpus, engine_for, {HOST}, "tester")  # a server started again
+    app, editor = make_app(corpus, engine_for, hosts_for("127.0.0.1", 8123), "tester")  # a server started again
     client = TestClient(app, base_url=f"http://{HOST}")
     assert len(client.get("/api/rows/doc?pair=en,zh-Hans").json()["rows"]) == 5
     assert editor.settle() and len(pair_links(written(corpus), "en", "zh-Hans")) == 5
@@ -180,11 +188,8 @@ def test_serve_edit_starts_the_editor_on_localhost(tmp_path: Path) -> None:
         proc.wait(10)
 
 
-def test_on_every_address_any_host_is_answered_but_the_origin_must_match_it(tmp_path: Path) -> None:
-    from aligner.reader.editor import hosts_for
-
+def test_on_every_address_an_ip_address_is_answered_but_the_origin_must_match_it(tmp_path: Path) -> None:
     save(tmp_path, three_versions())
-    assert hosts_for("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000"}
     app, editor = make_app(tmp_path, engine_for, hosts_for("0.0.0.0", 8000))
     client = TestClient(app, base_url="http://192.0.2.7:8000")
     rows = client.get("/api/rows/doc?pair=en,zh-Hans").json()
@@ -229,3 +234,240 @@ def test_a_stopped_server_leaves_every_edit_in_the_files(tmp_path: Path) -> None
             proc.wait(10)
     assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
     assert len(pair_links(load(tmp_path, "doc"), "en", "zh-Hans")) == 5
+
+
+def first_line(proc: subprocess.Popen[str], timeout: float = 60.0) -> str:
+    """The first line a server process prints (its URL), waiting at most `timeout` seconds."""
+    assert proc.stdout is not None
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert ready, f"no line from the server in {timeout} s"
+    return proc.stdout.readline()
+
+
+@pytest.mark.parametrize(("bound", "header", "allowed"), [
+    ("127.0.0.1", "127.0.0.1:8000", True),
+    ("127.0.0.1", "localhost:8000", True),
+    ("127.0.0.1", "LOCALHOST:8000", True),
+    ("127.0.0.1", "192.0.2.7:8000", False),  # on loopback, only loopback names
+    ("127.0.0.1", "127.0.0.1:8001", False),
+    ("127.0.0.1", "127.0.0.1", False),  # no port: 80
+    ("0.0.0.0", "192.0.2.7:8000", True),  # an IP address cannot be rebound
+    ("0.0.0.0", "[::1]:8000", True),
+    ("0.0.0.0", "localhost:8000", True),
+    ("0.0.0.0", f"{socket.gethostname()}:8000", True),
+    ("0.0.0.0", "rebind.attacker.example:8000", False),
+    ("0.0.0.0", "[192.0.2.7]:8000", False),
+    ("0.0.0.0", "192.0.2.7:8000@rebind.attacker.example", False),
+    ("0.0.0.0", "", False),
+    ("::1", "[::1]:8000", True),
+    ("::1", "::1:8000", False),
+])
+def test_only_host_headers_that_name_this_server_are_answered(bound: str, header: str, allowed: bool) -> None:
+    assert hosts_for(bound, 8000).allows(header) is allowed
+
+
+def test_a_rebound_name_gets_neither_a_page_nor_the_token_nor_an_edit(tmp_path: Path) -> None:
+    """DNS rebinding: a page at rebind.attacker.example whose name now points at this machine
+    sends that Host. The server listens on every address, as with `--host 0.0.0.0`; the test
+    reaches it through 127.0.0.1 only."""
+    import http.client
+
+    from editor_server import running
+
+    save(tmp_path, three_versions())
+    before = (tmp_path / "doc" / "align.xml").read_bytes()
+    with running(tmp_path, engine_for, host="0.0.0.0") as (base, editor):
+        port = int(base.rsplit(":", 1)[1])
+
+        def ask(method: str, path: str, host: str, body: bytes | None = None) -> tuple[int, str]:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            try:
+                connection.request(method, path, body, {"Host": host, "Origin": f"http://{host}", "x-aligner-token": editor.token,
+                                                        "content-type": "application/json"})
+                answer = connection.getresponse()
+                return answer.status, answer.read().decode()
+            finally:
+                connection.close()
+
+        forged = f"rebind.attacker.example:{port}"
+        for path in ("/", "/edit/doc", "/api/rows/doc?pair=en,zh-Hans", "/static/editor.js"):
+            status, text = ask("GET", path, forged)
+            assert status == 400 and editor.token not in text and "aligner-token" not in text, (path, status)
+        rows = json.loads(ask("GET", "/api/rows/doc?pair=en,zh-Hans", f"127.0.0.1:{port}")[1])
+        edit = json.dumps({"op": "merge", "n": 0, "pair": "en,zh-Hans", "version": rows["version"]}).encode()
+        assert ask("POST", "/api/edit/doc", forged, edit)[0] == 400
+        assert editor.settle()
+        assert (tmp_path / "doc" / "align.xml").read_bytes() == before
+        status, text = ask("GET", "/edit/doc", f"localhost:{port}")  # the server's own names still work
+        assert status == 200 and editor.token in text
+
+
+def test_no_answer_may_be_framed_by_another_site(served: tuple[TestClient, Editor, Path]) -> None:
+    """Clickjacking: single keys edit, so no page of the editor may sit in another site's frame."""
+    client, editor, _ = served
+    answers = [client.get(path) for path in ("/", "/edit/doc", "/api/rows/doc?pair=en,zh-Hans", "/static/editor.js", "/edit/nothing", "/nowhere")]
+    answers.append(client.get("/", headers={"host": "rebind.attacker.example:8123"}))
+    answers.append(client.post("/api/edit/doc", json={}, headers={"origin": "http://evil.example"}))
+    answers.append(client.post("/api/edit/doc", json={"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)},
+                               headers={"origin": f"http://{HOST}", "x-aligner-token": editor.token}))
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 404, 404, 400, 403, 200]
+    for answer in answers:
+        assert answer.headers["x-frame-options"] == "DENY" and answer.headers["content-security-policy"] == "frame-ancestors 'none'"
+
+
+def test_the_reader_server_forbids_frames_and_speaks_ipv6(tmp_path: Path) -> None:
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from aligner.reader.serve import make_server, server_class, url_of
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>reader</title>", encoding="utf-8")
+    server = make_server(tmp_path, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = url_of("127.0.0.1", server.server_address[1])
+        with urllib.request.urlopen(base, timeout=30) as page:
+            assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(base + "nothing.html", timeout=30)
+        assert missing.value.code == 404 and missing.value.headers["X-Frame-Options"] == "DENY"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    assert url_of("::1", 8000) == "http://[::1]:8000/" and url_of("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert server_class("::1").address_family == socket.AF_INET6 and server_class("127.0.0.1").address_family == socket.AF_INET
+
+
+def test_the_editor_answers_on_ipv6_loopback(tmp_path: Path) -> None:
+    save(tmp_path, three_versions())
+    app, editor = make_app(tmp_path, engine_for, hosts_for("::1", 8123))
+    client = TestClient(app, base_url="http://127.0.0.1:8123", headers={"host": "[::1]:8123"})  # the client cannot parse [::1] itself
+    assert 'name="aligner-token"' in client.get("/edit/doc").text
+    body = {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)}
+    answer = client.post("/api/edit/doc", json=body, headers={"origin": "http://[::1]:8123", "x-aligner-token": editor.token})
+    assert answer.status_code == 200, answer.text
+
+
+def findings_of(client: TestClient, pair: str) -> dict[int, list[str]]:
+    """The QA findings of a pair's rows, once the background check is done (60 s at most)."""
+    deadline = time.monotonic() + 60
+    while not (answer := client.get(f"/api/findings/doc?pair={pair}").json())["ready"]:
+        assert time.monotonic() < deadline, "QA findings not ready in 60 s"
+        time.sleep(0.05)
+    return {n: found for n, found in answer["rows"]}
+
+
+def test_a_correction_answers_the_row_with_its_new_text_and_findings(served: tuple[TestClient, Editor, Path]) -> None:
+    """A correction moves no link, but the page must get the row with the new text (a second
+    correction of the sentence would otherwise send the old text back) and its findings again."""
+    client, editor, corpus = served
+    assert "numbers disagree" in findings_of(client, "en,zh-Hans")[5][0]  # 30 dollars in en, 40 in zh-Hans
+    assert 5 in findings_of(client, "en,zh-Hant")
+    old = "It cost 30 dollars in 2013."
+    status, answer = post(client, editor, {"op": "correct", "sid": "en.p2.s3", "text": "It cost 40 dollars in 2013.", "pair": "en,zh-Hans", "version": version(client)})
+    assert status == 200, answer
+    assert (answer["start"], answer["removed"]) == (5, 1)
+    assert answer["rows"] == [{"n": 5, "type": "1-1", "confidence": 0.8, "resp": "machine", "src": [["en.p2.s3", "It cost 40 dollars in 2013."]],
+                               "tgt": [["zh-Hans.p2.s3", "它在2013年花了40美元。"]], "findings": []}]
+    assert 5 not in findings_of(client, "en,zh-Hans") and 5 not in findings_of(client, "en,zh-Hant")
+    status, answer = post(client, editor, {"op": "undo", "pair": "en,zh-Hans", "version": answer["version"]})
+    assert status == 200 and len(answer["rows"]) == 1  # type: ignore[arg-type]
+    row = answer["rows"][0]  # type: ignore[index]
+    assert row["src"] == [["en.p2.s3", old]] and "numbers disagree" in row["findings"][0]
+    assert 5 in findings_of(client, "en,zh-Hans") and 5 in findings_of(client, "en,zh-Hant")
+    status, answer = post(client, editor, {"op": "redo", "pair": "en,zh-Hans", "version": answer["version"]})
+    assert status == 200 and answer["rows"][0]["src"] == [["en.p2.s3", "It cost 40 dollars in 2013."]]  # type: ignore[index]
+    assert [s.text for s in stored(editor, corpus).versions["en"].sentences()][5] == "It cost 40 dollars in 2013."
+
+
+WRONG_TYPES = [
+    ({"op": "correct", "sid": "en.p1.s1", "text": None}, "text"),
+    ({"op": "correct", "sid": "en.p1.s1", "text": {"a": 1}}, "text"),
+    ({"op": "correct", "sid": "en.p1.s1", "text": ["a"]}, "text"),
+    ({"op": "correct", "sid": ["en.p1.s1"], "text": "A."}, "sid"),
+    ({"op": "confirm", "n": 1.5}, "n"),
+    ({"op": "confirm", "n": True}, "n"),
+    ({"op": "confirm", "n": "abc"}, "n"),
+    ({"op": "confirm", "n": None}, "n"),
+    ({"op": "split", "n": 1, "at": "ab"}, "at"),
+    ({"op": "split", "n": 1, "at": [1]}, "at"),
+    ({"op": "split", "n": 1, "at": None}, "at"),
+    ({"op": "split", "n": 1, "at": {}}, "at"),
+    ({"op": "split", "n": 1, "at": [True, 0]}, "at"),
+    ({"op": "split-sentence", "sid": "en.p1.s1", "offset": "x"}, "offset"),
+    ({"op": "split-sentence", "sid": "en.p1.s1", "offset": 1.5}, "offset"),
+    ({"op": 1}, "op"),
+]
+
+
+@pytest.mark.parametrize(("fields", "name"), WRONG_TYPES)
+def test_a_field_of_the_wrong_type_is_a_400_that_names_it_and_writes_nothing(served: tuple[TestClient, Editor, Path], fields: dict[str, object], name: str) -> None:
+    client, editor, corpus = served
+    files = {path.name: path.read_bytes() for path in (corpus / "doc").glob("*.xml")}
+    status, answer = post(client, editor, {"pair": "en,zh-Hans", "version": version(client), **fields})
+    assert status == 400 and str(answer["error"]).startswith(f"'{name}' must be ") and "\n" not in str(answer["error"])
+    assert editor.settle() and {path.name: path.read_bytes() for path in (corpus / "doc").glob("*.xml")} == files
+    assert client.get("/api/rows/doc?pair=en,zh-Hans").json()["rows"][0]["src"] == [["en.p1.s1", "One."]]
+
+
+@pytest.mark.parametrize(("content", "status"), [
+    (b"{not json", 400),
+    (b"", 400),
+    ('{"op": "confirm", "n": 0, "pair": "é"}'.encode("latin-1"), 400),  # not UTF-8
+    (b"op=confirm&n=0", 400),  # a form
+    (b"[" * 100_000, 400),  # too deep for the parser
+    (b'{"op": "confirm", "n": NaN}', 400),
+    (b"[1]", 400),
+    (b" " * (2 << 20), 413),
+])
+def test_a_body_that_is_not_a_json_object_is_refused_in_one_line(served: tuple[TestClient, Editor, Path], content: bytes, status: int) -> None:
+    client, editor, _ = served
+    answer = client.post("/api/edit/doc", content=content, headers={"origin": f"http://{HOST}", "x-aligner-token": editor.token, "content-type": "application/x-www-form-urlencoded"})
+    assert answer.status_code == status and "\n" not in answer.json()["error"]
+
+
+def test_a_body_without_a_length_is_cut_off_past_the_limit(served: tuple[TestClient, Editor, Path]) -> None:
+    client, editor, _ = served
+    chunks = (b" " * 65536 for _ in range(32))  # 2 MB, sent chunked
+    answer = client.post("/api/edit/doc", content=chunks, headers={"origin": f"http://{HOST}", "x-aligner-token": editor.token})
+    assert answer.status_code == 413
+
+
+def test_a_token_that_is_not_ascii_is_a_wrong_token(served: tuple[TestClient, Editor, Path]) -> None:
+    client, _, _ = served
+    answer = client.post("/api/edit/doc", json={}, headers={b"origin": f"http://{HOST}".encode(), b"x-aligner-token": "é".encode()})
+    assert answer.status_code == 403 and answer.json()["error"] == "missing or wrong token; reload the page"
+
+
+def test_the_index_lists_only_real_document_folders(served: tuple[TestClient, Editor, Path], tmp_path: Path) -> None:
+    client, _, corpus = served
+    save(tmp_path / "outside", three_versions())
+    os.symlink(tmp_path / "outside" / "doc", corpus / "elsewhere")
+    os.symlink(corpus / "doc", corpus / "alias")
+    index = client.get("/").text
+    assert 'href="/edit/doc"' in index and "elsewhere" not in index and "alias" not in index
+    assert client.get("/edit/alias").status_code == 404
+
+
+def test_the_reader_server_removes_its_site_folder_on_sigterm(tmp_path: Path) -> None:
+    import signal
+
+    save(tmp_path / "corpus", three_versions())
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(tmp_path / "corpus"), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
+    try:
+        assert "Serving 1 documents at http://127.0.0.1:" in first_line(proc)
+        assert [p.name.startswith("aligner-site-") for p in temp.iterdir()] == [True]
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+    assert list(temp.iterdir()) == []
+    assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]

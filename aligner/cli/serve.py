@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import signal
 import tempfile
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -13,12 +15,12 @@ from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.edit import engine_for
 from aligner.cli.options import corpus_option, threshold_option
 from aligner.corpus.store import load_readable
-from aligner.reader.serve import make_server
+from aligner.reader.serve import make_server, url_of
 from aligner.reader.site import build_site
 
 
 @main.command()
-@click.argument("target", default="corpora")
+@click.argument("target", required=False)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is reachable from this machine only.")
 @click.option("--edit", is_flag=True, help="Open the editor: correct links and sentences in the browser (TARGET is the corpus folder).")
@@ -26,27 +28,35 @@ from aligner.reader.site import build_site
 @threshold_option
 @corpus_option
 @user_errors
-def serve(target: str, port: int, host: str, edit: bool, who: str, threshold: float, corpus: Path) -> None:
+def serve(target: str | None, port: int, host: str, edit: bool, who: str, threshold: float, corpus: Path) -> None:
     """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C;
     with --edit, serve the editor over the corpus folder TARGET instead.
 
     Example: aligner serve corpora --port 8080 --edit
     """
+    target = target or str(corpus)  # no TARGET: the whole --corpus
     if edit:
         _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who)
         return
     texts, skipped = load_readable(target, corpus)
     report_skipped(skipped, final=False)
+    signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="aligner-site-") as tmp:
         build_site(texts, Path(tmp), threshold)
         server = make_server(Path(tmp), host, port)
-        click.echo(f"Serving {len(texts)} documents at http://{host}:{server.server_address[1]}/ (Ctrl-C stops)")
+        click.echo(f"Serving {len(texts)} documents at {url_of(host, server.server_address[1])} (Ctrl-C stops)")
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             pass
         finally:
             server.server_close()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (`kill`, a service manager) stops the reader's server as Ctrl-C does, so the
+    temporary site folder is removed on the way out."""
+    raise KeyboardInterrupt
 
 
 def _serve_editor(corpus: Path, host: str, port: int, who: str) -> None:
@@ -56,5 +66,5 @@ def _serve_editor(corpus: Path, host: str, port: int, who: str) -> None:
 
     check_writable(corpus)
     sock = listen(host, port)
-    click.echo(f"Editing {corpus} at http://{host}:{sock.getsockname()[1]}/ (Ctrl-C stops)")
+    click.echo(f"Editing {corpus} at {url_of(host, sock.getsockname()[1])} (Ctrl-C stops)")
     serve_editor(corpus, sock, engine_for, who)

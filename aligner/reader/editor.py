@@ -1,10 +1,13 @@
 """`aligner serve --edit`: the editor in the browser, a small Starlette app over `aligner.edit`.
 
 GET routes give the page and a document's rows as JSON; POST routes make one edit, undo or redo.
-Safety: the app answers only for the host it was bound to (no DNS rebinding), every POST must
-carry the per-server token from the page and an `Origin` of the server itself (no cross-site
-requests), document ids go through `session.folder_of` (nothing outside the corpus), and an edit
-made on an older version is refused with 409 so the page can offer to reload.
+Safety: the app answers only Host headers that name this server (`Hosts`: no DNS rebinding), no
+response may be shown in another site's frame (no clickjacking), every POST must carry the
+per-server token from the page and an `Origin` of the server itself (no cross-site requests) and
+a JSON object of at most `BODY_LIMIT` bytes whose fields have their types (anything else is a
+one-line 400, never a traceback), document ids go through `session.folder_of` (nothing outside
+the corpus), and an edit made on an older version is refused with 409 so the page can offer to
+reload.
 
 Speed: each open document stays in memory; an edit is answered once its journal record is on
 disk, and a writer process per document (`python -m aligner.edit.files`) brings the TEI files
@@ -14,6 +17,10 @@ up to the journal in the background, several edits at a time.
 from __future__ import annotations
 
 import gc
+import hmac
+import ipaddress
+import json
+import re
 import secrets
 import socket
 import subprocess
@@ -27,16 +34,27 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aligner.build import engine_signature
-from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import (
+    DOC_ID,
+    Alignment,
+    Document,
+    Link,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
 from aligner.corpus.store import doc_ids
-from aligner.corpus.triangle import positions
+from aligner.corpus.triangle import first_at, positions
 from aligner.edit import files, session
 from aligner.edit.journal import trimmed
+from aligner.edit.links import Links
 from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
 from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
 from aligner.errors import AlignerError, EditError, OutputError, StaleError
@@ -47,6 +65,61 @@ from aligner.reader.markup import serialize
 from aligner.reader.site import static_bytes
 
 TOKEN_HEADER = "x-aligner-token"
+BODY_LIMIT = 1 << 20  # bytes: an edit's JSON is a few hundred; a larger body is refused (413) unread
+NO_FRAMES = {"x-frame-options": "DENY", "content-security-policy": "frame-ancestors 'none'"}  # single keys edit: no clickjacking
+LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+HOST_HEADER = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?")
+
+
+@dataclass(frozen=True)
+class Hosts:
+    """The Host headers the editor answers: this port with one of `names` (lowercase; IP addresses
+    as `ipaddress` writes them), or with any IP address when `any_address`. A page of another site
+    whose name an attacker pointed at this machine (DNS rebinding) sends that name, and is refused
+    before it gets a page or the token; an IP address cannot be rebound."""
+
+    port: int
+    names: frozenset[str]
+    any_address: bool
+
+    def allows(self, header: str) -> bool:
+        """Whether a Host header (`name:port`, `[v6]:port`, or without the port for 80) names this server."""
+        parsed = HOST_HEADER.fullmatch(header)
+        if parsed is None or int(parsed["port"] or 80) != self.port:
+            return False
+        name = parsed["v6"] or parsed["name"]
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return not parsed["v6"] and name.lower() in self.names
+        if parsed["v6"] and address.version != 6:
+            return False
+        return self.any_address or str(address) in self.names
+
+
+class Guard:
+    """ASGI middleware around the whole app: a request whose Host does not name this server gets
+    400 before anything else, and every response (errors too) forbids being framed."""
+
+    def __init__(self, app: ASGIApp, hosts: Hosts) -> None:
+        self.app, self.hosts = app, hosts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on with the frame headers added to its answer, or refuse a foreign Host."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_frame_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).update(NO_FRAMES)
+            await send(message)
+
+        host = Headers(scope=scope).get("host", "")
+        if not self.hosts.allows(host):
+            await JSONResponse({"error": f"host '{host}' is not this server"}, status_code=400)(scope, receive, with_frame_headers)
+            return
+        await self.app(scope, receive, with_frame_headers)
 
 
 Flags = dict[frozenset[str], list[str]]  # QA findings by the sentences of their link
@@ -105,7 +178,6 @@ class Editor:
 
     corpus: Path
     engine_for: EngineFor
-    allowed_hosts: set[str] | None  # None: bound to every address, any Host header is answered
     who: str = "editor"
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     open: dict[str, session.Opened] = field(default_factory=dict)
@@ -144,6 +216,14 @@ class Editor:
 
             threading.Thread(target=work, daemon=True, name=f"qa {key}").start()
         return self.findings[key]
+
+    def recheck(self, before: session.Opened, after: session.Opened, shown: tuple[str, str]) -> None:
+        """Check again the rows an edit changed in the document's other pairs whose findings are
+        kept (the page's pair is checked with its answer), so a pair chosen later shows no stale ones."""
+        for (doc_id, a, b), found in list(self.findings.items()):
+            if doc_id == after.text.doc_id and (a, b) != shown:
+                start, _, end = changed_span(before.text, after.text, (a, b))
+                rechecked(after.text, (a, b), pair_links(after.text, a, b)[start:end], found.flags)
 
     def document(self, doc_id: str) -> session.Opened:
         """The open document, loaded on first use (or again when its files changed on disk)."""
@@ -219,14 +299,61 @@ def rows_payload(opened: session.Opened, pair: tuple[str, str], flags: Flags) ->
             "low": LOW_CONFIDENCE, "rows": rows}
 
 
-def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[str, str], done: str, known: Flags) -> dict[str, Any]:
-    """What an edit changed in a pair's rows: replace `removed` rows from `start` with `rows`;
-    the changed links are checked again (their findings go into `known`)."""
-    old, new = pair_links(before.text, *pair), pair_links(after.text, *pair)
+def retexted(before: ParallelText, after: ParallelText, lang: str) -> set[str]:
+    """The sentences of version `lang` whose text an edit changed or made (a correction, a split,
+    a join, or the undo of one); found in the paragraphs it replaced (it keeps the others as they were)."""
+    old, new = before.versions[lang], after.versions[lang]
+    if old is new:
+        return set()
+    at, old_end, new_end = trimmed(old.paragraphs, new.paragraphs)
+    was = {(s.id, s.text) for para in old.paragraphs[at:old_end] for s in para.sentences}
+    return {s.id for para in new.paragraphs[at:new_end] for s in para.sentences if (s.id, s.text) not in was}
+
+
+def row_of(links: Links, side: int, doc: Document, sid: str) -> int:
+    """The row of a pair holding sentence `sid` of `doc` on `side` (0 source, 1 target): found by
+    bisection, rows being in reading order, else by a pass over them all."""
+    where = positions(doc)[0]
+    k = max(first_at(links, side, where, where[sid]) - 1, 0)
+    while k < len(links) and sid not in (links[k].src, links[k].tgt)[side]:
+        k += 1
+    return k if k < len(links) else next(n for n, lk in enumerate(links) if sid in (lk.src, lk.tgt)[side])
+
+
+def changed_span(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> tuple[int, int, int]:
+    """(start, old end, new end) of the rows of a pair an edit changed: the links it changed and
+    every row holding a sentence whose text it changed (a correction changes no link, but the
+    page must show the new text, or the next correction of the sentence would send the old one)."""
+    old, new = pair_links(before, *pair), pair_links(after, *pair)
     start, old_end, new_end = trimmed(old, new)
-    changed = new[start:new_end]
-    flags = findings_by_link(after.text, pair, changed) if changed else {}
-    known.update(flags)
+    spans = [(start, new_end)] if new_end > start or old_end > start else []
+    held = [row_of(new, side, after.versions[lang], sid) for side, lang in enumerate(pair) for sid in retexted(before, after, lang)]
+    spans += [(k, k + 1) for k in held]
+    if not spans:
+        return start, old_end, new_end
+    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+    return lo, hi - (new_end - old_end), hi  # rows after the changed links moved by what they gained
+
+
+def rechecked(text: ParallelText, pair: tuple[str, str], links: Links, known: Flags) -> Flags:
+    """The QA findings of links an edit changed, put into `known` in place of what it held for
+    them (a link whose findings went away loses them), so `/api/findings` tells no stale ones."""
+    flags = findings_by_link(text, pair, links) if links else {}
+    for lk in links:
+        key = frozenset((*lk.src, *lk.tgt))
+        if key in flags:
+            known[key] = flags[key]
+        else:
+            known.pop(key, None)
+    return flags
+
+
+def splice_payload(before: session.Opened, after: session.Opened, pair: tuple[str, str], done: str, known: Flags) -> dict[str, Any]:
+    """What an edit changed in a pair's rows: replace `removed` rows from `start` with `rows`
+    (`changed_span`); those rows are checked again (their findings go into `known`)."""
+    start, old_end, new_end = changed_span(before.text, after.text, pair)
+    changed = pair_links(after.text, *pair)[start:new_end]
+    flags = rechecked(after.text, pair, changed, known)
     src, tgt = (sentences_of(after.text.versions[lang]) for lang in pair)
     return {"version": after.version, "done": done, "start": start, "removed": old_end - start,
             "rows": [row_json(src, tgt, start + k, lk, flags) for k, lk in enumerate(changed)]}
@@ -239,36 +366,114 @@ def _pair(text: ParallelText, value: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def _shown(value: object) -> str:
+    """A JSON value in an error message: a scalar as written, a container by its kind."""
+    if isinstance(value, list | dict):
+        return "an array" if isinstance(value, list) else "an object"
+    return json.dumps(value)[:40]
+
+
+def _string(body: dict[str, Any], name: str, default: str = "") -> str:
+    """Field `name` of an edit's body, which must be a string (stored as text, never str() of something else)."""
+    value = body.get(name, default)
+    if not isinstance(value, str):
+        raise EditError(f"'{name}' must be a string, not {_shown(value)}")
+    return value
+
+
+def _is_integer(value: object) -> bool:
+    """Whether a JSON value is an integer (true and false are not, nor 1.5)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _integer(body: dict[str, Any], name: str, default: int) -> int:
+    """Field `name` of an edit's body, which must be an integer."""
+    value = body.get(name, default)
+    if not _is_integer(value):
+        raise EditError(f"'{name}' must be an integer, not {_shown(value)}")
+    return int(value)
+
+
+def _cut(body: dict[str, Any]) -> tuple[int, int]:
+    """Field `at` of a split: [I, J], the source and target sentences the first part keeps."""
+    value = body.get("at", [0, 0])
+    if not (isinstance(value, list) and len(value) == 2 and all(_is_integer(v) for v in value)):
+        raise EditError(f"'at' must be two integers [I, J] (the sentences the first part keeps), not {_shown(value)}")
+    return value[0], value[1]
+
+
 def _apply(editor: Editor, opened: session.Opened, body: dict[str, Any], pair: tuple[str, str]) -> Result:
     """The edit a request asks for, made on the open document (not saved yet)."""
-    op = str(body.get("op", ""))
+    op = _string(body, "op")
     if op in LINK_OPS:
-        at = body.get("at", [0, 0])
         return link_edit(
-            opened.text, pair, op, int(body.get("n", -1)), editor.engine_for,
-            direction="up" if body.get("direction") == "up" else "down",
-            side="src" if body.get("side") == "src" else "tgt",
-            at=(int(at[0]), int(at[1])), which="first" if body.get("which") == "first" else "last",
+            opened.text, pair, op, _integer(body, "n", -1), editor.engine_for,
+            direction="up" if _string(body, "direction", "down") == "up" else "down",
+            side="src" if _string(body, "side", "tgt") == "src" else "tgt",
+            at=_cut(body), which="first" if _string(body, "which", "last") == "first" else "last",
         )  # fmt: skip
     if op in SENTENCE_OPS:
-        sid = str(body.get("sid", ""))
+        sid = _string(body, "sid")
         lang = next((lang for lang in pair if sid in sentences_of(opened.text.versions[lang])), pair[0])
-        return sentence_edit(opened.text, lang, op, sid, editor.engine_for, at=int(body.get("offset", 0)), new_text=str(body.get("text", "")))
+        return sentence_edit(opened.text, lang, op, sid, editor.engine_for, at=_integer(body, "offset", 0), new_text=_string(body, "text"))
     raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS + SENTENCE_OPS)}")
 
 
-def _refusal(editor: Editor, request: Request, mutating: bool) -> Response | None:
-    """403 for a request from another site or without the token; 400 for a foreign Host header."""
-    host = request.headers.get("host", "")
-    if editor.allowed_hosts is not None and host not in editor.allowed_hosts:
-        return JSONResponse({"error": f"host '{host}' is not this server"}, status_code=400)
-    if mutating:
-        origin = request.headers.get("origin")
-        if origin != f"http://{host}":
-            return JSONResponse({"error": "cross-site request refused: the Origin is not this server"}, status_code=403)
-        if not secrets.compare_digest(request.headers.get(TOKEN_HEADER, ""), editor.token):
-            return JSONResponse({"error": "missing or wrong token; reload the page"}, status_code=403)
-    return None
+class Refusal(Exception):
+    """A request refused before it reaches a document: its HTTP status and a one-line message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+    def response(self) -> JSONResponse:
+        """The refusal as the page reads every error: JSON with one line under "error"."""
+        return JSONResponse({"error": str(self)}, status_code=self.status)
+
+
+def check_sender(editor: Editor, request: Request) -> None:
+    """Refuse (403) a POST from another site or without the token. The token is compared as bytes
+    (the header's bytes as sent), so a header that is not ASCII is a wrong token, not an error."""
+    if request.headers.get("origin") != f"http://{request.headers.get('host', '')}":
+        raise Refusal(403, "cross-site request refused: the Origin is not this server")
+    if not hmac.compare_digest(request.headers.get(TOKEN_HEADER, "").encode("latin-1"), editor.token.encode("ascii")):
+        raise Refusal(403, "missing or wrong token; reload the page")
+
+
+async def body_bytes(request: Request) -> bytes:
+    """The request's body, refused (413) beyond `BODY_LIMIT`: on its declared length before a
+    byte is read, else as soon as the bytes read pass it (a body sent without a length)."""
+    declared = request.headers.get("content-length", "")
+    too_large = Refusal(413, f"the request body is larger than {BODY_LIMIT} bytes")
+    if declared.isdigit() and int(declared) > BODY_LIMIT:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > BODY_LIMIT:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _no_constant(name: str) -> Any:
+    """json's hook for NaN and Infinity, which are not JSON: refuse them."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def json_object(raw: bytes) -> dict[str, Any]:
+    """An edit's body: one JSON object in UTF-8; anything else (a form, broken or too deeply nested
+    JSON, NaN) is refused with 400."""
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_no_constant)
+    except UnicodeDecodeError:
+        raise Refusal(400, "the request body is not UTF-8 text") from None
+    except (ValueError, RecursionError) as err:
+        raise Refusal(400, f"the request body is not JSON ({str(err).splitlines()[0]})") from None
+    if not isinstance(body, dict):
+        raise Refusal(400, "expected a JSON object")
+    return body
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -287,19 +492,18 @@ def _answer(editor: Editor, handler: Callable[[Request], Response], request: Req
         return JSONResponse({"error": str(err)}, status_code=404 if "no such document" in str(err) or "is not a document id" in str(err) else 400)
 
 
-def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: str = "editor") -> tuple[Starlette, Editor]:
-    """The editor app for a corpus; `hosts` are the Host headers it answers (host:port)."""
-    editor = Editor(corpus, engine_for, hosts, who)
+def make_app(corpus: Path, engine_for: EngineFor, hosts: Hosts, who: str = "editor") -> tuple[ASGIApp, Editor]:
+    """The editor app for a corpus, behind its `Guard`; `hosts` are the Host headers it answers."""
+    editor = Editor(corpus, engine_for, who)
 
     def guarded(handler: Callable[[Request], Response], mutating: bool) -> Handler:
         async def endpoint(request: Request) -> Response:
-            refused = _refusal(editor, request, mutating)
-            if refused is not None:
-                return refused
-            body = await request.json() if mutating else {}
-            if mutating and not isinstance(body, dict):
-                return JSONResponse({"error": "expected a JSON object"}, status_code=400)
-            request.state.body = body
+            try:
+                if mutating:
+                    check_sender(editor, request)
+                request.state.body = json_object(await body_bytes(request)) if mutating else {}
+            except Refusal as refusal:
+                return refusal.response()
             started = time.perf_counter()
             response = _answer(editor, handler, request)
             response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"  # what an edit costs here
@@ -307,7 +511,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
         return endpoint
 
     def index(request: Request) -> Response:
-        return HTMLResponse(serialize(index_page(doc_ids(editor.corpus))))
+        return HTMLResponse(serialize(index_page(documents(editor.corpus))))
 
     def page(request: Request) -> Response:
         opened = editor.document(request.path_params["doc_id"])
@@ -331,11 +535,11 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
     def edit(request: Request) -> Response:
         body = request.state.body
         opened = editor.document(request.path_params["doc_id"])
-        pair = _pair(opened.text, str(body.get("pair", "")))
-        expected = str(body.get("version", ""))
+        pair = _pair(opened.text, _string(body, "pair"))
+        expected = _string(body, "version")
         if expected != opened.version:
             raise StaleError(f"{opened.text.doc_id}: the document changed since version {expected} (now {opened.version}), in another tab or by another editor; reload it and make the edit again")
-        op = body.get("op")
+        op = _string(body, "op")
         if op in ("undo", "redo"):
             after, done = (session.undo if op == "undo" else session.redo)(opened, editor.who, expected, write_behind=True)
         else:
@@ -345,7 +549,9 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
         if after is not opened:
             editor.written(opened.text.doc_id)
             gc.freeze()  # the new state lives on: no collector walk over it (or the document) at the next edits
-        return JSONResponse(splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags))
+        answer = splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags)
+        editor.recheck(opened, after, pair)
+        return JSONResponse(answer)
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -367,7 +573,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: set[str] | None, who: s
         yield
         editor.write_all()  # a stopping server leaves files that hold every edit
 
-    return Starlette(routes=routes, lifespan=lifespan), editor
+    return Guard(Starlette(routes=routes, lifespan=lifespan), hosts), editor
 
 
 def listen(host: str, port: int) -> socket.socket:
@@ -384,13 +590,26 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def hosts_for(host: str, port: int) -> set[str] | None:
-    """The Host headers a browser sends to this server; None when it listens on every address
-    (`--host 0.0.0.0`): then the token and the Origin check alone keep other sites out."""
-    if host in ("0.0.0.0", "::"):
-        return None
-    names = {host, "localhost", "127.0.0.1"} if host in ("127.0.0.1", "localhost") else {host}
-    return {f"{name}:{port}" for name in names}
+def hosts_for(host: str, port: int) -> Hosts:
+    """The Host headers a browser may send to this server bound to `host`. On loopback: the
+    loopback names. Beyond it (`--host 0.0.0.0`, an address of the network), also any IP address
+    and this machine's own names: the token and the Origin check alone would not do, since a
+    rebound name gets the page, the token with it, and an Origin that matches its Host."""
+    try:
+        address = ipaddress.ip_address(host)
+        bound, loopback = str(address), address.is_loopback
+    except ValueError:  # a name, such as localhost
+        bound, loopback = host.lower(), host.lower() in LOOPBACK
+    if loopback:
+        return Hosts(port, LOOPBACK | {bound}, any_address=False)
+    machine = {name.lower() for name in (socket.gethostname(), socket.getfqdn()) if name}
+    return Hosts(port, LOOPBACK | machine, any_address=True)
+
+
+def documents(corpus: Path) -> list[str]:
+    """The documents the editor lists: folders of the corpus named by a document id, not symlinks
+    (`session.folder_of` refuses those, so a listed symlink would only lead to a 404)."""
+    return [doc_id for doc_id in doc_ids(corpus) if DOC_ID.fullmatch(doc_id) and not (corpus / doc_id).is_symlink()]
 
 
 def serve_editor(corpus: Path, sock: socket.socket, engine_for: EngineFor, who: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import socket
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -18,11 +19,33 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         log.info("%s " + format, self.address_string(), *args)
 
+    def end_headers(self) -> None:
+        """Every answer (errors too) forbids being shown in another site's frame."""
+        self.send_header("X-Frame-Options", "DENY")
+        self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
+        super().end_headers()
+
+
+class _ServerV6(ThreadingHTTPServer):
+    """The server on an IPv6 address (`--host ::1`): the base class makes IPv4 sockets only."""
+
+    address_family = socket.AF_INET6
+
+
+def server_class(host: str) -> type[ThreadingHTTPServer]:
+    """The server class for an address: IPv6 when it holds a ':', else IPv4 (or a name)."""
+    return _ServerV6 if ":" in host else ThreadingHTTPServer
+
+
+def url_of(host: str, port: int) -> str:
+    """The address to open in a browser; an IPv6 address goes in brackets (http://[::1]:8000/)."""
+    return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
+
 
 def make_server(site: Path, host: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     """A server for the files under `site` (port 0 picks a free port); call serve_forever on it."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     try:
-        return ThreadingHTTPServer((host, port), handler)
+        return server_class(host)((host, port), handler)
     except OSError as err:
         raise AlignerError(f"{host}:{port}: cannot listen there ({err.strerror}); choose another with --port") from None
