@@ -471,3 +471,9 @@ def test_a_refused_edit_of_a_derived_pair_is_one_line(corpus: Path, caplog: pyte
 def test_a_negative_link_number_is_refused_as_a_number(corpus: Path) -> None:
     result = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "merge", "-1"], prog_name="aligner")
     assert (result.exit_code, result.output) == (2, "Error: Invalid value for 'N': -1 is not in the range x>=0; see `aligner edit DOC_ID merge --help`\n")
+
+
+def test_a_correction_on_the_command_line_shows_the_row_it_changed(corpus: Path) -> None:
+    sid = next(load(corpus, "doc").versions["en"].sentences()).id
+    code, out = edit(corpus, "correct", sid, "A corrected sentence.")
+    assert code == 0 and "no link changed" not in out and f"{sid} |" in out

@@ -51,11 +51,10 @@ from aligner.corpus.model import (
     Sentence,
 )
 from aligner.corpus.store import doc_ids
-from aligner.corpus.triangle import first_at, positions
+from aligner.corpus.triangle import positions
 from aligner.edit import files, session
-from aligner.edit.journal import trimmed
 from aligner.edit.links import Links
-from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, link_edit, sentence_edit
+from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, changed_span, link_edit, sentence_edit
 from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
 from aligner.errors import AlignerError, EditError, OutputError, StaleError
 from aligner.qa.run import run_qa
@@ -297,42 +296,6 @@ def rows_payload(opened: session.Opened, pair: tuple[str, str], flags: Flags) ->
     pairs = [list(al.pair) for al in opened.text.alignments]
     return {"doc_id": opened.text.doc_id, "version": opened.version, "pair": list(pair), "pairs": pairs,
             "low": LOW_CONFIDENCE, "rows": rows}
-
-
-def retexted(before: ParallelText, after: ParallelText, lang: str) -> set[str]:
-    """The sentences of version `lang` whose text an edit changed or made (a correction, a split,
-    a join, or the undo of one); found in the paragraphs it replaced (it keeps the others as they were)."""
-    old, new = before.versions[lang], after.versions[lang]
-    if old is new:
-        return set()
-    at, old_end, new_end = trimmed(old.paragraphs, new.paragraphs)
-    was = {(s.id, s.text) for para in old.paragraphs[at:old_end] for s in para.sentences}
-    return {s.id for para in new.paragraphs[at:new_end] for s in para.sentences if (s.id, s.text) not in was}
-
-
-def row_of(links: Links, side: int, doc: Document, sid: str) -> int:
-    """The row of a pair holding sentence `sid` of `doc` on `side` (0 source, 1 target): found by
-    bisection, rows being in reading order, else by a pass over them all."""
-    where = positions(doc)[0]
-    k = max(first_at(links, side, where, where[sid]) - 1, 0)
-    while k < len(links) and sid not in (links[k].src, links[k].tgt)[side]:
-        k += 1
-    return k if k < len(links) else next(n for n, lk in enumerate(links) if sid in (lk.src, lk.tgt)[side])
-
-
-def changed_span(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> tuple[int, int, int]:
-    """(start, old end, new end) of the rows of a pair an edit changed: the links it changed and
-    every row holding a sentence whose text it changed (a correction changes no link, but the
-    page must show the new text, or the next correction of the sentence would send the old one)."""
-    old, new = pair_links(before, *pair), pair_links(after, *pair)
-    start, old_end, new_end = trimmed(old, new)
-    spans = [(start, new_end)] if new_end > start or old_end > start else []
-    held = [row_of(new, side, after.versions[lang], sid) for side, lang in enumerate(pair) for sid in retexted(before, after, lang)]
-    spans += [(k, k + 1) for k in held]
-    if not spans:
-        return start, old_end, new_end
-    lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
-    return lo, hi - (new_end - old_end), hi  # rows after the changed links moved by what they gained
 
 
 def rechecked(text: ParallelText, pair: tuple[str, str], links: Links, known: Flags) -> Flags:
