@@ -127,11 +127,12 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        candidates.append((_chinese_share(text), sum(ch in _CJK_PUNCT for ch in text), codec == "gb18030", text))
+        head = text[:_READ]
+        candidates.append((_chinese_share(head), sum(ch in _CJK_PUNCT for ch in head), codec == "gb18030", text))
     if candidates and max(candidates)[0] >= _SURE:
         return max(candidates)[3]
     western = data.decode("cp1252", errors="replace")
-    if _latin_share(western) >= _SURE:
+    if _latin_share(western[:_READ]) >= _SURE:
         return western
     raise InputError(
         f"{name}: byte {utf8_error.start}: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8"
@@ -139,6 +140,7 @@ def decode(data: bytes, name: str) -> str:
 
 
 _SURE = 0.8  # share of a decoding's non-ASCII characters that must read as its script
+_READ = 200_000  # characters a decoding is judged on: enough to tell, and a long file costs no more
 _WESTERN = set("“”‘’–—…«»°€£§©®±·×÷")
 
 
