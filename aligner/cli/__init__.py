@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TypeVar
@@ -91,7 +92,7 @@ class _Commands(click.Group):
         except click.Abort:
             fail("aborted")
         except BrokenPipeError:  # the reader of our output went away (`aligner show … | head`)
-            sys.stderr.close()
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush is quiet
             sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
