@@ -201,3 +201,13 @@ def test_german_and_french_quotations_close_a_sentence(text: str, lang: str, sen
 ])
 def test_a_list_written_one_item_a_line_keeps_its_items(text: str, paragraphs: list[str]) -> None:
     assert split_paragraphs(text) == paragraphs
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("- Sure. - Let us go!", ["- Sure.", "- Let us go!"]),  # two speakers in one subtitle cue
+    ("It is late. — Yes, it is.", ["It is late.", "— Yes, it is."]),
+    ("He stopped. - and then left.", ["He stopped. - and then left."]),
+    ("The range is 5 - 10 km.", ["The range is 5 - 10 km."]),
+])
+def test_a_dialogue_dash_starts_the_next_speakers_sentence(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text, "en") == sentences

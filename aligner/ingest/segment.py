@@ -43,7 +43,7 @@ _CLOSERS = "\"'”’»)]}）】』」》〉"
 # of the next sentence.
 _EN_END = re.compile(
     r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’»](?=\s))?)"
-    r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]))"
+    r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]|[-–—]\s+\w))"  # a dash: the next speaker's line
 )
 # English-like quotation marks, opener → closer; a straight " opens before a word, closes after one.
 _EN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"'}
@@ -130,7 +130,7 @@ def _split_latin(text: str, lang: str = "en") -> list[str]:
 def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
     """Decide whether a stop ends the sentence, looking at the word before and after it."""
     stop, nxt = m.group("stop"), m.group("next")
-    first = nxt.lstrip("\"'“‘([")[:1]
+    first = nxt.lstrip("\"'“‘([-–— ")[:1]  # past quotes, brackets and a dialogue dash
     if stop != "." or m.group("close"):
         return not first.islower()
     before = _WORD_BEFORE.search(text[max(0, m.start() - _LOOKBACK) : m.start()])
