@@ -165,6 +165,8 @@ def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space
     ("他问：“你去吗？”我说：“去。”", ["他问：“你去吗？”", "我说：“去。”"]),  # a colon opens the next quotation
     ("他說：「我不去。」她問：「為甚麼？」", ["他說：「我不去。」", "她問：「為甚麼？」"]),
     ("“我很好。”他说，然后走了。", ["“我很好。”他说，然后走了。"]),  # an attribution still continues
+    ("他等了很久……。最后走了。", ["他等了很久……。", "最后走了。"]),  # an ellipsis with its stop ends a sentence
+    ("他等了很久……最后走了。", ["他等了很久……最后走了。"]),
 ])
 def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: list[str]) -> None:
     assert split_sentences(text, "zh-Hans") == sentences
