@@ -213,3 +213,8 @@ def test_a_list_written_one_item_a_line_keeps_its_items(text: str, paragraphs: l
 ])
 def test_a_dialogue_dash_starts_the_next_speakers_sentence(text: str, sentences: list[str]) -> None:
     assert split_sentences(text, "en") == sentences
+
+
+def test_a_japanese_quotation_goes_on_with_its_quotative() -> None:
+    assert split_sentences("「こんにちは！」と彼は言った。次の日。", "ja") == ["「こんにちは！」と彼は言った。", "次の日。"]
+    assert split_sentences("彼は「行きます。」と答えた。", "ja") == ["彼は「行きます。」と答えた。"]

@@ -273,12 +273,13 @@ def _is_stop(text: str, i: int) -> bool:
 
 def _ends_sentence(text: str, i: int, end: int, stack: list[str], closed: int) -> bool:
     """Whether the stops at i..end end a sentence: outside quotations and titles, not before an
-    attribution (“……。”他说), and an ellipsis only when a stop or a closing quote follows it."""
+    attribution (“……。”他说, Japanese 「……！」と), and an ellipsis only when a stop or a closing
+    quote follows it."""
     if stack or end >= len(text):
         return False
     if text[i] == "…" and not closed and not any(ch in _ZH_STOPS for ch in text[i:end]):
         return False  # ……。 ends with its stop
-    return not (closed and _ZH_ATTRIBUTION.match(text, end))
+    return not (closed and (_ZH_ATTRIBUTION.match(text, end) or text.startswith("と", end)))  # 「…！」と言った
 
 
 def _split_chinese(text: str) -> list[str]:
