@@ -180,6 +180,8 @@ def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: l
     ("This was shown by Smith et al. The results were clear.", "en", ["This was shown by Smith et al.", "The results were clear."]),
     ("See Smith et al. for details.", "en", ["See Smith et al. for details."]),
     ("In 2019. October came.", "en", ["In 2019.", "October came."]),  # the German ordinal rule is German's
+    ("He moved to the U.S. Later he returned.", "en", ["He moved to the U.S.", "Later he returned."]),
+    ("The U.S. Senate voted.", "en", ["The U.S. Senate voted."]),
 ])
 def test_abbreviations_and_ordinals_the_field_writes(text: str, lang: str, sentences: list[str]) -> None:
     assert split_sentences(text, lang) == sentences

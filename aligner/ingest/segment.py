@@ -34,7 +34,8 @@ _OPENERS = {
     "in", "on", "at", "for", "from", "as", "after", "before", "since", "though", "although",
     "however", "moreover", "meanwhile", "such", "what", "why", "how", "who", "where", "both",
     "each", "many", "most", "some", "all", "no", "not", "one", "two", "then", "thus", "to",
-    "by", "his", "her", "their", "our", "my", "your",
+    "by", "his", "her", "their", "our", "my", "your", "later", "now", "today", "yesterday",
+    "instead", "indeed", "finally", "afterwards", "therefore", "nevertheless", "eventually",
 }
 
 _CLOSERS = "\"'”’»)]}）】』」》〉"
