@@ -123,8 +123,11 @@ PARAGRAPHS = [
     ("One.\n\nTwo.", ["One.", "Two."]),
     ("One.\n   \n\nTwo.", ["One.", "Two."]),
     ("This is a\nwrapped line.\n\nNext.", ["This is a wrapped line.", "Next."]),
-    ("中文第一行\n第二行。\n\n第二段。", ["中文第一行第二行。", "第二段。"]),
-    ("中文\nEnglish", ["中文 English"]),
+    ("这一行中文写得很长很长很长很长很长很长很长很长很长很长很长很长了\n第二行。\n\n第二段。",  # hard-wrapped: joined
+     ["这一行中文写得很长很长很长很长很长很长很长很长很长很长很长很长了第二行。", "第二段。"]),
+    ("中文\nEnglish", ["中文", "English"]),  # a short Chinese line without punctuation is a heading
+    ("老港口\n第一章\n早上港口很安静。渔民在修网。\n第二章\n傍晚船只回来了。",  # a paragraph a line, as Chinese is written
+     ["老港口", "第一章", "早上港口很安静。渔民在修网。", "第二章", "傍晚船只回来了。"]),
     ("  \n\n \n", []),
 ]
 
@@ -157,7 +160,7 @@ def test_paragraphs(text: str, expected: list[str]) -> None:
 
 def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space() -> None:
     assert split_paragraphs("第一句话在这里，\n接着说完。\n第二句。\n\nAn English line\nwrapped here.") == [
-        "第一句话在这里，接着说完。第二句。", "An English line wrapped here.",
+        "第一句话在这里，接着说完。", "第二句。", "An English line wrapped here.",
     ]
 
 

@@ -13,7 +13,7 @@ import re
 
 import regex
 
-from aligner.ingest.langs import squeeze
+from aligner.ingest.langs import is_chinese, squeeze
 
 # Abbreviations that never end a sentence (a title before a name, a month before a day …).
 _NEVER_FINAL = {
@@ -85,6 +85,20 @@ _ZH_ATTRIBUTION = regex.compile(
 _ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-•*·]\s|[（(][一二三四五六七八九十\d]{1,3}[)）])")
 
 
+_ZH_LINE_END = ("。", "！", "？", "…", "」", "』", "”", "）")
+_ZH_PUNCT = re.compile(r"[，、；：。！？]")
+
+
+def _ends_chinese_paragraph(last: list[str]) -> bool:
+    """Whether a Chinese line ends its paragraph: Chinese is written a paragraph a line (no
+    blank lines), so a line ending with a stop ends one, and a short line with no punctuation
+    (第一章, a title) stands alone; a line cut mid-sentence goes on."""
+    line = last[0].strip() if last else ""
+    if not any(map(is_chinese, line)):
+        return False
+    return line.endswith(_ZH_LINE_END) or (len(line) <= 30 and not _ZH_PUNCT.search(line))
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are blocks separated by blank lines; hard-wrapped lines inside a block are
     joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese), but a line
@@ -93,7 +107,7 @@ def split_paragraphs(text: str) -> list[str]:
     for block in re.split(r"\n\s*\n", text.strip()):
         parts: list[list[str]] = [[]]
         for line in block.split("\n"):
-            if _ITEM.match(line) and parts[-1]:
+            if (_ITEM.match(line) or _ends_chinese_paragraph(parts[-1][-1:])) and parts[-1]:
                 parts.append([])
             parts[-1].append(line)
         out += [squeeze("\n".join(part)) for part in parts]
