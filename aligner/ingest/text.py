@@ -127,8 +127,8 @@ def decode(data: bytes, name: str) -> str:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
-        head = text[:_READ]
-        candidates.append((_chinese_share(head), sum(ch in _CJK_PUNCT for ch in head), codec == "gb18030", text))
+        sample = text[:_READ]
+        candidates.append((_chinese_share(sample), sum(ch in _CJK_PUNCT for ch in sample), codec == "gb18030", text))
     if candidates and max(candidates)[0] >= _SURE:
         return max(candidates)[3]
     western = data.decode("cp1252", errors="replace")
