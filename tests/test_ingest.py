@@ -35,6 +35,9 @@ DECODE_CASES += [
     ("windows-1252 French", "L’été à Paris — «très» chaud…".encode("cp1252"), "L’été à Paris — «très» chaud…"),
     ("big5, half-width punctuation", "今天臺北的天氣很好, 我們去公園散步吧!".encode("big5"), "今天臺北的天氣很好, 我們去公園散步吧!"),
     ("gb18030 with English words", "我们使用Kubernetes和Docker。".encode("gb18030"), "我们使用Kubernetes和Docker。"),
+    ("big5, two characters", "臺灣".encode("big5"), "臺灣"),  # as GB18030 these bytes read 籓芖, no word
+    ("euc-kr Korean", "오늘 날씨가 좋습니다. 우리는 공원에 갑니다.".encode("euc-kr"), "오늘 날씨가 좋습니다. 우리는 공원에 갑니다."),
+    ("shift_jis Japanese", "今日はいい天気ですね。公園に行きましょう。".encode("shift_jis"), "今日はいい天気ですね。公園に行きましょう。"),
 ]
 
 
@@ -48,7 +51,7 @@ BAD_BYTES = [
     (b"  \n\n ", "f.txt: the file is empty; give a text or HTML file with the document"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "f.txt: byte 8: a NUL byte; this looks like a binary file, not text"),
     ("Hello there, world.".encode("utf-16-le"), "f.txt: byte 1: a NUL byte every other byte: UTF-16 without a byte order mark; save the file as UTF-8"),
-    (bytes(range(0x80, 0x100)) * 3, "f.txt: byte 0: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8"),
+    (bytes(range(0x80, 0x100)) * 3, "f.txt: byte 0: not UTF-8, GB18030, Big5, EUC-KR, Shift_JIS or Windows-1252 text; convert the file to UTF-8"),
 ]
 
 
@@ -60,7 +63,7 @@ def test_decode_refuses_bad_bytes(data: bytes, message: str) -> None:
 
 
 def test_undecodable_bytes_name_the_file_and_byte() -> None:
-    with pytest.raises(InputError, match=r"^f\.txt: byte 3: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8$"):
+    with pytest.raises(InputError, match=r"^f\.txt: byte 3: not UTF-8, GB18030, Big5, EUC-KR, Shift_JIS or Windows-1252 text; convert the file to UTF-8$"):
         decode(b"abc\xff\xff\xff\xff", "f.txt")
 
 

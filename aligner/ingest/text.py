@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import regex
+
 from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
@@ -128,18 +130,35 @@ def decode(data: bytes, name: str) -> str:
         except UnicodeDecodeError:
             continue
         sample = text[:_READ]
-        candidates.append((_chinese_share(sample), sum(ch in _CJK_PUNCT for ch in sample), codec == "gb18030", text))
-    if candidates and max(candidates)[0] >= _SURE:
+        if _chinese_share(sample) >= _SURE:
+            candidates.append((_word_share(sample), sum(ch in _CJK_PUNCT for ch in sample), codec == "gb18030", text))
+    if candidates and max(candidates)[0] >= _WORDS:
         return max(candidates)[3]
+    for codec, script, kana in (("euc-kr", _HANGUL, None), ("shift_jis", _KANA_HAN, _HIRAGANA)):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        at = _non_ascii(text[:_READ])
+        if at and sum(bool(script.match(text[i])) for i in at) >= _SURE * len(at) and (
+            kana is None or sum(bool(kana.match(text[i])) for i in at) >= 0.1 * len(at)  # Japanese writes hiragana
+        ):
+            return text
     western = data.decode("cp1252", errors="replace")
     if _latin_share(western[:_READ]) >= _SURE:
         return western
     raise InputError(
-        f"{name}: byte {utf8_error.start}: not UTF-8, GB18030, Big5 or Windows-1252 text; convert the file to UTF-8"
+        f"{name}: byte {utf8_error.start}: not UTF-8, GB18030, Big5, EUC-KR, Shift_JIS or Windows-1252 text; "
+        "convert the file to UTF-8"
     )
 
 
 _SURE = 0.8  # share of a decoding's non-ASCII characters that must read as its script
+_WORDS = 0.08  # share of adjacent Han pairs that must be CC-CEDICT words: Korean or Japanese bytes read as Chinese make few
+_FEW_PAIRS = 5
+_HANGUL = regex.compile(r"[\p{Hangul}\u3000-\u303f\uff00-\uffef]")
+_KANA_HAN = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Han}\u3000-\u303f\uff00-\uffef]")
+_HIRAGANA = regex.compile(r"\p{Hiragana}")
 _READ = 200_000  # characters a decoding is judged on: enough to tell, and a long file costs no more
 _WESTERN = set("“”‘’–—…«»°€£§©®±·×÷")
 
@@ -161,6 +180,20 @@ def _chinese_share(text: str) -> float:
         return not (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha())
 
     return sum(map(chinese, at)) / len(at) if at else 1.0
+
+
+def _word_share(text: str) -> float:
+    """The share of a decoding's adjacent Han pairs that are CC-CEDICT words: high for Chinese,
+    near nothing for other bytes read as Chinese (and for Big5 read as GB18030: 臺灣 as 籓芖);
+    a text of a few pairs is never refused by it, only ranked."""
+    from aligner.align.lexicon import headwords
+
+    pairs = [text[i : i + 2] for i in range(len(text) - 1) if HAN.match(text[i]) and HAN.match(text[i + 1])]
+    if not pairs:
+        return 1.0
+    words = headwords()
+    share = sum(pair in words for pair in pairs) / len(pairs)
+    return share if len(pairs) >= _FEW_PAIRS else max(share, _WORDS)  # a few pairs rank, but cannot refuse
 
 
 def _latin_share(text: str) -> float:
