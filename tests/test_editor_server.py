@@ -13,6 +13,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -205,14 +207,10 @@ def test_a_stopped_server_leaves_every_edit_in_the_files(tmp_path: Path) -> None
     import json
     import re
     import signal
-    import subprocess
-    import sys
     import urllib.request
 
     save(tmp_path, three_versions())
-    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(tmp_path), "--edit", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with cli_server(["serve", str(tmp_path), "--edit", "--port", "0"], signal.SIGINT) as proc:
         url = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline())  # type: ignore[union-attr]
         assert url, proc.stderr.read()  # type: ignore[union-attr]
         base = url.group(0)
@@ -226,14 +224,24 @@ def test_a_stopped_server_leaves_every_edit_in_the_files(tmp_path: Path) -> None
             "content-type": "application/json", "origin": base, "x-aligner-token": token.group(1)})
         with urllib.request.urlopen(request, timeout=30) as answer:
             assert answer.status == 200
-        proc.send_signal(signal.SIGINT)
+    assert len(pair_links(load(tmp_path, "doc"), "en", "zh-Hans")) == 5
+
+
+@contextmanager
+def cli_server(args: list[str], stop: int, env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[str]]:
+    """`aligner ARGS` as a process for the block, stopped with signal `stop` after it (killed if
+    it hangs or the block fails); a traceback on its stderr fails the test."""
+    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        yield proc
+        proc.send_signal(stop)
         proc.wait(60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait(10)
     assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
-    assert len(pair_links(load(tmp_path, "doc"), "en", "zh-Hans")) == 5
 
 
 def first_line(proc: subprocess.Popen[str], timeout: float = 60.0) -> str:
@@ -458,16 +466,7 @@ def test_the_reader_server_removes_its_site_folder_on_sigterm(tmp_path: Path) ->
     save(tmp_path / "corpus", three_versions())
     temp = tmp_path / "temp"
     temp.mkdir()
-    proc = subprocess.Popen([sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(tmp_path / "corpus"), "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(temp)})
-    try:
+    with cli_server(["serve", str(tmp_path / "corpus"), "--port", "0"], signal.SIGTERM, {**os.environ, "TMPDIR": str(temp)}) as proc:
         assert "Serving 1 documents at http://127.0.0.1:" in first_line(proc)
         assert [p.name.startswith("aligner-site-") for p in temp.iterdir()] == [True]
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(30)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(10)
     assert list(temp.iterdir()) == []
-    assert "Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
