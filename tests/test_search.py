@@ -273,3 +273,10 @@ def test_the_keyword_shown_is_the_word_found_not_letters_inside_another(corpus: 
     assert changed.exit_code == 0, changed.output
     (hit,) = [h for h in search(corpus, "on") if h.sid == "en.p2.s2"]
     assert hit.kwic()[1] == "on" and hit.kwic()[0].endswith("blew ")
+
+
+def test_compatibility_forms_are_found_by_their_plain_letters(corpus: Path) -> None:
+    changed = CliRunner().invoke(main, ["edit", "d1", "--corpus", str(corpus), "--who", "t", "correct", "en.p2.s2", "The ﬁnance report was Ｆｕｌｌ."])
+    assert changed.exit_code == 0, changed.output
+    assert [h.sid for h in search(corpus, "finance")] == ["en.p2.s2"] and [h.sid for h in search(corpus, "full")] == ["en.p2.s2"]
+    assert [h.sid for h in search(corpus, "Ｆｕｌｌ")] == ["en.p2.s2"]

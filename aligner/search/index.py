@@ -47,7 +47,7 @@ from aligner.search.regex_scan import Alphabet, Scan, join
 
 INDEX_FILE = ".search.sqlite"
 LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
-INDEX_VERSION = 9  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 10  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -95,7 +95,9 @@ class Hit:
 
 
 def normalize(text: str) -> str:
-    """The searchable form: Chinese in Simplified script (FTS5 folds case itself)."""
+    """The searchable form: compatibility forms folded (NFKC: Ｆｕｌｌ → Full, ﬁ → fi), Chinese in
+    Simplified script (FTS5 folds case itself)."""
+    text = unicodedata.normalize("NFKC", text)
     return convert(text, "t2s") if HAN.search(text) else text
 
 
@@ -318,7 +320,7 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
     symbols = any(unicodedata.category(ch) == "So" for ch in query)  # 🚀: no word to FTS5, which drops it
     if not HAN.search(query) and not symbols:
-        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(query)]
+        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(normalize(query))]
     norm = [normalize(t) for t in words]
     if all(len(t) >= 3 for t in norm) and not symbols:
         return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
