@@ -129,9 +129,10 @@ def _signals(
         english, chinese = (src, tgt) if langs[0] == "en" else (tgt, src)
         en_words = [lexicon.english_words(s) for s in english]
         vocabulary = sorted(frozenset().union(*en_words))  # stems the English side can match at all
-        en_rows = incidence(en_words, {stem: k for k, stem in enumerate(vocabulary)})
-        zh_rows = lexicon.translation_matrix(chinese, vocabulary)
-        words = (en_rows, zh_rows) if langs[0] == "en" else (zh_rows, en_rows)
+        if vocabulary:  # an English side of numbers or punctuation alone has no words to look up
+            en_rows = incidence(en_words, {stem: k for k, stem in enumerate(vocabulary)})
+            zh_rows = lexicon.translation_matrix(chinese, vocabulary)
+            words = (en_rows, zh_rows) if langs[0] == "en" else (zh_rows, en_rows)
     if langs == ("zh", "zh"):
         vecs = tuple(
             hashed_ngrams([convert(s, "t2s") for s in side], 2) for side in (src, tgt)
