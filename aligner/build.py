@@ -18,7 +18,7 @@ from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, reverse
-from aligner.corpus.store import clear_temporaries, load_upgraded, save
+from aligner.corpus.store import clear_temporaries, load_upgraded, make_folder, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
 from aligner.edit.files import flush, locked, settled
@@ -331,7 +331,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
     """
     ingested = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     for _ in range(_TRIES):  # an edit saved while the document was aligned: align it again
         seen, previous, older = _previous(task, folder)
         if seen is None:
@@ -473,7 +473,7 @@ def build(
     run = f"build-{secrets.token_hex(4)}"
     tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force, run) for d, paths in sources.items()]
     if scheduler:  # workers write into it: make it here, so a worker that cannot see it says so
-        corpus.mkdir(parents=True, exist_ok=True)
+        make_folder(corpus)
     shared = ([seeds], [corpus])  # every worker must read the seeds and write the corpus and its cache
     report = BuildReport(corpus)
     done = itertools.count(1)

@@ -215,3 +215,10 @@ def test_each_link_group_names_the_encoder_that_made_it(corpus: Path, tmp_path: 
     report = json.loads(result.stdout)
     assert report["encoders"][DOC] == {"en-zh-Hans": "e5", "en-zh-Hant": "e5", "zh-Hans-zh-Hant": "none"}
     assert "sentence encoder e5: multilingual-e5-small" in signature(load(tmp_path, DOC), "en", "zh-Hans")
+
+
+def test_a_corpus_under_a_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("not a folder")
+    result = CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--corpus", str(tmp_path / "afile" / "sub")])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert f"cannot create the folder ({tmp_path / 'afile'} is a file, not a folder); choose another path" in result.output

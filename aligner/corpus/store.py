@@ -52,6 +52,14 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, 
         raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
 
 
+def make_folder(path: Path) -> None:
+    """Create a folder and its parents; a failure is an `OutputError` naming the path and the fix."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(err.errno, f"{path}: cannot create the folder ({_cause(path, err)}); {_fix(err)}") from None
+
+
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files all or none (the files of a Moses or XCES export, of an import): each
     goes to a temp file beside it, and they are renamed into place only when every one was
