@@ -118,3 +118,15 @@ def test_the_same_folder_twice_and_bad_langs_are_errors(tmp_path: Path) -> None:
         pair_folders(a, a, ("en", "zh-Hans"))
     result = CliRunner().invoke(main, ["pair", str(a), str(a), "--langs", "en"])
     assert result.exit_code == 1 and "give the two folders' languages, e.g. --langs en,zh-Hans" in result.stderr
+
+
+def test_files_of_any_name_pair_and_become_seeds_build_reads(tmp_path: Path) -> None:
+    from aligner.build import find_sources
+
+    a, b = _folders(tmp_path)
+    for old, new in (("page000.txt", "with space.txt"), ("page007.txt", "报告.txt"), ("page014.txt", "-dash.txt")):
+        (a / old).rename(a / new)
+    result = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,zh-Hans", "--write-seeds", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    names = list(find_sources(tmp_path / "s"))  # every written name is a document id build takes
+    assert "with_space" in names and "dash" in names and any(n.startswith("doc-") for n in names)

@@ -6,6 +6,7 @@ in the package handles raw XML.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,20 @@ from aligner.ingest.langs import full_tag
 # never a path (no separator; '.' and '..' cannot start one). Build, import, show and the editor
 # take the same ids.
 DOC_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,199}")
+
+
+_OUTSIDE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def safe_doc_id(raw: str) -> str:
+    """A document id (`DOC_ID`) for an id from a file: the last part of a path-like one (`../../x`
+    → x, `docs/ch1.html` → ch1.html, `C:\\My Docs\\a b.docx` → a_b.docx), other characters than
+    letters, digits, '_', '.' and '-' as '_'; one with none of those left (报告) becomes `doc-`
+    and a digest of it, the same each time."""
+    name = _OUTSIDE_ID.sub("_", re.split(r"[/\\]", raw.strip())[-1]).strip("._-")[:200]
+    if not DOC_ID.fullmatch(name) or not re.search(r"[A-Za-z0-9]", name):
+        name = "doc-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return name
 
 
 def checked_id(doc_id: str) -> str:

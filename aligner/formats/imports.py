@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from pathlib import Path
 
-from aligner.corpus.model import DOC_ID, Alignment, Document, ParallelText
+from aligner.corpus.model import Alignment, Document, ParallelText, safe_doc_id
 from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
 from aligner.errors import AlignerError, CorpusError
 from aligner.formats import get
-
-_OUTSIDE_ID = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def safe_doc_id(raw: str) -> str:
-    """A document id (`DOC_ID`) for an id from a file: the last part of a path-like one (`../../x`
-    → x, `docs/ch1.html` → ch1.html, `C:\\My Docs\\a b.docx` → a_b.docx), other characters than
-    letters, digits, '_', '.' and '-' as '_'; one with none of those left (报告) becomes `doc-`
-    and a digest of it, the same each time."""
-    name = _OUTSIDE_ID.sub("_", re.split(r"[/\\]", raw.strip())[-1]).strip("._-")[:200]
-    if not DOC_ID.fullmatch(name) or not re.search(r"[A-Za-z0-9]", name):
-        name = "doc-" + hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return name
 
 
 def _renamed(text: ParallelText, doc_id: str) -> ParallelText:

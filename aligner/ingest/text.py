@@ -347,7 +347,7 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
         data = path.read_bytes()
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror}") from None
-    src = source_of(path)
+    src = source_of(path) if doc_id is None or lang is None else Source(path, doc_id, lang)  # given both: the name says nothing
     if (read := reader(path)) is not None:
         doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name, str(path))
     else:

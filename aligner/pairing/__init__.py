@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aligner.build import INPUT_SUFFIXES
-from aligner.corpus.model import Document
+from aligner.corpus.model import Document, safe_doc_id
 from aligner.corpus.store import write_atomic
 from aligner.errors import InputError
 from aligner.ingest.langs import normalize_tag
@@ -97,11 +97,12 @@ def write_seeds(report: PairReport, seeds: Path) -> list[Path]:
     """Copy each pair into `seeds` as DOC.LANG.ext (DOC: the A file's name without its suffix)."""
     written: list[Path] = []
     names: dict[str, Path] = {}
-    for a, b, _ in report.pairs:
-        doc = str(a.relative_to(report.dir_a).with_suffix("")).replace("/", "_").replace(".", "_")
+    for a, _, _ in report.pairs:  # every name checked before any file is written
+        doc = safe_doc_id(str(a.relative_to(report.dir_a).with_suffix("")).replace("/", "_").replace(".", "_"))
         if doc in names:
             raise InputError(f"{a}: the same document name '{doc}' as {names[doc]}; rename one of them")
         names[doc] = a
+    for (doc, a), (_, b, _) in zip(names.items(), report.pairs, strict=True):
         for path, lang in ((a, report.langs[0]), (b, report.langs[1])):
             target = seeds / f"{doc}.{lang}{path.suffix.lower()}"
             write_atomic(target, path.read_bytes())
