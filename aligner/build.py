@@ -8,6 +8,7 @@ import itertools
 import json
 import logging
 import secrets
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -470,7 +471,7 @@ def build(
         seeds, corpus = seeds.resolve(), corpus.resolve()
     sources = find_sources(seeds)
     one = len(sources) == 1  # a single document shows the engine's own progress instead
-    run = f"build-{secrets.token_hex(4)}"
+    run, started = f"build-{secrets.token_hex(4)}", time.time()
     tasks = [DocumentTask(d, tuple(paths), corpus, encoder, quiet or not one, force, run) for d, paths in sources.items()]
     if scheduler:  # workers write into it: make it here, so a worker that cannot see it says so
         make_folder(corpus)
@@ -484,8 +485,9 @@ def build(
 
     for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared, compact_now):
         report.add(result)
-    for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's
-        clear_temporaries(corpus / doc_id, run)
+    for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's,
+        clear_temporaries(corpus / doc_id, run)  # and one of another build, older than this one, a killed build's
+        clear_temporaries(corpus / doc_id, "build-*", older=started)
     report.compacted += compact_cache()
     return report
 

@@ -194,3 +194,15 @@ def test_a_dead_worker_process_is_one_clear_error() -> None:
 
     with pytest.raises(WorkerError, match=r"^a worker process died \(killed, or out of memory\); run the build again"):
         run_tasks(die, [1, 2], jobs=2, label="tasks", quiet=True)
+
+
+def test_a_build_removes_the_temp_files_a_killed_build_left(seeds: Path, tmp_path: Path) -> None:
+    import os
+
+    corpus = tmp_path / "corpus"
+    build(seeds, corpus, jobs=1)
+    left = corpus / "part0" / ".en.xml.build-dead0001.x1y2z3.tmp"  # as a build killed mid-write leaves it
+    left.write_text("half a file")
+    os.utime(left, (time.time() - 30, time.time() - 30))
+    build(seeds, corpus, jobs=1)
+    assert not left.exists()

@@ -173,12 +173,18 @@ def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
     return [path for path, data in serialise(corpus, text).items() if write_atomic(path, data, tag=tag)]
 
 
-def clear_temporaries(folder: Path, tag: str) -> list[Path]:
-    """Remove the temp files tagged `tag` in a folder: what writers of a finished run left when
-    they were killed between writing and renaming (no live writer still holds them)."""
-    stale = sorted(folder.glob(f".*.{tag}.*.tmp")) if tag else []
-    for path in stale:
-        path.unlink(missing_ok=True)
+def clear_temporaries(folder: Path, tag: str, older: float | None = None) -> list[Path]:
+    """Remove the temp files tagged `tag` (a glob: `build-*` for every build) in a folder, what
+    writers were killed between writing and renaming left; with `older`, only those last
+    written before that time (a build still running writes and renames its own in a moment)."""
+    stale = []
+    for path in sorted(folder.glob(f".*.{tag}.*.tmp")) if tag else []:
+        try:
+            if older is None or path.stat().st_mtime < older:
+                path.unlink()
+                stale.append(path)
+        except FileNotFoundError:  # renamed or removed by its writer meanwhile
+            continue
     return stale
 
 
