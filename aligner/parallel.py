@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -93,9 +95,27 @@ def _in_pool(func: Callable[[T], R], tasks: Sequence[T], workers: int, bar: Prog
 
 def _start_worker(threads: int, level: int) -> None:
     """Set up a worker: logging as in the parent, BLAS threads shared out so workers do not
-    oversubscribe the cores. Models load on first use and stay for the worker's life."""
+    oversubscribe the cores, and an end with the parent. Models load on first use and stay for
+    the worker's life."""
+    _die_with_parent()
     import numpy  # noqa: F401  (BLAS must be loaded for the limit to reach it)
     from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     logging.basicConfig(level=level, format="%(message)s")
     threadpool_limits(limits=threads)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to end this process when its parent dies (prctl PR_SET_PDEATHSIG): a build
+    killed by itself (kill -9, the out-of-memory killer) left its workers idle forever. Elsewhere
+    nothing is asked; those workers end when their pipe to the parent closes."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request: end now
+        os._exit(1)

@@ -206,3 +206,36 @@ def test_a_build_removes_the_temp_files_a_killed_build_left(seeds: Path, tmp_pat
     os.utime(left, (time.time() - 30, time.time() - 30))
     build(seeds, corpus, jobs=1)
     assert not left.exists()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_the_workers_of_a_build_killed_alone_end_with_it(tmp_path: Path) -> None:
+    seeds, corpus = tmp_path / "seeds", tmp_path / "corpus"
+    write_seeds(seeds, docs=6, size=1)
+    command = [sys.executable, "-c", "from aligner.cli import main; main()", "build", "--seeds", str(seeds), "--corpus", str(corpus), "--jobs", "2", "-q"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        workers = [pid for pid in _children(proc.pid) if "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")]
+        time.sleep(0.05)
+    assert workers, "no worker started"
+    proc.send_signal(signal.SIGKILL)  # the parent alone, as the out-of-memory killer would
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() and "spawn_main" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace") for pid in workers):
+        assert time.monotonic() < deadline, f"workers {workers} outlived their build"
+        time.sleep(0.1)
