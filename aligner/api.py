@@ -9,7 +9,7 @@ and the build module.) Errors are `aligner.errors.AlignerError`s with a one-line
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ __all__ = [
 
 
 def align(
-    src_sentences: Sequence[str], tgt_sentences: Sequence[str], src_lang: str, tgt_lang: str,
+    src_sentences: Iterable[str], tgt_sentences: Iterable[str], src_lang: str, tgt_lang: str,
     encoder: str = "auto",
 ) -> list[Link]:  # fmt: skip
     """Align two lists of sentences; every sentence is in exactly one link, in reading order.
@@ -36,9 +36,24 @@ def align(
     """
     from aligner.build import engine_for
 
+    src, tgt = _sentences(src_sentences, "src_sentences"), _sentences(tgt_sentences, "tgt_sentences")
+    for name, lang in (("src_lang", src_lang), ("tgt_lang", tgt_lang)):
+        if not isinstance(lang, str):
+            raise InputError(f"align: {name} must be a language tag such as en or zh-Hans, not {lang!r}")
     engine = engine_for(src_lang, tgt_lang, encoder)
-    beads = engine(list(src_sentences), list(tgt_sentences))
-    return beads_to_links(beads, [str(i) for i in range(len(src_sentences))], [str(j) for j in range(len(tgt_sentences))])
+    beads = engine(src, tgt)
+    return beads_to_links(beads, [str(i) for i in range(len(src))], [str(j) for j in range(len(tgt))])
+
+
+def _sentences(value: object, name: str) -> list[str]:
+    """A side's sentences as a list of strings (a generator read once); a string alone would be
+    read as sentences of one character each, so it is refused."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InputError(f"align: {name} must be a list of sentences, not {type(value).__name__}; split the text first")
+    out = list(value)
+    if not all(isinstance(s, str) for s in out):
+        raise InputError(f"align: {name} must hold strings, one sentence each")
+    return out
 
 
 def build(

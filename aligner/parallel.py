@@ -86,7 +86,8 @@ def _in_pool(func: Callable[[T], R], tasks: Sequence[T], workers: int, bar: Prog
         except BrokenProcessPool:
             raise WorkerError(
                 "a worker process died (killed, or out of memory); run the build again: finished"
-                " documents are skipped, or give fewer --jobs"
+                " documents are skipped, or give fewer --jobs (from a Python script, put the build"
+                " under `if __name__ == \"__main__\":`, as worker processes import the script again)"
             ) from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)

@@ -68,3 +68,16 @@ def test_api_from_a_fresh_interpreter(tmp_path: Path) -> None:
     assert out["crawl_built"] == ["a", "b", "c"]
     assert out["errors"][0].startswith(str(tmp_path / "corpus" / "nope"))
     assert out["errors"][1] == "part1: no alignment of en with de (aligned pairs: en-zh-Hans, en-zh-Hant, zh-Hans-zh-Hant)"
+
+
+def test_align_refuses_a_string_for_its_sentences_and_takes_a_generator() -> None:
+    import pytest
+
+    from aligner.api import align
+    from aligner.errors import AlignerError
+
+    with pytest.raises(AlignerError, match="align: src_sentences must be a list of sentences, not str; split the text first"):
+        align("It rains.", ["下雨了。"], "en", "zh-Hans")  # type: ignore[arg-type]
+    with pytest.raises(AlignerError, match="align: tgt_lang must be a language tag"):
+        align(["It rains."], ["下雨了。"], "en", None)  # type: ignore[arg-type]
+    assert len(align((s for s in ["It rains."]), ["下雨了。"], "en", "zh-Hans")) == 1
