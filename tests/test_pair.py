@@ -130,3 +130,10 @@ def test_files_of_any_name_pair_and_become_seeds_build_reads(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     names = list(find_sources(tmp_path / "s"))  # every written name is a document id build takes
     assert "with_space" in names and "dash" in names and any(n.startswith("doc-") for n in names)
+
+
+def test_one_folder_inside_the_other_is_refused(tmp_path: Path) -> None:
+    a, _ = _folders(tmp_path)
+    shuffled(a / "zh", "zh-Hans", seed=3)
+    with pytest.raises(InputError, match=f"{a / 'zh'}: inside {a}; give two folders side by side"):
+        pair_folders(a, a / "zh", ("en", "zh-Hans"))

@@ -78,6 +78,9 @@ def pair_folders(dir_a: Path, dir_b: Path, langs: tuple[str, str], encoder: str 
 
     if dir_a.resolve() == dir_b.resolve():
         raise InputError(f"{dir_b}: the same folder as {dir_a}; give the folder of each language")
+    for inner, outer in ((dir_a, dir_b), (dir_b, dir_a)):
+        if outer.resolve() in inner.resolve().parents:  # its files would be read on both sides
+            raise InputError(f"{inner}: inside {outer}; give two folders side by side, one a language")
     lang_a, lang_b = normalize_tag(langs[0]), normalize_tag(langs[1])
     if lang_a == lang_b:  # the seeds written would be two versions of one language: one overwrites the other
         raise InputError(f"--langs {langs[0]},{langs[1]}: the two folders must hold two languages; give each folder's own")
