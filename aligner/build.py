@@ -110,14 +110,14 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
         raise InputError(f"{seeds}: no such folder; give the folder holding the texts to ingest")
     groups: dict[str, list[Path]] = {}
     for path in sorted(seeds.rglob("*")):
-        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not _skipped(path):
+        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not not_a_text(path):
             groups.setdefault(source_of(path).doc_id, []).append(path)
     if not groups:
         raise InputError(f"{seeds}: no files to ingest (.txt, .html or one of {', '.join(READERS)})")
     return groups
 
 
-def _skipped(path: Path) -> bool:
+def not_a_text(path: Path) -> bool:
     """Hidden files and the folder's own README (README.md, README.txt) are not texts to ingest."""
     return path.name.startswith(".") or path.stem.upper() == "README"
 

@@ -137,3 +137,10 @@ def test_one_folder_inside_the_other_is_refused(tmp_path: Path) -> None:
     shuffled(a / "zh", "zh-Hans", seed=3)
     with pytest.raises(InputError, match=f"{a / 'zh'}: inside {a}; give two folders side by side"):
         pair_folders(a, a / "zh", ("en", "zh-Hans"))
+
+
+def test_a_readme_in_a_folder_is_not_a_document_to_pair(tmp_path: Path) -> None:
+    a, b = _folders(tmp_path)
+    (a / "README.md").write_text("# About these pages\n\nCrawled in May.\n", encoding="utf-8")
+    report = pair_folders(a, b, ("en", "zh-Hans"))
+    assert all(p.name != "README.md" for p in [*report.unpaired_a, *(x for x, _, _ in report.pairs)])
