@@ -143,14 +143,18 @@ def test_broken_files_are_left_and_counted_and_stale_temp_files_swept(tmp_path: 
     (folder / "broken.vec").write_bytes(b"not a shard")
     (folder / "half.seg").write_bytes(cachefiles.header(cachefiles.SEGMENT_MAGIC, 10, DIM))
     stale, live = folder / ".x.vec.1234.tmp", folder / ".y.vec.5678.tmp"
-    stale.write_bytes(b"killed")
-    live.write_bytes(b"being written")
+    killed_merge, recent_shard = folder / ".abc.seg.compact.k1.tmp", folder / ".z.vec.9999.tmp"
+    for path in (stale, live, killed_merge, recent_shard):
+        path.write_bytes(b"...")
     old = time.time() - 2 * compaction.STALE
     os.utime(stale, (old, old))
+    paused = time.time() - 2 * compaction.STALE_COMPACT  # a compaction killed ten minutes ago
+    for path in (killed_merge, recent_shard):
+        os.utime(path, (paused, paused))
     report = compact(folder)
-    assert (report.shards, report.skipped, report.stale) == (1, 2, 1)
+    assert (report.shards, report.skipped, report.stale) == (1, 2, 2)
     assert (folder / "broken.vec").exists() and (folder / "half.seg").exists()
-    assert not stale.exists() and live.exists()
+    assert not stale.exists() and not killed_merge.exists() and live.exists() and recent_shard.exists()
 
 
 def test_a_file_left_out_is_counted_once_however_many_batches_meet_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,7 @@ from aligner.corpus.store import write_atomic
 from aligner.progress import SILENT, Progress
 
 STALE = 3600  # seconds without a write after which a temp file is a killed writer's
+STALE_COMPACT = 600  # the same for a compaction's segment, written without pause
 BATCH = 4096  # shards merged at most by one segment: each is mapped while it is written
 BLOCK = 65536  # vectors gathered and written at a time
 AUTO = 1024  # shards in a folder from which a build compacts it when it ends
@@ -143,11 +144,12 @@ def _rows(files: list[Mapped], source: np.ndarray, row: np.ndarray, dim: int) ->
 
 def clear_stale(folder: Path) -> int:
     """Remove the temp files in a cache folder that no writer has touched for `STALE` seconds
-    (writers killed between writing and renaming); return how many."""
+    (writers killed between writing and renaming), a compaction's after `STALE_COMPACT` (it
+    writes its segment block after block, so a pause that long is a killed one); return how many."""
     now, removed = time.time(), 0
     for tmp in folder.glob(".*.tmp"):
         try:
-            if now - tmp.stat().st_mtime > STALE:
+            if now - tmp.stat().st_mtime > (STALE_COMPACT if ".compact." in tmp.name else STALE):
                 tmp.unlink()
                 removed += 1
         except FileNotFoundError:  # renamed or removed by its writer meanwhile
