@@ -173,3 +173,13 @@ def test_no_scheduler_is_a_clear_error(tmp_path: Path) -> None:
     write_seeds(tmp_path / "seeds", docs=1)
     with pytest.raises(ClusterError, match=r"tcp://127\.0\.0\.1:9: no Dask scheduler answers"):
         build(tmp_path / "seeds", tmp_path / "corpus", scheduler="tcp://127.0.0.1:9")
+
+
+def test_jobs_with_a_scheduler_is_said_to_be_unused(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--seeds", str(tmp_path), "--corpus", str(tmp_path / "c"), "--scheduler", "tcp://127.0.0.1:1", "--jobs", "2"])
+    assert result.stderr.startswith("Warning: --jobs is not used with --scheduler: the cluster's workers run the documents\n")
+    assert result.exit_code == 1  # and the empty seeds folder is then the error

@@ -48,6 +48,9 @@ def build(
     only what is left. Links a person made are kept. The corpus is the same byte for byte
     whatever --jobs or --scheduler.
     """
+    given = click.get_current_context().get_parameter_source("jobs") is not click.core.ParameterSource.DEFAULT
+    if scheduler and given:
+        click.echo("Warning: --jobs is not used with --scheduler: the cluster's workers run the documents", err=True)
     report = run_build(seeds, corpus, quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force)
     for doc_id, pairs in report.unrelated.items():
         for pair, share in pairs.items():
