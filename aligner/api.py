@@ -70,15 +70,26 @@ def build(
     from aligner.build import build as run
     from aligner.parallel import cores
 
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)):
+        raise InputError(f"build: jobs must be a whole number of processes, not {jobs!r}")
     jobs = cores() if jobs is None else jobs
-    return run(Path(seeds), Path(corpus), quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force)
+    return run(_path(seeds, "seeds"), _path(corpus, "corpus"), quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force)
+
+
+def _path(value: object, name: str) -> Path:
+    """A folder argument as a Path; anything but a str or a Path is one clear error."""
+    if not isinstance(value, str | Path):
+        raise InputError(f"{name} must be a folder (a str or a Path), not {value!r}")
+    return Path(value)
 
 
 def load(corpus: str | Path, doc_id: str) -> ParallelText:
     """One document of a corpus: its versions (`.versions[lang]`) and alignments, validated."""
     from aligner.corpus.store import load as read
 
-    return read(Path(corpus), doc_id)
+    if not isinstance(doc_id, str):
+        raise InputError(f"load: doc_id must be a document's id (a str), not {doc_id!r}")
+    return read(_path(corpus, "corpus"), doc_id)
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,8 @@ class LinkedSentences:
 
 def links(text: ParallelText, src_lang: str, tgt_lang: str) -> Iterator[LinkedSentences]:
     """The links between two versions of a document, in reading order, with their sentences."""
+    if not isinstance(text, ParallelText):
+        raise InputError(f"links: text must be a document from load(), not {type(text).__name__}")
     al = text.alignment(src_lang, tgt_lang)
     if al is None:
         have = ", ".join(f"{a.src_lang}-{a.tgt_lang}" for a in text.alignments) or "none"
@@ -113,9 +126,9 @@ def pair(
     from aligner.pairing import pair_folders
     from aligner.pairing import write_seeds as copy_pairs
 
-    if len(langs) != 2:
-        raise InputError(f"langs {list(langs)}: give the two folders' languages, e.g. ('en', 'zh-Hans')")
-    report = pair_folders(Path(dir_a), Path(dir_b), (langs[0], langs[1]), encoder)
+    if isinstance(langs, str) or not isinstance(langs, Sequence) or len(langs) != 2 or not all(isinstance(x, str) for x in langs):
+        raise InputError(f"langs {langs!r}: give the two folders' languages, e.g. ('en', 'zh-Hans')")
+    report = pair_folders(_path(dir_a, "dir_a"), _path(dir_b, "dir_b"), (langs[0], langs[1]), encoder)
     if write_seeds is not None:
-        copy_pairs(report, Path(write_seeds))
+        copy_pairs(report, _path(write_seeds, "write_seeds"))
     return report

@@ -81,3 +81,21 @@ def test_align_refuses_a_string_for_its_sentences_and_takes_a_generator() -> Non
     with pytest.raises(AlignerError, match="align: tgt_lang must be a language tag"):
         align(["It rains."], ["下雨了。"], "en", None)  # type: ignore[arg-type]
     assert len(align((s for s in ["It rains."]), ["下雨了。"], "en", "zh-Hans")) == 1
+
+
+def test_arguments_of_the_wrong_type_are_one_clear_error() -> None:
+    import pytest
+
+    from aligner.api import build, links, load, pair
+    from aligner.errors import AlignerError
+
+    calls = [
+        (lambda: build(None, "corpus"), "seeds must be a folder (a str or a Path), not None"),  # type: ignore[arg-type]
+        (lambda: build("seeds", "corpus", jobs="2"), "build: jobs must be a whole number of processes, not '2'"),  # type: ignore[arg-type]
+        (lambda: load("corpus", 3), "load: doc_id must be a document's id (a str), not 3"),  # type: ignore[arg-type]
+        (lambda: list(links("text", "en", "de")), "links: text must be a document from load(), not str"),  # type: ignore[arg-type]
+        (lambda: pair("a", "b", "en,zh-Hans"), "langs 'en,zh-Hans': give the two folders' languages"),
+    ]
+    for call, message in calls:
+        with pytest.raises(AlignerError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            call()
