@@ -7,9 +7,11 @@ the links. Every write is atomic (temp file, then rename) and skipped when the b
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -50,6 +52,17 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, 
         raise
     except OSError as err:
         raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
+
+
+@contextmanager
+def holding(lock: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file `lock` (made if missing) for the block, between processes."""
+    with open(lock, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def make_folder(path: Path) -> None:

@@ -20,35 +20,36 @@ links) voids the journal: the version is then the hash of the files.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import os
 import secrets
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from aligner.corpus.model import Change, ParallelText
-from aligner.corpus.store import load, load_links, serialise, sync_folder, temporary, write_atomic
+from aligner.corpus.store import (
+    holding,
+    load,
+    load_links,
+    serialise,
+    sync_folder,
+    temporary,
+    write_atomic,
+)
 from aligner.edit import journal
 
 LOCK_FILE = ".lock"
 Json = dict[str, Any]
 
 
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the document's lock file (between processes) for the block."""
-    with open(folder / LOCK_FILE, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+def locked(folder: Path) -> AbstractContextManager[None]:
+    """Hold the document's lock file (between processes, builds and editors) for the block."""
+    return holding(folder / LOCK_FILE)
 
 
 def settled(folder: Path) -> tuple[object, ...] | None:

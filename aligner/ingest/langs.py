@@ -196,7 +196,8 @@ def detect_language(text: str) -> str:
 
 
 _GAP = regex.compile(r"\s+")
-_WIDE = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\u3000-\u303f\uff00-\uffef]")  # scripts written without spaces
+CJK_MARKS = r"\u3000-\u303f\uff00-\uffef"  # CJK punctuation and full-width forms, for a character class
+_WIDE = regex.compile(rf"[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}{CJK_MARKS}]")  # scripts written without spaces
 
 
 def squeeze(text: str) -> str:

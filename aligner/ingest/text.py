@@ -18,6 +18,7 @@ from aligner.corpus.model import DOC_ID, Document, Metadata, Paragraph, Sentence
 from aligner.errors import InputError
 from aligner.ingest.blocks import READERS, document_from_blocks, reader
 from aligner.ingest.langs import (
+    CJK_MARKS,
     HAN,
     ISO_639_1,
     ISO_639_2,
@@ -156,8 +157,9 @@ def decode(data: bytes, name: str) -> str:
 _SURE = 0.8  # share of a decoding's non-ASCII characters that must read as its script
 _WORDS = 0.08  # share of adjacent Han pairs that must be CC-CEDICT words: Korean or Japanese bytes read as Chinese make few
 _FEW_PAIRS = 5
-_HANGUL = regex.compile(r"[\p{Hangul}\u3000-\u303f\uff00-\uffef]")
-_KANA_HAN = regex.compile(r"[\p{Hiragana}\p{Katakana}\p{Han}\u3000-\u303f\uff00-\uffef]")
+_HANGUL = regex.compile(rf"[\p{{Hangul}}{CJK_MARKS}]")
+_KANA_HAN = regex.compile(rf"[\p{{Hiragana}}\p{{Katakana}}\p{{Han}}{CJK_MARKS}]")
+_CHINESE = regex.compile(rf"[\p{{Han}}{CJK_MARKS}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _READ = 200_000  # characters a decoding is judged on: enough to tell, and a long file costs no more
 _WESTERN = set("“”‘’–—…«»°€£§©®±·×÷")
@@ -175,7 +177,7 @@ def _chinese_share(text: str) -> float:
 
     def chinese(i: int) -> bool:
         ch = text[i]
-        if not (HAN.match(ch) or ch in _CJK_PUNCT or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"):
+        if not (_CHINESE.match(ch) or ch in _CJK_PUNCT):
             return False
         return not (0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() and text[i + 1].isascii() and text[i + 1].isalpha())
 
@@ -219,11 +221,13 @@ def html_to_text(html: str) -> str:
     root = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares its encoding
     for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//form|//aside|//header[not(.//h1)]|//head"):
         bad.drop_tree()
-    runs = text_runs(root)
-    first_h1 = next(iter(root.xpath("//h1")), None)
-    title = " ".join(first_h1.text_content().split()) if first_h1 is not None else ""
-    at = next((k for k, block in enumerate(runs) if block.kind == "head" and block.text == title), 0) if title else 0
-    return "\n\n".join(block.text for block in runs[at:])  # what comes before the title is the site's menus
+    node = next(iter(root.xpath("//h1")), None)
+    while node is not None and node.getparent() is not None:  # what comes before the title is the site's menus
+        parent = node.getparent()
+        for before in list(node.itersiblings(preceding=True)):
+            parent.remove(before)  # with its tail: text before the title too
+        parent.text, node = None, parent
+    return "\n\n".join(block.text for block in text_runs(root))
 
 
 # Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.

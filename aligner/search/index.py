@@ -19,7 +19,6 @@ substring scan, of only the sentences holding that word when the joined texts sh
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import re
@@ -39,7 +38,7 @@ import regex
 
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.store import doc_ids, load
+from aligner.corpus.store import doc_ids, holding, load
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert
 from aligner.search.regex_literals import required_literals
@@ -107,14 +106,10 @@ def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
     if not corpus.is_dir():
         raise SearchError(f"{corpus}: no such corpus folder; build or import documents first")
     with closing(sqlite3.connect(corpus / INDEX_FILE, timeout=60)) as conn:
-        with open(corpus / LOCK_FILE, "a") as lock:  # one process makes or refreshes the index at a time
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
-                    _reset(conn)
-                refresh(conn, corpus)
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        with holding(corpus / LOCK_FILE):  # one process makes or refreshes the index at a time
+            if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+                _reset(conn)
+            refresh(conn, corpus)
         yield conn
 
 
