@@ -89,11 +89,11 @@ _ZH_LINE_END = ("。", "！", "？", "…", "」", "』", "”", "）")
 _ZH_PUNCT = re.compile(r"[，、；：。！？]")
 
 
-def _ends_chinese_paragraph(last: list[str]) -> bool:
+def _ends_chinese_paragraph(line: str) -> bool:
     """Whether a Chinese line ends its paragraph: Chinese is written a paragraph a line (no
     blank lines), so a line ending with a stop ends one, and a short line with no punctuation
     (第一章, a title) stands alone; a line cut mid-sentence goes on."""
-    line = last[0].strip() if last else ""
+    line = line.strip()
     if not any(map(is_chinese, line)):
         return False
     return line.endswith(_ZH_LINE_END) or (len(line) <= 30 and not _ZH_PUNCT.search(line))
@@ -102,12 +102,13 @@ def _ends_chinese_paragraph(last: list[str]) -> bool:
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are blocks separated by blank lines; hard-wrapped lines inside a block are
     joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese), but a line
-    that starts a list item starts a paragraph of its own."""
+    that starts a list item starts a paragraph of its own, and so does the line after a Chinese
+    line that ends one (`_ends_chinese_paragraph`)."""
     out = []
     for block in re.split(r"\n\s*\n", text.strip()):
         parts: list[list[str]] = [[]]
         for line in block.split("\n"):
-            if (_ITEM.match(line) or _ends_chinese_paragraph(parts[-1][-1:])) and parts[-1]:
+            if parts[-1] and (_ITEM.match(line) or _ends_chinese_paragraph(parts[-1][-1])):
                 parts.append([])
             parts[-1].append(line)
         out += [squeeze("\n".join(part)) for part in parts]
