@@ -306,3 +306,14 @@ def test_a_news_page_gives_its_title_byline_and_date_and_drops_the_site_around_t
     doc = ingest_text(page, "d", "en", "x.html")
     assert (doc.meta.title, doc.meta.author, doc.meta.date) == ("Rising Seas", "Jane Doe", "2021-03-04")
     assert [s.text for s in doc.sentences()] == ["Rising Seas", "Sea levels rose again.", "Scientists are worried."]
+
+
+@pytest.mark.parametrize(
+    ("text", "has"),
+    [("V", False), (".-^ !", False), ("» .", False), ("r \\", False), ("— …", False), ("", False),
+     ("Ja", True), ("141", True), ("是", True), ("ね", True), ("한", True), ("Vv", True), ("ที่นี่", True)],
+)  # fmt: skip
+def test_a_line_has_words_with_two_letters_a_digit_or_a_cjk_character(text: str, has: bool) -> None:
+    from aligner.ingest.langs import worded
+
+    assert worded(text) is has

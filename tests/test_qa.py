@@ -241,3 +241,16 @@ def test_list_checks_as_json_and_qa_of_the_whole_corpus_by_default(corpus: Path)
     assert {"name": "low-confidence", "family": "consistency", "summary": "a machine link the aligner was unsure of", "settings": {"threshold": 0.5}} in listed
     whole = CliRunner().invoke(main, ["qa", "--corpus", str(corpus), "--json"])  # no TARGET: --corpus, not ./corpora
     assert whole.exit_code == 0 and json.loads(whole.output)["counts"]["numbers"] == {"error": 2}
+
+
+def test_a_line_without_words_left_out_is_no_omission() -> None:
+    en = ["The minister resigned on Friday.", "»", "He cited his poor health."]
+    zh = ["部长周五辞职。", "·"]
+    docs = {
+        lang: Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(texts))),))
+        for lang, texts in (("en", en), ("zh-Hans", zh))
+    }
+    links = [(("en.s0",), ("zh-Hans.s0",)), (("en.s1",), ()), (("en.s2",), ()), ((), ("zh-Hans.s1",))]
+    text = ParallelText("doc", docs, (Alignment("en", "zh-Hans", tuple(Link(s, t, 0.9) for s, t in links)),))
+    found = [(f.check, f.src_ids, f.tgt_ids) for f in run_qa([text]) if f.check in ("omission", "addition")]
+    assert found == [("omission", ("en.s2",), ())]

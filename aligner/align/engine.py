@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_array
 
-from aligner.align import anchors, boundary, length, lexicon, search, wordvec
+from aligner.align import anchors, boundary, fragments, length, lexicon, search, wordvec
 from aligner.align.bead import Bead
 from aligner.align.confidence import confidences
 from aligner.align.embed import Encoder
@@ -343,9 +343,16 @@ def align(
     """Align two versions of a text sentence by sentence; every sentence is in exactly one bead.
 
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
+    Sentences without words are left out of the search and come back as omissions (`fragments`).
     """
+    _check(src, tgt)
+    src_kept, tgt_kept = fragments.kept(src), fragments.kept(tgt)
     with collector_paused():
-        return _align(src, tgt, src_lang, tgt_lang, quiet, Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir))
+        beads = _align(
+            [src[k] for k in src_kept], [tgt[k] for k in tgt_kept], src_lang, tgt_lang, quiet,
+            Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir),
+        )  # fmt: skip
+    return fragments.restore(beads, src_kept, tgt_kept, len(src), len(tgt))
 
 
 def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
@@ -365,7 +372,6 @@ def _align(
 ) -> list[Bead]:  # fmt: skip
     """Align two versions of a text (see `align`)."""
     langs = _language(src_lang), _language(tgt_lang)
-    _check(src, tgt)
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
         return [Bead((i,), (), 1.0) for i in range(n)] + [Bead((), (j,), 1.0) for j in range(m)]

@@ -195,6 +195,17 @@ def detect_language(text: str) -> str:
     return guess_language(text) or "en"
 
 
+_WORDED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|\p{L}\p{M}*\p{L}|\p{N}")
+
+
+def worded(text: str) -> bool:
+    """True if the text has a word: two letters running, a digit, or a CJK or Hangul character.
+
+    Lines without one (OCR debris such as "V" or ".-^ !", a lone "»") have nothing to translate.
+    """
+    return _WORDED.search(text) is not None
+
+
 _GAP = regex.compile(r"\s+")
 CJK_MARKS = r"\u3000-\u303f\uff00-\uffef"  # CJK punctuation and full-width forms, for a character class
 _WIDE = regex.compile(rf"[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}{CJK_MARKS}]")  # scripts written without spaces

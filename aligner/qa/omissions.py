@@ -8,7 +8,7 @@ import statistics
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from aligner.ingest.langs import han_ratio, joiner
+from aligner.ingest.langs import han_ratio, joiner, worded
 from aligner.qa.findings import Finding
 from aligner.qa.pairs import LinkView, PairView
 from aligner.qa.registry import Params, check
@@ -35,11 +35,12 @@ def robust_spread(values: list[float], floor: float) -> tuple[float, float]:
 
 
 def one_sided(pairs: list[PairView], side: str) -> Iterator[tuple[PairView, LinkView]]:
-    """Links with only their `side` ('src' or 'tgt'): the other side linked to nothing."""
+    """Links with only their `side` ('src' or 'tgt'): the other side linked to nothing. A line
+    without words (a lone "»", OCR debris; `langs.worded`) has nothing to translate: left out."""
     for pair in pairs:
         for view in pair.links:
             src, tgt = bool(view.link.src), bool(view.link.tgt)
-            if (src, tgt) == (side == "src", side == "tgt"):
+            if (src, tgt) == (side == "src", side == "tgt") and worded(view.src_text if src else view.tgt_text):
                 yield pair, view
 
 
