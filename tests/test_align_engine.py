@@ -324,3 +324,15 @@ def test_an_english_side_with_no_words_aligns_with_chinese(english: list[str], t
     chinese = ["一。", "二。"][: len(english)]
     beads = align(english, chinese, "en", "zh-Hans", quiet=True)
     assert [(b.src, b.tgt) for b in beads] == [((k,), (k,)) for k in range(len(english))]
+
+
+def test_a_one_sentence_translation_is_a_confident_link_not_an_unrelated_text(cache: Path) -> None:
+    """A text of one link has no neighbours to give its context; its own similarity stands for it
+    (with 0 there, the seed's one-sentence author note came out at 0.49 and was called unrelated)."""
+    en = ["Sun Ru is research professor and Deputy Director of Institute of World Political Studies,"
+          " China Institutes of Contemporary International Relations."]  # fmt: skip
+    zh = ["孙茹，中国现代国际关系研究院世界政治研究所研究员、副所长。"]
+    (bead,) = align(en, zh, "en", "zh-Hans", cache_dir=cache)
+    assert bead.confidence >= 0.9 and unrelated([bead]) is None
+    (other,) = align(["I like trains."], zh, "en", "zh-Hans", cache_dir=cache)
+    assert other.confidence < 0.5 and unrelated([other]) is not None

@@ -47,7 +47,9 @@ def features(
     Merged beads (more than one sentence a side) are wrong more often at equal similarity: their
     summed vectors look alike even when one sentence does not belong. The context, the mean
     similarity of the nearest links around, tells a weak link held in place by strong neighbours
-    from a link between texts that are not translations at all. The margin, how much the search
+    from a link between texts that are not translations at all; a text of one link has no
+    neighbours, and its own similarity stands for the context (0 called one-sentence translations
+    unrelated). The margin, how much the search
     preferred the bead to any local change (`boundary.margin`, capped), tells a bead whose extent
     was clear from one that won a near tie.
     """
@@ -70,6 +72,8 @@ def features(
         total += padded[_CONTEXT + shift : _CONTEXT + shift + len(beads)]
         count += counted[_CONTEXT + shift : _CONTEXT + shift + len(beads)]
     context = np.divide(total, count, out=np.zeros(len(beads)), where=count > 0)
+    if np.count_nonzero(known) == 1:  # a text of one link: no neighbour to tell its level, but itself
+        context[known] = own[known]
     first = own.copy()
     omitted = np.flatnonzero(~link)
     if len(omitted):
