@@ -223,3 +223,63 @@ def test_a_dialogue_dash_starts_the_next_speakers_sentence(text: str, sentences:
 def test_a_japanese_quotation_goes_on_with_its_quotative() -> None:
     assert split_sentences("「こんにちは！」と彼は言った。次の日。", "ja") == ["「こんにちは！」と彼は言った。", "次の日。"]
     assert split_sentences("彼は「行きます。」と答えた。", "ja") == ["彼は「行きます。」と答えた。"]
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Siehe Nr. 5 der Liste.", "de", ["Siehe Nr. 5 der Liste."]),
+    ("Das steht auf S. 12 ganz unten.", "de", ["Das steht auf S. 12 ganz unten."]),
+    ("Abb. 3 zeigt den Aufbau.", "de", ["Abb. 3 zeigt den Aufbau."]),
+    ("Der Brief steht in Bd. 2 der Werke.", "de", ["Der Brief steht in Bd. 2 der Werke."]),
+    ("Mehr dazu in Kap. 4 des Berichts.", "de", ["Mehr dazu in Kap. 4 des Berichts."]),
+    ("Die Werte stehen in Tab. 1 oben.", "de", ["Die Werte stehen in Tab. 1 oben."]),
+    ("Vgl. S. 7 im Anhang.", "de", ["Vgl. S. 7 im Anhang."]),
+    ("Es kamen ca. 30 Personen.", "de", ["Es kamen ca. 30 Personen."]),
+    ("Der Eintritt kostet Fr. 7.- pro Person.", "de", ["Der Eintritt kostet Fr. 7.- pro Person."]),  # Swiss francs
+    ("Der Eintritt kostet Fr. 7.50 pro Person.", "de", ["Der Eintritt kostet Fr. 7.50 pro Person."]),
+    ("Voir p. 12 du rapport.", "fr", ["Voir p. 12 du rapport."]),
+    ("Voir le n° 5 et le no 6 de la liste.", "fr", ["Voir le n° 5 et le no 6 de la liste."]),
+    ("Voir vol. 3 de la série.", "fr", ["Voir vol. 3 de la série."]),
+    ("Voir le chap. 2 du livre.", "fr", ["Voir le chap. 2 du livre."]),
+    ("Voir la fig. 4 ci-dessous.", "fr", ["Voir la fig. 4 ci-dessous."]),
+    ("See p. 12 and pp. 3-5 of the report.", "en", ["See p. 12 and pp. 3-5 of the report."]),
+    ("See No. 5 and Fig. 2 in vol. 3, ch. 4.", "en", ["See No. 5 and Fig. 2 in vol. 3, ch. 4."]),
+])
+def test_a_number_after_an_abbreviation_does_not_start_a_sentence(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # a number after a numbering abbreviation is a count, not a German ordinal
+    ("Er wohnt in Haus Nr. 5. Dann ging er.", "de", ["Er wohnt in Haus Nr. 5.", "Dann ging er."]),
+    ("Das steht auf S. 12. Dann folgt mehr.", "de", ["Das steht auf S. 12.", "Dann folgt mehr."]),
+    ("Der Eintritt kostet 7 Fr. Dann gingen wir.", "de", ["Der Eintritt kostet 7 Fr.", "Dann gingen wir."]),  # francs after the amount
+    ("He scored 5. Then he left.", "en", ["He scored 5.", "Then he left."]),
+    ("He lives at No. 5. Then he moved.", "en", ["He lives at No. 5.", "Then he moved."]),
+])
+def test_a_stop_after_the_number_still_ends_the_sentence(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Details at https://example.org/a.html. The next sentence.", "en",
+     ["Details at https://example.org/a.html.", "The next sentence."]),
+    ("See www.example.co.uk/x.y. Next time bring it.", "en",  # x.y is no acronym here
+     ["See www.example.co.uk/x.y.", "Next time bring it."]),
+    ("The code is on example.com/a.b. Next week it moves.", "en",
+     ["The code is on example.com/a.b.", "Next week it moves."]),
+    ("Read https://en.wikipedia.org/wiki/U.S. Several pages follow.", "en",
+     ["Read https://en.wikipedia.org/wiki/U.S.", "Several pages follow."]),
+    ("Details unter https://example.org/seite/12. Dann folgt mehr.", "de",  # 12 is no ordinal here
+     ["Details unter https://example.org/seite/12.", "Dann folgt mehr."]),
+    ("Write to info@example.org. The reply comes in a day.", "en",
+     ["Write to info@example.org.", "The reply comes in a day."]),
+    ("Schreiben Sie an info@example.org. Wir antworten bald.", "de",
+     ["Schreiben Sie an info@example.org.", "Wir antworten bald."]),
+    # inside a sentence a URL's dots split nothing
+    ("See www.example.co.uk/x.y for more.", "en", ["See www.example.co.uk/x.y for more."]),
+    ("Write to info@example.org or call.", "en", ["Write to info@example.org or call."]),
+])
+def test_a_url_or_address_ending_a_sentence_keeps_its_dots_and_gives_the_stop(
+    text: str, lang: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences

@@ -2,8 +2,9 @@
 
 Rules, not a model: a sentence ends at a terminal stop followed (after closing quotes and
 brackets) by the start of another sentence, except after abbreviations, initials and list
-labels, inside a quotation the sentence goes on after (She read “Hello! World” twice.), and in
-Chinese inside quotations or book titles. Chinese ； ends a sentence only before
+labels (the dots of a URL or e-mail address are none: a stop after one is the sentence's), inside
+a quotation the sentence goes on after (She read “Hello! World” twice.), and in Chinese inside
+quotations or book titles. Chinese ； ends a sentence only before
 the next item of a list; …… only when a closing quote follows it.
 """
 
@@ -20,14 +21,15 @@ _NEVER_FINAL = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
     "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
     "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit",
+    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "vgl",
 }
 # Abbreviations that end a sentence only when a typical sentence opener follows ("the U.S. With").
 _MAYBE_FINAL = {
     "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
 }
-# Common words that are abbreviations only before a number ("No. 5", "Art. 12").
-_BEFORE_NUMBER = {"no", "nos", "art"}
+# Words that are abbreviations only before a number ("No. 5", "Art. 12", German "Nr. 5", "S. 12",
+# Swiss "Fr. 7.-", which ends a sentence after one: "kostet 7 Fr. Dann", French "chap. 2").
+_BEFORE_NUMBER = {"no", "nos", "art", "nr", "s", "abb", "bd", "kap", "tab", "fr", "chap"}
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
@@ -55,6 +57,8 @@ _QUOTE_TAIL = 80
 _AFTER_QUOTE = re.compile(r"[\"'”’»)\]]*\s*(\S?)")
 _WORD_BEFORE = re.compile(r"([\w.'’]+)$")
 _LOOKBACK = 64  # characters searched for the word before a stop (keeps the scan linear)
+# A URL or e-mail address (https://…, www.…, host.org/…, name@host): its dots are not abbreviations'.
+_ADDRESS = re.compile(r"://|\bwww\.|\w\.[^\W\d_]{2,}/|\w@\w", re.I)
 _ACRONYM = re.compile(r"([^\W\d_]\.)+[^\W\d_]")  # U.S, e.U.A: letters only, not "1.3"
 # A label that is not a sentence of its own: "2.", "iv.", "1.3.", "Figure 1.2." (before a caption).
 _LABEL = re.compile(
@@ -149,15 +153,43 @@ def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
     first = nxt.lstrip("\"'“‘([-–— ")[:1]  # past quotes, brackets and a dialogue dash
     if stop != "." or m.group("close"):
         return not first.islower()
-    before = _WORD_BEFORE.search(text[max(0, m.start() - _LOOKBACK) : m.start()])
-    word = before.group(1).lower().rstrip(".") if before else ""
+    original = _word_before(text, m.start())
+    word = _folded(original)
     if first.isdigit():
-        return word not in _BEFORE_NUMBER and word not in _NEVER_FINAL
+        return not _numbers(word)
     if first.islower():
         return False
-    if lang.startswith("de") and word.isdigit() and len(word) <= 2:
+    if lang.startswith("de") and _is_ordinal(text, m.start(), word):
         return False  # a German ordinal: am 3. Oktober, im 19. Jahrhundert
-    return _ends_after_word(word, before.group(1) if before else "", _next_word(text, m.end()))
+    return _ends_after_word(word, original, _next_word(text, m.end()))
+
+
+def _word_before(text: str, end: int) -> str:
+    """The word ending at end as written ("U.S", "Nr.", "Bentham’s"); "" when it ends a URL or
+    e-mail address, whose dots are no abbreviation's (www.example.co.uk/x.y. Next)."""
+    start = text.rfind(" ", 0, end) + 1  # split_sentences leaves single spaces between words
+    if _ADDRESS.search(text, start, end):
+        return ""
+    before = _WORD_BEFORE.search(text[max(start, end - _LOOKBACK) : end])
+    return before.group(1) if before else ""
+
+
+def _folded(word: str) -> str:
+    """A word as the abbreviation lists hold it: lower case, without its final dots (Nr. → nr)."""
+    return word.lower().rstrip(".")
+
+
+def _numbers(word: str) -> bool:
+    """Whether a number after word belongs to it (Nr. 5, S. 12, Mar. 12), so starts no sentence."""
+    return word in _BEFORE_NUMBER or word in _NEVER_FINAL
+
+
+def _is_ordinal(text: str, end: int, word: str) -> bool:
+    """Whether a German number of one or two digits ending at end is an ordinal (am 3. Oktober),
+    not one that an abbreviation numbers (Haus Nr. 5. Dann), whose stop ends the sentence."""
+    if not (word.isdigit() and len(word) <= 2):
+        return False
+    return not _numbers(_folded(_word_before(text, end - len(word) - 1)))  # the word before the number
 
 
 def _in_quotation(text: str, start: int, m: re.Match[str]) -> bool:
