@@ -1,7 +1,8 @@
-"""Search: FTS5 and substring queries, Simplified/Traditional, KWIC, refresh, and query errors."""
+"""Search: FTS5 and substring queries, Simplified/Traditional, KWIC, --lang and regional versions, refresh, and query errors."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from contextlib import closing
@@ -12,9 +13,18 @@ import regex
 from click.testing import CliRunner
 
 from aligner.cli import main
-from aligner.corpus.model import Document, Metadata, Paragraph, ParallelText, Sentence
+from aligner.corpus.model import (
+    Alignment,
+    Document,
+    Link,
+    Metadata,
+    Paragraph,
+    ParallelText,
+    Sentence,
+)
 from aligner.corpus.store import load_all, save
 from aligner.errors import AlignerError
+from aligner.ingest.langs import split_tag
 from aligner.search.index import INDEX_FILE, normalize, search, terms
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
@@ -280,3 +290,80 @@ def test_compatibility_forms_are_found_by_their_plain_letters(corpus: Path) -> N
     assert changed.exit_code == 0, changed.output
     assert [h.sid for h in search(corpus, "finance")] == ["en.p2.s2"] and [h.sid for h in search(corpus, "full")] == ["en.p2.s2"]
     assert [h.sid for h in search(corpus, "Ｆｕｌｌ")] == ["en.p2.s2"]
+
+
+# --- regional versions: a Hong Kong document and a Taiwan one ------------------------------------
+
+REGIONAL = {  # document: the full tag of each version and its one sentence, each aligned to the English one
+    "hk": {"en": "The software is ready.", "zh-Hant-HK": "軟件準備好了。"},
+    "tw": {"en": "The software is ready.", "zh-Hans": "软件准备好了。", "zh-Hant-TW": "軟體準備好了。"},
+}
+
+
+def _version(doc_id: str, tag: str, text: str) -> Document:
+    key, region = split_tag(tag)
+    return Document(doc_id, key, (Paragraph(f"{key}.p1", (Sentence(f"{key}.p1.s1", text),)),), Metadata(), region)
+
+
+@pytest.fixture()
+def regional(tmp_path: Path) -> Path:
+    for doc_id, texts in REGIONAL.items():
+        versions = {v.lang: v for v in (_version(doc_id, tag, text) for tag, text in texts.items())}
+        links = tuple(Alignment("en", key, (Link(("en.p1.s1",), (f"{key}.p1.s1",)),)) for key in versions if key != "en")
+        save(tmp_path, ParallelText(doc_id, versions, links))
+    return tmp_path
+
+
+LANGS = [
+    # --lang, and the versions (document, full tag) it takes in, in corpus order
+    ("zh-Hant-HK", [("hk", "zh-Hant-HK")]),
+    ("zh-HK", [("hk", "zh-Hant-HK")]),
+    ("zh-Hant-TW", [("tw", "zh-Hant-TW")]),
+    ("zh-Hant", [("hk", "zh-Hant-HK"), ("tw", "zh-Hant-TW")]),
+    ("zh", [("hk", "zh-Hant-HK"), ("tw", "zh-Hans"), ("tw", "zh-Hant-TW")]),
+    ("zh-Hans", [("tw", "zh-Hans")]),
+    ("en", [("hk", "en"), ("tw", "en")]),
+    (None, [("hk", "en"), ("hk", "zh-Hant-HK"), ("tw", "en"), ("tw", "zh-Hans"), ("tw", "zh-Hant-TW")]),
+]
+REGIONAL_QUERIES = [
+    # query, --regex, the tags of the versions it finds start with this
+    ("准备好", False, "zh"),  # the trigram index
+    ("准备", False, "zh"),  # the joined Simplified texts
+    ("ready", False, "en"),  # the word index
+    (r"\p{L}{2}", True, ""),  # the joined texts as written
+]
+REGIONAL_CASES = [  # each --lang with each query that finds one of its versions, and the versions it finds
+    (lang, query, use_regex, [(doc, tag) for doc, tag in versions if tag.startswith(finds)])
+    for lang, versions in LANGS for query, use_regex, finds in REGIONAL_QUERIES
+    if any(tag.startswith(finds) for _, tag in versions)
+]
+
+
+@pytest.mark.parametrize(("lang", "query", "use_regex", "found"), REGIONAL_CASES)
+def test_lang_takes_in_the_versions_within_its_tag_each_named_by_its_full_tag(
+    regional: Path, lang: str | None, query: str, use_regex: bool, found: list[tuple[str, str]]
+) -> None:
+    hits = search(regional, query, lang, use_regex)
+    expected = [(doc, tag, sorted(set(REGIONAL[doc]) - {tag})) for doc, tag in found]  # aligned: the document's other versions
+    assert [(h.doc_id, h.lang, sorted(h.aligned)) for h in hits] == expected
+
+
+def test_cli_search_names_a_regional_version_by_its_full_tag(regional: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "准备", "--lang", "zh-Hant", "--corpus", str(regional)])
+    assert (result.exit_code, result.output) == (0, (
+        "hk zh-Hant.p1.s1 (zh-Hant-HK): 軟件準備好了。\n    en: The software is ready.\n"
+        "tw zh-Hant.p1.s1 (zh-Hant-TW): 軟體準備好了。\n    en: The software is ready.\n    zh-Hans: 软件准备好了。\n"
+    ))
+    result = CliRunner().invoke(main, ["search", "准备", "--lang", "zh-Hant-HK", "--corpus", str(regional), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [(h["doc_id"], h["lang"], h["id"], h["aligned"]) for h in json.loads(result.output)] == [
+        ("hk", "zh-Hant-HK", "zh-Hant.p1.s1", {"en": ["The software is ready."]})
+    ]
+
+
+def test_an_index_made_before_regions_were_indexed_is_rebuilt(regional: Path) -> None:
+    assert search(regional, "ready")
+    with closing(sqlite3.connect(regional / INDEX_FILE)) as conn, conn:
+        conn.execute("UPDATE sents SET lang = replace(replace(lang, '-TW', ''), '-HK', '')")  # the key alone, as version 10 had it
+        conn.execute("PRAGMA user_version = 10")
+    assert [(h.doc_id, h.lang) for h in search(regional, "准备", "zh-Hant-HK")] == [("hk", "zh-Hant-HK")]

@@ -9,14 +9,14 @@ import click
 
 from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option, language_tag
-from aligner.ingest.langs import normalize_tag
+from aligner.ingest.langs import split_tag
+from aligner.search.index import Hit, unreadable
 from aligner.search.index import search as run_search
-from aligner.search.index import unreadable
 
 
 @main.command()
 @click.argument("query")
-@click.option("--lang", default="", callback=language_tag, help="Match only sentences of this language (e.g. en, zh-Hant).")
+@click.option("--lang", default="", callback=language_tag, help="Match only sentences of the versions within this tag: zh (every Chinese version), zh-Hant (every Traditional one, zh-Hant-TW and zh-Hant-HK alike), zh-Hant-HK (Hong Kong's only), en.")
 @click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression (Python regex syntax, matched within one sentence); literals and rare characters every match needs narrow the search first.")
 @click.option("--limit", default=20, show_default=True, help="At most this many matching sentences.")
 @corpus_option
@@ -31,8 +31,9 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
     breaks, and Simplified finds Traditional (and the reverse). The index is corpus/.search.sqlite,
     refreshed when a TEI file changes; delete it at will. A document that cannot be read is left
     out of the index and named on stderr, and the exit status is 1, until its files change.
+    A hit in a version with a region shows its full tag after its id, e.g. (zh-Hant-HK).
     """
-    hits = run_search(corpus, query, normalize_tag(lang) if lang else None, use_regex, limit)
+    hits = run_search(corpus, query, lang or None, use_regex, limit)
     if as_json:
         click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
@@ -40,7 +41,14 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
     else:
         for hit in hits:
             left, key, right = hit.kwic()
-            click.echo(f"{hit.doc_id} {hit.sid}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
+            click.echo(f"{place(hit)}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
             for other, texts in hit.aligned.items():
                 click.echo(f"    {other}: {' '.join(texts)}")
     report_skipped(unreadable(corpus))
+
+
+def place(hit: Hit) -> str:
+    """Where a hit is: document and sentence id, and the version's full tag when it has a region,
+    since the id's key (zh-Hant.p1.s1) is the same for Taiwan's version and Hong Kong's."""
+    where = f"{hit.doc_id} {hit.sid}"
+    return f"{where} ({hit.lang})" if split_tag(hit.lang)[1] else where

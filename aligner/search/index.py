@@ -15,6 +15,8 @@ table `alphabets`, make that exact; only the sentences holding a character every
 when the counts in `alphabets` show it is rare, and no language lacking one), a word of one or
 two Han characters over the Simplified form. A query of several words, one of them that short, is a
 substring scan, of only the sentences holding that word when the joined texts show there are few.
+Sentences, joined texts and alphabets are kept under their version's full tag (zh-Hant-TW, not
+zh-Hant), so that `--lang` tells regional versions apart.
 """
 
 from __future__ import annotations
@@ -40,13 +42,13 @@ from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
 from aligner.corpus.store import doc_ids, holding, load
 from aligner.errors import AlignerError, SearchError
-from aligner.ingest.langs import HAN, convert
+from aligner.ingest.langs import HAN, convert, split_tag
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
 
 INDEX_FILE = ".search.sqlite"
 LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
-INDEX_VERSION = 10  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 11  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
@@ -69,7 +71,8 @@ CREATE TABLE IF NOT EXISTS alphabets(form TEXT, lang TEXT, chars TEXT, counts BL
 
 @dataclass(frozen=True)
 class Hit:
-    """A matching sentence with its keyword span and the sentences aligned to it."""
+    """A matching sentence with its keyword span and the sentences aligned to it; `lang` and the
+    keys of `aligned` are versions' full tags (zh-Hant-HK), which tell regional versions apart."""
 
     doc_id: str
     lang: str
@@ -172,7 +175,8 @@ def _drop(conn: sqlite3.Connection, doc: str) -> None:
 
 
 def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -> None:
-    """Index one document: every sentence with its row, so aligned sentences share a row number.
+    """Index one document: every sentence with its row, so aligned sentences share a row number,
+    and its version's full tag (zh-Hant-TW), so a region asked for finds that region's version only.
     A document that cannot be read is recorded as unreadable, with its reason, until its files change."""
     try:
         text = load(corpus, doc)
@@ -180,8 +184,9 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
         conn.execute("INSERT INTO unreadable VALUES (?, ?)", (doc, str(err)))
         text = ParallelText(doc, {}, ())
     langs = sorted(text.versions, key=lambda lang: (lang != "en", lang))
+    tags = {lang: version.tag for lang, version in text.versions.items()}
     records = [
-        (doc, lang, s.id, row.index, s.text, normalize(s.text))
+        (doc, tags[lang], s.id, row.index, s.text, normalize(s.text))
         for row in aligned_rows(text, langs)
         for lang in langs
         for s in row.cells[lang]
@@ -236,10 +241,13 @@ def _int64(values: list[int]) -> bytes:
     return array("q", values).tobytes()
 
 
-def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang: str | None, limit: int) -> list[int]:
-    """Ids of the first `limit` sentences (in corpus order) in which `pattern` finds a match.
+def _scan(
+    conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], tags: list[str] | None, limit: int
+) -> list[int]:
+    """Ids of the first `limit` sentences (in corpus order) of the versions tagged `tags` (None:
+    all) in which `pattern` finds a match.
 
-    Joined texts are read in the order of their first sentence, all languages together (but for
+    Joined texts are read in the order of their first sentence, all versions together (but for
     those whose alphabet shows no sentence can match); once `limit` hits are found, only the
     sentences before the last of them are searched.
     """
@@ -247,12 +255,11 @@ def _scan(conn: sqlite3.Connection, form: str, pattern: regex.Pattern[str], lang
         return []
     limit = limit if limit > 0 else sys.maxsize  # a negative limit is none, as in SQL
     scan = Scan.of(pattern)
-    where, params = "WHERE form=?" + (" AND (lang=? OR lang LIKE ?)" if lang else ""), (form, lang, f"{lang}-%") if lang else (form,)
     scans = {}
-    for code, chars, counts, sentences in conn.execute(f"SELECT lang, chars, counts, sentences FROM alphabets {where}", params):
-        on = scan.on(Alphabet(chars, array("q", counts), sentences))
+    for tag, chars, counts, sentences in conn.execute("SELECT lang, chars, counts, sentences FROM alphabets WHERE form=?", (form,)):
+        on = scan.on(Alphabet(chars, array("q", counts), sentences)) if tags is None or tag in tags else None
         if on is not None:
-            scans[code] = on
+            scans[tag] = on
     found: list[int] = []
     for text_lang, first, encoding, text, id_bytes, start_bytes, loose in conn.execute(
         "SELECT lang, first, encoding, text, ids, starts, loose FROM joined"
@@ -362,15 +369,15 @@ def _compile(query: str) -> regex.Pattern[str]:
 
 
 def _select(
-    conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | None, lang: str | None, limit: int,
+    conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | None, tags: list[str] | None, limit: int,
     within: list[int] | None = None,
 ) -> list[tuple[str, str, str, int, str, str]]:
-    """The first `limit` matching sentence rows through the FTS5 tables (or a substring scan of
-    the sentences `within`, when given)."""
+    """The first `limit` matching sentence rows of the versions tagged `tags` (None: all) through
+    the FTS5 tables (or a substring scan of the sentences `within`, when given)."""
     where, params = _where(query, pattern is not None)
-    if lang:  # a language without its script (zh) takes every script of it (zh-Hans, zh-Hant)
-        where += " AND (s.lang = ? OR s.lang LIKE ?)"
-        params += [lang, f"{lang}-%" if "-" not in lang else lang]
+    if tags is not None:
+        where += " AND s.lang IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(tags))
     if within is not None:
         where += " AND s.id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(within))
@@ -382,6 +389,19 @@ def _select(
         raise SearchError(f"query '{query}': {err}; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*") from None
 
 
+def _tags(conn: sqlite3.Connection, wanted: tuple[str, str]) -> list[str]:
+    """The full tags of the indexed versions within a (version key, region) asked for: those of
+    its language, script and region as far as it names them (zh: every Chinese version; zh-Hant:
+    zh-Hant-TW and zh-Hant-HK; zh-Hant-HK: only that one; sr-RS: sr-Latn-RS too)."""
+    key, region = wanted
+    tags = []
+    for (tag,) in conn.execute("SELECT lang FROM alphabets WHERE form='text'"):  # one row per indexed version
+        have_key, have_region = split_tag(tag)
+        if (have_key == key or have_key.startswith(f"{key}-")) and region in ("", have_region):
+            tags.append(tag)
+    return tags
+
+
 def unreadable(corpus: Path) -> list[str]:
     """Why each document the index left out could not be read, in id order."""
     with connect(corpus) as conn:
@@ -389,23 +409,26 @@ def unreadable(corpus: Path) -> list[str]:
 
 
 def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
-    """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order."""
+    """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order; with
+    `lang`, a BCP 47 tag, only those of the versions within it (see `_tags`)."""
     if not use_regex and HAN.search(query) and {"OR", "NOT", "NEAR"} & set(re.findall(r"[A-Z]+", query)):
         raise SearchError(
             f"query '{query}': OR, NOT and NEAR work on words in Latin script; a Chinese query's words must all match, "
             "or use --regex, e.g. --regex '核试验|制裁'"
         )
+    wanted = split_tag(lang) if lang else None
     pattern = _compile(query) if use_regex else None
     plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
+        tags = _tags(conn, wanted) if wanted is not None else None
         if plan and plan[2]:
-            ids = json.dumps(_scan(conn, plan[0], plan[1], lang, limit))
+            ids = json.dumps(_scan(conn, plan[0], plan[1], tags, limit))
             rows = conn.execute(f"{_ROWS} WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id", (ids,)).fetchall()
         else:
-            within = _scan(conn, plan[0], plan[1], lang, CANDIDATES + 1) if plan else None
+            within = _scan(conn, plan[0], plan[1], tags, CANDIDATES + 1) if plan else None
             if within is not None and len(within) > CANDIDATES:
                 within = None  # too many to list: the substring scan reaches the limit sooner
-            rows = _select(conn, query, pattern, lang, limit, within)
+            rows = _select(conn, query, pattern, tags, limit, within)
         hits = []
         for doc, hit_lang, sid, row, text, norm in rows:
             aligned: dict[str, list[str]] = {}
