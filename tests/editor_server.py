@@ -12,7 +12,8 @@ from pathlib import Path
 import uvicorn
 
 from aligner.edit.pairs import EngineFor
-from aligner.reader.editor import Editor, hosts_for, listen, make_app
+from aligner.reader.editor import Editor, listen, make_app
+from aligner.reader.hosts import hosts_for
 
 
 @contextmanager

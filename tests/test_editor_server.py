@@ -2,7 +2,8 @@
 cross-site and token-less POSTs refused, a Host that is not this server's name refused (DNS
 rebinding), no page in another site's frame, document ids that would leave the corpus refused, a
 stale version answered with 409, a malformed request a one-line 400 that writes nothing. Also the
-read-only server (`aligner serve` without --edit): frame headers, IPv6, SIGTERM."""
+read-only server (`aligner serve` without --edit): Host check, frame headers, IPv6, SIGTERM; and QA
+findings a first pass worked out on an older version never overwriting an edited row's."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ import pytest
 from edit_fixtures import engine_for, three_versions
 from starlette.testclient import TestClient
 
-from aligner.corpus.model import ParallelText
+from aligner.corpus.model import Link, ParallelText
 from aligner.corpus.store import load, save
 from aligner.edit.pairs import pair_links
-from aligner.reader.editor import Editor, hosts_for, make_app
+from aligner.reader.editor import Editor, make_app
+from aligner.reader.hosts import hosts_for
 
 HOST = "127.0.0.1:8123"
 
@@ -323,30 +325,64 @@ def test_no_answer_may_be_framed_by_another_site(served: tuple[TestClient, Edito
         assert answer.headers["x-frame-options"] == "DENY" and answer.headers["content-security-policy"] == "frame-ancestors 'none'"
 
 
-def test_the_reader_server_forbids_frames_and_speaks_ipv6(tmp_path: Path) -> None:
+@contextmanager
+def reader_server(site: Path) -> Iterator[int]:
+    """The read-only server over `site` on a free port of 127.0.0.1, in a thread for the block; yields its port."""
     import threading
-    import urllib.error
-    import urllib.request
 
-    from aligner.reader.serve import make_server, server_class, url_of
+    from aligner.reader.serve import make_server
 
-    (tmp_path / "index.html").write_text("<!doctype html><title>reader</title>", encoding="utf-8")
-    server = make_server(tmp_path, "127.0.0.1", 0)
+    (site / "index.html").write_text("<!doctype html><title>reader</title>", encoding="utf-8")
+    server = make_server(site, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        base = url_of("127.0.0.1", server.server_address[1])
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+
+
+def test_the_reader_server_forbids_frames_and_speaks_ipv6(tmp_path: Path) -> None:
+    import urllib.error
+    import urllib.request
+
+    from aligner.reader.serve import server_class, url_of
+
+    with reader_server(tmp_path) as port:
+        base = url_of("127.0.0.1", port)
         with urllib.request.urlopen(base, timeout=30) as page:
             assert page.headers["X-Frame-Options"] == "DENY" and page.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
         with pytest.raises(urllib.error.HTTPError) as missing:
             urllib.request.urlopen(base + "nothing.html", timeout=30)
         assert missing.value.code == 404 and missing.value.headers["X-Frame-Options"] == "DENY"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
     assert url_of("::1", 8000) == "http://[::1]:8000/" and url_of("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
     assert server_class("::1").address_family == socket.AF_INET6 and server_class("127.0.0.1").address_family == socket.AF_INET
+
+
+def test_the_reader_server_answers_only_host_headers_that_name_it(tmp_path: Path) -> None:
+    """DNS rebinding against `aligner serve`: a page at a name the attacker pointed at 127.0.0.1
+    sends that name as its Host and gets no page, as from the editor; the loopback names get it."""
+    import http.client
+
+    def ask(port: int, method: str, host: str) -> tuple[int, str, str | None]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        try:
+            connection.request(method, "/index.html", headers={"Host": host})
+            answer = connection.getresponse()
+            return answer.status, answer.read().decode(), answer.getheader("X-Frame-Options")
+        finally:
+            connection.close()
+
+    with reader_server(tmp_path) as port:
+        for host in (f"rebind.attacker.example:{port}", f"127.0.0.1:{port + 1}", "127.0.0.1", ""):
+            for method in ("GET", "HEAD"):
+                status, text, frames = ask(port, method, host)
+                assert (status, frames) == (400, "DENY") and "<title>reader</title>" not in text, (method, host)
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LocalHost:{port}"):
+            status, text, _ = ask(port, "GET", host)
+            assert status == 200 and "<title>reader</title>" in text, host
 
 
 def test_the_editor_answers_on_ipv6_loopback(tmp_path: Path) -> None:
@@ -389,6 +425,35 @@ def test_a_correction_answers_the_row_with_its_new_text_and_findings(served: tup
     status, answer = post(client, editor, {"op": "redo", "pair": "en,zh-Hans", "version": answer["version"]})
     assert status == 200 and answer["rows"][0]["src"] == [["en.p2.s3", "It cost 40 dollars in 2013."]]  # type: ignore[index]
     assert [s.text for s in stored(editor, corpus).versions["en"].sentences()][5] == "It cost 40 dollars in 2013."
+
+
+def test_the_first_qa_pass_does_not_overwrite_the_findings_of_a_row_edited_meanwhile(served: tuple[TestClient, Editor, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole pair's first QA pass, on the version the page opened, ends after a correction
+    whose row was checked again on the new version: the row keeps its new findings (none)."""
+    import threading
+
+    from aligner.reader import editor as editor_module
+
+    started, release = threading.Event(), threading.Event()
+    real = editor_module.findings_by_link
+
+    def held(text: ParallelText, pair: tuple[str, str], links: tuple[Link, ...] | None = None) -> dict[frozenset[str], list[str]]:
+        if links is None:  # the whole pass: wait until the edit has been answered
+            started.set()
+            assert release.wait(60), "the test never let the QA pass go on"
+        return real(text, pair, links)
+
+    monkeypatch.setattr(editor_module, "findings_by_link", held)
+    client, editor, _ = served
+    try:
+        opened = version(client)  # the page's rows start the pass on this version
+        assert started.wait(60), "the QA pass did not start"
+        status, answer = post(client, editor, {"op": "correct", "sid": "en.p2.s3", "text": "It cost 40 dollars in 2013.", "pair": "en,zh-Hans", "version": opened})
+        assert status == 200 and answer["rows"][0]["findings"] == []  # type: ignore[index]
+    finally:
+        release.set()
+    found = findings_of(client, "en,zh-Hans")  # the pass's findings, from before the correction, are in now
+    assert 5 not in found, found[5]  # "numbers disagree" (30 dollars against 40) was true only of the old text
 
 
 WRONG_TYPES = [

@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import gc
 import hmac
-import ipaddress
 import json
-import re
 import secrets
 import socket
 import subprocess
@@ -60,45 +58,18 @@ from aligner.errors import AlignerError, EditError, OutputError, StaleError
 from aligner.qa.run import run_qa
 from aligner.reader.editor_page import editor_page, index_page
 from aligner.reader.filters import LOW_CONFIDENCE
+from aligner.reader.hosts import REFUSED, Hosts, hosts_for, refusal
 from aligner.reader.markup import serialize
 from aligner.reader.site import static_bytes
 
 TOKEN_HEADER = "x-aligner-token"
 BODY_LIMIT = 1 << 20  # bytes: an edit's JSON is a few hundred; a larger body is refused (413) unread
 NO_FRAMES = {"x-frame-options": "DENY", "content-security-policy": "frame-ancestors 'none'"}  # single keys edit: no clickjacking
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-HOST_HEADER = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9_.-]+))(?::(?P<port>[0-9]{1,5}))?")
-
-
-@dataclass(frozen=True)
-class Hosts:
-    """The Host headers the editor answers: this port with one of `names` (lowercase; IP addresses
-    as `ipaddress` writes them), or with any IP address when `any_address`. A page of another site
-    whose name an attacker pointed at this machine (DNS rebinding) sends that name, and is refused
-    before it gets a page or the token; an IP address cannot be rebound."""
-
-    port: int
-    names: frozenset[str]
-    any_address: bool
-
-    def allows(self, header: str) -> bool:
-        """Whether a Host header (`name:port`, `[v6]:port`, or without the port for 80) names this server."""
-        parsed = HOST_HEADER.fullmatch(header)
-        if parsed is None or int(parsed["port"] or 80) != self.port:
-            return False
-        name = parsed["v6"] or parsed["name"]
-        try:
-            address = ipaddress.ip_address(name)
-        except ValueError:
-            return not parsed["v6"] and name.lower() in self.names
-        if parsed["v6"] and address.version != 6:
-            return False
-        return self.any_address or str(address) in self.names
 
 
 class Guard:
     """ASGI middleware around the whole app: a request whose Host does not name this server gets
-    400 before anything else, and every response (errors too) forbids being framed."""
+    `REFUSED` before anything else, and every response (errors too) forbids being framed."""
 
     def __init__(self, app: ASGIApp, hosts: Hosts) -> None:
         self.app, self.hosts = app, hosts
@@ -116,7 +87,7 @@ class Guard:
 
         host = Headers(scope=scope).get("host", "")
         if not self.hosts.allows(host):
-            await JSONResponse({"error": f"host '{host}' is not this server"}, status_code=400)(scope, receive, with_frame_headers)
+            await JSONResponse({"error": refusal(host)}, status_code=REFUSED)(scope, receive, with_frame_headers)
             return
         await self.app(scope, receive, with_frame_headers)
 
@@ -124,13 +95,31 @@ class Guard:
 Flags = dict[frozenset[str], list[str]]  # QA findings by the sentences of their link
 
 
+def link_key(lk: Link) -> frozenset[str]:
+    """The key of a link's findings in `Flags`: the sentences it links."""
+    return frozenset((*lk.src, *lk.tgt))
+
+
 @dataclass
 class Findings:
     """QA findings of one pair of one document, worked out in the background (a whole document's
-    checks take seconds to minutes; the rows are shown at once and the findings join them)."""
+    checks take seconds to minutes; the rows are shown at once and the findings join them).
+    Edits made meanwhile check their rows again: `checked` keeps the version those findings were
+    worked out on, so the whole pass, worked out on an older one, does not overwrite them."""
 
     flags: Flags = field(default_factory=dict)
+    checked: dict[frozenset[str], str] = field(default_factory=dict)  # link key: the version an edit's recheck of it was on
     ready: threading.Event = field(default_factory=threading.Event)
+
+    def mark(self, links: Links, version: str) -> None:
+        """Note that the findings of `links` in `flags` are those of document version `version`."""
+        self.checked.update(dict.fromkeys(map(link_key, links), version))
+
+    def first_pass(self, flags: Flags, version: str) -> None:
+        """Take the whole pass's findings, worked out on `version`, and say they are ready; a link
+        an edit has checked again on another version (a later one: the pass came first) keeps its own."""
+        self.flags.update((key, found) for key, found in flags.items() if self.checked.get(key, version) == version)
+        self.ready.set()
 
 
 QUIET = 1.0  # seconds without an edit before the writer starts (it takes a core for a while)
@@ -209,20 +198,25 @@ class Editor:
 
             def work() -> None:
                 warm(opened.text)
-                found.flags.update(findings_by_link(opened.text, pair))
+                flags = findings_by_link(opened.text, pair)
                 gc.freeze()  # what was just made lives as long as the document
-                found.ready.set()
+                with self.lock:  # no edit's findings are put in between the version check and the write
+                    found.first_pass(flags, opened.version)
 
             threading.Thread(target=work, daemon=True, name=f"qa {key}").start()
         return self.findings[key]
 
     def recheck(self, before: session.Opened, after: session.Opened, shown: tuple[str, str]) -> None:
         """Check again the rows an edit changed in the document's other pairs whose findings are
-        kept (the page's pair is checked with its answer), so a pair chosen later shows no stale ones."""
+        kept (the page's pair is checked with its answer), so a pair chosen later shows no stale
+        ones; in every pair, mark those rows' findings as of the edit's version (`Findings.mark`)."""
         for (doc_id, a, b), found in list(self.findings.items()):
-            if doc_id == after.text.doc_id and (a, b) != shown:
+            if doc_id == after.text.doc_id:
                 start, _, end = changed_span(before.text, after.text, (a, b))
-                rechecked(after.text, (a, b), pair_links(after.text, a, b)[start:end], found.flags)
+                changed = pair_links(after.text, a, b)[start:end]
+                if (a, b) != shown:
+                    rechecked(after.text, (a, b), changed, found.flags)
+                found.mark(changed, after.version)
 
     def document(self, doc_id: str) -> session.Opened:
         """The open document, loaded on first use (or again when its files changed on disk)."""
@@ -269,7 +263,7 @@ def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str
     return {
         "n": n, "type": lk.kind, "confidence": lk.confidence, "resp": lk.resp,
         "src": [[s, src[s].text] for s in lk.src], "tgt": [[t, tgt[t].text] for t in lk.tgt],
-        "findings": flags.get(frozenset((*lk.src, *lk.tgt)), []),
+        "findings": flags.get(link_key(lk), []),
     }
 
 
@@ -302,8 +296,7 @@ def rechecked(text: ParallelText, pair: tuple[str, str], links: Links, known: Fl
     """The QA findings of links an edit changed, put into `known` in place of what it held for
     them (a link whose findings went away loses them), so `/api/findings` tells no stale ones."""
     flags = findings_by_link(text, pair, links) if links else {}
-    for lk in links:
-        key = frozenset((*lk.src, *lk.tgt))
+    for key in map(link_key, links):
         if key in flags:
             known[key] = flags[key]
         else:
@@ -492,7 +485,7 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: Hosts, who: str = "edit
         found = editor.findings_of(opened, pair)
         if not found.ready.is_set():
             return JSONResponse({"ready": False})
-        rows = [[n, found.flags[key]] for n, lk in enumerate(pair_links(opened.text, *pair)) if (key := frozenset((*lk.src, *lk.tgt))) in found.flags]
+        rows = [[n, found.flags[key]] for n, lk in enumerate(pair_links(opened.text, *pair)) if (key := link_key(lk)) in found.flags]
         return JSONResponse({"ready": True, "version": opened.version, "rows": rows})
 
     def edit(request: Request) -> Response:
@@ -551,22 +544,6 @@ def listen(host: str, port: int) -> socket.socket:
         sock.close()
         raise AlignerError(f"{host}:{port}: cannot listen there ({err.strerror}); choose another with --port") from None
     return sock
-
-
-def hosts_for(host: str, port: int) -> Hosts:
-    """The Host headers a browser may send to this server bound to `host`. On loopback: the
-    loopback names. Beyond it (`--host 0.0.0.0`, an address of the network), also any IP address
-    and this machine's own names: the token and the Origin check alone would not do, since a
-    rebound name gets the page, the token with it, and an Origin that matches its Host."""
-    try:
-        address = ipaddress.ip_address(host)
-        bound, loopback = str(address), address.is_loopback
-    except ValueError:  # a name, such as localhost
-        bound, loopback = host.lower(), host.lower() in LOOPBACK
-    if loopback:
-        return Hosts(port, LOOPBACK | {bound}, any_address=False)
-    machine = {name.lower() for name in (socket.gethostname(), socket.getfqdn()) if name}
-    return Hosts(port, LOOPBACK | machine, any_address=True)
 
 
 def documents(corpus: Path) -> list[str]:

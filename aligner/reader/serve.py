@@ -1,4 +1,5 @@
-"""A small static web server for a quick look at the reader: local only unless told otherwise."""
+"""A small static web server for a quick look at the reader: local only unless told otherwise,
+and it answers only Host headers that name it (`hosts.Hosts`: no DNS rebinding), as the editor does."""
 
 from __future__ import annotations
 
@@ -9,12 +10,40 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from aligner.errors import AlignerError
+from aligner.reader.hosts import REFUSED, Hosts, hosts_for, refusal
 
 log = logging.getLogger(__name__)
 
 
+class _Server(ThreadingHTTPServer):
+    """The server on an IPv4 address (or a name), with the Host headers it answers, known once
+    it is bound (port 0 becomes the free port picked)."""
+
+    hosts: Hosts
+
+    def server_bind(self) -> None:
+        """Bind, then work out the Host headers of the address and port bound."""
+        super().server_bind()
+        host, port = self.server_address[:2]
+        self.hosts = hosts_for(str(host), int(port))
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
-    """Serves files from the site folder; requests go to the log, not to stderr."""
+    """Serves files from the site folder to requests whose Host names the server; requests go
+    to the log, not to stderr."""
+
+    server: _Server
+
+    def parse_request(self) -> bool:
+        """Read the request line and headers, then refuse a Host that does not name the server
+        before any file is read (a rebound name must not read the site)."""
+        if not super().parse_request():
+            return False
+        host = self.headers.get("Host", "")
+        if self.server.hosts.allows(host):
+            return True
+        self.send_error(REFUSED, explain=refusal(host))
+        return False
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         log.info("%s " + format, self.address_string(), *args)
@@ -26,15 +55,15 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
 
-class _ServerV6(ThreadingHTTPServer):
+class _ServerV6(_Server):
     """The server on an IPv6 address (`--host ::1`): the base class makes IPv4 sockets only."""
 
     address_family = socket.AF_INET6
 
 
-def server_class(host: str) -> type[ThreadingHTTPServer]:
+def server_class(host: str) -> type[_Server]:
     """The server class for an address: IPv6 when it holds a ':', else IPv4 (or a name)."""
-    return _ServerV6 if ":" in host else ThreadingHTTPServer
+    return _ServerV6 if ":" in host else _Server
 
 
 def url_of(host: str, port: int) -> str:
