@@ -317,3 +317,15 @@ def test_a_line_has_words_with_two_letters_a_digit_or_a_cjk_character(text: str,
     from aligner.ingest.langs import worded
 
     assert worded(text) is has
+
+
+@pytest.mark.parametrize(
+    ("asked", "tag", "within"),
+    [("zh", "zh-Hant-HK", True), ("zh", "zh-Hans", True), ("zh-Hant", "zh-Hant-TW", True),
+     ("zh-Hant", "zh-Hans", False), ("zh-Hant-HK", "zh-Hant-TW", False), ("zh-HK", "zh-Hant-HK", True),
+     ("zh-Hant-HK", "zh-Hant", False), ("en", "en-GB", True), ("en-US", "en-GB", False), ("sr-RS", "sr-Latn-RS", True)],
+)  # fmt: skip
+def test_a_tag_takes_the_versions_within_its_language_script_and_region(asked: str, tag: str, within: bool) -> None:
+    from aligner.ingest.langs import tag_within
+
+    assert tag_within(asked, tag) is within

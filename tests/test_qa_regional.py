@@ -95,3 +95,33 @@ def test_the_seed_taiwan_version_has_no_regional_finding() -> None:
     (seed,) = load_all(Path(__file__).parent.parent / "corpora")
     assert seed.versions["zh-Hant"].tag == "zh-Hant-TW"
     assert regional_findings(seed) == []
+
+
+def _information(doc_id: str, word: str, region: str) -> ParallelText:
+    """A document that writes `word` (資訊 or 信息) for 'information' in its Traditional version."""
+    rows = [("The information was updated on Monday.", "信息在星期一更新了。", f"{word}在星期一更新了。"),
+            ("Read the information today.", "今天阅读信息。", f"今天閱讀{word}。")]
+    return with_region(parallel(rows, doc_id=doc_id), "zh-Hant", region)
+
+
+def test_a_hong_kong_document_is_not_held_to_taiwan_usage() -> None:
+    """'inconsistent' pooled every zh-Hant version: Hong Kong's 信息 was flagged against three Taiwan documents' 資訊."""
+    config = QAConfig(frozenset(set(all_checks()) - {"inconsistent"}))
+    taiwan = [_information(f"tw{n}", "資訊", "TW") for n in range(3)]
+    assert run_qa([*taiwan, _information("hk", "信息", "HK")], config) == []
+    flagged = run_qa([*taiwan, _information("tw3", "信息", "TW")], config)
+    assert {(f.doc_id, f.reason) for f in flagged} == {("tw3", "'信息' is rendered 信息 here but 資訊 in most documents")}
+
+
+def test_findings_name_versions_by_their_full_tag() -> None:
+    """Plain text, JSON and the HTML report said zh-Hant for a Hong Kong version (and set no HK lang for its font)."""
+    from aligner.qa.report import html_report, plain
+
+    rows = [*CLEAN[:8], ("The software was launched.", "该软件已推出。", "該軟體已推出。")]
+    config = QAConfig(frozenset(set(all_checks()) - {"regional"}))
+    (finding,) = run_qa([with_region(parallel(rows), "zh-Hant", "HK")], config)
+    assert (finding.as_json()["src_tag"], finding.as_json()["tgt_tag"], finding.tgt_lang) == ("en", "zh-Hant-HK", "zh-Hant")
+    assert plain(finding).splitlines()[2] == "  zh-Hant-HK: 該軟體已推出。"
+    page = html_report([finding], "QA")
+    assert {cell.get("lang") for cell in page.iter("td") if cell.get("class") == "cell"} == {"en", "zh-Hant-HK"}
+    assert {span.get("lang") for span in page.iter("span")} == {"zh-Hant-HK"}

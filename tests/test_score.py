@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from qa_fixtures import CLEAN, parallel
 
 from aligner import score as scoring
@@ -124,3 +124,22 @@ def test_systems_must_have_distinct_names(corpus: Path, tmp_path: Path, names: l
     args = [x for name in names for x in ("-c", name.format(p=cand))]
     result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), *args])
     assert (result.exit_code, result.output) == (1, message.format(p=cand))
+
+
+def test_a_regional_reference_must_be_the_region_asked_for(corpus: Path, tmp_path: Path) -> None:
+    """--lang zh-Hant-HK scored a Taiwan reference as if it were Hong Kong's; zh-Hant-TW and zh-Hant score it."""
+    from dataclasses import replace
+
+    text = parallel(CLEAN)
+    save(corpus, replace(text, versions={**text.versions, "zh-Hant": replace(text.versions["zh-Hant"], region="TW")}))
+    cand = tmp_path / "trad.txt"
+    cand.write_text("\n".join(convert(line, "s2t") for line in CANDIDATE) + "\n", encoding="utf-8")
+
+    def run(lang: str) -> Result:
+        return CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(cand), "--lang", lang, "--json"])
+
+    wrong = run("zh-Hant-HK")
+    assert (wrong.exit_code, wrong.output) == (
+        1, "Error: doc: --lang zh-Hant-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant\n")
+    assert all(run(lang).exit_code == 0 for lang in ("zh-Hant-TW", "zh-TW", "zh-Hant"))
+    assert run("zh").output == "Error: --lang zh: stands for zh-Hans and zh-Hant here; name one of them\n"

@@ -99,3 +99,19 @@ def test_langs_must_name_each_version_once(tmp_path: Path, langs: str, message: 
     for command in (["show", "doc"], ["export", "doc", "--format", "tsv", "-o", str(tmp_path / "x.tsv")]):
         result = CliRunner().invoke(main, [*command, "--corpus", str(tmp_path), "--langs", langs])
         assert (result.exit_code, result.output) == (1, message)
+
+
+def test_a_tag_names_the_version_within_it_and_errors_name_full_tags(tmp_path: Path) -> None:
+    """zh names a document's one Chinese version (zh-Hant-HK); a missing one is named with the tags the document has."""
+    from dataclasses import replace
+
+    text = harbour()
+    versions = {"en": text.versions["en"], "zh-Hant": replace(text.versions["zh-Hant"], region="HK")}
+    save(tmp_path, replace(text, versions=versions, alignments=tuple(al for al in text.alignments if "zh-Hans" not in al.pair)))
+    code, out = show(tmp_path, "--langs", "en,zh", "--range", "0:1")
+    assert code == 0 and "  zh-Hant-HK: " in out
+    assert show(tmp_path, "--langs", "en,zh-Hans") == (1, "Error: harbour: no zh-Hans version (it has en, zh-Hant-HK); choose with --langs\n")
+    assert show(tmp_path, "--langs", "en,zh-Hant-TW") == (
+        1, "Error: --langs zh-Hant-TW: this document's zh-Hant version is zh-Hant-HK; ask for zh-Hant-HK or zh-Hant\n")
+    assert show(tmp_path, "--langs", "zh-Hant,zh") == (
+        1, "Error: --langs zh-Hant,zh: zh-Hant and zh both name the zh-Hant version, which a document has one of; name it once\n")

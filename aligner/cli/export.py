@@ -9,7 +9,6 @@ import click
 
 from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option
-from aligner.cli.show import parse_langs
 from aligner.corpus.store import load_readable
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
@@ -21,7 +20,8 @@ from aligner.formats.filters import Filters, parse_ratio
 @click.argument("target")
 @click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.writes]),
               help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff, srt, vtt (one file), xces (a folder).")
-@click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first).")
+@click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first); "
+              "zh-Hant-HK takes Hong Kong versions only, zh-Hant every Traditional one.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (tmx, tsv, csv, jsonl, xlsx, xliff, srt, vtt), file prefix (moses) or folder (xces).")
 @click.option("--min-confidence", default=0.0, show_default=True, help="Leave out links below this confidence.")
@@ -57,7 +57,7 @@ def export(
     """
     texts, skipped = load_readable(target, corpus)
     every, some = shared_langs(texts)
-    chosen = parse_langs(langs, every)
+    chosen = langs.split(",") if langs else every
     if not langs and some:
         click.echo(f"Left out {', '.join(some)}: not in every document; name it in --langs to export the documents that have it", err=True)
     filters = Filters(
@@ -73,6 +73,8 @@ def export(
     else:
         for doc_id, missing in report.lacking.items():
             click.echo(f"Skipped document {doc_id}: it has no {', '.join(missing)} version", err=True)
+        for key, tags in report.mixed.items():
+            click.echo(f"Note: {key} is {', '.join(tags)} in different documents; name one in --langs to export one region", err=True)
         for reason, n in sorted(report.dropped.items()):
             what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
             click.echo(f"Skipped {n} units: {what}", err=True)

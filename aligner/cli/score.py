@@ -14,7 +14,7 @@ from aligner.cli.options import corpus_option, json_option, language_tag
 from aligner.corpus.model import ParallelText
 from aligner.corpus.store import resolve
 from aligner.errors import InputError
-from aligner.ingest.langs import normalize_tag
+from aligner.formats.select import check_region, key_of, tags_of
 
 
 def parse_candidate(value: str) -> tuple[str, Path]:
@@ -40,6 +40,16 @@ def candidate_docs(path: Path, texts: list[ParallelText], src: str, tgt: str) ->
     return docs
 
 
+def version_key(asked: str, texts: list[ParallelText], option: str) -> str:
+    """The version key a tag names in the documents (`select.key_of`), refused where a document's
+    version is of another region (--lang zh-Hant-HK against a Taiwan reference)."""
+    key = key_of(asked, [tags_of(text) for text in texts], option)
+    for text in texts:
+        if key in text.versions:
+            check_region(asked, key, text.versions[key].tag, option, text.doc_id)
+    return key
+
+
 @main.command()
 @click.argument("target")
 @click.option("-c", "--candidate", "candidates", multiple=True, required=True, metavar="[NAME=]PATH", help="A system's output: a file (one line per source sentence) or TEI version; a folder of <doc-id>.txt for a corpus. Repeat for several systems; the first is the baseline.")
@@ -57,8 +67,8 @@ def score(target: str, candidates: tuple[str, ...], tgt: str, src: str, simplify
 
     Example: aligner score 000_bf7a112df29932bd -c mt=out.txt -c human=post.txt --lang zh-Hans
     """
-    tgt, src = normalize_tag(tgt), normalize_tag(src)
     texts = resolve(target, corpus)
+    tgt, src = version_key(tgt, texts, "--lang"), version_key(src, texts, "--src")
     named = [parse_candidate(c) for c in candidates]
     twice = next((name for name, n in Counter(name for name, _ in named).items() if n > 1), None)
     if twice is not None:  # their scores would merge under one name, and the baseline could vanish

@@ -13,10 +13,11 @@ import click
 
 from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, json_option, langs_option, threshold_option
+from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import Row, aligned_rows
 from aligner.corpus.store import doc_ids, load
-from aligner.errors import LanguageError
-from aligner.ingest.langs import full_tag, split_tag
+from aligner.errors import CorpusError
+from aligner.formats.select import check_region, choose, english_first, tags_of
 from aligner.reader.filters import (
     LOW_CONFIDENCE,
     grep_pattern,
@@ -26,23 +27,20 @@ from aligner.reader.filters import (
 )
 
 
-def parse_langs(value: str, available: list[str], tags: Mapping[str, str] | None = None) -> list[str]:
-    """`en,zh-Hant` → version keys; empty → every version, English first. With the versions'
-    full `tags`, a region asked for must be the version's (zh-Hant-HK is not zh-Hant-TW)."""
+def parse_langs(value: str, text: ParallelText) -> list[str]:
+    """`en,zh-Hant` → the document's version keys in column order; empty → every version, English
+    first. A tag names the version within it (`select.within`): zh-Hant-HK is not a Taiwan version,
+    zh is the one Chinese version."""
+    tags = tags_of(text)
     if not value:
-        return sorted(available, key=lambda lang: (lang != "en", lang))
-    chosen = []
-    for asked in (v for v in value.split(",") if v.strip()):
-        key, region = split_tag(asked)
-        have = (tags or {}).get(key, key)
-        if region and tags is not None and key in tags and have != full_tag(key, region):
-            raise LanguageError(f"--langs {asked}: this document's {key} version is {have}; ask for {have} or {key}")
-        if key in chosen:
-            raise LanguageError(f"--langs {value}: {key} comes twice; name each version once")
-        chosen.append(key)
-    if not chosen:
-        raise LanguageError(f"--langs '{value}': name the versions, e.g. --langs en,zh-Hans")
-    return chosen
+        return english_first(tags)
+    chosen = choose(value, [tags])
+    for asked, key in chosen.items():
+        if key not in tags:
+            have = ", ".join(english_first(tags.values()))
+            raise CorpusError(f"{text.doc_id}: no {asked} version (it has {have}); choose with --langs")
+        check_region(asked, key, tags[key])
+    return list(chosen.values())
 
 
 def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
@@ -96,10 +94,9 @@ def show(
     pattern = grep_pattern(word) if word is not None else None
     window = parse_range(span) if span is not None else None
     text = load(corpus, doc_id)
-    tags = {lang: doc.tag for lang, doc in text.versions.items()}
-    chosen = parse_langs(langs, list(text.versions), tags)
+    chosen = parse_langs(langs, text)
     rows = select_rows(aligned_rows(text, chosen), only_review, window, pattern, threshold)
-    labels = {lang: tags.get(lang, lang) for lang in chosen}
+    labels = {lang: text.versions[lang].tag for lang in chosen}
     if as_json:
         payload = {"doc_id": doc_id, "langs": chosen, "tags": labels, "rows": [row_json(r, threshold) for r in rows]}
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))

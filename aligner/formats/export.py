@@ -12,6 +12,7 @@ from aligner.corpus.store import write_all
 from aligner.errors import InputError
 from aligner.formats import FORMATS, Batch, get, units
 from aligner.formats.filters import Filters, apply
+from aligner.formats.select import choose, english_first, tags_of, within
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,12 @@ class ExportReport:
     units: int
     dropped: Counter[str]
     lacking: dict[str, list[str]]  # documents left out, with the languages asked for that they have not
+    mixed: dict[str, list[str]]  # versions exported under one key with several full tags (zh-Hant-HK, zh-Hant-TW)
 
     def as_json(self) -> dict[str, object]:
         return {
             "files": [str(p) for p in self.files], "units": self.units, "dropped": dict(sorted(self.dropped.items())),
-            "documents_left_out": self.lacking,
+            "documents_left_out": self.lacking, "mixed_tags": self.mixed,
         }  # fmt: skip
 
 
@@ -35,34 +37,43 @@ def shared_langs(texts: Sequence[ParallelText]) -> tuple[list[str], list[str]]:
     export of a whole corpus takes the first unless asked for more."""
     every = set.intersection(*(set(text.versions) for text in texts)) if texts else set()
     some = set().union(*(text.versions for text in texts)) - every
-    order = lambda langs: sorted(langs, key=lambda lang: (lang != "en", lang))  # noqa: E731
-    return order(every), order(some)
+    return english_first(every), english_first(some)
 
 
 def lacking(texts: Sequence[ParallelText], langs: list[str]) -> dict[str, list[str]]:
-    """The documents that have not every language of `langs`, with those they lack."""
-    return {text.doc_id: missing for text in texts if (missing := [lang for lang in langs if lang not in text.versions])}
+    """The documents that have no version within some tag of `langs`, with those tags (a Taiwan
+    version is not within zh-Hant-HK)."""
+    return {text.doc_id: missing for text in texts if (missing := [lang for lang in langs if not within(lang, tags_of(text))])}
+
+
+def mixed(texts: Sequence[ParallelText], keys: list[str]) -> dict[str, list[str]]:
+    """The versions that have several full tags across the documents (zh-Hant: zh-Hant-HK and
+    zh-Hant-TW), with them: a format naming a language once names only the key."""
+    tags = {key: sorted({text.versions[key].tag for text in texts}) for key in keys}
+    return {key: found for key, found in tags.items() if len(found) > 1}
 
 
 def prepare(
     texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters, tag_style: str = "legacy",
     xliff_version: str = "2.1",
 ) -> Batch:
-    """The batch a writer gets: units of every document that has all of `langs`, filtered.
+    """The batch a writer gets: units of every document that has a version within each tag of
+    `langs` (en, zh-Hant-HK; `select.within`), filtered.
 
     Formats that need every language in a unit (TMX, Moses) leave omissions out and count them.
     """
     if len(langs) < 2:
         raise InputError(f"export needs two or more languages, got {', '.join(langs) or 'none'}; choose with --langs")
+    keys = list(choose(",".join(langs), [tags_of(text) for text in texts]).values())
     left_out = lacking(texts, langs)
     texts = [text for text in texts if text.doc_id not in left_out]
     if not texts:
         raise InputError(f"no document has all of {', '.join(langs)}; choose languages they share with --langs")
-    all_units = [u for text in texts for u in units(text, langs)]
+    all_units = [u for text in texts for u in units(text, keys)]
     if FORMATS[fmt].needs_all_langs:
         filters = Filters(**{**filters.__dict__, "omissions": False})
     kept, dropped = apply(all_units, filters)
-    return Batch(texts, langs, kept, filters, dropped, tag_style, xliff_version)
+    return Batch(texts, keys, kept, filters, dropped, tag_style, xliff_version)
 
 
 def export(
@@ -78,4 +89,4 @@ def export(
     batch = prepare(texts, fmt, langs, filters, tag_style, xliff_version)
     files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
     write_all(files)
-    return ExportReport(sorted(files), len(batch.units), batch.dropped, lacking(texts, langs))
+    return ExportReport(sorted(files), len(batch.units), batch.dropped, lacking(texts, langs), mixed(batch.texts, batch.langs))

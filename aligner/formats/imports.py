@@ -11,6 +11,7 @@ from aligner.corpus.model import Alignment, Document, ParallelText, safe_doc_id
 from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
 from aligner.errors import AlignerError, CorpusError
 from aligner.formats import get
+from aligner.formats.select import keep_region
 
 
 def _renamed(text: ParallelText, doc_id: str) -> ParallelText:
@@ -27,7 +28,8 @@ def _ids(doc: Document) -> list[str]:
 def merged(old: ParallelText, new: ParallelText, where: Path) -> ParallelText:
     """`new` laid over the document already in the corpus: its versions and pairs replace those
     of the same languages, and the others stay (a review sheet of two of three languages keeps
-    the third's links), provided the versions they link keep their sentence ids."""
+    the third's links), provided the versions they link keep their sentence ids; a version keeps
+    its region (`_regioned`)."""
     pairs = {al.pair: al for al in new.alignments}
     kept = [al for al in old.alignments if al.pair not in pairs]
     for al in kept:
@@ -39,7 +41,21 @@ def merged(old: ParallelText, new: ParallelText, where: Path) -> ParallelText:
                     f"(export it with every language), or remove {where} to replace it whole"
                 )
     alignments: list[Alignment] = [pairs.pop(al.pair, al) for al in old.alignments] + list(pairs.values())
-    return ParallelText(old.doc_id, {**old.versions, **new.versions}, tuple(alignments), new.fingerprint, old.changes + new.changes)
+    versions = {**old.versions, **_regioned(old, new, where)}
+    return ParallelText(old.doc_id, versions, tuple(alignments), new.fingerprint, old.changes + new.changes)
+
+
+def _regioned(old: ParallelText, new: ParallelText, where: Path) -> dict[str, Document]:
+    """`new`'s versions, each with the region of the version it replaces where the file names
+    none (a sheet of Taiwan and Hong Kong documents says zh-Hant); another region is refused."""
+    fix = f"import it under another document id, or remove {where} to replace it whole"
+    versions = dict(new.versions)
+    for lang, doc in new.versions.items():
+        if lang in old.versions:
+            regions = {lang: old.versions[lang].region}
+            keep_region(regions, lang, doc.region, str(where), fix)
+            versions[lang] = with_fields(doc, region=regions.get(lang, ""))
+    return versions
 
 
 def import_files(

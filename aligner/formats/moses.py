@@ -57,8 +57,12 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         raise InputError(f"{' '.join(map(str, paths))}: Moses import needs two or more files, one per language")
     tags = [_lang_of(p) for p in paths]
     langs = [lang for lang, _ in tags]
-    if len(set(langs)) != len(langs):
-        raise InputError(f"{' '.join(map(str, paths))}: two files for one language; give one file per language")
+    twin = next(((i, j) for i in range(len(langs)) for j in range(i + 1, len(langs)) if langs[i] == langs[j]), None)
+    if twin is not None:
+        raise InputError(
+            f"{paths[twin[0]]} and {paths[twin[1]]} are both {langs[twin[0]]} versions; give one file per version"
+            " (two regions of one script go in two documents)"
+        )
     lines = [_lines(p) for p in paths]
     if not any(line.strip() for rows in lines for line in rows):
         raise InputError(f"{' '.join(map(str, paths))}: the files hold no text; give the line-aligned files of the corpus")

@@ -22,6 +22,7 @@ from aligner import __version__
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats.select import keep_region
 from aligner.ingest.langs import joiner, split_tag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -170,8 +171,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                         f"{path}:{tuv.sourceline}: a second <tuv> of {lang} in one <tu>; a version holds one"
                         f" language variety: keep one, or put the other in its own file"
                     )
-                if region:
-                    regions.setdefault(key, {})[lang] = region
+                keep_region(regions.setdefault(key, {}), lang, region, f"{path}:{tuv.sourceline}", "give each region's <tu>s an x-doc-id of their own")
                 cells[lang] = _sentences(path, tuv, lang)
                 sources.setdefault(key, {}).setdefault(
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")

@@ -29,6 +29,7 @@ from aligner.corpus.model import (
 from aligner.errors import InputError
 from aligner.formats import Batch, link_units
 from aligner.formats.filters import apply
+from aligner.formats.select import keep_region
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DOCTYPE = '<!DOCTYPE cesAlign PUBLIC "-//CES//DTD XML cesAlign//EN" "">'
@@ -141,6 +142,7 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
 
     versions: dict[str, dict[str, Document]] = {}
     alignments: dict[str, list[Alignment]] = {}
+    regions: dict[str, dict[str, str]] = {}  # by document
     for path in paths:
         root = parse(path)
         if root.tag != "cesAlign":
@@ -159,6 +161,7 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
                     lang, region = split_tag(sentences.get(XML_LANG) or lang)
                 except InputError as err:
                     raise InputError(f"{file}: {err}; give the file an xml:lang or put it in a folder named for its language") from None
+                keep_region(regions.setdefault(doc_id, {}), lang, region, str(file), "put each region's sentence files under a document name of their own")
                 meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
                 doc, ids = read_sentences(file, sentences, lang, doc_id, meta)
                 doc = replace(doc, region=region)

@@ -24,6 +24,7 @@ from aligner import __version__
 from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats.select import keep_region
 from aligner.ingest.langs import joiner, split_tag
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -249,10 +250,13 @@ def _read2(path: Path, root: etree._Element) -> Found:
 def _read12(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS12}
     out: Found = {}
+    regions: dict[str, dict[str, str]] = {}  # by document: the <file>s of one original are one document
     for file in root.iterfind("x:file", ns):
         tags = _tag(path, file, file.get("source-language")), _tag(path, file, file.get("target-language"))
         langs = tags[0][0], tags[1][0]
         doc_id = file.get("original") or path.stem
+        for lang, region in tags:
+            keep_region(regions.setdefault(doc_id, {}), lang, region, f"{path}:{file.sourceline}", "give each region's <file> an original of its own")
         units = out.setdefault(doc_id, ([], tags))[0]
         for tu in file.iter(f"{{{NS12}}}trans-unit"):
             nodes = tu.findall("x:note", ns)

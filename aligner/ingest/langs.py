@@ -76,6 +76,15 @@ def split_tag(tag: str) -> tuple[str, str]:
 _FREQUENT = ("en", "zh", "de", "fr", "es", "it", "ja", "ko", "ru", "pt", "nl", "pl", "tr", "ar", "th", "vi")
 
 
+def tag_within(asked: str, tag: str) -> bool:
+    """Whether a version tagged `tag` lies within the tag `asked` for: its language, script and
+    region as far as `asked` names them (zh: every Chinese version; zh-Hant: Taiwan's and Hong
+    Kong's; zh-Hant-HK: Hong Kong's only; sr-RS: sr-Latn-RS too)."""
+    key, region = split_tag(asked)
+    have_key, have_region = split_tag(tag)
+    return (have_key == key or have_key.startswith(f"{key}-")) and region in ("", have_region)
+
+
 def did_you_mean(code: str) -> str:
     """A hint naming the known codes nearest a mistyped one, frequent languages first (zn → zh)."""
     near = difflib.get_close_matches(code.lower(), sorted(ISO_639_1), n=6, cutoff=0.5)

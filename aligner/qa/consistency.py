@@ -101,7 +101,7 @@ def _collect(pairs: list[PairView]) -> Uses:
     uses: Uses = defaultdict(list)
     changes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for pair in pairs:
-        label = f"{pair.src_lang}→{pair.tgt_lang}"
+        label = pair.label  # by full tag: a Taiwan and a Hong Kong version each have their own norm
         roles = script_pair(pair)
         for view in pair.links:
             if not (view.link.src and view.link.tgt):
@@ -114,7 +114,7 @@ def _collect(pairs: list[PairView]) -> Uses:
                 for stem, word in english_renderings(view):
                     uses[(label, stem)].append((word, view))
     for pair in pairs:  # where the changed words occur, what the Traditional text writes instead
-        label = f"{pair.src_lang}→{pair.tgt_lang}"
+        label = pair.label
         roles = script_pair(pair)
         if roles is None:
             continue

@@ -25,6 +25,8 @@ class Finding:
     tgt_text: str
     reason: str  # one line, naming the values that disagree
     suggestion: str = ""  # e.g. the OpenCC conversion to compare with
+    src_tag: str = ""  # the versions' full tags (zh-Hant-HK; `src_lang` is the key, zh-Hant)
+    tgt_tag: str = ""
 
     def as_json(self) -> dict[str, object]:
         data = asdict(self)

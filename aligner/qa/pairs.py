@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from aligner.corpus.model import Link, ParallelText
-from aligner.ingest.langs import joiner
+from aligner.ingest.langs import full_tag, joiner
 from aligner.qa.findings import Finding, Severity
 
 
@@ -24,12 +24,15 @@ class LinkView:
     tgt_text: str
     src_sentences: tuple[str, ...] = ()  # the source side's sentences, one by one
     tgt_sentences: tuple[str, ...] = ()  # the target side's
+    src_tag: str = ""  # the versions' full tags (zh-Hant-HK), "" for the key alone
+    tgt_tag: str = ""
 
     def finding(self, check: str, severity: Severity, reason: str, suggestion: str = "") -> Finding:
-        """A finding about this link."""
+        """A finding about this link, naming its versions by their full tags."""
         return Finding(
             check, severity, self.doc_id, self.src_lang, self.tgt_lang, self.index,
             self.link.src, self.link.tgt, self.src_text, self.tgt_text, reason, suggestion,
+            self.src_tag or self.src_lang, self.tgt_tag or self.tgt_lang,
         )
 
 
@@ -43,6 +46,11 @@ class PairView:
     links: tuple[LinkView, ...]
     src_region: str = ""  # whose usage each version follows (TW, HK), "" when not said
     tgt_region: str = ""
+
+    @property
+    def label(self) -> str:
+        """The pair by its versions' full tags (en→zh-Hant-HK): two regions' usage is not one norm."""
+        return f"{full_tag(self.src_lang, self.src_region)}→{full_tag(self.tgt_lang, self.tgt_region)}"
 
 
 def pair_order(langs: list[str]) -> list[tuple[str, str]]:
@@ -66,6 +74,7 @@ def pair_views(text: ParallelText) -> Iterator[PairView]:
                 joiner(tgt).join(t_index[i].text for i in lk.tgt),
                 tuple(s_index[i].text for i in lk.src),
                 tuple(t_index[i].text for i in lk.tgt),
+                text.versions[src].tag, text.versions[tgt].tag,
             )
             for n, lk in enumerate(al.links)
         )

@@ -74,27 +74,31 @@ def print_table(findings: Sequence[Finding], title: str) -> None:
                        ("source", {"ratio": 2}), ("translation", {"ratio": 2}), ("reason", {"ratio": 2})):
         table.add_column(name, **opts)
     for f in findings:
-        ids = f"{f.doc_id}\n{' '.join(f.src_ids) or '—'}\n{' '.join(f.tgt_ids) or '—'}"
+        ids = f"{f.doc_id}\n{f.src_tag}: {' '.join(f.src_ids) or '—'}\n{f.tgt_tag}: {' '.join(f.tgt_ids) or '—'}"
         table.add_row(f.severity, f.check, ids, f.src_text or "—", f.tgt_text or "—",
                       f.reason + (f"\nsuggested: {f.suggestion}" if f.suggestion else ""), style=_STYLE[f.severity])
     Console().print(table)
 
 
 def plain(f: Finding) -> str:
-    """A finding as plain lines: severity, check, ids and reason, then both texts."""
-    head = f"{f.severity} {f.check} {f.doc_id} {f.src_lang}:{','.join(f.src_ids) or '-'} {f.tgt_lang}:{','.join(f.tgt_ids) or '-'}: {f.reason}"
-    lines = [head, f"  {f.src_lang}: {f.src_text or '—'}", f"  {f.tgt_lang}: {f.tgt_text or '—'}"]
+    """A finding as plain lines: severity, check, ids and reason, then both texts, each version
+    named by its full tag (zh-Hant-HK)."""
+    head = f"{f.severity} {f.check} {f.doc_id} {f.src_tag}:{','.join(f.src_ids) or '-'} {f.tgt_tag}:{','.join(f.tgt_ids) or '-'}: {f.reason}"
+    lines = [head, f"  {f.src_tag}: {f.src_text or '—'}", f"  {f.tgt_tag}: {f.tgt_text or '—'}"]
     if f.suggestion:
         lines.append(f"  suggested: {f.suggestion}")
     return "\n".join(lines)
 
 
 def chinese_lang(text: str, f: Finding) -> str:
-    """The lang of Chinese text quoted in a finding: its script, or the Chinese side's when shared by both."""
+    """The lang of Chinese text quoted in a finding: the full tag of the side in its script
+    (zh-Hant-HK, so a Hong Kong font), its script when neither side is, or the Chinese side's
+    when the characters are shared by both."""
     script = chinese_script(text)
+    sides = [(lang, tag) for lang, tag in ((f.tgt_lang, f.tgt_tag), (f.src_lang, f.src_tag)) if lang.startswith("zh")]
     if script != "zh":
-        return script
-    return next((lang for lang in (f.tgt_lang, f.src_lang) if lang.startswith("zh")), "zh")
+        return next((tag for lang, tag in sides if lang == script), script)
+    return next((tag for _, tag in sides), "zh")
 
 
 def html_report(findings: Sequence[Finding], title: str) -> etree._Element:
@@ -126,7 +130,7 @@ def html_report(findings: Sequence[Finding], title: str) -> etree._Element:
         ids = add(tr, "td", f.doc_id, cls="ids")
         add(ids, "br").tail = " ".join(f.src_ids) or "—"
         add(ids, "br").tail = f"→ {' '.join(f.tgt_ids) or '—'}"
-        for text, lang in ((f.src_text, f.src_lang), (f.tgt_text, f.tgt_lang)):
+        for text, lang in ((f.src_text, f.src_tag), (f.tgt_text, f.tgt_tag)):
             cell = add(tr, "td", text or None, cls="cell", lang=lang)
             if not text:
                 add(cell, "span", "not in this version", cls="none", lang=UI_LANG)
@@ -134,7 +138,7 @@ def html_report(findings: Sequence[Finding], title: str) -> etree._Element:
         mixed_text(reason, f.reason, f)
         if f.suggestion:
             add(reason, "br").tail = "suggested: "
-            add(reason, "span", f.suggestion, lang=chinese_lang(f.suggestion, f) if _CJK_RUN.search(f.suggestion) else f.tgt_lang)
+            add(reason, "span", f.suggestion, lang=chinese_lang(f.suggestion, f) if _CJK_RUN.search(f.suggestion) else f.tgt_tag)
     return root
 
 

@@ -42,7 +42,7 @@ from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
 from aligner.corpus.store import doc_ids, holding, load
 from aligner.errors import AlignerError, SearchError
-from aligner.ingest.langs import HAN, convert, split_tag
+from aligner.ingest.langs import HAN, convert, split_tag, tag_within
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
 
@@ -389,17 +389,10 @@ def _select(
         raise SearchError(f"query '{query}': {err}; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*") from None
 
 
-def _tags(conn: sqlite3.Connection, wanted: tuple[str, str]) -> list[str]:
-    """The full tags of the indexed versions within a (version key, region) asked for: those of
-    its language, script and region as far as it names them (zh: every Chinese version; zh-Hant:
-    zh-Hant-TW and zh-Hant-HK; zh-Hant-HK: only that one; sr-RS: sr-Latn-RS too)."""
-    key, region = wanted
-    tags = []
-    for (tag,) in conn.execute("SELECT lang FROM alphabets WHERE form='text'"):  # one row per indexed version
-        have_key, have_region = split_tag(tag)
-        if (have_key == key or have_key.startswith(f"{key}-")) and region in ("", have_region):
-            tags.append(tag)
-    return tags
+def _tags(conn: sqlite3.Connection, asked: str) -> list[str]:
+    """The full tags of the indexed versions within the tag asked for (`langs.tag_within`)."""
+    rows = conn.execute("SELECT lang FROM alphabets WHERE form='text'")  # one row per indexed version
+    return [tag for (tag,) in rows if tag_within(asked, tag)]
 
 
 def unreadable(corpus: Path) -> list[str]:
@@ -416,11 +409,12 @@ def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = 
             f"query '{query}': OR, NOT and NEAR work on words in Latin script; a Chinese query's words must all match, "
             "or use --regex, e.g. --regex '核试验|制裁'"
         )
-    wanted = split_tag(lang) if lang else None
+    if lang:
+        split_tag(lang)  # a bad tag is refused before the index is opened
     pattern = _compile(query) if use_regex else None
     plan = _joined_plan(query, pattern)
     with connect(corpus) as conn:
-        tags = _tags(conn, wanted) if wanted is not None else None
+        tags = _tags(conn, lang) if lang else None
         if plan and plan[2]:
             ids = json.dumps(_scan(conn, plan[0], plan[1], tags, limit))
             rows = conn.execute(f"{_ROWS} WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id", (ids,)).fetchall()
