@@ -477,3 +477,17 @@ def test_a_correction_on_the_command_line_shows_the_row_it_changed(corpus: Path)
     sid = next(load(corpus, "doc").versions["en"].sentences()).id
     code, out = edit(corpus, "correct", sid, "A corrected sentence.")
     assert code == 0 and "no link changed" not in out and f"{sid} |" in out
+
+
+def test_a_pair_naming_another_region_edits_nothing(tmp_path: Path) -> None:
+    """--pair en,zh-Hant-HK on a document whose Traditional version is Taiwan's: one line naming
+    the tags to ask for, files untouched (it edited Taiwan's version)."""
+    from dataclasses import replace
+
+    text = three_versions()
+    save(tmp_path, replace(text, versions={**text.versions, "zh-Hant": replace(text.versions["zh-Hant"], region="TW")}))
+    before = files(tmp_path)
+    code, out = edit(tmp_path, "confirm", "1", pair="en,zh-Hant-HK")
+    assert code == 1 and out == "Error: doc: --pair zh-Hant-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant\n"
+    assert files(tmp_path) == before
+    assert edit(tmp_path, "confirm", "1", pair="en,zh-Hant-TW")[0] == 0

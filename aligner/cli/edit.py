@@ -24,6 +24,7 @@ from aligner.edit import session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
 from aligner.errors import EditError, LanguageError
+from aligner.formats.select import check_region
 from aligner.ingest.langs import normalize_tag
 
 
@@ -32,11 +33,12 @@ class Context:
     """What the group's arguments say, for its subcommands."""
 
     doc_id: str
-    pair: tuple[str, str]
+    pair: tuple[str, str]  # version keys
     corpus: Path
     as_json: bool
     who: str
     expect: str | None
+    asked: tuple[str, str]  # --pair as written: zh-Hant-HK asks for Hong Kong's version
 
 
 def engine_for(src_lang: str, tgt_lang: str) -> Aligner:
@@ -77,7 +79,9 @@ def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool
 
     Example: aligner edit 000_bf7a112df29932bd --pair en,zh-Hans merge 3
     """
-    ctx.obj = Context(doc_id, _parse_pair(pair), corpus, as_json, who, expect)
+    keys = _parse_pair(pair)
+    asked = tuple(v.strip() for v in pair.split(",") if v.strip())
+    ctx.obj = Context(doc_id, keys, corpus, as_json, who, expect, (asked[0], asked[1]))
 
 
 def _listed_pair(ctx: Context, text: ParallelText) -> tuple[str, str] | None:
@@ -105,6 +109,9 @@ def _report(ctx: Context, before: session.Opened, after: session.Opened, what: s
 
 def _run(ctx: Context, make: Callable[[session.Opened], Result]) -> None:
     opened = session.open_document(ctx.corpus, ctx.doc_id)
+    for asked, key in zip(ctx.asked, ctx.pair, strict=True):  # zh-Hant-HK never edits Taiwan's version
+        if key in opened.text.versions:
+            check_region(asked, key, opened.text.versions[key].tag, "--pair", ctx.doc_id)
     result = make(opened)
     after = session.commit(opened, result, ctx.who, ctx.expect)
     _report(ctx, opened, after, result.what)
