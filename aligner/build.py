@@ -154,11 +154,14 @@ def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
     for path in paths:
         doc = ingest_file(path, doc_id)
         if doc.lang in versions:
-            raise CorpusError(
-                f"{path}: document '{doc_id}' already has a version tagged {versions[doc.lang].tag} (from {origin[doc.lang]}); "
-                f"rename one of them or tag its language in the name (NAME.LANG.txt); two regions of one "
-                f"script (zh-Hant-TW, zh-Hant-HK) go in two documents"
-            )
+            had = versions[doc.lang]
+            fix = (
+                f"two regions of one script ({had.tag}, {doc.tag}) go in two documents: give one file another"
+                f" document name (e.g. {doc_id}-{doc.region.lower()}.{doc.tag}.txt)"
+            ) if had.region and doc.region and had.region != doc.region else (
+                "rename one of them or tag its language in the name (NAME.LANG.txt)"
+            )  # fmt: skip
+            raise CorpusError(f"{path}: document '{doc_id}' already has a version tagged {had.tag} (from {origin[doc.lang]}); {fix}")
         extra = read_sidecar(path)
         if "region" in extra:
             doc = replace(doc, region=sidecar_region(path, doc, extra.pop("region")))

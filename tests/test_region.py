@@ -112,8 +112,10 @@ def test_a_bad_sidecar_region_is_one_line_naming_the_fix(tmp_path: Path, name: s
 
 def test_two_regions_of_one_script_in_one_document_are_a_clear_error(tmp_path: Path) -> None:
     paths = [_seed_like(tmp_path, "doc.zh-TW.txt"), _seed_like(tmp_path, "doc.zh-HK.txt")]
-    with pytest.raises(CorpusError, match=r"already has a version tagged zh-Hant-HK \(from .*\); two regions of one script .* go in two documents"):
+    with pytest.raises(CorpusError, match=r"already has a version tagged zh-Hant-HK \(from .*\); two regions of one script .* go in two documents") as err:
         ingest_versions("doc", sorted(paths))
+    assert str(err.value).endswith("go in two documents: give one file another document name (e.g. doc-tw.zh-Hant-TW.txt)")
+    assert "rename one of them" not in str(err.value)  # both files are tagged: renaming the tag is no fix
 
 
 def test_tei_stores_the_region_in_xml_lang_and_the_header_and_reads_it_back() -> None:
