@@ -49,9 +49,8 @@ def features(
     similarity of the nearest links around, tells a weak link held in place by strong neighbours
     from a link between texts that are not translations at all; a text of one link has no
     neighbours, and its own similarity stands for the context (0 called one-sentence translations
-    unrelated). The margin, how much the search
-    preferred the bead to any local change (`boundary.margin`, capped), tells a bead whose extent
-    was clear from one that won a near tie.
+    unrelated). The margin, how much the search preferred the bead to any local change
+    (`boundary.margin`, capped), tells a bead whose extent was clear from one that won a near tie.
     """
     beads = spans(path)
     sizes = beads[:, 1] - beads[:, 0], beads[:, 3] - beads[:, 2]

@@ -16,7 +16,6 @@ from aligner.cli.options import corpus_option, json_option, langs_option, thresh
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import Row, aligned_rows
 from aligner.corpus.store import doc_ids, load
-from aligner.errors import CorpusError
 from aligner.formats.select import check_region, choose, english_first, tags_of
 from aligner.reader.filters import (
     LOW_CONFIDENCE,
@@ -36,10 +35,8 @@ def parse_langs(value: str, text: ParallelText) -> list[str]:
         return english_first(tags)
     chosen = choose(value, [tags])
     for asked, key in chosen.items():
-        if key not in tags:
-            have = ", ".join(english_first(tags.values()))
-            raise CorpusError(f"{text.doc_id}: no {asked} version (it has {have}); choose with --langs")
-        check_region(asked, key, tags[key])
+        if key in tags:  # a version missing altogether is `aligned_rows`' error
+            check_region(asked, key, tags[key])
     return list(chosen.values())
 
 

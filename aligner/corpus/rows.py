@@ -33,7 +33,7 @@ def aligned_rows(text: ParallelText, langs: list[str]) -> list[Row]:
     """
     missing = [lang for lang in langs if lang not in text.versions]
     if missing:
-        have = ", ".join(sorted(text.versions))
+        have = ", ".join(sorted(doc.tag for doc in text.versions.values()))  # full tags: zh-Hant-HK
         raise CorpusError(f"{text.doc_id}: no {', '.join(missing)} version (it has {have}); choose with --langs")
     order = {lang: [s.id for s in text.versions[lang].sentences()] for lang in langs}
     pos = {(lang, sid): k for lang in langs for k, sid in enumerate(order[lang])}
