@@ -535,3 +535,17 @@ def test_the_reader_server_removes_its_site_folder_on_sigterm(tmp_path: Path) ->
         assert "Serving 1 documents at http://127.0.0.1:" in first_line(proc)
         assert [p.name.startswith("aligner-site-") for p in temp.iterdir()] == [True]
     assert list(temp.iterdir()) == []
+
+
+def test_findings_are_worked_out_again_when_the_command_line_changed_the_document(served: tuple[TestClient, Editor, Path]) -> None:
+    """A correction made with `aligner edit` while the page is open: the reloaded document's
+    findings are those of the new text, not the ones kept from before (30 dollars against 40)."""
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    client, _, corpus = served
+    assert "numbers disagree" in findings_of(client, "en,zh-Hans")[5][0]
+    done = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "correct", "en.p2.s3", "It cost 40 dollars in 2013."])
+    assert done.exit_code == 0, done.output
+    assert 5 not in findings_of(client, "en,zh-Hans")

@@ -219,9 +219,13 @@ class Editor:
                 found.mark(changed, after.version)
 
     def document(self, doc_id: str) -> session.Opened:
-        """The open document, loaded on first use (or again when its files changed on disk)."""
+        """The open document, loaded on first use (or again, with its findings worked out again,
+        when its files changed on disk)."""
         opened = self.open.get(doc_id)
         if opened is None or session.current_version(self.corpus, doc_id) != opened.version:
+            if opened is not None:  # changed on disk (`aligner edit`): its findings are of the old text
+                for key in [key for key in self.findings if key[0] == doc_id]:
+                    del self.findings[key]
             opened = self.open[doc_id] = session.open_document(self.corpus, doc_id)
             gc.freeze()  # a loaded document lives long: keep the collector from walking its objects at every edit
             if opened.pending:  # edits a kill left in the journal only
