@@ -283,3 +283,155 @@ def test_a_url_or_address_ending_a_sentence_keeps_its_dots_and_gives_the_stop(
     text: str, lang: str, sentences: list[str]
 ) -> None:
     assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # a title as written before a name; the same letters end a sentence in capitals or after an amount
+    ("Fr. Müller kam spät. Sie setzte sich.", "de", ["Fr. Müller kam spät.", "Sie setzte sich."]),
+    ("Das kostet 7.50 Fr. Dann gingen wir.", "de", ["Das kostet 7.50 Fr.", "Dann gingen wir."]),
+    ("Fr. Brown said mass. Then he left.", "en", ["Fr. Brown said mass.", "Then he left."]),
+    ("Er sprach mit Hr. Meier.", "de", ["Er sprach mit Hr. Meier."]),
+    ("Please contact HR. They will help.", "en", ["Please contact HR.", "They will help."]),
+    ("Dipl.-Ing. Weber und Prof. Dr. Braun sprachen.", "de", ["Dipl.-Ing. Weber und Prof. Dr. Braun sprachen."]),
+    ("He sold it to ING. The bank paid.", "en", ["He sold it to ING.", "The bank paid."]),
+    ("Le Pr. Martin et le Dr Roux ont parlé.", "fr", ["Le Pr. Martin et le Dr Roux ont parlé."]),
+    ("It was all PR. The facts came later.", "en", ["It was all PR.", "The facts came later."]),
+    ("MM. Dupont et Durand sont venus.", "fr", ["MM. Dupont et Durand sont venus."]),
+    ("The wall is 5 mm. The door is wide.", "en", ["The wall is 5 mm.", "The door is wide."]),
+    ("Он живёт в г. Москва. Она живёт в Киеве.", "ru", ["Он живёт в г. Москва.", "Она живёт в Киеве."]),
+    ("Это было в 1990 г. Потом всё изменилось.", "ru", ["Это было в 1990 г.", "Потом всё изменилось."]),
+])
+def test_a_title_before_a_name_is_no_sentence_end_but_a_unit_after_an_amount_may_be(
+    text: str, lang: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Hr. Meier und Frl. Schmidt kamen. Wir danken Hrn. Meier. Er half.", "de",
+     ["Hr. Meier und Frl. Schmidt kamen.", "Wir danken Hrn. Meier.", "Er half."]),
+    ("M. Dupont et Mme. Durand sont venus. Mlle. Roy est partie.", "fr",
+     ["M. Dupont et Mme. Durand sont venus.", "Mlle. Roy est partie."]),
+    ("El Sr. García y la Sra. López llegaron. Después se fueron.", "es",
+     ["El Sr. García y la Sra. López llegaron.", "Después se fueron."]),
+    ("La Srta. Ruiz y Dña. Carmen hablaron. La Dra. Pérez llegó. El Lic. Gómez también.", "es",
+     ["La Srta. Ruiz y Dña. Carmen hablaron.", "La Dra. Pérez llegó.", "El Lic. Gómez también."]),
+    ("Vive en EE. UU. desde 1990.", "es", ["Vive en EE. UU. desde 1990."]),
+    ("Vive en EE. UU. Después volvió.", "es", ["Vive en EE. UU.", "Después volvió."]),
+    ("O Sr. Silva e a Sra. Costa chegaram. Depois saíram.", "pt",
+     ["O Sr. Silva e a Sra. Costa chegaram.", "Depois saíram."]),
+    ("Il Sig. Rossi e il Dott. Verdi sono arrivati. Poi sono partiti.", "it",
+     ["Il Sig. Rossi e il Dott. Verdi sono arrivati.", "Poi sono partiti."]),
+    ("Gentili Sigg. Rossi, vi scriviamo.", "it", ["Gentili Sigg. Rossi, vi scriviamo."]),
+    # an elided article or preposition before the title (l’Avv., dell’Ing.)
+    ("Ha parlato dell'Ing. Rossi e l’Avv. Neri. Poi è partito.", "it",
+     ["Ha parlato dell'Ing. Rossi e l’Avv. Neri.", "Poi è partito."]),
+    ("I met L'Oréal. They sell.", "en", ["I met L'Oréal.", "They sell."]),
+    ("We ate at Bill's. 5 of us went.", "en", ["We ate at Bill's.", "5 of us went."]),  # elided before a vowel only
+    ("Dhr. Jansen en mevr. De Vries kwamen. We spraken met dhr. Jansen. Hij was blij.", "nl",
+     ["Dhr. Jansen en mevr. De Vries kwamen.", "We spraken met dhr. Jansen.", "Hij was blij."]),
+    ("Drs. Bakker kwam. Daarna ging hij.", "nl", ["Drs. Bakker kwam.", "Daarna ging hij."]),
+    ("Mieszka przy ul. Marszałkowskiej. Pracuje w centrum.", "pl",
+     ["Mieszka przy ul. Marszałkowskiej.", "Pracuje w centrum."]),
+    ("Byli tam m.in. Kowalski i mgr Nowak. Stolica, tzn. Warszawa, rośnie.", "pl",
+     ["Byli tam m.in. Kowalski i mgr Nowak.", "Stolica, tzn. Warszawa, rośnie."]),
+    ("Lubię miasta, np. Kraków. Stolica, tj. Warszawa, rośnie.", "pl",
+     ["Lubię miasta, np. Kraków.", "Stolica, tj. Warszawa, rośnie."]),
+    ("Doç. Dr. Mehmet konuştu. Sonra gitti.", "tr", ["Doç. Dr. Mehmet konuştu.", "Sonra gitti."]),
+    ("Проф. Иванов и акад. Петров выступили. Он живёт на ул. Ленина. Там тихо.", "ru",
+     ["Проф. Иванов и акад. Петров выступили.", "Он живёт на ул. Ленина.", "Там тихо."]),
+    # им. (имени) is also the pronoun "them", which ends sentences: left to end one
+    ("Я верю им. Они хорошие.", "ru", ["Я верю им.", "Они хорошие."]),
+])
+def test_titles_and_abbreviations_of_other_languages_do_not_end_a_sentence(
+    text: str, lang: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # an abbreviation spelt with a space is looked up whole
+    ("Das gilt für Junge, d. h. Kinder unter 12.", "de", ["Das gilt für Junge, d. h. Kinder unter 12."]),
+    ("Das gilt v. a. Kinder. Alte nicht.", "de", ["Das gilt v. a. Kinder.", "Alte nicht."]),
+    ("Hay ciudades grandes, p. ej. Madrid y Barcelona.", "es", ["Hay ciudades grandes, p. ej. Madrid y Barcelona."]),
+    ("Hay ciudades, p.ej. Madrid. Luego hay pueblos.", "es", ["Hay ciudades, p.ej. Madrid.", "Luego hay pueblos."]),
+    ("Des villes, p. ex. Paris et Lyon.", "fr", ["Des villes, p. ex. Paris et Lyon."]),
+    ("Столица, т. е. Москва, растёт.", "ru", ["Столица, т. е. Москва, растёт."]),
+    ("Столица, т.е. Москва, растёт.", "ru", ["Столица, т.е. Москва, растёт."]),
+    # one that ends a list may end the sentence, spaced or not, in any language
+    ("Мы купили хлеб и т. д. Потом ушли.", "ru", ["Мы купили хлеб и т. д.", "Потом ушли."]),
+    ("Мы купили хлеб и т.д. Потом ушли.", "ru", ["Мы купили хлеб и т.д.", "Потом ушли."]),
+    ("Compramos pan, leche, etc. Luego volvimos.", "es", ["Compramos pan, leche, etc.", "Luego volvimos."]),
+    ("Compramos pan, leche, etc. y volvimos.", "es", ["Compramos pan, leche, etc. y volvimos."]),
+    ("We bought apples, pears, etc. The rest was sold.", "en", ["We bought apples, pears, etc.", "The rest was sold."]),
+    ("Wir kauften Brot usw. Dann gingen wir.", "de", ["Wir kauften Brot usw.", "Dann gingen wir."]),
+])
+def test_abbreviations_spelt_with_a_space_and_those_ending_a_list(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Kap. IV behandelt die Grundlagen.", "de", ["Kap. IV behandelt die Grundlagen."]),
+    ("Das steht in Bd. II der Werke, S. XIV im Vorwort.", "de", ["Das steht in Bd. II der Werke, S. XIV im Vorwort."]),
+    ("Voir le chap. XII du livre.", "fr", ["Voir le chap. XII du livre."]),
+    ("Vedi cap. IV del libro.", "it", ["Vedi cap. IV del libro."]),
+    ("См. гл. IV и рис. 3.", "ru", ["См. гл. IV и рис. 3."]),
+    ("Er las Kap. IV. Dann schlief er.", "de", ["Er las Kap. IV.", "Dann schlief er."]),
+    ("He said no. Ivan left.", "en", ["He said no.", "Ivan left."]),
+    # a lone I is a numeral before a stop, comma or bracket, outside English
+    ("Das steht in Bd. I, S. 12.", "de", ["Das steht in Bd. I, S. 12."]),
+    ("Das steht im Bd. I. Dann folgt Bd. II.", "de", ["Das steht im Bd. I.", "Dann folgt Bd. II."]),
+    ("He said no. I left.", "en", ["He said no.", "I left."]),
+    ("He said no. I, too, left.", "en", ["He said no.", "I, too, left."]),
+    ("He is a nice chap. I like him.", "en", ["He is a nice chap.", "I like him."]),
+    ("Ha detto di no. I bambini sono andati.", "it", ["Ha detto di no.", "I bambini sono andati."]),
+])
+def test_a_roman_numeral_after_a_numbering_abbreviation_does_not_start_a_sentence(
+    text: str, lang: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    ("Véase el cap. 3 y la pág. 12 del libro.", "es", ["Véase el cap. 3 y la pág. 12 del libro."]),
+    ("Vedi pag. 12 del libro.", "it", ["Vedi pag. 12 del libro."]),
+    ("Zie blz. 12 van het rapport. Daarna volgt meer.", "nl", ["Zie blz. 12 van het rapport.", "Daarna volgt meer."]),
+    ("Voir le t. 2 de la série.", "fr", ["Voir le t. 2 de la série."]),
+    ("Było ok. 30 osób. Potem wyszli.", "pl", ["Było ok. 30 osób.", "Potem wyszli."]),
+    ("Это т. 2, с. 15, стр. 8 собрания.", "ru", ["Это т. 2, с. 15, стр. 8 собрания."]),
+    ("Ул. Ленина, д. 5, кв. 12. Звоните.", "ru", ["Ул. Ленина, д. 5, кв. 12.", "Звоните."]),
+    # Turkish writes ordinals with a dot, as German does
+    ("Savaş 1914'te başlayan 1. Dünya Savaşı idi.", "tr", ["Savaş 1914'te başlayan 1. Dünya Savaşı idi."]),
+    ("Yıl 1923. Cumhuriyet ilan edildi.", "tr", ["Yıl 1923.", "Cumhuriyet ilan edildi."]),
+    ("Bina No. 5. Sonra gittik.", "tr", ["Bina No. 5.", "Sonra gittik."]),
+])
+def test_numbers_after_abbreviations_and_ordinals_of_other_languages(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # Arabic ؟ is a question mark
+    ("هل أنت بخير؟ نعم، أنا بخير.", "ar", ["هل أنت بخير؟", "نعم، أنا بخير."]),
+    ("قال: «هل أنت بخير؟» ثم ذهب.", "ar", ["قال: «هل أنت بخير؟»", "ثم ذهب."]),
+    ("قرأ «لماذا؟ هكذا» مرتين.", "ar", ["قرأ «لماذا؟ هكذا» مرتين."]),
+    ("سأل «لماذا؟ متى؟» ثم سكت.", "ar", ["سأل «لماذا؟", "متى؟»", "ثم سكت."]),  # as “Stop! Thief!” He ran.
+    ("قال د. أحمد إن السعر 3.5 دولار. ثم غادر.", "ar", ["قال د. أحمد إن السعر 3.5 دولار.", "ثم غادر."]),
+    # decimals, ellipses, quotes after the stop, inverted marks
+    ("¿Vienes? ¡Claro que sí! Cuesta 3,50 euros.", "es", ["¿Vienes?", "¡Claro que sí!", "Cuesta 3,50 euros."]),
+    ("Dijo: «No vengo.» Luego esperó... Y se fue.", "es", ["Dijo: «No vengo.»", "Luego esperó...", "Y se fue."]),
+    ("Ele disse: “Não vou.” Depois saiu.", "pt", ["Ele disse: “Não vou.”", "Depois saiu."]),
+    ("Het kost 3,50 euro. Hij kwam o.a. uit Amsterdam.", "nl", ["Het kost 3,50 euro.", "Hij kwam o.a. uit Amsterdam."]),
+    ("А. С. Пушкин родился в Москве. Он сказал: «Я приду». — Привет!", "ru",
+     ["А. С. Пушкин родился в Москве.", "Он сказал: «Я приду».", "— Привет!"]),
+    ("Fiyatı 3,5 lira. Geldi mi? Evet, geldi!", "tr", ["Fiyatı 3,5 lira.", "Geldi mi?", "Evet, geldi!"]),
+    ("정말요? 가격은 3.5달러다. 그는 “가자.”라고 했다. 기다렸다... 그리고 떠났다.", "ko",
+     ["정말요?", "가격은 3.5달러다.", "그는 “가자.”라고 했다.", "기다렸다...", "그리고 떠났다."]),
+    ("価格は3.5ドルです！本当？『吾輩は猫である』を読んだ。待って……。行こう。", "ja",
+     ["価格は3.5ドルです！", "本当？", "『吾輩は猫である』を読んだ。", "待って……。", "行こう。"]),
+    ("「本当ですか？」「はい。」", "ja", ["「本当ですか？」", "「はい。」"]),
+    # Thai marks no sentence end: a paragraph stays one sentence, its decimals and quotes intact
+    ("วันนี้อากาศดี ราคา 3.5 บาท เขาพูดว่า \"สวัสดี\" แล้วก็ไป", "th",
+     ["วันนี้อากาศดี ราคา 3.5 บาท เขาพูดว่า \"สวัสดี\" แล้วก็ไป"]),
+])
+def test_stops_quotes_and_numbers_of_the_other_encoder_languages(text: str, lang: str, sentences: list[str]) -> None:
+    assert split_sentences(text, lang) == sentences

@@ -16,20 +16,44 @@ import regex
 
 from aligner.ingest.langs import is_chinese, squeeze
 
-# Abbreviations that never end a sentence (a title before a name, a month before a day …).
+# Abbreviations that never end a sentence (a title before a name, a month before a day …), with
+# those of other languages that no word of another shares: German Fräulein, Herrn, das heißt, vor
+# allem; French Madame, Mademoiselle, par exemple; Spanish and Portuguese Señora, Señorita, Doña,
+# Doctora, Licenciado, por ejemplo, EE. UU.; Italian Signor(i), Dottore, Avvocato; Dutch de heer,
+# mevrouw, doctorandus; Polish na przykład, to znaczy, to jest, ulica, między innymi, magister;
+# Turkish doçent; Russian профессор, академик, улица, то есть, так как (not им., also "them"). An
+# abbreviation spelt with a space is held with a dot for it (d. h. → d.h).
 _NEVER_FINAL = {
     "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
     "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
     "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "vgl",
+    "frl", "hrn", "d.h", "v.a", "mme", "mmes", "mlle", "mlles", "p.ex", "sra", "srta", "sres",
+    "dña", "dra", "lic", "p.ej", "ee", "sig", "sigg", "dott", "avv", "dhr", "mevr", "drs", "np",
+    "tzn", "tj", "ul", "m.in", "mgr", "doç", "проф", "акад", "ул", "т.е", "т.к",
 }
 # Abbreviations that end a sentence only when a typical sentence opener follows ("the U.S. With").
 _MAYBE_FINAL = {
-    "u.s", "u.k", "u.n", "e.u", "etc", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
+    "u.s", "u.k", "u.n", "e.u", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
 }
+# Abbreviations that end a list, and so often a sentence: a capital after them starts the next in
+# any language (etc. Luego, и т.д. Потом), though the openers above are English words.
+_ENDS_LIST = {"etc", "т.д", "т.п"}
+# Titles before a name as written, whose letters end sentences in another case or after an amount:
+# German Frau (but kostet 7 Fr. Dann: Swiss francs), Herr (HR.), Diplom-Ingenieur or Italian
+# Ingegnere (ING.), French Professeur (PR.) and Messieurs (5 mm.), Russian город (в 1990 г. Затем:
+# the year).
+_TITLES = {"Fr", "Hr", "Ing", "Pr", "MM", "г"}
 # Words that are abbreviations only before a number ("No. 5", "Art. 12", German "Nr. 5", "S. 12",
-# Swiss "Fr. 7.-", which ends a sentence after one: "kostet 7 Fr. Dann", French "chap. 2").
-_BEFORE_NUMBER = {"no", "nos", "art", "nr", "s", "abb", "bd", "kap", "tab", "fr", "chap"}
+# Swiss "Fr. 7.-", which ends a sentence after one: "kostet 7 Fr. Dann", French "chap. 2", "t. 2"),
+# or a Roman numeral (Kap. IV): Spanish, Portuguese and Italian capítulo, página, pagina, Dutch
+# bladzijde, Polish około, Russian том, страница, дом, квартира, глава, рисунок.
+_BEFORE_NUMBER = {
+    "no", "nos", "art", "nr", "s", "abb", "bd", "kap", "tab", "fr", "chap", "t", "cap", "pág", "pag",
+    "blz", "ok", "т", "с", "стр", "д", "кв", "гл", "рис",
+}
+# Languages that write ordinals with a dot: German am 3. Oktober, Turkish 1. Dünya Savaşı.
+_DOT_ORDINALS = ("de", "tr")
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
@@ -41,11 +65,11 @@ _OPENERS = {
 }
 
 _CLOSERS = "\"'”’»)]}）】』」》〉"
-# A stop, its closing quotes and brackets (a quote standing alone after the stop, as in
-# 'did it. " Then' or French « … demain. » Puis, closes too), the space, and the first character
-# of the next sentence.
+# A stop (Arabic ؟ among them), its closing quotes and brackets (a quote standing alone after the
+# stop, as in 'did it. " Then' or French « … demain. » Puis, closes too), the space, and the first
+# character of the next sentence.
 _EN_END = re.compile(
-    r"(?P<stop>[.?!]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’»](?=\s))?)"
+    r"(?P<stop>[.?!؟]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’»](?=\s))?)"
     r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]|[-–—]\s+\w))"  # a dash: the next speaker's line
 )
 # English-like quotation marks, opener → closer; a straight " opens before a word, closes after one.
@@ -55,10 +79,14 @@ _EN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"'}
 _QUOTE_TAIL = 80
 # After a quotation's closer (and any more closers): the first character of what follows.
 _AFTER_QUOTE = re.compile(r"[\"'”’»)\]]*\s*(\S?)")
-_WORD_BEFORE = re.compile(r"([\w.'’]+)$")
+# The word before a stop, past an article or preposition elided before a vowel or h (l’Avv.,
+# dell’Ing.; not Bill’s).
+_WORD_BEFORE = re.compile(r"(?:\b(?:[dl]|\w{0,3}ll)['’](?=[aeiouhàâéèêîô]))?([\w.'’]+)$", re.I)
 _LOOKBACK = 64  # characters searched for the word before a stop (keeps the scan linear)
 # A URL or e-mail address (https://…, www.…, host.org/…, name@host): its dots are not abbreviations'.
 _ADDRESS = re.compile(r"://|\bwww\.|\w\.[^\W\d_]{2,}/|\w@\w", re.I)
+# An upper-case Roman numeral up to 399 (Kap. IV, S. XIV), not the start of a word (Ivan, XL's).
+_ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w'’])")
 _ACRONYM = re.compile(r"([^\W\d_]\.)+[^\W\d_]")  # U.S, e.U.A: letters only, not "1.3"
 # A label that is not a sentence of its own: "2.", "iv.", "1.3.", "Figure 1.2." (before a caption).
 _LABEL = re.compile(
@@ -159,8 +187,12 @@ def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
         return not _numbers(word)
     if first.islower():
         return False
-    if lang.startswith("de") and _is_ordinal(text, m.start(), word):
-        return False  # a German ordinal: am 3. Oktober, im 19. Jahrhundert
+    if _numbers(word) and _is_numeral(text, m.end(), lang):
+        return False  # a Roman numeral: Kap. IV, Bd. II
+    if lang.startswith(_DOT_ORDINALS) and _is_ordinal(text, m.start(), word):
+        return False  # an ordinal: am 3. Oktober, im 19. Jahrhundert, 1. Dünya Savaşı
+    if _is_title(text, m.start(), original) or _spaced(text, m.start(), original) in _NEVER_FINAL:
+        return False  # Fr. Müller, г. Москва; d. h. Kinder, т. е. Москва
     return _ends_after_word(word, original, _next_word(text, m.end()))
 
 
@@ -184,9 +216,34 @@ def _numbers(word: str) -> bool:
     return word in _BEFORE_NUMBER or word in _NEVER_FINAL
 
 
+def _is_numeral(text: str, pos: int, lang: str) -> bool:
+    """Whether a Roman numeral starts at pos (Kap. IV); a lone I only outside English, whose pronoun
+    it is, and before no word (Bd. I, S. 12), which it may be in Italian (di no. I bambini)."""
+    numeral = _ROMAN.match(text, pos)
+    if not numeral or numeral.group() != "I":
+        return bool(numeral)
+    return not lang.startswith("en") and text[numeral.end() : numeral.end() + 1] in ".,;:)]"  # "" at the end
+
+
+def _is_title(text: str, end: int, original: str) -> bool:
+    """Whether the word ending at end is one of _TITLES before a name (Fr. Müller, г. Москва), not a
+    unit after an amount (kostet 7 Fr. Dann, в 1990 г. Затем), which may end the sentence."""
+    return original in _TITLES and not text[: end - len(original)].rstrip()[-1:].isdigit()
+
+
+def _spaced(text: str, end: int, original: str) -> str:
+    """The abbreviation spelt with a space that ends at end, as the lists hold it (d. h → d.h,
+    p. ej → p.ej, т. е → т.е): the word after a one-letter abbreviation, joined; "" if none."""
+    start = end - len(original)
+    before = _word_before(text, start - 1) if start > 0 else ""
+    if len(before) == 2 and before[0].isalpha() and before[1] == ".":
+        return before.lower() + _folded(original)
+    return ""
+
+
 def _is_ordinal(text: str, end: int, word: str) -> bool:
-    """Whether a German number of one or two digits ending at end is an ordinal (am 3. Oktober),
-    not one that an abbreviation numbers (Haus Nr. 5. Dann), whose stop ends the sentence."""
+    """Whether a German or Turkish number of one or two digits ending at end is an ordinal (am 3.
+    Oktober), not one that an abbreviation numbers (Haus Nr. 5. Dann), whose stop ends the sentence."""
     if not (word.isdigit() and len(word) <= 2):
         return False
     return not _numbers(_folded(_word_before(text, end - len(word) - 1)))  # the word before the number
@@ -245,7 +302,7 @@ def _continues(text: str, end: int) -> bool:
     last = text[max(0, end - _LOOKBACK) : end - 1].rstrip()[-1:]  # 'did it. "' ends with the stop
     if not following or last in {",", ";", ":"}:
         return False
-    if last not in {".", "?", "!", "…"}:
+    if last not in {".", "?", "!", "؟", "…"}:
         return True
     return following.islower() or following in ",;:–—)]"
 
@@ -262,6 +319,8 @@ def _ends_after_word(word: str, original: str, next_word: str) -> bool:
     opener = next_word.lower() in _OPENERS
     if word in _NEVER_FINAL:
         return False  # Mr. Smith, Mar. 12
+    if word in _ENDS_LIST:
+        return True  # etc. Luego, и т.д. Потом (т.д is no acronym)
     if word in _MAYBE_FINAL or _ACRONYM.fullmatch(word):
         return opener  # the U.S. With … / the U.S. Secretary
     if len(word) == 1 and word.isalpha() and re.fullmatch(r"[^\W\d_]\.", next_word):
