@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
+from aligner.cli import main
 from aligner.corpus.model import Alignment, Link
 from aligner.corpus.store import load
 from aligner.errors import AlignerError
@@ -255,3 +259,105 @@ def test_an_xliff_root_without_its_namespace_says_which_to_add(tmp_path: Path) -
     path.write_text('<?xml version="1.0"?><xliff version="2.1" srcLang="en" trgLang="de"><file id="f"/></xliff>', encoding="utf-8")
     with pytest.raises(AlignerError, match=re.escape(f'{path}: the <xliff> root has no XLIFF namespace (it has none); add xmlns="urn:oasis:names:tc:xliff:document:2.0" (2.x)')):
         import_files([path], "xliff", tmp_path / "corpus")
+
+
+def group(*links: str, to: str = "de/d.xml", frm: str = "en/d.xml") -> str:
+    """An XCES <linkGrp> of `links` (xtargets), each on a line of its own."""
+    return f'<linkGrp targType="s" fromDoc="{frm}" toDoc="{to}">\n' + "".join(f'<link xtargets="{x}"/>\n' for x in links) + "</linkGrp>\n"
+
+
+def xces_of(folder: Path, *groups: str, en: str = "") -> Path:
+    """`folder`/al.xml holding `groups` (line 3 on) over en/d.xml (`en`: its <s> elements, by default
+    s1–s3) and de/d.xml of three sentences each."""
+    sentences = {"en": en or '<s id="s1">One.</s><s id="s2">Two.</s><s id="s3">Three.</s>',
+                 "de": '<s id="s1">Eins.</s><s id="s2">Zwei.</s><s id="s3">Drei.</s>'}
+    for lang, body in sentences.items():
+        (folder / lang).mkdir(parents=True, exist_ok=True)
+        (folder / lang / "d.xml").write_text(f'<?xml version="1.0" encoding="UTF-8"?>\n<document xml:lang="{lang}"><p id="p1">{body}</p></document>\n', encoding="utf-8")
+    (folder / "al.xml").write_text('<?xml version="1.0" encoding="UTF-8"?>\n<cesAlign version="1.0">\n' + "".join(groups) + "</cesAlign>\n", encoding="utf-8")
+    return folder / "al.xml"
+
+
+ONE_TO_THREE = (Link(("en.p1.s1",), ("de.p1.s1",), 1.0, "machine"), Link(("en.p1.s2",), ("de.p1.s2",), 1.0, "machine"),
+                Link(("en.p1.s3",), ("de.p1.s3",), 1.0, "machine"))
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [(group("s1;s1", "s2;s2"), group(), group("s3;s3")), (group("s1;s1", "s2;s2"), group("s3;s3", to="en/d.xml", frm="de/d.xml"))],
+    ids=["same direction, an empty group between", "the other direction"],
+)
+def test_xces_link_groups_of_one_pair_make_one_alignment(tmp_path: Path, groups: tuple[str, ...]) -> None:
+    """Two linkGrps of one pair ended in 'the TEI we built breaks the align schema'; one the other way round was lost on export."""
+    (text,) = import_files([xces_of(tmp_path, *groups)], "xces", tmp_path / "corpus")
+    assert [(al.pair, al.links) for al in load(tmp_path / "corpus", "d").alignments] == [(("en", "de"), ONE_TO_THREE)]
+    assert text == load(tmp_path / "corpus", "d")
+
+
+BAD_XCES = [
+    ("linked twice in two groups", (group("s1;s1", "s2;s2"), group("s2;s3")),
+     "8: sentence 's2' of en/d.xml is linked here and at {al}:5, and a sentence belongs to one link; remove it from one of the two, or join them into one link"),
+    ("linked twice in a group", (group("s1;s1", "s1;s2"),),
+     "5: sentence 's1' of en/d.xml is linked here and at {al}:4, and a sentence belongs to one link; remove it from one of the two, or join them into one link"),
+    ("a sentence the file lacks", (group("s1;s9"),), "4: xtargets names sentence 's9', which de/d.xml lacks; correct the link or the file it names"),
+    ("a link of no sentence", (group(";"),), "4: xtargets ';' names no sentence; remove the link"),
+    ("a sentence file missing", (group("s1;s1", to="fr/d.xml"),),
+     "3: toDoc 'fr/d.xml' names {dir}/fr/d.xml, which does not exist; put the sentence file there or correct toDoc"),
+    ("one language twice", (group("s1;s1", to="en/d.xml"),),
+     "3: fromDoc and toDoc are both en; a link group joins two languages: point one at the other language's file"),
+    ("a second file of a version", (group("s1;s1"), group("s2;s2", to="de/../old/de/d.xml")),
+     "6: toDoc 'de/../old/de/d.xml' is a second de version of document 'd' (the first is {dir}/de/d.xml); "
+     "import the link groups of each in a run of their own, the later with --replace, which lays it over the first"),
+]
+
+
+@pytest.mark.parametrize(("label", "groups", "message"), BAD_XCES, ids=[b[0] for b in BAD_XCES])
+def test_bad_xces_is_one_line_naming_file_and_line_with_status_1(tmp_path: Path, label: str, groups: tuple[str, ...], message: str) -> None:
+    al = xces_of(tmp_path, *groups)
+    (tmp_path / "old" / "de").mkdir(parents=True)
+    shutil.copy(tmp_path / "de" / "d.xml", tmp_path / "old" / "de" / "d.xml")
+    result = CliRunner().invoke(main, ["import", str(al), "--format", "xces", "--corpus", str(tmp_path / "corpus")])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {al}:{message.format(al=al, dir=tmp_path)}\n")
+    assert not (tmp_path / "corpus").exists()
+
+
+def test_xces_files_unreadable_as_sent_are_one_line_with_the_fix(tmp_path: Path) -> None:
+    """A cut gzip file ended in 'Error: aborted'; bytes not in the declared encoding were only 'malformed XML; fix the file'."""
+    al = xces_of(tmp_path, group("s1;s1"))
+    (tmp_path / "al.xml.gz").write_bytes(gzip.compress(al.read_bytes())[:40])
+    with pytest.raises(AlignerError, match=re.escape(f"{tmp_path / 'al.xml.gz'}: the gzip data is cut short or damaged (") + ".*; download or compress the file again$"):
+        import_files([tmp_path / "al.xml.gz"], "xces", tmp_path / "corpus")
+    fix = '; save the file as UTF-8 with encoding="UTF-8" in its XML declaration'
+    (tmp_path / "de" / "d.xml").write_bytes((tmp_path / "de" / "d.xml").read_bytes().replace(b"Zwei", "Zwö".encode("latin-1")))
+    with pytest.raises(AlignerError, match=re.escape(f"{tmp_path / 'de' / 'd.xml'}:2: the text is not in its declared encoding (UTF-8 when none is declared): Invalid bytes") + ".*" + re.escape(fix)):
+        import_files([al], "xces", tmp_path / "corpus")
+    al.write_text(al.read_text(encoding="utf-8").replace("UTF-8", "UTF-16"), encoding="utf-8")  # a .NET writer's slip
+    with pytest.raises(AlignerError, match=re.escape(f"{al}:1: the text is not in its declared encoding (UTF-8 when none is declared): ") + ".*" + re.escape(fix)):
+        import_files([al], "xces", tmp_path / "corpus")
+    assert not (tmp_path / "corpus").exists()
+
+
+@pytest.mark.parametrize(
+    ("en", "ids"),
+    [('<s id="x">One.</s><s id="en.p1.s1">Two.</s><s id="s1">Three.</s>', ["en.p1.s1", "en.p1.s2", "en.p1.s3"]),
+     ('<s id="s1">One.</s><s>Two.</s><s>Three.</s>', ["en.p1.s1", "en.p1.s2", "en.p1.s3"]),
+     ('<s id="en.p1.s1">One.</s><s id="en.p1.s2">Two.</s><s id="en.p1.s3">Three.</s>', ["en.p1.s1", "en.p1.s2", "en.p1.s3"])],
+    ids=["an id of ours among others", "two without id", "all ours"],
+)
+def test_xces_sentence_ids_are_kept_only_when_all_are_ours(tmp_path: Path, en: str, ids: list[str]) -> None:
+    """A kept en.p1.s1 met the one made for the sentence before it ('breaks the text schema'); two <s> without id were 'id '' twice'."""
+    first = en.split('"')[1] if en.startswith("<s id") else "s1"
+    import_files([xces_of(tmp_path, group(f"{first};s1"), en=en)], "xces", tmp_path / "corpus")
+    text = load(tmp_path / "corpus", "d")
+    assert [s.id for s in text.versions["en"].sentences()] == ids
+    assert text.alignments[0].links == (Link(("en.p1.s1",), ("de.p1.s1",), 1.0, "machine"),)
+
+
+def test_xces_files_named_apart_as_opus_names_them_are_one_document(tmp_path: Path) -> None:
+    """OpenSubtitles names a film's files apart (en/1990/5/111.xml, de/1990/5/222.xml): the import said 'links point into en.xml, which is missing'."""
+    al = xces_of(tmp_path, group("s1;s1", frm="en/1990/5/111.xml", to="de/1990/5/222.xml"))
+    for lang, name in (("en", "111"), ("de", "222")):
+        (tmp_path / lang / "1990" / "5").mkdir(parents=True)
+        (tmp_path / lang / "d.xml").rename(tmp_path / lang / "1990" / "5" / f"{name}.xml")
+    (text,) = import_files([al], "xces", tmp_path / "corpus")
+    assert (text.doc_id, sorted(text.versions)) == ("111", ["de", "en"])

@@ -4,6 +4,7 @@ DOCTYPEs and entities refused."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from aligner.errors import InputError
 from aligner.formats.export import export
 from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
+from aligner.formats.xliff import NS2
 
 SCHEMAS = Path(__file__).parent / "data" / "xliff"
 VERSIONS = [("2.1", "xliff_core_2.xsd"), ("1.2", "xliff_core_1.2.xsd")]
@@ -218,3 +220,73 @@ def test_an_export_that_filters_out_every_link_is_one_line_not_an_invalid_file(t
     with pytest.raises(InputError, match="no link is left to write \\(the filters left out every one\\), and XLIFF needs one"):
         export([load(CORPUS, "d1")], "xliff", PAIR, tmp_path / "x.xlf", Filters(min_confidence=1.1))
     assert not (tmp_path / "x.xlf").exists()
+
+
+def xliff12(*files: tuple[str, str, tuple[tuple[str, str], ...]]) -> str:
+    """An XLIFF 1.2 file of <file original="m"> elements, each (source language, target language, (source, target) a unit), a line each."""
+    return '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n' + "".join(
+        f'<file original="m" source-language="{src}" target-language="{tgt}" datatype="plaintext"><body>'
+        + "".join(f'<trans-unit id="{n}"><source>{s}</source><target>{t}</target></trans-unit>' for n, (s, t) in enumerate(units, 1))
+        + "</body></file>\n"
+        for src, tgt, units in files
+    ) + "</xliff>\n"
+
+
+GERMAN = (("Press Start.", "Drücken Sie Start."), ("Wait.", "Warten."))
+FRENCH = (("Press Start.", "Appuyez sur Démarrer."), ("Wait.", "Attendez."))
+
+
+def test_a_1_2_original_in_two_language_pairs_gives_each_pair_its_versions(tmp_path: Path) -> None:
+    """The en→fr <file> of an original whose first <file> is en→de lost its French and doubled the English."""
+    (tmp_path / "m.xlf").write_text(xliff12(("en", "de", GERMAN), ("en", "fr", FRENCH)), encoding="utf-8")
+    (text,) = import_files([tmp_path / "m.xlf"], "xliff", tmp_path / "corpora")
+    assert text == load(tmp_path / "corpora", "m")
+    assert {lang: [s.text for s in doc.sentences()] for lang, doc in text.versions.items()} == {
+        "en": ["Press Start.", "Wait."], "de": ["Drücken Sie Start.", "Warten."], "fr": ["Appuyez sur Démarrer.", "Attendez."],
+    }
+    assert [(al.pair, [lk.kind for lk in al.links]) for al in text.alignments] == [(("en", "de"), ["1-1", "1-1"]), (("en", "fr"), ["1-1", "1-1"])]
+
+
+def test_xliff_2_files_of_one_id_and_original_are_one_document(tmp_path: Path) -> None:
+    """Checked, not a bug: the units of repeated <file>s (one id or original) all come, in one document per original."""
+    files = "".join(f'<file id="{i}"{o}><unit id="u"><segment><source>{s}</source><target>{t}</target></segment></unit></file>'
+                    for i, o, s, t in (("f", ' original="m"', "One.", "Eins."), ("f", ' original="m"', "Two.", "Zwei."),
+                                       ("g", "", "Three.", "Drei."), ("g", "", "Four.", "Vier.")))
+    (tmp_path / "m.xlf").write_text(f'<xliff xmlns="{NS2}" version="2.0" srcLang="en" trgLang="de">{files}</xliff>', encoding="utf-8")
+    texts = import_files([tmp_path / "m.xlf"], "xliff", tmp_path / "corpora")
+    assert {t.doc_id: [s.text for s in t.versions["de"].sentences()] for t in texts} == {"m": ["Eins.", "Zwei."], "g": ["Drei.", "Vier."]}
+
+
+BAD_XLIFF = [
+    ("a pair with other source text", xliff12(("en", "de", GERMAN), ("en", "fr", FRENCH[:1])).encode(),
+     "4: this <file> has other en sentences than an earlier <file> of original 'm' in another language pair, and a document "
+     "has one en version; give each pair's <file> an original of its own"),
+    ("1.2 source and target of one language", xliff12(("en", "en", GERMAN)).encode(),
+     "3: the source (en) and target (en) are both en, and a document holds one version a language; set the language the targets are in"),
+    ("2.x source and target of one language",
+     f'<?xml version="1.0"?>\n<xliff xmlns="{NS2}" version="2.0" srcLang="en-US" trgLang="en-GB"><file id="f"><unit id="u"><segment>'
+     "<source>Color.</source><target>Colour.</target></segment></unit></file></xliff>".encode(),
+     "2: the source (en-US) and target (en-GB) are both en, and a document holds one version a language; set the language the targets are in"),
+]
+
+
+@pytest.mark.parametrize(("label", "data", "message"), BAD_XLIFF, ids=[b[0] for b in BAD_XLIFF])
+def test_bad_xliff_is_one_line_naming_file_and_line_and_nothing_is_written(tmp_path: Path, label: str, data: bytes, message: str) -> None:
+    """A second language pair and a target of the source's language were dropped in silence."""
+    (tmp_path / "bad.xlf").write_bytes(data)
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "bad.xlf"), "--format", "xliff", "--corpus", str(tmp_path / "c")])
+    assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / 'bad.xlf'}:{message}\n")
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [(CAT_21.replace("UTF-8", "UTF-16").encode(), 1), (CAT_21.replace("Wait.", "Wait…").encode().replace("…".encode(), b"\x85"), 6)],
+    ids=["UTF-8 declared UTF-16 (a .NET writer's slip)", "cp1252 declared UTF-8"],
+)
+def test_text_not_in_the_declared_encoding_is_told_to_be_saved_as_utf8(tmp_path: Path, data: bytes, line: int) -> None:
+    """Both were 'malformed XML: ...; fix the file' (the first: 'Blank needed here')."""
+    (tmp_path / "bad.xlf").write_bytes(data)
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'bad.xlf'}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): ")
+                       + r".*; save the file as UTF-8 with encoding=\"UTF-8\" in its XML declaration$"):
+        import_files([tmp_path / "bad.xlf"], "xliff", tmp_path / "c")

@@ -10,8 +10,10 @@ Reading follows fromDoc/toDoc relative to the alignment file's folder.
 from __future__ import annotations
 
 import gzip
+import re
+import zlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -25,13 +27,17 @@ from aligner.corpus.model import (
     Paragraph,
     ParallelText,
     Sentence,
+    reverse,
 )
 from aligner.errors import InputError
-from aligner.formats import Batch, link_units
+from aligner.formats import OUR_ID, Batch, link_units
 from aligner.formats.filters import apply
 from aligner.formats.select import keep_region
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_GZIP = b"\x1f\x8b"
+_ENCODING_ERRORS = {32, 81}  # libxml2: an encoding it does not know; bytes invalid in the declared one
+_WIDE_DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["'](?:utf-?16|utf-?32|ucs-?[24])""", re.I)  # 8-bit bytes said to be UTF-16
 DOCTYPE = '<!DOCTYPE cesAlign PUBLIC "-//CES//DTD XML cesAlign//EN" "">'
 
 
@@ -77,43 +83,76 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     return files
 
 
-def parse(path: Path) -> etree._Element:
-    """Parse an XML file (gzip allowed); one-line errors with file and line."""
+def file_bytes(path: Path) -> bytes:
+    """A file's bytes, unpacked when they are gzip (OPUS ships .xml.gz; a browser may unpack one
+    and keep its name); a file that cannot be read or unpacked is one line saying so."""
     try:
         data = path.read_bytes()
-        if path.suffix == ".gz":
-            data = gzip.decompress(data)
-        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        return gzip.decompress(data) if data[:2] == _GZIP else data
+    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
+        raise InputError(f"{path}: the gzip data is cut short or damaged ({err}); download or compress the file again") from None
     except OSError as err:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
+
+
+def xml_root(path: Path, data: bytes) -> etree._Element:
+    """Parse an input file's XML, nothing fetched or expanded; XML that does not parse is one line
+    with the file's line, and text not in the declared encoding is told to be saved as UTF-8."""
+    try:
+        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
     except etree.XMLSyntaxError as err:
-        raise InputError(f"{path}:{err.position[0]}: malformed XML: {err.msg}; fix the file") from None
+        line = err.position[0] if err.position else "?"
+        if err.code in _ENCODING_ERRORS or _WIDE_DECLARED.match(data):
+            raise InputError(
+                f"{path}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): {err.msg}; "
+                'save the file as UTF-8 with encoding="UTF-8" in its XML declaration'
+            ) from None
+        raise InputError(f"{path}:{line}: malformed XML: {err.msg}; fix the file") from None
+
+
+def parse(path: Path) -> etree._Element:
+    """Parse an XML file (gzip allowed); one-line errors with file and line."""
+    return xml_root(path, file_bytes(path))
+
+
+def _own_ids_kept(lang: str, paras: Sequence[tuple[etree._Element, list[etree._Element]]]) -> bool:
+    """Whether a sentence file's own ids can be ours: each paragraph LANG.pN (or LANG.head) once and
+    each sentence PARA.sM under it; else all are numbered, so that no kept id meets a made one."""
+    pids = [parent.get("id", "") for parent, _ in paras]
+    ours = all(
+        (m := OUR_ID.match(s.get("id", ""))) is not None and m["para"] == pid
+        for pid, (_, sents) in zip(pids, paras, strict=True) for s in sents
+    )
+    return ours and len(set(pids)) == len(pids) and all(pid.startswith(f"{lang}.") for pid in pids)
 
 
 def read_sentences(path: Path, root: etree._Element, lang: str, doc_id: str, meta: Metadata) -> tuple[Document, dict[str, str]]:
     """A sentence file as a version, and the map from the file's sentence ids to ours.
 
-    Ids of the form LANG.pN.sM are kept; others become `{lang}.p{n}.s{m}` by paragraph order
-    (sentences outside any paragraph element go to their parent element's paragraph).
+    The file's ids are kept when all are ours (`_own_ids_kept`); else every sentence becomes
+    `{lang}.p{n}.s{m}` by paragraph order (sentences outside any paragraph element go to their
+    parent element's paragraph). A sentence without an id is kept, though no link can name it.
     """
     paras: dict[int, tuple[etree._Element, list[etree._Element]]] = {}
     for s in root.iter("s"):
         paras.setdefault(id(s.getparent()), (s.getparent(), []))[1].append(s)
+    keep = _own_ids_kept(lang, list(paras.values()))
     ids = {}
     built = []
     for n, (parent, sents) in enumerate(paras.values(), 1):
         kind: Literal["head", "p"] = "head" if parent.tag == "head" else "p"
-        pid = parent.get("id", "") if parent.get("id", "").startswith(f"{lang}.") else f"{lang}.p{n}"
+        pid = parent.get("id", "") if keep else f"{lang}.p{n}"
         out = []
         for m, s in enumerate(sents, 1):
             text = "".join(s.itertext()).strip()
             if not text:
                 raise InputError(f"{path}:{s.sourceline}: an empty sentence; remove it or fill it")
             sid = s.get("id", "")
-            new = sid if sid.startswith(f"{pid}.s") else f"{pid}.s{m}"
             if sid in ids:
                 raise InputError(f"{path}:{s.sourceline}: sentence id '{sid}' appears twice; ids must be unique")
-            ids[sid] = new
+            new = sid if keep else f"{pid}.s{m}"
+            if sid:
+                ids[sid] = new
             out.append(Sentence(new, text))
         built.append(Paragraph(pid, tuple(out), kind))
     if not built:
@@ -136,53 +175,120 @@ def _doc_id_lang(name: str) -> tuple[str, str]:
     return stem, parts[0] if len(parts) > 1 else ""
 
 
-def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
-    """Documents from XCES alignment files; pairs of one document across files are merged."""
+@dataclass
+class _Doc:
+    """One document as the link groups read so far give it."""
+
+    versions: dict[str, Document] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)  # language → the sentence file of its version
+    regions: dict[str, str] = field(default_factory=dict)
+    alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict)  # a pair as first met
+    linked: dict[frozenset[str], dict[tuple[str, str], str]] = field(default_factory=dict)  # pair → (lang, file's id) → where
+
+
+Side = tuple[str, str, dict[str, str]]  # a linkGrp side: its language, fromDoc or toDoc, the file's sentence ids → ours
+
+
+def _names(path: Path, grp: etree._Element) -> tuple[str, str]:
+    """A linkGrp's fromDoc and toDoc, which it must have."""
+    for attr in ("fromDoc", "toDoc"):
+        if not grp.get(attr):
+            raise InputError(f"{path}:{grp.sourceline}: <linkGrp> without {attr}; name the sentence files")
+    return grp.get("fromDoc", ""), grp.get("toDoc", "")
+
+
+def _side(path: Path, grp: etree._Element, attr: str, doc_id: str, doc: _Doc) -> Side:
+    """The sentence file fromDoc or toDoc names, added as a version of the document; a missing
+    file, or a second file of a language the document has, is named with the linkGrp's line."""
     from aligner.ingest.langs import split_tag
 
-    versions: dict[str, dict[str, Document]] = {}
-    alignments: dict[str, list[Alignment]] = {}
-    regions: dict[str, dict[str, str]] = {}  # by document
+    name = grp.get(attr, "")
+    file = _doc_file(path.parent, name)
+    if not file.is_file():
+        raise InputError(f"{path}:{grp.sourceline}: {attr} '{name}' names {file}, which does not exist; put the sentence file there or correct {attr}")
+    sentences = parse(file)
+    try:
+        lang, region = split_tag(sentences.get(XML_LANG) or _doc_id_lang(name)[1])
+    except InputError as err:
+        raise InputError(f"{file}: {err}; give the file an xml:lang or put it in a folder named for its language") from None
+    keep_region(doc.regions, lang, region, str(file), "put each region's sentence files under a document name of their own")
+    here = file.resolve()
+    first = doc.files.setdefault(lang, here)
+    if first != here:
+        raise InputError(
+            f"{path}:{grp.sourceline}: {attr} '{name}' is a second {lang} version of document '{doc_id}' (the first is {first}); "
+            "import the link groups of each in a run of their own, the later with --replace, which lays it over the first"
+        )
+    meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
+    version, ids = read_sentences(file, sentences, lang, doc_id, meta)
+    doc.versions[lang] = replace(version, region=region)
+    return lang, name, ids
+
+
+def _certainty(link: etree._Element) -> float:
+    """A link's certainty within 0 and 1; 1 when it has none or not a number."""
+    try:
+        return min(1.0, max(0.0, float(link.get("certainty", "1"))))
+    except ValueError:
+        return 1.0
+
+
+def _link(path: Path, link: etree._Element, sides: tuple[Side, Side], linked: dict[tuple[str, str], str], resp: str | None) -> Link:
+    """A <link> in our sentence ids. It names some sentence, each of its side's file and in no
+    other link of the pair (`linked`: where each sentence of the pair was linked so far)."""
+    where = f"{path}:{link.sourceline}"
+    xtargets = link.get("xtargets", "")
+    halves = xtargets.split(";")
+    if len(halves) != 2:
+        raise InputError(f"{where}: xtargets '{xtargets}' needs one ';' between its two sides, e.g. 's1 s2;s1'")
+    cells = []
+    for (lang, name, ids), half in zip(sides, halves, strict=True):
+        for sid in half.split():
+            if sid not in ids:
+                raise InputError(f"{where}: xtargets names sentence '{sid}', which {name} lacks; correct the link or the file it names")
+            if (lang, sid) in linked:
+                raise InputError(
+                    f"{where}: sentence '{sid}' of {name} is linked here and at {linked[lang, sid]}, and a sentence "
+                    "belongs to one link; remove it from one of the two, or join them into one link"
+                )
+            linked[lang, sid] = where
+        cells.append(tuple(ids[sid] for sid in half.split()))
+    if not any(cells):
+        raise InputError(f"{where}: xtargets '{xtargets}' names no sentence; remove the link")
+    return Link(cells[0], cells[1], _certainty(link), "person" if resp == "person" else "machine")
+
+
+def _add(alignments: dict[tuple[str, str], Alignment], al: Alignment) -> None:
+    """A linkGrp's links added to its pair's: after those of an earlier group of the pair, turned
+    to its direction (a de→en group after an en→de one)."""
+    if (al.tgt_lang, al.src_lang) in alignments:
+        al = reverse(al)
+    had = alignments.get(al.pair)
+    alignments[al.pair] = replace(had, links=had.links + al.links) if had else al
+
+
+def _group(path: Path, grp: etree._Element, doc_id: str, doc: _Doc, resp: str | None) -> None:
+    """A linkGrp added to its document: its two versions and its links."""
+    src, tgt = (_side(path, grp, attr, doc_id, doc) for attr in ("fromDoc", "toDoc"))
+    if src[0] == tgt[0]:
+        raise InputError(f"{path}:{grp.sourceline}: fromDoc and toDoc are both {src[0]}; a link group joins two languages: point one at the other language's file")
+    linked = doc.linked.setdefault(frozenset((src[0], tgt[0])), {})
+    links = tuple(_link(path, link, (src, tgt), linked, resp) for link in grp.iter("link"))
+    _add(doc.alignments, Alignment(src[0], tgt[0], links, "imported from XCES"))
+
+
+def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
+    """Documents from XCES alignment files. A linkGrp's two sentence files are versions of the
+    document fromDoc names (OPUS names the files of one document apart, e.g. OpenSubtitles); the
+    groups of one pair of a document, in any file and either direction, make one alignment."""
+    docs: dict[str, _Doc] = {}
     for path in paths:
         root = parse(path)
         if root.tag != "cesAlign":
             raise InputError(f"{path}: the root element is <{root.tag}>, not <cesAlign>; give the XCES alignment file")
         for grp in root.iter("linkGrp"):
-            maps = []
-            langs = []
-            for attr in ("fromDoc", "toDoc"):
-                name = grp.get(attr, "")
-                if not name:
-                    raise InputError(f"{path}:{grp.sourceline}: <linkGrp> without {attr}; name the sentence files")
-                doc_id, lang = _doc_id_lang(name)
-                file = _doc_file(path.parent, name)
-                sentences = parse(file)
-                try:
-                    lang, region = split_tag(sentences.get(XML_LANG) or lang)
-                except InputError as err:
-                    raise InputError(f"{file}: {err}; give the file an xml:lang or put it in a folder named for its language") from None
-                keep_region(regions.setdefault(doc_id, {}), lang, region, str(file), "put each region's sentence files under a document name of their own")
-                meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
-                doc, ids = read_sentences(file, sentences, lang, doc_id, meta)
-                doc = replace(doc, region=region)
-                versions.setdefault(doc_id, {})[lang] = doc
-                maps.append(ids)
-                langs.append(lang)
-            links = []
-            for link in grp.iter("link"):
-                sides = link.get("xtargets", "").split(";")
-                if len(sides) != 2:
-                    raise InputError(f"{path}:{link.sourceline}: xtargets '{link.get('xtargets')}' needs one ';'")
-                try:
-                    src, tgt = (tuple(m[i] for i in side.split()) for m, side in zip(maps, sides, strict=True))
-                except KeyError as err:
-                    raise InputError(f"{path}:{link.sourceline}: xtargets names sentence {err} that the sentence file lacks") from None
-                try:
-                    conf = min(1.0, max(0.0, float(link.get("certainty", "1"))))
-                except ValueError:
-                    conf = 1.0
-                links.append(Link(src, tgt, conf, "person" if resp == "person" else "machine"))
-            alignments.setdefault(doc_id, []).append(Alignment(langs[0], langs[1], tuple(links), "imported from XCES"))
-    if not versions:
+            doc_id = _doc_id_lang(_names(path, grp)[0])[0]
+            _group(path, grp, doc_id, docs.setdefault(doc_id, _Doc()), resp)
+    if not docs:
         raise InputError(f"{', '.join(map(str, paths))}: no <linkGrp> to import")
-    return [ParallelText(d, versions[d], tuple(alignments.get(d, ()))) for d in versions]
+    return [ParallelText(doc_id, doc.versions, tuple(doc.alignments.values())) for doc_id, doc in docs.items()]

@@ -4,7 +4,8 @@ Written: a `<file>` per document and a unit per link. Each sentence is an `<mrk>
 id, so links joining several sentences come back as the same sentences; a link a person made is
 state `final` (1.2: approved, state "final"), a machine's `translated`; confidence and maker are
 notes. Read: any XLIFF 1.2 or 2.x: the source and target languages become two versions and each
-unit's pair (2.x: each segment) a person's link, unless our own notes say a machine made it.
+unit's pair (2.x: each segment) a person's link, unless our own notes say a machine made it; the
+1.2 <file>s of one original in several pairs (en→de, en→fr) are one document of their versions.
 A unit's own notes (text, category or author, source or target) and its state (2.x state and
 subState, 1.2 state, state-qualifier and approved) stay on the link and are written back; a
 state only where it says more than who made the link, a 1.2 state in a 2.1 file as its nearest
@@ -25,6 +26,7 @@ from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
 from aligner.formats.select import keep_region
+from aligner.formats.xces import file_bytes, xml_root
 from aligner.ingest.langs import joiner, split_tag
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -45,6 +47,7 @@ TO2 = {"new": "initial", "needs-translation": "initial", "needs-l10n": "initial"
        "signed-off": "final"}
 TO12 = {"initial": "new", "reviewed": "signed-off"}
 _SUBSTATE = re.compile(r"[^\s:]+:\S+")  # 2.x: prefix:value
+Tags = tuple[tuple[str, str], tuple[str, str]]  # the source's and the target's version key and region
 
 
 def _mrks(parent: etree._Element, tag: str, sents: tuple[Sentence, ...], lang: str, v12: bool) -> None:
@@ -157,17 +160,10 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
 
 def _parse(path: Path) -> etree._Element:
     """Parse safely: a DOCTYPE or entity declaration is refused, nothing is fetched or expanded."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror}") from None
+    data = file_bytes(path)
     if _DECLARATION.search(data.replace(b"\x00", b"")):  # NULs removed: UTF-16 files too
         raise InputError(f"{path}: the XLIFF has a DOCTYPE or entity declarations, which are refused for safety; remove them and import again")
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
-    except etree.XMLSyntaxError as err:
-        line = err.position[0] if err.position else "?"
-        raise InputError(f"{path}:{line}: malformed XML: {err.msg}; fix the file") from None
+    root = xml_root(path, data)
     if etree.QName(root).localname == "xliff" and etree.QName(root).namespace not in (NS2, NS12):
         raise InputError(
             f"{path}: the <xliff> root has no XLIFF namespace (it has {etree.QName(root).namespace or 'none'}); "
@@ -197,6 +193,18 @@ def _tag(path: Path, node: etree._Element, code: str | None) -> tuple[str, str]:
         raise InputError(f"{path}:{node.sourceline}: language '{code or ''}' is missing or not a BCP 47 tag; set it on the file") from None
 
 
+def _pair(path: Path, node: etree._Element, src: str | None, tgt: str | None) -> Tags:
+    """The version keys and regions of a source and a target language, which must be two versions:
+    a document holds one version a language (en-US and en-GB are both its en)."""
+    tags = _tag(path, node, src), _tag(path, node, tgt)
+    if tags[0][0] == tags[1][0]:
+        raise InputError(
+            f"{path}:{node.sourceline}: the source ({src}) and target ({tgt}) are both {tags[0][0]}, and a document holds "
+            "one version a language; set the language the targets are in"
+        )
+    return tags
+
+
 def _made(notes: dict[str, str], default: str) -> tuple[float, str]:
     """Confidence and maker from our notes, when the file has them."""
     try:
@@ -221,17 +229,17 @@ def _kept(said: State, person: bool, translated: bool, v12: bool) -> State | Non
     return None if said in (State(), default_state(person, translated, v12)) else said
 
 
-Found = dict[str, tuple[list[Unit], tuple[tuple[str, str], tuple[str, str]]]]  # doc → units, (key, region) a side
+Found = dict[tuple[str, frozenset[str]], tuple[list[Unit], Tags, int]]  # (doc, pair) → units, languages, line of its first <file>
 
 
 def _read2(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS2}
-    tags = _tag(path, root, root.get("srcLang")), _tag(path, root, root.get("trgLang"))
+    tags = _pair(path, root, root.get("srcLang"), root.get("trgLang"))
     langs = tags[0][0], tags[1][0]
     out: Found = {}
     for file in root.iterfind("x:file", ns):
         doc_id = file.get("original") or file.get("id") or path.stem
-        units = out.setdefault(doc_id, ([], tags))[0]
+        units = out.setdefault((doc_id, frozenset(langs)), ([], tags, file.sourceline or 0))[0]
         for unit in file.iter(f"{{{NS2}}}unit"):
             nodes = unit.findall("x:notes/x:note", ns)
             notes = {n.get("category", ""): n.text or "" for n in nodes}
@@ -252,12 +260,12 @@ def _read12(path: Path, root: etree._Element) -> Found:
     out: Found = {}
     regions: dict[str, dict[str, str]] = {}  # by document: the <file>s of one original are one document
     for file in root.iterfind("x:file", ns):
-        tags = _tag(path, file, file.get("source-language")), _tag(path, file, file.get("target-language"))
+        tags = _pair(path, file, file.get("source-language"), file.get("target-language"))
         langs = tags[0][0], tags[1][0]
         doc_id = file.get("original") or path.stem
         for lang, region in tags:
             keep_region(regions.setdefault(doc_id, {}), lang, region, f"{path}:{file.sourceline}", "give each region's <file> an original of its own")
-        units = out.setdefault(doc_id, ([], tags))[0]
+        units = out.setdefault((doc_id, frozenset(langs)), ([], tags, file.sourceline or 0))[0]  # a pair's units in its versions
         for tu in file.iter(f"{{{NS12}}}trans-unit"):
             nodes = tu.findall("x:note", ns)
             notes = {n.get("from", ""): n.text or "" for n in nodes}
@@ -274,20 +282,40 @@ def _read12(path: Path, root: etree._Element) -> Found:
     return out
 
 
+def _joined(text: ParallelText, more: ParallelText, where: str) -> ParallelText:
+    """One document of <file>s of one original in two language pairs (en→de, en→fr): the version
+    they share must hold the same sentences, as a document has one version a language."""
+    shared = {}
+    for lang in text.versions.keys() & more.versions.keys():
+        one, other = text.versions[lang], more.versions[lang]
+        if one.paragraphs != other.paragraphs:
+            raise InputError(
+                f"{where}: this <file> has other {lang} sentences than an earlier <file> of original '{text.doc_id}' in "
+                f"another language pair, and a document has one {lang} version; give each pair's <file> an original of its own"
+            )
+        shared[lang] = replace(one, region=one.region or other.region)
+    added = {lang: doc for lang, doc in more.versions.items() if lang not in text.versions}
+    return replace(text, versions={**text.versions, **shared, **added}, alignments=text.alignments + more.alignments)
+
+
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
-    """Documents from XLIFF files (1.2 or 2.x): one per <file>."""
-    texts = []
+    """Documents from XLIFF files (1.2 or 2.x): one per original (2.x: <file>), its language pairs
+    (1.2) joined (`_joined`)."""
+    texts: list[ParallelText] = []
     for path in paths:
         root = _parse(path)
         found = (_read12 if etree.QName(root).namespace == NS12 else _read2)(path, root)
-        for doc_id, (units, ((src, src_region), (tgt, tgt_region))) in found.items():
+        docs: dict[str, ParallelText] = {}
+        for (doc_id, _), (units, ((src, src_region), (tgt, tgt_region)), line) in found.items():
             if resp:
                 units = [replace(u, resp=resp) for u in units]
             if not units:
                 continue
             meta = Metadata(source=path.name, note=f"imported from {path.name} (XLIFF {root.get('version', '')})")
             regions = {key: region for key, region in ((src, src_region), (tgt, tgt_region)) if region}
-            texts.append(parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions))
+            text = parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions)
+            docs[doc_id] = _joined(docs[doc_id], text, f"{path}:{line}") if doc_id in docs else text
+        texts += docs.values()
     if not texts:
         raise InputError(f"{', '.join(map(str, paths))}: no units with text to import")
     return texts
