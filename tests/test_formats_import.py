@@ -361,3 +361,16 @@ def test_xces_files_named_apart_as_opus_names_them_are_one_document(tmp_path: Pa
         (tmp_path / lang / "d.xml").rename(tmp_path / lang / "1990" / "5" / f"{name}.xml")
     (text,) = import_files([al], "xces", tmp_path / "corpus")
     assert (text.doc_id, sorted(text.versions)) == ("111", ["de", "en"])
+
+
+def test_a_tmx_gzipped_or_not_in_its_declared_encoding_is_read_or_told_how_to_save_it(tmp_path: Path) -> None:
+    """TMX reads XML as the other importers do: an OPUS .tmx.gz imports, and Latin-1 bytes declared
+    UTF-8 are one line telling how to save the file (it was 'malformed XML; fix the file')."""
+    path = tmx_of(tmp_path / "t.tmx", [("Zwei Wörter.", "两个词。")], doc="d")
+    (tmp_path / "t.tmx.gz").write_bytes(gzip.compress(path.read_bytes()))
+    (text,) = import_files([tmp_path / "t.tmx.gz"], "tmx", tmp_path / "corpus")
+    assert [s.text for s in text.versions["en"].sentences()] == ["Zwei Wörter."]
+    path.write_bytes(path.read_bytes().replace("Wörter".encode(), "Wörter".encode("latin-1")))
+    with pytest.raises(AlignerError, match=re.escape(f"{path}:1: the text is not in its declared encoding") + ".*" + re.escape('save the file as UTF-8 with encoding="UTF-8"')):
+        import_files([path], "tmx", tmp_path / "other")
+    assert not (tmp_path / "other").exists()

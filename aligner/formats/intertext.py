@@ -25,7 +25,7 @@ from aligner.corpus.model import (
     Sentence,
 )
 from aligner.errors import InputError
-from aligner.formats.xces import parse
+from aligner.formats.xmlfile import parse
 from aligner.ingest.langs import detect_language
 
 _ID = re.compile(r"^(\d+):(\d+)$")

@@ -23,6 +23,7 @@ from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
 from aligner.formats.select import keep_region
+from aligner.formats.xmlfile import parse
 from aligner.ingest.langs import joiner, split_tag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -95,13 +96,8 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
 
 
 def _parse(path: Path) -> etree._Element:
-    """Parse and DTD-validate a TMX file; one-line errors with file and line."""
-    try:
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)).getroot()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err}") from None
-    except etree.XMLSyntaxError as err:
-        raise InputError(f"{path}:{err.position[0]}: malformed XML: {err.msg}; fix the file") from None
+    """Parse (gzip allowed) and DTD-validate a TMX file; one-line errors with file and line."""
+    root = parse(path)
     if root.tag != "tmx":
         raise InputError(f"{path}: the root element is <{root.tag}>, not <tmx>; is this a TMX file?")
     for tu in root.iter("tu"):

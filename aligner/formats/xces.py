@@ -9,9 +9,6 @@ Reading follows fromDoc/toDoc relative to the alignment file's folder.
 
 from __future__ import annotations
 
-import gzip
-import re
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,11 +30,9 @@ from aligner.errors import InputError
 from aligner.formats import OUR_ID, Batch, link_units
 from aligner.formats.filters import apply
 from aligner.formats.select import keep_region
+from aligner.formats.xmlfile import parse
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-_GZIP = b"\x1f\x8b"
-_ENCODING_ERRORS = {32, 81}  # libxml2: an encoding it does not know; bytes invalid in the declared one
-_WIDE_DECLARED = re.compile(rb"""<\?xml[^>]*encoding\s*=\s*["'](?:utf-?16|utf-?32|ucs-?[24])""", re.I)  # 8-bit bytes said to be UTF-16
 DOCTYPE = '<!DOCTYPE cesAlign PUBLIC "-//CES//DTD XML cesAlign//EN" "">'
 
 
@@ -81,38 +76,6 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
                     files[out / lang / f"{text.doc_id}.xml"] = sentence_file(text.versions[lang])
             files[out / f"{a}-{b}.xml"] = _tostring(root, DOCTYPE)
     return files
-
-
-def file_bytes(path: Path) -> bytes:
-    """A file's bytes, unpacked when they are gzip (OPUS ships .xml.gz; a browser may unpack one
-    and keep its name); a file that cannot be read or unpacked is one line saying so."""
-    try:
-        data = path.read_bytes()
-        return gzip.decompress(data) if data[:2] == _GZIP else data
-    except (EOFError, zlib.error, gzip.BadGzipFile) as err:
-        raise InputError(f"{path}: the gzip data is cut short or damaged ({err}); download or compress the file again") from None
-    except OSError as err:
-        raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
-
-
-def xml_root(path: Path, data: bytes) -> etree._Element:
-    """Parse an input file's XML, nothing fetched or expanded; XML that does not parse is one line
-    with the file's line, and text not in the declared encoding is told to be saved as UTF-8."""
-    try:
-        return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
-    except etree.XMLSyntaxError as err:
-        line = err.position[0] if err.position else "?"
-        if err.code in _ENCODING_ERRORS or _WIDE_DECLARED.match(data):
-            raise InputError(
-                f"{path}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): {err.msg}; "
-                'save the file as UTF-8 with encoding="UTF-8" in its XML declaration'
-            ) from None
-        raise InputError(f"{path}:{line}: malformed XML: {err.msg}; fix the file") from None
-
-
-def parse(path: Path) -> etree._Element:
-    """Parse an XML file (gzip allowed); one-line errors with file and line."""
-    return xml_root(path, file_bytes(path))
 
 
 def _own_ids_kept(lang: str, paras: Sequence[tuple[etree._Element, list[etree._Element]]]) -> bool:

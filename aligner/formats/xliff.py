@@ -26,7 +26,7 @@ from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, parallel_text
 from aligner.formats.select import keep_region
-from aligner.formats.xces import file_bytes, xml_root
+from aligner.formats.xmlfile import file_bytes, xml_root
 from aligner.ingest.langs import joiner, split_tag
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
