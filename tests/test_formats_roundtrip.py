@@ -160,6 +160,21 @@ def test_xces_link_lines_and_omission(tmp_path: Path) -> None:
     assert [s.get("id") for s in sentences.iter("s")][:2] == ["zh-Hans.head.s1", "zh-Hans.p1.s1"]
 
 
+def test_xces_writes_every_sentence_of_a_pair_its_links_leave_out_and_imports_back(tmp_path: Path) -> None:
+    """A pair with no stored link (an imported empty link group) was written as an empty
+    <cesAlign/>, though the report counted its sentences as units; now each is an omission link."""
+    from dataclasses import replace
+
+    text = d1()
+    bare = replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) != {"en", "zh-Hans"}))
+    report = export([bare], "xces", ["en", "zh-Hans"], tmp_path / "x", Filters())
+    grp = etree.parse(str(tmp_path / "x" / "en-zh-Hans.xml")).getroot().find("linkGrp")
+    assert grp is not None and report.units == len(grp) == len(list(text.versions["en"].sentences())) + len(list(text.versions["zh-Hans"].sentences()))
+    assert all(lk.get("xtargets", "").startswith(";") or lk.get("xtargets", "").endswith(";") for lk in grp)
+    (back,) = import_files([tmp_path / "x" / "en-zh-Hans.xml"], "xces", tmp_path / "corpus")
+    assert [s.text for s in back.versions["zh-Hans"].sentences()] == [s.text for s in text.versions["zh-Hans"].sentences()]
+
+
 @pytest.mark.parametrize("fmt", ["tmx", "moses", "tsv", "csv", "jsonl", "xces"])
 def test_output_is_deterministic(tmp_path: Path, fmt: str) -> None:
     first = export([d1(), d2()], fmt, ["en", "zh-Hans"], tmp_path / "a" / "out", Filters(dedupe=True))

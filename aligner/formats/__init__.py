@@ -102,20 +102,6 @@ def units(text: ParallelText, langs: list[str]) -> list[Unit]:
     ]
 
 
-def link_units(text: ParallelText, al: Alignment) -> list[Unit]:
-    """The links of one stored alignment as units, in order (for pairwise formats such as XCES)."""
-    src = text.versions[al.src_lang].sentence_index()
-    tgt = text.versions[al.tgt_lang].sentence_index()
-    return [
-        Unit(
-            text.doc_id, f"l{n}",
-            {al.src_lang: tuple(src[i] for i in lk.src), al.tgt_lang: tuple(tgt[i] for i in lk.tgt)},
-            lk.confidence, lk.resp, {lang: text.versions[lang].tag for lang in al.pair}, lk.notes, lk.state,
-        )
-        for n, lk in enumerate(al.links, 1)
-    ]
-
-
 # The sentence ids ingest writes (en.p3.s2, en.head.s1) and the editor's splits of them
 # (en.p3.s2.1): an import keeps them, and numbers others.
 OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)(?P<parts>(?:\.\d+)*)$")

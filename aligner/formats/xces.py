@@ -27,7 +27,7 @@ from aligner.corpus.model import (
     reverse,
 )
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, link_units
+from aligner.formats import OUR_ID, Batch, units
 from aligner.formats.filters import apply
 from aligner.formats.select import keep_region
 from aligner.formats.xmlfile import parse
@@ -52,20 +52,18 @@ def sentence_file(doc: Document) -> bytes:
 
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """Sentence files for every version and one alignment file per language pair."""
+    """Sentence files for every version and one alignment file per language pair, a link group a
+    document, with a link for every sentence (its omission where no stored link holds it)."""
     files: dict[Path, bytes] = {}
     langs = batch.langs
     for i, a in enumerate(langs):
         for b in langs[i + 1 :]:
             root = etree.Element("cesAlign", version="1.0")
             for text in batch.texts:
-                al = text.alignment(a, b)
-                if al is None:
-                    continue
                 grp = etree.SubElement(
                     root, "linkGrp", targType="s", fromDoc=f"{a}/{text.doc_id}.xml", toDoc=f"{b}/{text.doc_id}.xml"
                 )
-                kept, dropped = apply(link_units(text, al), batch.filters)
+                kept, dropped = apply(units(text, [a, b]), batch.filters)  # sentences no link holds as omissions
                 batch.dropped.update(dropped)
                 for unit in kept:
                     src, tgt = (" ".join(s.id for s in unit.cells[lang]) for lang in (a, b))
