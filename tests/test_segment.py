@@ -435,3 +435,38 @@ def test_numbers_after_abbreviations_and_ordinals_of_other_languages(text: str, 
 ])
 def test_stops_quotes_and_numbers_of_the_other_encoder_languages(text: str, lang: str, sentences: list[str]) -> None:
     assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # a citation's year or reference after et al. goes on with it; a capital after et al. may start a sentence
+    ("Smith et al. (2019) showed that it works.", "en", ["Smith et al. (2019) showed that it works."]),
+    ("Smith et al. [12] and Smith et al. 2019 showed it.", "en", ["Smith et al. [12] and Smith et al. 2019 showed it."]),
+    ("It works (Smith et al., 2019). Smith et al. reported it.", "en",
+     ["It works (Smith et al., 2019).", "Smith et al. reported it."]),
+    ("It was shown by Smith et al. (The proof is long.)", "en", ["It was shown by Smith et al.", "(The proof is long.)"]),
+    # German amounts go on before a currency or unit, not before another capital
+    ("Der Umsatz lag bei 5 Mio. Euro, der Gewinn bei 3 Mrd. Fr. im Jahr.", "de",
+     ["Der Umsatz lag bei 5 Mio. Euro, der Gewinn bei 3 Mrd. Fr. im Jahr."]),
+    ("Es kamen 2 Tsd. Besucher.", "de", ["Es kamen 2 Tsd. Besucher."]),
+    ("Der Umsatz lag bei 5 Mio. Das war viel.", "de", ["Der Umsatz lag bei 5 Mio.", "Das war viel."]),
+    # a date with a Roman month goes on with its year
+    ("Er kam am 3. IV. 1990 an.", "de", ["Er kam am 3. IV. 1990 an."]),
+    ("Er kam am 3. IV. Dann ging er.", "de", ["Er kam am 3. IV.", "Dann ging er."]),
+    # a Dutch elided article starts a sentence with the capital after it
+    ("Hij kwam thuis. 's Avonds at hij. ’t Was laat.", "nl", ["Hij kwam thuis.", "'s Avonds at hij.", "’t Was laat."]),
+    ("Hij woont in Breda. 's-Hertogenbosch ligt verder.", "nl", ["Hij woont in Breda.", "'s-Hertogenbosch ligt verder."]),
+    ("Hij kwam thuis. 's avonds at hij.", "nl", ["Hij kwam thuis. 's avonds at hij."]),
+    # a Polish company's o.o. ends a sentence before a capital
+    ("Firma Sp. z o.o. Została założona w 1990.", "pl", ["Firma Sp. z o.o.", "Została założona w 1990."]),
+    ("Firma Sp. z o.o. została założona w 1990.", "pl", ["Firma Sp. z o.o. została założona w 1990."]),
+    # a Turkish Roman ordinal before a name; not one that an abbreviation numbers, nor German's after a name
+    ("Sultan II. Mehmet İstanbul'u fethetti.", "tr", ["Sultan II. Mehmet İstanbul'u fethetti."]),
+    ("Önsöz s. XIV. Sonra metin başlıyor.", "tr", ["Önsöz s. XIV.", "Sonra metin başlıyor."]),
+    ("Wilhelm II. war Kaiser. Kaiser war Wilhelm II. Er starb 1941.", "de",
+     ["Wilhelm II. war Kaiser.", "Kaiser war Wilhelm II.", "Er starb 1941."]),
+    ("Kap. IV. Dort steht es.", "de", ["Kap. IV.", "Dort steht es."]),
+])
+def test_citations_amounts_roman_dates_and_ordinals_elided_articles_and_company_names(
+    text: str, lang: str, sentences: list[str]
+) -> None:
+    assert split_sentences(text, lang) == sentences

@@ -36,9 +36,17 @@ _NEVER_FINAL = {
 _MAYBE_FINAL = {
     "u.s", "u.k", "u.n", "e.u", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
 }
-# Abbreviations that end a list, and so often a sentence: a capital after them starts the next in
-# any language (etc. Luego, и т.д. Потом), though the openers above are English words.
-_ENDS_LIST = {"etc", "т.д", "т.п"}
+# Abbreviations that end a list or a name, and so often a sentence: a capital after them starts the
+# next in any language (etc. Luego, и т.д. Потом; Polish Sp. z o.o. Została: a company's), though
+# the openers above are English words.
+_ENDS_LIST = {"etc", "т.д", "т.п", "o.o"}
+# German amounts after a number (5 Mio. Euro, 3 Mrd. Franken, 2 Tsd. Besucher): they go on before a
+# currency or unit; before another capital (bei 5 Mio. Das war viel) a sentence may start.
+_AMOUNTS = {"mio", "mrd", "tsd"}
+_UNITS = {
+    "euro", "eur", "dollar", "usd", "franken", "fr", "chf", "pfund", "yen", "tonnen", "liter",
+    "kilometer", "km", "einwohner", "menschen", "besucher",
+}
 # Titles before a name as written, whose letters end sentences in another case or after an amount:
 # German Frau (but kostet 7 Fr. Dann: Swiss francs), Herr (HR.), Diplom-Ingenieur or Italian
 # Ingegnere (ING.), French Professeur (PR.) and Messieurs (5 mm.), Russian город (в 1990 г. Затем:
@@ -54,6 +62,9 @@ _BEFORE_NUMBER = {
 }
 # Languages that write ordinals with a dot: German am 3. Oktober, Turkish 1. Dünya Savaşı.
 _DOT_ORDINALS = ("de", "tr")
+# Languages that write a Roman ordinal before a name (Turkish II. Mehmet); German writes it after
+# one (Wilhelm II. Er starb), where a capital after it starts a sentence.
+_ROMAN_ORDINALS = ("tr",)
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
@@ -70,8 +81,11 @@ _CLOSERS = "\"'”’»)]}）】』」》〉"
 # character of the next sentence.
 _EN_END = re.compile(
     r"(?P<stop>[.?!؟]+|…)(?P<close>[" + re.escape(_CLOSERS) + r"]*(?:\s+[\"”’»](?=\s))?)"
-    r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]|[-–—]\s+\w))"  # a dash: the next speaker's line
+    r"(?P<space>\s+)(?=(?P<next>[\"'“‘(\[]*[\w¿¡]|’[st][ -]\w|[-–—]\s+\w))"  # ’s Avonds; a dash: the next speaker's
 )
+# A Dutch article elided before the first word of a sentence, which shows its capital: 's Avonds,
+# ’t Was, 's-Hertogenbosch.
+_ELIDED = re.compile(r"['’][st][ -](?=\w)")
 # English-like quotation marks, opener → closer; a straight " opens before a word, closes after one.
 _EN_QUOTES = {"“": "”", "‘": "’", "«": "»", '"': '"'}
 # Characters from a stop to the end of its quotation: a title or an exclamation inside a sentence
@@ -87,6 +101,8 @@ _LOOKBACK = 64  # characters searched for the word before a stop (keeps the scan
 _ADDRESS = re.compile(r"://|\bwww\.|\w\.[^\W\d_]{2,}/|\w@\w", re.I)
 # An upper-case Roman numeral up to 399 (Kap. IV, S. XIV), not the start of a word (Ivan, XL's).
 _ROMAN = re.compile(r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})(?![\w'’])")
+# A day and a Roman month before a stop (am 3. IV. 1990): the year after them goes on with the date.
+_ROMAN_DATE = re.compile(r"(?<!\d)(?:[1-9]|[12]\d|3[01])\. (?:I{1,3}|IV|VI{0,3}|IX|XI{0,2})$")
 _ACRONYM = re.compile(r"([^\W\d_]\.)+[^\W\d_]")  # U.S, e.U.A: letters only, not "1.3"
 # A label that is not a sentence of its own: "2.", "iv.", "1.3.", "Figure 1.2." (before a caption).
 _LABEL = re.compile(
@@ -177,23 +193,29 @@ def _split_latin(text: str, lang: str = "en") -> list[str]:
 
 def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
     """Decide whether a stop ends the sentence, looking at the word before and after it."""
-    stop, nxt = m.group("stop"), m.group("next")
-    first = nxt.lstrip("\"'“‘([-–— ")[:1]  # past quotes, brackets and a dialogue dash
-    if stop != "." or m.group("close"):
+    first = _first_letter(text, m)
+    if m.group("stop") != "." or m.group("close"):
         return not first.islower()
     original = _word_before(text, m.start())
     word = _folded(original)
     if first.isdigit():
-        return not _numbers(word)
+        return not _takes_number(text, m.start(), word)
     if first.islower():
         return False
     if _numbers(word) and _is_numeral(text, m.end(), lang):
         return False  # a Roman numeral: Kap. IV, Bd. II
-    if lang.startswith(_DOT_ORDINALS) and _is_ordinal(text, m.start(), word):
-        return False  # an ordinal: am 3. Oktober, im 19. Jahrhundert, 1. Dünya Savaşı
+    if _is_ordinal(text, m.start(), original, lang):
+        return False  # an ordinal: am 3. Oktober, im 19. Jahrhundert, 1. Dünya Savaşı, II. Mehmet
     if _is_title(text, m.start(), original) or _spaced(text, m.start(), original) in _NEVER_FINAL:
         return False  # Fr. Müller, г. Москва; d. h. Kinder, т. е. Москва
     return _ends_after_word(word, original, _next_word(text, m.end()))
+
+
+def _first_letter(text: str, m: re.Match[str]) -> str:
+    """The first letter after the stop of m, past quotes, brackets, a dialogue dash and an elided
+    Dutch article, lower case before the capital that starts a sentence ('s Avonds at hij)."""
+    elided = _ELIDED.match(text, m.end())
+    return text[elided.end()] if elided else m.group("next").lstrip("\"'“‘([-–— ")[:1]
 
 
 def _word_before(text: str, end: int) -> str:
@@ -214,6 +236,12 @@ def _folded(word: str) -> str:
 def _numbers(word: str) -> bool:
     """Whether a number after word belongs to it (Nr. 5, S. 12, Mar. 12), so starts no sentence."""
     return word in _BEFORE_NUMBER or word in _NEVER_FINAL
+
+
+def _takes_number(text: str, end: int, word: str) -> bool:
+    """Whether a number after the word ending at end goes on with its sentence: one the word numbers
+    (Nr. 5), a citation's year or reference (et al. (2019), et al. [12]), a date's year (am 3. IV. 1990)."""
+    return _numbers(word) or word == "al" or bool(_ROMAN_DATE.search(text, max(0, end - _LOOKBACK), end))
 
 
 def _is_numeral(text: str, pos: int, lang: str) -> bool:
@@ -241,12 +269,14 @@ def _spaced(text: str, end: int, original: str) -> str:
     return ""
 
 
-def _is_ordinal(text: str, end: int, word: str) -> bool:
-    """Whether a German or Turkish number of one or two digits ending at end is an ordinal (am 3.
-    Oktober), not one that an abbreviation numbers (Haus Nr. 5. Dann), whose stop ends the sentence."""
-    if not (word.isdigit() and len(word) <= 2):
+def _is_ordinal(text: str, end: int, number: str, lang: str) -> bool:
+    """Whether the number ending at end is an ordinal: one of one or two digits in German or Turkish
+    (am 3. Oktober), a Roman numeral in Turkish (II. Mehmet); not one that an abbreviation numbers
+    (Haus Nr. 5. Dann, Kap. IV. Dort), whose stop ends the sentence."""
+    digits = lang.startswith(_DOT_ORDINALS) and number.isdigit() and len(number) <= 2
+    if not (digits or (lang.startswith(_ROMAN_ORDINALS) and _ROMAN.fullmatch(number))):
         return False
-    return not _numbers(_folded(_word_before(text, end - len(word) - 1)))  # the word before the number
+    return not _numbers(_folded(_word_before(text, end - len(number) - 1)))  # the word before the number
 
 
 def _in_quotation(text: str, start: int, m: re.Match[str]) -> bool:
@@ -321,6 +351,8 @@ def _ends_after_word(word: str, original: str, next_word: str) -> bool:
         return False  # Mr. Smith, Mar. 12
     if word in _ENDS_LIST:
         return True  # etc. Luego, и т.д. Потом (т.д is no acronym)
+    if word in _AMOUNTS:
+        return _folded(next_word) not in _UNITS  # 5 Mio. Euro, but bei 5 Mio. Das war viel
     if word in _MAYBE_FINAL or _ACRONYM.fullmatch(word):
         return opener  # the U.S. With … / the U.S. Secretary
     if len(word) == 1 and word.isalpha() and re.fullmatch(r"[^\W\d_]\.", next_word):
