@@ -374,3 +374,34 @@ def test_a_tmx_gzipped_or_not_in_its_declared_encoding_is_read_or_told_how_to_sa
     with pytest.raises(AlignerError, match=re.escape(f"{path}:1: the text is not in its declared encoding") + ".*" + re.escape('save the file as UTF-8 with encoding="UTF-8"')):
         import_files([path], "tmx", tmp_path / "other")
     assert not (tmp_path / "other").exists()
+
+
+EMPTY_FILES = [
+    ("tmx", "e.tmx", '<?xml version="1.0"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" '
+     'adminlang="en" srclang="en" datatype="plaintext"/><body/></tmx>', "no <tu> to import; give TMX files whose <body> has translation units"),
+    ("xces", "e.xml", '<?xml version="1.0"?><cesAlign version="1.0"/>', "no <linkGrp> to import; give the XCES alignment files"),
+    ("xliff", "e.xlf", '<?xml version="1.0"?><xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.1" srcLang="en" trgLang="de">'
+     '<file id="f"/></xliff>', "no units with text to import; give XLIFF files whose units have source text"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "name", "content", "message"), EMPTY_FILES, ids=[f[0] for f in EMPTY_FILES])
+def test_a_file_with_nothing_to_import_says_what_to_give(tmp_path: Path, fmt: str, name: str, content: str, message: str) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(tmp_path / name), "--format", fmt, "--corpus", str(tmp_path / "corpus")])
+    assert result.exit_code == 1 and result.stderr.startswith(f"Error: {tmp_path / name}: {message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "corpus").exists()
+
+
+def test_an_opus_sentence_file_takes_its_language_from_the_first_folder_named_by_one(tmp_path: Path) -> None:
+    """fromDoc '../x/en/d.xml' took '..' as its language (the first folder of the path)."""
+    for lang, body in (("en", "One."), ("de", "Eins.")):
+        (tmp_path / "x" / lang).mkdir(parents=True)
+        (tmp_path / "x" / lang / "d.xml").write_text(f'<?xml version="1.0"?><document><p id="p1"><s id="s1">{body}</s></p></document>', encoding="utf-8")
+    (tmp_path / "al").mkdir()
+    (tmp_path / "al" / "al.xml").write_text(
+        '<?xml version="1.0"?><cesAlign version="1.0"><linkGrp fromDoc="../x/en/d.xml" toDoc="../x/de/d.xml"><link xtargets="s1;s1"/></linkGrp></cesAlign>',
+        encoding="utf-8",
+    )
+    (text,) = import_files([tmp_path / "al" / "al.xml"], "xces", tmp_path / "corpus")
+    assert sorted(text.versions) == ["de", "en"] and [s.text for s in text.versions["de"].sentences()] == ["Eins."]

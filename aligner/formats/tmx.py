@@ -175,7 +175,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             who = resp or props.get("x-resp", "person")
             groups.setdefault(key, []).append(Unit(key[1], props.get("x-link-id", ""), cells, _confidence(path, tu, props), who))
     if not groups:
-        raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import")
+        raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import; give TMX files whose <body> has translation units")
     return [
         parallel_text(key[1], units_, sources[key], "imported from TMX", regions.get(key))
         for key, units_ in groups.items()

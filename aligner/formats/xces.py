@@ -130,10 +130,19 @@ def _doc_file(folder: Path, name: str) -> Path:
 
 
 def _doc_id_lang(name: str) -> tuple[str, str]:
-    """`en/doc.xml.gz` → (doc, en)."""
+    """`en/doc.xml.gz` → (doc, en): the language is the first folder named by a language tag
+    (OPUS: `en/1998/111.xml.gz`; `../x/en/d.xml` is en too), "" when none is."""
+    from aligner.ingest.langs import split_tag
+
     parts = Path(name).parts
     stem = parts[-1].removesuffix(".gz").removesuffix(".xml")
-    return stem, parts[0] if len(parts) > 1 else ""
+    for part in parts[:-1]:
+        try:
+            split_tag(part)
+        except InputError:
+            continue
+        return stem, part
+    return stem, ""
 
 
 @dataclass
@@ -251,5 +260,5 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
             doc_id = _doc_id_lang(_names(path, grp)[0])[0]
             _group(path, grp, doc_id, docs.setdefault(doc_id, _Doc()), resp)
     if not docs:
-        raise InputError(f"{', '.join(map(str, paths))}: no <linkGrp> to import")
+        raise InputError(f"{', '.join(map(str, paths))}: no <linkGrp> to import; give the XCES alignment files (<cesAlign> with <linkGrp fromDoc toDoc>), not the sentence files")
     return [ParallelText(doc_id, doc.versions, tuple(doc.alignments.values())) for doc_id, doc in docs.items()]

@@ -317,5 +317,5 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             docs[doc_id] = _joined(docs[doc_id], text, f"{path}:{line}") if doc_id in docs else text
         texts += docs.values()
     if not texts:
-        raise InputError(f"{', '.join(map(str, paths))}: no units with text to import")
+        raise InputError(f"{', '.join(map(str, paths))}: no units with text to import; give XLIFF files whose units have source text (1.2 <trans-unit>, 2.x <unit>)")
     return texts

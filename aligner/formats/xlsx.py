@@ -310,7 +310,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             regions.setdefault(doc_id, {key: region for key, region in split if region})
     groups = {doc_id: units for doc_id, rows_ in docs.items() if (units := _units(doc_id, rows_))}
     if not groups:
-        raise InputError(f"{', '.join(map(str, paths))}: no rows to import")
+        raise InputError(f"{', '.join(map(str, paths))}: no rows to import; give review sheets that aligner export --format xlsx wrote, with their rows")
     return [
         parallel_text(doc_id, units, metas[doc_id], "imported from an XLSX review sheet", regions[doc_id])
         for doc_id, units in groups.items()
