@@ -17,6 +17,8 @@ from aligner.cli import main
 from aligner.corpus.model import Alignment, Link
 from aligner.corpus.store import load
 from aligner.errors import AlignerError
+from aligner.formats.export import export
+from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
 
 DATA = Path(__file__).parent / "data" / "formats"
@@ -106,8 +108,6 @@ def test_import_serialises_each_file_once_and_writes_only_when_all_are_valid(tmp
     import aligner.corpus.store
     import aligner.corpus.tei
     from aligner.errors import CorpusError
-    from aligner.formats.export import export
-    from aligner.formats.filters import Filters
 
     export([load(DATA / "corpus", "d1"), load(DATA / "corpus", "d2")], "tmx", ["en", "zh-Hans"], tmp_path / "x.tmx", Filters())
     calls: list[str] = []
@@ -161,9 +161,95 @@ def test_a_path_like_document_id_becomes_a_name_inside_the_corpus(tmp_path: Path
 def test_a_document_twice_in_one_import_is_refused_and_nothing_written(tmp_path: Path) -> None:
     one = tmx_of(tmp_path / "a.tmx", [("Hello there.", "你好。")], doc="d")
     two = tmx_of(tmp_path / "b.tmx", [("Hello there.", "你好。")], ("en", "zh-TW"), doc="d")
-    with pytest.raises(AlignerError, match="document 'd' comes twice in these files; import one file at a time, the later with --replace"):
+    with pytest.raises(AlignerError, match=re.escape(f"{two}: document 'd' comes twice in these files (first from {one}); import one file at a time, the later with --replace")):
         import_files([one, two], "tmx", tmp_path / "corpus")
     assert not (tmp_path / "corpus").exists()
+
+
+def exported(folder: Path, fmt: str) -> Path:
+    """Document d1 of the test corpus (en and zh-Hans) exported in `fmt` as FOLDER/d1.FMT."""
+    folder.mkdir(parents=True, exist_ok=True)
+    export([load(DATA / "corpus", "d1")], fmt, ["en", "zh-Hans"], folder / f"d1.{fmt}", Filters())
+    return folder / f"d1.{fmt}"
+
+
+def edited(path: Path, old: str, new: str) -> Path:
+    """The file with the first `old` made `new`, as a hand edit leaves it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str, nth: int = 0) -> str:
+    """FILE:LINE of the `nth` line holding `needle`."""
+    return f"{path}:{[n for n, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1) if needle in line][nth]}"
+
+
+def refusal(files: Sequence[Path], fmt: str, corpus: Path) -> str:
+    """What `aligner import` says of the files, checked to be one line with status 1 and nothing written."""
+    result = CliRunner().invoke(main, ["import", *map(str, files), "--format", fmt, "--corpus", str(corpus)])
+    assert result.exit_code == 1 and len(result.stderr.splitlines()) == 1, result.output
+    assert not corpus.exists()
+    return result.stderr.removeprefix("Error: ").removesuffix("\n")
+
+
+LINKED_TWICE = ", and a sentence belongs to one link; remove it from one of the two, or join them into one link"
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xlsx", "xliff"])
+def test_one_document_in_two_files_or_one_file_twice_is_one_line_and_nothing_written(tmp_path: Path, fmt: str) -> None:
+    """The same sheet or TMX file twice, or two copies of one sheet, doubled every sentence (exit 0)."""
+    one, two = exported(tmp_path / "a", fmt), exported(tmp_path / "b", fmt)
+    assert refusal([one, two], fmt, tmp_path / "corpus") == (
+        f"{two}: document 'd1' comes twice in these files (first from {one}); import one file at a time, the later "
+        "with --replace, which adds its languages to the document"
+    )
+    assert refusal([one, tmp_path / "b" / ".." / "a" / one.name], fmt, tmp_path / "corpus") == (
+        f"{tmp_path / 'b' / '..' / 'a' / one.name}: the file is given twice; name each file once"
+    )
+
+
+@pytest.mark.parametrize(("fmt", "start", "end", "unit"), [
+    ("tmx", '<tu tuid="d1:l1">', "</tu>", "<tu "), ("xliff", '<file id="d1"', "</file>", "<segment "),
+], ids=["a tu twice", "an xliff <file> twice"])
+def test_a_unit_twice_in_a_file_is_one_line_naming_both(tmp_path: Path, fmt: str, start: str, end: str, unit: str) -> None:
+    """An XLIFF holding its <file> twice doubled every sentence, a TMX holding a tu twice its sentences."""
+    path = exported(tmp_path, fmt)
+    text = path.read_text(encoding="utf-8")
+    block = text[text.index(start) : text.index(end) + len(end)]
+    path.write_text(text.replace(block, f"{block}\n{block}", 1), encoding="utf-8")
+    first, copy = line_of(path, unit), line_of(path, unit, block.count(unit))  # the block's first unit and its copy's
+    assert refusal([path], fmt, tmp_path / "corpus") == f"{copy}: sentence 'en.head.s1' of en is linked here and at {first}{LINKED_TWICE}"
+
+
+def test_an_intertext_sentence_in_two_links_is_one_line_naming_both(tmp_path: Path) -> None:
+    """en 1:1 in two links was imported (exit 0), as XCES refuses it."""
+    for file in (DATA / "intertext").glob("story.*"):
+        shutil.copy(file, tmp_path)
+    bad = edited(tmp_path / "story.en.story.zh.xml", "xtargets='2:1;2:1'", "xtargets='1:1;2:1'")
+    assert refusal([bad], "intertext", tmp_path / "corpus") == f"{bad}:3: sentence '1:1' of story.en.xml is linked here and at {bad}:2{LINKED_TWICE}"
+
+
+@pytest.mark.parametrize(("fmt", "old", "new", "unit", "nths", "how", "ids_in"), [
+    ("tmx", "en.p1.s3:", "en.p9.s1:", "<tu ", (2, 3), "one comes first in en, the other in zh-Hans", "in the tuvs' x-sentences properties"),
+    ("xliff", 'mrk id="en.p1.s2"', 'mrk id="en.p1.s4"', "<segment ", (1, 2), "their en sentences interleave", "in the <mrk> id attributes (1.2: mid)"),
+], ids=["tmx: an id moved to a paragraph at the end", "xliff: an id moved past the next link's"])
+def test_an_edited_id_that_would_move_its_sentence_is_one_line_naming_both_links(
+    tmp_path: Path, fmt: str, old: str, new: str, unit: str, nths: tuple[int, int], how: str, ids_in: str,
+) -> None:
+    """The sentence moved in silence (to a new paragraph at the end, or past the next link's), its link crossing others."""
+    path = edited(exported(tmp_path, fmt), old, new)
+    assert refusal([path], fmt, tmp_path / "corpus") == (
+        f"{line_of(path, unit, nths[0])}: this en–zh-Hans link and the one at {line_of(path, unit, nths[1])} cross ({how}), "
+        f"and links keep the order of the text; restore the ids the export wrote {ids_in}"
+    )
+
+
+def test_a_tmx_language_code_not_known_is_named_not_the_version_beside_it(tmp_path: Path) -> None:
+    """zz-QQ with its x-version zh-Hans said "unknown language code 'zh-Hans'"."""
+    path = edited(exported(tmp_path, "tmx"), 'xml:lang="zh-CN"', 'xml:lang="zz-QQ"')
+    assert refusal([path], "tmx", tmp_path / "corpus") == f"{line_of(path, 'zz-QQ')}: unknown language code 'zz-QQ'; use a code such as en, zh-CN, zh-TW"
 
 
 THREE = [("One.", "一。", "壹。"), ("Two.", "二。", "貳。")]
@@ -218,9 +304,6 @@ def test_moses_files_split_at_newlines_only_and_lose_a_bom_and_crlf(tmp_path: Pa
 
 
 def test_a_sentence_with_any_line_break_exports_to_moses_on_one_line(tmp_path: Path) -> None:
-    from aligner.formats.export import export
-    from aligner.formats.filters import Filters
-
     rows = [("First\u2028sentence.", "第一句。"), ("Second\x85sentence.", "第二\u2029句。"), ("Third.", "第三句。")]
     (text,) = import_files([tmx_of(tmp_path / "ls.tmx", rows)], "tmx", tmp_path / "corpus")
     export([text], "moses", ["en", "zh-Hans"], tmp_path / "out", Filters())

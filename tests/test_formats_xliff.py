@@ -279,6 +279,21 @@ def test_bad_xliff_is_one_line_naming_file_and_line_and_nothing_is_written(tmp_p
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.parametrize("version", ["2.1", "1.2"])
+@pytest.mark.parametrize("value", ["9", "-1", "nan", "inf", "high"])
+def test_a_confidence_note_not_in_0_1_is_one_line_naming_the_note(tmp_path: Path, version: str, value: str) -> None:
+    """9, -1, nan and inf said 'd1/align.xml: the TEI we built breaks the align schema'; a word was taken as 1."""
+    out = tmp_path / "d.xlf"
+    export([load(CORPUS, "d1")], "xliff", PAIR, out, Filters(), xliff_version=version)
+    out.write_text(out.read_text(encoding="utf-8").replace(">0.950<", f">{value}<", 1), encoding="utf-8")
+    line = next(n for n, text in enumerate(out.read_text(encoding="utf-8").splitlines(), 1) if f">{value}<" in text)
+    result = CliRunner().invoke(main, ["import", str(out), "--format", "xliff", "--corpus", str(tmp_path / "c")])
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {out}:{line}: the aligner-confidence note '{value}' is not a number from 0 to 1; fix or remove the note\n"
+    )
+    assert not (tmp_path / "c").exists()
+
+
 @pytest.mark.parametrize(
     ("data", "line"),
     [(CAT_21.replace("UTF-8", "UTF-16").encode(), 1), (CAT_21.replace("Wait.", "Wait…").encode().replace("…".encode(), b"\x85"), 6)],

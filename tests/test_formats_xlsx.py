@@ -186,7 +186,7 @@ def test_a_confidence_outside_0_1_is_one_line_naming_the_row(sheet: Path, tmp_pa
     book = openpyxl.load_workbook(sheet)
     book.active["F4"] = value
     book.save(sheet)
-    with pytest.raises(InputError, match=rf"^{re.escape(str(sheet))}:4: confidence {value} is outside \[0, 1\]; write one in \[0, 1\]$"):
+    with pytest.raises(InputError, match=rf"^{re.escape(str(sheet))}:4: confidence '{value}' is not a number from 0 to 1; write one in \[0, 1\]$"):
         import_files([sheet], "xlsx", tmp_path / "c")
     assert not (tmp_path / "c").exists()
 
@@ -264,7 +264,7 @@ def test_a_sentence_added_in_a_sheet_sorted_otherwise_lands_in_reading_order(she
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
     for r, values in enumerate(reversed(rows), 2):  # the reviewer sorted the rows backwards
         for c, value in enumerate(values, 1):
-            ws.cell(r, c, value)
+            ws.cell(r, c).value = value  # ws.cell(r, c, None) would keep the cell's old value
     ws["C5"] = ws["C5"].value + "\nAdded one."  # now the cell of en.p1.s1 and en.p1.s2
     book.save(sheet)
     (back,) = import_files([sheet], "xlsx", tmp_path / "c")
@@ -272,3 +272,35 @@ def test_a_sentence_added_in_a_sheet_sorted_otherwise_lands_in_reading_order(she
     assert [after[0], after[2]] == [before[0], before[2]]
     s1, s2, s3 = (t for _, t in before[1][2])
     assert after[1] == ("en.p1", "p", [("en.p1.s1", s1), ("en.p1.s2", s2), ("en.p1.s3", "Added one."), ("en.p1.s4", s3)])
+
+
+def test_an_edited_id_that_would_move_its_sentence_is_one_line_naming_the_rows_and_columns(sheet: Path, tmp_path: Path) -> None:
+    """en.p999.s1 moved its sentence into a new paragraph at the end in silence, its link crossing the others."""
+    book = openpyxl.load_workbook(sheet)
+    assert book.active["J4"].value == "en.p1.s3"
+    book.active["J4"] = "en.p999.s1"
+    book.save(sheet)
+    result = CliRunner().invoke(main, ["import", str(sheet), "--format", "xlsx", "--corpus", str(tmp_path / "c")])
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: {sheet}:4: this en–zh-Hans link and the one at {sheet}:5 cross (one comes first in en, the other in zh-Hans), "
+        "and links keep the order of the text; restore the ids the export wrote in the hidden columns 'en ids', "
+        "'zh-Hans ids', 'zh-Hant ids' of sheet 'alignment'\n"
+    ))
+    assert not (tmp_path / "c").exists()
+
+
+def test_a_row_without_its_document_is_one_line_naming_the_cell(sheet: Path, tmp_path: Path) -> None:
+    """A cleared doc cell split its row off into a document named after the file; an empty row is still passed over."""
+    book = openpyxl.load_workbook(sheet)
+    book.active["A3"] = None
+    book.active.append([None] * 3)
+    book.save(sheet)
+    result = CliRunner().invoke(main, ["import", str(sheet), "--format", "xlsx", "--corpus", str(tmp_path / "c")])
+    assert (result.exit_code, result.stderr) == (
+        1, f"Error: {sheet}:3: the 'doc' cell of sheet 'alignment' is empty; fill in the document id the export wrote there\n"
+    )
+    assert not (tmp_path / "c").exists()
+    book.active["A3"] = "d1"
+    book.save(sheet)
+    (back,) = import_files([sheet], "xlsx", tmp_path / "c")
+    same_text_and_links(d1(), back, LANGS)

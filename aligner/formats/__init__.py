@@ -8,10 +8,12 @@ each file to write, so the caller writes all files or none. Readers take input f
 from __future__ import annotations
 
 import importlib
+import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from aligner.corpus.model import (
     Alignment,
@@ -56,18 +58,19 @@ class Format:
     writes: bool
     reads: bool
     needs_all_langs: bool = False  # omissions cannot be written (TMX tu, Moses line pairs)
+    whole: bool = True  # each file holds whole documents (not a language or a pair of one): import reads one at a time
 
 
 FORMATS = {
     f.name: f
     for f in (
         Format("tmx", "tmx", writes=True, reads=True, needs_all_langs=True),
-        Format("moses", "moses", writes=True, reads=True, needs_all_langs=True),
+        Format("moses", "moses", writes=True, reads=True, needs_all_langs=True, whole=False),
         Format("tsv", "tsv", writes=True, reads=False),
         Format("csv", "tsv", writes=True, reads=False),
         Format("jsonl", "jsonl", writes=True, reads=False),
-        Format("xces", "xces", writes=True, reads=True),
-        Format("intertext", "intertext", writes=False, reads=True),
+        Format("xces", "xces", writes=True, reads=True, whole=False),
+        Format("intertext", "intertext", writes=False, reads=True, whole=False),
         Format("xlsx", "xlsx", writes=True, reads=True),
         Format("xliff", "xliff", writes=True, reads=True),
         Format("srt", "subtitles", writes=True, reads=False),
@@ -126,10 +129,39 @@ def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence
     )
 
 
+def claim(linked: dict[tuple[str, str], str], lang: str, sid: str, name: str, where: str) -> None:
+    """Note that sentence `sid` of `lang` (`name`: the version as the file names it) is linked at
+    `where`; one linked before (`linked`: the pair's so far) is refused naming both, as a sentence
+    belongs to one link (the same unit twice doubled the text)."""
+    if (lang, sid) in linked:
+        raise InputError(
+            f"{where}: sentence '{sid}' of {name} is linked here and at {linked[lang, sid]}, and a sentence "
+            "belongs to one link; remove it from one of the two, or join them into one link"
+        )
+    linked[lang, sid] = where
+
+
+def confidence(raw: str, where: str, name: str, fix: str) -> float:
+    """A link's confidence as a file gives it (`name`: the property, note or column), which must
+    be a number in [0, 1] as TEI's @cert wants (NaN and infinity are refused too)."""
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0.0 <= value <= 1.0:
+        raise InputError(f"{where}: {name} '{raw}' is not a number from 0 to 1; {fix}")
+    return value
+
+
+def _ours(sid: str, lang: str) -> bool:
+    """Whether a sentence id is one of ours for the language (`en.p3.s2` for en): an import keeps those."""
+    return sid.startswith(f"{lang}.") and OUR_ID.match(sid) is not None
+
+
 def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
     """Keep a language's ids when all follow our scheme and are unique, else number `{lang}.p1.s{n}`."""
     ids = [s.id for u in units_ for s in u.cells.get(lang, ())]
-    if len(set(ids)) == len(ids) and all(OUR_ID.match(i) and i.startswith(f"{lang}.") for i in ids):
+    if len(set(ids)) == len(ids) and all(_ours(i, lang) for i in ids):
         return list(units_)
     counter = iter(range(1, len(ids) + 1))
     return [
@@ -138,13 +170,59 @@ def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
     ]
 
 
+def _claimed(units_: Sequence[Unit], places: Sequence[str], langs: Sequence[str]) -> None:
+    """Refuse a sentence id of ours (`en.p3.s2`) that two units give (see `claim`); other ids may
+    repeat (a CAT tool numbers each unit's segments from 1) and are numbered anew."""
+    linked: dict[tuple[str, str], str] = {}
+    for unit, where in zip(units_, places, strict=True):
+        for lang in langs:
+            for sent in unit.cells.get(lang, ()):
+                if _ours(sent.id, lang):
+                    claim(linked, lang, sent.id, lang, where)
+
+
+Spans = list[dict[str, tuple[int, int]]]  # per link, each version's first and last position it holds
+
+
+def _crossings(pair: tuple[str, str], spans: Spans) -> Iterator[tuple[int, int, str]]:
+    """Links (j, k, how) whose sentences of one version interleave, or that come in one order in
+    one version and the other in the other."""
+    for lang in pair:
+        order = sorted((k for k, span in enumerate(spans) if lang in span), key=lambda k: spans[k][lang])
+        yield from ((j, k, f"their {lang} sentences interleave") for j, k in pairwise(order) if spans[k][lang][0] <= spans[j][lang][1])
+    both = sorted((k for k, span in enumerate(spans) if len(span) == 2), key=lambda k: spans[k][pair[0]])
+    for j, k in pairwise(both):
+        if spans[k][pair[1]][0] < spans[j][pair[1]][0]:
+            yield j, k, f"one comes first in {pair[0]}, the other in {pair[1]}"
+
+
+def _uncrossed(pair: tuple[str, str], held: Sequence[tuple[Unit, str]], versions: Mapping[str, Document], ids_in: str) -> None:
+    """Refuse links of a pair that cross (`_crossings`): the versions' order comes from the file's
+    ids, so such links mean an edited id moved its sentence (en.p999.s1 to the end)."""
+    pos = {(lang, s.id): n for lang in pair for n, s in enumerate(versions[lang].sentences())}
+    spans = [
+        {lang: (min(p), max(p)) for lang in pair if (p := [pos[lang, s.id] for s in unit.cells.get(lang, ())])}
+        for unit, _ in held
+    ]
+    crossing = next(_crossings(pair, spans), None)
+    if crossing is not None:
+        first, then = sorted(crossing[:2])
+        raise InputError(
+            f"{held[first][1]}: this {pair[0]}–{pair[1]} link and the one at {held[then][1]} cross ({crossing[2]}), "
+            f"and links keep the order of the text; restore the ids the export wrote {ids_in}"
+        )
+
+
 def parallel_text(
     doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metadata], signature: str = "",
-    regions: Mapping[str, str] | None = None,
+    regions: Mapping[str, str] | None = None, *, places: Sequence[str], ids_in: str = "in the file",
 ) -> ParallelText:
     """Assemble imported units into versions (one per key of `metas`, with its region from
-    `regions` when the file said one: zh-TW) and an alignment per pair."""
+    `regions` when the file said one: zh-TW) and an alignment per pair. `places` names each
+    unit's place in the file (`a.tmx:12`) for errors: a sentence id of ours in two units, or
+    links that cross (`ids_in`: where the file keeps the ids, for the fix)."""
     langs = list(metas)
+    _claimed(units_, places, langs)
     for lang in langs:
         units_ = _with_our_ids(units_, lang)
     empty = [lang for lang in langs if not any(u.cells.get(lang) for u in units_)]
@@ -160,13 +238,14 @@ def parallel_text(
     alignments = []
     for i, a in enumerate(langs):
         for b in langs[i + 1 :]:
+            held = [(u, where) for u, where in zip(units_, places, strict=True) if u.cells.get(a) or u.cells.get(b)]
+            _uncrossed((a, b), held, versions, ids_in)
             links = tuple(
                 Link(
                     tuple(s.id for s in u.cells.get(a, ())), tuple(s.id for s in u.cells.get(b, ())),
                     u.confidence, "person" if u.resp == "person" else "machine", u.notes, u.state,
                 )
-                for u in units_
-                if u.cells.get(a) or u.cells.get(b)
+                for u, _ in held
             )
             alignments.append(Alignment(a, b, links, signature))
     return ParallelText(doc_id, versions, tuple(alignments))

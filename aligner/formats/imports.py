@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from pathlib import Path
 
 from aligner.corpus.model import Alignment, Document, ParallelText, safe_doc_id
 from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
-from aligner.errors import AlignerError, CorpusError
-from aligner.formats import get
+from aligner.errors import AlignerError, CorpusError, InputError
+from aligner.formats import FORMATS, get
 from aligner.formats.select import keep_region
 
 
@@ -58,6 +57,41 @@ def _regioned(old: ParallelText, new: ParallelText, where: Path) -> dict[str, Do
     return versions
 
 
+def _each_once(paths: Sequence[Path]) -> None:
+    """Refuse a file named twice (by any path to it): its documents would come twice."""
+    named: set[Path] = set()
+    for path in paths:
+        if path.resolve() in named:
+            raise InputError(f"{path}: the file is given twice; name each file once")
+        named.add(path.resolve())
+
+
+def _documents(paths: Sequence[Path], fmt: str, resp: str | None, langs: Sequence[str]) -> list[ParallelText]:
+    """The documents of the files, each under a plain id (`safe_doc_id`). A format whose files hold
+    whole documents is read a file at a time, so one document is never made of two files (the
+    same sheet twice doubled every sentence): a file given twice, or a document id that comes
+    twice, is refused naming the files."""
+    _each_once(paths)
+    read = get(fmt, "read")
+    kwargs = {"langs": list(langs)} if fmt == "intertext" else {}
+    groups = [[path] for path in paths] if FORMATS[fmt].whole else [list(paths)]
+    texts: list[ParallelText] = []
+    came: dict[str, str] = {}  # document id → the file (or files) it came from
+    for group in groups:
+        where = ", ".join(map(str, group))
+        found: list[ParallelText] = read(group, resp=resp, **kwargs)  # type: ignore[assignment]
+        for text in found:
+            text = _renamed(text, safe) if (safe := safe_doc_id(text.doc_id)) != text.doc_id else text
+            if text.doc_id in came:
+                raise CorpusError(
+                    f"{where}: document '{text.doc_id}' comes twice in these files (first from {came[text.doc_id]}); "
+                    "import one file at a time, the later with --replace, which adds its languages to the document"
+                )
+            came[text.doc_id] = where
+            texts.append(text)
+    return texts
+
+
 def import_files(
     paths: Sequence[Path], fmt: str, corpus: Path, resp: str | None = None,
     langs: Sequence[str] = (), replace: bool = False,
@@ -70,16 +104,7 @@ def import_files(
     A document id already in the corpus is an error unless `replace`, which lays the import
     over it (`merged`).
     """
-    read = get(fmt, "read")
-    kwargs = {"langs": list(langs)} if fmt == "intertext" else {}
-    texts: list[ParallelText] = read(list(paths), resp=resp, **kwargs)  # type: ignore[assignment]
-    texts = [_renamed(text, safe) if (safe := safe_doc_id(text.doc_id)) != text.doc_id else text for text in texts]
-    twice = [doc for doc, n in Counter(text.doc_id for text in texts).items() if n > 1]
-    if twice:
-        raise CorpusError(
-            f"document '{twice[0]}' comes twice in these files; import one file at a time, the later "
-            "with --replace, which adds its languages to the document"
-        )
+    texts = _documents(paths, fmt, resp, langs)
     existing = set(doc_ids(corpus))
     files: dict[Path, bytes] = {}
     for n, text in enumerate(texts):

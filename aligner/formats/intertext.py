@@ -25,6 +25,7 @@ from aligner.corpus.model import (
     Sentence,
 )
 from aligner.errors import InputError
+from aligner.formats import claim
 from aligner.formats.xmlfile import parse
 from aligner.ingest.langs import detect_language
 
@@ -97,6 +98,7 @@ def read(paths: Sequence[Path], resp: str | None = None, langs: Sequence[str] = 
     """
     versions: dict[str, dict[str, Document]] = {}
     alignments: dict[str, list[Alignment]] = {}
+    linked: dict[tuple[str, frozenset[str]], dict[tuple[str, str], str]] = {}  # (document, pair) → where each sentence was linked
     for path in paths:
         root = parse(path)
         if root.tag != "linkGrp" or not root.get("fromDoc") or not root.get("toDoc"):
@@ -115,8 +117,13 @@ def read(paths: Sequence[Path], resp: str | None = None, langs: Sequence[str] = 
         if swapped is None:
             raise InputError(f"{path}: xtargets name sentences that {root.get('fromDoc')} or {root.get('toDoc')} lack; fix the InterText files")
         links = []
+        pair = linked.setdefault((doc_id, frozenset(d.lang for d in docs)), {})
         for link, sides in raw:
-            src, tgt = (tuple(f"{d.lang}.p{r.replace(':', '.s')}" for r in side) for side, d in zip(sides[::-1] if swapped else sides, docs, strict=True))
+            ordered = sides[::-1] if swapped else sides
+            for side, d, attr in zip(ordered, docs, ("fromDoc", "toDoc"), strict=True):
+                for ref in side:
+                    claim(pair, d.lang, ref, root.get(attr, ""), f"{path}:{link.sourceline}")
+            src, tgt = (tuple(f"{d.lang}.p{r.replace(':', '.s')}" for r in side) for side, d in zip(ordered, docs, strict=True))
             if src or tgt:
                 who = resp or ("person" if link.get("status") == "man" else "machine")
                 links.append(Link(src, tgt, 1.0, "person" if who == "person" else "machine"))

@@ -76,6 +76,8 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         Unit(doc_id, f"l{n}", {lang: (Sentence("", rows[n].strip()),) if rows[n].strip() else () for lang, rows in zip(langs, lines, strict=True)}, 1.0, resp or "machine")
         for n in range(len(lines[0]))
     ]
+    kept = [n for n, u in enumerate(units_) if any(u.cells.values())]
     metas = {lang: Metadata(source=p.name, note=f"imported from {p.name} (Moses)") for lang, p in zip(langs, paths, strict=True)}
     regions = {lang: region for lang, region in tags if region}
-    return [parallel_text(doc_id, [u for u in units_ if any(u.cells.values())], metas, "imported from Moses files", regions)]
+    return [parallel_text(doc_id, [units_[n] for n in kept], metas, "imported from Moses files", regions,
+                          places=[f"{paths[0]}:{n + 1}" for n in kept])]

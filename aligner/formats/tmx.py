@@ -11,7 +11,6 @@ seg) so links joining several sentences come back as the same sentences.
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -21,7 +20,7 @@ from lxml import etree
 from aligner import __version__
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats import Batch, Unit, confidence, parallel_text
 from aligner.formats.select import keep_region
 from aligner.formats.xmlfile import parse
 from aligner.ingest.langs import joiner, split_tag
@@ -111,18 +110,20 @@ def _parse(path: Path) -> etree._Element:
 
 def _lang(path: Path, node: etree._Element) -> tuple[str, str]:
     """The version key and region for a tuv's xml:lang (or TMX 1.1 `lang`), or the version our
-    export named beside a legacy code (`x-version`); an error naming the line."""
-    code = node.get(XML_LANG) or node.get("lang") or ""
+    export named beside a legacy code (`x-version`) when it is of the same language."""
+    key, region = _known(path, node, node.get(XML_LANG) or node.get("lang") or "")
     named = _props(node).get("x-version", "")
+    if named and (version := _known(path, node, named))[0].split("-")[0] == key.split("-")[0]:
+        return version
+    return key, region
+
+
+def _known(path: Path, node: etree._Element, code: str) -> tuple[str, str]:
+    """The version key and region of a language code of a tuv; an unknown one is an error naming it and the line."""
     try:
-        key, region = split_tag(code)
-        if named and split_tag(named)[0].split("-")[0] == key.split("-")[0]:
-            return split_tag(named)
-        return key, region
+        return split_tag(code)
     except InputError:
-        raise InputError(
-            f"{path}:{node.sourceline}: unknown language code '{named or code}'; use a code such as en, zh-CN, zh-TW"
-        ) from None
+        raise InputError(f"{path}:{node.sourceline}: unknown language code '{code}'; use a code such as en, zh-CN, zh-TW") from None
 
 
 def _sentences(path: Path, tuv: etree._Element, lang: str) -> tuple[Sentence, ...]:
@@ -151,7 +152,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     Links are marked as made by a person (a translation memory holds confirmed pairs) unless the
     file says otherwise in `x-resp` or `resp` is given.
     """
-    groups: dict[tuple[Path, str], list[Unit]] = {}  # a document of two files comes as two: import refuses it
+    groups: dict[tuple[Path, str], list[tuple[Unit, str]]] = {}  # units with their tu's line; a document of two files comes as two
     sources: dict[tuple[Path, str], dict[str, Metadata]] = {}
     regions: dict[tuple[Path, str], dict[str, str]] = {}
     for path in paths:
@@ -173,22 +174,13 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
                 )
             who = resp or props.get("x-resp", "person")
-            groups.setdefault(key, []).append(Unit(key[1], props.get("x-link-id", ""), cells, _confidence(path, tu, props), who))
+            where = f"{path}:{tu.sourceline}"
+            sure = confidence(props.get("x-confidence", "1"), where, "x-confidence", "fix or remove the property")  # 1: a memory's pairs are confirmed
+            groups.setdefault(key, []).append((Unit(key[1], props.get("x-link-id", ""), cells, sure, who), where))
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import; give TMX files whose <body> has translation units")
     return [
-        parallel_text(key[1], units_, sources[key], "imported from TMX", regions.get(key))
-        for key, units_ in groups.items()
+        parallel_text(key[1], [u for u, _ in held], sources[key], "imported from TMX", regions.get(key),
+                      places=[where for _, where in held], ids_in="in the tuvs' x-sentences properties")
+        for key, held in groups.items()
     ]
-
-
-def _confidence(path: Path, tu: etree._Element, props: dict[str, str]) -> float:
-    """A tu's `x-confidence` (1 when absent: a memory holds confirmed pairs), which must lie in [0, 1]."""
-    raw = props.get("x-confidence", "1")
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not 0.0 <= value <= 1.0:
-        raise InputError(f"{path}:{tu.sourceline}: x-confidence '{raw}' is not a number from 0 to 1; fix or remove the property")
-    return value

@@ -27,7 +27,7 @@ from aligner.corpus.model import (
     reverse,
 )
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, units
+from aligner.formats import OUR_ID, Batch, claim, units
 from aligner.formats.filters import apply
 from aligner.formats.select import keep_region
 from aligner.formats.xmlfile import parse
@@ -216,12 +216,7 @@ def _link(path: Path, link: etree._Element, sides: tuple[Side, Side], linked: di
         for sid in half.split():
             if sid not in ids:
                 raise InputError(f"{where}: xtargets names sentence '{sid}', which {name} lacks; correct the link or the file it names")
-            if (lang, sid) in linked:
-                raise InputError(
-                    f"{where}: sentence '{sid}' of {name} is linked here and at {linked[lang, sid]}, and a sentence "
-                    "belongs to one link; remove it from one of the two, or join them into one link"
-                )
-            linked[lang, sid] = where
+            claim(linked, lang, sid, name, where)
         cells.append(tuple(ids[sid] for sid in half.split()))
     if not any(cells):
         raise InputError(f"{where}: xtargets '{xtargets}' names no sentence; remove the link")

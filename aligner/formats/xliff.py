@@ -24,7 +24,7 @@ from lxml import etree
 from aligner import __version__
 from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, parallel_text
+from aligner.formats import Batch, Unit, confidence, parallel_text
 from aligner.formats.select import keep_region
 from aligner.formats.xmlfile import file_bytes, xml_root
 from aligner.ingest.langs import joiner, split_tag
@@ -205,13 +205,13 @@ def _pair(path: Path, node: etree._Element, src: str | None, tgt: str | None) ->
     return tags
 
 
-def _made(notes: dict[str, str], default: str) -> tuple[float, str]:
-    """Confidence and maker from our notes, when the file has them."""
-    try:
-        confidence = float(notes.get("aligner-confidence", "1"))
-    except ValueError:
-        confidence = 1.0
-    return confidence, notes.get("aligner-made-by", default)
+def _made(path: Path, nodes: list[etree._Element], name: str, default: str) -> tuple[float, str]:
+    """Confidence and maker from our notes (`name`: the attribute naming a note), when the file
+    has them; a confidence outside [0, 1] is refused naming the note's line (TEI's @cert holds no other)."""
+    ours = {n.get(name, ""): n for n in nodes}
+    said, maker = ours.get("aligner-confidence"), ours.get("aligner-made-by")
+    sure = 1.0 if said is None else confidence(said.text or "", f"{path}:{said.sourceline}", "the aligner-confidence note", "fix or remove the note")
+    return sure, default if maker is None else maker.text or ""
 
 
 def _own_notes(nodes: list[etree._Element], names: tuple[str, str], langs: tuple[str, str]) -> tuple[Note, ...]:
@@ -229,7 +229,7 @@ def _kept(said: State, person: bool, translated: bool, v12: bool) -> State | Non
     return None if said in (State(), default_state(person, translated, v12)) else said
 
 
-Found = dict[tuple[str, frozenset[str]], tuple[list[Unit], Tags, int]]  # (doc, pair) → units, languages, line of its first <file>
+Found = dict[tuple[str, frozenset[str]], tuple[list[tuple[Unit, str]], Tags, int]]  # (doc, pair) → units with their places, languages, line of its first <file>
 
 
 def _read2(path: Path, root: etree._Element) -> Found:
@@ -242,16 +242,15 @@ def _read2(path: Path, root: etree._Element) -> Found:
         units = out.setdefault((doc_id, frozenset(langs)), ([], tags, file.sourceline or 0))[0]
         for unit in file.iter(f"{{{NS2}}}unit"):
             nodes = unit.findall("x:notes/x:note", ns)
-            notes = {n.get("category", ""): n.text or "" for n in nodes}
             own = _own_notes(nodes, ("category", "appliesTo"), langs)
             for n, seg in enumerate(unit.iterfind("x:segment", ns), 1):
                 said = State(seg.get("state", ""), seg.get("subState", ""))
-                confidence, who = _made(notes, "person" if seg.find("x:target", ns) is not None else "machine")
+                sure, who = _made(path, nodes, "category", "person" if seg.find("x:target", ns) is not None else "machine")
                 who = "person" if said.value in PERSON_STATES else who
                 cells = {langs[0]: _sentences(seg.find("x:source", ns), "id"), langs[1]: _sentences(seg.find("x:target", ns), "id")}
                 if any(cells.values()):
                     state = _kept(said, who == "person", bool(cells[langs[1]]), False)
-                    units.append(Unit(doc_id, f"{unit.get('id', '')}.{n}", cells, confidence, who, notes=own, state=state))
+                    units.append((Unit(doc_id, f"{unit.get('id', '')}.{n}", cells, sure, who, notes=own, state=state), f"{path}:{seg.sourceline}"))
     return out
 
 
@@ -268,17 +267,17 @@ def _read12(path: Path, root: etree._Element) -> Found:
         units = out.setdefault((doc_id, frozenset(langs)), ([], tags, file.sourceline or 0))[0]  # a pair's units in its versions
         for tu in file.iter(f"{{{NS12}}}trans-unit"):
             nodes = tu.findall("x:note", ns)
-            notes = {n.get("from", ""): n.text or "" for n in nodes}
             target = tu.find("x:target", ns)
             said_of = dict(target.attrib) if target is not None else {}
             said = State(said_of.get("state", ""), said_of.get("state-qualifier", ""), tu.get("approved", ""))
-            confidence, who = _made(notes, "person" if target is not None else "machine")
+            sure, who = _made(path, nodes, "from", "person" if target is not None else "machine")
             if said.approved == "yes" or said.value in PERSON_STATES:
                 who = "person"
             cells = {langs[0]: _sentences(tu.find("x:source", ns), "mid"), langs[1]: _sentences(target, "mid")}
             if any(cells.values()):
                 state = _kept(said, who == "person", bool(cells[langs[1]]), True)
-                units.append(Unit(doc_id, tu.get("id", ""), cells, confidence, who, notes=_own_notes(nodes, ("from", "annotates"), langs), state=state))
+                own = _own_notes(nodes, ("from", "annotates"), langs)
+                units.append((Unit(doc_id, tu.get("id", ""), cells, sure, who, notes=own, state=state), f"{path}:{tu.sourceline}"))
     return out
 
 
@@ -306,14 +305,14 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         root = _parse(path)
         found = (_read12 if etree.QName(root).namespace == NS12 else _read2)(path, root)
         docs: dict[str, ParallelText] = {}
-        for (doc_id, _), (units, ((src, src_region), (tgt, tgt_region)), line) in found.items():
-            if resp:
-                units = [replace(u, resp=resp) for u in units]
-            if not units:
+        for (doc_id, _), (held, ((src, src_region), (tgt, tgt_region)), line) in found.items():
+            if not held:
                 continue
+            units = [replace(u, resp=resp) if resp else u for u, _ in held]
             meta = Metadata(source=path.name, note=f"imported from {path.name} (XLIFF {root.get('version', '')})")
             regions = {key: region for key, region in ((src, src_region), (tgt, tgt_region)) if region}
-            text = parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions)
+            text = parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions,
+                                 places=[where for _, where in held], ids_in="in the <mrk> id attributes (1.2: mid)")
             docs[doc_id] = _joined(docs[doc_id], text, f"{path}:{line}") if doc_id in docs else text
         texts += docs.values()
     if not texts:

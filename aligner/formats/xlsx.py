@@ -22,7 +22,7 @@ from typing import Any
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, Unit, parallel_text
+from aligner.formats import OUR_ID, Batch, Unit, confidence, parallel_text
 from aligner.ingest.blocks import checked_zip, require
 from aligner.ingest.langs import split_tag
 
@@ -33,7 +33,7 @@ KEEP_HEADER = "keep the header the export wrote (only 'type' and 'QA findings' m
 MAX_CELL = 32_767  # Excel's limit on a cell, in UTF-16 units; openpyxl cuts a longer text without a word
 FORMULA_START = ("=", "+", "-", "@")  # Excel reads a cell typed so as a formula when a reviewer edits it
 Cell = tuple[list[str], list[str]]  # one language's cell of a row on import: its lines and the ids beside it
-Row = tuple[str, dict[str, Cell], float, str]  # link id, cells by language, confidence, who made it
+Row = tuple[str, str, dict[str, Cell], float, str]  # its place (FILE:ROW), link id, cells by language, confidence, who made it
 CJK_FONTS = {"zh-Hans": ("Noto Sans CJK SC", 134), "zh-Hant": ("Noto Sans CJK TC", 136), "ja": ("Noto Sans CJK JP", 128), "ko": ("Noto Sans CJK KR", 129)}
 
 
@@ -225,29 +225,30 @@ def _ids(cells: Sequence[Cell], lang: str) -> list[list[str]]:
     return out
 
 
-def _units(doc_id: str, rows: Sequence[Row]) -> list[Unit]:
-    """A document's rows as units, each line a sentence with its id from `_ids`; rows left empty dropped."""
-    langs = list(dict.fromkeys(lang for _, cells, _, _ in rows for lang in cells))
-    ids = {lang: _ids([cells.get(lang, ([], [])) for _, cells, _, _ in rows], lang) for lang in langs}
+def _units(doc_id: str, rows: Sequence[Row]) -> list[tuple[Unit, str]]:
+    """A document's rows as units with their places, each line a sentence with its id from `_ids`; rows left empty dropped."""
+    langs = list(dict.fromkeys(lang for _, _, cells, _, _ in rows for lang in cells))
+    ids = {lang: _ids([cells.get(lang, ([], [])) for _, _, cells, _, _ in rows], lang) for lang in langs}
     units = []
-    for k, (link, cells, confidence, who) in enumerate(rows):
+    for k, (where, link, cells, sure, who) in enumerate(rows):
         sents = {lang: tuple(map(Sentence, ids[lang][k], cells.get(lang, ([], []))[0])) for lang in langs}
         if any(sents.values()):
-            units.append(Unit(doc_id, link, sents, confidence, who))
+            units.append((Unit(doc_id, link, sents, sure, who), where))
     return units
 
 
-def _rows(path: Path) -> list[list[str]]:
-    """Every row of the first sheet as strings (the zip checked first); a formula as its text: a sentence starting with '=', as older exports wrote it."""
+def _rows(path: Path) -> tuple[str, list[list[str]]]:
+    """The first sheet's name and every row of it as strings (the zip checked first); a formula as its text: a sentence starting with '=', as older exports wrote it."""
     checked_zip(path, "XLSX").close()
     openpyxl = require("openpyxl", "XLSX")
     try:
         book = openpyxl.load_workbook(str(path), read_only=True)
     except Exception:  # openpyxl raises KeyError, ValueError or its own errors on a broken package
         raise InputError(f"{path}: not a readable XLSX (a part is missing or broken); save it again from Excel or LibreOffice") from None
-    rows = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
+    sheet = book.worksheets[0]
+    rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     book.close()
-    return rows
+    return sheet.title, rows
 
 
 def _languages(path: Path, head: Sequence[str]) -> tuple[list[str], list[tuple[str, str]]]:
@@ -266,52 +267,49 @@ def _languages(path: Path, head: Sequence[str]) -> tuple[list[str], list[tuple[s
     return langs, split
 
 
-def _confidence(path: Path, n: int, value: str) -> float:
-    """A row's confidence: a number in [0, 1] as TEI's @cert wants (blank: 1.0, a reviewer's certainty)."""
-    try:
-        confidence = float(value or 1.0)
-    except ValueError:
-        raise InputError(f"{path}:{n}: confidence '{value}' is not a number; write one in [0, 1]") from None
-    if not 0 <= confidence <= 1:  # also NaN and infinity, which float() takes
-        raise InputError(f"{path}:{n}: confidence {value} is outside [0, 1]; write one in [0, 1]")
-    return confidence
-
-
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
-    """Documents from review sheets: rows changed or marked 'person' in 'made by' become a person's links."""
+    """Documents from review sheets, each sheet's own (`_sheet`): a document of two sheets comes twice, which import refuses."""
+    return [text for path in paths for text in _sheet(path, resp)]
+
+
+def _sheet(path: Path, resp: str | None) -> list[ParallelText]:
+    """The documents of a review sheet: rows changed or marked 'person' in 'made by' become a person's links; a row
+    without its document is refused (it made a document named after the file)."""
+    title, rows = _rows(path)
+    if not rows or rows[0][:2] != FIXED or CHECK not in rows[0]:
+        raise InputError(f"{path}:1: not an aligner review sheet (the first row must be {', '.join(FIXED)}, languages …); export one with aligner export --format xlsx")
+    head = rows[0]
+    langs, split = _languages(path, head)
+    tags = [key for key, _ in split]
+    col = {name: i for i, name in enumerate(head)}
     docs: dict[str, list[Row]] = {}
     seen: dict[str, set[str]] = {}  # per document, the ids of the rows so far: a row repeating one is a copy
-    metas: dict[str, dict[str, Metadata]] = {}
-    regions: dict[str, dict[str, str]] = {}  # per document, the versions' regions (zh-Hant-TW in a header)
-    for path in paths:
-        rows = _rows(path)
-        if not rows or rows[0][:2] != FIXED or CHECK not in rows[0]:
-            raise InputError(f"{path}:1: not an aligner review sheet (the first row must be {', '.join(FIXED)}, languages …); export one with aligner export --format xlsx")
-        head = rows[0]
-        langs, split = _languages(path, head)
-        tags = [key for key, _ in split]
-        col = {name: i for i, name in enumerate(head)}
-        for n, row in enumerate(rows[1:], 2):
-            row = row + [""] * (len(head) - len(row))
-            doc_id = row[0] or path.stem
-            texts = [row[col[lang]] for lang in langs]
-            ids = [row[col[lang + IDS]] for lang in langs]
-            made_by = row[col["made by"]].strip().lower()
-            sids = " ".join(ids).split()
-            copied = not seen.setdefault(doc_id, set()).isdisjoint(sids)
-            seen[doc_id].update(sids)
-            changed = copied or checksum([*texts, *ids, made_by]) != row[col[CHECK]]
-            who = resp or ("person" if changed or made_by == "person" else "machine")
-            confidence = _confidence(path, n, row[col["confidence"]])
-            cells = {tag: (_lines(t), i.split()) for tag, t, i in zip(tags, texts, ids, strict=True)}
-            docs.setdefault(doc_id, []).append((row[1], cells, confidence, who))
-        for doc_id in docs:
-            metas.setdefault(doc_id, {tag: Metadata(source=path.name, note=f"imported from {path.name} (XLSX review sheet)") for tag in tags})
-            regions.setdefault(doc_id, {key: region for key, region in split if region})
-    groups = {doc_id: units for doc_id, rows_ in docs.items() if (units := _units(doc_id, rows_))}
+    for n, row in enumerate(rows[1:], 2):
+        row = row + [""] * (len(head) - len(row))
+        if not row[0].strip():
+            if any(cell.strip() for cell in row):
+                raise InputError(f"{path}:{n}: the 'doc' cell of sheet '{title}' is empty; fill in the document id the export wrote there")
+            continue
+        doc_id = row[0]
+        texts = [row[col[lang]] for lang in langs]
+        ids = [row[col[lang + IDS]] for lang in langs]
+        made_by = row[col["made by"]].strip().lower()
+        sids = " ".join(ids).split()
+        copied = not seen.setdefault(doc_id, set()).isdisjoint(sids)
+        seen[doc_id].update(sids)
+        changed = copied or checksum([*texts, *ids, made_by]) != row[col[CHECK]]
+        who = resp or ("person" if changed or made_by == "person" else "machine")
+        sure = confidence(row[col["confidence"]] or "1", f"{path}:{n}", "confidence", "write one in [0, 1]")  # blank: a reviewer's certainty
+        cells = {tag: (_lines(t), i.split()) for tag, t, i in zip(tags, texts, ids, strict=True)}
+        docs.setdefault(doc_id, []).append((f"{path}:{n}", row[1], cells, sure, who))
+    groups = {doc_id: placed for doc_id, rows_ in docs.items() if (placed := _units(doc_id, rows_))}
     if not groups:
-        raise InputError(f"{', '.join(map(str, paths))}: no rows to import; give review sheets that aligner export --format xlsx wrote, with their rows")
+        raise InputError(f"{path}: no rows to import; give review sheets that aligner export --format xlsx wrote, with their rows")
+    metas = {tag: Metadata(source=path.name, note=f"imported from {path.name} (XLSX review sheet)") for tag in tags}
+    regions = {key: region for key, region in split if region}
+    columns = ", ".join(f"'{lang}{IDS}'" for lang in langs)
     return [
-        parallel_text(doc_id, units, metas[doc_id], "imported from an XLSX review sheet", regions[doc_id])
-        for doc_id, units in groups.items()
+        parallel_text(doc_id, [u for u, _ in placed], metas, "imported from an XLSX review sheet", regions,
+                      places=[where for _, where in placed], ids_in=f"in the hidden columns {columns} of sheet '{title}'")
+        for doc_id, placed in groups.items()
     ]
