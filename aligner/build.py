@@ -10,7 +10,8 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,9 +23,9 @@ from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText
 from aligner.corpus.store import clear_temporaries, load_upgraded, make_folder, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
-from aligner.edit.files import flush, locked, settled
+from aligner.edit.files import LOCK_FILE, flush, locked, settled
 from aligner.edit.journal import JOURNAL_FILE
-from aligner.errors import CorpusError, InputError
+from aligner.errors import CorpusError, InputError, InputTooLongError
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
@@ -110,11 +111,20 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
         raise InputError(f"{seeds}: no such folder; give the folder holding the texts to ingest")
     groups: dict[str, list[Path]] = {}
     for path in sorted(seeds.rglob("*")):
-        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES and not not_a_text(path):
-            groups.setdefault(source_of(path).doc_id, []).append(path)
+        if path.suffix.lower() in INPUT_SUFFIXES and not not_a_text(path):
+            groups.setdefault(source_of(a_file(path)).doc_id, []).append(path)
     if not groups:
         raise InputError(f"{seeds}: no files to ingest (.txt, .html or one of {', '.join(READERS)})")
     return groups
+
+
+def a_file(path: Path) -> Path:
+    """`path`, named as a text to ingest, if it is a file: a folder (or a broken link, a pipe) of
+    such a name is an error, as a text that cannot be read is, not a text silently left out."""
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "not a file (a broken link, a pipe or a device)"
+        raise InputError(f"{path}: {what}, but named as a text to ingest; rename it, or move it out of the seeds folder")
+    return path
 
 
 def not_a_text(path: Path) -> bool:
@@ -148,7 +158,8 @@ def sidecar_region(path: Path, doc: Document, value: str) -> str:
 
 
 def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
-    """Ingest each file of a document; two files of the same language are a collision."""
+    """Ingest each file of a document, one version a file, in the files' order; two files of the
+    same language are a collision."""
     versions: dict[str, Document] = {}
     origin: dict[str, Path] = {}
     for path in paths:
@@ -336,28 +347,33 @@ def build_document(task: DocumentTask) -> DocumentResult:
     ingested = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
     make_folder(folder)
-    for _ in range(_TRIES):  # an edit saved while the document was aligned: align it again
-        seen, previous, older = _previous(task, folder)
-        if seen is None:
-            continue
-        versions = keep_edited(dict(ingested), previous)
-        previous = followed(previous, versions) if previous else None
-        tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
-        direct, derived = alignment_plan(versions)
-        pairs = direct + [(a, b) for a, _, b in derived]
-        config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
-        if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
-            text, write = previous, older  # a file in an older TEI form is rewritten
+    with _removed_if_left_empty(folder):
+        for _ in range(_TRIES):  # an edit saved while the document was aligned: align it again
+            seen, previous, older = _previous(task, folder)
+            if seen is None:
+                continue
+            versions = keep_edited(dict(ingested), previous)
+            previous = followed(previous, versions) if previous else None
+            tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
+            direct, derived = alignment_plan(versions)
+            pairs = direct + [(a, b) for a, _, b in derived]
+            config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
+            if previous is not None and not task.force and _unchanged(previous, tei, folder, config):
+                text, write = previous, older  # a file in an older TEI form is rewritten
+            else:
+                changes = previous.changes if previous else ()
+                try:
+                    text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
+                except InputTooLongError:
+                    seeds = {lang: path for (lang, doc), path in zip(ingested.items(), task.paths, strict=True) if versions.get(lang) is doc}
+                    raise _too_long(versions, seeds, folder) from None
+                text, write = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config)), True
+            with locked(folder):
+                if settled(folder) == seen:
+                    changed = save(task.corpus, text, task.run) if write else []
+                    break
         else:
-            changes = previous.changes if previous else ()
-            text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
-            text, write = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config)), True
-        with locked(folder):
-            if settled(folder) == seen:
-                changed = save(task.corpus, text, task.run) if write else []
-                break
-    else:
-        raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
+            raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
     return DocumentResult(
         task.doc_id,
         {d.tag: sum(1 for _ in d.sentences()) for d in text.versions.values()},
@@ -369,6 +385,35 @@ def build_document(task: DocumentTask) -> DocumentResult:
             f"{al.src_lang}-{al.tgt_lang}": encoder_name(al.src_lang, al.tgt_lang, task.encoder)
             for al in text.alignments
         },
+    )
+
+
+@contextmanager
+def _removed_if_left_empty(folder: Path) -> Iterator[None]:
+    """Remove the document folder when the block fails leaving nothing in it but the lock the
+    build took, so that no reader takes a failed build for a document without versions."""
+    try:
+        yield
+    except BaseException:
+        with suppress(OSError):  # the build's own error is the one to tell
+            if {p.name for p in folder.iterdir()} <= {LOCK_FILE}:
+                (folder / LOCK_FILE).unlink(missing_ok=True)
+                folder.rmdir()
+        raise
+
+
+def _too_long(versions: dict[str, Document], seeds: dict[str, Path], folder: Path) -> InputError:
+    """The error for a text the engine refused as not split into sentences: its longest sentence
+    (over the engine's limit, as the one it met is), by file, place and length, with the fix."""
+    doc, para, k, sent = max(
+        ((doc, para, k, sent) for doc in versions.values() for para in doc.paragraphs for k, sent in enumerate(para.sentences, 1)),
+        key=lambda found: len(found[3].text),
+    )
+    where = "the title" if para.kind == "head" else f"paragraph {para.id.rsplit('.p', 1)[-1]}"
+    return InputError(
+        f"{seeds.get(doc.lang, folder / version_file(doc.lang))}: {where}, sentence {k} ({sent.id}) has {len(sent.text)}"
+        " characters, too many for one sentence: the text is not split into sentences; end each with . ? ! or 。"
+        " and put a blank line between paragraphs"
     )
 
 
@@ -385,12 +430,18 @@ def _previous(task: DocumentTask, folder: Path) -> tuple[tuple[object, ...] | No
 
 def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:
     """The ingested versions, except those whose sentences a person edited (`aligner edit`: split,
-    joined or corrected): their stored text and segmentation stand, the input is not read again."""
+    joined or corrected): their stored text and segmentation stand, the input is not read again,
+    nor missed when it is gone (a person's work is never lost)."""
     if previous is None:
         return versions
     edited = {t.split("#", 1)[0].removesuffix(".xml") for c in standing(previous.changes) for t in c.target if not t.startswith("#")}
-    for lang in sorted(edited & set(versions) & set(previous.versions)):
-        log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
+    for lang in sorted(edited & set(previous.versions)):
+        if lang in versions:
+            log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
+        else:
+            log.warning("%s: %s has no input file any more, but its sentences were edited by hand: it stays; put its"
+                        " file back in the seeds, or remove the document's folder to build it from the inputs alone",
+                        previous.doc_id, lang)
         versions[lang] = previous.versions[lang]
     return versions
 
@@ -400,8 +451,10 @@ def followed(previous: ParallelText, versions: dict[str, Document]) -> ParallelT
     after a sentence was added or removed in an input file an id may name another sentence: each
     id follows its sentence's text (the longest common run of texts, as `diff` finds it); a link
     made by a person whose sentences are gone or changed is dropped, with a warning, never left
-    on other sentences."""
+    on other sentences. A version no longer among the inputs goes, with a warning."""
     moved = {lang: _ids_moved(previous.versions[lang], doc) for lang, doc in versions.items() if lang in previous.versions}
+    for lang in sorted(set(previous.versions) - set(versions)):
+        log.warning("%s: %s is no longer among the inputs; its version and links leave the corpus", previous.doc_id, lang)
     alignments = []
     for al in previous.alignments:
         src, tgt = moved.get(al.src_lang, {}), moved.get(al.tgt_lang, {})

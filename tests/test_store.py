@@ -134,3 +134,27 @@ def test_a_moses_export_that_cannot_write_one_file_writes_none(tmp_path: Path) -
     result = CliRunner().invoke(main, ["export", "d1", "--corpus", str(corpus), "--format", "moses", "--langs", "en,zh-Hans", "-o", str(tmp_path / "pp")])
     assert result.exit_code == 1 and "pp.zh-Hans: cannot write" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pp.zh-Hans"]
+
+
+def test_saving_a_document_removes_the_versions_it_no_longer_has(tmp_path: Path) -> None:
+    save(tmp_path, text("d1"))
+    two = text("d1")
+    one = ParallelText("d1", {"en": two.versions["en"]})
+    assert save(tmp_path, one) == [tmp_path / "d1" / "fr.xml"]  # align.xml had no links to drop: the same bytes
+    assert sorted(p.name for p in (tmp_path / "d1").iterdir()) == ["align.xml", "en.xml"]
+    assert list(load(tmp_path, "d1").versions) == ["en"]
+
+
+def test_a_document_folder_without_versions_is_refused_naming_the_fix(tmp_path: Path) -> None:
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d1" / ".lock").touch()
+    with pytest.raises(CorpusError, match=r"d1: the document has no versions .*; remove the folder and build the document again$"):
+        resolve("d1", tmp_path)
+
+
+def test_a_version_tagged_before_tags_were_checked_whole_is_one_line_naming_its_file(tmp_path: Path) -> None:
+    save(tmp_path, text("d1"))
+    en = tmp_path / "d1" / "en.xml"
+    en.write_text(en.read_text(encoding="utf-8").replace('xml:lang="en"', 'xml:lang="en-XX-FOO"'), encoding="utf-8")
+    with pytest.raises(CorpusError, match=rf"^{en}: 'en-XX-FOO' is not a language tag .*; remove the document's folder and build it again"):
+        load(tmp_path, "d1")

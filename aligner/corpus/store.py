@@ -26,7 +26,7 @@ from aligner.corpus.tei import (
     read_document,
     version_file,
 )
-from aligner.errors import AlignerError, CorpusError, OutputError
+from aligner.errors import AlignerError, CorpusError, LanguageError, OutputError
 
 
 def _umask() -> int:
@@ -181,9 +181,21 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
 
 
 def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
-    """Write a document's versions and alignment into the corpus; return the files that changed.
-    `tag` names the temp files (see `write_atomic`)."""
-    return [path for path, data in serialise(corpus, text).items() if write_atomic(path, data, tag=tag)]
+    """Write a document's versions and alignment into the corpus, then remove the files of versions
+    it no longer has (`align.xml`, written last, links none of them); return the files that changed
+    or went. `tag` names the temp files (see `write_atomic`)."""
+    files = serialise(corpus, text)
+    written = [path for path, data in files.items() if write_atomic(path, data, tag=tag)]
+    return written + [_removed(path) for path in sorted((corpus / text.doc_id).glob("*.xml")) if path not in files]
+
+
+def _removed(path: Path) -> Path:
+    """Remove a file of the corpus; a failure is an `OutputError` naming the path and the fix."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as err:
+        raise OutputError(err.errno, f"{path}: cannot remove ({_cause(path, err)}); {_fix(err)}") from None
+    return path
 
 
 def clear_temporaries(folder: Path, tag: str, older: float | None = None) -> list[Path]:
@@ -218,11 +230,19 @@ def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     for path in sorted(folder.glob("*.xml")):
         if path.name == ALIGNMENT_FILE:
             continue
-        doc, older = read_document(path.read_bytes(), doc_id, str(path))
+        try:
+            doc, older = read_document(path.read_bytes(), doc_id, str(path))
+        except LanguageError as err:  # a tag written before tags were checked whole (en-XX-FOO)
+            raise CorpusError(f"{path}: {err}; remove the document's folder and build it again from inputs named so") from None
         upgraded |= older
         if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
+    if not versions:
+        raise CorpusError(
+            f"{folder}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
+            "folder); remove the folder and build the document again"
+        )
     links, older = _links_of(folder)
     text = replace(links, versions=versions)
     check_links(text, folder / ALIGNMENT_FILE)

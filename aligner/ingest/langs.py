@@ -50,6 +50,26 @@ def _is_script(subtag: str) -> bool:
     return len(subtag) == 4 and subtag.isalpha()
 
 
+# RFC 5646's well-formed tag from a 2- or 3-letter language on (extended languages, script, region,
+# variants, extensions, private use), each subtag ending at a hyphen or the end.
+_WELL_FORMED = regex.compile(
+    r"""[a-z]{2,3}(?:-[a-z]{3}(?![a-z0-9])){0,3}
+    (?:-[a-z]{4}(?![a-z0-9]))?
+    (?:-(?:[a-z]{2}|[0-9]{3})(?![a-z0-9]))?
+    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3})(?![a-z0-9]))*
+    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8}(?![a-z0-9]))+)*
+    (?:-x(?:-[a-z0-9]{1,8}(?![a-z0-9]))+)?""",
+    regex.VERBOSE,
+)
+
+
+def _misplaced(low: str) -> str:
+    """The first subtag of a lower-case tag that BCP 47 does not allow where it stands ('foo' in
+    en-xx-foo: a variant has 5 to 8 characters), or '' for a well-formed tag."""
+    well = _WELL_FORMED.match(low)
+    return low[well.end() if well else 0 :].lstrip("-").split("-")[0]
+
+
 def split_tag(tag: str) -> tuple[str, str]:
     """(version key, region) of a BCP 47 tag: zh-TW → (zh-Hant, TW), zh-Hant-HK → (zh-Hant, HK), en → (en, '').
 
@@ -66,6 +86,11 @@ def split_tag(tag: str) -> tuple[str, str]:
         raise LanguageError(
             f"'{tag}' is not a language tag ('{parts[0]}' is no ISO 639-1 code{did_you_mean(parts[0])}); "
             "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"
+        )
+    if bad := _misplaced(low):
+        raise LanguageError(
+            f"'{tag}' is not a language tag ('{bad}' cannot stand there: a script has 4 letters, a region 2 letters"
+            " or 3 digits, a variant 5 to 8 characters); use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"
         )
     subtags = [ISO_639_2.get(parts[0], parts[0])] + [p.title() if len(p) == 4 else p.upper() for p in parts[1:]]
     at = 2 if len(subtags) > 1 and _is_script(subtags[1]) else 1

@@ -89,17 +89,22 @@ def source_of(path: Path) -> Source:
 def _looks_like_tag(tag: str, path: Path) -> bool:
     """A language suffix is short and known-shaped (en, de, zh-Hans), not a hash or a word.
 
-    Two letters that are no ISO 639-1 code (a typo such as `zn`) are an error, not a name part.
+    A suffix that starts as one but is no language tag is an error, not a name part: two letters
+    that are no ISO 639-1 code (a typo such as `zn`), or a language with subtags BCP 47 does not
+    allow there (en-XX-foo), as the language options refuse them.
     """
+    head = re.split(r"[-_]", tag)[0]
+    primary = head.lower()
+    known = len(primary) == 2 or primary in ISO_639_2 or primary in THREE_LETTER  # minutes.new.txt: 'new' is part of the name
     try:
         normalize_tag(tag)
     except InputError as err:
-        primary = re.split(r"[-_]", tag)[0]
-        if len(primary) == 2 and primary.isalpha() and primary.lower() not in ISO_639_1:
-            raise InputError(f"{path}: {err}, or join '{primary}' to the name with '-' or '_'") from None
-        return False
-    primary = re.split(r"[-_]", tag)[0].lower()
-    return len(primary) == 2 or primary in ISO_639_2 or primary in THREE_LETTER  # minutes.new.txt: 'new' is part of the name
+        if not known:
+            return False
+        if len(primary) == 2 and primary not in ISO_639_1:
+            raise InputError(f"{path}: {err}, or join '{head}' to the name with '-' or '_'") from None
+        raise InputError(f"{path}: {err} in the file's name (NAME.TAG{path.suffix})") from None
+    return known
 
 
 def decode(data: bytes, name: str) -> str:
