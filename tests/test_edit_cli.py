@@ -1,16 +1,20 @@
 """`aligner edit` on a saved corpus: every operation from the command line, one-line errors that
 write nothing, stale versions refused, undo across restarts, history in valid TEI, saves that a
-kill cannot corrupt, document ids that cannot leave the corpus, and build → edit → build cycles."""
+kill or a full disk cannot corrupt, damaged journals refused, edits made at the same time made in
+turn, document ids that cannot leave the corpus, and build → edit → build cycles."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import pytest
 from click.testing import CliRunner
@@ -373,15 +377,100 @@ def test_a_bad_pair_is_one_line(corpus: Path, pair: str, message: str) -> None:
     assert edit(corpus, "confirm", "1", pair=pair) == (1, message)
 
 
-@pytest.mark.parametrize("content", ["{}", "[]", '{"version": "x"}'])
-def test_a_journal_of_the_wrong_shape_is_one_line(corpus: Path, content: str) -> None:
+def unreadable(corpus: Path, reason: str) -> str:
+    """The one line a journal that cannot be used is refused with."""
+    return (f"Error: {corpus / 'doc' / JOURNAL_FILE}: not a readable journal ({reason}); delete it to start a new undo "
+            "history — the TEI files keep every edit written to them\n")
+
+
+def step(log: dict[str, Any]) -> dict[str, Any]:
+    """The first undo step of a journal, to damage."""
+    return log["steps"][0]  # type: ignore[no-any-return]
+
+
+# (what damages journal.json after `confirm 1`: its whole text, or a change to what it holds; the reason given)
+DAMAGES: list[tuple[str | Callable[[dict[str, Any]], object], str]] = [
+    ("", "Expecting value: line 1 column 1 (char 0)"),
+    ("{}", "journal has no version"),
+    ("[]", "journal is not an object"),
+    ('{"version": "x"}', "journal has no position"),
+    (lambda log: log.update(pending="abc"), "journal.pending is not a list"),
+    (lambda log: log.update(pending=[{"x": 1}]), "journal.pending[0] has no seq"),
+    (lambda log: log.update(seq="x"), "journal.seq is not a whole number"),
+    (lambda log: log.update(position=99), "journal.position 99 is outside its 1 undo steps"),
+    (lambda log: step(log).pop("patch"), "journal.steps[0] has no patch"),
+    (lambda log: step(log)["patch"]["links"][0]["old"].append([["en.p1.s1"]]), "journal.steps[0].patch.links[0].old[1] is not a link"),
+    (lambda log: log.update(files={"../align.xml": "0"}), "journal names the file '../align.xml', which is not a plain file name"),
+]
+
+
+@pytest.mark.parametrize(("damage", "reason"), DAMAGES)
+def test_a_damaged_journal_is_refused_in_one_line_by_edit_and_history(corpus: Path, damage: str | Callable[[dict[str, Any]], object], reason: str) -> None:
     assert edit(corpus, "confirm", "1")[0] == 0
-    (corpus / "doc" / JOURNAL_FILE).write_text(content, encoding="utf-8")
-    code, out = edit(corpus, "confirm", "2")
-    assert code == 1 and out == (
-        f"Error: {corpus / 'doc' / JOURNAL_FILE}: not a journal (it lacks its version, position or steps); "
-        "delete it to start a new undo history\n"
-    )
+    path = corpus / "doc" / JOURNAL_FILE
+    if isinstance(damage, str):
+        path.write_text(damage, encoding="utf-8")
+    else:
+        log = json.loads(path.read_text(encoding="utf-8"))
+        damage(log)
+        path.write_text(json.dumps(log), encoding="utf-8")
+    before = files(corpus)
+    for command in (["confirm", "2"], ["history"], ["undo"]):
+        assert edit(corpus, *command) == (1, unreadable(corpus, reason))
+    assert files(corpus) == before
+    path.unlink()  # the fix the message gives
+    assert edit(corpus, "confirm", "2")[0] == 0 and edit(corpus, "history")[0] == 0
+
+
+def test_an_undo_step_naming_a_sentence_that_is_not_there_is_refused_before_writing(corpus: Path) -> None:
+    """A step whose links name a sentence the version lacks would write an align.xml that no
+    command can read again: refused, nothing written, and the document still usable."""
+    assert edit(corpus, "confirm", "1")[0] == 0
+    path = corpus / "doc" / JOURNAL_FILE
+    log = json.loads(path.read_text(encoding="utf-8"))
+    log["steps"][0]["patch"]["links"][0]["old"][0][0] = ["en.p9.s9"]
+    path.write_text(json.dumps(log), encoding="utf-8")
+    before = files(corpus)
+    assert edit(corpus, "undo") == (1, unreadable(corpus, "its undo step 1 does not apply: a link names sentence 'en.p9.s9', which en.xml does not have"))
+    assert files(corpus) == before
+    assert edit(corpus, "confirm", "2")[0] == 0 and load(corpus, "doc").changes[-1].what == "en–zh-Hans: confirmed link 2"
+
+
+def test_an_undo_step_that_does_not_match_the_document_is_refused(corpus: Path) -> None:
+    assert edit(corpus, "merge", "1")[0] == 0
+    path = corpus / "doc" / JOURNAL_FILE
+    log = json.loads(path.read_text(encoding="utf-8"))
+    log["steps"][0]["patch"]["links"][0]["at"] = 3
+    path.write_text(json.dumps(log), encoding="utf-8")
+    before = files(corpus)
+    assert edit(corpus, "undo") == (1, unreadable(corpus, "its undo step 1 does not apply: the en-zh-Hans links at 3 are not as it left them"))
+    assert files(corpus) == before
+
+
+def test_a_pending_edit_that_does_not_apply_is_refused_on_opening(corpus: Path) -> None:
+    opened = session.open_document(corpus, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester", write_behind=True)
+    path = corpus / "doc" / JOURNAL_FILE
+    log = json.loads(path.read_text(encoding="utf-8"))
+    log["pending"][0]["patch"]["links"][0]["pair"] = ["en", "fr"]
+    path.write_text(json.dumps(log), encoding="utf-8")
+    before = files(corpus)
+    assert edit(corpus, "history") == (1, unreadable(corpus, "pending edit 1: doc has no en-fr links"))
+    assert files(corpus) == before
+
+
+def test_a_journal_holding_xliff_notes_and_states_reads_back(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from aligner.corpus.model import Note, State
+
+    text = three_versions()
+    al = text.alignments[0]
+    noted = replace(al.links[0], notes=(Note("check the term", "review", "zh-Hans"),), state=State("reviewed", "a:b"))
+    save(tmp_path, replace(text, alignments=(replace(al, links=(noted, *al.links[1:])), *text.alignments[1:])))
+    assert edit(tmp_path, "merge", "0")[0] == 0
+    assert edit(tmp_path, "undo")[0] == 0
+    assert pair_links(load(tmp_path, "doc"), "en", "zh-Hans")[0] == noted
 
 
 def test_a_sentence_edit_undone_lets_the_input_file_count_again(tmp_path: Path) -> None:
@@ -491,3 +580,132 @@ def test_a_pair_naming_another_region_edits_nothing(tmp_path: Path) -> None:
     assert code == 1 and out == "Error: doc: --pair zh-Hant-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant\n"
     assert files(tmp_path) == before
     assert edit(tmp_path, "confirm", "1", pair="en,zh-Hant-TW")[0] == 0
+
+
+def full_disk(*args: object, **kwargs: object) -> NoReturn:
+    """A write on a full disk."""
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def temporaries(corpus: Path) -> list[str]:
+    """The temporary files left in the document's folder."""
+    return [p.name for p in (corpus / "doc").iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(("write", "failed"), [("temporary", "align.xml"), ("write_atomic", JOURNAL_FILE)])
+def test_an_edit_on_a_full_disk_is_not_made_and_says_so_in_one_line(corpus: Path, monkeypatch: pytest.MonkeyPatch, write: str, failed: str) -> None:
+    """Whether the new bytes of a TEI file or the journal recording the edit cannot be written:
+    one line naming the file and the fix, exit 1, the files and the journal as they were, so
+    that making the edit again once there is room makes it once."""
+    import aligner.edit.files
+
+    assert edit(corpus, "confirm", "0")[0] == 0
+    before = files(corpus)
+    monkeypatch.setattr(aligner.edit.files, write, full_disk)
+    assert edit(corpus, "merge", "3") == (1, f"Error: {corpus / 'doc' / failed}: cannot write (No space left on device); "
+                                             "the edit was not made: free some disk space and make it again\n")
+    assert files(corpus) == before and temporaries(corpus) == []
+    monkeypatch.undo()
+    assert edit(corpus, "history") == (0, f"{load(corpus, 'doc').changes[0].when}  tester: en–zh-Hans: confirmed link 0\n")
+    assert edit(corpus, "merge", "3")[0] == 0
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: confirmed link 0", "en–zh-Hans: merged link 3 with the link below"]
+
+
+def test_an_edit_whose_files_are_written_stands_when_only_the_journal_tidying_fails(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the journal names the new files the edit is saved; if the journal cannot then say
+    they were renamed, the edit stands, and the next command completes the journal."""
+    import aligner.edit.files
+
+    real, calls = aligner.edit.files.write_atomic, []
+
+    def second_fails(*args: Any, **kwargs: Any) -> bool:
+        calls.append(1)
+        return full_disk() if len(calls) == 2 else real(*args, **kwargs)
+
+    monkeypatch.setattr(aligner.edit.files, "write_atomic", second_fails)
+    status, out = edit(corpus, "merge", "3")
+    assert status == 0, out
+    assert "flushing" in json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
+    monkeypatch.undo()
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below"]
+    assert edit(corpus, "history")[0] == 0
+    log = json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
+    assert "flushing" not in log and log["pending"] == [] and temporaries(corpus) == []
+
+
+def test_an_edit_saved_but_not_renamed_into_its_file_says_so_and_is_written_next(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rename that fails after the journal recorded the edit: one line saying the edit is saved
+    and what writes it; the temporary file stays for the next command, which writes it once."""
+    real = os.replace
+
+    def align_fails(src: Any, dst: Any) -> None:
+        return full_disk() if str(dst).endswith("align.xml") else real(src, dst)
+
+    monkeypatch.setattr(os, "replace", align_fails)
+    assert edit(corpus, "merge", "3") == (1, f"Error: {corpus / 'doc' / 'align.xml'}: cannot write (No space left on device); the edits are "
+                                             "saved in the journal, and the next edit or build of the document writes them: free some disk space\n")
+    monkeypatch.undo()
+    assert len(temporaries(corpus)) == 1
+    status, out = edit(corpus, "history")
+    assert status == 0 and out.count("merged link 3") == 1
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below"] and temporaries(corpus) == []
+
+
+def test_the_background_writer_on_a_full_disk_keeps_the_edits_pending(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import aligner.edit.files
+    from aligner.errors import OutputError
+
+    opened = session.open_document(corpus, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester", write_behind=True)
+    before = files(corpus)
+    monkeypatch.setattr(aligner.edit.files, "temporary", full_disk)
+    with pytest.raises(OutputError, match="align.xml: cannot write \\(No space left on device\\); the edits are saved in the journal"):
+        aligner.edit.files.flush(corpus / "doc", "doc")
+    assert files(corpus) == before and temporaries(corpus) == []
+    monkeypatch.undo()
+    assert aligner.edit.files.flush(corpus / "doc", "doc")
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 0 with the link below"]
+
+
+TOGETHER = """
+import os, sys, time
+from aligner.cli import main
+while not os.path.exists({go!r}):  # every process loaded before any edits: they edit at the same moment
+    time.sleep(0.005)
+sys.argv = ["aligner", "edit", "doc", "--corpus", {corpus!r}, "--who", "tester", *{args!r}]
+main()
+"""
+
+
+def test_edits_made_at_the_same_time_without_expect_are_made_one_after_another(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    go = tmp_path_factory.mktemp("go") / "go"
+    commands = [["correct", "en.p1.s1", f"Version {k}."] for k in range(8)]  # each changes the document, whatever came before
+    runs = [subprocess.Popen([sys.executable, "-c", TOGETHER.format(go=str(go), corpus=str(corpus), args=args)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for args in commands]
+    go.touch()
+    done = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0] * 8, [err for _, err in done]
+    assert len(load(corpus, "doc").changes) == 8
+    log = json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
+    assert len(log["steps"]) == 8 and log["pending"] == []
+    version = session.open_document(corpus, "doc").version
+    assert edit(corpus, "--expect", "0" * 16, "confirm", "0")[0] == 1  # --expect still refuses another version
+    assert edit(corpus, "--expect", version, "confirm", "0")[0] == 0
+
+
+def test_realign_over_a_sentence_too_long_to_align_names_it_and_the_fix(tmp_path: Path) -> None:
+    """An imported line of 25,000 characters: the engine refuses it by its place in the stretch it
+    was given; the command line names the document, the sentence id and how to split it."""
+    from dataclasses import replace
+
+    from aligner.corpus.model import Sentence
+
+    text = three_versions()
+    en = text.versions["en"]
+    first = en.paragraphs[0]
+    sentences = (first.sentences[0], Sentence("en.p1.s2", "word " * 4999 + "word"), first.sentences[2])
+    save(tmp_path, replace(text, versions={**text.versions, "en": replace(en, paragraphs=(replace(first, sentences=sentences), *en.paragraphs[1:]))}))
+    before = files(tmp_path)
+    assert edit(tmp_path, "realign", "1") == (1, "Error: doc: en sentence en.p1.s2 has 24999 characters, too long to align (its text was not "
+                                                 "split into sentences); split it first: aligner edit doc split-sentence en.p1.s2 AT\n")
+    assert files(tmp_path) == before

@@ -4,20 +4,22 @@ the three versions kept consistent over random edit sequences, and undo patches.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
-from edit_fixtures import engine_for, three_versions
+from edit_fixtures import engine, engine_for, three_versions
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aligner.corpus.model import Link, Note, ParallelText, State
+from aligner.align.bead import Bead
+from aligner.corpus.model import Link, Note, ParallelText, Sentence, State
 from aligner.corpus.triangle import contradictions
 from aligner.edit import journal
 from aligner.edit import links as L
 from aligner.edit.ops import LINK_OPS, changed_rows, link_edit, sentence_edit
-from aligner.edit.pairs import pair_links
-from aligner.errors import EditError
+from aligner.edit.pairs import pair_links, with_links
+from aligner.errors import EditError, InputTooLongError
 
 
 def lk(src: str, tgt: str, resp: str = "machine", conf: float = 0.8) -> Link:
@@ -231,3 +233,63 @@ def test_undo_gives_back_the_notes_an_edit_changed() -> None:
     assert journal.apply(after, patch, forward=False) == noted
     assert journal.apply(noted, patch) == after
     assert after.alignments[0].links[0].notes == (NOTE_B,)
+
+
+LONG = " ".join(["word"] * 9000)  # 44,999 characters: an imported text not split into sentences
+
+
+def strict_engine(src: Sequence[str], tgt: Sequence[str]) -> list[Bead]:
+    """The test engine, refusing a sentence too long as the real one does (by its place in what it was given)."""
+    for name, texts in (("source", src), ("target", tgt)):
+        for index, sentence in enumerate(texts):
+            if len(sentence) > 20_000:
+                raise InputTooLongError(f"{name} sentence {index} has {len(sentence)} characters (limit 20000): split the text into sentences first", name)
+    return engine(src, tgt)
+
+
+def with_long_sentence() -> ParallelText:
+    """The three versions with en.p1.s2 one long line, left out of en↔zh-Hans and its zh-Hans
+    sentence out of zh-Hans↔zh-Hant (so that deriving en↔zh-Hant near it asks the engine)."""
+    text = three_versions()
+    en = text.versions["en"]
+    first = en.paragraphs[0]
+    sentences = (first.sentences[0], Sentence("en.p1.s2", LONG), first.sentences[2])
+    text = replace(text, versions={**text.versions, "en": replace(en, paragraphs=(replace(first, sentences=sentences), *en.paragraphs[1:]))})
+    for a, b in (("en", "zh-Hans"), ("zh-Hans", "zh-Hant")):
+        rows = pair_links(text, a, b)
+        text = with_links(text, a, b, (rows[0], Link((f"{a}.p1.s2",), ()), Link((), (f"{b}.p1.s2",)), *rows[2:]))
+    return text
+
+
+TOO_LONG = ("doc: en sentence en.p1.s2 has 44999 characters, too long to align (its text was not split into sentences); "
+            "split it first: aligner edit doc split-sentence en.p1.s2 AT")
+
+
+@pytest.mark.parametrize("make", [
+    lambda text: link_edit(text, ("en", "zh-Hans"), "realign", 1, lambda a, b: strict_engine),
+    lambda text: link_edit(text, ("en", "zh-Hans"), "confirm", 0, lambda a, b: strict_engine),  # en↔zh-Hant derived again near it
+    lambda text: sentence_edit(text, "en", "split-sentence", "en.p1.s3", lambda a, b: strict_engine, at=3),
+])
+def test_a_sentence_too_long_to_align_is_named_with_its_document_id_and_fix(make: Callable[[ParallelText], object]) -> None:
+    with pytest.raises(EditError) as refused:
+        make(with_long_sentence())
+    assert str(refused.value) == TOO_LONG
+
+
+def test_a_too_long_half_of_a_split_is_named_by_its_new_id() -> None:
+    text = sentence_edit(with_long_sentence(), "en", "split-sentence", "en.p1.s2", engine_for, at=100).text
+    with pytest.raises(EditError, match="^doc: en sentence en.p1.s2.1 has 44899 characters, too long to align"):
+        link_edit(text, ("en", "zh-Hans"), "confirm", 0, lambda a, b: strict_engine)
+
+
+def test_a_patch_that_does_not_fit_the_document_is_refused() -> None:
+    text = three_versions()
+    after = sentence_edit(text, "en", "split-sentence", "en.p1.s2", engine_for, at=2).text
+    patch = json.loads(json.dumps(journal.diff(text, after)))
+    no_links = {**patch, "links": []}  # the paragraphs go back, the links holding the new sentence stay
+    with pytest.raises(journal.Mismatch, match="^a link holds sentence 'en.p1.s2.1', which it took out of en.xml$"):
+        journal.apply(after, no_links, forward=False)
+    with pytest.raises(journal.Mismatch, match="^the en.xml paragraphs at 0 are not as it left them$"):
+        journal.apply(text, no_links, forward=False)  # already undone
+    with pytest.raises(journal.Mismatch, match="^doc has no fr version$"):
+        journal.apply(after, {**patch, "versions": [{**patch["versions"][0], "lang": "fr"}]}, forward=False)

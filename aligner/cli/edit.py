@@ -108,12 +108,16 @@ def _report(ctx: Context, before: session.Opened, after: session.Opened, what: s
 
 
 def _run(ctx: Context, make: Callable[[session.Opened], Result]) -> None:
-    opened = session.open_document(ctx.corpus, ctx.doc_id)
-    for asked, key in zip(ctx.asked, ctx.pair, strict=True):  # zh-Hant-HK never edits Taiwan's version
-        if key in opened.text.versions:
-            check_region(asked, key, opened.text.versions[key].tag, "--pair", ctx.doc_id)
-    result = make(opened)
-    after = session.commit(opened, result, ctx.who, ctx.expect)
+    """Make one edit on the document as it is, holding its lock from reading to saving (so that
+    edits made at once are made in turn, not refused as stale; --expect still refuses a version
+    other than the one named), and report it."""
+    with session.held(ctx.corpus, ctx.doc_id):
+        opened = session.open_document(ctx.corpus, ctx.doc_id)
+        for asked, key in zip(ctx.asked, ctx.pair, strict=True):  # zh-Hant-HK never edits Taiwan's version
+            if key in opened.text.versions:
+                check_region(asked, key, opened.text.versions[key].tag, "--pair", ctx.doc_id)
+        result = make(opened)
+        after = session.commit(opened, result, ctx.who, ctx.expect)
     _report(ctx, opened, after, result.what)
 
 
@@ -202,8 +206,10 @@ def correct(ctx: Context, sid: str, text: str) -> None:
 
 
 def _move(ctx: Context, back: bool) -> None:
-    opened = session.open_document(ctx.corpus, ctx.doc_id)
-    after, what = (session.undo if back else session.redo)(opened, ctx.who, ctx.expect)
+    """Undo or redo on the document as it is, holding its lock throughout (as `_run`), and report it."""
+    with session.held(ctx.corpus, ctx.doc_id):
+        opened = session.open_document(ctx.corpus, ctx.doc_id)
+        after, what = (session.undo if back else session.redo)(opened, ctx.who, ctx.expect)
     _report(ctx, opened, after, what)
 
 

@@ -16,17 +16,28 @@ Whoever takes the lock next (`state`) finishes a write that a kill cut short: th
 made again from the named temporary files; a write killed before it named them left the edits
 pending, and they are applied again. A file changed outside the editor (a build that made other
 links) voids the journal: the version is then the hash of the files.
+
+The command line (`write_through`) stages the files first and records its edit in the same
+journal write that names them: that write is the moment the edit is saved, so a full disk before
+it leaves the journal and the files as they were (the edit was not made, and is made once when
+tried again), and after it the edit stands. The web editor's writer and a build (`flush`) write
+edits the journal holds already: a failure leaves them pending. Either says so in one line.
+
+A journal is checked when read (`journal.read`) and each pending edit when replayed: a damaged
+one is refused in one line, before anything is written.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import secrets
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,14 +53,40 @@ from aligner.corpus.store import (
     write_atomic,
 )
 from aligner.edit import journal
+from aligner.errors import AlignerError, OutputError
 
 LOCK_FILE = ".lock"
 Json = dict[str, Any]
+# what a failed write says became of the edits (`_unwritable`)
+NOT_MADE = "the edit was not made: {fix} and make it again"
+KEPT = "the edits are saved in the journal, and the next edit or build of the document writes them: {fix}"
 
 
-def locked(folder: Path) -> AbstractContextManager[None]:
-    """Hold the document's lock file (between processes, builds and editors) for the block."""
-    return holding(folder / LOCK_FILE)
+class _Held(threading.local):
+    """The documents (folders) whose lock each thread holds."""
+
+    def __init__(self) -> None:
+        self.folders: set[Path] = set()
+
+
+_HELD = _Held()
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the document's lock file (between processes, threads, builds and editors) for the
+    block; inside a block of the same thread that holds it already, it is held on (a command
+    holds it from reading the document to writing its edit, through the steps that take it too)."""
+    key = folder.resolve()
+    if key in _HELD.folders:
+        yield
+        return
+    with holding(folder / LOCK_FILE):
+        _HELD.folders.add(key)
+        try:
+            yield
+        finally:
+            _HELD.folders.discard(key)
 
 
 def settled(folder: Path) -> tuple[object, ...] | None:
@@ -83,8 +120,12 @@ def version_of(hashes: dict[str, str]) -> str:
 
 
 def save_journal(folder: Path, log: Json) -> None:
-    """Replace the journal atomically, on disk before returning (fsync)."""
-    write_atomic(folder / journal.JOURNAL_FILE, json.dumps(log, ensure_ascii=False, separators=(",", ":")).encode(), sync=True)
+    """Replace the journal atomically, on disk before returning (fsync); kept as read (`_read`),
+    so that the next edit does not parse and check again what it has just written."""
+    path = folder / journal.JOURNAL_FILE
+    write_atomic(path, json.dumps(log, ensure_ascii=False, separators=(",", ":")).encode(), sync=True)
+    st = path.stat()
+    _READ[path] = ((st.st_ino, st.st_size, st.st_mtime_ns), log)
 
 
 def state(folder: Path) -> Json:
@@ -121,20 +162,80 @@ def _read(folder: Path) -> Json:
 
 def _finish(folder: Path, log: Json) -> Json:
     """Complete a write the journal names: rename what is left of its temporary files, then
-    count its edits as written (or forget it if the files are not what it wrote)."""
+    count its edits as written (or forget it if the files are not what it wrote). The journal
+    saying so is tidying only: if it cannot be saved, it still names the write, and whoever reads
+    it next completes it again."""
     out = dict(log)
     work = out.pop("flushing")
-    for name, (tmp, _digest) in work["files"].items():
-        if (folder / tmp).exists():
-            os.replace(folder / tmp, folder / name)
-    sync_folder(folder)
+    target = folder
+    try:
+        for name, (tmp, _digest) in work["files"].items():
+            target = folder / name
+            if (folder / tmp).exists():
+                os.replace(folder / tmp, target)
+        sync_folder(folder)
+    except OSError as err:
+        raise _unwritable(target, err, KEPT) from None
     wrote = {name: digest for name, (_tmp, digest) in work["files"].items()}
     if _hashes(folder, list(wrote)) == wrote:
         out["files"] = {**out.get("files", {}), **wrote}
         out["pending"] = [e for e in out.get("pending", []) if e["seq"] > work["upto"]]
         out["stamps"] = _stamps(folder)
-    save_journal(folder, out)
+    with suppress(OSError):
+        save_journal(folder, out)
     return out
+
+
+def _unwritable(path: Path, err: OSError, then: str) -> OutputError:
+    """A write of a document's file that failed, as one line: the file, the system's reason, and
+    what became of the edits with the fix (`then`: `NOT_MADE` or `KEPT`)."""
+    full = err.errno in (errno.ENOSPC, errno.EDQUOT)
+    fix = "free some disk space" if full else f"make sure {path.parent} can be written"
+    reason = os.strerror(err.errno) if err.errno else str(err)
+    return OutputError(err.errno or errno.EIO, f"{path}: cannot write ({reason}); {then.format(fix=fix)}")
+
+
+def _staged(data: dict[Path, bytes], then: str) -> dict[str, Path]:
+    """Each file's new bytes in a temporary file beside it (fsync'd), by the file's name: all or
+    none, a write that fails (a full disk) removes those made and is `_unwritable`."""
+    temps: dict[str, Path] = {}
+    for path, payload in data.items():
+        try:
+            temps[path.name] = temporary(path, payload, sync=True)
+        except OSError as err:
+            _discard(temps)
+            raise _unwritable(path, err, then) from None
+    return temps
+
+
+def _discard(temps: dict[str, Path]) -> None:
+    """Remove the temporary files a write left (none once it renamed them)."""
+    for tmp in temps.values():
+        tmp.unlink(missing_ok=True)
+
+
+def _land(folder: Path, log: Json, upto: int, data: dict[Path, bytes], temps: dict[str, Path], then: str) -> Json:
+    """Under the lock: name a write's temporary files in the journal `log` (its edits up to number
+    `upto` are in them), then rename them into place (`_finish`); the journal after it. Once named,
+    they are the journal's: `temps` is emptied, so that a caller removing what is left of it after
+    a failed rename leaves them for whoever reads the journal next."""
+    work = {"upto": upto, "files": {name: [tmp.name, hashlib.sha256(data[folder / name]).hexdigest()] for name, tmp in temps.items()}}
+    try:
+        save_journal(folder, {**log, "flushing": work})
+    except OSError as err:
+        raise _unwritable(folder / journal.JOURNAL_FILE, err, then) from None
+    temps.clear()
+    return _finish(folder, {**log, "flushing": work})
+
+
+def _edited(pending: list[Json]) -> set[str]:
+    """The versions pending edits change (each edit changes align.xml, with its history line)."""
+    return {part["lang"] for e in pending for part in e["patch"]["versions"]}
+
+
+def _serialised(folder: Path, text: ParallelText, pending: list[Json]) -> dict[Path, bytes]:
+    """The bytes of the TEI files pending edits change, by path (each validated against its schema)."""
+    return serialise(folder.parent, replace(text, versions={lang: text.versions[lang] for lang in _edited(pending)}))
 
 
 def change(who: str, what: str, target: tuple[str, ...], when: str) -> list[Any]:
@@ -142,10 +243,14 @@ def change(who: str, what: str, target: tuple[str, ...], when: str) -> list[Any]
     return [when, who, what, list(target)]
 
 
-def replay(text: ParallelText, pending: list[Json]) -> ParallelText:
-    """The document with the journal's pending edits applied, history lines included."""
+def replay(folder: Path, text: ParallelText, pending: list[Json]) -> ParallelText:
+    """The document with the journal's pending edits applied, history lines included; an edit
+    that does not apply is a damaged journal, refused before anything is written."""
     for entry in pending:
-        text = journal.apply(text, entry["patch"], forward=entry["forward"])
+        try:
+            text = journal.apply(text, entry["patch"], forward=entry["forward"])
+        except journal.Mismatch as err:
+            raise journal.unreadable(folder / journal.JOURNAL_FILE, f"pending edit {entry['seq']}: {err}") from None
         when, who, what, target = entry["change"]
         text = replace(text, changes=text.changes + (Change(when, who, what, tuple(target)),))
     return text
@@ -165,39 +270,50 @@ def open_text(folder: Path, doc_id: str) -> tuple[ParallelText, Json]:
     with locked(folder):
         log = state(folder)
         text = load(folder.parent, doc_id)
-    return replay(text, log["pending"]), log
+    return replay(folder, text, log["pending"]), log
 
 
-def flush(folder: Path, doc_id: str, known: tuple[ParallelText, int] | None = None) -> bool:
-    """Write the journal's pending edits into the TEI files (each validated against its schema);
-    `known`: the document with the pending edits up to a number applied, when the caller has it.
-    False when there was nothing to write, or another writer or a build came first."""
+def write_through(folder: Path, log: Json, text: ParallelText) -> Json:
+    """Under the lock: save an edit (`log` from `recorded`, `text` the document it describes) and
+    write it into the TEI files, as one step. The files' new bytes go to temporary files first,
+    then one journal write records the edit and names them (the moment it is saved), then they are
+    renamed into place: a write that fails before that moment (a full disk) leaves the journal and
+    the files as they were, and says the edit was not made; after it, the edit stands."""
+    data = _serialised(folder, text, log["pending"])
+    temps = _staged(data, NOT_MADE)
+    try:
+        return _land(folder, log, log["seq"], data, temps, NOT_MADE)
+    finally:
+        _discard(temps)
+
+
+def flush(folder: Path, doc_id: str) -> bool:
+    """Write the journal's pending edits into the TEI files (the web editor's writer, and a build
+    before it reads them). False when there was nothing to write, or another writer or a build
+    came first; a failed write leaves the edits pending in the journal."""
     with locked(folder):
         log = state(folder)
     pending = log["pending"]
     if not pending:
         return False
-    langs = {part["lang"] for e in pending for part in e["patch"]["versions"]}
-    if known is not None and known[1] == pending[-1]["seq"]:
-        text = known[0]
-    else:  # link edits only rewrite align.xml: the versions need not be read
-        text = replay(load(folder.parent, doc_id) if langs else load_links(folder.parent, doc_id), pending)
-    data = serialise(folder.parent, replace(text, versions={lang: text.versions[lang] for lang in langs}))
-    temps = {path.name: temporary(path, payload, sync=True) for path, payload in data.items()}
+    # link edits only rewrite align.xml: the versions need not be read
+    text = replay(folder, load(folder.parent, doc_id) if _edited(pending) else load_links(folder.parent, doc_id), pending)
+    data = _serialised(folder, text, pending)
+    temps = _staged(data, KEPT)
     try:
         with locked(folder):
             now = state(folder)
             if now["files"] != log["files"] or now["pending"][: len(pending)] != pending:
                 return False  # written meanwhile, or the files changed under us
-            work = {"upto": pending[-1]["seq"], "files": {name: [tmp.name, hashlib.sha256(data[folder / name]).hexdigest()] for name, tmp in temps.items()}}
-            save_journal(folder, {**now, "flushing": work})
-            _finish(folder, {**now, "flushing": work})
+            _land(folder, now, pending[-1]["seq"], data, temps, KEPT)
     finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
+        _discard(temps)
     return True
 
 
 if __name__ == "__main__":  # the web editor's background writer: python -m aligner.edit.files FOLDER DOC_ID
     os.nice(19)  # the server answering edits comes first
-    flush(Path(sys.argv[1]), sys.argv[2])
+    try:
+        flush(Path(sys.argv[1]), sys.argv[2])
+    except AlignerError as failed:  # one line on the server's stderr; the server says the edits stay in the journal
+        sys.exit(f"aligner: {failed}")

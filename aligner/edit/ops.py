@@ -7,9 +7,12 @@ again from the pairs it comes from (`pairs.reconcile`), so the three versions ag
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from aligner.align.bead import Bead
+from aligner.corpus.links import Aligner
 from aligner.corpus.model import Document, Link, ParallelText
 from aligner.corpus.tei import version_file
 from aligner.corpus.triangle import first_at, positions
@@ -18,7 +21,7 @@ from aligner.edit import sentences as S
 from aligner.edit.journal import trimmed
 from aligner.edit.links import Links
 from aligner.edit.pairs import EngineFor, pair_links, realign, reconcile, stored, with_links
-from aligner.errors import EditError
+from aligner.errors import EditError, InputTooLongError
 
 LINK_OPS = ("merge", "split", "shift", "detach", "attach", "confirm", "unconfirm", "realign")
 SENTENCE_OPS = ("split-sentence", "join", "correct")
@@ -40,6 +43,7 @@ def link_edit(
 ) -> Result:  # fmt: skip
     """Apply link operation `op` to row `n` of `pair`, then keep derived pairs consistent."""
     a, b = pair
+    engine_for = _naming(text, engine_for)  # a link edit leaves the versions as they are
     rows = pair_links(text, a, b)
     if op == "merge":
         new, what = L.merge(rows, n, direction), f"merged link {n} with the link {'below' if direction == 'down' else 'above'}"
@@ -82,8 +86,37 @@ def sentence_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(SENTENCE_OPS)}")
     pairs = [al.pair for al in text.alignments if lang in al.pair and op != "correct"]  # a correction moves no link
-    text, notes = reconcile(text, pairs, engine_for, before)
+    text, notes = reconcile(text, pairs, _naming(text, engine_for), before)
     return Result(text, "; ".join([what, *notes]), tuple(target))
+
+
+def _naming(text: ParallelText, engine_for: EngineFor) -> EngineFor:
+    """`engine_for` whose engines, given a sentence of `text` too long to align (an imported text
+    not split into sentences), say which one and how to split it: the engine itself can only give
+    its place among the sentences it was given."""
+
+    def engine(a: str, b: str) -> Aligner:
+        aligner = engine_for(a, b)
+
+        def run(src: Sequence[str], tgt: Sequence[str]) -> Sequence[Bead]:
+            try:
+                return aligner(src, tgt)
+            except InputTooLongError as err:
+                raise _too_long(text, max(src if err.side == "source" else tgt, key=len)) or err from None
+
+        return run
+
+    return engine
+
+
+def _too_long(text: ParallelText, long: str) -> EditError | None:
+    """The error naming the sentence of `text` whose text is `long` and the fix (None: no such sentence)."""
+    found = next(((lang, s.id) for lang, doc in text.versions.items() for s in doc.sentences() if s.text == long), None)
+    if found is None:
+        return None
+    lang, sid = found
+    return EditError(f"{text.doc_id}: {lang} sentence {sid} has {len(long)} characters, too long to align (its text was not "
+                     f"split into sentences); split it first: aligner edit {text.doc_id} split-sentence {sid} AT")
 
 
 def changed_rows(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> list[tuple[int, Link]]:

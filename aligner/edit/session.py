@@ -4,13 +4,17 @@ step and its journal record, `files`), undo and redo.
 The version is the journal's (a new token for each edit; the files' hash when no journal speaks
 for them): an edit made on another version than the one stored is refused (`StaleError`), so two
 editors never overwrite each other. The journal's lock file makes check-and-write one step between
-processes. The command line writes the TEI files at once; the web editor answers once the journal
-holds the edit and lets a background writer bring the files up to it (`write_behind`).
+processes; the command line holds it from reading the document to saving (`held`), so that edits
+made at the same time are made in turn. The command line writes the journal record and the TEI
+files as one step (a full disk leaves both as they were: `files.write_through`); the web editor
+answers once the journal holds the edit and lets a background writer bring the files up to it
+(`write_behind`).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,10 +78,21 @@ def _line(who: str, what: str, target: tuple[str, ...]) -> Change:
     return Change(datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), who, what, target)
 
 
-def _store(opened: Opened, after: ParallelText, log: files.Json) -> Opened:
-    """Put the journal on disk (the caller holds the lock) and the document it describes in memory."""
-    files.save_journal(folder_of(opened.corpus, opened.text.doc_id), log)
-    return Opened(opened.corpus, after, log["version"], log["seq"])
+def held(corpus: Path, doc_id: str) -> AbstractContextManager[None]:
+    """Hold a document's lock for a whole command (read, edit, save): command-line edits of one
+    document made at the same time are made one after another, each on what the one before left."""
+    return files.locked(folder_of(corpus, doc_id))
+
+
+def _store(folder: Path, opened: Opened, after: ParallelText, log: files.Json, write_behind: bool) -> Opened:
+    """Save an edit, undo or redo (the caller holds the lock): its journal record alone when
+    `write_behind` (`files.flush` brings the TEI files up to it), else the record and the files as
+    one step (`files.write_through`: a full disk leaves both as they were); the document saved."""
+    if write_behind:
+        files.save_journal(folder, log)
+    else:
+        files.write_through(folder, log, after)
+    return Opened(opened.corpus, after, log["version"], log["seq"] if write_behind else 0)
 
 
 def commit(opened: Opened, result: Result, who: str, expected: str | None = None, write_behind: bool = False) -> Opened:
@@ -93,14 +108,8 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
         patch = journal.diff(opened.text, result.text)
         after = replace(result.text, changes=opened.text.changes + (line,))
         steps = [*log["steps"][: log["position"]], {"what": result.what, "target": list(result.target), "patch": patch}]
-        saved = _store(opened, after, files.recorded(log, patch, True, files.change(who, result.what, result.target, line.when), len(steps), steps))
-    return saved if write_behind else _written(saved)
-
-
-def _written(saved: Opened) -> Opened:
-    """The document with its TEI files brought up to the journal."""
-    files.flush(folder_of(saved.corpus, saved.text.doc_id), saved.text.doc_id, (saved.text, saved.pending))
-    return saved
+        new_log = files.recorded(log, patch, True, files.change(who, result.what, result.target, line.when), len(steps), steps)
+        return _store(folder, opened, after, new_log, write_behind)
 
 
 def undo(opened: Opened, who: str, expected: str | None = None, write_behind: bool = False) -> tuple[Opened, str]:
@@ -114,6 +123,8 @@ def redo(opened: Opened, who: str, expected: str | None = None, write_behind: bo
 
 
 def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behind: bool) -> tuple[Opened, str]:
+    """Undo (`back`) or redo the step at the journal's position; a step that does not apply to the
+    document (a damaged journal) is refused before anything is written."""
     folder = folder_of(opened.corpus, opened.text.doc_id)
     with files.locked(folder):
         log = files.state(folder)
@@ -121,14 +132,17 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behi
         pos = log["position"]
         if (back and pos == 0) or (not back and pos >= len(log["steps"])):
             raise EditError(f"{opened.text.doc_id}: nothing to {'undo' if back else 'redo'}")
-        step = log["steps"][pos - 1 if back else pos]
-        text = journal.apply(opened.text, step["patch"], forward=not back)
+        k = pos - 1 if back else pos
+        step = log["steps"][k]
+        try:
+            text = journal.apply(opened.text, step["patch"], forward=not back)
+        except journal.Mismatch as err:
+            raise journal.unreadable(folder / journal.JOURNAL_FILE, f"its undo step {k + 1} does not apply: {err}") from None
         what = f"{'undid' if back else 'redid'}: {step['what']}"
         line = _line(who, what, tuple(step["target"]))
         after = replace(text, changes=opened.text.changes + (line,))
         new_log = files.recorded(log, step["patch"], not back, files.change(who, what, line.target, line.when), pos - 1 if back else pos + 1, log["steps"])
-        saved = _store(opened, after, new_log)
-    return (saved if write_behind else _written(saved)), what
+        return _store(folder, opened, after, new_log, write_behind), what
 
 
 def history(opened: Opened) -> list[Change]:
