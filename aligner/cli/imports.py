@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 from pathlib import Path
 
 import click
@@ -21,11 +23,12 @@ from aligner.ingest.langs import normalize_tag
 @click.option("--resp", type=click.Choice(["person", "machine"]), default=None,
               help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person', XLIFF person unless its notes say machine).")
 @click.option("--langs", default="", help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
-@click.option("--replace", is_flag=True, help="Lay the files over documents already in the corpus: their versions and pairs replace those of the same languages, the others stay.")
+@click.option("--replace", is_flag=True, help="Lay the files over documents already in the corpus: their versions and pairs replace those of the same languages, the others stay; changed sentences go in the history as WHO's, and a rebuild keeps them.")
+@click.option("--who", default=lambda: os.environ.get("ALIGNER_EDITOR") or getpass.getuser(), help="With --replace: the name the history records (default: $ALIGNER_EDITOR or the login name).")
 @corpus_option
 @json_option
 @user_errors
-def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, replace: bool, corpus: Path, as_json: bool) -> None:
+def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, replace: bool, who: str, corpus: Path, as_json: bool) -> None:
     """Import parallel data FILES into the TEI corpus, with their alignment.
 
     Example: aligner import en-zh.tmx --format tmx --corpus corpora
@@ -33,7 +36,7 @@ def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, rep
     Every file is read and checked before anything is written.
     """
     tags = [normalize_tag(t) for t in langs.split(",") if t.strip()]
-    texts = import_files(files, fmt, corpus, resp=resp, langs=tags, replace=replace)
+    texts = import_files(files, fmt, corpus, resp=resp, langs=tags, replace=replace, who=who)
     report = [
         {
             "doc_id": t.doc_id,

@@ -70,7 +70,7 @@ def _check(opened: Opened, now: str, expected: str | None) -> None:
             )
 
 
-def _line(who: str, what: str, target: tuple[str, ...]) -> Change:
+def history_line(who: str, what: str, target: tuple[str, ...]) -> Change:
     """A history line for an edit made now; a name the history cannot hold is refused before
     anything is written (a control character, a byte that was not UTF-8, or no name at all)."""
     if not who.strip() or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in who) or NOT_IN_XML.search(who):
@@ -104,7 +104,7 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
         _check(opened, log["version"], expected)
         if result.text == opened.text:
             return opened  # nothing to save, nor to undo
-        line = _line(who, result.what, result.target)
+        line = history_line(who, result.what, result.target)
         patch = journal.diff(opened.text, result.text)
         after = replace(result.text, changes=opened.text.changes + (line,))
         steps = [*log["steps"][: log["position"]], {"what": result.what, "target": list(result.target), "patch": patch}]
@@ -139,7 +139,7 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behi
         except journal.Mismatch as err:
             raise journal.unreadable(folder / journal.JOURNAL_FILE, f"its undo step {k + 1} does not apply: {err}") from None
         what = f"{'undid' if back else 'redid'}: {step['what']}"
-        line = _line(who, what, tuple(step["target"]))
+        line = history_line(who, what, tuple(step["target"]))
         after = replace(text, changes=opened.text.changes + (line,))
         new_log = files.recorded(log, step["patch"], not back, files.change(who, what, line.target, line.when), pos - 1 if back else pos + 1, log["steps"])
         return _store(folder, opened, after, new_log, write_behind), what

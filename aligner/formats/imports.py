@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import replace as with_fields
 from pathlib import Path
 
-from aligner.corpus.model import Alignment, Document, ParallelText, safe_doc_id
+from aligner.corpus.model import Alignment, Change, Document, ParallelText, safe_doc_id
 from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
+from aligner.corpus.tei import version_file
 from aligner.errors import AlignerError, CorpusError, InputError
 from aligner.formats import FORMATS, get
 from aligner.formats.select import keep_region
@@ -42,6 +43,28 @@ def merged(old: ParallelText, new: ParallelText, where: Path) -> ParallelText:
     alignments: list[Alignment] = [pairs.pop(al.pair, al) for al in old.alignments] + list(pairs.values())
     versions = {**old.versions, **_regioned(old, new, where)}
     return ParallelText(old.doc_id, versions, tuple(alignments), new.fingerprint, old.changes + new.changes)
+
+
+def recorded(old: ParallelText, new: ParallelText, who: str, source: str) -> tuple[Change, ...]:
+    """History lines for what an import laid over a document changed in its versions: the
+    sentences whose text is new or changed (`en.xml#ID`), a version added or cut (`fr.xml`). A
+    rebuild keeps a version a history line names as a person's work, as after `aligner edit
+    correct`, so a review sheet's corrections are not undone by the seeds."""
+    from aligner.edit.session import history_line
+
+    lines = []
+    for lang, doc in new.versions.items():
+        file = version_file(lang)
+        if lang not in old.versions:
+            lines.append(history_line(who, f"imported {source}: added the {lang} version", (file,)))
+            continue
+        before = {(s.id, s.text) for s in old.versions[lang].sentences()}
+        changed = tuple(f"{file}#{s.id}" for s in doc.sentences() if (s.id, s.text) not in before)
+        if changed:
+            lines.append(history_line(who, f"imported {source}: changed or added {len(changed)} {lang} sentences", changed))
+        elif len(before) != sum(1 for _ in doc.sentences()):
+            lines.append(history_line(who, f"imported {source}: removed {lang} sentences", (file,)))
+    return tuple(lines)
 
 
 def _regioned(old: ParallelText, new: ParallelText, where: Path) -> dict[str, Document]:
@@ -94,7 +117,7 @@ def _documents(paths: Sequence[Path], fmt: str, resp: str | None, langs: Sequenc
 
 def import_files(
     paths: Sequence[Path], fmt: str, corpus: Path, resp: str | None = None,
-    langs: Sequence[str] = (), replace: bool = False,
+    langs: Sequence[str] = (), replace: bool = False, who: str = "import",
 ) -> list[ParallelText]:
     """Read the files, check every document (links, TEI schema), then write them all.
 
@@ -102,7 +125,7 @@ def import_files(
     that is not a plain name is made one (`safe_doc_id`); two documents of one id are an error.
 
     A document id already in the corpus is an error unless `replace`, which lays the import
-    over it (`merged`).
+    over it (`merged`) and records what it changed in the versions as `who`'s (`recorded`).
     """
     texts = _documents(paths, fmt, resp, langs)
     existing = set(doc_ids(corpus))
@@ -115,7 +138,9 @@ def import_files(
                 old = load(corpus, text.doc_id)
             except AlignerError:  # a broken document is replaced whole
                 old = None
-            texts[n] = text = merged(old, text, corpus / text.doc_id) if old else text
+            if old:
+                text = merged(old, text, corpus / text.doc_id)
+                texts[n] = text = with_fields(text, changes=text.changes + recorded(old, text, who, ", ".join(p.name for p in paths)))
         check_links(text, Path(text.doc_id))
         files.update(serialise(corpus, text))
     write_all(files)
