@@ -10,16 +10,20 @@ back once, as it is, and stops the build: running it again would only fail again
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aligner.cache import cache_dir
 from aligner.errors import AlignerError
 from aligner.progress import Progress
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,6 +67,26 @@ def _writable(folder: str) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
+def check_address(scheduler: str) -> None:
+    """Refuse an address that is not PROTOCOL://HOST:PORT (or HOST:PORT) before connecting: a
+    `Client` given one failed half-made, and its finaliser then held the exit for 20 s and
+    printed a traceback."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)  # a protocol Dask knows and can load
+        host, port = parse_host_port(location)
+    except (ValueError, ImportError):
+        host, port = "", 0
+    if not (host and 0 < port < 65536):
+        raise ClusterError(
+            f"--scheduler {scheduler}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
+            " prints it, e.g. tcp://192.168.1.5:8786"
+        )
+
+
 def run_on_cluster(
     func: Callable[[T], R], tasks: Sequence[T], scheduler: str, bar: Progress,
     reads: Sequence[Path] = (), writes: Sequence[Path] = (),
@@ -70,12 +94,13 @@ def run_on_cluster(
     """`func` over the tasks on the cluster at `scheduler`, results in task order. Every worker
     must be able to read `reads` and write into the folders `writes` (checked first)."""
     try:
-        from distributed import Client, as_completed
+        from distributed import as_completed
     except ImportError:
         raise ClusterError("--scheduler needs the distributed package: pip install 'aligner[cluster]'") from None
+    check_address(scheduler)
     try:
-        client = Client(scheduler, timeout=_CONNECT_TIMEOUT, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as err:
+        client = _connect(scheduler)
+    except (OSError, TimeoutError, ValueError, TypeError) as err:  # TypeError: tls:// without certificates
         raise ClusterError(
             f"{scheduler}: no Dask scheduler answers ({err}); start one with `dask scheduler` and give the"
             " address it prints"
@@ -93,6 +118,21 @@ def run_on_cluster(
             results[index[future.key]] = result
             bar.advance()
         return [results[i] for i in range(len(tasks))]
+
+
+def _connect(scheduler: str) -> Client:
+    """A client of the scheduler. One that fails is closed at once: left half-made, its finaliser
+    held the exit for 20 s and printed a traceback."""
+    from distributed import Client
+
+    client = Client.__new__(Client)
+    try:
+        Client.__init__(client, scheduler, timeout=_CONNECT_TIMEOUT, set_as_default=False)
+    except BaseException:
+        with contextlib.suppress(AttributeError):  # it failed before it had a loop: nothing to close
+            client.close()
+        raise
+    return client
 
 
 def _check_workers(client: object, reads: list[str], writes: list[str]) -> None:

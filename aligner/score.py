@@ -44,26 +44,49 @@ class SystemScore:
     p_ter: float | None = None
 
 
-def read_lines(path: Path) -> list[str]:
-    """A candidate file's lines (UTF-8, trailing newline optional)."""
+def _read(path: Path) -> bytes:
+    """A candidate file's bytes, or one line saying why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError as err:
-        raise InputError(f"{path}: cannot read the candidate ({err.strerror})") from err
-    except UnicodeDecodeError as err:
-        raise InputError(f"{path}: not UTF-8 text at byte {err.start}; save the candidate as UTF-8") from err
-    if not text.strip():
+        raise InputError(f"{path}: cannot read the candidate ({err.strerror or err}); give a system's output file") from None
+
+
+def read_lines(path: Path) -> list[str]:
+    """A candidate file's lines, decoded as `aligner align` decodes a text (`ingest.text.decode`: a
+    byte order mark dropped; UTF-8, UTF-16, GB18030, Big5); blank lines at its end are not segments."""
+    from aligner.ingest.text import decode
+
+    data = _read(path)
+    lines = decode(data, str(path)).splitlines() if data.strip() else []  # `decode` refuses blank bytes as an input's
+    while lines and not lines[-1]:
+        lines.pop()
+    if not "".join(lines).strip():
         raise InputError(f"{path}: the candidate is empty; give one translated segment per source sentence")
-    return text.rstrip("\n").split("\n")
+    return lines
+
+
+def check_versions(text: ParallelText, src_lang: str, tgt_lang: str) -> None:
+    """Refuse a document without the reference or the source version: one line naming the option
+    that chooses it."""
+    have = ", ".join(sorted(text.versions))
+    if tgt_lang not in text.versions:
+        raise InputError(f"{text.doc_id}: no {tgt_lang} reference (it has {have}); choose the reference with --lang")
+    if src_lang not in text.versions:
+        raise InputError(
+            f"{text.doc_id}: no {src_lang} source (it has {have}); choose with --src the version the candidate"
+            " lines translate, one line per sentence"
+        )
 
 
 def candidate_lines(path: Path, text: ParallelText, src_lang: str, tgt_lang: str) -> list[str]:
     """One line per source sentence, from plain text or from a TEI version of the document."""
+    check_versions(text, src_lang, tgt_lang)
     n_source = sum(1 for _ in text.versions[src_lang].sentences())
     if path.suffix == ".xml":
         from aligner.corpus.tei import tei_to_document
 
-        doc = tei_to_document(path.read_bytes(), text.doc_id, str(path))
+        doc = tei_to_document(_read(path), text.doc_id, str(path))
         lines = [s.text for s in doc.sentences()]
     else:
         lines = read_lines(path)
@@ -82,9 +105,7 @@ def segments(
     ids, sources, refs = [], [], []
     systems: dict[str, list[str]] = {name: [] for name in candidates}
     for k, text in enumerate(texts):
-        if tgt_lang not in text.versions:
-            have = ", ".join(sorted(text.versions))
-            raise InputError(f"{text.doc_id}: no {tgt_lang} reference (it has {have}); choose the reference with --lang")
+        check_versions(text, src_lang, tgt_lang)
         al = text.alignment(src_lang, tgt_lang)
         if al is None:
             raise InputError(f"{text.doc_id}: {src_lang} and {tgt_lang} are not aligned; run `aligner align` first")

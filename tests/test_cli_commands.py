@@ -14,6 +14,8 @@ from click.testing import CliRunner
 import aligner.cli
 from aligner.cli import COMMANDS, main
 
+DATA = Path(__file__).parent / "data" / "formats" / "corpus"
+
 
 def test_every_command_module_is_listed_and_defines_its_command() -> None:
     modules = {m.name for m in pkgutil.iter_modules(aligner.cli.__path__)} - {"options"}
@@ -36,8 +38,16 @@ def test_starting_a_command_does_not_load_the_others() -> None:
 USAGE = [
     (["show", "--threshold", "2"], "Error: Invalid value for '--threshold': 2.0 is not in the range 0<=x<=1; see `aligner show --help`\n"),
     (["bogus"], "Error: No such command 'bogus'; see `aligner --help`\n"),
+    (["-v"], "Error: Missing command; see `aligner --help`\n"),
     (["export", "d", "--format", "tmx"], "Error: Missing option '-o' / '--output'; see `aligner export --help`\n"),
     (["score", "d", "-c", "x.txt", "--worst", "-1"], "Error: Invalid value for '--worst': -1 is not in the range x>=0; see `aligner score --help`\n"),
+    # out of range: --limit 0 said "No match", -1 meant no limit; a confidence of 2, -1 or nan was taken
+    (["search", "x", "--limit", "0"], "Error: Invalid value for '--limit': 0 is not in the range x>=1; see `aligner search --help`\n"),
+    (["search", "x", "--limit", "-1"], "Error: Invalid value for '--limit': -1 is not in the range x>=1; see `aligner search --help`\n"),
+    (["show", "d", "--threshold", "nan"], "Error: Invalid value for '--threshold': nan is not in the range 0<=x<=1; see `aligner show --help`\n"),
+    *[(["export", "d", "--format", "tsv", "-o", "x", "--min-confidence", value],
+       f"Error: Invalid value for '--min-confidence': {shown} is not in the range 0<=x<=1; see `aligner export --help`\n")
+      for value, shown in (("2", "2.0"), ("-1", "-1.0"), ("nan", "nan"), ("inf", "inf"))],
 ]
 
 
@@ -45,6 +55,15 @@ USAGE = [
 def test_a_misused_command_line_is_one_line_naming_the_help(args: list[str], message: str) -> None:
     result = CliRunner().invoke(main, args, prog_name="aligner")
     assert (result.exit_code, result.output) == (2, message)
+
+
+@pytest.mark.parametrize("group", [[], ["cache"]])
+def test_a_group_run_without_a_command_prints_its_help(group: list[str]) -> None:
+    """`aligner` and `aligner cache` printed "Error: Usage: …", the whole help as an error, with status 2."""
+    result = CliRunner().invoke(main, group, prog_name="aligner")
+    shown = CliRunner().invoke(main, [*group, "--help"], prog_name="aligner")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, shown.stdout, "")
+    assert shown.stdout.startswith(f"Usage: {' '.join(['aligner', *group])} [OPTIONS] COMMAND [ARGS]...")
 
 
 def test_help_and_a_finished_command_exit_zero(tmp_path: Path) -> None:
@@ -57,3 +76,29 @@ def test_help_and_a_finished_command_exit_zero(tmp_path: Path) -> None:
 def test_show_takes_document_ids_not_paths(tmp_path: Path, doc: str) -> None:
     result = CliRunner().invoke(main, ["show", doc, "--corpus", str(tmp_path)])
     assert (result.exit_code, result.output) == (1, f"Error: '{doc}' is not a document id: ids are letters, digits, '_', '.' and '-'; see `aligner show --list`\n")
+
+
+def test_an_export_with_a_type_of_another_number_of_languages_is_refused(tmp_path: Path) -> None:
+    """`--types 1-1` on a three-version document wrote an empty export over the output, with status 0."""
+    out = tmp_path / "o.tsv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    args = ["export", "d1", "--corpus", str(DATA), "--format", "tsv", "-o", str(out)]
+    result = CliRunner().invoke(main, [*args, "--types", "1-1"])
+    assert (result.exit_code, result.output) == (1, (
+        "Error: --types 1-1: a type counts the sentences of each language exported, 3 here (en, zh-Hans, zh-Hant):"
+        " e.g. 1-1-1 or 2-1-1, or name two languages with --langs\n"
+    ))
+    assert CliRunner().invoke(main, [*args, "--types", "1-1", "--langs", "en,zh-Hans"]).exit_code == 0
+    assert "Dams hold water." in out.read_text(encoding="utf-8")
+
+
+def test_an_export_that_leaves_no_unit_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "o.tsv"
+    out.write_text("an earlier export\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "d1", "--corpus", str(DATA), "--format", "tsv", "-o", str(out), "--types", "2-2-2",
+                                       "--min-confidence", "0.5"])  # fmt: skip
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"Error: {out}: no unit is left to write, so nothing is written (the filters left out every one: confidence 2,"
+        " type 3; loosen them)\n"
+    ))
+    assert out.read_text(encoding="utf-8") == "an earlier export\n"

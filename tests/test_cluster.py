@@ -183,3 +183,31 @@ def test_jobs_with_a_scheduler_is_said_to_be_unused(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--seeds", str(tmp_path), "--corpus", str(tmp_path / "c"), "--scheduler", "tcp://127.0.0.1:1", "--jobs", "2"])
     assert result.stderr.startswith("Warning: --jobs is not used with --scheduler: the cluster's workers run the documents\n")
     assert result.exit_code == 1  # and the empty seeds folder is then the error
+
+
+def _build_on(scheduler: str, tmp_path: Path) -> tuple[int, str, str, float]:
+    """`aligner build --scheduler` in its own process (a Client left half-made held that process's
+    exit): exit status, stdout, stderr and seconds taken."""
+    write_seeds(tmp_path / "seeds", docs=1, size=1)
+    start = time.monotonic()
+    done = subprocess.run(["aligner", "build", "--seeds", str(tmp_path / "seeds"), "--corpus", str(tmp_path / "c"),
+                           "--scheduler", scheduler, "-q"], capture_output=True, text=True, timeout=120)  # fmt: skip
+    return done.returncode, done.stdout, done.stderr, time.monotonic() - start
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:", "http://127.0.0.1:8786", "tcp://127.0.0.1:99999", "tcp://:8786"])
+def test_a_malformed_scheduler_address_is_one_line_at_once(tmp_path: Path, address: str) -> None:
+    """`--scheduler foo` printed its error, then hung 20 s and printed a TimeoutError traceback."""
+    code, out, err, seconds = _build_on(address, tmp_path)
+    assert (code, out, err) == (1, "", (
+        f"Error: --scheduler {address}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
+        " prints it, e.g. tcp://192.168.1.5:8786\n"
+    ))
+    assert seconds < 15
+
+
+def test_a_client_that_fails_half_made_is_closed_at_once(tmp_path: Path) -> None:
+    """tls:// without certificates: a TypeError in the Client, then the same 20 s hang and traceback."""
+    code, out, err, seconds = _build_on("tls://127.0.0.1:1", tmp_path)
+    assert (code, out, err.count("\n")) == (1, "", 1) and seconds < 15
+    assert err.startswith("Error: tls://127.0.0.1:1: no Dask scheduler answers (TLS expects a `ssl_context`")

@@ -7,7 +7,7 @@ import pytest
 from aligner.corpus.model import Sentence
 from aligner.errors import InputError
 from aligner.formats import Unit
-from aligner.formats.filters import Filters, apply, parse_ratio
+from aligner.formats.filters import Filters, apply, check_types, parse_ratio
 
 
 def unit(en: list[str], zh: list[str], conf: float = 0.9, n: int = 1) -> Unit:
@@ -55,3 +55,30 @@ def test_parse_ratio(value: str, expected: tuple[float, float] | None) -> None:
 def test_parse_ratio_rejects(value: str) -> None:
     with pytest.raises(InputError, match="--length-ratio"):
         parse_ratio(value)
+
+
+@pytest.mark.parametrize(("types", "langs"), [({"1-1", "2-1", "0-1"}, ["en", "zh-Hans"]), ({"1-1-1", "1-2-2"}, ["en", "zh-Hans", "zh-Hant"])])
+def test_check_types_takes_a_count_per_language(types: set[str], langs: list[str]) -> None:
+    check_types(frozenset(types), langs)
+
+
+THREE = "a type counts the sentences of each language exported, 3 here (en, zh-Hans, zh-Hant): e.g. 1-1-1 or 2-1-1, or name two languages with --langs"
+TWO = "a type counts the sentences of each language exported, 2 here (en, zh-Hans): e.g. 1-1 or 2-1"
+
+
+@pytest.mark.parametrize(
+    ("types", "langs", "message"),
+    [
+        ({"1-1"}, ["en", "zh-Hans", "zh-Hant"], f"--types 1-1: {THREE}"),  # the README's example, on three versions
+        ({"1-1-1", "abc"}, ["en", "zh-Hans", "zh-Hant"], f"--types abc: {THREE}"),
+        ({"1-1-1"}, ["en", "zh-Hans"], f"--types 1-1-1: {TWO}"),
+        ({"1--1"}, ["en", "zh-Hans"], f"--types 1--1: {TWO}"),
+        ({"1-one"}, ["en", "zh-Hans"], f"--types 1-one: {TWO}"),
+        ({"１-１"}, ["en", "zh-Hans"], f"--types １-１: {TWO}"),  # fullwidth digits are no link type
+    ],
+)
+def test_check_types_refuses_what_no_link_can_be(types: set[str], langs: list[str], message: str) -> None:
+    """`--types 1-1` on three versions (whose types are 1-1-1), or `--types abc`, exported nothing, with status 0."""
+    with pytest.raises(InputError) as err:
+        check_types(frozenset(types), langs)
+    assert str(err.value) == message

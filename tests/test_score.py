@@ -143,3 +143,41 @@ def test_a_regional_reference_must_be_the_region_asked_for(corpus: Path, tmp_pat
         1, "Error: doc: --lang zh-Hant-HK: this document's zh-Hant version is zh-Hant-TW; ask for zh-Hant-TW or zh-Hant\n")
     assert all(run(lang).exit_code == 0 for lang in ("zh-Hant-TW", "zh-TW", "zh-Hant"))
     assert run("zh").output == "Error: --lang zh: stands for zh-Hans and zh-Hant here; name one of them\n"
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("gb18030", b"")])
+def test_a_candidate_is_decoded_as_align_reads_a_text(corpus: Path, tmp_path: Path, encoding: str, bom: bytes) -> None:
+    """A UTF-8 byte order mark stayed in the first segment (BLEU 70.89 against 70.94 without it);
+    UTF-16 and GB18030 candidates were refused as not UTF-8."""
+    plain = json.loads(CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(tmp_path / "cand.txt"), "--json"]).output)
+    other = tmp_path / "other.txt"
+    other.write_bytes(bom + ("\n".join(CANDIDATE) + "\n").encode(encoding))
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", f"cand={other}", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["systems"] == plain["systems"]
+
+
+def test_a_document_without_the_source_version_names_the_option(tmp_path: Path) -> None:
+    """A document without an en version was a KeyError traceback."""
+    for tag, lines in (("zh-Hans", ["一。", "二。", "三。"]), ("zh-Hant-TW", ["一。", "二。", "三。"])):
+        (tmp_path / f"mo.{tag}").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    corpus = str(tmp_path / "cs")
+    imported = CliRunner().invoke(main, ["import", str(tmp_path / "mo.zh-Hans"), str(tmp_path / "mo.zh-Hant-TW"),
+                                         "--format", "moses", "--corpus", corpus])  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    (tmp_path / "cand.txt").write_text("一。\n二。\n三。\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "mo", "--corpus", corpus, "-c", str(tmp_path / "cand.txt")])
+    assert (result.exit_code, result.output) == (1, (
+        "Error: mo: no en source (it has zh-Hans, zh-Hant); choose with --src the version the candidate lines"
+        " translate, one line per sentence\n"
+    ))
+    chosen = CliRunner().invoke(main, ["score", "mo", "--corpus", corpus, "-c", str(tmp_path / "cand.txt"),
+                                       "--src", "zh-Hans", "--lang", "zh-Hant", "--json"])  # fmt: skip
+    assert chosen.exit_code == 0, chosen.output
+
+
+@pytest.mark.parametrize("name", ["missing.txt", "missing.xml"])
+def test_a_missing_candidate_is_one_line(corpus: Path, tmp_path: Path, name: str) -> None:
+    result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(tmp_path / name)])
+    assert (result.exit_code, result.output) == (
+        1, f"Error: {tmp_path / name}: cannot read the candidate (No such file or directory); give a system's output file\n")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import shutil
 import sqlite3
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -23,7 +26,7 @@ from aligner.corpus.model import (
     Sentence,
 )
 from aligner.corpus.store import load_all, save
-from aligner.errors import AlignerError
+from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import split_tag
 from aligner.search.index import INDEX_FILE, normalize, search, terms
 
@@ -367,3 +370,123 @@ def test_an_index_made_before_regions_were_indexed_is_rebuilt(regional: Path) ->
         conn.execute("UPDATE sents SET lang = replace(replace(lang, '-TW', ''), '-HK', '')")  # the key alone, as version 10 had it
         conn.execute("PRAGMA user_version = 10")
     assert [(h.doc_id, h.lang) for h in search(regional, "准备", "zh-Hant-HK")] == [("hk", "zh-Hant-HK")]
+
+
+# --- the index file: damaged, unwritable; patterns too large to compile ---------------------------
+
+
+@pytest.mark.parametrize("damage", [lambda data: b"not a database\n", lambda data: data[: len(data) // 2]])
+def test_a_damaged_index_is_made_anew_and_said_so(
+    corpus: Path, caplog: pytest.LogCaptureFixture, damage: Callable[[bytes], bytes]
+) -> None:
+    """A damaged index (garbage, a file cut short) was a sqlite3.DatabaseError traceback."""
+    assert search(corpus, "dams")
+    index = corpus / INDEX_FILE
+    index.write_bytes(damage(index.read_bytes()))
+    with caplog.at_level(logging.WARNING, logger="aligner.search.index"):
+        assert [h.sid for h in search(corpus, "dams")] == ["en.p2.s1"]
+        assert [h.sid for h in search(corpus, r"C.a.g.i.ng|Dams\b", use_regex=True)] == ["en.p2.s1"]
+    assert caplog.messages[0].startswith(f"{index}: the search index is damaged (")
+    assert caplog.messages[0].endswith("); making it anew from the TEI files") and len(caplog.messages) == 1
+
+
+def test_cli_search_makes_a_damaged_index_anew(corpus: Path) -> None:
+    (corpus / INDEX_FILE).write_text("x\n")
+    result = CliRunner().invoke(main, ["search", "dams", "--corpus", str(corpus)])
+    assert (result.exit_code, result.stdout) == (0, "d1 en.p2.s1: Dams hold water.\n    zh-Hans: 水坝蓄水。\n    zh-Hant: 水壩蓄水。\n")
+
+
+def _read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus folder as a read-only one is to the index: its lock file cannot be made."""
+    def refused(lock: Path) -> Iterator[None]:
+        raise PermissionError(errno.EACCES, "Permission denied", str(lock))
+
+    monkeypatch.setattr("aligner.search.index.holding", refused)
+
+
+def test_a_read_only_corpus_is_searched_through_a_temporary_index(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A read-only corpus folder was an OperationalError traceback ("unable to open database file")."""
+    _read_only(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="aligner.search.index"):
+        assert [h.sid for h in search(corpus, "dams")] == ["en.p2.s1"]
+    assert caplog.messages == [
+        f"{corpus / '.search.lock'}: cannot write the search index (Permission denied); searched a temporary index"
+        f" instead, made anew for every search: make {corpus} writable to keep one"
+    ]
+    assert not (corpus / INDEX_FILE).exists()
+
+
+def test_a_current_index_in_a_read_only_corpus_is_read_as_it_is(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert search(corpus, "dams")
+    before = (corpus / INDEX_FILE).read_bytes()
+    _read_only(monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="aligner.search.index"):
+        assert [h.sid for h in search(corpus, "dams")] == ["en.p2.s1"]
+    assert caplog.messages == [] and (corpus / INDEX_FILE).read_bytes() == before
+    path = corpus / "d1" / "en.xml"  # a changed document: the index is not current, and a temporary one serves
+    path.write_text(path.read_text(encoding="utf-8").replace("Dams hold", "Weirs hold"), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="aligner.search.index"):
+        assert [h.sid for h in search(corpus, "weirs")] == ["en.p2.s1"]
+    assert len(caplog.messages) == 1 and "searched a temporary index instead" in caplog.messages[0]
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch, temporary_too: bool) -> None:
+    """Every index the search opens on the corpus's disk (and, `temporary_too`, in the temporary folder) full."""
+    real = sqlite3.connect
+
+    def full(database: str | Path, timeout: float = 5.0, uri: bool = False) -> sqlite3.Connection:
+        conn = real(database, timeout=timeout, uri=uri)
+        if database != "" or temporary_too:
+            conn.execute("PRAGMA max_page_count = 2")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+
+
+def test_an_index_on_a_full_disk_gives_way_to_a_temporary_one(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk was an OperationalError traceback ("database or disk is full", from VACUUM)."""
+    _full_disk(monkeypatch, temporary_too=False)
+    with caplog.at_level(logging.WARNING, logger="aligner.search.index"):
+        assert [h.sid for h in search(corpus, "dams")] == ["en.p2.s1"]
+    assert caplog.messages == [
+        f"{corpus / INDEX_FILE}: cannot write the search index (database or disk is full); searched a temporary index"
+        " instead, made anew for every search: free some disk space to keep one"
+    ]
+
+
+def test_an_index_that_cannot_be_written_anywhere_is_one_line(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _full_disk(monkeypatch, temporary_too=True)
+    result = CliRunner().invoke(main, ["search", "dams", "--corpus", str(corpus)])
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
+        f"Error: {corpus / INDEX_FILE}: cannot write the search index (database or disk is full), nor a temporary"
+        " one (database or disk is full); free some disk space\n"
+    ))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "items"),
+    [("a{200000}", 200000), ("(?:a{1000}){1000}", 1000000), ("(?:x|y){60000}", 120000), ("(?x) (a{1000}) {1000}", 21000000)],
+)
+def test_a_regex_too_large_to_compile_is_refused_before_it_is_tried(corpus: Path, pattern: str, items: int) -> None:
+    """`a{99999999}` took all memory and was killed, `a{5000000}` took 2 GB."""
+    result = CliRunner().invoke(main, ["search", pattern, "--regex", "--corpus", str(corpus)])
+    assert (result.exit_code, result.output) == (1, (
+        f"Error: --regex '{pattern}': its repeats come to {items} items, over the limit of 100000 (nested counts"
+        " multiply); lower the counts, or use + or * for a run of any length\n"
+    ))
+
+
+@pytest.mark.parametrize("pattern", [r"a{0,99999999}", r"\w{2,100000}", r"(?:lo{1,200000}ng)\.", "a{100000}"])
+def test_a_regex_whose_large_counts_cost_nothing_is_searched(corpus: Path, pattern: str) -> None:
+    assert isinstance(search(corpus, pattern, use_regex=True), list)
+
+
+def test_a_regex_error_is_the_compilers_after_the_size_check(corpus: Path) -> None:
+    with pytest.raises(SearchError, match=r"^--regex '\)a\{3\}': unbalanced parenthesis"):
+        search(corpus, ")a{3}", use_regex=True)

@@ -69,8 +69,22 @@ COMMANDS = {
 }  # fmt: skip
 
 
-class _Commands(click.Group):
-    """A click group that imports a command's module the first time the command is asked for."""
+class _Group(click.Group):
+    """A click group that, run without a command, prints its help on stdout with status 0, as
+    `--help` does (click 8.2 made that a usage error: the whole help as the error, status 2)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit()
+        return super().parse_args(ctx, args)
+
+
+class _Commands(_Group):
+    """A click group that imports a command's module the first time the command is asked for;
+    its groups (`aligner cache`) are `_Group`s too."""
+
+    group_class = _Group
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, report_skipped, user_errors
-from aligner.cli.options import corpus_option, json_option
+from aligner.cli.options import Confidence, corpus_option, json_option
 from aligner.corpus.store import load_readable
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
@@ -24,8 +24,8 @@ from aligner.formats.filters import Filters, parse_ratio
               "zh-Hant-HK takes Hong Kong versions only, zh-Hant every Traditional one.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (tmx, tsv, csv, jsonl, xlsx, xliff, srt, vtt), file prefix (moses) or folder (xces).")
-@click.option("--min-confidence", default=0.0, show_default=True, help="Leave out links below this confidence.")
-@click.option("--types", default="", help="Keep only these link types, comma-separated, e.g. 1-1,2-1.")
+@click.option("--min-confidence", type=Confidence(), default=0.0, show_default=True, help="Leave out links below this confidence.")
+@click.option("--types", default="", help="Keep only these link types, comma-separated: a count of sentences per language exported, e.g. 1-1,2-1 for two languages, 1-1-1 for three.")
 @click.option("--no-omissions", is_flag=True, help="Leave out links with an empty side.")
 @click.option("--dedupe", is_flag=True, help="Leave out repeats of an identical sentence pair.")
 @click.option("--tmx-langs", type=click.Choice(["legacy", "bcp47"]), default="legacy", show_default=True,

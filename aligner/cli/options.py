@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,11 +58,25 @@ def langs_option(func: F) -> F:
     )(func)
 
 
+class Confidence(click.FloatRange):
+    """A confidence: a number from 0 to 1. Not nan, which click's FloatRange lets through (it
+    compares false with both bounds), so that a value out of range is always status 2."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 1)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value} is not in the range 0<=x<=1", param, ctx)
+        return number
+
+
 def threshold_option(func: F) -> F:
     """--threshold: links below this confidence are marked for review."""
     return click.option(
         "--threshold",
-        type=click.FloatRange(0, 1),
+        type=Confidence(),
         default=LOW_CONFIDENCE,
         show_default=True,
         help="Mark links below this confidence for review.",

@@ -10,15 +10,14 @@ import click
 from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.options import corpus_option, json_option, language_tag
 from aligner.ingest.langs import split_tag
-from aligner.search.index import Hit, unreadable
-from aligner.search.index import search as run_search
+from aligner.search.index import Hit, find
 
 
 @main.command()
 @click.argument("query")
 @click.option("--lang", default="", callback=language_tag, help="Match only sentences of the versions within this tag: zh (every Chinese version), zh-Hant (every Traditional one, zh-Hant-TW and zh-Hant-HK alike), zh-Hant-HK (Hong Kong's only), en.")
 @click.option("--regex", "use_regex", is_flag=True, help="QUERY is a regular expression (Python regex syntax, matched within one sentence); literals and rare characters every match needs narrow the search first.")
-@click.option("--limit", default=20, show_default=True, help="At most this many matching sentences.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="At most this many matching sentences.")
 @corpus_option
 @json_option
 @user_errors
@@ -29,11 +28,14 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
 
     QUERY uses FTS5 syntax: words, "a phrase", AND, OR, NOT, prefix*. Chinese needs no word
     breaks, and Simplified finds Traditional (and the reverse). The index is corpus/.search.sqlite,
-    refreshed when a TEI file changes; delete it at will. A document that cannot be read is left
-    out of the index and named on stderr, and the exit status is 1, until its files change.
+    refreshed when a TEI file changes; delete it at will: a damaged one is made anew, and where it
+    cannot be written (a read-only folder) a temporary one serves each search. A document that
+    cannot be read is left out of the index and named on stderr, and the exit status is 1, until
+    its files change.
     A hit in a version with a region shows its full tag after its id, e.g. (zh-Hant-HK).
     """
-    hits = run_search(corpus, query, lang or None, use_regex, limit)
+    found = find(corpus, query, lang or None, use_regex, limit)
+    hits = found.hits
     if as_json:
         click.echo(json.dumps([h.as_json() for h in hits], ensure_ascii=False, indent=2))
     elif not hits:
@@ -44,7 +46,7 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
             click.echo(f"{place(hit)}: {left}{click.style(key, bold=True, fg='yellow')}{right}")
             for other, texts in hit.aligned.items():
                 click.echo(f"    {other}: {' '.join(texts)}")
-    report_skipped(unreadable(corpus))
+    report_skipped(found.unreadable)
 
 
 def place(hit: Hit) -> str:

@@ -11,7 +11,7 @@ from aligner.corpus.model import ParallelText
 from aligner.corpus.store import write_all
 from aligner.errors import InputError
 from aligner.formats import FORMATS, Batch, get, units
-from aligner.formats.filters import Filters, apply
+from aligner.formats.filters import Filters, apply, check_types
 from aligner.formats.select import choose, english_first, tags_of, within
 
 
@@ -65,6 +65,7 @@ def prepare(
     if len(langs) < 2:
         raise InputError(f"export needs two or more languages, got {', '.join(langs) or 'none'}; choose with --langs")
     keys = list(choose(",".join(langs), [tags_of(text) for text in texts]).values())
+    check_types(filters.types, langs)
     left_out = lacking(texts, langs)
     texts = [text for text in texts if text.doc_id not in left_out]
     if not texts:
@@ -83,10 +84,14 @@ def export(
     """Write the documents in a format to `out` (a file, a prefix or a folder, as the format needs).
 
     `tag_style` chooses TMX language codes: "legacy" (zh-CN/zh-TW) or "bcp47" (zh-Hans/zh-Hant);
-    `xliff_version` is "2.1" or "1.2".
+    `xliff_version` is "2.1" or "1.2". When no unit is left, nothing is written: one line says why.
     """
     write = get(fmt, "write")
     batch = prepare(texts, fmt, langs, filters, tag_style, xliff_version)
-    files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]
+    files: dict[Path, bytes] = write(batch, out)  # type: ignore[assignment]  # first: XLIFF says why it needs a unit
+    if not batch.units:  # an empty export in place of what `out` held is a loss no one asked for
+        left_out = ", ".join(f"{reason} {n}" for reason, n in sorted(batch.dropped.items()))
+        why = f"the filters left out every one: {left_out}; loosen them" if left_out else "the documents have no links"
+        raise InputError(f"{out}: no unit is left to write, so nothing is written ({why})")
     write_all(files)
     return ExportReport(sorted(files), len(batch.units), batch.dropped, lacking(texts, langs), mixed(batch.texts, batch.langs))

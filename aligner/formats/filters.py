@@ -5,7 +5,9 @@ Each filter says why it dropped a unit, so the export can report counts per reas
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aligner.errors import InputError
@@ -34,6 +36,19 @@ def parse_ratio(value: str) -> tuple[float, float] | None:
     if not 0 <= low <= high:
         raise InputError(f"--length-ratio '{value}': need 0 <= MIN <= MAX")
     return (low, high)
+
+
+def check_types(types: frozenset[str], langs: Sequence[str]) -> None:
+    """Refuse a `--types` entry that is not a link type of the languages exported: a count of
+    sentences per language, joined by '-' (1-1-1 for three languages; `Unit.kind`)."""
+    for kind in sorted(types):
+        if not re.fullmatch(r"[0-9]+(?:-[0-9]+)*", kind) or kind.count("-") != len(langs) - 1:
+            ones = ["1"] * len(langs)
+            pairs = ", or name two languages with --langs" if len(langs) > 2 else ""
+            raise InputError(
+                f"--types {kind}: a type counts the sentences of each language exported, {len(langs)} here"
+                f" ({', '.join(langs)}): e.g. {'-'.join(ones)} or {'-'.join(['2', *ones[1:]])}{pairs}"
+            )
 
 
 def reason_to_drop(unit: Unit, keep: Filters) -> str | None:

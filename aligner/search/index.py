@@ -1,7 +1,9 @@
 """A parallel concordance over the TEI corpus, backed by an SQLite FTS5 index.
 
 The index (`corpus/.search.sqlite`) is a cache: the TEI files stay the source of truth, and a
-document is re-indexed whenever one of its files changes (size and mtime, then SHA-256).
+document is re-indexed whenever one of its files changes (size and mtime, then SHA-256). A
+damaged index is made anew; one that cannot be written (a read-only folder, a full disk) is read
+as it is while it is current, else a temporary one is made for the search (see `_with_index`).
 Three FTS5 tables: `words` (unicode61, every sentence, for space-separated languages),
 `grams` (trigram, sentences with Han characters: no word segmentation, so no segmentation
 errors) and `raw` (trigram over the sentences as written, without a copy of the text: it
@@ -21,20 +23,23 @@ zh-Hant), so that `--lang` tells regional versions apart.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import re
 import sqlite3
 import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
+from typing import TypeVar
 
 import regex
 
@@ -45,12 +50,19 @@ from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert, split_tag, tag_within
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
+from aligner.search.regex_size import MAX_SIZE, size
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 INDEX_FILE = ".search.sqlite"
 LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
 INDEX_VERSION = 11  # PRAGMA user_version; an index of another version is rebuilt
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
+_DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # not a database, or not a whole one: made anew
+_UNWRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL}
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -103,17 +115,107 @@ def normalize(text: str) -> str:
     return convert(text, "t2s") if HAN.search(text) else text
 
 
-@contextmanager
-def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
-    """The corpus index, created if missing and refreshed from the TEI files."""
+class _Unwritable(Exception):
+    """A file of the index (the index, its lock) cannot be written: a read-only folder, a full disk
+    (`full`, which decides the fix to suggest)."""
+
+    def __init__(self, path: Path, reason: str, full: bool) -> None:
+        super().__init__(f"{path}: cannot write the search index ({reason})")
+        self.full = full
+
+
+def _code(err: sqlite3.Error) -> int:
+    """An SQLite error's primary result code (sqlite3.SQLITE_FULL …)."""
+    return err.sqlite_errorcode & 0xFF
+
+
+def _with_index(corpus: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """`work` on the corpus index (`connect`). A damaged index file is made anew (once). One that
+    cannot be written (a read-only folder, a full disk) is read as it is when it is current, else
+    gives way to a temporary index made for this search alone; a rebuild or a temporary index is
+    said on stderr. When the temporary one cannot be written either, one line naming the file and the fix."""
     if not corpus.is_dir():
         raise SearchError(f"{corpus}: no such corpus folder; build or import documents first")
-    with closing(sqlite3.connect(corpus / INDEX_FILE, timeout=60)) as conn:
-        with holding(corpus / LOCK_FILE):  # one process makes or refreshes the index at a time
-            if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
-                _reset(conn)
-            refresh(conn, corpus)
+    try:
+        return _on_file(corpus, work)
+    except _Unwritable as err:
+        unwritable = err
+    try:  # read only: any write (a document to index again, a damaged file) fails
+        read_only = sqlite3.connect(f"{(corpus / INDEX_FILE).resolve().as_uri()}?mode=ro", uri=True)
+        with closing(_ready(read_only, corpus)) as conn:
+            return work(conn)
+    except sqlite3.DatabaseError as err:
+        if _code(err) not in _UNWRITABLE | _DAMAGED:
+            raise
+    fix = "free some disk space" if unwritable.full else f"make {corpus} writable"
+    try:
+        with closing(_ready(sqlite3.connect(""), corpus)) as conn:  # "": a file in the temporary folder, gone when closed
+            result = work(conn)
+    except sqlite3.OperationalError as err:
+        if _code(err) not in _UNWRITABLE:
+            raise
+        raise SearchError(f"{unwritable}, nor a temporary one ({err}); {fix}") from None
+    log.warning("%s; searched a temporary index instead, made anew for every search: %s to keep one", unwritable, fix)
+    return result
+
+
+def _on_file(corpus: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """`work` on the index file, made anew (once) if it is damaged."""
+    try:
+        return _attempt(corpus, work)
+    except sqlite3.DatabaseError as err:
+        if _code(err) not in _DAMAGED:
+            raise
+        log.warning("%s: the search index is damaged (%s); making it anew from the TEI files", corpus / INDEX_FILE, err)
+    _remove(corpus / INDEX_FILE)
+    return _attempt(corpus, work)
+
+
+def _attempt(corpus: Path, work: Callable[[sqlite3.Connection], T]) -> T:
+    """`work` on the index file (`connect`); `_Unwritable` when the file cannot be written."""
+    try:
+        with connect(corpus) as conn:
+            return work(conn)
+    except sqlite3.OperationalError as err:
+        if _code(err) not in _UNWRITABLE:
+            raise
+        raise _Unwritable(corpus / INDEX_FILE, str(err), _code(err) == sqlite3.SQLITE_FULL) from None
+
+
+def _remove(path: Path) -> None:
+    """Delete a damaged index file and its rollback journal, which SQLite would apply to the new one."""
+    for stale in (path, path.with_name(path.name + "-journal")):
+        try:
+            stale.unlink(missing_ok=True)
+        except OSError as err:
+            raise _Unwritable(stale, err.strerror or str(err), err.errno in _DISK_FULL) from None
+
+
+@contextmanager
+def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
+    """The corpus index file, created if missing and refreshed from the TEI files. It is opened
+    once the lock is held, so that a search that waited while another made it anew opens the new file."""
+    lock = corpus / LOCK_FILE
+    with ExitStack() as held:
+        try:
+            held.enter_context(holding(lock))  # one process makes or refreshes the index at a time
+        except OSError as err:
+            raise _Unwritable(lock, err.strerror or str(err), err.errno in _DISK_FULL) from None
+        conn = _ready(sqlite3.connect(corpus / INDEX_FILE, timeout=60), corpus)
+    with closing(conn):
         yield conn
+
+
+def _ready(conn: sqlite3.Connection, corpus: Path) -> sqlite3.Connection:
+    """`conn`'s index in this version's schema and refreshed from the TEI files (closed if that fails)."""
+    try:
+        if conn.execute("PRAGMA user_version").fetchone()[0] != INDEX_VERSION:
+            _reset(conn)
+        refresh(conn, corpus)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _reset(conn: sqlite3.Connection) -> None:
@@ -362,6 +464,13 @@ def _joined_plan(query: str, pattern: regex.Pattern[str] | None) -> tuple[str, r
 
 
 def _compile(query: str) -> regex.Pattern[str]:
+    """The --regex pattern compiled, or one line saying why not: its syntax, or a size that would
+    take gigabytes to compile (`regex_size`), refused before it is tried."""
+    if (items := size(query)) > MAX_SIZE:
+        raise SearchError(
+            f"--regex '{query}': its repeats come to {items} items, over the limit of {MAX_SIZE} (nested counts"
+            " multiply); lower the counts, or use + or * for a run of any length"
+        )
     try:
         return regex.compile(query)
     except regex.error as err:
@@ -386,6 +495,8 @@ def _select(
     try:
         return conn.execute(f"{_ROWS} WHERE {where} ORDER BY s.id LIMIT ?", [*params, limit]).fetchall()
     except sqlite3.OperationalError as err:
+        if _code(err) != sqlite3.SQLITE_ERROR:  # not the query's syntax: the index's trouble (`_with_index`)
+            raise
         raise SearchError(f"query '{query}': {err}; see FTS5 syntax: words, \"a phrase\", AND, OR, NOT, prefix*") from None
 
 
@@ -395,15 +506,18 @@ def _tags(conn: sqlite3.Connection, asked: str) -> list[str]:
     return [tag for (tag,) in rows if tag_within(asked, tag)]
 
 
-def unreadable(corpus: Path) -> list[str]:
-    """Why each document the index left out could not be read, in id order."""
-    with connect(corpus) as conn:
-        return [reason for (reason,) in conn.execute("SELECT reason FROM unreadable ORDER BY doc_id")]
+@dataclass(frozen=True)
+class Found:
+    """A search's answer: the hits, and why each document the index left out could not be read."""
+
+    hits: list[Hit]
+    unreadable: list[str]
 
 
-def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
+def find(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> Found:
     """Sentences matching `query` (FTS5 syntax, or a regular expression), in corpus order; with
-    `lang`, a BCP 47 tag, only those of the versions within it (see `_tags`)."""
+    `lang`, a BCP 47 tag, only those of the versions within it (see `_tags`); and the documents
+    the index left out, in id order."""
     if not use_regex and HAN.search(query) and {"OR", "NOT", "NEAR"} & set(re.findall(r"[A-Z]+", query)):
         raise SearchError(
             f"query '{query}': OR, NOT and NEAR work on words in Latin script; a Chinese query's words must all match, "
@@ -413,22 +527,39 @@ def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = 
         split_tag(lang)  # a bad tag is refused before the index is opened
     pattern = _compile(query) if use_regex else None
     plan = _joined_plan(query, pattern)
-    with connect(corpus) as conn:
-        tags = _tags(conn, lang) if lang else None
-        if plan and plan[2]:
-            ids = json.dumps(_scan(conn, plan[0], plan[1], tags, limit))
-            rows = conn.execute(f"{_ROWS} WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id", (ids,)).fetchall()
-        else:
-            within = _scan(conn, plan[0], plan[1], tags, CANDIDATES + 1) if plan else None
-            if within is not None and len(within) > CANDIDATES:
-                within = None  # too many to list: the substring scan reaches the limit sooner
-            rows = _select(conn, query, pattern, tags, limit, within)
-        hits = []
-        for doc, hit_lang, sid, row, text, norm in rows:
-            aligned: dict[str, list[str]] = {}
-            for other, other_text in conn.execute(
-                "SELECT lang, text FROM sents WHERE doc_id=? AND row=? AND lang<>? ORDER BY id", (doc, row, hit_lang)
-            ):
-                aligned.setdefault(other, []).append(other_text)
-            hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, pattern), aligned))
+
+    def answer(conn: sqlite3.Connection) -> Found:
+        unreadable = [reason for (reason,) in conn.execute("SELECT reason FROM unreadable ORDER BY doc_id")]
+        return Found(_hits(conn, query, pattern, plan, _tags(conn, lang) if lang else None, limit), unreadable)
+
+    return _with_index(corpus, answer)
+
+
+def search(corpus: Path, query: str, lang: str | None = None, use_regex: bool = False, limit: int = 20) -> list[Hit]:
+    """The hits of `find`."""
+    return find(corpus, query, lang, use_regex, limit).hits
+
+
+def _hits(
+    conn: sqlite3.Connection, query: str, pattern: regex.Pattern[str] | None,
+    plan: tuple[str, regex.Pattern[str], bool] | None, tags: list[str] | None, limit: int,
+) -> list[Hit]:
+    """The first `limit` matching sentences of the versions tagged `tags` (None: all), each with
+    the sentences aligned to it; `plan` is the query's `_joined_plan`."""
+    if plan and plan[2]:
+        ids = json.dumps(_scan(conn, plan[0], plan[1], tags, limit))
+        rows = conn.execute(f"{_ROWS} WHERE s.id IN (SELECT value FROM json_each(?)) ORDER BY s.id", (ids,)).fetchall()
+    else:
+        within = _scan(conn, plan[0], plan[1], tags, CANDIDATES + 1) if plan else None
+        if within is not None and len(within) > CANDIDATES:
+            within = None  # too many to list: the substring scan reaches the limit sooner
+        rows = _select(conn, query, pattern, tags, limit, within)
+    hits = []
+    for doc, hit_lang, sid, row, text, norm in rows:
+        aligned: dict[str, list[str]] = {}
+        for other, other_text in conn.execute(
+            "SELECT lang, text FROM sents WHERE doc_id=? AND row=? AND lang<>? ORDER BY id", (doc, row, hit_lang)
+        ):
+            aligned.setdefault(other, []).append(other_text)
+        hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, pattern), aligned))
     return hits

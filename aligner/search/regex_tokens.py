@@ -34,9 +34,12 @@ class Token:
 
 def tokens(pattern: regex.Pattern[str]) -> list[Token] | None:
     """The tokens of the pattern's text, or None when it uses syntax this reader does not follow."""
-    text = pattern.pattern
-    if pattern.flags & regex.VERBOSE:
-        return None
+    return None if pattern.flags & regex.VERBOSE else text_tokens(pattern.pattern)
+
+
+def text_tokens(text: str) -> list[Token] | None:
+    """The tokens of a pattern's text, read before it is compiled (a verbose pattern gives None
+    at its `(?x)`), or None when it uses syntax this reader does not follow."""
     out: list[Token] = []
     i = 0
     while i < len(text):
