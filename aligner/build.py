@@ -10,22 +10,23 @@ import logging
 import secrets
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from aligner import __version__
+from aligner.align.bead import Bead
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
-from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, reverse
+from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, Sentence, reverse
 from aligner.corpus.store import clear_temporaries, load_upgraded, make_folder, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
 from aligner.edit.files import LOCK_FILE, flush, locked, settled
 from aligner.edit.journal import JOURNAL_FILE
-from aligner.errors import CorpusError, InputError, InputTooLongError
+from aligner.errors import AlignerError, CorpusError, InputError, InputTooLongError
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
@@ -38,6 +39,9 @@ INPUT_SUFFIXES = (".txt", ".html", ".htm", *READERS)
 META_SUFFIX = ".meta.json"
 _TRIES = 3  # alignments of a document that edits keep overtaking before the build gives up
 COMPACT_EVERY = 128  # documents between a build's looks at its cache (compacted from `compaction.AUTO` shards)
+
+# a version and its sentence the engine refused as too long → the error naming it (`naming_too_long`)
+TooLong = Callable[[Document, Sentence], AlignerError]
 
 
 @dataclass
@@ -157,11 +161,18 @@ def sidecar_region(path: Path, doc: Document, value: str) -> str:
     return region
 
 
-def ingest_versions(doc_id: str, paths: Iterable[Path]) -> dict[str, Document]:
-    """Ingest each file of a document, one version a file, in the files' order; two files of the
-    same language are a collision."""
-    versions: dict[str, Document] = {}
-    origin: dict[str, Path] = {}
+class Ingested(dict[str, Document]):
+    """A document's versions by language, as read from its files, with the file of each (`origin`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.origin: dict[str, Path] = {}
+
+
+def ingest_versions(doc_id: str, paths: Iterable[Path]) -> Ingested:
+    """Ingest each file of a document, one version a file; two files of the same language are a collision."""
+    versions = Ingested()
+    origin = versions.origin
     for path in paths:
         doc = ingest_file(path, doc_id)
         if doc.lang in versions:
@@ -244,20 +255,41 @@ def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool 
     return functools.partial(align, src_lang=src_lang, tgt_lang=tgt_lang, quiet=quiet, encoder=encoder)
 
 
+def naming_too_long(engine: Aligner, versions: tuple[Document, Document], too_long: TooLong) -> Aligner:
+    """`engine` aligning sentences of `versions`, raising `too_long(version, sentence)` for the one it
+    refuses as too long: the text at the error's index, on its side, of those it was given."""
+
+    def run(src: Sequence[str], tgt: Sequence[str]) -> Sequence[Bead]:
+        try:
+            return engine(src, tgt)
+        except InputTooLongError as err:
+            doc, texts = (versions[0], src) if err.side == "source" else (versions[1], tgt)
+            raise too_long(doc, next(s for s in doc.sentences() if s.text == texts[err.index])) from None
+
+    return run
+
+
 def align_text(
-    text: ParallelText, previous: ParallelText | None, quiet: bool, encoder: str = "auto"
-) -> ParallelText:
+    text: ParallelText, previous: ParallelText | None, quiet: bool, encoder: str = "auto",
+    too_long: TooLong | None = None,
+) -> ParallelText:  # fmt: skip
     """Align every pair of versions, keeping the links a person made in the previous build.
 
     A pair is derived as soon as the two it comes from are made. Pairs of one language's scripts
     go first, then the pivot's pairs with such a language, so that when the second pair a derived
     pair comes from is aligned, the person's links of the derived pair can be carried onto it.
+    `too_long` makes the error for a sentence the engine refuses as too long (`naming_too_long`).
     """
+
+    def engine_of(a: str, b: str) -> Aligner:
+        engine = engine_for(a, b, encoder, quiet)
+        return naming_too_long(engine, (text.versions[a], text.versions[b]), too_long) if too_long else engine
+
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}
     pending = list(derived)
     for a, b in sorted(direct, key=lambda pair: _direct_order(pair, text.versions)):
-        engine = engine_for(a, b, encoder, quiet)
+        engine = engine_of(a, b)
         fixed = person_links(previous.alignment(a, b) if previous else None)
         mine = {x for lk in fixed for x in (*lk.src, *lk.tgt)}
         fixed += [lk for lk in _carried(previous, derived, done, (a, b)) if not mine & {*lk.src, *lk.tgt}]
@@ -266,7 +298,7 @@ def align_text(
         links = _keep_said(links, previous.alignment(a, b) if previous else None)
         done[(a, b)] = Alignment(a, b, links, timing_signature(a, b) if timed else engine_signature(a, b, encoder))
         for triple in [t for t in pending if _made(done, t[0], t[1]) and _made(done, t[1], t[2])]:
-            engine = engine_for(triple[0], triple[2], encoder, quiet)
+            engine = engine_of(triple[0], triple[2])
             done[(triple[0], triple[2])] = _derived(text, previous, done, triple, engine, encoder)
             pending.remove(triple)
     return replace(text, alignments=tuple(done[p] for p in sorted(done)))
@@ -362,11 +394,8 @@ def build_document(task: DocumentTask) -> DocumentResult:
                 text, write = previous, older  # a file in an older TEI form is rewritten
             else:
                 changes = previous.changes if previous else ()
-                try:
-                    text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder)
-                except InputTooLongError:
-                    seeds = {lang: path for (lang, doc), path in zip(ingested.items(), task.paths, strict=True) if versions.get(lang) is doc}
-                    raise _too_long(versions, seeds, folder) from None
+                text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder,
+                                  functools.partial(_too_long, ingested, folder))
                 text, write = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config)), True
             with locked(folder):
                 if settled(folder) == seen:
@@ -402,16 +431,14 @@ def _removed_if_left_empty(folder: Path) -> Iterator[None]:
         raise
 
 
-def _too_long(versions: dict[str, Document], seeds: dict[str, Path], folder: Path) -> InputError:
-    """The error for a text the engine refused as not split into sentences: its longest sentence
-    (over the engine's limit, as the one it met is), by file, place and length, with the fix."""
-    doc, para, k, sent = max(
-        ((doc, para, k, sent) for doc in versions.values() for para in doc.paragraphs for k, sent in enumerate(para.sentences, 1)),
-        key=lambda found: len(found[3].text),
-    )
+def _too_long(ingested: Ingested, folder: Path, doc: Document, sent: Sentence) -> InputError:
+    """The error for a sentence the engine refused as too long, its text not split into sentences:
+    its file (the seed it was read from, else the corpus's), place and length, with the fix."""
+    para, k = next((para, k) for para in doc.paragraphs for k, s in enumerate(para.sentences, 1) if s.id == sent.id)
     where = "the title" if para.kind == "head" else f"paragraph {para.id.rsplit('.p', 1)[-1]}"
+    file = ingested.origin[doc.lang] if ingested.get(doc.lang) is doc else folder / version_file(doc.lang)
     return InputError(
-        f"{seeds.get(doc.lang, folder / version_file(doc.lang))}: {where}, sentence {k} ({sent.id}) has {len(sent.text)}"
+        f"{file}: {where}, sentence {k} ({sent.id}) has {len(sent.text)}"
         " characters, too many for one sentence: the text is not split into sentences; end each with . ? ! or 。"
         " and put a blank line between paragraphs"
     )

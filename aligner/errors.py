@@ -33,12 +33,14 @@ class LanguageError(InputError):
 
 
 class InputTooLongError(AlignerError):
-    """A "sentence" is so long that the input was evidently not split into sentences; `side` says
-    which text ("source" or "target"), so a caller holding the files can name the file."""
+    """A "sentence" is so long that the input was evidently not split into sentences: the one at
+    `index` of the `side` ("source" or "target") the engine was given, so that a caller holding
+    the files or the sentences can name it."""
 
-    def __init__(self, message: str, side: str) -> None:
+    def __init__(self, message: str, side: str, index: int) -> None:
         super().__init__(message)
         self.side = side
+        self.index = index
 
 
 class SearchError(AlignerError):

@@ -300,6 +300,13 @@ def test_long_sentence_and_limit(cache: Path) -> None:
         align(["x" * 25_000], ["y"], "en", "zh")
 
 
+def test_a_sentence_too_long_is_refused_by_its_place_in_the_lists_given() -> None:
+    """Its index counts the sentences without words the engine leaves out of the search."""
+    with pytest.raises(InputTooLongError, match="^target sentence 2 has 25000 characters") as refused:
+        align(["A sentence."], ["» .", "一句。", "y" * 25_000], "en", "zh")
+    assert (refused.value.side, refused.value.index) == ("target", 2)
+
+
 def test_bad_language_tag() -> None:
     with pytest.raises(LanguageError, match="'english' is not a language tag"):
         align(["a"], ["b"], "english", "zh")

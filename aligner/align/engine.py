@@ -345,7 +345,7 @@ def align(
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
     Sentences without words are left out of the search and come back as omissions (`fragments`).
     """
-    _check(src, tgt)
+    _check(src, tgt)  # before fragments are dropped: an error's index is a place in `src` or `tgt`
     src_kept, tgt_kept = fragments.kept(src), fragments.kept(tgt)
     with collector_paused():
         beads = _align(
@@ -356,13 +356,13 @@ def align(
 
 
 def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
-    """Reject input that cannot be sentences (a whole unsplit file on one line)."""
+    """Reject input that cannot be sentences (a whole unsplit file on one line), naming its side and index."""
     for side, name in ((src, "source"), (tgt, "target")):
         for index, text in enumerate(side):
             if len(text) > _MAX_CHARS:
                 raise InputTooLongError(
                     f"{name} sentence {index} has {len(text)} characters (limit {_MAX_CHARS}):"
-                    " split the text into sentences first", name
+                    " split the text into sentences first", name, index
                 )
 
 

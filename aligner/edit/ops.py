@@ -7,13 +7,11 @@ again from the pairs it comes from (`pairs.reconcile`), so the three versions ag
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from aligner.align.bead import Bead
-from aligner.corpus.links import Aligner
-from aligner.corpus.model import Document, Link, ParallelText
+from aligner.build import naming_too_long
+from aligner.corpus.model import Document, Link, ParallelText, Sentence
 from aligner.corpus.tei import version_file
 from aligner.corpus.triangle import first_at, positions
 from aligner.edit import links as L
@@ -21,7 +19,7 @@ from aligner.edit import sentences as S
 from aligner.edit.journal import trimmed
 from aligner.edit.links import Links
 from aligner.edit.pairs import EngineFor, pair_links, realign, reconcile, stored, with_links
-from aligner.errors import EditError, InputTooLongError
+from aligner.errors import EditError
 
 LINK_OPS = ("merge", "split", "shift", "detach", "attach", "confirm", "unconfirm", "realign")
 SENTENCE_OPS = ("split-sentence", "join", "correct")
@@ -91,32 +89,15 @@ def sentence_edit(
 
 
 def _naming(text: ParallelText, engine_for: EngineFor) -> EngineFor:
-    """`engine_for` whose engines, given a sentence of `text` too long to align (an imported text
-    not split into sentences), say which one and how to split it: the engine itself can only give
-    its place among the sentences it was given."""
-
-    def engine(a: str, b: str) -> Aligner:
-        aligner = engine_for(a, b)
-
-        def run(src: Sequence[str], tgt: Sequence[str]) -> Sequence[Bead]:
-            try:
-                return aligner(src, tgt)
-            except InputTooLongError as err:
-                raise _too_long(text, max(src if err.side == "source" else tgt, key=len)) or err from None
-
-        return run
-
-    return engine
+    """`engine_for` whose engines name a sentence of `text` too long to align (an imported text not
+    split into sentences) by its id, with the split that fixes it (`naming_too_long`)."""
+    return lambda a, b: naming_too_long(engine_for(a, b), (text.versions[a], text.versions[b]), _too_long)
 
 
-def _too_long(text: ParallelText, long: str) -> EditError | None:
-    """The error naming the sentence of `text` whose text is `long` and the fix (None: no such sentence)."""
-    found = next(((lang, s.id) for lang, doc in text.versions.items() for s in doc.sentences() if s.text == long), None)
-    if found is None:
-        return None
-    lang, sid = found
-    return EditError(f"{text.doc_id}: {lang} sentence {sid} has {len(long)} characters, too long to align (its text was not "
-                     f"split into sentences); split it first: aligner edit {text.doc_id} split-sentence {sid} AT")
+def _too_long(doc: Document, sent: Sentence) -> EditError:
+    """The error naming sentence `sent` of version `doc`, too long to align, and the split that fixes it."""
+    return EditError(f"{doc.doc_id}: {doc.lang} sentence {sent.id} has {len(sent.text)} characters, too long to align (its text was not "
+                     f"split into sentences); split it first: aligner edit {doc.doc_id} split-sentence {sent.id} AT")
 
 
 def changed_rows(before: ParallelText, after: ParallelText, pair: tuple[str, str]) -> list[tuple[int, Link]]:
