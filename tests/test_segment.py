@@ -380,6 +380,7 @@ def test_abbreviations_spelt_with_a_space_and_those_ending_a_list(text: str, lan
     ("He said no. Ivan left.", "en", ["He said no.", "Ivan left."]),
     # a lone I is a numeral before a stop, comma or bracket, outside English
     ("Das steht in Bd. I, S. 12.", "de", ["Das steht in Bd. I, S. 12."]),
+    ("Das steht in Bd. V der Werke.", "de", ["Das steht in Bd. V der Werke."]),  # another letter before a word too
     ("Das steht im Bd. I. Dann folgt Bd. II.", "de", ["Das steht im Bd. I.", "Dann folgt Bd. II."]),
     ("He said no. I left.", "en", ["He said no.", "I left."]),
     ("He said no. I, too, left.", "en", ["He said no.", "I, too, left."]),
@@ -469,4 +470,37 @@ def test_stops_quotes_and_numbers_of_the_other_encoder_languages(text: str, lang
 def test_citations_amounts_roman_dates_and_ordinals_elided_articles_and_company_names(
     text: str, lang: str, sentences: list[str]
 ) -> None:
+    assert split_sentences(text, lang) == sentences
+
+
+@pytest.mark.parametrize(("text", "sentences"), [
+    # a word that is an abbreviation in another language ends an English sentence
+    ("Everything was ok. 5 people came later.", ["Everything was ok.", "5 people came later."]),  # Polish około
+    ("He was at gate t. 4 more arrived.", ["He was at gate t.", "4 more arrived."]),  # French tome
+    ("We tested it on Ul. The rest failed.", ["We tested it on Ul.", "The rest failed."]),  # Polish ulica
+    ("See the EE. The rest is there.", ["See the EE.", "The rest is there."]),  # Spanish EE. UU.
+    ("The problem is NP. The proof is hard.", ["The problem is NP.", "The proof is hard."]),  # Polish na przykład
+    ("We paid the tab. 20 minutes later we left.", ["We paid the tab.", "20 minutes later we left."]),  # German Tab.
+    ("He wore a cap. 5 men laughed.", ["He wore a cap.", "5 men laughed."]),  # Spanish capítulo
+    ("It took an Hr. Then he left.", ["It took an Hr.", "Then he left."]),  # German Herr
+    # a letter after a numbering abbreviation is a pronoun or an initial in English, not a numeral
+    ("He said no. X marks the spot.", ["He said no.", "X marks the spot."]),
+    ("He said no. C. S. Lewis agreed.", ["He said no.", "C. S. Lewis agreed."]),
+    # those of every language hold English sentences as before
+    ("Mr. T. Smith came. He sat.", ["Mr. T. Smith came.", "He sat."]),
+    ("Under Art. IV the court ruled.", ["Under Art. IV the court ruled."]),
+    ("We met Drs. Smith and Jones.", ["We met Drs. Smith and Jones."]),
+    ("We bought pears, etc. Mary came.", ["We bought pears, etc.", "Mary came."]),
+])
+def test_abbreviations_of_other_languages_do_not_hold_english_sentences(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text, "en") == sentences
+
+
+@pytest.mark.parametrize(("text", "lang", "sentences"), [
+    # a language's abbreviations are found by its primary subtag in any case
+    ("Es kamen 2 Tsd. Besucher.", "de-CH", ["Es kamen 2 Tsd. Besucher."]),
+    ("Mieszka przy ul. Marszałkowskiej. Pracuje w centrum.", "PL-pl",
+     ["Mieszka przy ul. Marszałkowskiej.", "Pracuje w centrum."]),
+])
+def test_a_languages_abbreviations_are_found_by_its_primary_subtag(text: str, lang: str, sentences: list[str]) -> None:
     assert split_sentences(text, lang) == sentences

@@ -11,60 +11,104 @@ the next item of a list; …… only when a closing quote follows it.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, fields
+from functools import cache
 
 import regex
 
 from aligner.ingest.langs import is_chinese, squeeze
 
-# Abbreviations that never end a sentence (a title before a name, a month before a day …), with
-# those of other languages that no word of another shares: German Fräulein, Herrn, das heißt, vor
-# allem; French Madame, Mademoiselle, par exemple; Spanish and Portuguese Señora, Señorita, Doña,
-# Doctora, Licenciado, por ejemplo, EE. UU.; Italian Signor(i), Dottore, Avvocato; Dutch de heer,
-# mevrouw, doctorandus; Polish na przykład, to znaczy, to jest, ulica, między innymi, magister;
-# Turkish doçent; Russian профессор, академик, улица, то есть, так как (not им., also "them"). An
-# abbreviation spelt with a space is held with a dot for it (d. h. → d.h).
-_NEVER_FINAL = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
-    "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
-    "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "vgl",
-    "frl", "hrn", "d.h", "v.a", "mme", "mmes", "mlle", "mlles", "p.ex", "sra", "srta", "sres",
-    "dña", "dra", "lic", "p.ej", "ee", "sig", "sigg", "dott", "avv", "dhr", "mevr", "drs", "np",
-    "tzn", "tj", "ul", "m.in", "mgr", "doç", "проф", "акад", "ул", "т.е", "т.к",
+
+@dataclass(frozen=True)
+class _Abbreviations:
+    """Abbreviations and ordinals of one language, or of all (folded lower case, but titles)."""
+
+    never_final: frozenset[str] = frozenset()  # before a name or a day: Mr. Smith, Mar. 12
+    before_number: frozenset[str] = frozenset()  # before a number or Roman numeral only: No. 5, Kap. IV
+    titles: frozenset[str] = frozenset()  # before a name as written, not after an amount: Fr. Müller
+    ends_list: frozenset[str] = frozenset()  # a capital after it starts a sentence: etc. Luego
+    amounts: frozenset[str] = frozenset()  # after a number, go on before one of _UNITS: 5 Mio. Euro
+    dot_ordinals: bool = False  # a number of one or two digits with a dot: am 3. Oktober
+    roman_ordinals: bool = False  # a Roman numeral before a name: II. Mehmet (German's follows one)
+
+
+# Those of every language: English ones, Latin etc., German and French ones that end no English
+# sentence (Vgl., Nr., S., Abb., Bd., Kap., Swiss Fr. 7.-, chap. 2, also English), Drs. (English
+# doctors, Dutch doctorandus) and the title Fr. (English Father, German Frau, French frère; but
+# kostet 7 Fr. Dann: Swiss francs). An abbreviation spelt with a space is held with a dot for it
+# (d. h. → d.h).
+_ALL = _Abbreviations(
+    never_final=frozenset({
+        "mr", "mrs", "ms", "dr", "prof", "st", "sr", "gen", "col", "lt", "sgt", "capt", "rev",
+        "hon", "gov", "sen", "rep", "pres", "vol", "vols", "fig", "figs", "ch", "pp", "p", "ed",
+        "eds", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "e.g", "i.e", "cf", "vs", "ca", "approx", "dept", "est", "mt", "ft", "op", "cit", "vgl",
+        "drs",
+    }),
+    before_number=frozenset({"no", "nos", "art", "nr", "s", "abb", "bd", "kap", "fr", "chap"}),
+    titles=frozenset({"Fr"}),
+    ends_list=frozenset({"etc"}),
+)
+# Those of one language, by its primary subtag, as their words end sentences of others (Polish
+# ul. and ok. 5; English on Ul. The, was ok. 5 people, paid the tab. 20 minutes). German Fräulein,
+# Herrn, das heißt, vor allem, Tab. 1, Herr (HR.) and Diplom-Ingenieur (ING.), Mio., Mrd., Tsd.;
+# French Madame, Mademoiselle, par exemple, tome, Professeur (PR.) and Messieurs (5 mm.); Spanish
+# and Portuguese Señora, Señorita, Doña, Doctora, Licenciado, por ejemplo, EE. UU., capítulo,
+# página; Italian Signor(i), Dottore, Avvocato, Ingegnere, capitolo, pagina; Dutch de heer,
+# mevrouw, bladzijde; Polish na przykład, to znaczy, to jest, ulica, między innymi, magister,
+# około, Sp. z o.o. (a company's); Turkish doçent; Russian профессор, академик, улица, то есть, так
+# как (not им., also "them"), том, страница, дом, квартира, глава, рисунок, город (в 1990 г.
+# Затем: the year), и т.д., и т.п.
+_LANGUAGES = {
+    "de": _Abbreviations(
+        never_final=frozenset({"frl", "hrn", "d.h", "v.a"}),
+        before_number=frozenset({"tab"}),
+        titles=frozenset({"Hr", "Ing"}),
+        amounts=frozenset({"mio", "mrd", "tsd"}),
+        dot_ordinals=True,
+    ),
+    "fr": _Abbreviations(
+        never_final=frozenset({"mme", "mmes", "mlle", "mlles", "p.ex"}),
+        before_number=frozenset({"t"}),
+        titles=frozenset({"Pr", "MM"}),
+    ),
+    "es": _Abbreviations(
+        never_final=frozenset({"sra", "srta", "sres", "dña", "dra", "lic", "p.ej", "ee"}),
+        before_number=frozenset({"cap", "pág"}),
+    ),
+    "pt": _Abbreviations(
+        never_final=frozenset({"sra", "srta", "dra", "p.ex"}),
+        before_number=frozenset({"cap", "pág"}),
+    ),
+    "it": _Abbreviations(
+        never_final=frozenset({"sig", "sigg", "dott", "avv"}),
+        before_number=frozenset({"cap", "pag"}),
+        titles=frozenset({"Ing"}),
+    ),
+    "nl": _Abbreviations(never_final=frozenset({"dhr", "mevr"}), before_number=frozenset({"blz"})),
+    "pl": _Abbreviations(
+        never_final=frozenset({"np", "tzn", "tj", "ul", "m.in", "mgr"}),
+        before_number=frozenset({"ok"}),
+        ends_list=frozenset({"o.o"}),
+    ),
+    "tr": _Abbreviations(never_final=frozenset({"doç"}), dot_ordinals=True, roman_ordinals=True),
+    "ru": _Abbreviations(
+        never_final=frozenset({"проф", "акад", "ул", "т.е", "т.к"}),
+        before_number=frozenset({"т", "с", "стр", "д", "кв", "гл", "рис"}),
+        titles=frozenset({"г"}),
+        ends_list=frozenset({"т.д", "т.п"}),
+    ),
 }
 # Abbreviations that end a sentence only when a typical sentence opener follows ("the U.S. With").
 _MAYBE_FINAL = {
     "u.s", "u.k", "u.n", "e.u", "inc", "ltd", "co", "corp", "jr", "a.m", "p.m", "v", "al",
 }
-# Abbreviations that end a list or a name, and so often a sentence: a capital after them starts the
-# next in any language (etc. Luego, и т.д. Потом; Polish Sp. z o.o. Została: a company's), though
-# the openers above are English words.
-_ENDS_LIST = {"etc", "т.д", "т.п", "o.o"}
-# German amounts after a number (5 Mio. Euro, 3 Mrd. Franken, 2 Tsd. Besucher): they go on before a
-# currency or unit; before another capital (bei 5 Mio. Das war viel) a sentence may start.
-_AMOUNTS = {"mio", "mrd", "tsd"}
+# Currencies and units after a German amount (5 Mio. Euro, 3 Mrd. Franken, 2 Tsd. Besucher); before
+# another capital (bei 5 Mio. Das war viel) a sentence may start.
 _UNITS = {
     "euro", "eur", "dollar", "usd", "franken", "fr", "chf", "pfund", "yen", "tonnen", "liter",
     "kilometer", "km", "einwohner", "menschen", "besucher",
 }
-# Titles before a name as written, whose letters end sentences in another case or after an amount:
-# German Frau (but kostet 7 Fr. Dann: Swiss francs), Herr (HR.), Diplom-Ingenieur or Italian
-# Ingegnere (ING.), French Professeur (PR.) and Messieurs (5 mm.), Russian город (в 1990 г. Затем:
-# the year).
-_TITLES = {"Fr", "Hr", "Ing", "Pr", "MM", "г"}
-# Words that are abbreviations only before a number ("No. 5", "Art. 12", German "Nr. 5", "S. 12",
-# Swiss "Fr. 7.-", which ends a sentence after one: "kostet 7 Fr. Dann", French "chap. 2", "t. 2"),
-# or a Roman numeral (Kap. IV): Spanish, Portuguese and Italian capítulo, página, pagina, Dutch
-# bladzijde, Polish około, Russian том, страница, дом, квартира, глава, рисунок.
-_BEFORE_NUMBER = {
-    "no", "nos", "art", "nr", "s", "abb", "bd", "kap", "tab", "fr", "chap", "t", "cap", "pág", "pag",
-    "blz", "ok", "т", "с", "стр", "д", "кв", "гл", "рис",
-}
-# Languages that write ordinals with a dot: German am 3. Oktober, Turkish 1. Dünya Savaşı.
-_DOT_ORDINALS = ("de", "tr")
-# Languages that write a Roman ordinal before a name (Turkish II. Mehmet); German writes it after
-# one (Wilhelm II. Er starb), where a capital after it starts a sentence.
-_ROMAN_ORDINALS = ("tr",)
 _OPENERS = {
     "a", "an", "the", "this", "that", "these", "those", "it", "its", "he", "she", "we", "they",
     "i", "you", "there", "here", "but", "and", "or", "so", "yet", "if", "when", "while", "with",
@@ -191,24 +235,32 @@ def _split_latin(text: str, lang: str = "en") -> list[str]:
     return [s for s in sentences if s]
 
 
+@cache
+def _abbreviations(lang: str) -> _Abbreviations:
+    """Those of every language with those of lang's primary subtag (de-CH → de)."""
+    own = _LANGUAGES.get(lang.split("-")[0].lower(), _Abbreviations())
+    return _Abbreviations(**{f.name: getattr(_ALL, f.name) | getattr(own, f.name) for f in fields(_Abbreviations)})
+
+
 def _is_boundary(text: str, m: re.Match[str], lang: str = "en") -> bool:
     """Decide whether a stop ends the sentence, looking at the word before and after it."""
+    abbr = _abbreviations(lang)
     first = _first_letter(text, m)
     if m.group("stop") != "." or m.group("close"):
         return not first.islower()
     original = _word_before(text, m.start())
     word = _folded(original)
     if first.isdigit():
-        return not _takes_number(text, m.start(), word)
+        return not _takes_number(text, m.start(), word, abbr)
     if first.islower():
         return False
-    if _numbers(word) and _is_numeral(text, m.end(), lang):
+    if _numbers(word, abbr) and _is_numeral(text, m.end(), lang):
         return False  # a Roman numeral: Kap. IV, Bd. II
-    if _is_ordinal(text, m.start(), original, lang):
+    if _is_ordinal(text, m.start(), original, abbr):
         return False  # an ordinal: am 3. Oktober, im 19. Jahrhundert, 1. Dünya Savaşı, II. Mehmet
-    if _is_title(text, m.start(), original) or _spaced(text, m.start(), original) in _NEVER_FINAL:
+    if _is_title(text, m.start(), original, abbr) or _spaced(text, m.start(), original) in abbr.never_final:
         return False  # Fr. Müller, г. Москва; d. h. Kinder, т. е. Москва
-    return _ends_after_word(word, original, _next_word(text, m.end()))
+    return _ends_after_word(word, original, _next_word(text, m.end()), abbr)
 
 
 def _first_letter(text: str, m: re.Match[str]) -> str:
@@ -233,30 +285,33 @@ def _folded(word: str) -> str:
     return word.lower().rstrip(".")
 
 
-def _numbers(word: str) -> bool:
+def _numbers(word: str, abbr: _Abbreviations) -> bool:
     """Whether a number after word belongs to it (Nr. 5, S. 12, Mar. 12), so starts no sentence."""
-    return word in _BEFORE_NUMBER or word in _NEVER_FINAL
+    return word in abbr.before_number or word in abbr.never_final
 
 
-def _takes_number(text: str, end: int, word: str) -> bool:
+def _takes_number(text: str, end: int, word: str, abbr: _Abbreviations) -> bool:
     """Whether a number after the word ending at end goes on with its sentence: one the word numbers
     (Nr. 5), a citation's year or reference (et al. (2019), et al. [12]), a date's year (am 3. IV. 1990)."""
-    return _numbers(word) or word == "al" or bool(_ROMAN_DATE.search(text, max(0, end - _LOOKBACK), end))
+    return _numbers(word, abbr) or word == "al" or bool(_ROMAN_DATE.search(text, max(0, end - _LOOKBACK), end))
 
 
 def _is_numeral(text: str, pos: int, lang: str) -> bool:
-    """Whether a Roman numeral starts at pos (Kap. IV); a lone I only outside English, whose pronoun
-    it is, and before no word (Bd. I, S. 12), which it may be in Italian (di no. I bambini)."""
+    """Whether a Roman numeral starts at pos (Kap. IV, Bd. V); one of one letter only outside English,
+    where it is a pronoun or an initial (no. I left, no. X marks, art. C. S. Lewis), and a lone I
+    only before no word (Bd. I, S. 12), which it may be in Italian (di no. I bambini)."""
     numeral = _ROMAN.match(text, pos)
-    if not numeral or numeral.group() != "I":
+    if not numeral or len(numeral.group()) > 1:
         return bool(numeral)
-    return not lang.startswith("en") and text[numeral.end() : numeral.end() + 1] in ".,;:)]"  # "" at the end
+    if lang.startswith("en"):
+        return False
+    return numeral.group() != "I" or text[numeral.end() : numeral.end() + 1] in ".,;:)]"  # "" at the end
 
 
-def _is_title(text: str, end: int, original: str) -> bool:
-    """Whether the word ending at end is one of _TITLES before a name (Fr. Müller, г. Москва), not a
+def _is_title(text: str, end: int, original: str, abbr: _Abbreviations) -> bool:
+    """Whether the word ending at end is a title before a name (Fr. Müller, г. Москва), not a
     unit after an amount (kostet 7 Fr. Dann, в 1990 г. Затем), which may end the sentence."""
-    return original in _TITLES and not text[: end - len(original)].rstrip()[-1:].isdigit()
+    return original in abbr.titles and not text[: end - len(original)].rstrip()[-1:].isdigit()
 
 
 def _spaced(text: str, end: int, original: str) -> str:
@@ -269,14 +324,14 @@ def _spaced(text: str, end: int, original: str) -> str:
     return ""
 
 
-def _is_ordinal(text: str, end: int, number: str, lang: str) -> bool:
+def _is_ordinal(text: str, end: int, number: str, abbr: _Abbreviations) -> bool:
     """Whether the number ending at end is an ordinal: one of one or two digits in German or Turkish
     (am 3. Oktober), a Roman numeral in Turkish (II. Mehmet); not one that an abbreviation numbers
     (Haus Nr. 5. Dann, Kap. IV. Dort), whose stop ends the sentence."""
-    digits = lang.startswith(_DOT_ORDINALS) and number.isdigit() and len(number) <= 2
-    if not (digits or (lang.startswith(_ROMAN_ORDINALS) and _ROMAN.fullmatch(number))):
+    digits = abbr.dot_ordinals and number.isdigit() and len(number) <= 2
+    if not (digits or (abbr.roman_ordinals and _ROMAN.fullmatch(number))):
         return False
-    return not _numbers(_folded(_word_before(text, end - len(number) - 1)))  # the word before the number
+    return not _numbers(_folded(_word_before(text, end - len(number) - 1)), abbr)  # the word before the number
 
 
 def _in_quotation(text: str, start: int, m: re.Match[str]) -> bool:
@@ -344,14 +399,14 @@ def _next_word(text: str, pos: int) -> str:
     return following.group(1) if following else ""
 
 
-def _ends_after_word(word: str, original: str, next_word: str) -> bool:
+def _ends_after_word(word: str, original: str, next_word: str, abbr: _Abbreviations) -> bool:
     """Whether '<word>. <Capitalised next_word>' is a sentence boundary."""
     opener = next_word.lower() in _OPENERS
-    if word in _NEVER_FINAL:
+    if word in abbr.never_final:
         return False  # Mr. Smith, Mar. 12
-    if word in _ENDS_LIST:
+    if word in abbr.ends_list:
         return True  # etc. Luego, и т.д. Потом (т.д is no acronym)
-    if word in _AMOUNTS:
+    if word in abbr.amounts:
         return _folded(next_word) not in _UNITS  # 5 Mio. Euro, but bei 5 Mio. Das war viel
     if word in _MAYBE_FINAL or _ACRONYM.fullmatch(word):
         return opener  # the U.S. With … / the U.S. Secretary
@@ -362,6 +417,8 @@ def _ends_after_word(word: str, original: str, next_word: str) -> bool:
         # a lower-case letter is a variable or unit at the end of a sentence (x ≥ y. We).
         return opener or original.islower()
     return True
+
+
 def _closes_nearby(text: str, i: int) -> bool:
     """True if the opener at i is closed before another of its kind opens (else it is stray)."""
     opener, closer = text[i], _ZH_PAIRS[text[i]]
