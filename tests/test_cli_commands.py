@@ -102,3 +102,34 @@ def test_an_export_that_leaves_no_unit_writes_nothing(tmp_path: Path) -> None:
         " type 3; loosen them)\n"
     ))
     assert out.read_text(encoding="utf-8") == "an earlier export\n"
+
+
+def test_the_login_name_is_looked_up_only_by_a_command_that_records_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--who defaulted to the login name on every import, edit and serve: a user without one (a
+    container's uid with no passwd entry) got a traceback from an import without --replace."""
+    import getpass
+    import shutil
+
+    def no_login() -> str:
+        raise KeyError("getpwuid(): uid not found: 1234")
+
+    def run(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(main, list(args))
+        return result.exit_code, result.output
+
+    monkeypatch.delenv("ALIGNER_EDITOR", raising=False)
+    monkeypatch.setattr(getpass, "getuser", no_login)
+    corpus, tmx = tmp_path / "corpus", tmp_path / "d2.tmx"
+    shutil.copytree(DATA, corpus)
+    assert run("export", "d2", "--corpus", str(corpus), "--format", "tmx", "-o", str(tmx))[0] == 0
+    asked = "Error: no login name to record in the history; give one with --who NAME (or set ALIGNER_EDITOR)\n"
+    assert run("import", str(tmx), "--format", "tmx", "--corpus", str(tmp_path / "new"))[0] == 0
+    assert run("import", str(tmx), "--format", "tmx", "--corpus", str(corpus), "--replace") == (1, asked)
+    edit = ["edit", "d2", "--corpus", str(corpus)]
+    assert run(*edit, "history")[0] == 0
+    assert run(*edit, "confirm", "0") == (1, asked)
+    assert run(*edit, "--who", "Ann", "confirm", "0")[0] == 0
+    monkeypatch.setenv("ALIGNER_EDITOR", "Ed")
+    assert run(*edit, "undo")[0] == 0
+    assert [line.split("  ", 1)[1] for line in run(*edit, "history")[1].splitlines()] == [
+        "Ann: en–zh-Hans: confirmed link 0", "Ed: undid: en–zh-Hans: confirmed link 0"]

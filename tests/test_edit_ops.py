@@ -285,3 +285,39 @@ def test_a_patch_that_does_not_fit_the_document_is_refused() -> None:
         journal.apply(text, no_links, forward=False)  # already undone
     with pytest.raises(journal.Mismatch, match="^doc has no fr version$"):
         journal.apply(after, {**patch, "versions": [{**patch["versions"][0], "lang": "fr"}]}, forward=False)
+
+
+def test_a_patch_of_another_shape_than_diff_gives_is_refused_when_applied() -> None:
+    """`journal.read` leaves the undo steps' patches to `apply`, which refuses one that a hand
+    edit or damage put out of shape before using any of it."""
+    text = three_versions()
+    after = link_edit(text, ("en", "zh-Hans"), "merge", 0, engine_for).text
+    patch = json.loads(json.dumps(journal.diff(text, after)))
+    patch["links"][0]["old"].append(["en.p1.s1"])
+    with pytest.raises(journal.Mismatch, match=r"^patch\.links\[0\]\.old\[2\] is not a link$"):
+        journal.apply(after, patch, forward=False)
+    with pytest.raises(journal.Mismatch, match="^patch is not an object$"):
+        journal.apply(after, [], forward=False)  # type: ignore[arg-type]
+
+
+def test_reading_a_journal_leaves_its_undo_steps_to_their_use(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A web editor reads the journal after each background write: `read` checks all but the
+    steps' patches; `check_steps` (the command line) checks those too."""
+    from aligner.corpus.store import save
+    from aligner.edit import session
+
+    tmp_path = tmp_path_factory.mktemp("corpus")
+    save(tmp_path, three_versions())
+    opened = session.open_document(tmp_path, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester")
+    path = tmp_path / "doc" / journal.JOURNAL_FILE
+    log = json.loads(path.read_text(encoding="utf-8"))
+    log["steps"][0]["patch"]["links"][0]["new"][0][2] = "sure"
+    path.write_text(json.dumps(log), encoding="utf-8")
+    assert journal.read(tmp_path / "doc") == log
+    with pytest.raises(EditError, match=r"journal\.json: not a readable journal \(journal\.steps\[0\]\.patch\.links\[0\]\.new\[0\] is not a link\)"):
+        journal.check_steps(tmp_path / "doc", log)
+    before = path.read_bytes()
+    with pytest.raises(EditError, match=r"not a readable journal \(its undo step 1 does not apply: patch\.links\[0\]\.new\[0\] is not a link\)"):
+        session.undo(session.open_document(tmp_path, "doc"), "tester")
+    assert path.read_bytes() == before

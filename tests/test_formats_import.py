@@ -377,6 +377,24 @@ def test_xces_link_groups_of_one_pair_make_one_alignment(tmp_path: Path, groups:
     assert text == load(tmp_path / "corpus", "d")
 
 
+
+def test_a_sentence_file_named_by_several_link_groups_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each linkGrp naming en/d.xml and de/d.xml parsed them again (thousands of groups in OPUS files)."""
+    import aligner.formats.xces
+
+    read: list[str] = []
+    parse = aligner.formats.xces.parse
+
+    def counted(path: Path) -> etree._Element:
+        read.append(path.name)
+        return parse(path)
+
+    monkeypatch.setattr(aligner.formats.xces, "parse", counted)
+    al = xces_of(tmp_path, group("s1;s1"), group("s2;s2"), group("s3;s3", to="en/d.xml", frm="de/d.xml"))
+    import_files([al], "xces", tmp_path / "corpus")
+    assert sorted(read) == ["al.xml", "d.xml", "d.xml"]
+    assert load(tmp_path / "corpus", "d").alignments[0].links == ONE_TO_THREE
+
 BAD_XCES = [
     ("linked twice in two groups", (group("s1;s1", "s2;s2"), group("s2;s3")),
      "8: sentence 's2' of en/d.xml is linked here and at {al}:5, and a sentence belongs to one link; remove it from one of the two, or join them into one link"),

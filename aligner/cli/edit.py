@@ -6,9 +6,7 @@ one-line error and writes nothing) and reports the links the edit changed.
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,10 +15,10 @@ from typing import Any
 import click
 
 from aligner.cli import fail, main, user_errors
-from aligner.cli.options import corpus_option
+from aligner.cli.options import corpus_option, who_option, who_or_default
 from aligner.corpus.links import Aligner
 from aligner.corpus.model import Link, ParallelText
-from aligner.edit import session
+from aligner.edit import files, journal, session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
 from aligner.errors import EditError, LanguageError
@@ -36,7 +34,7 @@ class Context:
     pair: tuple[str, str]  # version keys
     corpus: Path
     as_json: bool
-    who: str
+    who: str | None  # --who; its default is looked up by the commands that record a name (`who_or_default`)
     expect: str | None
     asked: tuple[str, str]  # --pair as written: zh-Hant-HK asks for Hong Kong's version
 
@@ -70,10 +68,10 @@ def _parse_pair(value: str) -> tuple[str, str]:
 @click.option("--pair", default="en,zh-Hans", show_default=True, help="The two versions whose links N numbers, as `aligner show --langs`.")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changed links as JSON.")
-@click.option("--who", default=lambda: os.environ.get("ALIGNER_EDITOR") or getpass.getuser(), help="Name for the history (default: $ALIGNER_EDITOR or the login name).")
+@who_option("Name for the history")
 @click.option("--expect", metavar="VERSION", help="Refuse the edit unless the document is at this version (printed by every edit).")
 @click.pass_context
-def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool, who: str, expect: str | None) -> None:
+def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool, who: str | None, expect: str | None) -> None:
     """Correct the alignment of DOC_ID: merge, split, shift, confirm or re-align link N (0-based,
     as `aligner show DOC_ID --langs en,zh-Hans` numbers its rows), edit sentences, undo, redo.
 
@@ -107,17 +105,26 @@ def _report(ctx: Context, before: session.Opened, after: session.Opened, what: s
         click.echo(f"  [{n}] {lk.kind} {lk.confidence:.2f} {lk.resp}: {' '.join(lk.src) or '—'} | {' '.join(lk.tgt) or '—'}")
 
 
+def _open(ctx: Context) -> session.Opened:
+    """The document as its journal says it is, refused when any undo step of the journal is
+    damaged (`journal.check_steps`; the web editor refuses one when it is undone or redone)."""
+    folder = session.folder_of(ctx.corpus, ctx.doc_id)
+    with files.locked(folder):
+        journal.check_steps(folder, files.state(folder))
+        return session.open_document(ctx.corpus, ctx.doc_id)
+
+
 def _run(ctx: Context, make: Callable[[session.Opened], Result]) -> None:
     """Make one edit on the document as it is, holding its lock from reading to saving (so that
     edits made at once are made in turn, not refused as stale; --expect still refuses a version
     other than the one named), and report it."""
     with session.held(ctx.corpus, ctx.doc_id):
-        opened = session.open_document(ctx.corpus, ctx.doc_id)
+        opened = _open(ctx)
         for asked, key in zip(ctx.asked, ctx.pair, strict=True):  # zh-Hant-HK never edits Taiwan's version
             if key in opened.text.versions:
                 check_region(asked, key, opened.text.versions[key].tag, "--pair", ctx.doc_id)
         result = make(opened)
-        after = session.commit(opened, result, ctx.who, ctx.expect)
+        after = session.commit(opened, result, who_or_default(ctx.who), ctx.expect)
     _report(ctx, opened, after, result.what)
 
 
@@ -208,8 +215,8 @@ def correct(ctx: Context, sid: str, text: str) -> None:
 def _move(ctx: Context, back: bool) -> None:
     """Undo or redo on the document as it is, holding its lock throughout (as `_run`), and report it."""
     with session.held(ctx.corpus, ctx.doc_id):
-        opened = session.open_document(ctx.corpus, ctx.doc_id)
-        after, what = (session.undo if back else session.redo)(opened, ctx.who, ctx.expect)
+        opened = _open(ctx)
+        after, what = (session.undo if back else session.redo)(opened, who_or_default(ctx.who), ctx.expect)
     _report(ctx, opened, after, what)
 
 
@@ -234,7 +241,7 @@ def redo(ctx: Context) -> None:
 @user_errors
 def history(ctx: Context) -> None:
     """Every change people made to the document, oldest first, from its TEI revisionDesc."""
-    opened = session.open_document(ctx.corpus, ctx.doc_id)
+    opened = _open(ctx)
     changes = session.history(opened)
     if ctx.as_json:
         click.echo(json.dumps({"doc_id": ctx.doc_id, "version": opened.version, "changes": [

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
 import json
-import os
 from pathlib import Path
 
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option
+from aligner.cli.options import corpus_option, json_option, who_option, who_or_default
 from aligner.formats import FORMATS
 from aligner.formats.imports import import_files
 from aligner.ingest.langs import normalize_tag
@@ -24,11 +22,11 @@ from aligner.ingest.langs import normalize_tag
               help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person', XLIFF person unless its notes say machine).")
 @click.option("--langs", default="", help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
 @click.option("--replace", is_flag=True, help="Lay the files over documents already in the corpus: their versions and pairs replace those of the same languages, the others stay; changed sentences go in the history as WHO's, and a rebuild keeps them.")
-@click.option("--who", default=lambda: os.environ.get("ALIGNER_EDITOR") or getpass.getuser(), help="With --replace: the name the history records (default: $ALIGNER_EDITOR or the login name).")
+@who_option("With --replace: the name the history records")
 @corpus_option
 @json_option
 @user_errors
-def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, replace: bool, who: str, corpus: Path, as_json: bool) -> None:
+def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, replace: bool, who: str | None, corpus: Path, as_json: bool) -> None:
     """Import parallel data FILES into the TEI corpus, with their alignment.
 
     Example: aligner import en-zh.tmx --format tmx --corpus corpora
@@ -36,7 +34,8 @@ def import_(files: tuple[Path, ...], fmt: str, resp: str | None, langs: str, rep
     Every file is read and checked before anything is written.
     """
     tags = [normalize_tag(t) for t in langs.split(",") if t.strip()]
-    texts = import_files(files, fmt, corpus, resp=resp, langs=tags, replace=replace, who=who)
+    named = who_or_default(who) if replace else ""  # only --replace records a name in the history: looked up only then
+    texts = import_files(files, fmt, corpus, resp=resp, langs=tags, replace=replace, who=named)
     report = [
         {
             "doc_id": t.doc_id,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import getpass
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
+from aligner.errors import InputError
 from aligner.reader.filters import LOW_CONFIDENCE
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,6 +26,23 @@ def corpus_option(func: F) -> F:
         show_default=True,
         help="The TEI corpus folder.",
     )(func)
+
+
+def who_option(help_text: str) -> Callable[[F], F]:
+    """--who: the name a history line records; None unless given, so that its default is looked
+    up (`who_or_default`) only by a command that records one."""
+    return click.option("--who", metavar="NAME", help=f"{help_text} (default: $ALIGNER_EDITOR or the login name).")
+
+
+def who_or_default(who: str | None) -> str:
+    """The name --who gave, else $ALIGNER_EDITOR, else the login name; a user without one (a
+    container's uid with no passwd entry) is asked for --who in one line."""
+    if who is not None:
+        return who
+    try:
+        return os.environ.get("ALIGNER_EDITOR") or getpass.getuser()
+    except (KeyError, OSError):  # OSError from Python 3.13 on
+        raise InputError("no login name to record in the history; give one with --who NAME (or set ALIGNER_EDITOR)") from None
 
 
 def quiet_option(func: F) -> F:

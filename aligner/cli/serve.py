@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 import signal
 import tempfile
 from pathlib import Path
@@ -13,7 +11,7 @@ import click
 
 from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.edit import engine_for
-from aligner.cli.options import corpus_option, threshold_option
+from aligner.cli.options import corpus_option, threshold_option, who_option, who_or_default
 from aligner.corpus.store import load_readable
 from aligner.reader.serve import make_server, url_of
 from aligner.reader.site import build_site
@@ -24,11 +22,11 @@ from aligner.reader.site import build_site
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on (0: any free port).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is reachable from this machine only.")
 @click.option("--edit", is_flag=True, help="Open the editor: correct links and sentences in the browser (TARGET is the corpus folder).")
-@click.option("--who", default=lambda: os.environ.get("ALIGNER_EDITOR") or getpass.getuser(), help="With --edit: the name the history records (default: $ALIGNER_EDITOR or the login name).")
+@who_option("With --edit: the name the history records")
 @threshold_option
 @corpus_option
 @user_errors
-def serve(target: str | None, port: int, host: str, edit: bool, who: str, threshold: float, corpus: Path) -> None:
+def serve(target: str | None, port: int, host: str, edit: bool, who: str | None, threshold: float, corpus: Path) -> None:
     """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C;
     with --edit, serve the editor over the corpus folder TARGET instead.
 
@@ -36,7 +34,7 @@ def serve(target: str | None, port: int, host: str, edit: bool, who: str, thresh
     """
     target = target or str(corpus)  # no TARGET: the whole --corpus
     if edit:
-        _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who)
+        _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who_or_default(who))
         return
     texts, skipped = load_readable(target, corpus)
     report_skipped(skipped, final=False)

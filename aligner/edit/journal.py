@@ -87,9 +87,13 @@ def diff(before: ParallelText, after: ParallelText) -> Json:
 
 
 def apply(text: ParallelText, patch: Json, forward: bool = True) -> ParallelText:
-    """The document with a patch applied (`forward`) or taken back; `Mismatch` when the document is
-    not as the patch expects (what it replaces must be there, and what it puts must name sentences
-    the versions have), so that a damaged journal is refused before anything is written."""
+    """The document with a patch applied (`forward`) or taken back; `Mismatch` when the patch is
+    not of the shape `diff` gives (`read` leaves an undo step's to be checked here) or the document
+    is not as it expects (what it replaces must be there, and what it puts must name sentences the
+    versions have), so that a damaged journal is refused before anything is written."""
+    misfit = _misfit_said(patch, _PATCH, "patch")
+    if misfit:
+        raise Mismatch(misfit)
     take, put = ("old", "new") if forward else ("new", "old")
     alignments = list(text.alignments)
     for part in patch["links"]:
@@ -142,7 +146,10 @@ def unreadable(path: Path, reason: str) -> EditError:
 
 def read(folder: Path) -> Json:
     """The journal of a document folder (empty when there is none), its shape and types checked
-    (`JOURNAL`, `_inconsistency`): a damaged one is refused in one line, never half used."""
+    (`JOURNAL`, `_inconsistency`) but for the patches of its undo steps, which `apply` checks when
+    a step is used (a web editor reads the journal after each background write, and 200 large
+    patches took twice as long to check as to parse): a damaged one is refused in one line, never
+    half used."""
     path = folder / JOURNAL_FILE
     if not path.exists():
         return {"version": "", "position": 0, "steps": []}
@@ -150,11 +157,19 @@ def read(folder: Path) -> Json:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         raise unreadable(path, str(err)) from None
-    misfit = _misfit(data, JOURNAL)
-    wrong = f"journal{''.join(reversed(misfit[1]))} {misfit[0]}" if misfit else _inconsistency(data)
+    wrong = _misfit_said(data, JOURNAL, "journal") or _inconsistency(data)
     if wrong:
         raise unreadable(path, wrong)
     return data  # type: ignore[no-any-return]
+
+
+def check_steps(folder: Path, log: Json) -> None:
+    """Refuse, as `read` does, a journal (`log`, read from `folder`) with an undo step of another
+    shape than `diff` gives, whichever step it is: the command line checks every step before an
+    edit, an undo or the history (`read` leaves each to `apply`, when it is used)."""
+    wrong = _misfit_said(log["steps"], [_STEP], "journal.steps")
+    if wrong:
+        raise unreadable(folder / JOURNAL_FILE, wrong)
 
 
 @dataclass(frozen=True)
@@ -178,8 +193,9 @@ _LINK = _OneOf("a link", ((_IDS, _IDS, float, str), (_IDS, _IDS, float, str, [(s
 _PARA = (str, str, [(str, str)])  # `_para`
 _PATCH = {"links": [{"pair": (str, str), "at": int, "old": [_LINK], "new": [_LINK], "signature": (str, str)}],
           "versions": [{"lang": str, "at": int, "old": [_PARA], "new": [_PARA]}]}  # `diff`
-JOURNAL = {  # what `files` keeps (see its docstring); an older journal lacks the keys marked '?'
-    "version": str, "position": int, "steps": [{"what": str, "target": [str], "patch": _PATCH}],
+_STEP = {"what": str, "target": [str], "patch": _PATCH}
+JOURNAL = {  # what `files` keeps (see its docstring), a step's patch any object (`read`); an older journal lacks the keys marked '?'
+    "version": str, "position": int, "steps": [{**_STEP, "patch": {}}],
     "pending?": [{"seq": int, "patch": _PATCH, "forward": bool, "change": (str, str, str, [str])}], "seq?": int,
     "files?": _MapOf(str), "stamps?": _MapOf((int, int, int)), "flushing?": {"upto": int, "files": _MapOf((str, str))},
 }
@@ -217,6 +233,13 @@ def _misfit(value: Any, shape: Any) -> tuple[str, list[str]] | None:
             found[1].append(where if isinstance(where, str) else f"[{where}]")  # a list's index made a name only here
             return found
     return None
+
+
+def _misfit_said(value: Any, shape: Any, name: str) -> str | None:
+    """How a JSON value named `name` departs from a shape (`_misfit`), in words: `journal.steps[0]
+    has no patch`; None when it fits."""
+    misfit = _misfit(value, shape)
+    return f"{name}{''.join(reversed(misfit[1]))} {misfit[0]}" if misfit else None
 
 
 def _inconsistency(data: Json) -> str | None:

@@ -25,6 +25,7 @@ from aligner.corpus.model import (
     Sentence,
 )
 from aligner.corpus.rows import aligned_rows
+from aligner.corpus.triangle import positions
 from aligner.errors import InputError
 from aligner.formats.filters import Filters
 from aligner.formats.unit import Unit
@@ -158,23 +159,26 @@ def _ours(sid: str, lang: str) -> bool:
     return sid.startswith(f"{lang}.") and OUR_ID.match(sid) is not None
 
 
-def _with_our_ids(units_: Sequence[Unit], lang: str) -> list[Unit]:
+Placed = Sequence[tuple[Unit, str]]  # imported units, each with its place in the file (`a.tmx:12`) for errors
+
+
+def _with_our_ids(placed: Placed, lang: str) -> list[tuple[Unit, str]]:
     """Keep a language's ids when all follow our scheme and are unique, else number `{lang}.p1.s{n}`."""
-    ids = [s.id for u in units_ for s in u.cells.get(lang, ())]
+    ids = [s.id for u, _ in placed for s in u.cells.get(lang, ())]
     if len(set(ids)) == len(ids) and all(_ours(i, lang) for i in ids):
-        return list(units_)
+        return list(placed)
     counter = iter(range(1, len(ids) + 1))
     return [
-        replace(u, cells={**u.cells, lang: tuple(Sentence(f"{lang}.p1.s{next(counter)}", s.text) for s in u.cells.get(lang, ()))})
-        for u in units_
+        (replace(u, cells={**u.cells, lang: tuple(Sentence(f"{lang}.p1.s{next(counter)}", s.text) for s in u.cells.get(lang, ()))}), where)
+        for u, where in placed
     ]
 
 
-def _claimed(units_: Sequence[Unit], places: Sequence[str], langs: Sequence[str]) -> None:
+def _claimed(placed: Placed, langs: Sequence[str]) -> None:
     """Refuse a sentence id of ours (`en.p3.s2`) that two units give (see `claim`); other ids may
     repeat (a CAT tool numbers each unit's segments from 1) and are numbered anew."""
     linked: dict[tuple[str, str], str] = {}
-    for unit, where in zip(units_, places, strict=True):
+    for unit, where in placed:
         for lang in langs:
             for sent in unit.cells.get(lang, ()):
                 if _ours(sent.id, lang):
@@ -196,12 +200,12 @@ def _crossings(pair: tuple[str, str], spans: Spans) -> Iterator[tuple[int, int, 
             yield j, k, f"one comes first in {pair[0]}, the other in {pair[1]}"
 
 
-def _uncrossed(pair: tuple[str, str], held: Sequence[tuple[Unit, str]], versions: Mapping[str, Document], ids_in: str) -> None:
+def _uncrossed(pair: tuple[str, str], held: Placed, versions: Mapping[str, Document], ids_in: str) -> None:
     """Refuse links of a pair that cross (`_crossings`): the versions' order comes from the file's
     ids, so such links mean an edited id moved its sentence (en.p999.s1 to the end)."""
-    pos = {(lang, s.id): n for lang in pair for n, s in enumerate(versions[lang].sentences())}
+    pos = {lang: positions(versions[lang])[0] for lang in pair}  # kept per version, made once for all its pairs
     spans = [
-        {lang: (min(p), max(p)) for lang in pair if (p := [pos[lang, s.id] for s in unit.cells.get(lang, ())])}
+        {lang: (min(p), max(p)) for lang in pair if (p := [pos[lang][s.id] for s in unit.cells.get(lang, ())])}
         for unit, _ in held
     ]
     crossing = next(_crossings(pair, spans), None)
@@ -214,23 +218,23 @@ def _uncrossed(pair: tuple[str, str], held: Sequence[tuple[Unit, str]], versions
 
 
 def parallel_text(
-    doc_id: str, units_: Sequence[Unit], metas: Mapping[str, Metadata], signature: str = "",
-    regions: Mapping[str, str] | None = None, *, places: Sequence[str], ids_in: str = "in the file",
+    doc_id: str, placed: Placed, metas: Mapping[str, Metadata], signature: str = "",
+    regions: Mapping[str, str] | None = None, *, ids_in: str = "in the file",
 ) -> ParallelText:
-    """Assemble imported units into versions (one per key of `metas`, with its region from
-    `regions` when the file said one: zh-TW) and an alignment per pair. `places` names each
-    unit's place in the file (`a.tmx:12`) for errors: a sentence id of ours in two units, or
+    """Assemble imported units, each with its place in the file (`a.tmx:12`), into versions (one
+    per key of `metas`, with its region from `regions` when the file said one: zh-TW) and an
+    alignment per pair. A place names a unit in errors: a sentence id of ours in two units, or
     links that cross (`ids_in`: where the file keeps the ids, for the fix)."""
     langs = list(metas)
-    _claimed(units_, places, langs)
+    _claimed(placed, langs)
     for lang in langs:
-        units_ = _with_our_ids(units_, lang)
-    empty = [lang for lang in langs if not any(u.cells.get(lang) for u in units_)]
+        placed = _with_our_ids(placed, lang)
+    empty = [lang for lang in langs if not any(u.cells.get(lang) for u, _ in placed)]
     if empty:
         raise InputError(f"{doc_id}: no {', '.join(empty)} sentences to import; check the language codes")
     versions = {
         lang: replace(
-            document_from_sentences(doc_id, lang, (s for u in units_ for s in u.cells.get(lang, ())), metas[lang]),
+            document_from_sentences(doc_id, lang, (s for u, _ in placed for s in u.cells.get(lang, ())), metas[lang]),
             region=(regions or {}).get(lang, ""),
         )
         for lang in langs
@@ -238,7 +242,7 @@ def parallel_text(
     alignments = []
     for i, a in enumerate(langs):
         for b in langs[i + 1 :]:
-            held = [(u, where) for u, where in zip(units_, places, strict=True) if u.cells.get(a) or u.cells.get(b)]
+            held = [(u, where) for u, where in placed if u.cells.get(a) or u.cells.get(b)]
             _uncrossed((a, b), held, versions, ids_in)
             links = tuple(
                 Link(

@@ -72,12 +72,11 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                 f"{paths[0]} has {len(lines[0])} lines but {path} has {len(rows)}; Moses files must be line-aligned"
             )
     doc_id = paths[0].name.rsplit(".", 1)[0]
-    units_ = [
-        Unit(doc_id, f"l{n}", {lang: (Sentence("", rows[n].strip()),) if rows[n].strip() else () for lang, rows in zip(langs, lines, strict=True)}, 1.0, resp or "machine")
+    placed = [
+        (Unit(doc_id, f"l{n}", {lang: (Sentence("", rows[n].strip()),) if rows[n].strip() else () for lang, rows in zip(langs, lines, strict=True)}, 1.0, resp or "machine"),
+         f"{paths[0]}:{n + 1}")
         for n in range(len(lines[0]))
     ]
-    kept = [n for n, u in enumerate(units_) if any(u.cells.values())]
     metas = {lang: Metadata(source=p.name, note=f"imported from {p.name} (Moses)") for lang, p in zip(langs, paths, strict=True)}
     regions = {lang: region for lang, region in tags if region}
-    return [parallel_text(doc_id, [units_[n] for n in kept], metas, "imported from Moses files", regions,
-                          places=[f"{paths[0]}:{n + 1}" for n in kept])]
+    return [parallel_text(doc_id, [(u, where) for u, where in placed if any(u.cells.values())], metas, "imported from Moses files", regions)]

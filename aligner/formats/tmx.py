@@ -152,14 +152,14 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     Links are marked as made by a person (a translation memory holds confirmed pairs) unless the
     file says otherwise in `x-resp` or `resp` is given.
     """
-    groups: dict[tuple[Path, str], list[tuple[Unit, str]]] = {}  # units with their tu's line; a document of two files comes as two
-    sources: dict[tuple[Path, str], dict[str, Metadata]] = {}
-    regions: dict[tuple[Path, str], dict[str, str]] = {}
+    groups: dict[str, list[tuple[Unit, str]]] = {}  # by document: its units with their tu's place
+    sources: dict[str, dict[str, Metadata]] = {}
+    regions: dict[str, dict[str, str]] = {}
     for path in paths:
         root = _parse(path)
         for tu in root.iterfind("body/tu"):
             props = _props(tu)
-            key = (path, props.get("x-doc-id") or path.stem)
+            doc_id = props.get("x-doc-id") or path.stem
             cells = {}
             for tuv in tu.iterfind("tuv"):
                 lang, region = _lang(path, tuv)
@@ -168,19 +168,18 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                         f"{path}:{tuv.sourceline}: a second <tuv> of {lang} in one <tu>; a version holds one"
                         f" language variety: keep one, or put the other in its own file"
                     )
-                keep_region(regions.setdefault(key, {}), lang, region, f"{path}:{tuv.sourceline}", "give each region's <tu>s an x-doc-id of their own")
+                keep_region(regions.setdefault(doc_id, {}), lang, region, f"{path}:{tuv.sourceline}", "give each region's <tu>s an x-doc-id of their own")
                 cells[lang] = _sentences(path, tuv, lang)
-                sources.setdefault(key, {}).setdefault(
+                sources.setdefault(doc_id, {}).setdefault(
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
                 )
             who = resp or props.get("x-resp", "person")
             where = f"{path}:{tu.sourceline}"
             sure = confidence(props.get("x-confidence", "1"), where, "x-confidence", "fix or remove the property")  # 1: a memory's pairs are confirmed
-            groups.setdefault(key, []).append((Unit(key[1], props.get("x-link-id", ""), cells, sure, who), where))
+            groups.setdefault(doc_id, []).append((Unit(doc_id, props.get("x-link-id", ""), cells, sure, who), where))
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import; give TMX files whose <body> has translation units")
     return [
-        parallel_text(key[1], [u for u, _ in held], sources[key], "imported from TMX", regions.get(key),
-                      places=[where for _, where in held], ids_in="in the tuvs' x-sentences properties")
-        for key, held in groups.items()
+        parallel_text(doc_id, placed, sources[doc_id], "imported from TMX", regions.get(doc_id), ids_in="in the tuvs' x-sentences properties")
+        for doc_id, placed in groups.items()
     ]

@@ -151,6 +151,7 @@ class _Doc:
 
     versions: dict[str, Document] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)  # language → the sentence file of its version
+    ids: dict[str, dict[str, str]] = field(default_factory=dict)  # language → its file's sentence ids → ours
     regions: dict[str, str] = field(default_factory=dict)
     alignments: dict[tuple[str, str], Alignment] = field(default_factory=dict)  # a pair as first met
     linked: dict[frozenset[str], dict[tuple[str, str], str]] = field(default_factory=dict)  # pair → (lang, file's id) → where
@@ -168,31 +169,40 @@ def _names(path: Path, grp: etree._Element) -> tuple[str, str]:
 
 
 def _side(path: Path, grp: etree._Element, attr: str, doc_id: str, doc: _Doc) -> Side:
-    """The sentence file fromDoc or toDoc names, added as a version of the document; a missing
-    file, or a second file of a language the document has, is named with the linkGrp's line."""
-    from aligner.ingest.langs import split_tag
-
+    """The sentence file fromDoc or toDoc names, as a version of the document: read when the
+    document first meets it (`_version`), then reused; a missing file is named with the linkGrp's line."""
     name = grp.get(attr, "")
     file = _doc_file(path.parent, name)
     if not file.is_file():
         raise InputError(f"{path}:{grp.sourceline}: {attr} '{name}' names {file}, which does not exist; put the sentence file there or correct {attr}")
+    here = file.resolve()
+    lang = next((lang for lang, known in doc.files.items() if known == here), None) or _version(path, grp, attr, file, doc_id, doc)
+    return lang, name, doc.ids[lang]
+
+
+def _version(path: Path, grp: etree._Element, attr: str, file: Path, doc_id: str, doc: _Doc) -> str:
+    """Read a sentence file new to the document (named by `attr` of the linkGrp) as its version of
+    the file's language, and return the language; a second file of a language the document has is
+    refused naming the linkGrp's line."""
+    from aligner.ingest.langs import split_tag
+
+    name = grp.get(attr, "")
     sentences = parse(file)
     try:
         lang, region = split_tag(sentences.get(XML_LANG) or _doc_id_lang(name)[1])
     except InputError as err:
         raise InputError(f"{file}: {err}; give the file an xml:lang or put it in a folder named for its language") from None
     keep_region(doc.regions, lang, region, str(file), "put each region's sentence files under a document name of their own")
-    here = file.resolve()
-    first = doc.files.setdefault(lang, here)
-    if first != here:
+    if lang in doc.files:
         raise InputError(
-            f"{path}:{grp.sourceline}: {attr} '{name}' is a second {lang} version of document '{doc_id}' (the first is {first}); "
+            f"{path}:{grp.sourceline}: {attr} '{name}' is a second {lang} version of document '{doc_id}' (the first is {doc.files[lang]}); "
             "import the link groups of each in a run of their own, the later with --replace, which lays it over the first"
         )
     meta = Metadata(source=file.name, note=f"imported from {file.name} (XCES)")
-    version, ids = read_sentences(file, sentences, lang, doc_id, meta)
+    version, doc.ids[lang] = read_sentences(file, sentences, lang, doc_id, meta)
     doc.versions[lang] = replace(version, region=region)
-    return lang, name, ids
+    doc.files[lang] = file.resolve()
+    return lang
 
 
 def _certainty(link: etree._Element) -> float:

@@ -308,11 +308,11 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
         for (doc_id, _), (held, ((src, src_region), (tgt, tgt_region)), line) in found.items():
             if not held:
                 continue
-            units = [replace(u, resp=resp) if resp else u for u, _ in held]
+            placed = [(replace(u, resp=resp) if resp else u, where) for u, where in held]
             meta = Metadata(source=path.name, note=f"imported from {path.name} (XLIFF {root.get('version', '')})")
             regions = {key: region for key, region in ((src, src_region), (tgt, tgt_region)) if region}
-            text = parallel_text(doc_id, units, {src: meta, tgt: meta}, "imported from XLIFF", regions,
-                                 places=[where for _, where in held], ids_in="in the <mrk> id attributes (1.2: mid)")
+            text = parallel_text(doc_id, placed, {src: meta, tgt: meta}, "imported from XLIFF", regions,
+                                 ids_in="in the <mrk> id attributes (1.2: mid)")
             docs[doc_id] = _joined(docs[doc_id], text, f"{path}:{line}") if doc_id in docs else text
         texts += docs.values()
     if not texts:

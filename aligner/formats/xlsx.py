@@ -268,7 +268,7 @@ def _languages(path: Path, head: Sequence[str]) -> tuple[list[str], list[tuple[s
 
 
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
-    """Documents from review sheets, each sheet's own (`_sheet`): a document of two sheets comes twice, which import refuses."""
+    """Documents from review sheets (`_sheet`)."""
     return [text for path in paths for text in _sheet(path, resp)]
 
 
@@ -309,7 +309,7 @@ def _sheet(path: Path, resp: str | None) -> list[ParallelText]:
     regions = {key: region for key, region in split if region}
     columns = ", ".join(f"'{lang}{IDS}'" for lang in langs)
     return [
-        parallel_text(doc_id, [u for u, _ in placed], metas, "imported from an XLSX review sheet", regions,
-                      places=[where for _, where in placed], ids_in=f"in the hidden columns {columns} of sheet '{title}'")
+        parallel_text(doc_id, placed, metas, "imported from an XLSX review sheet", regions,
+                      ids_in=f"in the hidden columns {columns} of sheet '{title}'")
         for doc_id, placed in groups.items()
     ]
