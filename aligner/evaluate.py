@@ -165,16 +165,23 @@ class FileResult:
     score: Score
 
 
-def read_lines(path: Path) -> list[str]:
+def read_bytes(path: Path, what: str = "it", fix: str = "") -> bytes:
+    """A file's bytes, or one line saying why `what` (the file, as the message names it) cannot
+    be read, and the `fix` if given."""
+    try:
+        return path.read_bytes()
+    except OSError as err:
+        raise InputError(f"{path}: cannot read {what} ({err.strerror or err}){fix and '; ' + fix}") from None
+
+
+def read_lines(path: Path, what: str = "it", fix: str = "") -> list[str]:
     """Read one sentence per line, trailing newline ignored, in any encoding the ingester reads
-    (UTF-8 or UTF-16 with a byte order mark, which is dropped; UTF-8, GB18030, Big5)."""
+    (UTF-8 or UTF-16 with a byte order mark, which is dropped; UTF-8, GB18030, Big5); `what` and
+    `fix` as `read_bytes` takes them."""
     from aligner.ingest.text import decode
 
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read it ({err.strerror or err})") from None
-    return decode(data, str(path)).splitlines() if data.strip() else []
+    data = read_bytes(path, what, fix)
+    return decode(data, str(path)).splitlines() if data.strip() else []  # `decode` refuses blank bytes as an input's
 
 
 def check_links(links: Sequence[Link], n: int, m: int, name: str) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from aligner import evaluate
 from aligner.corpus.model import ParallelText
 from aligner.errors import InputError
 from aligner.ingest.langs import convert, guess_language, joiner
@@ -44,21 +45,13 @@ class SystemScore:
     p_ter: float | None = None
 
 
-def _read(path: Path) -> bytes:
-    """A candidate file's bytes, or one line saying why it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as err:
-        raise InputError(f"{path}: cannot read the candidate ({err.strerror or err}); give a system's output file") from None
+_CANDIDATE = ("the candidate", "give a system's output file")  # a candidate file that cannot be read: its name, the fix
 
 
 def read_lines(path: Path) -> list[str]:
-    """A candidate file's lines, decoded as `aligner align` decodes a text (`ingest.text.decode`: a
-    byte order mark dropped; UTF-8, UTF-16, GB18030, Big5); blank lines at its end are not segments."""
-    from aligner.ingest.text import decode
-
-    data = _read(path)
-    lines = decode(data, str(path)).splitlines() if data.strip() else []  # `decode` refuses blank bytes as an input's
+    """A candidate file's lines, read as `evaluate.read_lines` reads a text (decoded as `aligner
+    align` decodes one); blank lines at its end are not segments."""
+    lines = evaluate.read_lines(path, *_CANDIDATE)
     while lines and not lines[-1]:
         lines.pop()
     if not "".join(lines).strip():
@@ -86,7 +79,7 @@ def candidate_lines(path: Path, text: ParallelText, src_lang: str, tgt_lang: str
     if path.suffix == ".xml":
         from aligner.corpus.tei import tei_to_document
 
-        doc = tei_to_document(_read(path), text.doc_id, str(path))
+        doc = tei_to_document(evaluate.read_bytes(path, *_CANDIDATE), text.doc_id, str(path))
         lines = [s.text for s in doc.sentences()]
     else:
         lines = read_lines(path)

@@ -592,16 +592,14 @@ def temporaries(corpus: Path) -> list[str]:
     return [p.name for p in (corpus / "doc").iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.parametrize(("write", "failed"), [("temporary", "align.xml"), ("write_atomic", JOURNAL_FILE)])
+@pytest.mark.parametrize(("write", "failed"), [("aligner.corpus.store.temporary", "align.xml"), ("aligner.edit.files.write_atomic", JOURNAL_FILE)])
 def test_an_edit_on_a_full_disk_is_not_made_and_says_so_in_one_line(corpus: Path, monkeypatch: pytest.MonkeyPatch, write: str, failed: str) -> None:
     """Whether the new bytes of a TEI file or the journal recording the edit cannot be written:
     one line naming the file and the fix, exit 1, the files and the journal as they were, so
     that making the edit again once there is room makes it once."""
-    import aligner.edit.files
-
     assert edit(corpus, "confirm", "0")[0] == 0
     before = files(corpus)
-    monkeypatch.setattr(aligner.edit.files, write, full_disk)
+    monkeypatch.setattr(write, full_disk)
     assert edit(corpus, "merge", "3") == (1, f"Error: {corpus / 'doc' / failed}: cannot write (No space left on device); "
                                              "the edit was not made: free some disk space and make it again\n")
     assert files(corpus) == before and temporaries(corpus) == []
@@ -609,6 +607,22 @@ def test_an_edit_on_a_full_disk_is_not_made_and_says_so_in_one_line(corpus: Path
     assert edit(corpus, "history") == (0, f"{load(corpus, 'doc').changes[0].when}  tester: en–zh-Hans: confirmed link 0\n")
     assert edit(corpus, "merge", "3")[0] == 0
     assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: confirmed link 0", "en–zh-Hans: merged link 3 with the link below"]
+
+
+def test_a_journal_that_cannot_be_written_gives_the_reason_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The journal's own write failing (`write_atomic`'s one-line error): the line gives the
+    system's reason, not that error's whole line again."""
+    from aligner.corpus import store
+
+    real = store.temporary
+
+    def journal_full(path: Path, *args: Any, **kwargs: Any) -> Path:
+        return full_disk() if path.name == JOURNAL_FILE else real(path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "temporary", journal_full)
+    assert edit(corpus, "merge", "3") == (1, f"Error: {corpus / 'doc' / JOURNAL_FILE}: cannot write (No space left on device); "
+                                             "the edit was not made: free some disk space and make it again\n")
+    assert temporaries(corpus) == []
 
 
 def test_an_edit_whose_files_are_written_stands_when_only_the_journal_tidying_fails(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -658,7 +672,7 @@ def test_the_background_writer_on_a_full_disk_keeps_the_edits_pending(corpus: Pa
     opened = session.open_document(corpus, "doc")
     session.commit(opened, link_edit(opened.text, ("en", "zh-Hans"), "merge", 0, engine_for), "tester", write_behind=True)
     before = files(corpus)
-    monkeypatch.setattr(aligner.edit.files, "temporary", full_disk)
+    monkeypatch.setattr("aligner.corpus.store.temporary", full_disk)
     with pytest.raises(OutputError, match="align.xml: cannot write \\(No space left on device\\); the edits are saved in the journal"):
         aligner.edit.files.flush(corpus / "doc", "doc")
     assert files(corpus) == before and temporaries(corpus) == []

@@ -10,7 +10,7 @@ import errno
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +27,8 @@ from aligner.corpus.tei import (
     version_file,
 )
 from aligner.errors import AlignerError, CorpusError, LanguageError, OutputError
+
+_FREE_SPACE = "free some disk space"  # the fix for a write that failed for want of space (`disk_full`)
 
 
 def _umask() -> int:
@@ -51,7 +53,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False, 
     except OutputError:
         raise
     except OSError as err:
-        raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
+        raise cannot_write(path, err) from None
 
 
 @contextmanager
@@ -70,14 +72,52 @@ def make_folder(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise OutputError(err.errno, f"{path}: cannot create the folder ({_cause(path, err)}); {_fix(err)}") from None
+        raise OutputError(err.errno, f"{path}: cannot create the folder ({cause(path, err)}); {_fix(err)}") from None
+
+
+def cannot_write(path: Path, err: OSError, fix: str = "") -> OutputError:
+    """A failed write as one line naming the path, the cause and `fix` (by default what a user who
+    chose the path can do: `_fix`); an OSError still, with the failure's errno."""
+    return OutputError(err.errno or errno.EIO, f"{path}: cannot write ({cause(path, err)}); {fix or _fix(err)}")
+
+
+def cause(path: Path, err: OSError) -> str:
+    """Why a write failed: a file where the path needs a folder, else the system's reason (of an
+    `OutputError`, whose text is a whole message, the reason for its errno)."""
+    if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
+        ancestor = next((parent for parent in path.parents if parent.exists()), None)
+        if ancestor is not None and not ancestor.is_dir():
+            return f"{ancestor} is a file, not a folder"
+    if isinstance(err, OutputError) and err.errno:
+        return os.strerror(err.errno)
+    return err.strerror or str(err)
+
+
+def disk_full(err: OSError) -> bool:
+    """Whether a write failed for want of space: a full disk, or a quota reached."""
+    return err.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+def write_fix(full: bool, folder: Path) -> str:
+    """What a user can do about a failed write into `folder`, a place they did not choose (a
+    document's folder, the corpus): free some disk space when it is `full`, else make it writable."""
+    return _FREE_SPACE if full else f"make {folder} writable"
+
+
+def _fix(err: OSError) -> str:
+    """What a user can do about a failed write to a path they chose, by its cause."""
+    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "choose a folder you may write to"
+    if disk_full(err):
+        return f"{_FREE_SPACE} or write elsewhere"
+    return "choose another path"
 
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files all or none (the files of a Moses or XCES export, of an import): each
-    goes to a temp file beside it, and they are renamed into place only when every one was
-    written; return those that changed. A failure raises `OutputError` and leaves no file."""
-    staged: list[tuple[Path, Path]] = []
+    goes to a temp file beside it (`stage`), and they are renamed into place only when every one
+    was written; return those that changed. A failure raises `OutputError` and leaves no file."""
+    changed: dict[Path, bytes] = {}
     through: list[Path] = []  # not regular files (/dev/stdout): written as `write_atomic` does
     try:
         for path, data in files.items():
@@ -87,34 +127,36 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
                 through.append(path)
             elif not (path.exists() and path.read_bytes() == data):
                 path.parent.mkdir(parents=True, exist_ok=True)
-                staged.append((temporary(path, data), path))
+                changed[path] = data
     except OSError as err:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise OutputError(err.errno, f"{path}: cannot write ({_cause(path, err)}); {_fix(err)}") from None
-    for tmp, path in staged:
+        raise cannot_write(path, err) from None
+    temps = stage(changed)
+    for path, tmp in temps.items():
         os.replace(tmp, path)
     for path in through:
         write_atomic(path, files[path])
-    return [path for _, path in staged] + through
+    return [*temps, *through]
 
 
-def _cause(path: Path, err: OSError) -> str:
-    """Why a write failed: a file where the path needs a folder, else the system's reason."""
-    if err.errno in (errno.ENOENT, errno.ENOTDIR, errno.EEXIST):
-        ancestor = next((parent for parent in path.parents if parent.exists()), None)
-        if ancestor is not None and not ancestor.is_dir():
-            return f"{ancestor} is a file, not a folder"
-    return err.strerror or str(err)
+def stage(
+    files: Mapping[Path, bytes], sync: bool = False, failed: Callable[[Path, OSError], OutputError] = cannot_write
+) -> dict[Path, Path]:
+    """Each file's bytes in a temporary file beside it (`temporary`, fsync'd if `sync`), by the
+    file's path: all or none, a write that fails removes those made and raises `failed(path, err)`."""
+    temps: dict[Path, Path] = {}
+    for path, data in files.items():
+        try:
+            temps[path] = temporary(path, data, sync)
+        except OSError as err:
+            discard(temps)
+            raise failed(path, err) from None
+    return temps
 
 
-def _fix(err: OSError) -> str:
-    """What a user can do about a failed write, by its cause."""
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "choose a folder you may write to"
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "free some disk space or write elsewhere"
-    return "choose another path"
+def discard(temps: Mapping[Path, Path]) -> None:
+    """Remove the temporary files `stage` made (those not renamed into place yet)."""
+    for tmp in temps.values():
+        tmp.unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: str) -> bool:
@@ -194,7 +236,7 @@ def _removed(path: Path) -> Path:
     try:
         path.unlink(missing_ok=True)
     except OSError as err:
-        raise OutputError(err.errno, f"{path}: cannot remove ({_cause(path, err)}); {_fix(err)}") from None
+        raise OutputError(err.errno, f"{path}: cannot remove ({cause(path, err)}); {_fix(err)}") from None
     return path
 
 

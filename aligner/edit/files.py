@@ -23,13 +23,12 @@ it leaves the journal and the files as they were (the edit was not made, and is 
 tried again), and after it the edit stands. The web editor's writer and a build (`flush`) write
 edits the journal holds already: a failure leaves them pending. Either says so in one line.
 
-A journal is checked when read (`journal.read`) and each pending edit when replayed: a damaged
+A journal is checked when read (`journal.read`; its undo patches when used, and all of them by the command line) and each pending edit when replayed: a damaged
 one is refused in one line, before anything is written.
 """
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import os
@@ -39,18 +38,23 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from aligner.corpus.model import Change, ParallelText
 from aligner.corpus.store import (
+    cannot_write,
+    discard,
+    disk_full,
     holding,
     load,
     load_links,
     serialise,
+    stage,
     sync_folder,
-    temporary,
     write_atomic,
+    write_fix,
 )
 from aligner.edit import journal
 from aligner.errors import AlignerError, OutputError
@@ -187,39 +191,17 @@ def _finish(folder: Path, log: Json) -> Json:
 
 
 def _unwritable(path: Path, err: OSError, then: str) -> OutputError:
-    """A write of a document's file that failed, as one line: the file, the system's reason, and
-    what became of the edits with the fix (`then`: `NOT_MADE` or `KEPT`)."""
-    full = err.errno in (errno.ENOSPC, errno.EDQUOT)
-    fix = "free some disk space" if full else f"make sure {path.parent} can be written"
-    reason = os.strerror(err.errno) if err.errno else str(err)
-    return OutputError(err.errno or errno.EIO, f"{path}: cannot write ({reason}); {then.format(fix=fix)}")
+    """A write of a document's file that failed, as one line: the file, the cause, and what became
+    of the edits with the fix (`then`: `NOT_MADE` or `KEPT`)."""
+    return cannot_write(path, err, then.format(fix=write_fix(disk_full(err), path.parent)))
 
 
-def _staged(data: dict[Path, bytes], then: str) -> dict[str, Path]:
-    """Each file's new bytes in a temporary file beside it (fsync'd), by the file's name: all or
-    none, a write that fails (a full disk) removes those made and is `_unwritable`."""
-    temps: dict[str, Path] = {}
-    for path, payload in data.items():
-        try:
-            temps[path.name] = temporary(path, payload, sync=True)
-        except OSError as err:
-            _discard(temps)
-            raise _unwritable(path, err, then) from None
-    return temps
-
-
-def _discard(temps: dict[str, Path]) -> None:
-    """Remove the temporary files a write left (none once it renamed them)."""
-    for tmp in temps.values():
-        tmp.unlink(missing_ok=True)
-
-
-def _land(folder: Path, log: Json, upto: int, data: dict[Path, bytes], temps: dict[str, Path], then: str) -> Json:
+def _land(folder: Path, log: Json, upto: int, data: dict[Path, bytes], temps: dict[Path, Path], then: str) -> Json:
     """Under the lock: name a write's temporary files in the journal `log` (its edits up to number
     `upto` are in them), then rename them into place (`_finish`); the journal after it. Once named,
     they are the journal's: `temps` is emptied, so that a caller removing what is left of it after
     a failed rename leaves them for whoever reads the journal next."""
-    work = {"upto": upto, "files": {name: [tmp.name, hashlib.sha256(data[folder / name]).hexdigest()] for name, tmp in temps.items()}}
+    work = {"upto": upto, "files": {path.name: [tmp.name, hashlib.sha256(data[path]).hexdigest()] for path, tmp in temps.items()}}
     try:
         save_journal(folder, {**log, "flushing": work})
     except OSError as err:
@@ -280,11 +262,11 @@ def write_through(folder: Path, log: Json, text: ParallelText) -> Json:
     renamed into place: a write that fails before that moment (a full disk) leaves the journal and
     the files as they were, and says the edit was not made; after it, the edit stands."""
     data = _serialised(folder, text, log["pending"])
-    temps = _staged(data, NOT_MADE)
+    temps = stage(data, sync=True, failed=partial(_unwritable, then=NOT_MADE))
     try:
         return _land(folder, log, log["seq"], data, temps, NOT_MADE)
     finally:
-        _discard(temps)
+        discard(temps)
 
 
 def flush(folder: Path, doc_id: str) -> bool:
@@ -299,7 +281,7 @@ def flush(folder: Path, doc_id: str) -> bool:
     # link edits only rewrite align.xml: the versions need not be read
     text = replay(folder, load(folder.parent, doc_id) if _edited(pending) else load_links(folder.parent, doc_id), pending)
     data = _serialised(folder, text, pending)
-    temps = _staged(data, KEPT)
+    temps = stage(data, sync=True, failed=partial(_unwritable, then=KEPT))
     try:
         with locked(folder):
             now = state(folder)
@@ -307,7 +289,7 @@ def flush(folder: Path, doc_id: str) -> bool:
                 return False  # written meanwhile, or the files changed under us
             _land(folder, now, pending[-1]["seq"], data, temps, KEPT)
     finally:
-        _discard(temps)
+        discard(temps)
     return True
 
 

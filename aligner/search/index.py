@@ -23,7 +23,6 @@ zh-Hant), so that `--lang` tells regional versions apart.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import json
 import logging
@@ -45,7 +44,7 @@ import regex
 
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.store import doc_ids, holding, load
+from aligner.corpus.store import cause, disk_full, doc_ids, holding, load, write_fix
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert, split_tag, tag_within
 from aligner.search.regex_literals import required_literals
@@ -62,7 +61,6 @@ CANDIDATES = 200  # more sentences holding a short word than this: the substring
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # not a database, or not a whole one: made anew
 _UNWRITABLE = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL}
-_DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _OPERATORS = {"AND", "OR", "NOT", "NEAR"}
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -123,6 +121,11 @@ class _Unwritable(Exception):
         super().__init__(f"{path}: cannot write the search index ({reason})")
         self.full = full
 
+    @classmethod
+    def of(cls, path: Path, err: OSError) -> _Unwritable:
+        """A file of the index that the system refused to write."""
+        return cls(path, cause(path, err), disk_full(err))
+
 
 def _code(err: sqlite3.Error) -> int:
     """An SQLite error's primary result code (sqlite3.SQLITE_FULL …)."""
@@ -147,7 +150,7 @@ def _with_index(corpus: Path, work: Callable[[sqlite3.Connection], T]) -> T:
     except sqlite3.DatabaseError as err:
         if _code(err) not in _UNWRITABLE | _DAMAGED:
             raise
-    fix = "free some disk space" if unwritable.full else f"make {corpus} writable"
+    fix = write_fix(unwritable.full, corpus)
     try:
         with closing(_ready(sqlite3.connect(""), corpus)) as conn:  # "": a file in the temporary folder, gone when closed
             result = work(conn)
@@ -188,7 +191,7 @@ def _remove(path: Path) -> None:
         try:
             stale.unlink(missing_ok=True)
         except OSError as err:
-            raise _Unwritable(stale, err.strerror or str(err), err.errno in _DISK_FULL) from None
+            raise _Unwritable.of(stale, err) from None
 
 
 @contextmanager
@@ -200,7 +203,7 @@ def connect(corpus: Path) -> Iterator[sqlite3.Connection]:
         try:
             held.enter_context(holding(lock))  # one process makes or refreshes the index at a time
         except OSError as err:
-            raise _Unwritable(lock, err.strerror or str(err), err.errno in _DISK_FULL) from None
+            raise _Unwritable.of(lock, err) from None
         conn = _ready(sqlite3.connect(corpus / INDEX_FILE, timeout=60), corpus)
     with closing(conn):
         yield conn
