@@ -114,12 +114,16 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
     if not seeds.is_dir():
         raise InputError(f"{seeds}: no such folder; give the folder holding the texts to ingest")
     groups: dict[str, list[Path]] = {}
-    for path in sorted(seeds.rglob("*")):
-        if path.suffix.lower() in INPUT_SUFFIXES and not not_a_text(path):
-            groups.setdefault(source_of(a_file(path)).doc_id, []).append(path)
+    for path in texts_in(seeds):
+        groups.setdefault(source_of(path).doc_id, []).append(path)
     if not groups:
         raise InputError(f"{seeds}: no files to ingest (.txt, .html or one of {', '.join(READERS)})")
     return groups
+
+
+def texts_in(folder: Path) -> list[Path]:
+    """The texts to ingest under `folder`, sorted: named with an input suffix, not `not_a_text`, each `a_file`."""
+    return [a_file(p) for p in sorted(folder.rglob("*")) if p.suffix.lower() in INPUT_SUFFIXES and not not_a_text(p)]
 
 
 def a_file(path: Path) -> Path:
@@ -445,13 +449,14 @@ def _too_long(ingested: Ingested, folder: Path, doc: Document, sent: Sentence) -
 
 
 def _previous(task: DocumentTask, folder: Path) -> tuple[tuple[object, ...] | None, ParallelText | None, bool]:
-    """The document as the corpus holds it, with the token of its files (`settled`; None when an
-    edit came between the flush and the read), and whether a file is in an older TEI form."""
+    """The document as the corpus holds it (less a version whose file is missing: `load_upgraded`'s
+    `partial`), with the token of its files (`settled`; None when an edit came between the flush
+    and the read), and whether a file is in an older TEI form."""
     if (folder / JOURNAL_FILE).exists():
         flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
     with locked(folder):
         seen = settled(folder)
-        previous, older = load_upgraded(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else (None, False)
+        previous, older = load_upgraded(task.corpus, task.doc_id, partial=True) if (folder / ALIGNMENT_FILE).exists() else (None, False)
     return seen, previous, older
 
 

@@ -222,3 +222,15 @@ def test_a_corpus_under_a_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--corpus", str(tmp_path / "afile" / "sub")])
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert f"cannot create the folder ({tmp_path / 'afile'} is a file, not a folder); choose another path" in result.output
+
+
+@pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:99999"])
+def test_a_malformed_scheduler_address_is_a_usage_error_before_anything_is_made(tmp_path: Path, address: str) -> None:
+    """`--scheduler foo` was status 1, and the corpus folder was made before the address was checked."""
+    result = CliRunner().invoke(main, ["build", "--seeds", str(SEEDS), "--corpus", str(tmp_path / "c"), "--scheduler", address], prog_name="aligner")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr == (
+        f"Error: Invalid value for '--scheduler': {address}: not a Dask scheduler address; give PROTOCOL://HOST:PORT"
+        " as `dask scheduler` prints it, e.g. tcp://192.168.1.5:8786; see `aligner build --help`\n"
+    )
+    assert not (tmp_path / "c").exists()

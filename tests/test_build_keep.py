@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from aligner.build import build
 from aligner.cli import main
+from aligner.corpus.model import Link, ParallelText
 from aligner.corpus.store import load
 from aligner.errors import InputError, LanguageError
 from aligner.ingest.langs import split_tag
@@ -102,6 +103,38 @@ def test_a_version_a_person_edited_stays_when_its_input_is_gone(work: Path, capl
     assert text.versions["zh-Hant"].sentence_index()["zh-Hant.p1.s1"].text == "針對北韓核試驗的決議。"
     assert {al.pair for al in text.alignments} == {("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")}
     assert f"{DOC}: zh-Hant has no input file any more, but its sentences were edited by hand: it stays;" in caplog.text
+
+
+@pytest.mark.parametrize(("removed", "refused"), [
+    (["zh-Hant.xml"], "{folder}/align.xml: links point into zh-Hant.xml, which is missing; rebuild the document\n"),
+    (["en.xml", "zh-Hans.xml", "zh-Hant.xml"], "{folder}: the document has no versions"),
+], ids=["one", "all"])  # fmt: skip
+def test_a_version_file_removed_by_hand_is_built_again_keeping_the_links_of_the_others(
+    work: Path, caplog: pytest.LogCaptureFixture, removed: list[str], refused: str,
+) -> None:  # fmt: skip
+    """The build refused the document ('links point into zh-Hant.xml, which is missing; rebuild
+    the document'), though rebuilding it was the fix; readers still refuse it."""
+    corpus, folder = work / "corpus", work / "corpus" / DOC
+    before = {p.name: p.read_bytes() for p in folder.glob("*.xml")}
+    for pair in ("en,zh-Hans", "en,zh-Hant"):
+        assert run("edit", DOC, "--corpus", str(corpus), "--pair", pair, "--who", "alice", "confirm", "3")[0] == 0
+    mine = person_links(load(corpus, DOC))
+    assert set(mine) == {("en", "zh-Hans"), ("en", "zh-Hant")}
+    for name in removed:
+        (folder / name).unlink()
+    status, out = run("show", DOC, "--corpus", str(corpus))
+    assert status == 1 and out.count("\n") == 1 and out.startswith("Error: " + refused.format(folder=folder))
+    assert run("build", "--seeds", str(work / "seeds"), "--corpus", str(corpus), "-q")[0] == 0
+    assert {name: (folder / name).read_bytes() for name in removed} == {name: before[name] for name in removed}
+    assert person_links(load(corpus, DOC)) == ({("en", "zh-Hans"): mine[("en", "zh-Hans")]} if len(removed) == 1 else {})
+    for name in removed:
+        assert f"{folder / name}: missing; the links into it are dropped" in caplog.text
+
+
+def person_links(text: ParallelText) -> dict[tuple[str, str], list[Link]]:
+    """The links a person made, by pair."""
+    mine = {al.pair: [lk for lk in al.links if lk.resp == "person"] for al in text.alignments}
+    return {pair: links for pair, links in mine.items() if links}
 
 
 def unsplit_seeds(tmp_path: Path) -> Path:

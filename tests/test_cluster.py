@@ -197,13 +197,14 @@ def _build_on(scheduler: str, tmp_path: Path) -> tuple[int, str, str, float]:
 
 @pytest.mark.parametrize("address", ["foo", "tcp://127.0.0.1:", "http://127.0.0.1:8786", "tcp://127.0.0.1:99999", "tcp://:8786"])
 def test_a_malformed_scheduler_address_is_one_line_at_once(tmp_path: Path, address: str) -> None:
-    """`--scheduler foo` printed its error, then hung 20 s and printed a TimeoutError traceback."""
+    """`--scheduler foo` printed its error, then hung 20 s and printed a TimeoutError traceback; it
+    is a misused option (status 2), refused before anything is made."""
     code, out, err, seconds = _build_on(address, tmp_path)
-    assert (code, out, err) == (1, "", (
-        f"Error: --scheduler {address}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
-        " prints it, e.g. tcp://192.168.1.5:8786\n"
+    assert (code, out, err) == (2, "", (
+        f"Error: Invalid value for '--scheduler': {address}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
+        " prints it, e.g. tcp://192.168.1.5:8786; see `aligner build --help`\n"
     ))
-    assert seconds < 15
+    assert seconds < 15 and not (tmp_path / "c").exists()
 
 
 def test_a_client_that_fails_half_made_is_closed_at_once(tmp_path: Path) -> None:

@@ -144,3 +144,15 @@ def test_a_readme_in_a_folder_is_not_a_document_to_pair(tmp_path: Path) -> None:
     (a / "README.md").write_text("# About these pages\n\nCrawled in May.\n", encoding="utf-8")
     report = pair_folders(a, b, ("en", "zh-Hans"))
     assert all(p.name != "README.md" for p in [*report.unpaired_a, *(x for x, _, _ in report.pairs)])
+
+
+def test_a_folder_named_as_a_text_is_the_error_build_gives(tmp_path: Path) -> None:
+    """pair left such a folder out, where build refuses it."""
+    a, b = _folders(tmp_path)
+    (a / "page999.txt").mkdir()
+    paired = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,zh-Hans"])
+    built = CliRunner().invoke(main, ["build", "--seeds", str(a), "--corpus", str(tmp_path / "c"), "-q"])
+    assert paired.exit_code == built.exit_code == 1
+    assert paired.stderr == built.stderr == (
+        f"Error: {a / 'page999.txt'}: a folder, but named as a text to ingest; rename it, or move it out of the seeds folder\n"
+    )

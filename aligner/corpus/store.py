@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -27,6 +28,8 @@ from aligner.corpus.tei import (
     version_file,
 )
 from aligner.errors import AlignerError, CorpusError, LanguageError, OutputError
+
+log = logging.getLogger(__name__)
 
 _FREE_SPACE = "free some disk space"  # the fix for a write that failed for want of space (`disk_full`)
 
@@ -260,9 +263,11 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
     return load_upgraded(corpus, doc_id)[0]
 
 
-def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
+def load_upgraded(corpus: Path, doc_id: str, partial: bool = False) -> tuple[ParallelText, bool]:
     """Read one document as `load` does, and say whether any of its files was in an older TEI
-    form that the reader brought up to date (saving the document would rewrite it)."""
+    form that the reader brought up to date (saving the document would rewrite it). `partial`
+    (a build's read of the document it rebuilds): versions whose file is missing are left out
+    with their links, and a warning, rather than refused."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
         known = ", ".join(doc_ids(corpus)) or "none"
@@ -280,15 +285,25 @@ def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
         if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
-    if not versions:
+    if not versions and not partial:
         raise CorpusError(
             f"{folder}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
             "folder); remove the folder and build the document again"
         )
     links, older = _links_of(folder)
     text = replace(links, versions=versions)
+    if partial:
+        text = _without_missing(text, folder)
     check_links(text, folder / ALIGNMENT_FILE)
     return text, upgraded or older
+
+
+def _without_missing(text: ParallelText, folder: Path) -> ParallelText:
+    """`text` without the alignments into versions whose file is missing, each such file named in a warning."""
+    for lang in sorted({lang for al in text.alignments for lang in al.pair} - set(text.versions)):
+        log.warning("%s: missing; the links into it are dropped and the version is ingested again from its input",
+                    folder / version_file(lang))
+    return replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
 
 
 def load_links(corpus: Path, doc_id: str) -> ParallelText:

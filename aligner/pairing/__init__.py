@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aligner.build import INPUT_SUFFIXES, not_a_text
+from aligner.build import texts_in
 from aligner.corpus.model import Document, safe_doc_id
 from aligner.corpus.store import write_atomic
 from aligner.errors import InputError
@@ -43,10 +43,7 @@ def list_files(folder: Path) -> list[Path]:
     """The text files of a folder (as `build` finds them), each once: a file given twice is an error."""
     if not folder.is_dir():
         raise InputError(f"{folder}: no such folder; give two folders of documents")
-    files = [
-        p for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and not not_a_text(p)  # as build: no README, no hidden file
-    ]  # fmt: skip
+    files = texts_in(folder)
     if not files:
         raise InputError(f"{folder}: no .txt or .html files; give a folder of documents in one language")
     seen: dict[str, Path] = {}
