@@ -4,6 +4,7 @@ read into the same Document plain-text ingest makes; bad files are one-line erro
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -492,3 +493,166 @@ def test_rtf_line_breaks_stay_in_their_paragraph_and_table_cells_are_blocks(tmp_
     path.write_bytes(b"{\\rtf1\\ansi\\ansicpg1252 {\\fonttbl{\\f0 Arial;}}\\f0 First line\\line second line.\\par\n"
                      b"\\trowd\\cellx1000\\cellx2000 Region\\cell Sales\\cell\\row\nEnd.\\par}")
     assert [sentences for _, _, sentences in texts(path)] == [["First line second line."], ["Region"], ["Sales"], ["End."]]
+
+
+def damage(path: Path, member: str) -> Path:
+    """Flip a byte in the middle of a member's packed data, as a bad download or disk would."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length + info.compress_size // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def make_odt(path: Path, *paragraphs: Any) -> Path:
+    """An ODT of the given odfpy paragraphs (a string is a plain paragraph)."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    document = OpenDocumentText()
+    for para in paragraphs:
+        document.text.addElement(P(text=para) if isinstance(para, str) else para)
+    document.save(str(path))
+    return path
+
+
+def make_epub(path: Path) -> Path:
+    """An EPUB of one chapter."""
+    from ebooklib import epub
+
+    book = epub.EpubBook()
+    book.set_identifier("one")
+    book.set_title("One")
+    chapter = epub.EpubHtml(title="Start", file_name="a.xhtml", lang="en")
+    chapter.content = "<html><body><p>The only chapter of this book.</p></body></html>"
+    book.add_item(chapter)
+    book.spine = [chapter]
+    epub.write_epub(str(path), book)
+    return path
+
+
+DAMAGED = [("r.en.docx", make_docx, "word/document.xml", "DOCX"), ("r.en.odt", lambda p: make_odt(p, "A sentence."), "content.xml", "ODT"),
+           ("r.en.epub", make_epub, "EPUB/a.xhtml", "EPUB")]
+
+
+@pytest.mark.parametrize(("name", "make", "member", "fmt"), DAMAGED, ids=[d[3] for d in DAMAGED])
+def test_a_damaged_part_of_a_zip_container_is_a_one_line_error(tmp_path: Path, name: str, make: Any, member: str, fmt: str) -> None:
+    path = damage(make(tmp_path / name), member)
+    with pytest.raises(InputError, match=re.escape(f"{name}: not a readable {fmt} (its part {member} is damaged); get a fresh copy")):
+        ingest_file(path)
+
+
+def docx_with(path: Path, body: str) -> Path:
+    """A Word file whose body is `body` (WordprocessingML with the w, mc, m and v prefixes) before the section properties."""
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    namespaces = (f'xmlns:w="{W}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                  'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml" '
+                  'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    for element in parse_xml(f"<w:body {namespaces}>{body}</w:body>"):
+        document.element.body.insert(len(document.element.body) - 1, element)
+    document.save(str(path))
+    return path
+
+
+def para(xml: str) -> str:
+    """A w:p of runs (`xml` holds the run content: <w:t>…</w:t> and the like)."""
+    return f"<w:p><w:r>{xml}</w:r></w:p>"
+
+
+def cell(text: str, properties: str = "") -> str:
+    """A table cell holding one paragraph."""
+    return f"<w:tc><w:tcPr>{properties}</w:tcPr>{para(f'<w:t>{text}</w:t>')}</w:tc>"
+
+
+def sdt(xml: str) -> str:
+    """`xml` inside a content control."""
+    return f"<w:sdt><w:sdtPr/><w:sdtContent>{xml}</w:sdtContent></w:sdt>"
+
+
+WIDE = '<w:gridSpan w:val="5"/>'  # wider than the table's grid
+
+
+def test_docx_reads_a_merge_without_a_start_and_rows_and_cells_in_content_controls(tmp_path: Path) -> None:
+    path = docx_with(tmp_path / "t.en.docx", (
+        "<w:tbl><w:tblPr/><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+        f"<w:tr>{cell('Merged from nowhere.', '<w:vMerge/>')}{cell('Right one.')}</w:tr>"
+        f"{sdt('<w:tr>' + cell('Row in a control.') + cell('Right two.') + '</w:tr>')}"
+        f"<w:tr>{sdt(cell('Cell in a control.'))}{cell('Wide cell.', WIDE)}</w:tr></w:tbl>"
+    ))
+    assert [sentences for _, _, sentences in texts(path)] == [
+        ["Merged from nowhere."], ["Right one."], ["Row in a control."], ["Right two."], ["Cell in a control."], ["Wide cell."],
+    ]
+
+
+def test_docx_that_python_docx_fails_on_while_walking_is_a_one_line_error(tmp_path: Path) -> None:
+    path = docx_with(tmp_path / "s.en.docx", "<w:p><w:pPr><w:pStyle/></w:pPr><w:r><w:t>A style without a name.</w:t></w:r></w:p>")
+    with pytest.raises(InputError, match=r"s.en.docx: not a readable DOCX \(a part is missing or broken\)"):
+        ingest_file(path)
+
+
+TEXT_BOX = (
+    "<mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><w:txbxContent>"  # the wps shape's wrappers left out
+    "<w:p><w:r><w:t>Boxed text.</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice>"
+    "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>Boxed text.</w:t></w:r></w:p>"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent>"
+)
+
+
+def test_docx_text_as_word_shows_it(tmp_path: Path) -> None:
+    path = docx_with(tmp_path / "w.en.docx", "".join((
+        para(f'<w:t xml:space="preserve">Before the box. </w:t>{TEXT_BOX}<w:t>After the box.</w:t>'),
+        '<w:p><w:moveFrom w:id="1" w:author="A"><w:r><w:t>This moved sentence appears once.</w:t></w:r></w:moveFrom></w:p>',
+        para("<w:t>Middle.</w:t>"),
+        '<w:p><w:moveTo w:id="2" w:author="A"><w:r><w:t>This moved sentence appears once.</w:t></w:r></w:moveTo></w:p>',
+        para('<w:t>An e</w:t><w:noBreakHyphen/><w:t xml:space="preserve">mail costs </w:t><w:sym w:font="Cambria Math" w:char="2265"/>'
+             '<w:t xml:space="preserve"> 5 </w:t><w:sym w:font="Wingdings" w:char="F04A"/><w:t>cents.</w:t>'),
+        '<w:customXml w:element="x"><w:p><w:r><w:t>In custom XML.</w:t></w:r></w:p></w:customXml>',
+        '<w:p><w:r><w:t xml:space="preserve">The formula </w:t></w:r><m:oMath><m:r><m:t>E=mc2</m:t></m:r></m:oMath>'
+        '<w:r><w:t xml:space="preserve"> is famous.</w:t></w:r></w:p>',
+    )))
+    assert [sentences for _, _, sentences in texts(path)] == [
+        ["Before the box.", "After the box."], ["Boxed text."], ["Middle."], ["This moved sentence appears once."],
+        ["An e-mail costs ≥ 5 cents."], ["In custom XML."], ["The formula E=mc2 is famous."],
+    ]
+
+
+def test_docx_says_an_embedded_document_is_left_out(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = docx_with(tmp_path / "c.en.docx", para("<w:t>Kept.</w:t>") + '<w:altChunk r:id="rId99"/>')
+    assert [sentences for _, _, sentences in texts(path)] == [["Kept."]]
+    assert caplog.messages == [f"{path}: 1 embedded document(s) (w:altChunk) left out; to read them, open the file in Word and save it again"]
+
+
+def test_odt_leaves_out_comments_and_ruby_readings_and_reads_shapes_apart(tmp_path: Path) -> None:
+    from odf.dc import Creator, Date
+    from odf.draw import CustomShape
+    from odf.office import Annotation
+    from odf.text import P, Ruby, RubyBase, RubyText
+
+    commented = P(text="A sentence with a comment.")
+    comment = Annotation()
+    for part in (Creator(text="Jane Reviewer"), Date(text="2024-01-02T10:00:00"), P(text="Check this wording.")):
+        comment.addElement(part)
+    commented.addElement(comment)
+    commented.addText(" And the rest.")
+    ruby = Ruby()
+    ruby.addElement(RubyBase(text="漢字"))
+    ruby.addElement(RubyText(text="かんじ"))
+    reading = P()
+    reading.addElement(ruby)
+    reading.addText("を勉強します。")
+    shape = CustomShape()
+    shape.addElement(P(text="Shape text."))
+    anchor = P(text="Shape follows:")
+    anchor.addElement(shape)
+    anchor.addText(" end.")
+    path = make_odt(tmp_path / "c.en.odt", commented, reading, anchor)
+    assert texts(path) == [
+        ("en.p1", "p", ["A sentence with a comment.", "And the rest."]),
+        ("en.p2", "p", ["漢字を勉強します。"]),
+        ("en.p3", "p", ["Shape follows: end."]),
+        ("en.p4", "p", ["Shape text."]),
+    ]

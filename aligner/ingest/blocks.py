@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -79,8 +80,8 @@ def require(module: str, fmt: str) -> ModuleType:
 
 
 def checked_zip(path: Path, fmt: str) -> zipfile.ZipFile:
-    """Open a zip container after checking it is one, unencrypted, small enough once unpacked, and
-    that none of its XML parts declares entities (an XXE or billion-laughs attack)."""
+    """Open a zip container after checking it is one, unencrypted, small enough once unpacked, that
+    every member unpacks, and that none of its XML parts declares entities (an XXE or billion-laughs attack)."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError):
@@ -88,25 +89,42 @@ def checked_zip(path: Path, fmt: str) -> zipfile.ZipFile:
             f"{path}: not a readable {fmt} (corrupt, or encrypted with a password); "
             f"open it in its editor and save it again without a password"
         ) from None
+    try:
+        _check_members(archive, path, fmt)
+    except InputError:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_members(archive: zipfile.ZipFile, path: Path, fmt: str) -> None:
+    """Refuse a container with too many or too large members, an encrypted or damaged one, or XML declaring entities."""
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
-        archive.close()
         raise InputError(f"{path}: {len(infos)} entries in the {fmt} archive (limit {MAX_ENTRIES}); this is not a normal {fmt}, refusing it")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
-        archive.close()
         raise InputError(
             f"{path}: {total // 2**20} MiB once unpacked (limit {MAX_UNZIPPED // 2**20} MiB); "
             f"refusing a possible zip bomb: split the {fmt} into smaller files"
         )
     if any(i.flag_bits & 1 for i in infos):
-        archive.close()
         raise InputError(f"{path}: the {fmt} is encrypted; save it again without a password")
-    for info in infos:  # the libraries parse these parts with entity expansion on: refuse any
-        if info.filename.lower().endswith(_MARKUP) and _ENTITY.search(archive.read(info).replace(b"\x00", b"")):
-            archive.close()
+    for info in infos:  # the libraries parse XML parts with entity expansion on: refuse any
+        data = read_member(archive, info.filename, path, fmt)
+        if info.filename.lower().endswith(_MARKUP) and _ENTITY.search(data.replace(b"\x00", b"")):
             raise InputError(f"{path}: {info.filename} declares XML entities, which are refused for safety; save the {fmt} again from its editor")
-    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str, path: Path, fmt: str) -> bytes:
+    """A member of a zip container unpacked; damaged packed data or a wrong checksum is the one-line error."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+        raise InputError(
+            f"{path}: not a readable {fmt} (its part {name} is damaged); "
+            f"get a fresh copy, or let its editor repair it and save it again"
+        ) from None
 
 
 def reader(path: Path) -> Callable[[Path], Blocks] | None:

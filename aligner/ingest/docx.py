@@ -1,8 +1,11 @@
 """DOCX (Word) → blocks: the title, then headings, paragraphs, list items and table cells in
-reading order; footnotes and endnotes follow the paragraph that cites them."""
+reading order; text boxes and the footnotes and endnotes a paragraph cites follow it."""
 
 from __future__ import annotations
 
+import logging
+import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +16,19 @@ from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, checked_zip, require
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _NOTE_PARTS = {"footnotes": "footnote", "endnotes": "endnote"}  # relationship type ends → element
+_REFERENCES = {f"{{{W}}}footnoteReference": "footnote", f"{{{W}}}endnoteReference": "endnote"}
+_TEXT = {f"{{{W}}}t", f"{{{MATH}}}t"}  # an equation's text is read as written (E=mc2)
+_SPACES = {f"{{{W}}}tab", f"{{{W}}}ptab", f"{{{W}}}br", f"{{{W}}}cr"}
+# Inside a paragraph but not its text: properties (their w:tab is a tab stop), text deleted or
+# moved away by tracked changes, and the older copy of a text box that Word writes beside it.
+_SKIPPED = {f"{{{W}}}pPr", f"{{{W}}}rPr", f"{{{W}}}del", f"{{{W}}}moveFrom", f"{{{MC}}}Fallback"}
+_BOX = f"{{{W}}}txbxContent"
+_WRAPPERS = {f"{{{W}}}sdt", f"{{{W}}}sdtContent", f"{{{W}}}customXml"}  # around paragraphs, tables, rows or cells
+P, TBL, TR, TC = (f"{{{W}}}{tag}" for tag in ("p", "tbl", "tr", "tc"))
+log = logging.getLogger(__name__)
 
 
 def _is_heading(paragraph: Any) -> bool:
@@ -24,27 +39,45 @@ def _is_heading(paragraph: Any) -> bool:
     return any(name.lower() == "title" or name.lower().startswith("heading") for name in names)
 
 
-def _text(paragraph: Any) -> str:
-    """A paragraph's text as Word shows it: every text run in order, those inside fields and
-    content controls too (python-docx's `text` skips them); a tab or a line break as a space."""
+def _symbol(sym: Any) -> str:
+    """A w:sym's character when it is a Unicode one; a private-use code (a Symbol or Wingdings
+    glyph, known only to its font) is left out."""
+    try:
+        code = int(sym.get(f"{{{W}}}char", ""), 16)
+    except ValueError:
+        return ""
+    char = chr(code) if 0 <= code <= 0x10FFFF else ""
+    return char if char and unicodedata.category(char) not in {"Co", "Cs", "Cn", "Cc"} else ""
+
+
+def _inline(element: Any, apart: list[Any]) -> str:
+    """A paragraph's text as Word shows it, in fields, links and content controls too: a tab or a
+    line break as a space, a non-breaking hyphen as "-", a symbol as its character; the text boxes
+    and note references met go to `apart`, in order."""
     out = []
-    for node in paragraph._p.iter(f"{{{W}}}t", f"{{{W}}}tab", f"{{{W}}}br", f"{{{W}}}cr"):
-        out.append(node.text or "" if node.tag == f"{{{W}}}t" else " ")
+    for child in element:
+        if child.tag in _TEXT:
+            out.append(child.text or "")
+        elif child.tag in _SPACES:
+            out.append(" ")
+        elif child.tag == f"{{{W}}}noBreakHyphen":
+            out.append("-")
+        elif child.tag == f"{{{W}}}sym":
+            out.append(_symbol(child))
+        elif child.tag == _BOX or child.tag in _REFERENCES:
+            apart.append(child)
+        elif child.tag not in _SKIPPED:
+            out.append(_inline(child, apart))
     return "".join(out)
 
 
-def _items(element: Any, parent: Any) -> Any:
-    """The paragraphs and tables of a body or a cell, those inside content controls (w:sdt) too."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    for child in element.iterchildren():
-        if child.tag == f"{{{W}}}p":
-            yield Paragraph(child, parent)
-        elif child.tag == f"{{{W}}}tbl":
-            yield Table(child, parent)
-        elif child.tag == f"{{{W}}}sdt" and (content := child.find(f"{{{W}}}sdtContent")) is not None:
-            yield from _items(content, parent)
+def _within(element: Any, tags: set[str]) -> Iterator[Any]:
+    """The children of `element` with one of `tags`, those inside content controls (w:sdt) and custom XML too."""
+    for child in element:
+        if child.tag in tags:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _within(child, tags)
 
 
 def _notes(document: Any) -> dict[tuple[str, str], str]:
@@ -58,29 +91,30 @@ def _notes(document: Any) -> dict[tuple[str, str], str]:
         root = etree.fromstring(rel.target_part.blob, parser)
         for note in root.iterfind(f"{{{W}}}{kind}"):
             if note.get(f"{{{W}}}type") in (None, "normal"):
-                paras = ("".join(t.text or "" for t in p.iter(f"{{{W}}}t")) for p in note.iter(f"{{{W}}}p"))
+                paras = (_inline(p, []) for p in note.iter(P))
                 out[(kind, note.get(f"{{{W}}}id", ""))] = " ".join(p for p in paras if p.strip())
     return out
 
 
-def _blocks(container: Any, notes: dict[tuple[str, str], str]) -> list[Block]:
-    """Paragraphs (headings marked) with the notes they cite after them; tables row by row, cell by cell."""
+def _blocks(element: Any, document: Any, notes: dict[tuple[str, str], str]) -> list[Block]:
+    """The paragraphs (headings marked) of a body, a cell or a text box, each followed by its text
+    boxes and the notes it cites; tables row by row, each cell (w:tc) once, however far it spans."""
+    from docx.text.paragraph import Paragraph
+
     out: list[Block] = []
-    element = container._tc if hasattr(container, "_tc") else container.element.body
-    for item in _items(element, container):
-        if hasattr(item, "rows"):
-            seen: set[Any] = set()  # the cell elements themselves: held, so no id is reused
-            for row in item.rows:
-                for cell in row.cells:
-                    if cell._tc not in seen:  # a merged cell repeats across the columns and rows it spans
-                        seen.add(cell._tc)
-                        out += _blocks(cell, notes)
+    for item in _within(element, {P, TBL}):
+        if item.tag == TBL:
+            for row in _within(item, {TR}):
+                for cell in _within(row, {TC}):
+                    out += _blocks(cell, document, notes)
             continue
-        out.append(Block(_text(item), kind="head" if _is_heading(item) else "p"))
-        for kind in _NOTE_PARTS.values():
-            for ref in item._p.iter(f"{{{W}}}{kind}Reference"):
-                if text := notes.get((kind, ref.get(f"{{{W}}}id", ""))):
-                    out.append(Block(text, kind="note"))
+        apart: list[Any] = []
+        out.append(Block(_inline(item, apart), kind="head" if _is_heading(Paragraph(item, document)) else "p"))
+        for node in apart:
+            if node.tag == _BOX:
+                out += _blocks(node, document, notes)
+            elif text := notes.get((_REFERENCES[node.tag], node.get(f"{{{W}}}id", ""))):
+                out.append(Block(text, kind="note"))
     return out
 
 
@@ -90,10 +124,13 @@ def read(path: Path) -> Blocks:
     docx = require("docx", "DOCX")
     try:
         document = docx.Document(str(path))
-        notes = _notes(document)
+        body = document.element.body
+        blocks = [b for b in _blocks(body, document, _notes(document)) if b.text.strip()]
+        props = document.core_properties
+        meta = Metadata(title=props.title or "", author=props.author or "")
     except Exception:  # python-docx and lxml raise KeyError, ValueError or their own errors on a broken package
         raise InputError(f"{path}: not a readable DOCX (a part is missing or broken); open it in Word or LibreOffice and save it again") from None
-    blocks = [b for b in _blocks(document, notes) if b.text.strip()]
+    if chunks := len(body.findall(f".//{{{W}}}altChunk")):
+        log.warning("%s: %d embedded document(s) (w:altChunk) left out; to read them, open the file in Word and save it again", path, chunks)
     title = blocks[0].text if blocks and blocks[0].kind == "head" else ""
-    props = document.core_properties
-    return Blocks(title, blocks[1 if title else 0 :], Metadata(title=props.title or "", author=props.author or ""))
+    return Blocks(title, blocks[1 if title else 0 :], meta)
