@@ -1,14 +1,194 @@
-"""RTF → blocks: one per paragraph (`\\par`) or table cell, text extracted by striprtf; a line
-break inside a paragraph (`\\line`) is a space."""
+"""RTF → blocks: one per paragraph (`\\par`) or table cell, text extracted by striprtf after a
+rewrite that decodes bytes by their font's charset, keeps a `\\upr` group's Unicode (`\\ud`) text
+and takes footnotes out, to follow their paragraph as DOCX's do; a line break inside a
+paragraph (`\\line`) is a space."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, require
+
+# \fcharsetN → the code page of its \'hh bytes, for charsets other than ANSI (0), default (1) and symbol (2)
+_CHARSETS = {
+    77: "mac_roman", 128: "cp932", 129: "cp949", 130: "johab", 134: "gbk", 136: "cp950", 161: "cp1253", 162: "cp1254",
+    163: "cp1258", 177: "cp1255", 178: "cp1256", 186: "cp1257", 204: "cp1251", 222: "cp874", 238: "cp1250",
+}
+_TOKEN = re.compile(
+    r"\\bin(\d+) ?"  # binary data (a picture's), never text: skipped
+    r"|\\([a-zA-Z]{1,32})(-?\d{1,10})? ?"  # a control word and its argument
+    r"|\\'([0-9a-fA-F]{2})|([\x80-\xff])"  # a byte, escaped or raw
+    r"|([{}])|([\r\n]+)"  # a group's start or end; line ends, which RTF ignores
+    r"|(\\.?|[^\\{}\r\n\x80-\xff]+)",  # a control symbol or text
+    re.S,
+)
+_SPECIAL = re.compile(r"(?:\\\*)?\\(footnote|upr|ud)(?![a-zA-Z]) ?")  # the groups the rewrite handles itself
+_NOTE = 0xF0000  # a footnote's place in the text: this private-use character plus the footnote's number
+_MARK = re.compile("[\U000f0000-\U0010fffd]")
+
+
+@dataclass
+class _Group:
+    """An RTF group being rewritten: its font and \\uc count (its parent's to begin with), which of
+    the special groups it is, and its text so far."""
+
+    font: str
+    uc: int
+    special: str = ""
+    out: list[str] = field(default_factory=list)
+
+
+def _literal(text: str) -> str:
+    """Decoded text as RTF text: braces and backslashes escaped."""
+    return re.sub(r"([{}\\])", r"\\\1", text)
+
+
+class _Rewriter:
+    """Rewrites an RTF file's text for striprtf: bytes (\\'hh) decoded by their font's charset or
+    the file's code page, \\u characters written out (their fallbacks skipped), a \\upr group as
+    its \\ud text, each footnote taken out (a marker left in its place), \\line as U+2028 (which
+    blocks do not split at) and \\cell as \\par (a table cell is a paragraph, as in DOCX)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.codepage = "cp1252"
+        self.fonts: dict[str, str] = {}  # font number → code page, for fonts of a charset of their own
+        self.groups = [_Group("", 1)]
+        self.notes: list[str] = []  # each footnote as an RTF group
+        self.skip = 0  # characters still to skip after a \u: its fallback for readers without Unicode
+        self.pending = bytearray()  # bytes in a row, decoded together (a Chinese character is two)
+        self.codec = ""
+        self.at: list[int] = []  # where each pending byte is in the file
+
+    def rewrite(self, rtf: str) -> str:
+        """The whole file (its bytes as Latin-1) rewritten; unclosed groups are closed at its end."""
+        pos = 0
+        while pos < len(rtf):
+            token = _TOKEN.match(rtf, pos)
+            assert token is not None  # the last alternative matches any character but a line end
+            pos = token.end()
+            binary, word, arg, escaped, raw, brace, line_end, other = token.groups()
+            if escaped or raw:
+                self._byte(int(escaped, 16) if escaped else ord(raw), token.start())
+                continue
+            self._flush()
+            if binary:
+                pos += int(binary)
+            elif brace == "{" and (special := _SPECIAL.match(rtf, pos)):
+                self._open(special.group(1))
+                pos = special.end()
+            elif brace == "{":
+                self._open("")
+            elif brace:
+                self._close()
+            elif line_end:
+                continue
+            elif self.skip:
+                self._skip(other or token.group())
+            elif word:
+                self._word(word, arg)
+            else:
+                self._emit(other)
+        self._flush()
+        while len(self.groups) > 1:
+            self._close()
+        return "".join(self.groups[0].out)
+
+    def _open(self, special: str) -> None:
+        """Start a group; a \\u's fallback ends with the group it is in."""
+        self.skip = 0
+        self.groups.append(_Group(self.groups[-1].font, self.groups[-1].uc, special))
+
+    def _close(self) -> None:
+        """End a group: a footnote leaves its marker, a \\upr group only its \\ud group's text."""
+        self.skip = 0
+        if len(self.groups) == 1:
+            self._emit("}")  # one brace too many: striprtf ends the document at it
+            return
+        group = self.groups.pop()
+        text = "{" + "".join(group.out) + "}"
+        if group.special == "footnote":
+            self.notes.append(text)
+            text = chr(_NOTE + len(self.notes) - 1)
+        if self.groups[-1].special != "upr" or group.special == "ud":
+            self.groups[-1].out.append(text)
+
+    def _emit(self, text: str) -> None:
+        """Add RTF to the current group; a \\upr group's own text is its fallback, not kept."""
+        if self.groups[-1].special != "upr":
+            self.groups[-1].out.append(text)
+
+    def _skip(self, token: str) -> None:
+        """Skip a \\u's fallback: a control word or symbol counts one character, text each of its own."""
+        units = 1 if token.startswith("\\") else len(token)
+        if units > self.skip:
+            self._emit(token[self.skip :])
+        self.skip = max(0, self.skip - units)
+
+    def _word(self, word: str, arg: str | None) -> None:
+        """Follow a control word: Unicode characters, fonts and their charsets, the code page."""
+        group = self.groups[-1]
+        if word == "u" and arg:
+            self._emit(_literal(chr(int(arg) % 0x10000)))  # negative above 32767
+            self.skip = group.uc
+            return
+        if word == "uc":
+            group.uc = int(arg or 0)
+        elif word in ("f", "deff"):
+            group.font = arg or ""
+        elif word == "fcharset" and (charset := _CHARSETS.get(int(arg or 0))):
+            self.fonts[group.font] = charset
+        elif word == "ansicpg":
+            self.codepage = _code_page(int(arg or 0), self.codepage)
+        self._emit({"line": "\u2028", "cell": "\\par "}.get(word, f"\\{word}{arg or ''} "))  # a space ends it, whatever did
+
+    def _byte(self, value: int, at: int) -> None:
+        """Take a byte of text (or skip it, as a \\u's fallback), to decode with those next to it."""
+        if self.skip:
+            self.skip -= 1
+            return
+        codec = self.fonts.get(self.groups[-1].font, self.codepage)
+        if codec != self.codec:
+            self._flush()
+            self.codec = codec
+        self.pending.append(value)
+        self.at.append(at)
+
+    def _flush(self) -> None:
+        """Decode the bytes taken so far; ones that are not text in their code page are an error."""
+        if not self.pending:
+            return
+        try:
+            text = self.pending.decode(self.codec)
+        except UnicodeDecodeError as err:
+            raise InputError(
+                f"{self.path}: byte {self.at[err.start]}: \\'{self.pending[err.start]:02x} is not {self.codec} text "
+                "(its font's charset, else the file's \\ansicpg); open it in a word processor and save it again as RTF"
+            ) from None
+        self.pending.clear()
+        self.at.clear()
+        self._emit(_literal(text))
+
+
+def _code_page(number: int, default: str) -> str:
+    """An \\ansicpg number's codec, or `default` for one Python does not know."""
+    try:
+        return codecs.lookup(f"cp{number}").name
+    except LookupError:
+        return default
+
+
+def _blocks(text: str, notes: list[str]) -> list[Block]:
+    """A block per line of striprtf's text, each followed by the footnotes whose markers it holds."""
+    out: list[Block] = []
+    for line in text.split("\n"):
+        out.append(Block(_MARK.sub("", line)))
+        out += [Block(notes[ord(mark) - _NOTE], kind="note") for mark in _MARK.findall(line)]
+    return [block for block in out if block.text.strip()]
 
 
 def read(path: Path) -> Blocks:
@@ -20,18 +200,11 @@ def read(path: Path) -> Blocks:
     if not data.lstrip().startswith(b"{\\rtf"):
         raise InputError(f"{path}: not an RTF file (it does not start with {{\\rtf); save it again as RTF or give it its own suffix")
     striprtf = require("striprtf.striprtf", "RTF")
-    page = re.search(rb"\\ansicpg(\d+)", data)
-    encoding = f"cp{int(page.group(1))}" if page else "cp1252"  # what \'xx byte escapes are in
+    rewriter = _Rewriter(path)
+    rtf = rewriter.rewrite(data.decode("latin-1"))
     try:
-        codecs.lookup(encoding)
-    except LookupError:
-        encoding = "cp1252"
-    # a line break inside a paragraph (\line) as U+2028, which blocks do not split at; a table
-    # cell (\cell) as a paragraph of its own, as DOCX cells are (striprtf writes '|' for it)
-    data = re.sub(rb"\\line(?![a-zA-Z])", rb"\\u8232?", data)
-    data = re.sub(rb"\\cell(?![a-zA-Z])", rb"\\par", data)
-    try:
-        text = striprtf.rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="ignore")
+        text = striprtf.rtf_to_text(rtf)
+        notes = [" ".join(_MARK.sub("", striprtf.rtf_to_text(note)).split("\n")) for note in rewriter.notes]
     except Exception:  # striprtf raises ValueError or IndexError on broken control words
         raise InputError(f"{path}: a broken RTF (unbalanced braces or control words); open it in a word processor and save it again") from None
-    return Blocks("", [Block(line) for line in text.split("\n") if line.strip()])
+    return Blocks("", _blocks(text, notes))
