@@ -122,8 +122,40 @@ def find_sources(seeds: Path) -> dict[str, list[Path]]:
 
 
 def texts_in(folder: Path) -> list[Path]:
-    """The texts to ingest under `folder`, sorted: named with an input suffix, not `not_a_text`, each `a_file`."""
-    return [a_file(p) for p in sorted(folder.rglob("*")) if p.suffix.lower() in INPUT_SUFFIXES and not not_a_text(p)]
+    """The texts to ingest under `folder`, sorted: input suffix, not `not_a_text`, each `a_file`; the rest `passed_over`."""
+    texts = []
+    for path in sorted(p for p in folder.rglob("*") if not not_a_text(p)):
+        if path.suffix.lower() in INPUT_SUFFIXES:
+            texts.append(a_file(path))
+        else:
+            passed_over(path)
+    return texts
+
+
+# formats of texts that are not read but would be once saved or named otherwise: suffix → how
+_CONVERTIBLE = {
+    ".doc": "old Word files (.doc) are not read; save it as .docx (Word: File › Save As › Word Document)",
+    ".xhtml": "XHTML is read as HTML, but only named .html or .htm; rename it to end in .html",
+}
+
+
+def passed_over(path: Path) -> None:
+    """Refuse a file not read that would be once converted (`_CONVERTIBLE`); warn of another named as a version (DOC.LANG.csv)."""
+    if not path.is_file():
+        return
+    if (how := _CONVERTIBLE.get(path.suffix.lower())) is not None:
+        raise InputError(f"{path}: {how}, or move it out of the folder")
+    if _tagged(path):
+        log.warning("%s: not read: %s is none of the formats read (%s); convert it to one, or move it out of the folder",
+                    path, path.suffix, ", ".join(INPUT_SUFFIXES))
+
+
+def _tagged(path: Path) -> bool:
+    """Whether a file is named as a version of a document, DOC.LANG.ext (as `source_of` reads a .txt's name)."""
+    try:
+        return source_of(path.with_suffix(".txt")).lang is not None
+    except InputError:  # no name a text could have (a typo for a tag, a space in it): a file of another kind
+        return False
 
 
 def a_file(path: Path) -> Path:

@@ -73,9 +73,10 @@ def test_align_splits_paragraphs(runner: CliRunner, tmp_path: Path) -> None:
 def test_align_bad_language_is_one_line(runner: CliRunner) -> None:
     result = runner.invoke(main, ["align", str(DATA / "report.en"), str(DATA / "report.zh-Hans"),
                                   "--src-lang", "english", "--tgt-lang", "zh"])  # fmt: skip
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a misused option
     assert result.output == (
-        "Error: --src-lang: 'english' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"
+        "Error: Invalid value for '--src-lang': 'english' is not a language tag; use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW;"
+        " see `main align --help`\n"
     )
 
 

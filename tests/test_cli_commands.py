@@ -48,6 +48,21 @@ USAGE = [
     *[(["export", "d", "--format", "tsv", "-o", "x", "--min-confidence", value],
        f"Error: Invalid value for '--min-confidence': {shown} is not in the range 0<=x<=1; see `aligner export --help`\n")
       for value, shown in (("2", "2.0"), ("-1", "-1.0"), ("nan", "nan"), ("inf", "inf"))],
+    # a language tag's typo was status 1 without the --help to read, or (show, pair) without the option's name
+    *[(args, f"Error: Invalid value for '{option}': 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?);"
+             f" use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW; see `aligner {args[0]} --help`\n")
+      for args, option in ((["align", "--src-lang", "zn", "--tgt-lang", "de", "a", "b"], "--src-lang"),
+                           (["align", "--src-lang", "en", "--tgt-lang", "zn", "a", "b"], "--tgt-lang"),
+                           (["eval", "--src-lang", "zn", "g"], "--src-lang"), (["search", "x", "--lang", "zn"], "--lang"),
+                           (["score", "d", "--src", "zn", "-c", "x.txt"], "--src"), (["show", "d", "--langs", "en,zn"], "--langs"),
+                           (["pair", "--langs", "zn,en", "a", "b"], "--langs"))],
+    (["pair", "--langs", "en", "a", "b"], "Error: Invalid value for '--langs': en: give the two folders' languages, e.g. --langs en,zh-Hans;"
+                                          " see `aligner pair --help`\n"),
+    (["pair", "--langs", "zh-TW,zh-Hant", "a", "b"], "Error: Invalid value for '--langs': zh-TW,zh-Hant: the two folders must hold two"
+                                                     " languages; give each folder's own; see `aligner pair --help`\n"),
+    # an option given without its value named `aligner --help`: click gives that error no command
+    (["cache", "info", "--cache"], "Error: Option '--cache' requires an argument; see `aligner cache info --help`\n"),
+    (["edit", "d", "--pair"], "Error: Option '--pair' requires an argument; see `aligner edit --help`\n"),
 ]
 
 
@@ -70,6 +85,16 @@ def test_help_and_a_finished_command_exit_zero(tmp_path: Path) -> None:
     assert CliRunner().invoke(main, ["--help"]).exit_code == 0
     done = subprocess.run(["aligner", "show", "--list", "--corpus", str(tmp_path)], capture_output=True, text=True)
     assert (done.returncode, done.stdout) == (0, f"No documents in {tmp_path}\n")
+
+
+def test_output_to_a_full_disk_is_one_line(tmp_path: Path) -> None:
+    """`aligner align … > /dev/full` was an OSError traceback: only a closed pipe was caught."""
+    (tmp_path / "a.txt").write_text("The harbour opened in spring.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Der Hafen öffnete im Frühling.\n", encoding="utf-8")
+    args = ["align", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "--src-lang", "en", "--tgt-lang", "de"]
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", *args], stdout=full, stderr=subprocess.PIPE, text=True)
+    assert (done.returncode, done.stderr) == (1, "Error: cannot write the output (No space left on device); free some disk space or redirect the output elsewhere\n")
 
 
 @pytest.mark.parametrize("doc", [".", "..", "../x", "a/b"])

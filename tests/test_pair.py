@@ -107,8 +107,10 @@ def test_bad_input_is_one_clear_line(tmp_path: Path, what: str, spoil, message: 
 
 def test_one_language_for_both_folders_is_refused_before_any_seed_is_written(tmp_path: Path) -> None:
     a, b = _folders(tmp_path)
-    result = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,en-GB", "--write-seeds", str(tmp_path / "s")])
-    assert result.exit_code == 1 and result.stderr == "Error: --langs en,en-GB: the two folders must hold two languages; give each folder's own\n"
+    result = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,en-GB", "--write-seeds", str(tmp_path / "s")], prog_name="aligner")
+    assert result.exit_code == 2 and result.stderr == (
+        "Error: Invalid value for '--langs': en,en-GB: the two folders must hold two languages; give each folder's own; see `aligner pair --help`\n"
+    )
     assert not (tmp_path / "s").exists()
 
 
@@ -117,7 +119,7 @@ def test_the_same_folder_twice_and_bad_langs_are_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="the same folder as"):
         pair_folders(a, a, ("en", "zh-Hans"))
     result = CliRunner().invoke(main, ["pair", str(a), str(a), "--langs", "en"])
-    assert result.exit_code == 1 and "give the two folders' languages, e.g. --langs en,zh-Hans" in result.stderr
+    assert result.exit_code == 2 and "give the two folders' languages, e.g. --langs en,zh-Hans; see `" in result.stderr
 
 
 def test_files_of_any_name_pair_and_become_seeds_build_reads(tmp_path: Path) -> None:
@@ -156,3 +158,34 @@ def test_a_folder_named_as_a_text_is_the_error_build_gives(tmp_path: Path) -> No
     assert paired.stderr == built.stderr == (
         f"Error: {a / 'page999.txt'}: a folder, but named as a text to ingest; rename it, or move it out of the seeds folder\n"
     )
+
+
+def test_a_file_in_another_language_than_its_folder_is_named(tmp_path: Path) -> None:
+    """An English file among the Chinese ones was paired with its English twin's partner, no word said."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    shuffled(a, "en", seed=1)
+    name, i = next(iter(shuffled(b, "zh-Hans", seed=2).items()))
+    english = b / name
+    english.write_text(paragraphs("en")[i], encoding="utf-8")
+    result = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,zh-Hans"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"Warning: {english}: looks written in en, not in zh-Hans as --langs says of {b}; check that it belongs there"
+    )
+    assert result.stderr.count("Warning:") == 1
+    as_json = CliRunner().invoke(main, ["pair", str(a), str(b), "--langs", "en,zh-Hans", "--json"])
+    assert json.loads(as_json.stdout)["off_language"] == {str(english): "en"}
+
+
+@pytest.mark.parametrize(("lang", "folder", "found"), [
+    ("en", "en", None), ("zh-Hans", "zh-Hans", None), ("zh-Hant", "zh", None), ("zh-Hant", "zh-Hant", None),
+    ("en", "zh-Hans", "en"), ("zh-Hant", "zh-Hans", "zh-Hant"), ("zh-Hans", "en", "zh-Hans"),
+])
+def test_the_language_a_text_looks_written_in(tmp_path: Path, lang: str, folder: str, found: str | None) -> None:
+    from aligner.ingest.text import ingest_file
+    from aligner.pairing import other_language
+
+    (tmp_path / "t.txt").write_text(paragraphs(lang)[2], encoding="utf-8")
+    assert other_language(ingest_file(tmp_path / "t.txt", "d", folder), folder) == found
+    (tmp_path / "t.txt").write_text("山水人口", encoding="utf-8")  # characters both scripts share: either script's folder
+    assert other_language(ingest_file(tmp_path / "t.txt", "d", "zh-Hant"), "zh-Hant") is None

@@ -227,6 +227,8 @@ def test_an_added_sentence_joined_to_a_neighbours_link_is_named(tmp_path: Path, 
         (b"[checks.untranslated]\ncopied = 0\n", "[checks.untranslated] copied = 0 is out of range; give a number above 0 and at most 1"),
         (b"[checks.inconsistent]\nmin_uses = 0\n", "[checks.inconsistent] min_uses = 0 is out of range; give a number from 1"),
         (b"[checks.inconsistent]\nshare = nan\n", "[checks.inconsistent] share = nan is out of range"),
+        (b"[checks.inconsistent]\nmin_uses = 2.5\n", "[checks.inconsistent] min_uses = 2.5 is a count; give a whole number, e.g. 2 or 3"),
+        (b"[checks.partial-omission]\nmin_links = 7.9\n", "[checks.partial-omission] min_links = 7.9 is a count; give a whole number, e.g. 7 or 8"),
         (b"\xff\xfe[checks", "byte 0: not UTF-8; save the QA configuration as UTF-8"),
     ],
 )
@@ -234,6 +236,11 @@ def test_a_threshold_that_cannot_mean_anything_is_refused(tmp_path: Path, toml: 
     (tmp_path / "qa.toml").write_bytes(toml)
     with pytest.raises(InputError, match=regex_escape(f"{tmp_path / 'qa.toml'}: {message}")):
         load_config(tmp_path / "qa.toml", all_checks())
+
+
+def test_a_count_written_as_a_whole_float_is_taken(tmp_path: Path) -> None:
+    (tmp_path / "qa.toml").write_text("[checks.inconsistent]\nmin_uses = 2.0\n", encoding="utf-8")
+    assert load_config(tmp_path / "qa.toml", all_checks()).overrides == {"inconsistent": {"min_uses": 2.0}}
 
 
 def test_list_checks_as_json_and_qa_of_the_whole_corpus_by_default(corpus: Path) -> None:

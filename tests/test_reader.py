@@ -6,7 +6,10 @@ import json
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import lxml.html
@@ -267,23 +270,43 @@ def test_html_command_on_an_empty_corpus_is_one_line(tmp_path: Path) -> None:
     assert (result.exit_code, result.output) == (1, f"Error: {tmp_path / 'empty'}: no documents here; run `aligner build` first\n")
 
 
-def test_serve_command_serves_the_site_on_localhost(tmp_path: Path) -> None:
+@contextmanager
+def serving(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`aligner serve` of the harbour corpus on a free port of 127.0.0.1: its address and its process, stopped after."""
     corpus = tmp_path / "corpora"
     save(corpus, harbour())
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(corpus), "--port", "0"], stdout=subprocess.PIPE, text=True
-    )
+        [sys.executable, "-c", "from aligner.cli import main; main()", "serve", str(corpus), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
     try:
         line = proc.stdout.readline()  # type: ignore[union-attr]
         found = re.fullmatch(r"Serving 1 documents at (http://127\.0\.0\.1:\d+/) \(Ctrl-C stops\)\n", line)
         assert found, line
-        with urllib.request.urlopen(found[1] + "docs/harbour.html", timeout=10) as reply:
-            assert "港口在春天開放。" in reply.read().decode()
-        with urllib.request.urlopen(found[1] + "static/reader.js", timeout=10) as reply:
-            assert reply.headers["Content-Type"] in ("text/javascript", "application/javascript")
+        yield found[1], proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_serve_command_serves_the_site_on_localhost(tmp_path: Path) -> None:
+    with serving(tmp_path) as (url, _):
+        with urllib.request.urlopen(url + "docs/harbour.html", timeout=10) as reply:
+            assert "港口在春天開放。" in reply.read().decode()
+        with urllib.request.urlopen(url + "static/reader.js", timeout=10) as reply:
+            assert reply.headers["Content-Type"] in ("text/javascript", "application/javascript")
+
+
+@pytest.mark.parametrize("path", ["%00", "docs/harbour.html%00", "%ED%A0%80"])
+def test_a_path_no_file_can_have_is_a_bad_request(tmp_path: Path, path: str) -> None:
+    """`/%00` printed the standard library's traceback (embedded null byte) and dropped the connection."""
+    with serving(tmp_path) as (url, proc):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(url + path, timeout=10)
+        assert refused.value.code == 400
+        with urllib.request.urlopen(url + "docs/harbour.html", timeout=10) as reply:
+            assert reply.status == 200
+    assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
 
 
 def test_html_without_a_target_writes_the_corpus_it_is_given(tmp_path: Path) -> None:

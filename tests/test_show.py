@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,7 +50,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def show(corpus: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), *args])
+    result = CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), *args], prog_name="aligner")
     return result.exit_code, result.output
 
 
@@ -80,12 +82,43 @@ def test_filters_combine(corpus: Path) -> None:
 
 
 @pytest.mark.parametrize(("args", "error"), [
-    (["--range", "40:10"], "Error: --range 40:10: END 10 comes before START 40; write --range 10:40\n"),
-    (["--range", "a:b"], "Error: --range a:b: expected START:END with row numbers, e.g. --range 10:40\n"),
-    (["--grep", " "], "Error: --grep: give a word to look for, e.g. --grep harbour\n"),
+    (["--range", "40:10"], "Invalid value for '--range': 40:10: END 10 comes before START 40; write --range 10:40"),
+    (["--range", "5:2"], "Invalid value for '--range': 5:2: END 2 comes before START 5; write --range 2:5"),
+    (["--range", "a:b"], "Invalid value for '--range': a:b: expected START:END with row numbers, e.g. --range 10:40"),
+    (["--range", "abc"], "Invalid value for '--range': abc: expected START:END with row numbers, e.g. --range 10:40"),
+    (["--range", ":-48"], "Invalid value for '--range': :-48: row numbers start at 0 (as `aligner show` prints them), e.g. --range 10:40"),
+    (["--grep", " "], "Invalid value for '--grep': give a word to look for, e.g. --grep harbour"),
+    (["--langs", "zn,en"], "Invalid value for '--langs': 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?);"
+                           " use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"),
+    (["--grep"], "Option '--grep' requires an argument"),  # it named `aligner --help`: click's error has no command
 ])
-def test_bad_filters_are_one_line_errors(corpus: Path, args: list[str], error: str) -> None:
-    assert show(corpus, *args) == (1, error)
+def test_bad_filters_are_usage_errors_naming_the_help(corpus: Path, args: list[str], error: str) -> None:
+    """They were status 1 without the --help to read, as if the document were at fault."""
+    assert show(corpus, *args) == (2, f"Error: {error}; see `aligner show --help`\n")
+
+
+@pytest.mark.parametrize(("args", "note"), [
+    (["--range", "999:"], "harbour has 5 rows, numbered from 0; --range starts at row 999, past them"),
+    (["--range", "5"], "harbour has 5 rows, numbered from 0; --range starts at row 5, past them"),
+    (["--grep", "anchor"], "no row of harbour holds the --grep word"),
+    (["--only-review", "--range", ":3"], "no row of harbour in --range needs review"),
+    (["--only-review", "--grep", "spring"], "no row of harbour needs review and holds the --grep word"),
+])
+def test_filters_that_leave_no_row_say_why_on_stderr(corpus: Path, args: list[str], note: str) -> None:
+    """`--range 999:` printed nothing with status 0, as if the document were empty."""
+    result = CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", f"Note: {note}\n")
+    as_json = CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), "--json", *args])
+    assert json.loads(as_json.stdout)["rows"] == [] and as_json.stderr == f"Note: {note}\n"
+    assert CliRunner().invoke(main, ["show", "harbour", "--corpus", str(corpus), "--range", "4:"]).stderr == ""
+
+
+def test_output_to_a_full_disk_is_one_line(corpus: Path) -> None:
+    """It was an OSError traceback: only a closed pipe was caught."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-c", "from aligner.cli import main; main()", "show", "harbour", "--corpus", str(corpus)],
+                              stdout=full, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    assert (done.returncode, done.stderr) == (1, "Error: cannot write the output (No space left on device); free some disk space or redirect the output elsewhere\n")
 
 
 @pytest.mark.parametrize(("langs", "message"), [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import importlib
 import logging
@@ -60,6 +61,29 @@ def warn_unrelated(what: str, share: float) -> None:
     )
 
 
+# the errors of a write to the output: a full disk or quota, a file grown past its limit, a
+# terminal gone; the library names each file it cannot write (`OutputError`, a user error), so
+# such an error with no file name that reaches the command line is the output's
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _output_failed(err: OSError) -> bool:
+    """Whether an OSError that reached the command line is a failed write to stdout."""
+    return err.errno in _WRITE_ERRNOS and err.filename is None
+
+
+def _output_fix(err: OSError) -> str:
+    """What a user can do about output that could not be written: free some space, or send it elsewhere."""
+    from aligner.corpus.store import disk_full
+
+    return f"{'free some disk space or ' if disk_full(err) else ''}redirect the output elsewhere"
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so that the flush at exit does not fail on it again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 # command → the module that defines it; a command's module is imported only when it runs, so
 # that `aligner build` does not load the web server, the search index and the QA checks
 COMMANDS = {
@@ -69,9 +93,22 @@ COMMANDS = {
 }  # fmt: skip
 
 
-class _Group(click.Group):
+class _Named(click.Command):
+    """A click command whose usage errors name it, to point at its --help (click's for an option missing its value does not)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as err:
+            err.ctx = err.ctx or ctx
+            raise
+
+
+class _Group(_Named, click.Group):
     """A click group that, run without a command, prints its help on stdout with status 0, as
     `--help` does (click 8.2 made that a usage error: the whole help as the error, status 2)."""
+
+    command_class = _Named
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if not args and self.no_args_is_help and not ctx.resilient_parsing:
@@ -106,8 +143,13 @@ class _Commands(_Group):
         except click.Abort:
             fail("aborted")
         except BrokenPipeError:  # the reader of our output went away (`aligner show … | head`)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush is quiet
+            _quiet_stdout()
             sys.exit(1)
+        except OSError as err:
+            if not _output_failed(err):
+                raise
+            _quiet_stdout()
+            fail(f"cannot write the output ({err.strerror}); {_output_fix(err)}")
         sys.exit(code if isinstance(code, int) else 0)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:

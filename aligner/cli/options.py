@@ -11,10 +11,11 @@ from typing import Any, TypeVar
 
 import click
 
-from aligner.errors import InputError
+from aligner.errors import AlignerError, InputError
 from aligner.reader.filters import LOW_CONFIDENCE
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def corpus_option(func: F) -> F:
@@ -55,18 +56,39 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")(func)
 
 
-def language_tag(ctx: click.Context, param: click.Parameter, value: str) -> str:
-    """Click callback: a language option holds a BCP 47 tag; otherwise one line naming the option."""
-    from aligner.cli import fail
-    from aligner.errors import LanguageError
+def usage_checked(check: Callable[[str], T]) -> Callable[[click.Context, click.Parameter, str | None], T | None]:
+    """A click callback passing an option's value through `check`, whose refusal is a usage error (status 2)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> T | None:
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except AlignerError as err:  # its message names the option first: click names it already
+            option = param.opts[0]
+            raise click.BadParameter(str(err).removeprefix(f"{option}: ").removeprefix(f"{option} "), ctx, param) from None
+
+    return callback
+
+
+def _tag(value: str) -> str:
+    """`value`, when it is empty or a BCP 47 tag (`langs.split_tag` refuses a typo with a hint: zn, did you mean zh?)."""
     from aligner.ingest.langs import split_tag
 
-    try:
-        if value:
-            split_tag(value)
-    except LanguageError as err:
-        fail(f"{param.opts[0]}: {err}")
+    if value:
+        split_tag(value)
     return value
+
+
+def _tags(value: str) -> str:
+    """`value`, when each of its comma-separated parts is empty or a BCP 47 tag (`_tag`)."""
+    for tag in value.split(","):
+        _tag(tag.strip())
+    return value
+
+
+language_tag = usage_checked(_tag)  # click callback of an option holding a language tag: --src-lang, --lang
+language_tags = usage_checked(_tags)  # … holding several, comma-separated: --langs
 
 
 def langs_option(func: F) -> F:
@@ -74,6 +96,7 @@ def langs_option(func: F) -> F:
     return click.option(
         "--langs",
         default="",
+        callback=language_tags,
         help="Versions to show, comma-separated in column order (default: all, English first).",
     )(func)
 

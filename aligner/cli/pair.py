@@ -8,22 +8,24 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import encoder_option, json_option
+from aligner.cli.options import encoder_option, json_option, usage_checked
 from aligner.errors import LanguageError
 
 
 def _langs(value: str) -> tuple[str, str]:
-    """`en,zh-Hans` → the languages of DIR_A and DIR_B."""
+    """`en,zh-Hans` → the version keys of DIR_A's and DIR_B's languages (`folder_languages`)."""
+    from aligner.pairing import folder_languages
+
     parts = [p.strip() for p in value.split(",")]
     if len(parts) != 2 or not all(parts):
         raise LanguageError(f"--langs {value}: give the two folders' languages, e.g. --langs en,zh-Hans")
-    return parts[0], parts[1]
+    return folder_languages((parts[0], parts[1]))
 
 
 @main.command("pair")
 @click.argument("dir_a", type=click.Path(path_type=Path))
 @click.argument("dir_b", type=click.Path(path_type=Path))
-@click.option("--langs", required=True, help="Languages of DIR_A and DIR_B, comma-separated: en,zh-Hans.")
+@click.option("--langs", required=True, callback=usage_checked(_langs), help="Languages of DIR_A and DIR_B, comma-separated: en,zh-Hans.")
 @click.option(
     "--write-seeds", type=click.Path(file_okay=False, path_type=Path),
     help="Copy the pairs into this folder as DOC.LANG.ext, ready for `aligner build --seeds`.",
@@ -31,18 +33,22 @@ def _langs(value: str) -> tuple[str, str]:
 @encoder_option
 @json_option
 @user_errors
-def pair_command(dir_a: Path, dir_b: Path, langs: str, write_seeds: Path | None, encoder: str, as_json: bool) -> None:
+def pair_command(dir_a: Path, dir_b: Path, langs: tuple[str, str], write_seeds: Path | None, encoder: str, as_json: bool) -> None:
     """Decide which document of DIR_A is the translation of which document of DIR_B.
 
     Example: aligner pair crawl/en crawl/zh --langs en,zh-Hans --write-seeds seeds
 
     Prints one line per pair (A file, B file, confidence) and, on stderr, the files left without
-    a partner. Nothing is written unless --write-seeds is given.
+    a partner and those that look written in another language than --langs gives their folder.
+    Nothing is written unless --write-seeds is given.
     """
     from aligner.pairing import pair_folders
     from aligner.pairing import write_seeds as copy_pairs
 
-    report = pair_folders(dir_a, dir_b, _langs(langs), encoder)
+    report = pair_folders(dir_a, dir_b, langs, encoder)
+    for path, found in report.off_language.items():
+        folder, lang = (dir_a, langs[0]) if path.is_relative_to(dir_a) else (dir_b, langs[1])
+        click.echo(f"Warning: {path}: looks written in {found}, not in {lang} as --langs says of {folder}; check that it belongs there", err=True)
     written = copy_pairs(report, write_seeds) if write_seeds else []
     if as_json:
         click.echo(json.dumps({**report.as_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))

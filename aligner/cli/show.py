@@ -12,7 +12,13 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option, langs_option, threshold_option
+from aligner.cli.options import (
+    corpus_option,
+    json_option,
+    langs_option,
+    threshold_option,
+    usage_checked,
+)
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import Row, aligned_rows
 from aligner.corpus.store import doc_ids, load
@@ -40,6 +46,14 @@ def parse_langs(value: str, text: ParallelText) -> list[str]:
     return list(chosen.values())
 
 
+def none_left(doc_id: str, total: int, window: slice | None, only_review: bool, grep: bool) -> str:
+    """Why the filters left no row of a document's `total`: a --range past them, or none to review or with the word."""
+    if window is not None and (window.start or 0) >= total:
+        return f"{doc_id} has {total} rows, numbered from 0; --range starts at row {window.start}, past them"
+    wanted = [want for want, asked in (("needs review", only_review), ("holds the --grep word", grep)) if asked]
+    return f"no row of {doc_id}{' in --range' if window else ''} {' and '.join(wanted)}" if wanted else ""
+
+
 def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
     """A row as a JSON object: sentence ids and texts per language, confidence, who made it."""
     return {
@@ -61,8 +75,8 @@ def row_json(row: Row, threshold: float = LOW_CONFIDENCE) -> dict[str, object]:
 @json_option
 @click.option("--list", "list_docs", is_flag=True, help="List the documents in the corpus.")
 @click.option("--only-review", is_flag=True, help="Only rows that need review: weak links and omissions.")
-@click.option("--range", "span", metavar="START:END", help="Only rows START to END-1, e.g. 10:40 (either end may be left out).")
-@click.option("--grep", "word", metavar="WORD", help="Only rows where a version contains WORD (Chinese also in its other script), highlighted.")
+@click.option("--range", "window", metavar="START:END", callback=usage_checked(parse_range), help="Only rows START to END-1, e.g. 10:40 (either end may be left out).")
+@click.option("--grep", "pattern", metavar="WORD", callback=usage_checked(grep_pattern), help="Only rows where a version contains WORD (Chinese also in its other script), highlighted.")
 @threshold_option
 @click.option("--pager/--no-pager", default=None, help="Page long output (default: on a terminal, when it is taller than the screen).")
 @user_errors
@@ -73,8 +87,8 @@ def show(
     as_json: bool,
     list_docs: bool,
     only_review: bool,
-    span: str | None,
-    word: str | None,
+    window: slice | None,
+    pattern: re.Pattern[str] | None,
     threshold: float,
     pager: bool | None,
 ) -> None:
@@ -88,11 +102,12 @@ def show(
         ids = doc_ids(corpus)
         click.echo(json.dumps(ids) if as_json else "\n".join(ids) or f"No documents in {corpus}")
         return
-    pattern = grep_pattern(word) if word is not None else None
-    window = parse_range(span) if span is not None else None
     text = load(corpus, doc_id)
     chosen = parse_langs(langs, text)
-    rows = select_rows(aligned_rows(text, chosen), only_review, window, pattern, threshold)
+    every = aligned_rows(text, chosen)
+    rows = select_rows(every, only_review, window, pattern, threshold)
+    if not rows and (why := none_left(doc_id, len(every), window, only_review, pattern is not None)):
+        click.echo(f"Note: {why}", err=True)
     labels = {lang: text.versions[lang].tag for lang in chosen}
     if as_json:
         payload = {"doc_id": doc_id, "langs": chosen, "tags": labels, "rows": [row_json(r, threshold) for r in rows]}

@@ -75,12 +75,17 @@ _RANGES = {
 }
 
 
+_COUNTS = frozenset({"min_links", "min_uses"})  # thresholds that count things: whole numbers
+
+
 def _in_range(value: float, key: str, where: str) -> float:
-    """A threshold checked against what it can mean (`_RANGES`); any must be a finite number."""
+    """A threshold checked against what it can mean (`_RANGES`, `_COUNTS`); any must be a finite number."""
     low, high, open_low = _RANGES.get(key, (-math.inf, math.inf, False))
     if not math.isfinite(value) or value > high or value < low or (open_low and value == low):
         span = f"{'above' if open_low else 'from'} {low:g}" + (f" {'to' if not open_low else 'and at most'} {high:g}" if math.isfinite(high) else "")
         raise InputError(f"{where} {key} = {value:g} is out of range; give a number {span}")
+    if key in _COUNTS and not value.is_integer():
+        raise InputError(f"{where} {key} = {value:g} is a count; give a whole number, e.g. {math.floor(value)} or {math.ceil(value)}")
     return value
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 import functools
 import logging
 import socket
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import BinaryIO
 
 from aligner.errors import AlignerError
 from aligner.reader.hosts import REFUSED, Hosts, hosts_for, refusal
@@ -44,6 +46,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             return True
         self.send_error(REFUSED, explain=refusal(host))
         return False
+
+    def send_head(self) -> BinaryIO | None:
+        """The file a GET or HEAD asks for; a path no file can have (`/%00`) is a bad request, not a traceback."""
+        try:
+            return super().send_head()
+        except ValueError:  # from opening the file: no response has been sent yet
+            self.send_error(HTTPStatus.BAD_REQUEST, explain="the path holds a character no file name can")
+            return None
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the base class's name)
         log.info("%s " + format, self.address_string(), *args)
