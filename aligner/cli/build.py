@@ -9,20 +9,23 @@ import click
 
 from aligner.build import build as run_build
 from aligner.cli import main, user_errors, warn_unrelated
-from aligner.cli.options import corpus_option, encoder_option, json_option, quiet_option
-from aligner.cluster import ClusterError, check_address
+from aligner.cli.options import (
+    corpus_option,
+    encoder_option,
+    json_option,
+    quiet_option,
+    usage_checked,
+)
+from aligner.cluster import check_address
 from aligner.parallel import cores
 
 
-def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Click callback: --scheduler is a Dask scheduler address (`cluster.check_address`), else status 2."""
-    if value is None:
-        return None
+def _address(value: str) -> str:
+    """`value`, when it is a Dask scheduler address (`cluster.check_address`); without the
+    distributed package it passes, and the build says how to install it."""
     try:
         check_address(value)
-    except ClusterError as err:
-        raise click.BadParameter(str(err).removeprefix(f"{param.opts[0]} "), ctx, param) from None
-    except ImportError:  # no distributed package: the build says how to install it
+    except ImportError:
         pass
     return value
 
@@ -41,7 +44,7 @@ def scheduler_address(ctx: click.Context, param: click.Parameter, value: str | N
     help="Align this many documents at once, each in its own process.",
 )
 @click.option(
-    "--scheduler", metavar="tcp://HOST:PORT", callback=scheduler_address,
+    "--scheduler", metavar="tcp://HOST:PORT", callback=usage_checked(_address),
     help="Run the documents on this Dask cluster instead; seeds, corpus and cache must be on storage every worker sees.",
 )
 @encoder_option

@@ -14,14 +14,14 @@ from typing import Any
 
 import click
 
-from aligner.cli import fail, main, user_errors
-from aligner.cli.options import corpus_option, who_option, who_or_default
+from aligner.cli import main, user_errors
+from aligner.cli.options import corpus_option, usage_checked, who_option, who_or_default
 from aligner.corpus.links import Aligner
 from aligner.corpus.model import Link, ParallelText
 from aligner.edit import files, journal, session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
-from aligner.errors import EditError, LanguageError
+from aligner.errors import EditError, InputError
 from aligner.formats.select import check_region
 from aligner.ingest.langs import normalize_tag
 
@@ -52,20 +52,23 @@ def link_json(n: int, lk: Link) -> dict[str, object]:
 
 
 def _parse_pair(value: str) -> tuple[str, str]:
-    """The two versions --pair names; otherwise one line naming the option (this runs before the
-    command, outside its error handling)."""
-    try:
-        parts = [normalize_tag(v) for v in value.split(",") if v.strip()]
-    except LanguageError as err:
-        fail(f"--pair: {err}")
+    """The two versions --pair names: two different language tags (a misused --pair is a usage
+    error, `usage_checked`)."""
+    parts = [normalize_tag(v) for v in value.split(",") if v.strip()]
     if len(parts) != 2 or parts[0] == parts[1]:
-        fail(f"--pair '{value}': give two different versions, e.g. en,zh-Hans")
+        raise InputError(f"'{value}': give two different versions, e.g. en,zh-Hans")
     return parts[0], parts[1]
+
+
+def _pair_as_written(value: str) -> str:
+    """--pair as written (zh-Hant-HK asks for Hong Kong's version), once `_parse_pair` takes it."""
+    _parse_pair(value)
+    return value
 
 
 @main.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
 @click.argument("doc_id")
-@click.option("--pair", default="en,zh-Hans", show_default=True, help="The two versions whose links N numbers, as `aligner show --langs`.")
+@click.option("--pair", default="en,zh-Hans", show_default=True, callback=usage_checked(_pair_as_written), help="The two versions whose links N numbers, as `aligner show --langs`.")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changed links as JSON.")
 @who_option("Name for the history")

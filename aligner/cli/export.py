@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, report_skipped, user_errors
-from aligner.cli.options import Confidence, corpus_option, json_option
+from aligner.cli.options import Confidence, corpus_option, json_option, language_tags
 from aligner.corpus.store import load_readable
 from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
@@ -20,7 +20,7 @@ from aligner.formats.filters import Filters, parse_ratio
 @click.argument("target")
 @click.option("--format", "fmt", required=True, type=click.Choice([n for n, f in FORMATS.items() if f.writes]),
               help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff, srt, vtt (one file), xces (a folder).")
-@click.option("--langs", default="", help="Languages in column order, comma-separated (default: all, English first); "
+@click.option("--langs", default="", callback=language_tags, help="Languages in column order, comma-separated (default: all, English first); "
               "zh-Hant-HK takes Hong Kong versions only, zh-Hant every Traditional one.")
 @click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
               help="Output file (tmx, tsv, csv, jsonl, xlsx, xliff, srt, vtt), file prefix (moses) or folder (xces).")

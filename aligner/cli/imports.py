@@ -8,7 +8,13 @@ from pathlib import Path
 import click
 
 from aligner.cli import main, user_errors
-from aligner.cli.options import corpus_option, json_option, who_option, who_or_default
+from aligner.cli.options import (
+    corpus_option,
+    json_option,
+    language_tags,
+    who_option,
+    who_or_default,
+)
 from aligner.formats import FORMATS
 from aligner.formats.imports import import_files
 from aligner.ingest.langs import normalize_tag
@@ -20,7 +26,7 @@ from aligner.ingest.langs import normalize_tag
               help="tmx files; moses files PREFIX.LANG (one per language); intertext or xces alignment files; xlsx review sheets; xliff 1.2 or 2.x.")
 @click.option("--resp", type=click.Choice(["person", "machine"]), default=None,
               help="Who made the links (default: TMX person, InterText from each link's status, Moses/XCES machine, XLSX person for rows changed or marked 'person', XLIFF person unless its notes say machine).")
-@click.option("--langs", default="", help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
+@click.option("--langs", default="", callback=language_tags, help="InterText only: source and target language, e.g. en,zh-Hans (default: detected).")
 @click.option("--replace", is_flag=True, help="Lay the files over documents already in the corpus: their versions and pairs replace those of the same languages, the others stay; changed sentences go in the history as WHO's, and a rebuild keeps them.")
 @who_option("With --replace: the name the history records")
 @corpus_option
