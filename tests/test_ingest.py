@@ -41,6 +41,22 @@ DECODE_CASES += [
 ]
 
 
+TURKISH = "Merkez Bankası faiz politikasını açıkladı. Değişiklikler gerekli ve işsizlik düştü."
+CZECH = "Vláda oznámila novou hospodářskou politiku. Daně příští rok nevzrostou, než se čekalo."
+DECODE_CASES += [  # a single-byte file's code page, told by which reading's letters are one language's
+    ("windows-1254 Turkish", TURKISH.encode("cp1254"), TURKISH),
+    ("windows-1250 Czech", CZECH.encode("cp1250"), CZECH),
+    ("windows-1250 Polish", "Rząd ogłosił nową politykę gospodarczą.".encode("cp1250"), "Rząd ogłosił nową politykę gospodarczą."),
+    ("windows-1250 Hungarian", "A különböző űrhajók gyönyörűek.".encode("cp1250"), "A különböző űrhajók gyönyörűek."),
+    ("windows-1257 Lithuanian", "Vyriausybė patvirtino naują įstatymą dėl švietimo.".encode("cp1257"), "Vyriausybė patvirtino naują įstatymą dėl švietimo."),
+    # Turkish whose letters Icelandic also has (ı ğ ş as ý ð þ): its function words (bu, bir, ve, ile) say Turkish
+    ("windows-1254, Icelandic-looking", "Bu yıl bir ağaç ve bir kuş ile geldi.".encode("cp1254"), "Bu yıl bir ağaç ve bir kuş ile geldi."),
+    ("windows-1252 Danish", "Søster går før os til København.".encode("cp1252"), "Søster går før os til København."),
+    ("windows-1252 Icelandic", "Það er gott að vera á Íslandi, þú veist.".encode("cp1252"), "Það er gott að vera á Íslandi, þú veist."),
+    ("windows-1252 English with names", "Søren Kierkegaard liked crème brûlée.".encode("cp1252"), "Søren Kierkegaard liked crème brûlée."),
+]
+
+
 @pytest.mark.parametrize(("label", "data", "expected"), DECODE_CASES, ids=[c[0] for c in DECODE_CASES])
 def test_decode_detects_encoding(label: str, data: bytes, expected: str) -> None:
     assert decode(data, "f.txt") == expected
@@ -60,6 +76,29 @@ def test_decode_refuses_bad_bytes(data: bytes, message: str) -> None:
     with pytest.raises(InputError) as err:
         decode(data, "f.txt")
     assert str(err.value) == message
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "codec"),
+    [("tr", TURKISH, "cp1254"), ("cs", CZECH, "cp1250"), ("ru", "Банк объявил новую политику.", "cp1251"),
+     ("uk", "Їжак знайшов яблуко.", "cp1251"), ("el", "Η τράπεζα ανακοίνωσε νέα πολιτική.", "cp1253")],
+)  # fmt: skip
+def test_a_file_of_a_known_language_is_read_in_its_code_page(tmp_path: Path, lang: str, text: str, codec: str) -> None:
+    (tmp_path / f"d.{lang}.txt").write_bytes(f"Title\n\n{text}".encode(codec))
+    assert " ".join(s.text for s in ingest_file(tmp_path / f"d.{lang}.txt").sentences()) == f"Title {text}"
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [("d.pl.txt", "Rząd ogłosił nową politykę gospodarczą. Wzrosną płace.".encode("iso-8859-2")),  # Latin-2: ą as ± in Windows-1250
+     ("d.txt", "Банк объявил новую политику.".encode("cp1251"))],  # Cyrillic of no known language: Greek reads its bytes as well
+)  # fmt: skip
+def test_single_byte_text_that_reads_as_no_language_is_refused(tmp_path: Path, name: str, data: bytes) -> None:
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(InputError) as err:
+        ingest_file(tmp_path / name)
+    byte = next(i for i, b in enumerate(data) if b > 127)
+    assert str(err.value) == f"{tmp_path / name}: byte {byte}: not UTF-8, GB18030, Big5, EUC-KR, Shift_JIS or Windows-1252 text; convert the file to UTF-8"
 
 
 def test_undecodable_bytes_name_the_file_and_byte() -> None:
@@ -203,10 +242,10 @@ def test_align_refuses_a_language_option_that_is_no_tag(tmp_path: Path, option: 
     (tmp_path / "a.txt").write_text("One sentence.\n", encoding="utf-8")
     args = {"--src-lang": "en", "--tgt-lang": "de"} | {option: "zn"}
     result = CliRunner().invoke(main, ["align", str(tmp_path / "a.txt"), str(tmp_path / "a.txt"), *[x for kv in args.items() for x in kv]])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a misused option
     assert result.output == (
-        f"Error: {option}: 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?); "
-        "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW\n"
+        f"Error: Invalid value for '{option}': 'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?); "
+        "use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW; see `main align --help`\n"
     )
 
 
@@ -329,3 +368,113 @@ def test_a_tag_takes_the_versions_within_its_language_script_and_region(asked: s
     from aligner.ingest.langs import tag_within
 
     assert tag_within(asked, tag) is within
+
+
+def test_a_webforms_page_keeps_the_form_that_holds_the_article_and_drops_a_search_form() -> None:
+    page = ('<!DOCTYPE html><html><body><form method="post" id="form1"><input type="hidden" name="__VIEWSTATE" value="abc">'
+            '<form role="search"><input name="q"><button>Search the site</button></form>'
+            "<h1>Ministry announces new policy</h1><p>The ministry announced a new policy today. It takes effect in May.</p>"
+            '<p>Officials said the policy would help exporters.</p></form><div class="copyright">Copyright 2020 Ministry</div></body></html>')
+    assert [s.text for s in ingest_text(page, "d", "en", "x.html").sentences()] == [
+        "Ministry announces new policy", "The ministry announced a new policy today.", "It takes effect in May.",
+        "Officials said the policy would help exporters.",
+    ]
+
+
+ARTICLE = "<h2>Market update</h2><p>Stocks rose sharply on Monday. Bonds fell.</p><p>Analysts expect more gains this week.</p>"
+
+
+@pytest.mark.parametrize(
+    ("page", "blocks"),
+    [(f'<div id="main">{ARTICLE}</div><div class="widget"><h1>Subscribe</h1><p>Get our newsletter.</p></div>',
+      ["Market update", "Stocks rose sharply on Monday. Bonds fell.", "Analysts expect more gains this week.", "Subscribe", "Get our newsletter."]),
+     (f'<div id="main">{ARTICLE}</div><div id="sidebar"><h1>Subscribe</h1><p>Get our newsletter.</p></div>',
+      ["Market update", "Stocks rose sharply on Monday. Bonds fell.", "Analysts expect more gains this week."])],
+)  # fmt: skip
+def test_an_h1_after_the_article_does_not_cut_the_article_away(page: str, blocks: list[str], caplog: pytest.LogCaptureFixture) -> None:
+    from aligner.ingest.text import html_to_text
+
+    assert html_to_text(f"<html><body>{page}</body></html>", "x.html").split("\n\n") == blocks
+    assert not caplog.records
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["<div><h1>Daily Post</h1><p>Home World Sport</p></div><h1>Rising Seas</h1><p>Sea levels rose again. Scientists are worried.</p>",
+     "<div><h1>Daily Post</h1><p>Home World Sport</p></div><article><h1>Rising Seas</h1><p>Sea levels rose.</p></article>"],
+)
+def test_the_title_is_the_h1_that_starts_the_main_text_and_what_goes_before_it_is_a_warning(page: str, caplog: pytest.LogCaptureFixture) -> None:
+    from aligner.ingest.text import html_to_text
+
+    assert html_to_text(f"<html><body>{page}</body></html>", "x.html").split("\n\n")[0] == "Rising Seas"
+    assert [r.getMessage() for r in caplog.records] == ["x.html: 23 characters before the title 'Rising Seas' left out as the site's menus"]
+
+
+CHROME = ['<div class="footer">Chrome.</div>', '<div class="copyright">Chrome.</div>', '<p id="footer">Chrome.</p>',
+          '<ul class="nav"><li>Chrome.</li></ul>', '<div role="navigation">Chrome.</div>', '<span aria-hidden="true">Chrome.</span>',
+          '<div class="site-footer links">Chrome.</div>', '<div class="mainNav">Chrome.</div>', '<div class="share_buttons">Chrome.</div>',
+          '<ol class="breadcrumbs">Chrome.</ol>', '<div id="cookie-banner">Chrome.</div>', '<div class="ad-slot">Chrome.</div>',
+          '<div hidden>Chrome.</div>', '<section class="related-stories">Chrome.</section>']  # fmt: skip
+NOT_CHROME = ['<div class="navigate-article-body">Kept.</div>', '<p class="shareholder-letter">Kept.</p>',
+              '<div class="advantage">Kept.</div>', '<p class="footnote">Kept.</p>', '<p aria-hidden="false">Kept.</p>']  # fmt: skip
+
+
+@pytest.mark.parametrize("markup", CHROME + NOT_CHROME)
+def test_elements_whose_class_id_or_role_names_chrome_are_dropped(markup: str) -> None:
+    from aligner.ingest.text import html_to_text
+
+    text = "<p>The harbour opened in spring. Ships came from far away to trade there.</p>"
+    got = html_to_text(f"<html><body>{text}{markup}</body></html>").split("\n\n")
+    assert got == ["The harbour opened in spring. Ships came from far away to trade there.", *(["Kept."] if "Kept" in markup else [])]
+
+
+def test_a_page_whose_body_is_marked_with_a_chrome_word_keeps_its_text() -> None:
+    from aligner.ingest.text import html_to_text
+
+    page = '<html><body><div class="page has-sidebar"><h1>Title</h1><p>All of the text.</p><div class="sidebar">Links</div></div></body></html>'
+    assert html_to_text(page).split("\n\n") == ["Title", "All of the text."]
+
+
+def draw_pdf(path: Path, pages: list[list[tuple[int, int, str]]]) -> Path:
+    """An A4 PDF of pages of (points from the top, font size, text) lines; a page of none is a scanned picture."""
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        if not lines:
+            pdf.drawImage(ImageReader(Image.new("RGB", (60, 80), "white")), 0, 0, *A4)
+        for down, size, line in lines:
+            pdf.setFont("Helvetica", size)
+            pdf.drawString(72, A4[1] - down, line)
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def test_a_pdf_page_with_no_text_is_named_in_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    page = [(150, 11, "A page with a text layer.")]
+    path = draw_pdf(tmp_path / "m.en.pdf", [page, [], page, [], [], page])
+    assert len(ingest_file(path).paragraphs) == 3
+    assert [r.getMessage() for r in caplog.records] == [f"{path}: pages 2, 4-5: no text (scanned?); OCR them to include them"]
+
+
+def test_a_chapter_running_header_on_fewer_than_half_the_pages_is_dropped_and_its_title_kept(tmp_path: Path) -> None:
+    book = "The Long Book"  # on the left-hand pages; the chapter on the right-hand ones, its title on its first page
+    path = draw_pdf(tmp_path / "b.en.pdf", [
+        page
+        for title in ("Beginnings", "Endings")
+        for page in (
+            [(60, 18, title), (150, 11, "The story starts here and it is not finished and")],
+            [(40, 9, book), (150, 11, "continued text ends the sentence here.")],
+            [(40, 9, title), (150, 11, "The chapter goes on and")],
+            [(40, 9, book), (150, 11, "ends here.")],
+        )
+    ])
+    chapter = [("p", "The story starts here and it is not finished and continued text ends the sentence here."),
+               ("p", "The chapter goes on and ends here.")]  # fmt: skip
+    assert [(p.kind, " ".join(s.text for s in p.sentences)) for p in ingest_file(path).paragraphs] == [
+        ("head", "Beginnings"), *chapter, ("head", "Endings"), *chapter,
+    ]

@@ -1,16 +1,20 @@
 """Ingest: bytes of a text or HTML page → one language version as a `Document`.
 
-Decodes (UTF-8/16 with BOM, UTF-8, GB18030, Big5), extracts text from HTML, normalises
-(NFC, whitespace), strips page chrome keeping what it says as metadata, then splits
-paragraphs and sentences and gives them stable ids.
+Decodes (UTF-8/16 with BOM, UTF-8, GB18030, Big5, EUC-KR, Shift_JIS, Windows code pages),
+extracts text from HTML, normalises (NFC, whitespace), strips page chrome keeping what it says
+as metadata, then splits paragraphs and sentences and gives them stable ids.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -24,11 +28,15 @@ from aligner.ingest.langs import (
     ISO_639_2,
     THREE_LETTER,
     detect_language,
+    guess_language,
     normalize_tag,
     split_tag,
+    squeeze,
 )
 from aligner.ingest.runs import text_runs
 from aligner.ingest.segment import split_paragraphs, split_sentences
+
+log = logging.getLogger(__name__)
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -57,6 +65,12 @@ _EN_DATE = re.compile(
 _EN_DAY_FIRST = re.compile(r"^\s*(?P<day>\d{1,2})\s+(?P<mon>[A-Z][a-z]{2,8})\.?\s+(?P<year>\d{4})\s*$")  # 4 March 2021
 _ZH_DATE = re.compile(r"^\s*(?P<year>\d{4})\s*年\s*(?P<mon>\d{1,2})\s*月\s*(?P<day>\d{1,2})\s*日\s*$")
 _ISO_DATE = re.compile(r"^\s*(?P<year>\d{4})-(?P<mon>\d{2})-(?P<day>\d{2})\s*$")
+# Words of a class or id, and roles, that name page chrome; the words split at '-', '_' and case (siteFooter, NavBar).
+_CHROME_WORDS = frozenset(
+    "footer copyright nav navbar navigation menu breadcrumb sidebar cookie share sharing social related advert advertisement ad".split()
+)
+_CHROME_ROLES = frozenset("navigation contentinfo complementary search menu menubar".split())
+_NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$")  # zh-TW, zh_TW
 
 
@@ -107,10 +121,11 @@ def _looks_like_tag(tag: str, path: Path) -> bool:
     return known
 
 
-def decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str, lang: str | None = None) -> str:
     """Decode a file's bytes: BOMs, UTF-8, then GB18030 or Big5 (the one that reads most as
-    Chinese), then Windows-1252 for a Western file; bytes that read as none of them are refused
-    rather than turned into text no one wrote."""
+    Chinese), EUC-KR, Shift_JIS, then a Windows code page (`_single_byte`, `lang` the language
+    the file is in, if known); bytes that read as none of them are refused rather than turned
+    into text no one wrote."""
     if not data.strip():
         raise InputError(f"{name}: the file is empty; give a text or HTML file with the document")
     for bom, codec in _BOMS:
@@ -150,13 +165,64 @@ def decode(data: bytes, name: str) -> str:
             kana is None or sum(bool(kana.match(text[i])) for i in at) >= 0.1 * len(at)  # Japanese writes hiragana
         ):
             return text
-    western = data.decode("cp1252", errors="replace")
-    if _latin_share(western[:_READ]) >= _SURE:
-        return western
+    if (single := _single_byte(data, lang)) is not None:
+        return single
     raise InputError(
         f"{name}: byte {utf8_error.start}: not UTF-8, GB18030, Big5, EUC-KR, Shift_JIS or Windows-1252 text; "
         "convert the file to UTF-8"
     )
+
+
+def _single_byte(data: bytes, lang: str | None) -> str | None:
+    """The bytes read by a Windows code page, or None when none reads as a language.
+
+    A known language's own code page is taken when the text reads as that language; else the
+    Latin code page whose letters read most as one language's (ties: the one of the language
+    its function words name, then Windows-1252); else, for a text of unknown language, Windows-1252
+    if its letters are Latin ones. Cyrillic and Greek code pages fill the same bytes with letters
+    alike, so only a known language picks them.
+    """
+    if lang:
+        page, letters = _code_page(lang)
+        own = data.decode(page, errors="replace")
+        reads = _latin_share(own[:_READ]) >= _SURE if page == "cp1252" else _fit(own[:_READ], [letters]) >= _FITS
+        if reads:
+            return own
+    readings = {page: data.decode(page, errors="replace") for page in _BY_LETTERS}
+    fits = {page: _fit(readings[page][:_READ], _ALPHABETS[page].values()) for page in _BY_LETTERS}
+    guessed = _code_page(guess_language(readings["cp1252"][:_READ]) or "")[0]
+    best = max(_BY_LETTERS, key=lambda page: (fits[page], page == guessed, page == "cp1252"))
+    if fits[best] >= _FITS:
+        return readings[best]
+    return readings["cp1252"] if not lang and _latin_share(readings["cp1252"][:_READ]) >= _SURE else None
+
+
+def _code_page(lang: str) -> tuple[str, frozenset[str]]:
+    """The Windows code page a language's single-byte files use, and the letters beyond a-z it
+    writes (a language not listed: Windows-1252, judged by `_latin_share`)."""
+    primary = lang.split("-")[0].lower()
+    for page, alphabets in _ALPHABETS.items():
+        if primary in alphabets:
+            return page, alphabets[primary]
+    return "cp1252", frozenset()
+
+
+def _fit(text: str, alphabets: Iterable[frozenset[str]]) -> float:
+    """The share of a decoding's non-ASCII characters that a text in one of some languages writes,
+    for the language that writes most: its letters, and Western punctuation not between two
+    letters (an apostrophe aside); none in a run of three alike, which is bytes of something else."""
+    at = _non_ascii(text)
+    marks, letters = 0, Counter[str]()
+    for i in at:
+        ch = text[i]
+        if ch * 3 in text[max(0, i - 2) : i + 3]:
+            continue
+        inside = 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha()
+        if ch in _WESTERN and (not inside or ch in "’·"):
+            marks += 1
+        else:
+            letters[ch] += 1
+    return max(marks + sum(letters[ch] for ch in alphabet) for alphabet in alphabets) / len(at) if at else 1.0
 
 
 _SURE = 0.8  # share of a decoding's non-ASCII characters that must read as its script
@@ -167,7 +233,26 @@ _KANA_HAN = regex.compile(rf"[\p{{Hiragana}}\p{{Katakana}}\p{{Han}}{CJK_MARKS}]"
 _CHINESE = regex.compile(rf"[\p{{Han}}{CJK_MARKS}]")
 _HIRAGANA = regex.compile(r"\p{Hiragana}")
 _READ = 200_000  # characters a decoding is judged on: enough to tell, and a long file costs no more
-_WESTERN = set("“”‘’–—…«»°€£§©®±·×÷")
+_WESTERN = set("“”‘’„‚–—…«»°€£§©®±·×÷•№")
+_FITS = 0.95  # share of a single-byte decoding's non-ASCII characters that must be its language's letters
+# The letters beyond a-z each language writes, by the Windows code page of its single-byte files
+# (Windows-1252 last: Estonian is in two).
+_ALPHABETS = {
+    page: {lang: frozenset(letters + letters.upper()) for lang, letters in alphabets.items()}
+    for page, alphabets in {
+        "cp1250": {"cs": "áčďéěíňóřšťúůýž", "sk": "áäčďéíĺľňóôŕšťúýž", "pl": "ąćęłńóśźż", "hu": "áéíóöőúüű",
+                   "ro": "ăâîşţ", "hr": "čćđšž", "sl": "čšž"},
+        "cp1254": {"tr": "çğıöşüâîûİ"},
+        "cp1257": {"lt": "ąčęėįšųūž", "lv": "āčēģīķļņšūž", "et": "äõöüšž"},
+        "cp1251": {"ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя", "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+                   "bg": "абвгдежзийклмнопрстуфхцчшщъьюя"},
+        "cp1253": {"el": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς"},
+        "cp1252": {"fr": "àâæçéèêëîïôœùûüÿ", "de": "äöüß", "es": "áéíñóúü", "pt": "àáâãçéêíóôõú", "it": "àèéìíîòóùú",
+                   "nl": "áéëíïóöúü", "da": "æøåé", "no": "æøåéèóôò", "sv": "åäöé", "fi": "åäöšž", "is": "áæðéíóöúýþ",
+                   "ca": "àçèéíïòóúü", "et": "äõöüšž"},
+    }.items()
+}
+_BY_LETTERS = ("cp1252", "cp1250", "cp1254", "cp1257")  # the Latin code pages, told apart by their letters
 
 
 def _non_ascii(text: str) -> list[int]:
@@ -217,22 +302,59 @@ def _latin_share(text: str) -> float:
     return sum(map(western, at)) / len(at) if at else 1.0
 
 
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`), from its
-    title (the first <h1>) on; scripts, menus, forms and footers dropped, and a page header
-    unless it holds the title."""
+def html_to_text(html: str, where: str = "page") -> str:
+    """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`), from the
+    <h1> that starts its main text on (`_main_title`); scripts, menus, footers, forms and elements
+    whose class, id or role names chrome dropped unless they hold most of the page's text (a
+    WebForms page puts all of it in a form), and a page header unless it holds the title. Text
+    left out before the title is noted as a warning naming `where`."""
     from lxml import html as lxml_html
 
     root = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares its encoding
-    for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//form|//aside|//header[not(.//h1)]|//head"):
+    for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//aside|//header[not(.//h1)]|//head"):
         bad.drop_tree()
-    node = next(iter(root.xpath("//h1")), None)
+    total = _letters(root.xpath("//text()"))
+    for node in root.xpath(".//form|.//*[@class or @id or @role or @hidden or @aria-hidden]"):
+        if (node.tag == "form" or _marked_chrome(node)) and 2 * _letters(node.xpath(".//text()")) <= total:
+            node.drop_tree()
+    title = _main_title(root)
+    if title is not None and (before := _letters(title.xpath("preceding::text()"))):
+        log.warning("%s: %d characters before the title '%s' left out as the site's menus", where, before, squeeze(title.text_content()))
+    node = title
     while node is not None and node.getparent() is not None:  # what comes before the title is the site's menus
         parent = node.getparent()
-        for before in list(node.itersiblings(preceding=True)):
-            parent.remove(before)  # with its tail: text before the title too
+        for sibling in list(node.itersiblings(preceding=True)):
+            parent.remove(sibling)  # with its tail: text before the title too
         parent.text, node = None, parent
     return "\n\n".join(block.text for block in text_runs(root))
+
+
+def _letters(texts: list[str]) -> int:
+    """How many characters other than spaces some text nodes hold."""
+    return sum(not ch.isspace() for text in texts for ch in text)
+
+
+def _marked_chrome(node: Any) -> bool:
+    """An element hidden, or whose role or a word of its class or id names page chrome
+    (site-footer, mainNav, share-buttons; not navigate-article-body)."""
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true" or node.get("role", "").lower() in _CHROME_ROLES:
+        return True
+    words = _NAME_WORD.findall(f"{node.get('class', '')} {node.get('id', '')}")
+    return any(word.lower().removesuffix("s") in _CHROME_WORDS for word in words)
+
+
+def _main_title(root: Any) -> Any | None:
+    """The <h1> that starts the page's main text: among those inside <main> or <article> if any
+    is, the one with the most text after it before the next; None when more text comes before
+    it than from it on (a sidebar's heading after the article), or the page has none."""
+    heads = root.xpath("//main//h1|//article//h1") or root.xpath("//h1")
+    if not heads:
+        return None
+    starts = [_letters(head.xpath("preceding::text()")) for head in heads]
+    total = _letters(root.xpath("//text()"))
+    ends = [*starts[1:], total]
+    k = max(range(len(heads)), key=lambda i: ends[i] - starts[i])
+    return heads[k] if 2 * starts[k] <= total else None
 
 
 # Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.
@@ -340,7 +462,7 @@ def ingest_text(text: str, doc_id: str, lang: str | None, source: str, where: st
     """Turn decoded page or plain text into a Document (language detected when not given);
     `source` is the file's name for the TEI header, `where` its path for messages."""
     if source.lower().endswith((".html", ".htm")) or _HTML_START.match(text):
-        text = html_to_text(text)
+        text = html_to_text(text, where or source)
     text = normalize(text)
     body, meta = strip_chrome(text)
     if not body and not meta.title:
@@ -360,5 +482,5 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
     if (read := reader(path)) is not None:
         doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name, str(path))
     else:
-        doc = ingest_text(decode(data, str(path)), doc_id or src.doc_id, lang or src.lang, path.name, str(path))
+        doc = ingest_text(decode(data, str(path), lang or src.lang), doc_id or src.doc_id, lang or src.lang, path.name, str(path))
     return replace(doc, region=src.region) if src.region and not lang else doc
