@@ -495,7 +495,7 @@ def test_a_field_of_the_wrong_type_is_a_400_that_names_it_and_writes_nothing(ser
     (b'{"op": "confirm", "n": NaN}', 400),
     (b"[1]", 400),
     (b" " * (2 << 20), 413),
-])
+], ids=["not json", "empty", "not utf-8", "a form", "too deep", "NaN", "an array", "too long"])  # short ids: pytest puts the id in every subprocess's environment
 def test_a_body_that_is_not_a_json_object_is_refused_in_one_line(served: tuple[TestClient, Editor, Path], content: bytes, status: int) -> None:
     client, editor, _ = served
     answer = client.post("/api/edit/doc", content=content, headers={"origin": f"http://{HOST}", "x-aligner-token": editor.token, "content-type": "application/x-www-form-urlencoded"})
@@ -549,3 +549,22 @@ def test_findings_are_worked_out_again_when_the_command_line_changed_the_documen
     done = CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "correct", "en.p2.s3", "It cost 40 dollars in 2013."])
     assert done.exit_code == 0, done.output
     assert 5 not in findings_of(client, "en,zh-Hans")
+
+
+def test_a_writer_process_that_cannot_start_leaves_the_edit_in_the_journal(served: tuple[TestClient, Editor, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Starting the writer process failed with E2BIG (an environment too large): the writer thread
+    died with a traceback and never said it was idle; now it says so in one line and waits."""
+    import errno
+
+    from aligner.reader import editor as editor_module
+
+    def refused(*args: object, **kwargs: object) -> object:
+        raise OSError(errno.E2BIG, "Argument list too long")
+
+    monkeypatch.setattr(editor_module.subprocess, "run", refused)
+    client, editor, corpus = served
+    before = (corpus / "doc" / "align.xml").read_bytes()
+    assert post(client, editor, {"op": "confirm", "n": 1, "pair": "en,zh-Hans", "version": version(client)})[0] == 200
+    assert editor.settle(30), "the writer never became idle"
+    assert f"aligner: writing doc failed (exit {errno.E2BIG}); its edits stay in the journal" in capsys.readouterr().err
+    assert (corpus / "doc" / "align.xml").read_bytes() == before and editor.document("doc").pending

@@ -153,9 +153,12 @@ class Writer:
             started = time.monotonic()
             while self.wake.wait(QUIET) and time.monotonic() - started < PATIENCE:  # let a burst of edits end
                 self.wake.clear()
-            done = subprocess.run([sys.executable, "-m", "aligner.edit.files", str(self.corpus / self.doc_id), self.doc_id], check=False)
-            if done.returncode:
-                print(f"aligner: writing {self.doc_id} failed (exit {done.returncode}); its edits stay in the journal", file=sys.stderr)
+            try:
+                code = subprocess.run([sys.executable, "-m", "aligner.edit.files", str(self.corpus / self.doc_id), self.doc_id], check=False).returncode
+            except OSError as err:  # no process to start (memory, process limits): the next edit tries again
+                code = err.errno or 1
+            if code:
+                print(f"aligner: writing {self.doc_id} failed (exit {code}); its edits stay in the journal", file=sys.stderr)
             if not self.wake.is_set():
                 self.idle.set()
 
