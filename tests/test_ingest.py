@@ -478,3 +478,34 @@ def test_a_chapter_running_header_on_fewer_than_half_the_pages_is_dropped_and_it
     assert [(p.kind, " ".join(s.text for s in p.sentences)) for p in ingest_file(path).paragraphs] == [
         ("head", "Beginnings"), *chapter, ("head", "Endings"), *chapter,
     ]
+
+
+def test_a_page_of_equal_sections_starts_at_its_first_heading_and_nothing_is_cut(caplog: pytest.LogCaptureFixture) -> None:
+    """The longest section won, so 'Heading 100' (one digit more) was the title and 99 sections were cut as menus; each
+    <h1> also counted all the text before it (2,000 sections took 21 s)."""
+    from aligner.ingest.text import html_to_text
+
+    page = "".join(f"<section><h1>Heading {n}</h1><p>The text of section {n} is here.</p></section>" for n in range(1, 301))
+    blocks = html_to_text(f"<html><body>{page}</body></html>", "x.html").split("\n\n")
+    assert blocks[:2] == ["Heading 1", "The text of section 1 is here."] and len(blocks) == 600
+    assert not caplog.records
+
+
+def test_letters_before_each_heading_are_those_of_its_preceding_text_nodes() -> None:
+    from lxml import html
+
+    from aligner.ingest.text import _letters, _letters_before
+
+    root = html.fromstring("<html><body>lead<div>a b<!-- not text -->tail of a comment<h1>One</h1>after"
+                           "<p><b>bold</b> tail</p><h1>Two <i>x</i></h1>end</div>last<h1>Three</h1></body></html>")
+    heads = root.xpath("//h1")
+    before, total = _letters_before(root, heads)
+    assert [before[h] for h in heads] == [_letters(h.xpath("preceding::text()")) for h in heads] and total == _letters(root.xpath("//text()"))
+
+
+def test_footnote_reference_marks_on_a_web_page_are_dropped_as_in_a_book() -> None:
+    from aligner.ingest.text import html_to_text
+
+    page = ('<html><body><h1>Rising Seas</h1><p>Sea levels rose.<sup><a href="#n1" role="doc-noteref">1</a></sup> Scientists are worried.</p>'
+            '<p id="n1">1. See the report.</p></body></html>')
+    assert html_to_text(page).split("\n\n") == ["Rising Seas", "Sea levels rose. Scientists are worried.", "1. See the report."]

@@ -32,9 +32,12 @@ def chapter(body: str, encoding: str = "utf-8", bom: bool = False) -> bytes:
     return page.encode(encoding)
 
 
-def make_epub(path: Path, chapters: list[bytes], spine: list[str] | None = None, extra: dict[str, bytes] | None = None) -> Path:
-    """An EPUB 3 zipped by hand (chapters OEBPS/chN.xhtml, manifest ids cN), so any bytes can be a chapter."""
+def make_epub(path: Path, chapters: list[bytes], spine: list[str] | None = None, extra: dict[str, bytes] | None = None,
+              listed: dict[str, str] | None = None) -> Path:
+    """An EPUB 3 zipped by hand (chapters OEBPS/chN.xhtml, manifest ids cN), so any bytes can be a chapter; `listed`
+    puts other files in the manifest (href in OEBPS: media type) but not in the spine."""
     items = "".join(f'<item id="c{i}" href="ch{i}.xhtml" media-type="application/xhtml+xml"/>' for i in range(len(chapters)))
+    items += "".join(f'<item id="r{i}" href="{href}" media-type="{kind}"/>' for i, (href, kind) in enumerate((listed or {}).items()))
     refs = "".join(f'<itemref idref="{idref}"/>' for idref in spine or [f"c{i}" for i in range(len(chapters))])
     opf = ('<?xml version="1.0" encoding="UTF-8"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">b1</dc:identifier><dc:title>A Book</dc:title>'
@@ -73,9 +76,17 @@ def test_an_epub_whose_chapters_are_encrypted_is_refused_in_one_line(tmp_path: P
 
 
 def test_an_epub_whose_fonts_alone_are_obfuscated_reads_as_usual(tmp_path: Path) -> None:
+    """The font is in the manifest, as in a real book: only encrypted spine documents refuse it."""
     fonts = ENCRYPTION.format(algorithm="http://www.idpf.org/2008/embedding", uri="OEBPS/fonts/serif.otf").encode()
-    book = make_epub(tmp_path / "fonts.en.epub", GOOD, extra={"META-INF/encryption.xml": fonts, "OEBPS/fonts/serif.otf": NOISE})
+    book = make_epub(tmp_path / "fonts.en.epub", GOOD, extra={"META-INF/encryption.xml": fonts, "OEBPS/fonts/serif.otf": NOISE},
+                     listed={"fonts/serif.otf": "font/otf"})
     assert sentences(book) == [["A Book"], ["One"], ["First chapter text."], ["Two"], ["Second chapter text."]]
+
+
+def test_a_malformed_encryption_xml_is_one_line_naming_the_book_and_its_line(tmp_path: Path) -> None:
+    book = make_epub(tmp_path / "broken.en.epub", GOOD, extra={"META-INF/encryption.xml": b"<encryption>\n<EncryptedData></encryption>"})
+    with pytest.raises(InputError, match=re.escape(f"{book}: META-INF/encryption.xml:2: malformed XML: ") + r"[^\n]*; fix the file$"):
+        ingest_file(book)
 
 
 def test_epub_chapters_are_decoded_by_their_xml_declaration_or_byte_order_mark(tmp_path: Path) -> None:

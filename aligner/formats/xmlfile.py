@@ -29,19 +29,21 @@ def file_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read: {err.strerror or err}") from None
 
 
-def xml_root(path: Path, data: bytes) -> etree._Element:
+def xml_root(path: Path, data: bytes, label: str = "") -> etree._Element:
     """Parse an input file's XML, nothing fetched or expanded; XML that does not parse is one line
-    with the file's line, and text not in the declared encoding is told to be saved as UTF-8."""
+    naming `label` (the path when none: a part inside an archive names both) and its line, and text
+    not in the declared encoding is told to be saved as UTF-8."""
+    where = label or path
     try:
         return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False))
     except etree.XMLSyntaxError as err:
         line = err.position[0] if err.position else "?"
         if err.code in _ENCODING_ERRORS or _WIDE_DECLARED.match(data):
             raise InputError(
-                f"{path}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): {err.msg}; "
+                f"{where}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): {err.msg}; "
                 'save the file as UTF-8 with encoding="UTF-8" in its XML declaration'
             ) from None
-        raise InputError(f"{path}:{line}: malformed XML: {err.msg}; fix the file") from None
+        raise InputError(f"{where}:{line}: malformed XML: {err.msg}; fix the file") from None
 
 
 def parse(path: Path) -> etree._Element:

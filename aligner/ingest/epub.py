@@ -17,8 +17,9 @@ from lxml import etree, html
 
 from aligner.corpus.model import Metadata
 from aligner.errors import InputError
+from aligner.formats.xmlfile import xml_root
 from aligner.ingest.blocks import Block, Blocks, checked_zip, require
-from aligner.ingest.runs import text_runs
+from aligner.ingest.runs import tree_blocks
 from aligner.ingest.text import decode
 
 log = logging.getLogger(__name__)
@@ -39,18 +40,6 @@ def _toc_titles(toc: Any) -> dict[str, str]:
         elif getattr(entry, "href", None) and getattr(entry, "title", None):
             out.setdefault(entry.href.split("#")[0], entry.title)
     return out
-
-
-def _is_noteref(node: Any) -> bool:
-    """A footnote reference mark (`epub:type="noteref"`, `role="doc-noteref"`), not text of its sentence."""
-    return "noteref" in (node.get("epub:type") or "").split() or "doc-noteref" in (node.get("role") or "").split()
-
-
-def tree_blocks(root: Any) -> list[Block]:
-    """A parsed (X)HTML tree's runs of text (`runs.text_runs`), without its head, scripts, styles, navigation or footnote reference marks."""
-    for bad in [*root.xpath("//head|//script|//style|//nav"), *filter(_is_noteref, root.iter("a", "sup", "span"))]:
-        bad.drop_tree()  # its tail, the text after it, stays
-    return text_runs(root)
 
 
 def _chapter_text(data: bytes, where: str) -> str:
@@ -85,10 +74,7 @@ def _encrypted(archive: zipfile.ZipFile, path: Path) -> set[str]:
         data = archive.read(_ENCRYPTION)
     except KeyError:
         return set()
-    try:
-        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
-    except etree.XMLSyntaxError as err:
-        raise InputError(f"{path}: {_ENCRYPTION} line {err.lineno}: not well-formed XML; export the book again") from None
+    root = xml_root(path, data, f"{path}: {_ENCRYPTION}")
     return {posixpath.normpath(unquote(ref.get("URI", "")).lstrip("/")) for ref in root.iter(f"{{{_XMLENC}}}CipherReference")}
 
 

@@ -14,7 +14,7 @@ from lxml import html
 from aligner.corpus.model import Metadata
 from aligner.errors import InputError
 from aligner.ingest.blocks import Block, Blocks, require
-from aligner.ingest.epub import tree_blocks
+from aligner.ingest.runs import tree_blocks
 
 _TEXT_OPENERS = {"heading_open", "paragraph_open", "th_open", "td_open"}
 _INLINE = {"text", "code_inline", "softbreak", "hardbreak"}  # link and emphasis markers carry no text

@@ -1,6 +1,7 @@
-"""The blocks of text a reader sees in an (X)HTML tree, for EPUB chapters and web pages alike:
-every run of text between block boundaries is a block, so text straight inside a <div> is kept,
-a paragraph inside a list item is read once, and a <br> is a space between words."""
+"""The blocks of text a reader sees in an (X)HTML tree, for EPUB chapters, Markdown's raw HTML and
+web pages alike: every run of text between block boundaries is a block, so text straight inside a
+<div> is kept, a paragraph inside a list item is read once, and a <br> is a space between words;
+the head, scripts, styles, navigation and footnote reference marks are no text of the reader's."""
 
 from __future__ import annotations
 
@@ -15,6 +16,23 @@ _INLINE = frozenset(
     "a abbr b bdi bdo big cite code data del dfn em font i img ins kbd label mark q rp rt ruby s samp small span"
     " strike strong sub sup time tt u var wbr br".split()
 )
+
+
+def tree_blocks(root: Any) -> list[Block]:
+    """A parsed (X)HTML tree's runs of text (`text_runs`) once what no reader reads is dropped (`drop_unread`)."""
+    drop_unread(root)
+    return text_runs(root)
+
+
+def drop_unread(root: Any) -> None:
+    """Drop a tree's head, scripts, styles, navigation and footnote reference marks; the text after each (its tail) stays."""
+    for bad in [*root.xpath("//head|//script|//style|//nav"), *filter(_is_noteref, root.iter("a", "sup", "span"))]:
+        bad.drop_tree()
+
+
+def _is_noteref(node: Any) -> bool:
+    """A footnote reference mark (`epub:type="noteref"`, `role="doc-noteref"`), not text of its sentence."""
+    return "noteref" in (node.get("epub:type") or "").split() or "doc-noteref" in (node.get("role") or "").split()
 
 
 def text_runs(root: Any) -> list[Block]:

@@ -33,7 +33,7 @@ from aligner.ingest.langs import (
     split_tag,
     squeeze,
 )
-from aligner.ingest.runs import text_runs
+from aligner.ingest.runs import drop_unread, text_runs
 from aligner.ingest.segment import split_paragraphs, split_sentences
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,7 @@ _CHROME_WORDS = frozenset(
     "footer copyright nav navbar navigation menu breadcrumb sidebar cookie share sharing social related advert advertisement ad".split()
 )
 _CHROME_ROLES = frozenset("navigation contentinfo complementary search menu menubar".split())
+_NEAR = 2 / 3  # a section this share of the longest is as long (digits, a word more): the first such <h1> starts the main text
 _NAME_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _LANG_SUFFIX = re.compile(r"\.(?P<lang>[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$")  # zh-TW, zh_TW
 
@@ -304,23 +305,25 @@ def _latin_share(text: str) -> float:
 
 def html_to_text(html: str, where: str = "page") -> str:
     """The visible text of an HTML page, a blank line between blocks (`runs.text_runs`), from the
-    <h1> that starts its main text on (`_main_title`); scripts, menus, footers, forms and elements
-    whose class, id or role names chrome dropped unless they hold most of the page's text (a
-    WebForms page puts all of it in a form), and a page header unless it holds the title. Text
-    left out before the title is noted as a warning naming `where`."""
+    <h1> that starts its main text on (`_main_title`); what no reader reads (`runs.drop_unread`:
+    scripts, menus, footnote marks), footers, forms and elements whose class, id or role names
+    chrome dropped unless they hold most of the page's text (a WebForms page puts all of it in a
+    form), and a page header unless it holds the title. Text left out before the title is noted
+    as a warning naming `where`."""
     from lxml import html as lxml_html
 
     root = lxml_html.fromstring(_XML_DECLARATION.sub("", html, count=1))  # lxml refuses a str that declares its encoding
-    for bad in root.xpath("//script|//style|//noscript|//nav|//footer|//aside|//header[not(.//h1)]|//head"):
+    drop_unread(root)  # first, so that a page's scripts weigh nothing in the counts below
+    for bad in root.xpath("//noscript|//footer|//aside|//header[not(.//h1)]"):
         bad.drop_tree()
     total = _letters(root.xpath("//text()"))
     for node in root.xpath(".//form|.//*[@class or @id or @role or @hidden or @aria-hidden]"):
         if (node.tag == "form" or _marked_chrome(node)) and 2 * _letters(node.xpath(".//text()")) <= total:
             node.drop_tree()
     title = _main_title(root)
-    if title is not None and (before := _letters(title.xpath("preceding::text()"))):
-        log.warning("%s: %d characters before the title '%s' left out as the site's menus", where, before, squeeze(title.text_content()))
-    node = title
+    if title is not None and title[1]:
+        log.warning("%s: %d characters before the title '%s' left out as the site's menus", where, title[1], squeeze(title[0].text_content()))
+    node = title[0] if title else None
     while node is not None and node.getparent() is not None:  # what comes before the title is the site's menus
         parent = node.getparent()
         for sibling in list(node.itersiblings(preceding=True)):
@@ -329,9 +332,9 @@ def html_to_text(html: str, where: str = "page") -> str:
     return "\n\n".join(block.text for block in text_runs(root))
 
 
-def _letters(texts: list[str]) -> int:
-    """How many characters other than spaces some text nodes hold."""
-    return sum(not ch.isspace() for text in texts for ch in text)
+def _letters(texts: Iterable[str | None]) -> int:
+    """How many characters other than spaces some text nodes hold (None: an element without text)."""
+    return sum(not ch.isspace() for text in texts if text for ch in text)
 
 
 def _marked_chrome(node: Any) -> bool:
@@ -343,18 +346,31 @@ def _marked_chrome(node: Any) -> bool:
     return any(word.lower().removesuffix("s") in _CHROME_WORDS for word in words)
 
 
-def _main_title(root: Any) -> Any | None:
-    """The <h1> that starts the page's main text: among those inside <main> or <article> if any
-    is, the one with the most text after it before the next; None when more text comes before
-    it than from it on (a sidebar's heading after the article), or the page has none."""
+def _main_title(root: Any) -> tuple[Any, int] | None:
+    """The <h1> that starts the page's main text and how many letters come before it: among those
+    inside <main> or <article> if any is, the first whose section (its text up to the next) is
+    near the longest, so a page of equal sections starts at its first; None when more text comes
+    before it than from it on (a sidebar's heading after the article), or the page has none."""
     heads = root.xpath("//main//h1|//article//h1") or root.xpath("//h1")
     if not heads:
         return None
-    starts = [_letters(head.xpath("preceding::text()")) for head in heads]
-    total = _letters(root.xpath("//text()"))
-    ends = [*starts[1:], total]
-    k = max(range(len(heads)), key=lambda i: ends[i] - starts[i])
-    return heads[k] if 2 * starts[k] <= total else None
+    before, total = _letters_before(root, heads)
+    starts = [before[head] for head in heads]
+    sizes = [end - start for start, end in zip(starts, [*starts[1:], total], strict=True)]
+    k = next(i for i, size in enumerate(sizes) if size >= _NEAR * max(sizes))
+    return (heads[k], starts[k]) if 2 * starts[k] <= total else None
+
+
+def _letters_before(root: Any, heads: list[Any]) -> tuple[dict[Any, int], int]:
+    """How many letters of the page's text come before each of `heads` (`preceding::text()`), and in all, in one walk."""
+    from lxml import etree
+
+    wanted, before, seen = set(heads), {}, 0
+    for event, node in etree.iterwalk(root.getroottree().getroot(), events=("start", "end", "comment", "pi")):
+        if event == "start" and node in wanted:
+            before[node] = seen
+        seen += _letters([node.text if event == "start" else node.tail])  # a comment's own text is none of the page's
+    return before, seen
 
 
 # Characters XML 1.0 cannot hold besides controls: lone surrogates (bytes that were not UTF-8) and U+FFFE, U+FFFF.
