@@ -21,7 +21,7 @@ from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, Sentence, reverse
-from aligner.corpus.store import clear_temporaries, load_upgraded, make_folder, save
+from aligner.corpus.store import clear_temporaries, load_partial, make_folder, save
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
 from aligner.edit.files import LOCK_FILE, flush, locked, settled
@@ -481,14 +481,16 @@ def _too_long(ingested: Ingested, folder: Path, doc: Document, sent: Sentence) -
 
 
 def _previous(task: DocumentTask, folder: Path) -> tuple[tuple[object, ...] | None, ParallelText | None, bool]:
-    """The document as the corpus holds it (less a version whose file is missing: `load_upgraded`'s
-    `partial`), with the token of its files (`settled`; None when an edit came between the flush
-    and the read), and whether a file is in an older TEI form."""
+    """The document as the corpus holds it (less a version whose file is missing, with a warning:
+    `load_partial`), with the token of its files (`settled`; None when an edit came between the
+    flush and the read), and whether a file is in an older TEI form."""
     if (folder / JOURNAL_FILE).exists():
         flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
     with locked(folder):
         seen = settled(folder)
-        previous, older = load_upgraded(task.corpus, task.doc_id, partial=True) if (folder / ALIGNMENT_FILE).exists() else (None, False)
+        previous, older, missing = load_partial(task.corpus, task.doc_id) if (folder / ALIGNMENT_FILE).exists() else (None, False, [])
+    for lang in missing:
+        log.warning("%s: missing; the links into it are dropped and the version is ingested again from its input", folder / version_file(lang))
     return seen, previous, older
 
 

@@ -82,7 +82,7 @@ def check_address(scheduler: str) -> None:
         host, port = "", 0
     if not (host and 0 < port < 65536):
         raise ClusterError(
-            f"--scheduler {scheduler}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
+            f"{scheduler}: not a Dask scheduler address; give PROTOCOL://HOST:PORT as `dask scheduler`"
             " prints it, e.g. tcp://192.168.1.5:8786"
         )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from aligner import evaluate
 from aligner.corpus.model import ParallelText
 from aligner.errors import InputError
-from aligner.ingest.langs import convert, guess_language, joiner
+from aligner.ingest.langs import convert, joiner, other_language
 
 
 @dataclass(frozen=True)
@@ -118,14 +118,12 @@ def segments(
 
 def language_warnings(name: str, lines: Sequence[str], tgt_lang: str) -> list[str]:
     """Warn when a candidate looks like another language or script than the reference."""
-    found = guess_language(" ".join(lines))
+    found = other_language(" ".join(lines), tgt_lang)
     if found is None:
         return []
-    if tgt_lang.startswith("zh-") and found.startswith("zh") and found != tgt_lang:
+    if tgt_lang.startswith("zh-") and found.startswith("zh"):
         return [f"{name}: the candidate looks like {found} but the reference is {tgt_lang}; use --simplify to compare across scripts"]
-    if found.split("-")[0] != tgt_lang.split("-")[0]:
-        return [f"{name}: the candidate looks like {found}, not {tgt_lang}"]
-    return []
+    return [f"{name}: the candidate looks like {found}, not {tgt_lang}"]
 
 
 def metrics(tgt_lang: str) -> dict[str, object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from aligner.corpus.store import (
     clear_temporaries,
     doc_ids,
     load,
-    load_upgraded,
+    load_partial,
     resolve,
     save,
     temporary,
@@ -162,14 +161,13 @@ def test_a_version_tagged_before_tags_were_checked_whole_is_one_line_naming_its_
         load(tmp_path, "d1")
 
 
-def test_a_version_file_removed_by_hand_is_refused_but_read_without_it_for_a_rebuild(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_version_file_removed_by_hand_is_refused_but_read_without_it_for_a_rebuild(tmp_path: Path) -> None:
     save(tmp_path, text("d1", (Link(("en.p1.s1",), ("fr.p1.s1",)),)))
     (tmp_path / "d1" / "fr.xml").unlink()
     with pytest.raises(CorpusError, match=r"align\.xml: links point into fr\.xml, which is missing; rebuild the document$"):
         load(tmp_path, "d1")
-    caplog.set_level(logging.WARNING)
-    partial, _ = load_upgraded(tmp_path, "d1", partial=True)
+    partial, _, missing = load_partial(tmp_path, "d1")
     assert list(partial.versions) == ["en"] and partial.alignments == ()
-    assert f"{tmp_path / 'd1' / 'fr.xml'}: missing; the links into it are dropped" in caplog.text
+    assert missing == ["fr"]  # the build warns of it (test_build_keep)
     (tmp_path / "d1" / "en.xml").unlink()
-    assert load_upgraded(tmp_path, "d1", partial=True)[0].versions == {}  # nothing left but align.xml: built anew
+    assert load_partial(tmp_path, "d1")[0].versions == {}  # nothing left but align.xml: built anew

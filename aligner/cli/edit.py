@@ -51,38 +51,35 @@ def link_json(n: int, lk: Link) -> dict[str, object]:
     return {"row": n, "src": list(lk.src), "tgt": list(lk.tgt), "type": lk.kind, "confidence": lk.confidence, "resp": lk.resp}
 
 
-def _parse_pair(value: str) -> tuple[str, str]:
-    """The two versions --pair names: two different language tags (a misused --pair is a usage
-    error, `usage_checked`)."""
-    parts = [normalize_tag(v) for v in value.split(",") if v.strip()]
-    if len(parts) != 2 or parts[0] == parts[1]:
+def _parse_pair(value: str) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two versions --pair names, as version keys and as written (zh-Hant-HK asks for Hong
+    Kong's version): two different language tags (a misused --pair is a usage error, `usage_checked`)."""
+    written = [v for v in value.split(",") if v.strip()]
+    keys = [normalize_tag(v) for v in written]
+    if len(keys) != 2 or keys[0] == keys[1]:
         raise InputError(f"'{value}': give two different versions, e.g. en,zh-Hans")
-    return parts[0], parts[1]
-
-
-def _pair_as_written(value: str) -> str:
-    """--pair as written (zh-Hant-HK asks for Hong Kong's version), once `_parse_pair` takes it."""
-    _parse_pair(value)
-    return value
+    return (keys[0], keys[1]), (written[0].strip(), written[1].strip())
 
 
 @main.group(context_settings={"allow_interspersed_args": True, "ignore_unknown_options": True})
 @click.argument("doc_id")
-@click.option("--pair", default="en,zh-Hans", show_default=True, callback=usage_checked(_pair_as_written), help="The two versions whose links N numbers, as `aligner show --langs`.")
+@click.option("--pair", default="en,zh-Hans", show_default=True, callback=usage_checked(_parse_pair), help="The two versions whose links N numbers, as `aligner show --langs`.")
 @corpus_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changed links as JSON.")
 @who_option("Name for the history")
 @click.option("--expect", metavar="VERSION", help="Refuse the edit unless the document is at this version (printed by every edit).")
 @click.pass_context
-def edit(ctx: click.Context, doc_id: str, pair: str, corpus: Path, as_json: bool, who: str | None, expect: str | None) -> None:
+def edit(
+    ctx: click.Context, doc_id: str, pair: tuple[tuple[str, str], tuple[str, str]], corpus: Path, as_json: bool,
+    who: str | None, expect: str | None,
+) -> None:  # fmt: skip
     """Correct the alignment of DOC_ID: merge, split, shift, confirm or re-align link N (0-based,
     as `aligner show DOC_ID --langs en,zh-Hans` numbers its rows), edit sentences, undo, redo.
 
     Example: aligner edit 000_bf7a112df29932bd --pair en,zh-Hans merge 3
     """
-    keys = _parse_pair(pair)
-    asked = tuple(v.strip() for v in pair.split(",") if v.strip())
-    ctx.obj = Context(doc_id, keys, corpus, as_json, who, expect, (asked[0], asked[1]))
+    keys, asked = pair
+    ctx.obj = Context(doc_id, keys, corpus, as_json, who, expect, asked)
 
 
 def _listed_pair(ctx: Context, text: ParallelText) -> tuple[str, str] | None:

@@ -64,7 +64,7 @@ def usage_checked(check: Callable[[str], T]) -> Callable[[click.Context, click.P
             return None
         try:
             return check(value)
-        except AlignerError as err:  # its message names the option first: click names it already
+        except AlignerError as err:  # click names the option: not again where a message starts with it (--range, --grep)
             option = param.opts[0]
             raise click.BadParameter(str(err).removeprefix(f"{option}: ").removeprefix(f"{option} "), ctx, param) from None
 

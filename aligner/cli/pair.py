@@ -18,7 +18,7 @@ def _langs(value: str) -> tuple[str, str]:
 
     parts = [p.strip() for p in value.split(",")]
     if len(parts) != 2 or not all(parts):
-        raise LanguageError(f"--langs {value}: give the two folders' languages, e.g. --langs en,zh-Hans")
+        raise LanguageError(f"{value}: give the two folders' languages, e.g. --langs en,zh-Hans")
     return folder_languages((parts[0], parts[1]))
 
 
@@ -42,13 +42,12 @@ def pair_command(dir_a: Path, dir_b: Path, langs: tuple[str, str], write_seeds: 
     a partner and those that look written in another language than --langs gives their folder.
     Nothing is written unless --write-seeds is given.
     """
-    from aligner.pairing import pair_folders
+    from aligner.pairing import pair_keys
     from aligner.pairing import write_seeds as copy_pairs
 
-    report = pair_folders(dir_a, dir_b, langs, encoder)
-    for path, found in report.off_language.items():
-        folder, lang = (dir_a, langs[0]) if path.is_relative_to(dir_a) else (dir_b, langs[1])
-        click.echo(f"Warning: {path}: looks written in {found}, not in {lang} as --langs says of {folder}; check that it belongs there", err=True)
+    report = pair_keys(dir_a, dir_b, langs, encoder)
+    for path, (at, found) in report.off_language.items():
+        click.echo(f"Warning: {path}: looks written in {found}, not in {langs[at]} as --langs says of {(dir_a, dir_b)[at]}; check that it belongs there", err=True)
     written = copy_pairs(report, write_seeds) if write_seeds else []
     if as_json:
         click.echo(json.dumps({**report.as_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))

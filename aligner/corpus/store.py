@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import logging
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -28,8 +27,6 @@ from aligner.corpus.tei import (
     version_file,
 )
 from aligner.errors import AlignerError, CorpusError, LanguageError, OutputError
-
-log = logging.getLogger(__name__)
 
 _FREE_SPACE = "free some disk space"  # the fix for a write that failed for want of space (`disk_full`)
 
@@ -263,11 +260,32 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
     return load_upgraded(corpus, doc_id)[0]
 
 
-def load_upgraded(corpus: Path, doc_id: str, partial: bool = False) -> tuple[ParallelText, bool]:
+def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     """Read one document as `load` does, and say whether any of its files was in an older TEI
-    form that the reader brought up to date (saving the document would rewrite it). `partial`
-    (a build's read of the document it rebuilds): versions whose file is missing are left out
-    with their links, and a warning, rather than refused."""
+    form that the reader brought up to date (saving the document would rewrite it)."""
+    text, upgraded = _read(corpus, doc_id)
+    if not text.versions:
+        raise CorpusError(
+            f"{corpus / doc_id}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
+            "folder); remove the folder and build the document again"
+        )
+    check_links(text, corpus / doc_id / ALIGNMENT_FILE)
+    return text, upgraded
+
+
+def load_partial(corpus: Path, doc_id: str) -> tuple[ParallelText, bool, list[str]]:
+    """A build's read of the document it rebuilds: `load_upgraded`'s, but versions whose file is
+    missing are left out with their links rather than refused, their languages listed third."""
+    text, upgraded = _read(corpus, doc_id)
+    missing = sorted({lang for al in text.alignments for lang in al.pair} - set(text.versions))
+    text = replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
+    check_links(text, corpus / doc_id / ALIGNMENT_FILE)
+    return text, upgraded, missing
+
+
+def _read(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
+    """One document's versions and links as its files hold them, unchecked, and whether any file
+    was in an older TEI form."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
         known = ", ".join(doc_ids(corpus)) or "none"
@@ -285,25 +303,8 @@ def load_upgraded(corpus: Path, doc_id: str, partial: bool = False) -> tuple[Par
         if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang] = doc
-    if not versions and not partial:
-        raise CorpusError(
-            f"{folder}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
-            "folder); remove the folder and build the document again"
-        )
     links, older = _links_of(folder)
-    text = replace(links, versions=versions)
-    if partial:
-        text = _without_missing(text, folder)
-    check_links(text, folder / ALIGNMENT_FILE)
-    return text, upgraded or older
-
-
-def _without_missing(text: ParallelText, folder: Path) -> ParallelText:
-    """`text` without the alignments into versions whose file is missing, each such file named in a warning."""
-    for lang in sorted({lang for al in text.alignments for lang in al.pair} - set(text.versions)):
-        log.warning("%s: missing; the links into it are dropped and the version is ingested again from its input",
-                    folder / version_file(lang))
-    return replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
+    return replace(links, versions=versions), upgraded or older
 
 
 def load_links(corpus: Path, doc_id: str) -> ParallelText:

@@ -19,7 +19,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _NOTE_PARTS = {"footnotes": "footnote", "endnotes": "endnote"}  # relationship type ends → element
-_REFERENCES = {f"{{{W}}}footnoteReference": "footnote", f"{{{W}}}endnoteReference": "endnote"}
+_REFERENCES = {f"{{{W}}}{kind}Reference": kind for kind in _NOTE_PARTS.values()}  # w:footnoteReference → footnote
 _TEXT = {f"{{{W}}}t", f"{{{MATH}}}t"}  # an equation's text is read as written (E=mc2)
 _SPACES = {f"{{{W}}}tab", f"{{{W}}}ptab", f"{{{W}}}br", f"{{{W}}}cr"}
 # Inside a paragraph but not its text: properties (their w:tab is a tab stop), text deleted or

@@ -202,11 +202,12 @@ _WORD = regex.compile(r"\p{L}+")
 _LETTER = regex.compile(r"\p{L}")
 
 
-def guess_language(text: str) -> str | None:
+def guess_language(text: str, plain_zh: bool = False) -> str | None:
     """The language a text is in, by its script or its function words; None when nothing is sure.
 
-    Chinese gives its script (zh-Hans, zh-Hant); Latin letters need at least three function words
-    and half again as many of one language's as of any other's.
+    Chinese gives its script (zh-Hans, zh-Hant), zh-Hans when its characters are shared by both
+    (zh with `plain_zh`); Latin letters need at least three function words and half again as many
+    of one language's as of any other's.
     """
     letters = len(_LETTER.findall(text)) or 1
     if len(_KANA.findall(text)) >= 0.1 * letters:
@@ -214,7 +215,7 @@ def guess_language(text: str) -> str | None:
     han = len(HAN.findall(text))
     if han and han >= len(_LATIN_WORD.findall(text)):  # a Han character against a Latin word, not a letter: 使用Kubernetes
         script = chinese_script(text)
-        return script if script != "zh" else "zh-Hans"
+        return script if script != "zh" or plain_zh else "zh-Hans"
     for lang, pattern in _SCRIPTS.items():
         if len(pattern.findall(text)) >= 0.5 * letters:
             return "uk" if lang == "ru" and _UKRAINIAN.search(text) else lang
@@ -222,6 +223,13 @@ def guess_language(text: str) -> str | None:
     hits = sorted(((sum(w in vocab for w in words), lang) for lang, vocab in _WORD_LISTS.items()), reverse=True)
     (best, lang), (second, _) = hits[0], hits[1]
     return lang if best >= 3 and best >= 1.5 * second else None
+
+
+def other_language(text: str, tag: str) -> str | None:
+    """The language `text` looks written in when it is another than `tag` (neither within the
+    other, `tag_within`: Chinese whose characters both scripts share is zh, within either), else None."""
+    found = guess_language(text, plain_zh=True)
+    return None if found is None or tag_within(tag, found) or tag_within(found, tag) else found
 
 
 def detect_language(text: str) -> str:

@@ -16,7 +16,8 @@ from aligner.build import texts_in
 from aligner.corpus.model import Document, safe_doc_id
 from aligner.corpus.store import write_atomic
 from aligner.errors import InputError
-from aligner.ingest.langs import chinese_script, guess_language, normalize_tag, tag_within
+from aligner.ingest.langs import normalize_tag
+from aligner.ingest.langs import other_language as other_than
 from aligner.ingest.text import ingest_file
 
 
@@ -30,8 +31,9 @@ class PairReport:
     pairs: list[tuple[Path, Path, float]] = field(default_factory=list)
     unpaired_a: list[Path] = field(default_factory=list)
     unpaired_b: list[Path] = field(default_factory=list)
-    # files whose text looks written in another language than their folder's: file → that language
-    off_language: dict[Path, str] = field(default_factory=dict)
+    # files whose text looks written in another language than their folder's: file → (its side,
+    # 0 for A and 1 for B; that language)
+    off_language: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -39,7 +41,7 @@ class PairReport:
             "pairs": [{"a": str(a), "b": str(b), "confidence": c} for a, b, c in self.pairs],
             "unpaired_a": [str(p) for p in self.unpaired_a],
             "unpaired_b": [str(p) for p in self.unpaired_b],
-            "off_language": {str(p): lang for p, lang in self.off_language.items()},
+            "off_language": {str(p): lang for p, (_, lang) in self.off_language.items()},
         }
 
 
@@ -74,24 +76,25 @@ _SAMPLE = 50  # sentences of a document its language is told from
 
 
 def other_language(doc: Document, lang: str) -> str | None:
-    """The language `doc` looks written in (`langs.guess_language`) when that is not `lang`, else None."""
-    text = " ".join(s.text for s in itertools.islice(doc.sentences(), _SAMPLE))
-    found = guess_language(text)
-    if found is not None and found.startswith("zh"):
-        found = chinese_script(text)  # zh for characters both scripts share, which guess_language calls zh-Hans
-    return None if found is None or tag_within(lang, found) or tag_within(found, lang) else found
+    """The language `doc`'s first sentences look written in when it is not `lang` (`langs.other_language`), else None."""
+    return other_than(" ".join(s.text for s in itertools.islice(doc.sentences(), _SAMPLE)), lang)
 
 
 def folder_languages(langs: tuple[str, str]) -> tuple[str, str]:
     """The version keys of the two folders' language tags, which must be two languages."""
     lang_a, lang_b = normalize_tag(langs[0]), normalize_tag(langs[1])
     if lang_a == lang_b:  # the seeds written would be two versions of one language: one overwrites the other
-        raise InputError(f"--langs {langs[0]},{langs[1]}: the two folders must hold two languages; give each folder's own")
+        raise InputError(f"{langs[0]},{langs[1]}: the two folders must hold two languages; give each folder's own")
     return lang_a, lang_b
 
 
 def pair_folders(dir_a: Path, dir_b: Path, langs: tuple[str, str], encoder: str = "auto") -> PairReport:
     """Decide which file of `dir_a` (in langs[0]) translates which file of `dir_b` (in langs[1])."""
+    return pair_keys(dir_a, dir_b, folder_languages(langs), encoder)
+
+
+def pair_keys(dir_a: Path, dir_b: Path, keys: tuple[str, str], encoder: str = "auto") -> PairReport:
+    """`pair_folders` for the two folders' version keys as `folder_languages` gives them (`aligner pair`'s --langs)."""
     from aligner.align.embed import Encoder
     from aligner.align.encoders import choose
     from aligner.pairing.assign import assign
@@ -102,7 +105,7 @@ def pair_folders(dir_a: Path, dir_b: Path, langs: tuple[str, str], encoder: str 
     for inner, outer in ((dir_a, dir_b), (dir_b, dir_a)):
         if outer.resolve() in inner.resolve().parents:  # its files would be read on both sides
             raise InputError(f"{inner}: inside {outer}; give two folders side by side, one a language")
-    lang_a, lang_b = folder_languages(langs)
+    lang_a, lang_b = keys
     files_a, files_b = list_files(dir_a), list_files(dir_b)
     spec = choose(encoder, lang_a, lang_b)
     encode = Encoder(spec).encode
@@ -110,8 +113,8 @@ def pair_folders(dir_a: Path, dir_b: Path, langs: tuple[str, str], encoder: str 
     fa, fb = features(docs_a, lang_a, docs_b, lang_b, encode, spec.dim)
     result = assign(fa, fb)
     report = PairReport(dir_a, dir_b, (lang_a, lang_b))
-    for files, docs, lang in ((files_a, docs_a, lang_a), (files_b, docs_b, lang_b)):
-        report.off_language |= {path: found for path, doc in zip(files, docs, strict=True) if (found := other_language(doc, lang))}
+    for side, (files, docs, lang) in enumerate(((files_a, docs_a, lang_a), (files_b, docs_b, lang_b))):
+        report.off_language |= {path: (side, found) for path, doc in zip(files, docs, strict=True) if (found := other_language(doc, lang))}
     report.pairs = [(files_a[i], files_b[j], conf) for i, j, _, conf in result.pairs]
     report.unpaired_a = [files_a[i] for i in result.unpaired_a]
     report.unpaired_b = [files_b[j] for j in result.unpaired_b]
