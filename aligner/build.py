@@ -30,12 +30,12 @@ from aligner.errors import AlignerError, CorpusError, InputError, InputTooLongEr
 from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
-from aligner.ingest.text import ingest_file, source_of
+from aligner.ingest.text import HTML_SUFFIXES, ingest_file, source_of
 from aligner.parallel import run_tasks
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = (".txt", ".html", ".htm", *READERS)
+INPUT_SUFFIXES = (".txt", *HTML_SUFFIXES, *READERS)
 META_SUFFIX = ".meta.json"
 _TRIES = 3  # alignments of a document that edits keep overtaking before the build gives up
 COMPACT_EVERY = 128  # documents between a build's looks at its cache (compacted from `compaction.AUTO` shards)
@@ -135,7 +135,6 @@ def texts_in(folder: Path) -> list[Path]:
 # formats of texts that are not read but would be once saved or named otherwise: suffix → how
 _CONVERTIBLE = {
     ".doc": "old Word files (.doc) are not read; save it as .docx (Word: File › Save As › Word Document)",
-    ".xhtml": "XHTML is read as HTML, but only named .html or .htm; rename it to end in .html",
 }
 
 

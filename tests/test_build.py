@@ -243,7 +243,7 @@ def test_a_version_in_a_format_not_read_is_named_on_stderr(tmp_path: Path, caplo
     for name in ("q.de.txt", "q.fr.htm", "q.en.csv", "notes.csv", "q.de.meta.json", "q.de.txt~", "data.zn.csv"):
         (tmp_path / name).write_text("Der Hafen öffnete im Frühling.\n", encoding="utf-8")
     assert find_sources(tmp_path) == {"q": [tmp_path / "q.de.txt", tmp_path / "q.fr.htm"]}
-    formats = ".txt, .html, .htm, .docx, .odt, .epub, .pdf, .rtf, .srt, .vtt, .md, .markdown"
+    formats = ".txt, .html, .htm, .xhtml, .docx, .odt, .epub, .pdf, .rtf, .srt, .vtt, .md, .markdown"
     assert caplog.messages == [
         f"{tmp_path / name}: not read: {suffix} is none of the formats read ({formats}); convert it to one, or move it out of the folder"
         for name, suffix in (("q.de.txt~", ".txt~"), ("q.en.csv", ".csv"))
@@ -253,7 +253,6 @@ def test_a_version_in_a_format_not_read_is_named_on_stderr(tmp_path: Path, caplo
 @pytest.mark.parametrize(("name", "message"), [
     ("r.en.doc", "old Word files (.doc) are not read; save it as .docx (Word: File › Save As › Word Document)"),
     ("r.doc", "old Word files (.doc) are not read; save it as .docx (Word: File › Save As › Word Document)"),
-    ("r.en.xhtml", "XHTML is read as HTML, but only named .html or .htm; rename it to end in .html"),
 ])
 def test_a_text_in_a_format_read_once_converted_is_an_error(tmp_path: Path, name: str, message: str) -> None:
     """`r.en.doc` was left out with no word, and `r` built from its other version alone."""

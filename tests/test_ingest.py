@@ -280,7 +280,7 @@ def test_an_html_page_keeps_every_run_of_text_once() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", ["page.en.html", "page.en.txt"])
+@pytest.mark.parametrize("name", ["page.en.html", "page.en.txt", "page.en.xhtml"])
 def test_an_xhtml_page_with_an_xml_declaration_is_read_as_html(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'

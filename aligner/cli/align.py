@@ -39,10 +39,11 @@ def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
 def _rich(path: Path, lang: str) -> Document | None:
     """An HTML page or a DOCX, PDF, subtitle … file read as a version (None for plain text, read
     line by line)."""
-    if reader(path) is None and path.suffix.lower() not in (".html", ".htm"):
+    from aligner.ingest.text import HTML_SUFFIXES, ingest_file
+
+    if reader(path) is None and path.suffix.lower() not in HTML_SUFFIXES:
         return None
     from aligner.ingest.langs import normalize_tag
-    from aligner.ingest.text import ingest_file
 
     return ingest_file(path, lang=normalize_tag(lang))
 

@@ -85,10 +85,13 @@ class Source:
     region: str = ""  # from a tag with a region (DOC.zh-TW.txt → TW)
 
 
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")  # names of pages read as HTML (XHTML is HTML to the reader)
+
+
 def source_of(path: Path) -> Source:
     """Read doc id and language from a name like `DOC.zh-Hans.txt` (no tag: detect later)."""
     stem = path.name
-    for ext in (".txt", ".html", ".htm", *READERS):
+    for ext in (".txt", *HTML_SUFFIXES, *READERS):
         if stem.lower().endswith(ext):
             stem = stem[: -len(ext)]
     lang, region = None, ""
@@ -477,7 +480,7 @@ def build_document(doc_id: str, lang: str, title: str, body: list[str], meta: Me
 def ingest_text(text: str, doc_id: str, lang: str | None, source: str, where: str = "") -> Document:
     """Turn decoded page or plain text into a Document (language detected when not given);
     `source` is the file's name for the TEI header, `where` its path for messages."""
-    if source.lower().endswith((".html", ".htm")) or _HTML_START.match(text):
+    if source.lower().endswith(HTML_SUFFIXES) or _HTML_START.match(text):
         text = html_to_text(text, where or source)
     text = normalize(text)
     body, meta = strip_chrome(text)
