@@ -133,3 +133,33 @@ def test_first_run_loads_the_model_in_the_background_and_once(tmp_path: Path) ->
         if thread.name == "model load":
             thread.join(5)  # had one started, its load would be on the list now
     assert loads == ["model load", "MainThread"]
+
+
+def test_aligning_from_two_threads_leaves_the_process_its_blas_threads(tmp_path: Path) -> None:
+    """Encoders hold BLAS to one thread while they run; two alignments in two threads, each
+    encoding (an empty cache), must leave the process its own count afterwards: it was left at
+    one thread for good, as OpenBLAS ignores a count raised from another thread than the one that
+    lowered it. And the count an encoder is told meanwhile is the process's, not the held one."""
+    import subprocess
+    import sys
+
+    code = (
+        "import pathlib\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "from aligner.align.engine import align\n"
+        "from aligner.align.threads import numeric_threads\n"
+        "before = numeric_threads()\n"
+        "seen = []\n"
+        "def job(k):\n"
+        "    en = [f'Sentence {k}.{j} of a batch, with {\"words \" * (j % 9)}in it.' for j in range(40)]\n"
+        "    zh = [f'第{k}批的第{j}句，里面有{\"字\" * (j % 9)}。' for j in range(40)]\n"
+        "    align(en, zh, 'en', 'zh', cache_dir=CACHE)\n"
+        "    seen.append(numeric_threads())\n"
+        "with ThreadPoolExecutor(2) as pool: list(pool.map(job, range(4)))\n"
+        "print(before, min(seen), numeric_threads())\n"
+    ).replace("CACHE", f"pathlib.Path({str(tmp_path)!r})")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, during, after = map(int, out.stdout.split())
+    if before < 2:
+        pytest.skip("one BLAS thread to begin with: nothing to lose")
+    assert (during, after) == (before, before)

@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 import sentencepiece as spm
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
-from aligner.align.threads import numeric_threads
+from aligner.align.threads import numeric_threads, one_blas_thread
 from aligner.errors import AlignerError
 
 MAGIC = b"E5S1"
@@ -339,7 +338,7 @@ class E5:
         workers = numeric_threads()  # the cores this process may use (its share in a build worker)
         # one batch per core, each with single-threaded BLAS: numpy's element-wise steps
         # (GELU, softmax) run on one core, so threads over batches keep both cores busy
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+        with one_blas_thread(), ThreadPoolExecutor(workers) as pool:
             for members, states in zip(
                 batches, pool.map(lambda m: self.forward(_stack(windows, m)), batches), strict=True
             ):

