@@ -99,3 +99,73 @@ def test_arguments_of_the_wrong_type_are_one_clear_error() -> None:
     for call, message in calls:
         with pytest.raises(AlignerError, match=message.replace("(", r"\(").replace(")", r"\)")):
             call()
+
+
+def test_more_arguments_a_user_gets_wrong_are_one_clear_error(tmp_path: Path) -> None:
+    """Each was a TypeError from deep inside (an int address, a list for the encoder), or read
+    the sentences in no order of the text's (a set, a dict's keys), or aligned a blank line."""
+    import pytest
+
+    from aligner.api import align, build
+    from aligner.errors import AlignerError
+
+    calls = [
+        (lambda: build("seeds", tmp_path / "c", jobs=1, scheduler=5), "build: scheduler must be a Dask scheduler's address"),  # type: ignore[arg-type]
+        (lambda: align(["It rains."], ["下雨了。"], "en", "zh-Hans", encoder=["use"]), "encoder must be one of auto, use, e5 (a str), not ['use']"),  # type: ignore[arg-type]
+        (lambda: align({"It rains.", "We stay in."}, ["下雨了。"], "en", "zh-Hans"), "align: src_sentences must be in reading order (a list or a tuple), not a set"),
+        (lambda: align(["It rains."], {"下雨了。": 1}, "en", "zh-Hans"), "align: tgt_sentences must be in reading order (a list or a tuple), not a dict"),
+        (lambda: align(["", "It rains."], ["下雨了。"], "en", "zh-Hans"), "align: src_sentences[0] is blank; leave blank lines out"),
+    ]
+    for call, message in calls:
+        with pytest.raises(AlignerError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")):
+            call()
+
+
+def test_unrelated_texts_and_mislabelled_folders_are_warnings_of_the_api_logger(tmp_path: Path, caplog: object) -> None:
+    """The command line warns of texts that are not translations and of a file in another
+    language than its folder's; the API said nothing (the signal sat in undocumented fields)."""
+    import logging
+
+    import pytest
+
+    from aligner.api import align, pair
+
+    assert isinstance(caplog, pytest.LogCaptureFixture)
+    with caplog.at_level(logging.WARNING, logger="aligner.api"):
+        align(["I like trains."], ["今天天气很好。"], "en", "zh-Hans")
+    assert [r.name for r in caplog.records] == ["aligner.api"]
+    assert caplog.messages[0].startswith("the two lists of sentences do not look like translations of each other: only 0%")
+    caplog.clear()
+    for folder, lang, names in (("en", "zh-Hans", "ab"), ("zh", "zh-Hans", "zy")):  # Chinese in the English folder
+        (tmp_path / folder).mkdir()
+        for name, text in zip(names, paragraphs(lang)[4:6], strict=True):
+            (tmp_path / folder / f"{name}.txt").write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="aligner.api"):
+        report = pair(tmp_path / "en", tmp_path / "zh", ("en", "zh-Hans"))
+    assert sorted(p.name for p in report.off_language) == ["a.txt", "b.txt"]
+    assert sorted(caplog.messages) == [
+        f"{tmp_path / 'en' / name}: looks written in zh-Hans, not in en as langs says of {tmp_path / 'en'}; check that it belongs there"
+        for name in ("a.txt", "b.txt")
+    ]
+
+
+def test_links_take_tags_as_build_does_and_check_before_reading(tmp_path: Path) -> None:
+    """`links` matched tags exactly (zh-Hant-TW, EN found nothing) and raised only when first
+    read; `documents` lists what `load` takes; `sentences` splits as `build` does."""
+    import pytest
+
+    from aligner.api import build, documents, links, load, sentences
+    from aligner.errors import AlignerError
+
+    write_seeds(tmp_path / "seeds", docs=1)
+    build(tmp_path / "seeds", tmp_path / "corpus", jobs=1)
+    assert documents(tmp_path / "corpus") == ["part0"]
+    with pytest.raises(AlignerError, match="no such corpus folder"):
+        documents(tmp_path / "nothing")
+    text = load(tmp_path / "corpus", "part0")
+    rows = list(links(text, "EN", "zh-hant-TW"))
+    assert rows and [r.link for r in rows] == [r.link for r in links(text, "en", "zh-Hant")]
+    with pytest.raises(AlignerError, match="part0: no alignment of en with de"):
+        links(text, "en", "de")  # not iterated
+    assert sentences("It rains. We stay in.\n\nThe end.", "en") == ["It rains.", "We stay in.", "The end."]
+    assert sentences("下雨了。我们待在家里。", "zh-CN") == ["下雨了。", "我们待在家里。"]

@@ -119,6 +119,15 @@ def linked_share(beads: Sequence[Bead] | Sequence[Link]) -> float:
     return linked / sentences if sentences else 0.0
 
 
+def unrelated_warning(what: str, share: float) -> str:
+    """What to say of two texts that do not look like translations of each other (`unrelated`),
+    for the command line and the API alike."""
+    return (
+        f"{what} do not look like translations of each other: only {share:.0%} of their sentences are in"
+        f" links of confidence ≥ {LINKED}; check that both files hold the same text in the languages given"
+    )
+
+
 def unrelated(beads: Sequence[Bead] | Sequence[Link]) -> float | None:
     """Return the `linked_share` of two texts that do not look like translations, else None.
 

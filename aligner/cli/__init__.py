@@ -14,7 +14,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from aligner import __version__
-from aligner.align.confidence import LINKED
+from aligner.align.confidence import unrelated_warning
 from aligner.errors import AlignerError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,12 +53,7 @@ def warn_unrelated(what: str, share: float) -> None:
 
     `share` is the share of their sentences in confident links (`confidence.linked_share`).
     """
-    click.echo(
-        f"Warning: {what} do not look like translations of each other: only {share:.0%} of their"
-        f" sentences are in links of confidence ≥ {LINKED}; check that both files hold the same"
-        " text in the languages given",
-        err=True,
-    )
+    click.echo(f"Warning: {unrelated_warning(what, share)}", err=True)
 
 
 # the errors of a write to the output: a full disk or quota, a file grown past its limit, a

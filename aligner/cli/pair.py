@@ -46,8 +46,8 @@ def pair_command(dir_a: Path, dir_b: Path, langs: tuple[str, str], write_seeds: 
     from aligner.pairing import write_seeds as copy_pairs
 
     report = pair_keys(dir_a, dir_b, langs, encoder)
-    for path, (at, found) in report.off_language.items():
-        click.echo(f"Warning: {path}: looks written in {found}, not in {langs[at]} as --langs says of {(dir_a, dir_b)[at]}; check that it belongs there", err=True)
+    for line in report.off_language_lines("--langs"):
+        click.echo(f"Warning: {line}", err=True)
     written = copy_pairs(report, write_seeds) if write_seeds else []
     if as_json:
         click.echo(json.dumps({**report.as_json(), "written": [str(p) for p in written]}, ensure_ascii=False, indent=2))

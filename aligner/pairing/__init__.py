@@ -35,6 +35,14 @@ class PairReport:
     # 0 for A and 1 for B; that language)
     off_language: dict[Path, tuple[int, str]] = field(default_factory=dict)
 
+    def off_language_lines(self, given: str) -> list[str]:
+        """A line for each file in `off_language` (`given`: what named the folders' languages)."""
+        folders = (self.dir_a, self.dir_b)
+        return [
+            f"{path}: looks written in {found}, not in {self.langs[at]} as {given} says of {folders[at]}; check that it belongs there"
+            for path, (at, found) in self.off_language.items()
+        ]
+
     def as_json(self) -> dict[str, object]:
         return {
             "langs": list(self.langs),
