@@ -155,10 +155,11 @@ class Writer:
                 self.wake.clear()
             try:
                 code = subprocess.run([sys.executable, "-m", "aligner.edit.files", str(self.corpus / self.doc_id), self.doc_id], check=False).returncode
+                why = f"exit {code}"
             except OSError as err:  # no process to start (memory, process limits): the next edit tries again
-                code = err.errno or 1
+                code, why = 1, f"cannot start its process: {err.strerror or err}"
             if code:
-                print(f"aligner: writing {self.doc_id} failed (exit {code}); its edits stay in the journal", file=sys.stderr)
+                print(f"aligner: writing {self.doc_id} failed ({why}); its edits stay in the journal", file=sys.stderr)
             if not self.wake.is_set():
                 self.idle.set()
 
