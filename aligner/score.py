@@ -4,7 +4,8 @@ Candidates are plain text (one segment per line, one line per source sentence of
 in reading order) or a TEI version. Segments are the links of the source → reference alignment:
 a link's candidate lines are joined and compared with its reference sentences, so 2-1 and 1-2
 links score as one segment. BLEU, chrF++ and TER are sacrebleu's; Chinese uses its `zh`
-tokeniser and TER's Asian support. zh-Hant: scored in its own script by default; with
+tokeniser and TER's Asian support (with its normalisation, without which sacrebleu ignores it and
+compares whole unsegmented sentences). zh-Hant: scored in its own script by default; with
 `simplify=True` both sides are first converted with OpenCC t2s so a Traditional system's score is
 comparable with a Simplified one's (the signature then ends in `|script:t2s`).
 """
@@ -134,7 +135,7 @@ def metrics(tgt_lang: str) -> dict[str, object]:
     return {
         "BLEU": BLEU(tokenize="zh" if chinese else "13a"),
         "chrF2++": CHRF(word_order=2),
-        "TER": TER(asian_support=chinese),
+        "TER": TER(normalized=chinese, asian_support=chinese),  # sacrebleu reads Asian support only when normalising
     }
 
 

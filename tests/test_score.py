@@ -39,10 +39,11 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def sacrebleu_cli(ref: Path, hyp: Path) -> dict[str, float]:
-    """sacrebleu's own corpus scores for zh: BLEU (zh tokeniser), chrF++, TER (Asian support)."""
+    """sacrebleu's own corpus scores for zh: BLEU (zh tokeniser), chrF++, TER (Asian support, which
+    sacrebleu applies only with its normalisation)."""
     out = subprocess.run(
         [sys.executable, "-m", "sacrebleu", str(ref), "-i", str(hyp), "-m", "bleu", "chrf", "ter",
-         "--tokenize", "zh", "--chrf-word-order", "2", "--ter-asian-support", "-b", "-w", "6"],
+         "--tokenize", "zh", "--chrf-word-order", "2", "--ter-normalized", "--ter-asian-support", "-b", "-w", "6"],
         capture_output=True, text=True, check=True,
     ).stdout
     return dict(zip(("bleu", "chrf", "ter"), json.loads(out), strict=True))
@@ -181,3 +182,12 @@ def test_a_missing_candidate_is_one_line(corpus: Path, tmp_path: Path, name: str
     result = CliRunner().invoke(main, ["score", "doc", "--corpus", str(corpus), "-c", str(tmp_path / name)])
     assert (result.exit_code, result.output) == (
         1, f"Error: {tmp_path / name}: cannot read the candidate (No such file or directory); give a system's output file\n")
+
+
+def test_chinese_ter_counts_characters_not_whole_sentences() -> None:
+    """TER on Chinese compared whole unsegmented sentences: one character changed (仍然 → 依然)
+    cost a whole word's edit in a two-'word' sentence (TER 50); it must cost one character's."""
+    ref = ["据报告，这种芯片仍然供不应求。"]
+    hyp = ["据报告，这种芯片依然供不应求。"]
+    ter = scoring.metrics("zh-Hans")["TER"]
+    assert 0 < ter.corpus_score(hyp, [ref]).score < 15  # type: ignore[attr-defined]
