@@ -509,3 +509,25 @@ def test_footnote_reference_marks_on_a_web_page_are_dropped_as_in_a_book() -> No
     page = ('<html><body><h1>Rising Seas</h1><p>Sea levels rose.<sup><a href="#n1" role="doc-noteref">1</a></sup> Scientists are worried.</p>'
             '<p id="n1">1. See the report.</p></body></html>')
     assert html_to_text(page).split("\n\n") == ["Rising Seas", "Sea levels rose. Scientists are worried.", "1. See the report."]
+
+
+def test_a_file_whose_name_gives_another_language_than_its_text_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Japanese or Traditional Chinese in a file named zh-Hans was stored as zh-Hans (and exported
+    as zh-CN) without a word; the name's language is kept, but the mismatch is said with the fix."""
+    import logging
+
+    files = {
+        "jp.zh-Hans.txt": "月曜日、豪雨が中国南部を襲った。多くの住民が避難した。",
+        "tw.zh-Hans.txt": "政府今日宣佈，新的軟體規例已經生效。廣州機場超過三百個航班取消。",
+        "ok.zh-Hans.txt": "政府今天宣布，新的软件规例已经生效。广州机场超过三百个航班取消。",
+        "ok.zh-Hant.txt": "政府今日宣佈，新的軟體規例已經生效。廣州機場超過三百個航班取消。",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="aligner.ingest.text"):
+        langs = {name: ingest_file(tmp_path / name).lang for name in files}
+    assert langs == {"jp.zh-Hans.txt": "zh-Hans", "tw.zh-Hans.txt": "zh-Hans", "ok.zh-Hans.txt": "zh-Hans", "ok.zh-Hant.txt": "zh-Hant"}
+    assert caplog.messages == [
+        f"{tmp_path / 'jp.zh-Hans.txt'}: looks written in ja, not in zh-Hans as its name says; if that is its language, rename it jp.ja.txt",
+        f"{tmp_path / 'tw.zh-Hans.txt'}: looks written in zh-Hant, not in zh-Hans as its name says; if that is its language, rename it tw.zh-Hant.txt",
+    ]

@@ -7,6 +7,7 @@ as metadata, then splits paragraphs and sentences and gives them stable ids.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -30,6 +31,7 @@ from aligner.ingest.langs import (
     detect_language,
     guess_language,
     normalize_tag,
+    other_language,
     split_tag,
     squeeze,
 )
@@ -502,4 +504,15 @@ def ingest_file(path: Path, doc_id: str | None = None, lang: str | None = None) 
         doc = document_from_blocks(doc_id or src.doc_id, lang or src.lang, read(path), path.name, str(path))
     else:
         doc = ingest_text(decode(data, str(path), lang or src.lang), doc_id or src.doc_id, lang or src.lang, path.name, str(path))
+    if lang is None and src.lang and (found := off_language(doc, src.lang)):
+        log.warning("%s: looks written in %s, not in %s as its name says; if that is its language, rename it %s",
+                    path, found, src.lang, path.name.replace(f".{path.name.split('.')[-2]}.", f".{found}.", 1))
     return replace(doc, region=src.region) if src.region and not lang else doc
+
+
+_SAMPLE = 50  # sentences of a document its language is told from
+
+
+def off_language(doc: Document, lang: str) -> str | None:
+    """The language `doc`'s first sentences look written in when it is not `lang` (`langs.other_language`), else None."""
+    return other_language(" ".join(s.text for s in itertools.islice(doc.sentences(), _SAMPLE)), lang)

@@ -8,7 +8,6 @@ turns each into signals, `assign` solves one assignment. Nothing is written unle
 from __future__ import annotations
 
 import hashlib
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +16,7 @@ from aligner.corpus.model import Document, safe_doc_id
 from aligner.corpus.store import write_atomic
 from aligner.errors import InputError
 from aligner.ingest.langs import normalize_tag
-from aligner.ingest.langs import other_language as other_than
-from aligner.ingest.text import ingest_file
+from aligner.ingest.text import ingest_file, off_language
 
 
 @dataclass
@@ -80,14 +78,6 @@ def read_side(files: list[Path], lang: str) -> list[Document]:
     return docs
 
 
-_SAMPLE = 50  # sentences of a document its language is told from
-
-
-def other_language(doc: Document, lang: str) -> str | None:
-    """The language `doc`'s first sentences look written in when it is not `lang` (`langs.other_language`), else None."""
-    return other_than(" ".join(s.text for s in itertools.islice(doc.sentences(), _SAMPLE)), lang)
-
-
 def folder_languages(langs: tuple[str, str]) -> tuple[str, str]:
     """The version keys of the two folders' language tags, which must be two languages."""
     lang_a, lang_b = normalize_tag(langs[0]), normalize_tag(langs[1])
@@ -122,7 +112,7 @@ def pair_keys(dir_a: Path, dir_b: Path, keys: tuple[str, str], encoder: str = "a
     result = assign(fa, fb)
     report = PairReport(dir_a, dir_b, (lang_a, lang_b))
     for side, (files, docs, lang) in enumerate(((files_a, docs_a, lang_a), (files_b, docs_b, lang_b))):
-        report.off_language |= {path: (side, found) for path, doc in zip(files, docs, strict=True) if (found := other_language(doc, lang))}
+        report.off_language |= {path: (side, found) for path, doc in zip(files, docs, strict=True) if (found := off_language(doc, lang))}
     report.pairs = [(files_a[i], files_b[j], conf) for i, j, _, conf in result.pairs]
     report.unpaired_a = [files_a[i] for i in result.unpaired_a]
     report.unpaired_b = [files_b[j] for j in result.unpaired_b]
