@@ -182,10 +182,9 @@ def test_a_file_in_another_language_than_its_folder_is_named(tmp_path: Path) -> 
     ("en", "zh-Hans", "en"), ("zh-Hant", "zh-Hans", "zh-Hant"), ("zh-Hans", "en", "zh-Hans"),
 ])
 def test_the_language_a_text_looks_written_in(tmp_path: Path, lang: str, folder: str, found: str | None) -> None:
-    from aligner.ingest.text import ingest_file
-    from aligner.pairing import other_language
+    from aligner.ingest.text import ingest_file, off_language
 
     (tmp_path / "t.txt").write_text(paragraphs(lang)[2], encoding="utf-8")
-    assert other_language(ingest_file(tmp_path / "t.txt", "d", folder), folder) == found
+    assert off_language(ingest_file(tmp_path / "t.txt", "d", folder), folder) == found
     (tmp_path / "t.txt").write_text("山水人口", encoding="utf-8")  # characters both scripts share: either script's folder
-    assert other_language(ingest_file(tmp_path / "t.txt", "d", "zh-Hant"), "zh-Hant") is None
+    assert off_language(ingest_file(tmp_path / "t.txt", "d", "zh-Hant"), "zh-Hant") is None

@@ -202,12 +202,13 @@ _WORD = regex.compile(r"\p{L}+")
 _LETTER = regex.compile(r"\p{L}")
 
 
-def guess_language(text: str, plain_zh: bool = False) -> str | None:
+def guess_language(text: str, plain_zh: bool = False, distinct: bool = False) -> str | None:
     """The language a text is in, by its script or its function words; None when nothing is sure.
 
     Chinese gives its script (zh-Hans, zh-Hant), zh-Hans when its characters are shared by both
     (zh with `plain_zh`); Latin letters need at least three function words and half again as many
-    of one language's as of any other's.
+    of one language's as of any other's (with `distinct`, three different ones: "A page … A page"
+    is not Portuguese for its repeated "a").
     """
     letters = len(_LETTER.findall(text)) or 1
     if len(_KANA.findall(text)) >= 0.1 * letters:
@@ -220,6 +221,8 @@ def guess_language(text: str, plain_zh: bool = False) -> str | None:
         if len(pattern.findall(text)) >= 0.5 * letters:
             return "uk" if lang == "ru" and _UKRAINIAN.search(text) else lang
     words = [w.lower() for w in _WORD.findall(text)]
+    if distinct:
+        words = list(dict.fromkeys(words))
     hits = sorted(((sum(w in vocab for w in words), lang) for lang, vocab in _WORD_LISTS.items()), reverse=True)
     (best, lang), (second, _) = hits[0], hits[1]
     return lang if best >= 3 and best >= 1.5 * second else None
@@ -227,8 +230,9 @@ def guess_language(text: str, plain_zh: bool = False) -> str | None:
 
 def other_language(text: str, tag: str) -> str | None:
     """The language `text` looks written in when it is another than `tag` (neither within the
-    other, `tag_within`: Chinese whose characters both scripts share is zh, within either), else None."""
-    found = guess_language(text, plain_zh=True)
+    other, `tag_within`: Chinese whose characters both scripts share is zh, within either), else
+    None. A warning, so Latin-script languages need three different function words of their own."""
+    found = guess_language(text, plain_zh=True, distinct=True)
     return None if found is None or tag_within(tag, found) or tag_within(found, tag) else found
 
 
