@@ -93,8 +93,15 @@ CHINESE = [
     ("他问：“为什么？”“因为我喜欢。”她回答。", ["他问：“为什么？”", "“因为我喜欢。”她回答。"]),
     ("他说：“好。我们走。”大家都笑了。", ["他说：“好。我们走。”", "大家都笑了。"]),
     ('他说："我来了。"她笑了。', ['他说："我来了。"', "她笑了。"]),
-    # titles
+    # titles: a stop inside 《…》 〈…〉 is the title's, and the title's close ends no sentence
     ("他读了《你好！世界》。很好看！", ["他读了《你好！世界》。", "很好看！"]),
+    ("她读了《再见！旧系统》。", ["她读了《再见！旧系统》。"]),
+    ("他读了《活着！》和《兄弟》。", ["他读了《活着！》和《兄弟》。"]),
+    ("他读了《活着！》。很好看！", ["他读了《活着！》。", "很好看！"]),
+    ("《谁动了我的奶酪？》这本书很有名。", ["《谁动了我的奶酪？》这本书很有名。"]),
+    ("他在〈再见吧！〉一文里写到了她。", ["他在〈再见吧！〉一文里写到了她。"]),
+    ("她說：「我讀了《活著！》。」他點頭。", ["她說：「我讀了《活著！》。」", "他點頭。"]),
+    ("他读完了《活着》。她问：“你读过《兄弟》吗？”", ["他读完了《活着》。", "她问：“你读过《兄弟》吗？”"]),
     # semicolons: only before the next item of a list
     ("他来了；她走了。", ["他来了；她走了。"]),
     (
@@ -164,15 +171,88 @@ def test_a_chinese_paragraph_wrapped_after_a_stop_or_comma_joins_without_a_space
     ]
 
 
+LONG_LINE = "这一行写得很长，不会被当成标题，一直写到超过三十个字才在这里换行"  # longer than a heading, so the line after it goes on
+# A line wrapped inside Chinese text joins with nothing, whatever starts the next line but a Latin
+# word; a line that only looks like an item (a number goes on) is no item.
+@pytest.mark.parametrize(("text", "paragraph"), [
+    (LONG_LINE + "截至\n2024年底。", LONG_LINE + "截至2024年底。"),
+    (LONG_LINE + "\n2024年底结束。", LONG_LINE + "2024年底结束。"),
+    (LONG_LINE + "共2024\n年。", LONG_LINE + "共2024年。"),
+    (LONG_LINE + "埃利\n·维瑟尔说过。", LONG_LINE + "埃利·维瑟尔说过。"),  # · joins a name, no bullet
+    (LONG_LINE + "见第\n1、2章。", LONG_LINE + "见第1、2章。"),
+    (LONG_LINE + "增长了\n１．５倍。", LONG_LINE + "增长了１．５倍。"),
+    (LONG_LINE + "分为\n一、二两类。", LONG_LINE + "分为一、二两类。"),
+    (LONG_LINE + "（见图\n3）所示。", LONG_LINE + "（见图3）所示。"),  # 3） closes a bracket: no label
+    (LONG_LINE + "使用\nPython写代码。", LONG_LINE + "使用 Python写代码。"),  # a space between two scripts' words
+])
+def test_a_line_wrapped_inside_chinese_text_joins_without_a_space(text: str, paragraph: str) -> None:
+    assert split_paragraphs(text) == [paragraph]
+
+
+@pytest.mark.parametrize(("text", "paragraphs"), [
+    ("第一条　为了管理账目，制定本办法。", ["第一条　为了管理账目，制定本办法。"]),
+    ("　　第二条　本办法适用于本公司，\n也适用于外包人员。", ["第二条　本办法适用于本公司，也适用于外包人员。"]),  # an indent is none
+    ("第三条 　适用范围。", ["第三条　适用范围。"]),  # the ideographic space kept, not the ASCII one beside it
+    ("Hello　world", ["Hello world"]),  # between Latin words it is a space like any other
+])
+def test_an_ideographic_space_inside_a_chinese_line_is_kept(text: str, paragraphs: list[str]) -> None:
+    assert split_paragraphs(text) == paragraphs
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("他读了《活着！》和《兄弟》。", "zh-Hans", ["他读了《活着！》和《兄弟》。"]),
+    ("他說：「我明天就走。」她沒有回答。", "zh-Hant", ["他說：「我明天就走。」", "她沒有回答。"]),
+    ("报告列出两项重点：\n1.加密所有数据。\n2.审查供应商。", "zh-Hans", ["报告列出两项重点：", "1.加密所有数据。", "2.审查供应商。"]),
+])
+def test_sentences_of_the_api_split_paragraphs_then_sentences(text: str, lang: str, expected: list[str]) -> None:
+    from aligner.api import sentences
+
+    assert sentences(text, lang) == expected
+
+
 @pytest.mark.parametrize(("text", "sentences"), [
     ("他问：“你去吗？”我说：“去。”", ["他问：“你去吗？”", "我说：“去。”"]),  # a colon opens the next quotation
     ("他說：「我不去。」她問：「為甚麼？」", ["他說：「我不去。」", "她問：「為甚麼？」"]),
     ("“我很好。”他说，然后走了。", ["“我很好。”他说，然后走了。"]),  # an attribution still continues
+    ("“会议几点开始？”记者问。部长看了看表。", ["“会议几点开始？”记者问。", "部长看了看表。"]),
+    ("“我们下周公布。”部长表示。会议结束了。", ["“我们下周公布。”部长表示。", "会议结束了。"]),
+    ("“先吃饭吧。”她轻声答道。大家坐下了。", ["“先吃饭吧。”她轻声答道。", "大家坐下了。"]),
+    # an adverb holding a negation negates no saying: still the quotation's speaker
+    ("“又迟到了。”老师没好气地说。他低下头。", ["“又迟到了。”老师没好气地说。", "他低下头。"]),
+    ("“真的吗？”她不禁问道。他笑了。", ["“真的吗？”她不禁问道。", "他笑了。"]),
+    ("“太慢了！”他不耐烦地说。车开了。", ["“太慢了！”他不耐烦地说。", "车开了。"]),
+    ("“电池够用。”无人机专家说。他们起飞了。", ["“电池够用。”无人机专家说。", "他们起飞了。"]),  # a drone, not nobody
     ("他等了很久……。最后走了。", ["他等了很久……。", "最后走了。"]),  # an ellipsis with its stop ends a sentence
     ("他等了很久……最后走了。", ["他等了很久……最后走了。"]),
 ])
 def test_an_attribution_before_a_colon_starts_a_sentence(text: str, sentences: list[str]) -> None:
     assert split_sentences(text, "zh-Hans") == sentences
+
+
+# A clause after a quotation that ends in a verb of saying but names no speaker of it starts a
+# sentence of its own: its saying is negated or done by nobody (她没有回答), or the quotation's
+# speaker came before it with a colon or a comma (他说：“……”), so the clause is a reply or a reaction.
+@pytest.mark.parametrize(("text", "sentences"), [
+    ("他說：「我明天就走。」她沒有回答。", ["他說：「我明天就走。」", "她沒有回答。"]),
+    ("部長說：「我們明天就走。」記者沒有再問。", ["部長說：「我們明天就走。」", "記者沒有再問。"]),
+    ("他说：“我明天就走。”她没有回答。", ["他说：“我明天就走。”", "她没有回答。"]),
+    ("部长说：“我们明天就走。”记者没有再问。", ["部长说：“我们明天就走。”", "记者没有再问。"]),
+    # negated, or nobody speaking, with no speaker before the quotation
+    ("“你明天去吗？”她没有回答。", ["“你明天去吗？”", "她没有回答。"]),
+    ("「你明天去嗎？」她不回答。", ["「你明天去嗎？」", "她不回答。"]),
+    ("“谁拿走了钥匙？”没人回答。", ["“谁拿走了钥匙？”", "没人回答。"]),
+    ("“这是为什么？”他无法回答。", ["“这是为什么？”", "他无法回答。"]),
+    ("“门外是谁？”他没答，只是摇头。", ["“门外是谁？”", "他没答，只是摇头。"]),
+    ("“火车几点到？”她不知道。", ["“火车几点到？”", "她不知道。"]),  # 知道 is to know, not 道 to say
+    ("“谁去开门？”没有人回答。", ["“谁去开门？”", "没有人回答。"]),
+    # the quotation's speaker came before it: the clause after it is a reply
+    ("他问：“你明天去吗？”她回答，“去。”", ["他问：“你明天去吗？”", "她回答，“去。”"]),
+    ("記者問：「何時出發？」部長答，「明天。」", ["記者問：「何時出發？」", "部長答，「明天。」"]),
+    ("老师说，“安静！”学生们都说。", ["老师说，“安静！”", "学生们都说。"]),
+])
+def test_a_clause_that_names_no_speaker_of_the_quotation_starts_a_sentence(text: str, sentences: list[str]) -> None:
+    assert split_sentences(text, "zh-Hant" if "「" in text else "zh-Hans") == sentences
+    assert "".join(sentences) == text
 
 
 @pytest.mark.parametrize(("text", "lang", "sentences"), [
@@ -205,6 +285,18 @@ def test_german_and_french_quotations_close_a_sentence(text: str, lang: str, sen
     ("Bring:\n- bread\n- cheese", ["Bring:", "- bread", "- cheese"]),
     ("步骤如下：\n（一）打开盒子\n（二）取出设备", ["步骤如下：", "（一）打开盒子", "（二）取出设备"]),
     ("A line wrapped\nhere and - not an item.\nNext line.", ["A line wrapped here and - not an item. Next line."]),
+    ("It costs about\n3.5 dollars and\n1.5 euros.", ["It costs about 3.5 dollars and 1.5 euros."]),  # a number, no label
+    ("It is shown (see figure\n3) below.", ["It is shown (see figure 3) below."]),  # 3) closes a bracket
+    # Chinese labels with no space after them: each item its own paragraph, no space put in
+    ("清单有三项：\n1.核对账目。\n2.更新密码。", ["清单有三项：", "1.核对账目。", "2.更新密码。"]),
+    ("清单有三项：\n1、核对账目。\n2、更新密码。", ["清单有三项：", "1、核对账目。", "2、更新密码。"]),
+    ("清单有三项：\n１．核对账目。\n２．更新密码。", ["清单有三项：", "１．核对账目。", "２．更新密码。"]),
+    ("清单有三项：\n1）核对账目。\n2）更新密码。", ["清单有三项：", "1）核对账目。", "2）更新密码。"]),
+    ("清单有三项：\n・核对账目。\n・更新密码。", ["清单有三项：", "・核对账目。", "・更新密码。"]),
+    ("清单有三项：\n（1）核对账目。\n（2）更新密码。", ["清单有三项：", "（1）核对账目。", "（2）更新密码。"]),
+    ("清单有三项：\n一、核对账目。\n二、更新密码。", ["清单有三项：", "一、核对账目。", "二、更新密码。"]),
+    # a label and a short heading after it stand alone; the ideographic space inside a line stays
+    ("一、总则\n第一条　为了管理账目，制定本办法。", ["一、总则", "第一条　为了管理账目，制定本办法。"]),
 ])
 def test_a_list_written_one_item_a_line_keeps_its_items(text: str, paragraphs: list[str]) -> None:
     assert split_paragraphs(text) == paragraphs

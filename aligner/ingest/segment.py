@@ -4,8 +4,9 @@ Rules, not a model: a sentence ends at a terminal stop followed (after closing q
 brackets) by the start of another sentence, except after abbreviations, initials and list
 labels (the dots of a URL or e-mail address are none: a stop after one is the sentence's), inside
 a quotation the sentence goes on after (She read “Hello! World” twice.), and in Chinese inside
-quotations or book titles. Chinese ； ends a sentence only before
-the next item of a list; …… only when a closing quote follows it.
+quotations or book titles, at a title's close, or before the attribution of a quotation (“……。”他说。,
+not 她没有回答). Chinese ； ends a sentence only before the next item of a list; …… only when a
+closing quote follows it.
 """
 
 from __future__ import annotations
@@ -165,16 +166,41 @@ _MAX_QUOTE = 400  # characters a quotation or title may span before its opener c
 _ZH_STOP_RUN = regex.compile(r"(?:\s*(?:[。！？!?]|…+|\.(?:\s?\.)+))*")
 # A list label after ；: the items of an enumeration are sentences (…；2.传递性：…).
 _ZH_ENUMERATOR = regex.compile(r"\s*[（(]?(?:\d{1,2}|[一二三四五六七八九十]{1,3})[.．、)）](?!\d)")
+# Verbs of saying that end an attribution (道 not in 知道, to know).
+_ZH_SAYS = (
+    r"(?:说|(?<!知)道|问|答|称|讲|說|問|稱|講|表示|指出|认为|認為|强调|強調|写道|寫道|回答|感叹道|感嘆道)"
+)
 # An attribution right after a closing quote continues the sentence: “……。”他说。 Before a colon
 # it opens the next quotation instead (“你去吗？”我说：“去。” is two sentences).
-_ZH_ATTRIBUTION = regex.compile(
-    r"[\p{Han}\w·]{1,6}?(说|道|问|答|称|讲|說|問|稱|講|表示|指出|认为|認為|强调|強調|写道|寫道|回答|感叹道|感嘆道)"
-    r"(?=[，。！？,]|$)"
+_ZH_ATTRIBUTION = regex.compile(r"[\p{Han}\w·]{1,6}?" + _ZH_SAYS + r"(?=[，。！？,]|$)")
+# A clause that says nobody spoke: a verb of saying negated, with only auxiliaries between
+# (没有回答, 沒有再問, 不说, 无法回答), or nobody as its subject (没人回答, not 无人机 a drone). It
+# is a new sentence, not the quotation's speaker; an adverb that merely holds a negation
+# (没好气地说, 不禁问道, 不满道) negates no saying.
+_ZH_NO_SPEAKER = regex.compile(
+    r"(?:没|沒|未|不|别|別|无|無)(?:有|再|曾|肯|敢|能|会|會|愿|願|意|想|要|可|必|用|法|子|及|好)*"
+    + _ZH_SAYS + r"$|^(?:没|沒|无|無)有?人(?![机機])"
 )
+# What introduces a quotation with its speaker before it: a colon (他说：“……”), or a verb of
+# saying with or without a comma (他说，“……”). Such a quotation has its speaker; a clause ending
+# in a verb of saying after it is someone else's reply or reaction (他问：“去吗？”她回答，“去。”).
+_ZH_INTRODUCED = regex.compile(r"(?:[：:]|" + _ZH_SAYS + r"[，,]?)\s*$")
+_ZH_OPENER_OF = {"”": "“", "’": "‘", "」": "「", "』": "『"}
+_ZH_TITLES = "》〉"  # closers of the book and article titles 《…》 〈…〉
 
 
-# A line that starts an item of a list written one item a line: 1. / 2) / - / • / ＊ / （一）
-_ITEM = re.compile(r"^\s*(?:\d{1,3}[.)、]\s|[-•*·]\s|[（(][一二三四五六七八九十\d]{1,3}[)）])")
+# Chinese and Japanese characters, CJK punctuation and full-width forms: written without spaces.
+_WIDE = r"\p{Han}\p{Hiragana}\p{Katakana}\u3001-\u303f\uff00-\uffef"
+# The label of an item of a list written one item a line: 1. / 2) / - / • / （一） with a space
+# after it; in Chinese also with none before the item's first character (1.加密, １．加密, 1）加密,
+# 1、加密, ・加密), and 一、 (a Chinese numeral and the enumeration comma). Not a wrapped line that
+# goes on with a number (增长了\n１．５倍, 第\n1、2章, 分为\n一、二两类), nor one that goes on with a
+# name after its middle dot (埃利\n·维瑟尔): · is a bullet only before a space.
+_CHINESE_START = r"(?!\d)(?=[" + _WIDE + r"])"
+_ITEM = regex.compile(
+    r"^\s*(?:\d{1,3}[.)．）](?:\s|" + _CHINESE_START + r")|\d{1,3}、(?!\d)|[一二三四五六七八九十]{1,3}、(?![一二三四五六七八九十])"
+    r"|[-•*·・]\s|[•・●▪■◆](?=\p{Han})|[（(][一二三四五六七八九十\d]{1,3}[)）])"
+)
 
 
 _ZH_LINE_END = ("。", "！", "？", "…", "」", "』", "”", "）")
@@ -184,26 +210,63 @@ _ZH_PUNCT = re.compile(r"[，、；：。！？]")
 def _ends_chinese_paragraph(line: str) -> bool:
     """Whether a Chinese line ends its paragraph: Chinese is written a paragraph a line (no
     blank lines), so a line ending with a stop ends one, and a short line with no punctuation
-    (第一章, a title) stands alone; a line cut mid-sentence goes on."""
+    after its list label (第一章, a title, 一、总则) stands alone; a line cut mid-sentence goes on."""
     line = line.strip()
     if not any(map(is_chinese, line)):
         return False
-    return line.endswith(_ZH_LINE_END) or (len(line) <= 30 and not _ZH_PUNCT.search(line))
+    label = _ITEM.match(line)
+    text = line[label.end() :] if label else line
+    return line.endswith(_ZH_LINE_END) or (len(line) <= 30 and not _ZH_PUNCT.search(text))
+
+
+# A line break after a Chinese character before anything but a word of a script written with
+# spaces, or after a digit before a Chinese character: a wrap inside Chinese text, joined with
+# nothing (截至\n2024年, 埃利\n·维瑟尔, 2024\n年). Between a Chinese character and a Latin word it is
+# a space between words of two scripts (使用\nPython), as `langs.squeeze` makes it.
+_SPACED_SCRIPT = r"\p{Latin}\p{Greek}\p{Cyrillic}"
+_CHINESE_WRAP = regex.compile(
+    r"(?<=[" + _WIDE + r"])[^\S\n]*\n\s*(?=[^\s" + _SPACED_SCRIPT + r"])"
+    r"|(?<=\d)[^\S\n]*\n\s*(?=[" + _WIDE + r"])"
+)
+# An ideographic space inside a line of Chinese (第一条　为了…): written, so kept as written.
+_IDEOGRAPHIC_SPACE = regex.compile(
+    r"(?<=[" + _WIDE + r"])[^\S\n]*\u3000[^\S\n]*(?=\S)|(?<=\S)[^\S\n]*\u3000[^\S\n]*(?=[" + _WIDE + r"])"
+)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """The lines of one paragraph as one line: each run of whitespace as one space
+    (`langs.squeeze`), but a wrap inside Chinese text as nothing (`_CHINESE_WRAP`) and an
+    ideographic space inside a Chinese line as written: no space is put into Chinese text."""
+    text = _CHINESE_WRAP.sub("", "\n".join(line.strip() for line in lines))
+    kept = ["\u3000" * m.group().count("\u3000") for m in _IDEOGRAPHIC_SPACE.finditer(text)]
+    pieces = [squeeze(piece) for piece in _IDEOGRAPHIC_SPACE.split(text)]
+    return "".join(piece + space for piece, space in zip(pieces, [*kept, ""], strict=True))
+
+
+def _starts_item(line: str, before: list[str]) -> bool:
+    """Whether line starts an item of a list (`_ITEM`): not when its label 3) or 3） closes a
+    bracket that the lines before it opened, as a line wrapped inside one does (（见图\n3）所示)."""
+    label = _ITEM.match(line)
+    if not label or label.group().rstrip()[-1:] not in ")）":
+        return bool(label)
+    text = "".join(before)
+    return text.count("(") + text.count("（") <= text.count(")") + text.count("）")
 
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs are blocks separated by blank lines; hard-wrapped lines inside a block are
-    joined (`langs.squeeze`: a space between Latin words, nothing inside Chinese), but a line
-    that starts a list item starts a paragraph of its own, and so does the line after a Chinese
-    line that ends one (`_ends_chinese_paragraph`)."""
+    joined (`_join_lines`: a space between Latin words, nothing inside Chinese), but a line
+    that starts a list item (`_ITEM`, in Chinese also 1.加密 / 一、) starts a paragraph of its
+    own, and so does the line after a Chinese line that ends one (`_ends_chinese_paragraph`)."""
     out = []
     for block in re.split(r"\n\s*\n", text.strip()):
         parts: list[list[str]] = [[]]
         for line in block.split("\n"):
-            if parts[-1] and (_ITEM.match(line) or _ends_chinese_paragraph(parts[-1][-1])):
+            if parts[-1] and (_starts_item(line, parts[-1]) or _ends_chinese_paragraph(parts[-1][-1])):
                 parts.append([])
             parts[-1].append(line)
-        out += [squeeze("\n".join(part)) for part in parts]
+        out += [_join_lines(part) for part in parts]
     return [p for p in out if p]
 
 
@@ -475,11 +538,39 @@ def _ends_sentence(text: str, i: int, end: int, stack: list[str], closed: int) -
         return False
     if text[i] == "…" and not closed and not any(ch in _ZH_STOPS for ch in text[i:end]):
         return False  # ……。 ends with its stop
-    return not (closed and (_ZH_ATTRIBUTION.match(text, end) or text.startswith("と", end)))  # 「…！」と言った
+    return not (closed and (_attributed(text, end) or text.startswith("と", end)))  # 「…！」と言った
+
+
+def _attributed(text: str, end: int) -> bool:
+    """Whether the clause at end, right after a quotation that closes at end - 1, names its
+    speaker (“……。”他说。): a short clause ending in a verb of saying that says somebody spoke,
+    after a quotation whose speaker was not named before it (他说：“……。”她没有回答。 is two
+    sentences, and so is 他问：“去吗？”她回答，“去。”)."""
+    attribution = _ZH_ATTRIBUTION.match(text, end)
+    if not attribution or _ZH_NO_SPEAKER.search(attribution.group()):
+        return False
+    return not _introduced(text, end - 1)
+
+
+def _introduced(text: str, close: int) -> bool:
+    """Whether the quotation that closes at close was opened right after its speaker (他说：“ / 他说，“)."""
+    opener = _ZH_OPENER_OF.get(text[close])
+    if not opener:
+        return False  # a straight quote, a bracket: its opener is not told apart from its closer
+    depth = 0
+    for j in range(close - 1, max(-1, close - 1 - _MAX_QUOTE), -1):
+        if text[j] == text[close]:
+            depth += 1
+        elif text[j] == opener and depth:
+            depth -= 1
+        elif text[j] == opener:
+            return bool(_ZH_INTRODUCED.search(text[max(0, j - _LOOKBACK) : j]))
+    return False
 
 
 def _split_chinese(text: str) -> list[str]:
-    """Split after 。！？ (and closing quotes/brackets), never inside quotations or 《》."""
+    """Split after 。！？ (and closing quotes/brackets), never inside quotations, nor inside or
+    at the close of a title 《…》 〈…〉: 他读了《活着！》和《兄弟》。 is one sentence."""
     sentences: list[str] = []
     stack: list[str] = []
     start = i = 0
@@ -488,8 +579,9 @@ def _split_chinese(text: str) -> list[str]:
             _track_pairs(text, i, stack)
             i += 1
             continue
+        titled = any(closer in _ZH_TITLES for closer in stack)  # a stop inside 《…》 is the title's
         end, closed = _stop_end(text, i, stack)
-        if _ends_sentence(text, i, end, stack, closed):
+        if not titled and _ends_sentence(text, i, end, stack, closed):
             sentences.append(text[start:end].strip())
             start = end
         i = end
