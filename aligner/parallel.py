@@ -23,6 +23,7 @@ from aligner.progress import Progress, progress
 
 T = TypeVar("T")
 R = TypeVar("R")
+log = logging.getLogger(__name__)
 
 
 class WorkerError(AlignerError):
@@ -62,6 +63,9 @@ def run_tasks(
             from aligner.cluster import run_on_cluster
 
             return run_on_cluster(func, tasks, scheduler, bar, *shared)
+        if jobs > 1 and len(tasks) > 1 and (script := _unimportable_main()):
+            log.warning("%s: worker processes cannot import the calling program again (it is not a file); aligning here, in one process", script)
+            jobs = 1
         if jobs == 1 or len(tasks) <= 1:
             results = []
             for task in tasks:
@@ -69,6 +73,13 @@ def run_tasks(
                 bar.advance()
             return results
         return _in_pool(func, tasks, min(jobs, len(tasks)), bar)
+
+
+def _unimportable_main() -> str:
+    """The name of the main program when spawned workers cannot import it again (a script read
+    from stdin is "<stdin>": each worker died trying, after pages of tracebacks); else ''."""
+    name = getattr(sys.modules.get("__main__"), "__file__", None)
+    return name if isinstance(name, str) and not os.path.isfile(name) else ""
 
 
 def _in_pool(func: Callable[[T], R], tasks: Sequence[T], workers: int, bar: Progress) -> list[R]:

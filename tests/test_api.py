@@ -169,3 +169,20 @@ def test_links_take_tags_as_build_does_and_check_before_reading(tmp_path: Path) 
         links(text, "en", "de")  # not iterated
     assert sentences("It rains. We stay in.\n\nThe end.", "en") == ["It rains.", "We stay in.", "The end."]
     assert sentences("下雨了。我们待在家里。", "zh-CN") == ["下雨了。", "我们待在家里。"]
+
+
+def test_build_from_a_script_read_on_stdin_runs_in_one_process(tmp_path: Path) -> None:
+    """Spawned workers import the main program again, and a program read from stdin ("<stdin>")
+    is no file: each worker died with pages of tracebacks and the build failed. It now aligns in
+    the calling process, with a warning."""
+    write_seeds(tmp_path / "seeds", docs=2)
+    script = (
+        "from aligner.api import build\n"
+        "if __name__ == '__main__':\n"
+        f"    print(sorted(build({str(tmp_path / 'seeds')!r}, {str(tmp_path / 'corpus')!r}, jobs=2).sentences))\n"
+    )
+    result = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "['part0', 'part1']"
+    assert "Traceback" not in result.stderr
+    assert "<stdin>: worker processes cannot import the calling program again (it is not a file); aligning here, in one process" in result.stderr
