@@ -28,7 +28,7 @@ from aligner.corpus.model import (
 from aligner.corpus.store import load_all, save
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import split_tag
-from aligner.search.index import INDEX_FILE, normalize, search, terms
+from aligner.search.index import INDEX_FILE, fts_query, normalize, search, terms
 from aligner.search.regex_size import MAX_SIZE, size
 
 DATA = Path(__file__).parent / "data" / "formats" / "corpus"
@@ -298,6 +298,102 @@ def test_compatibility_forms_are_found_by_their_plain_letters(corpus: Path) -> N
     assert changed.exit_code == 0, changed.output
     assert [h.sid for h in search(corpus, "finance")] == ["en.p2.s2"] and [h.sid for h in search(corpus, "full")] == ["en.p2.s2"]
     assert [h.sid for h in search(corpus, "Ｆｕｌｌ")] == ["en.p2.s2"]
+
+
+# --- Latin words and numbers inside Chinese; punctuation that scripts write differently ----------
+
+MIXED = {  # d1's sentences rewritten: (version, sentence as the fixture has it, as rewritten)
+    "en": [("The Yangtze is long.", "The Yangtze is 6300 km long, says the CWRC.")],
+    "zh-Hans": [("长江很长，向东流。", "据CWRC报告，长江长６３００公里，向东流。"),  # full-width digits
+                ("船运大米和茶叶。", "船运大米和茶叶……用AI和5G调度。"),  # NFKC makes … three characters
+                ("水坝蓄水。", "他说了两次‘不’：水坝蓄水。")],
+    "zh-Hant": [("長江很長，向東流。", "據CWRC報告，長江長6300公里，向東流。"),
+                ("船運大米和茶葉。", "船運大米和茶葉⋯⋯用AI和5G調度。"),
+                ("水壩蓄水。", "他說了兩次『不』：水壩蓄水。")],
+}
+
+
+@pytest.fixture()
+def mixed(corpus: Path) -> Path:
+    """The corpus with Latin words and numbers written inside d1's Chinese sentences, and quote marks."""
+    for version, changes in MIXED.items():
+        path = corpus / "d1" / f"{version}.xml"
+        text = path.read_text(encoding="utf-8")
+        for old, new in changes:
+            assert old in text
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+    return corpus
+
+
+MIXED_CASES = [
+    # query, --lang, expected (lang, id) of hits: a word, a number, a full-width number, a short token
+    # inside Chinese are words of their own (not only in the English); quote marks of either script
+    ("CWRC", None, [("en", "en.p1.s1"), ("zh-Hans", "zh-Hans.p1.s1"), ("zh-Hant", "zh-Hant.p1.s1")]),
+    ("cwrc", "zh-Hant", [("zh-Hant", "zh-Hant.p1.s1")]),
+    ("6300", "zh", [("zh-Hans", "zh-Hans.p1.s1"), ("zh-Hant", "zh-Hant.p1.s1")]),
+    ("６３００", None, [("en", "en.p1.s1"), ("zh-Hans", "zh-Hans.p1.s1"), ("zh-Hant", "zh-Hant.p1.s1")]),
+    ("AI", "zh-Hant", [("zh-Hant", "zh-Hant.p1.s2")]),
+    ("5G", None, [("zh-Hans", "zh-Hans.p1.s2"), ("zh-Hant", "zh-Hant.p1.s2")]),
+    ("ＡＩ AND 5g", "zh-Hans", [("zh-Hans", "zh-Hans.p1.s2")]),
+    ("630", None, []),  # a word, not letters inside one
+    ("说了两次‘不’", None, [("zh-Hans", "zh-Hans.p2.s1"), ("zh-Hant", "zh-Hant.p2.s1")]),
+    ("說了兩次「不」", "zh-Hans", [("zh-Hans", "zh-Hans.p2.s1")]),
+    ('说了两次"不"', "zh-Hant", [("zh-Hant", "zh-Hant.p2.s1")]),
+    ("“不”", None, [("zh-Hans", "zh-Hans.p2.s1"), ("zh-Hant", "zh-Hant.p2.s1")]),
+    ("「不", None, [("zh-Hans", "zh-Hans.p2.s1"), ("zh-Hant", "zh-Hant.p2.s1")]),  # two characters: the joined texts
+    ("茶叶⋯⋯用", None, [("zh-Hans", "zh-Hans.p1.s2"), ("zh-Hant", "zh-Hant.p1.s2")]),
+]
+
+
+@pytest.mark.parametrize(("query", "lang", "expected"), MIXED_CASES)
+def test_latin_words_and_numbers_inside_chinese_and_any_quote_marks_are_found(
+    mixed: Path, query: str, lang: str | None, expected: list[tuple[str, str]]
+) -> None:
+    """A word or number written inside a Chinese sentence was part of one long FTS5 token
+    (据cwrc报告): not found, or found only in the English; 「不」 did not find ‘不’."""
+    hits = [h for h in search(mixed, query, lang) if h.doc_id == "d1"]
+    assert [(h.lang, h.sid) for h in hits] == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "keywords"),
+    [("6300", "zh", ["６３００", "6300"]), ("AI", "zh", ["AI", "AI"]), ("CWRC", "zh-Hant", ["CWRC"]),
+     ("說了兩次「不」", "zh", ["说了两次‘不’", "說了兩次『不』"])],
+)
+def test_a_hit_found_through_folded_forms_shows_the_sentence_as_written(
+    mixed: Path, query: str, lang: str, keywords: list[str]
+) -> None:
+    hits = search(mixed, query, lang)
+    written = {text for changes in MIXED.values() for _, text in changes}
+    assert all(h.text in written for h in hits)
+    assert [h.kwic()[1] for h in hits] == keywords
+
+
+def test_cli_search_shows_a_number_inside_chinese_as_written(mixed: Path) -> None:
+    result = CliRunner().invoke(main, ["search", "6300", "--lang", "zh-Hans", "--corpus", str(mixed)])
+    assert (result.exit_code, result.output) == (0, (
+        "d1 zh-Hans.p1.s1: 据CWRC报告，长江长６３００公里，向东流。\n"
+        "    en: The Yangtze is 6300 km long, says the CWRC. It flows east.\n    zh-Hant: 據CWRC報告，長江長6300公里，向東流。\n"
+    ))
+
+
+def test_an_index_made_before_latin_inside_chinese_was_a_word_is_rebuilt(mixed: Path) -> None:
+    assert search(mixed, "dams")
+    with closing(sqlite3.connect(mixed / INDEX_FILE)) as conn, conn:
+        conn.execute("DELETE FROM words")  # the text as version 11 had it: 据cwrc报告 one word
+        conn.execute("INSERT INTO words(rowid, norm) SELECT id, norm FROM sents")
+        conn.execute("PRAGMA user_version = 11")
+    assert [h.sid for h in search(mixed, "6300", "zh")] == ["zh-Hans.p1.s1", "zh-Hant.p1.s1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "fts"),
+    [("H100을", '"H100 을"'), ("GPU", "GPU"), ("ＧＰＵの*", '"ＧＰＵ の"*'), ('"NvidiaのH100 GPU"', '"Nvidia の H100 GPU"'),
+     ("(dams OR six-party)", '(dams OR "six-party")')],
+)
+def test_a_query_sets_apart_runs_of_cjk_letters_as_the_index_does(query: str, fts: str) -> None:
+    assert fts_query(query) == fts
 
 
 # --- regional versions: a Hong Kong document and a Taiwan one ------------------------------------

@@ -27,7 +27,9 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
     Example: aligner search '"the earth"' --lang en --corpus corpora
 
     QUERY uses FTS5 syntax: words, "a phrase", AND, OR, NOT, prefix*. Chinese needs no word
-    breaks, and Simplified finds Traditional (and the reverse). The index is corpus/.search.sqlite,
+    breaks, and Simplified finds Traditional (and the reverse); Latin words and numbers inside
+    Chinese are words, and full-width forms and either script's quote marks match their plain
+    forms. The index is corpus/.search.sqlite,
     refreshed when a TEI file changes; delete it at will: a damaged one is made anew, and where it
     cannot be written (a read-only folder) a temporary one serves each search. A document that
     cannot be read is left out of the index and named on stderr, and the exit status is 1, until

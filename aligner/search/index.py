@@ -9,16 +9,20 @@ Three FTS5 tables: `words` (unicode61, every sentence, for space-separated langu
 errors) and `raw` (trigram over the sentences as written, without a copy of the text: it
 narrows `--regex` queries to sentences holding the literal runs, or one of the alternative
 runs, that every match of the pattern contains). Chinese is indexed and queried in Simplified
-form, so either script finds both. What these indexes cannot answer is searched in each
-language's sentences joined into a few long texts (table `joined`, rebuilt whenever a document
-is re-indexed; see aligner.search.regex_scan): a `--regex` without such literals over the text as
-written (its class escapes made character ranges where the distinct characters of those texts,
-table `alphabets`, make that exact; only the sentences holding a character every match needs,
-when the counts in `alphabets` show it is rare, and no language lacking one), a word of one or
-two Han characters over the Simplified form. A query of several words, one of them that short, is a
-substring scan, of only the sentences holding that word when the joined texts show there are few.
-Sentences, joined texts and alphabets are kept under their version's full tag (zh-Hant-TW, not
-zh-Hant), so that `--lang` tells regional versions apart.
+form, so either script finds both; compatibility forms are folded (NFKC: full-width ２０２４ is
+2024), and so are the punctuation marks scripts and regions write differently (every quote mark:
+「」, “”, ‘’ and " alike), for matching only: hits show the sentences as written. In `words` a
+run of Chinese, Japanese or Korean letters is a word of its own, so that Latin words and numbers
+written inside Chinese (据TrendForce的报告, 涵盖1250个) are words there too. What these indexes
+cannot answer is searched in each language's sentences joined into a few long texts (table
+`joined`, rebuilt whenever a document is re-indexed; see aligner.search.regex_scan): a `--regex`
+without such literals over the text as written (its class escapes made character ranges where
+the distinct characters of those texts, table `alphabets`, make that exact; only the sentences
+holding a character every match needs, when the counts in `alphabets` show it is rare, and no
+language lacking one), a word of one or two Han characters over the Simplified form. A query of
+several words, one of them that short, is a substring scan, of only the sentences holding that
+word when the joined texts show there are few. Sentences, joined texts and alphabets are kept
+under their version's full tag (zh-Hant-TW, not zh-Hant), so that `--lang` tells regional versions apart.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import sys
 import unicodedata
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby
@@ -56,7 +60,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FILE = ".search.sqlite"
 LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
-INDEX_VERSION = 11  # PRAGMA user_version; an index of another version is rebuilt
+INDEX_VERSION = 12  # PRAGMA user_version; an index of another version is rebuilt (12: CJK runs words of their own, punctuation folded)
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # not a database, or not a whole one: made anew
@@ -106,11 +110,48 @@ class Hit:
                 "kwic": [left, key, right], "aligned": self.aligned}
 
 
+# Punctuation that scripts and regions write differently, folded for matching (after NFKC, which
+# already makes full-width forms half-width and ﹁ 「, … "..."): every quote mark is ' (zh-Hans “”
+# and ‘’, zh-Hant 「」 and 『』, ASCII, guillemets), a middle dot · (‧ in Taiwan, ・ in Japan), a
+# long dash — (―, ─), a midline ellipsis ... as NFKC makes …, a wave dash ~ as NFKC makes ～.
+_PUNCTUATION = str.maketrans(
+    {**dict.fromkeys("\"\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u2039\u203a\u00ab\u00bb"
+                     "\u300c\u300d\u300e\u300f\u301d\u301e\u301f\u2e42", "'"),
+     **dict.fromkeys("\u2027\u30fb", "\u00b7"), **dict.fromkeys("\u2015\u2500\u2501", "\u2014"),
+     "\u22ef": "...", "\u301c": "~"}
+)
+_FOLDED = re.compile("[" + "".join(map(chr, _PUNCTUATION)) + "]")
+# Letters of the scripts written without spaces, Chinese (Han, Bopomofo) and Japanese (kana), and
+# of Korean, whose particles join a Latin word (H100을): a run of them is a word of its own in the
+# `words` table. As ranges, which the `re` module tests faster than `regex` tests \p{Han} and the
+# like (looking for a run in the 72,687 sentences of the Bible benchmark: 47 ms against 127);
+# jamo and half-width forms included, CJK punctuation (、。「」・) not.
+_CJK = (
+    "\u1100-\u11ff\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3038-\u303b\u3041-\u3096\u309d-\u309f"
+    "\u30a1-\u30fa\u30fc-\u30ff\u3105-\u312f\u3131-\u318e\u31a0-\u31bf\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc\U00020000-\U0003ffff"
+)
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_NOT_CJK = re.compile(f"[^\\W{_CJK}]")  # a letter or digit of another script
+_WORD_START = f"(?<![^\\W{_CJK}])"  # not after a letter or digit of the same word, as `words` splits words
+
+
 def normalize(text: str) -> str:
-    """The searchable form: compatibility forms folded (NFKC: Ｆｕｌｌ → Full, ﬁ → fi), Chinese in
-    Simplified script (FTS5 folds case itself)."""
+    """The searchable form: compatibility forms folded (NFKC: Ｆｕｌｌ → Full, ﬁ → fi, ２０２４ → 2024),
+    Chinese in Simplified script, punctuation that scripts and regions write differently folded
+    (`_PUNCTUATION`: 「不」, ‘不’ and "不" are all '不'); FTS5 folds case itself."""
     text = unicodedata.normalize("NFKC", text)
-    return convert(text, "t2s") if HAN.search(text) else text
+    if HAN.search(text):
+        text = convert(text, "t2s")
+    return text.translate(_PUNCTUATION) if _FOLDED.search(text) else text
+
+
+def words_form(norm: str) -> str:
+    """What the `words` table holds of a sentence's searchable form: when it also holds letters or
+    digits of another script, each run of Chinese, Japanese or Korean letters set apart by spaces,
+    so that FTS5's unicode61 tokenizer, which breaks words only at spaces and punctuation, makes
+    据 trendforce 的报告 of 据TrendForce的报告 and 2024 年 of 2024年."""
+    return _CJK_RUN.sub(r" \g<0> ", norm) if _CJK_RUN.search(norm) and _NOT_CJK.search(norm) else norm
 
 
 class _Unwritable(Exception):
@@ -298,7 +339,7 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
     ]
     for rec in records:
         cur = conn.execute("INSERT INTO sents(doc_id, lang, sid, row, text, norm) VALUES (?,?,?,?,?,?)", rec)
-        conn.execute("INSERT INTO words(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
+        conn.execute("INSERT INTO words(rowid, norm) VALUES (?, ?)", (cur.lastrowid, words_form(rec[5])))
         conn.execute("INSERT INTO raw(rowid, text) VALUES (?, ?)", (cur.lastrowid, rec[4]))
         if HAN.search(rec[5]):
             conn.execute("INSERT INTO grams(rowid, norm) VALUES (?, ?)", (cur.lastrowid, rec[5]))
@@ -398,19 +439,23 @@ _FTS_WORD = re.compile(r"[\w\x80-\U0010ffff]+")  # what FTS5 takes as a bare wor
 
 def fts_query(query: str) -> str:
     """The query with each bare word FTS5 cannot take as one (six-party, China's, U.S.) quoted as
-    a phrase, which its tokenizer splits as it split the text; operators, groups and phrases as
-    written (a NEAR(...) query as it is)."""
+    a phrase, which its tokenizer splits as it split the text, and runs of Chinese, Japanese or
+    Korean letters set apart as `words_form` sets them apart in the text (H100을: the phrase
+    "H100 을"); operators, groups and phrases as written (a NEAR(...) query as it is, but for those runs)."""
     if "NEAR(" in query:
-        return query
+        return words_form(query)
 
     def quoted(m: re.Match[str]) -> str:
         token = m.group()
+        if token.startswith('"'):
+            return f'"{words_form(token[1:-1]).strip()}"'
         core = token.lstrip("(").rstrip(")")
         lead, trail = token[: len(token) - len(token.lstrip("("))], token[len(token.rstrip(")")) :]
         word, star = (core[:-1], "*") if core.endswith("*") else (core, "")
-        if token.startswith('"') or not word or word in _OPERATORS or _FTS_WORD.fullmatch(word):
+        spaced = words_form(word).strip()
+        if not word or word in _OPERATORS or (_FTS_WORD.fullmatch(word) and spaced == word):
             return token
-        return f'{lead}"{word}"{star}{trail}'
+        return f'{lead}"{spaced}"{star}{trail}'
 
     return _BARE.sub(quoted, query)
 
@@ -427,7 +472,8 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
     symbols = any(unicodedata.category(ch) == "So" for ch in query)  # 🚀: no word to FTS5, which drops it
     if not HAN.search(query) and not symbols:
-        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(normalize(query))]
+        # NFKC alone: the query's quote marks are FTS5's, and `words` holds no punctuation to fold
+        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(unicodedata.normalize("NFKC", query))]
     norm = [normalize(t) for t in words]
     if all(len(t) >= 3 for t in norm) and not symbols:
         return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
@@ -440,16 +486,37 @@ def _span(hit_text: str, norm: str, query: str, pattern: regex.Pattern[str] | No
     if pattern is not None:
         m = pattern.search(hit_text)
         return m.span() if m else None
-    if len(norm) != len(hit_text):
-        norm = hit_text
-    low = norm.casefold() if len(norm.casefold()) == len(norm) else norm
+    low, starts, ends = _searchable(hit_text, norm)
     for term in terms(query):
         word = normalize(term).casefold()
-        start = r"(?<!\w)" if word[:1].isascii() and word[:1].isalnum() else ""  # FTS5 matched a word, not inside one
+        start = _WORD_START if word[:1].isalnum() and not _CJK_RUN.match(word[:1]) else ""  # FTS5 matched a word, not inside one
         found = regex.search(start + regex.escape(word), low)
         if found:
-            return found.start(), found.start() + len(term)
+            return starts[found.start()], ends[found.end() - 1]
     return None
+
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def _searchable(text: str, norm: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """`norm`, the sentence's searchable form, case-folded, with the start and the end in `text` of
+    what each of its characters comes from: the same character when the lengths agree; else (NFKC,
+    casefolding or the folded punctuation made something longer: … is ..., ß ss) each grapheme of
+    the text is made searchable alone."""
+    low = norm.casefold()
+    if len(low) == len(text):
+        return low, range(len(text)), range(1, len(text) + 1)
+    pieces, starts, ends = [], [], []
+    for m in _GRAPHEME.finditer(text):
+        piece = unicodedata.normalize("NFKC", m.group()).translate(_PUNCTUATION).casefold()
+        pieces.append(piece)
+        starts += [m.start()] * len(piece)
+        ends += [m.end()] * len(piece)
+    low = "".join(pieces)
+    if HAN.search(low) and len(simplified := convert(low, "t2s")) == len(low):
+        low = simplified
+    return low, starts, ends
 
 
 def _joined_plan(query: str, pattern: regex.Pattern[str] | None) -> tuple[str, regex.Pattern[str], bool] | None:

@@ -53,6 +53,9 @@ QUERIES = [
     ("--regex, Han property", r"\p{Han}{20}", True, None),
     ("--regex, two properties, --lang zh-Hans", r"\p{Lu}{3}\p{Ll}", True, "zh-Hans"),
     ("--regex, letter then digit", r"\pL\d", True, None),
+    ("English word, --lang zh-Hans (Latin inside Chinese is a word; none here)", "light", False, "zh-Hans"),
+    ("number (no digit in the corpus)", "2024", False, None),
+    ("Chinese in corner quotes, Traditional (quote marks folded: the text has ‘’)", "「歸耶和華為聖」", False, None),
 ]
 
 
@@ -77,10 +80,11 @@ def main(gold: Path, number: str) -> None:
         text = bible_text(gold, number)
         save(corpus, text)
         sizes = {lang: sum(1 for _ in d.sentences()) for lang, d in text.versions.items()}
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         search(corpus, "light", limit=1)
         print(f"corpus: bible {number}, sentences {sizes}, links {len(text.alignments[0].links)}")
-        print(f"index build: {time.perf_counter() - start:.2f} s, index size {(corpus / '.search.sqlite').stat().st_size / 1e6:.1f} MB")
+        print(f"index build: {time.perf_counter() - start:.2f} s ({time.process_time() - start_cpu:.2f} s CPU),"
+              f" index size {(corpus / '.search.sqlite').stat().st_size / 1e6:.1f} MB")
         print("| query | kind | hits (limit 20) | median ms | max ms | median CPU ms |")
         print("|---|---|---|---|---|---|")
         for label, query, use_regex, lang in QUERIES:
