@@ -28,6 +28,19 @@ CLEAN = [
      "原文日期为二〇一三年三月十二日。", "原文日期為二〇一三年三月十二日。"),
 ]
 
+# Clean technical prose: product names, acronyms, codes and URLs kept in the Chinese text, and
+# abbreviations a translator writes out (Q1 第一季度, CEO 首席执行官 and Taiwan's 執行長, NT$ 新台币).
+TECH = [
+    ("Nvidia's H100 GPU remains in short supply, according to a report by TrendForce.",
+     "据TrendForce的报告，Nvidia的H100 GPU仍然供不应求。", "據TrendForce的報告，Nvidia的H100 GPU仍然供不應求。"),
+    ("More information is available at https://example.org/rules.",
+     "更多信息请访问https://example.org/rules。", "更多資訊請訪問https://example.org/rules。"),
+    ("See https://www.example.com/news for details.",
+     "详情请见https://www.example.com/news。", "詳情請見https://www.example.com/news。"),
+    ("The CEO said prices rose 20% in Q1 2024; the plan costs NT$2.3 billion.",
+     "首席执行官说，2024年第一季度价格上涨了20%；该计划耗资23亿新台币。", "執行長說，2024年第一季價格上漲了20%；該計畫耗資新臺幣23億元。"),
+]
+
 
 def parallel(rows: list[tuple[str, str, str]], confidence: dict[int, float] | None = None, doc_id: str = "doc") -> ParallelText:
     """A one-paragraph document per language, linked row by row; an empty text is an omission."""

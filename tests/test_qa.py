@@ -4,11 +4,12 @@ check that must fire, and every other check must stay silent on it."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from qa_fixtures import CLEAN, parallel
+from qa_fixtures import CLEAN, TECH, parallel
 
 from aligner.cli import main
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
@@ -31,6 +32,7 @@ PLANTED = [
     ("names", 0, "zh-Hant", "針對第三次核試驗，安理會通過了第2094號決議。"),
     ("untranslated", 1, "zh-Hans", "The U.S. relies more on sticks and prefers to exert sanctions on the country."),
     ("wrong-language", 1, "zh-Hant", "The United States prefers sticks to carrots, as everyone knows."),
+    ("wrong-language", 1, "zh-Hant", "美國は制裁を好み、その国に圧力をかけている。"),  # Japanese
     ("script-mix", 2, "zh-Hant", "早在2011年初，部长就曾警告飛彈可能在五年內打到本土。"),
     ("script-mix", 2, "zh-Hans", "早在2011年初，部長就曾警告导弹可能在五年内打到本土。"),
     ("conversion", 8, "zh-Hant", "他們說，該軟體在火箭髮射後推出。"),
@@ -73,6 +75,40 @@ def test_planted_error_is_found_by_its_check_alone(check: str, row: int, lang: s
         rows[row] = tuple(text if i == k else t for i, t in enumerate(rows[row]))  # type: ignore[assignment]
     found = run_qa([parallel(rows, confidence)])
     assert {f.check for f in found} == set(check.split()), [f.reason for f in found]
+
+
+def test_technical_prose_has_no_findings() -> None:
+    """Chinese with product names, acronyms, codes and URLs was 'wrong language' (Han characters
+    weighed against Latin letters, URLs counted) and 'untranslated' (the URL counted as copied);
+    NT$, Q1 and CEO written out (新台币, 第一季度, Taiwan's 執行長) were 'not in the text'. An
+    English sentence with a URL left in the Chinese version is still in the wrong language."""
+    text = parallel(CLEAN + TECH)
+    assert run_qa([text]) == []
+    taiwan = replace(text, versions={**text.versions, "zh-Hant": replace(text.versions["zh-Hant"], region="TW")})
+    assert run_qa([taiwan]) == []
+    english = "The rules are published in full at https://example.org/rules."
+    found = run_qa([parallel([*CLEAN, (TECH[1][0], english, TECH[1][2])])])
+    assert [(f.check, f.tgt_lang) for f in found] == [("wrong-language", "zh-Hans")]
+
+
+def test_each_sentence_is_checked_against_its_version_s_script_with_one_chinese_version() -> None:
+    """A zh-Hans version with Traditional sentences got no finding without a zh-Hant version to
+    compare with; a sentence of characters both scripts share (在台北工作) fits either label, and
+    so does 讟, which CC-CEDICT lists only as Traditional but has no other Simplified form."""
+    en = ["Heavy rain hit the south on Monday.", "More than 300 flights were cancelled at Guangzhou airport.",
+          "Schools in 12 cities were closed.", "He works in Taipei.", "They murmured against God."]
+    zh = ["周一，暴雨袭击了南方。", "廣州機場超過300個航班被取消。", "12個城市的學校停課。", "他在台北工作。", "他们怨讟神。"]
+    docs = {
+        lang: Document("doc", lang, (Paragraph(f"{lang}.p1", tuple(Sentence(f"{lang}.s{n}", t) for n, t in enumerate(texts))),))
+        for lang, texts in (("en", en), ("zh-Hans", zh))
+    }
+    links = tuple(Link((f"en.s{n}",), (f"zh-Hans.s{n}",), 0.9) for n in range(5))
+    found = run_qa([ParallelText("doc", docs, (Alignment("en", "zh-Hans", links),))])
+    assert [(f.check, f.severity, f.tgt_ids, f.suggestion) for f in found] == [
+        ("script-mix", "error", ("zh-Hans.s1",), "广州机场超过300个航班被取消。"),
+        ("script-mix", "error", ("zh-Hans.s2",), "12个城市的学校停课。"),
+    ]
+    assert found[0].reason == "Traditional-only characters in the zh-Hans text: 廣機場過個"
 
 
 @pytest.mark.parametrize(("text", "values"), QUANTITIES)

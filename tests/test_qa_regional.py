@@ -12,6 +12,7 @@ from aligner.qa.config import QAConfig
 from aligner.qa.regional import foreign_words, tables
 from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
+from aligner.qa.script import conversion_differences
 
 # (text, region, the words found as written → the region's word)
 WORDS = [
@@ -125,3 +126,63 @@ def test_findings_name_versions_by_their_full_tag() -> None:
     page = html_report([finding], "QA")
     assert {cell.get("lang") for cell in page.iter("td") if cell.get("class") == "cell"} == {"en", "zh-Hant-HK"}
     assert {span.get("lang") for span in page.iter("span")} == {"zh-Hant-HK"}
+
+
+def test_written_cantonese_in_a_hong_kong_version_is_usage_and_suggestions_are_hong_kong_s() -> None:
+    """嘅, 話 and 呢 were 'conversion differences' with Taiwan's s2twp as the suggestion, whose 軟體
+    the regional check then flagged in a Hong Kong text and whose “” replaced the text's 「」."""
+    rows = [*CLEAN[:8],
+            ("The new software rules have taken effect.", "新的软件规例已经生效。", "新嘅軟件規例已經生效咗。"),
+            ('The secretary said: "His hair is a mess."', "局长说：“他的头发很乱。”", "局長話：「佢嘅頭發好亂。」"),
+            ("This software is new.", "这个软件是新的。", "呢个軟件係新嘅。")]  # fmt: skip
+    found = [(f.check, f.reason, f.suggestion) for f in run_qa([with_region(parallel(rows), "zh-Hant", "HK")])]
+    assert found == [
+        ("conversion", "conversion differences to review: 發 where OpenCC gives 髮 (for 发)", "局長話：「佢嘅頭髮好亂。」"),
+        ("script-mix", "Simplified-only characters in the zh-Hant text: 个", "呢個軟件係新嘅。"),
+    ]
+    assert [foreign_words(suggestion, "HK") for _, _, suggestion in found] == [[], []]
+    assert conversion_differences("他是系里的老师。", "佢係系入面嘅老師。", "HK") == []  # 係 lines up with 系
+
+
+def quote_findings(text: ParallelText) -> list[tuple[str, str, str, str]]:
+    """(version, check, reason, suggestion) of the quote-style and half-width checks alone."""
+    config = QAConfig(frozenset(set(all_checks()) - {"quote-style", "half-width"}))
+    return [(f.tgt_tag, f.check, f.reason, f.suggestion) for f in run_qa([text], config)]
+
+
+def test_quotation_marks_follow_the_version_s_region() -> None:
+    """Taiwan and Hong Kong write 「」 and 『』, the mainland “” and ‘’: a Taiwan text with “” drew no
+    finding, and the half-width warning recommended “” to it."""
+    rows = list(CLEAN[:4])
+    rows[1] = (rows[1][0], rows[1][1], "美國更多依賴“大棒”，偏好對該國施加‘制裁’。")
+    rows[3] = (rows[3][0], rows[3][1], '問題在於，兩國為何攜手實施"制裁"？')
+    assert quote_findings(with_region(parallel(rows), "zh-Hant", "TW")) == [
+        ("zh-Hant-TW", "quote-style", "quotation marks “ ” ‘ ’ in the zh-Hant-TW text: Taiwan writes 「 」 (and 『 』 inside)",
+         "美國更多依賴「大棒」，偏好對該國施加『制裁』。"),
+        ("zh-Hant-TW", "half-width", 'half-width punctuation in the zh-Hant text: " (Chinese uses full-width: ，；：？！（）。「」)', ""),
+    ]
+    hong_kong = quote_findings(with_region(parallel(rows), "zh-Hant", "HK"))
+    assert [reason for _, check, reason, _ in hong_kong if check == "quote-style"] == [
+        "quotation marks “ ” ‘ ’ in the zh-Hant-HK text: Hong Kong writes 「 」 (and 『 』 inside)"
+    ]
+    assert [f[1:3] for f in quote_findings(parallel(rows))] == [  # no region: either style
+        ("half-width", 'half-width punctuation in the zh-Hant text: " (Chinese uses full-width: ，；：？！（）。「」 or “”)')
+    ]
+    rows = [(CLEAN[1][0], "美国更多依赖「大棒」，偏好对该国施加制裁。", CLEAN[1][2])]
+    assert quote_findings(parallel(rows)) == [
+        ("zh-Hans", "quote-style", "quotation marks 「 」 in the zh-Hans text: Simplified Chinese writes “ ” (and ‘ ’ inside)",
+         "美国更多依赖“大棒”，偏好对该国施加制裁。"),
+    ]
+    assert quote_findings(with_region(parallel(CLEAN), "zh-Hant", "TW")) == []
+
+
+def test_hong_kong_character_forms_are_not_simplified_only_in_a_hong_kong_version() -> None:
+    """CC-CEDICT lists 户, 税, 温, 着 as Simplified only, yet they are Hong Kong's forms (s2hk
+    writes them): a Hong Kong version using them was a 'script-mix' error; a Taiwan one still is."""
+    rows = [*CLEAN[:8], ("Users watched the tax rate and the temperature.", "用户看着税率和温度。", "用户看着税率和温度。")]
+    only = QAConfig(frozenset(set(all_checks()) - {"script-mix", "conversion"}))
+    assert run_qa([with_region(parallel(rows), "zh-Hant", "HK")], only) == []
+    taiwan = run_qa([with_region(parallel(rows), "zh-Hant", "TW")], only)
+    assert [(f.check, f.reason, f.suggestion) for f in taiwan] == [
+        ("script-mix", "Simplified-only characters in the zh-Hant text: 户着税温", "使用者看著稅率和溫度。")
+    ]

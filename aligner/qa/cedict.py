@@ -22,7 +22,7 @@ _UPPER_TOKEN = regex.compile(r"\b[A-Z]{2,}\b")
 _MINOR = frozenset("of the and for in on to de la".split())
 _ARTICLE = regex.compile(r"^(?:a|an|the)\s+")
 _TERM = regex.compile(r"[A-Za-z]+(?:[ -][A-Za-z]+){0,3}")
-_FORMAT = 5  # bump when what `_build` derives changes
+_FORMAT = 6  # bump when what `_build` derives changes
 # English that names a number: digits, number words, ordinals, months (三月 is month 3)
 _NAMES_NUMBER = regex.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|"
@@ -41,6 +41,7 @@ class Lexicon:
     terms: dict[str, frozenset[str]]  # gloss term → headwords: "cosmic ray" → {宇宙射线, 宇宙射線}
     fused: frozenset[str]  # words with a numeral whose first sense names no number: 百姓, 十分 "very"
     counting: dict[str, str]  # words whose first sense names a number, with that sense: 次子 → "second son"
+    forms: dict[str, frozenset[str]]  # Simplified characters with several Traditional ones: 发 → {發, 髮}
 
 
 def term_of(gloss: str) -> str:
@@ -70,7 +71,10 @@ def _build() -> dict[str, Any]:
     terms: dict[str, set[str]] = {}
     numeral_words: set[str] = set()
     counting: dict[str, str] = {}  # some entry's first sense names a number (三月 "March", 次子 "second son")
+    forms: dict[str, set[str]] = {}  # a Simplified character → the Traditional ones written for it
     for trad, simp, glosses in entries():
+        if len(simp) == 1 and len(trad) == 1:
+            forms.setdefault(simp, set()).add(trad)
         simp_chars.update(simp)
         trad_chars.update(trad)
         if 2 <= len(simp) <= MAX_WORD:
@@ -98,6 +102,7 @@ def _build() -> dict[str, Any]:
         "terms": {k: sorted(v) for k, v in sorted(terms.items())},
         "fused": sorted(numeral_words - counting.keys()),
         "counting": dict(sorted(counting.items())),
+        "forms": {k: sorted(v) for k, v in sorted(forms.items()) if len(v) > 1},
     }
 
 
@@ -122,6 +127,7 @@ def lexicon() -> Lexicon:
         {k: frozenset(v) for k, v in data["terms"].items()},
         frozenset(data["fused"]),
         data["counting"],
+        {k: frozenset(v) for k, v in data["forms"].items()},
     )
 
 

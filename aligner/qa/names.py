@@ -5,6 +5,12 @@ word that CC-CEDICT glosses with it or whose gloss it abbreviates. An ordinary E
 in capitals (the King James Bible's LORD, headings) is not an acronym: one CC-CEDICT does not
 list as an acronym, either a function word (THE, OF in a heading) or one whose stem glosses at
 least ten headwords (LORD, GOD, TIME; not RAND).
+
+Some abbreviations are translated as a rule and CC-CEDICT does not give the word: currency
+prefixes (NT$ 新台币, HK$ 港元, US$ 美元), reporting periods (Q1 第一季度 or 第一季, H1 上半年) and
+company titles in each region's usage (CEO 首席执行官 on the mainland, 執行長 in Taiwan, 行政總裁 in
+Hong Kong): `TRANSLATED` adds them. A reporting period (Q1–Q4, H1, H2, FY2024) is written out in
+words by translators, so it is not held to as strictly as a code (A380, H1N1) is.
 """
 
 from __future__ import annotations
@@ -25,9 +31,40 @@ from aligner.qa.registry import Params, check
 _ACRONYM = regex.compile(r"(?<![\p{L}\d])\p{Lu}(?:\.?\p{Lu})+\.?(?![\p{L}\d])")
 _CODE = regex.compile(r"(?<![\p{L}\d])(?=[\p{L}-]*\d)(?=[\d-]*\p{L})[\p{Latin}\d]+(?:-[\p{Latin}\d]+)*(?![\p{L}\d])")
 _LATIN_WORD = regex.compile(r"\p{Latin}[\p{Latin}\d.'’&-]*\p{Latin}|\p{Latin}")
+# a reporting period: a quarter, a half year, a fiscal year (translated in words, not a code)
+_PERIOD = regex.compile(r"Q[1-4]|H[12]|FY(?:\d{2}){1,2}")
 _COMMON = 10  # headwords an English stem must gloss to count as an ordinary word
 # a unit written after a number (500Km, 75-76GHz, CP-16-mm): the number is the numbers check's
 _UNIT = regex.compile(r"[-\s]?(?:km|Km|KM|cm|mm|kg|mg|GHz|MHz|kHz|Hz|KB|MB|GB|TB|kW|MW|mph)$")
+
+
+def _words(*groups: str) -> frozenset[str]:
+    return frozenset(w for group in groups for w in group.split())
+
+
+# Translations a translator is expected to use that CC-CEDICT does not list under the
+# abbreviation, in both scripts (the lexicon's form: abbreviation → words).
+TRANSLATED: dict[str, frozenset[str]] = {
+    # currency prefixes and codes: NT$2.3 billion is 23亿新台币, 新臺幣23億元
+    "NT": _words("新台币 台币 新臺幣 新台幣 臺幣 台幣"),
+    "NTD": _words("新台币 台币 新臺幣 新台幣 臺幣 台幣"),
+    "HK": _words("港元 港币 港圆 港幣 港圓 香港"),
+    "HKD": _words("港元 港币 港圆 港幣 港圓"),
+    "US": _words("美元 美金"),
+    "USD": _words("美元 美金"),
+    # reporting periods
+    "Q1": _words("第一季 第一季度 一季度 首季 头季 頭季 1季度 第1季"),
+    "Q2": _words("第二季 第二季度 二季度 2季度 第2季"),
+    "Q3": _words("第三季 第三季度 三季度 3季度 第3季"),
+    "Q4": _words("第四季 第四季度 四季度 4季度 第4季 末季"),
+    "H1": _words("上半年 上半财年 上半財年"),
+    "H2": _words("下半年 下半财年 下半財年"),
+    # titles: the mainland's, Taiwan's and Hong Kong's usual words
+    "CEO": _words("首席执行官 执行长 行政总裁 总裁", "首席執行官 執行長 行政總裁 總裁"),
+    "CFO": _words("首席财务官 财务长 财务总监", "首席財務官 財務長 財務總監"),
+    "CTO": _words("首席技术官 技术长 技术总监", "首席技術官 技術長 技術總監"),
+    "COO": _words("首席运营官 营运长 运营长 营运总监", "首席營運官 首席運營官 營運長 運營長 營運總監"),
+}
 
 
 @cache
@@ -68,7 +105,8 @@ def kept(token: str, target: str) -> bool:
         return True
     if wanted in regex.sub(r"[.\s]", "", target).upper():
         return True
-    words = lexicon().acronyms.get(wanted, frozenset()) | lexicon().acronyms.get(wanted + "A", frozenset())
+    acronyms = lexicon().acronyms
+    words = acronyms.get(wanted, frozenset()) | acronyms.get(wanted + "A", frozenset()) | TRANSLATED.get(wanted, frozenset())
     return any(w in target for w in words)
 
 
@@ -84,7 +122,7 @@ def missing_names(pairs: list[PairView], params: Params) -> Iterator[Finding]:
                 continue  # text in the wrong language is another check's finding
             lost = [t for t in tokens(view.src_text, src_zh) if not kept(t, view.tgt_text)]
             if lost:
-                strict = both_zh or any(_CODE.fullmatch(t) for t in lost)
+                strict = both_zh or any(_CODE.fullmatch(t) and not _PERIOD.fullmatch(t) for t in lost)
                 yield view.finding(
                     "names", "error" if strict else "warning",
                     f"{', '.join(lost)} not in the {pair.tgt_lang} text (nor a known translation of it)",
