@@ -94,14 +94,16 @@ def sentences(text: str, lang: str) -> list[str]:
 
 def build(
     seeds: str | Path, corpus: str | Path, jobs: int | None = None, scheduler: str | None = None,
-    encoder: str = "auto", quiet: bool = True, force: bool = False,
+    encoder: str = "auto", quiet: bool = True, force: bool = False, prune: bool = False,
 ) -> BuildReport:  # fmt: skip
     """Ingest every text under `seeds` (DOC.LANG.txt …), align, and write the TEI corpus.
 
     `jobs` processes (default: one per core) share the documents, or the Dask cluster at
     `scheduler` (tcp://HOST:PORT) runs them; unchanged documents are skipped. Returns what was
     built, skipped and changed; the corpus is the same byte for byte however it was run.
-    `force` aligns every document again (after changing the engine's code, say).
+    `force` aligns every document again (after changing the engine's code, say). Documents of
+    the corpus whose seeds are gone are in `.stale` (`prune` removes those holding no person's
+    work), a person's links the seeds' changes left nowhere to stand in `.dropped`.
     """
     from aligner.build import build as run
     from aligner.parallel import cores
@@ -112,7 +114,7 @@ def build(
         raise InputError(f"build: scheduler must be a Dask scheduler's address (a str such as tcp://HOST:8786), not {scheduler!r}")
     jobs = cores() if jobs is None else jobs
     report = run(_path(seeds, "seeds"), _path(corpus, "corpus"), quiet=quiet, jobs=jobs, scheduler=scheduler,
-                 encoder=_encoder(encoder), force=force)
+                 encoder=_encoder(encoder), force=force, prune=prune)
     for doc_id, pairs in report.unrelated.items():
         for pair_, share in pairs.items():
             log.warning("%s", unrelated_warning(f"{doc_id}: versions {pair_}", share))

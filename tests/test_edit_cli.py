@@ -22,7 +22,7 @@ from edit_fixtures import engine_for, three_versions
 
 from aligner.build import build
 from aligner.cli import main
-from aligner.corpus.store import load, save
+from aligner.corpus.store import COMMIT_FILE, load, save
 from aligner.corpus.triangle import contradictions
 from aligner.edit import session
 from aligner.edit.journal import JOURNAL_FILE
@@ -593,11 +593,12 @@ def temporaries(corpus: Path) -> list[str]:
     return [p.name for p in (corpus / "doc").iterdir() if p.name.endswith(".tmp")]
 
 
-@pytest.mark.parametrize(("write", "failed"), [("aligner.corpus.store.temporary", "align.xml"), ("aligner.edit.files.write_atomic", JOURNAL_FILE)])
+@pytest.mark.parametrize(("write", "failed"), [("aligner.corpus.store.temporary", "align.xml"), ("aligner.corpus.store.write_atomic", COMMIT_FILE)])
 def test_an_edit_on_a_full_disk_is_not_made_and_says_so_in_one_line(corpus: Path, monkeypatch: pytest.MonkeyPatch, write: str, failed: str) -> None:
-    """Whether the new bytes of a TEI file or the journal recording the edit cannot be written:
-    one line naming the file and the fix, exit 1, the files and the journal as they were, so
-    that making the edit again once there is room makes it once."""
+    """Whether the new bytes of a TEI file or the commit record that makes the edit (with the
+    journal recording it) cannot be written: one line naming the file and the fix, exit 1, the
+    files and the journal as they were, so that making the edit again once there is room makes
+    it once."""
     assert edit(corpus, "confirm", "0")[0] == 0
     before = files(corpus)
     monkeypatch.setattr(write, full_disk)
@@ -626,26 +627,25 @@ def test_a_journal_that_cannot_be_written_gives_the_reason_once(corpus: Path, mo
     assert temporaries(corpus) == []
 
 
-def test_an_edit_whose_files_are_written_stands_when_only_the_journal_tidying_fails(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """After the journal names the new files the edit is saved; if the journal cannot then say
-    they were renamed, the edit stands, and the next command completes the journal."""
-    import aligner.edit.files
+def test_an_edit_whose_files_are_written_stands_when_only_removing_its_commit_record_fails(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After the commit record names the new files the edit is saved; if the record cannot then
+    be removed, the edit stands, and the next command drops the record (the files are already
+    what it puts)."""
+    real = Path.unlink
 
-    real, calls = aligner.edit.files.write_atomic, []
+    def record_stays(self: Path, missing_ok: bool = False) -> None:
+        return full_disk() if self.name == COMMIT_FILE else real(self, missing_ok=missing_ok)
 
-    def second_fails(*args: Any, **kwargs: Any) -> bool:
-        calls.append(1)
-        return full_disk() if len(calls) == 2 else real(*args, **kwargs)
-
-    monkeypatch.setattr(aligner.edit.files, "write_atomic", second_fails)
+    monkeypatch.setattr(Path, "unlink", record_stays)
     status, out = edit(corpus, "merge", "3")
     assert status == 0, out
-    assert "flushing" in json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
+    assert (corpus / "doc" / COMMIT_FILE).exists()
     monkeypatch.undo()
     assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below"]
     assert edit(corpus, "history")[0] == 0
     log = json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
-    assert "flushing" not in log and log["pending"] == [] and temporaries(corpus) == []
+    assert not (corpus / "doc" / COMMIT_FILE).exists() and log["pending"] == [] and temporaries(corpus) == []
+    assert edit(corpus, "undo")[0] == 0 and [c.what for c in load(corpus, "doc").changes][-1].startswith("undid: ")
 
 
 def test_an_edit_saved_but_not_renamed_into_its_file_says_so_and_is_written_next(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -142,7 +142,7 @@ def test_saving_a_document_removes_the_versions_it_no_longer_has(tmp_path: Path)
     two = text("d1")
     one = ParallelText("d1", {"en": two.versions["en"]})
     assert save(tmp_path, one) == [tmp_path / "d1" / "fr.xml"]  # align.xml had no links to drop: the same bytes
-    assert sorted(p.name for p in (tmp_path / "d1").iterdir()) == ["align.xml", "en.xml"]
+    assert sorted(p.name for p in (tmp_path / "d1").iterdir()) == [".lock", "align.xml", "en.xml"]  # saved under its lock
     assert list(load(tmp_path, "d1").versions) == ["en"]
 
 
@@ -166,8 +166,9 @@ def test_a_version_file_removed_by_hand_is_refused_but_read_without_it_for_a_reb
     (tmp_path / "d1" / "fr.xml").unlink()
     with pytest.raises(CorpusError, match=r"align\.xml: links point into fr\.xml, which is missing; rebuild the document$"):
         load(tmp_path, "d1")
-    partial, _, missing = load_partial(tmp_path, "d1")
-    assert list(partial.versions) == ["en"] and partial.alignments == ()
-    assert missing == ["fr"]  # the build warns of it (test_build_keep)
+    partial = load_partial(tmp_path, "d1")
+    assert list(partial.text.versions) == ["en"] and partial.text.alignments == ()
+    assert partial.lost == {"fr": "missing"}  # the build ingests it again, with a warning (test_build_keep)
+    assert [al.pair for al in partial.links] == [("en", "fr")]  # what it may put back (`restored`)
     (tmp_path / "d1" / "en.xml").unlink()
     assert load_partial(tmp_path, "d1")[0].versions == {}  # nothing left but align.xml: built anew

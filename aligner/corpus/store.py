@@ -2,20 +2,38 @@
 
 `corpora/<doc-id>/<lang>.xml` for each language version and `corpora/<doc-id>/align.xml` for
 the links. Every write is atomic (temp file, then rename) and skipped when the bytes are the same.
+
+A document's save is all or none, whoever makes it (a build, an import, an edit with its journal):
+1. `stage`: each new file's bytes in a temporary file beside it, fsync'd;
+2. `commit`, under the document's lock (`locked`): one atomic write of a small record
+   (`COMMIT_FILE`, fsync'd with its folder) names every rename, with the sha256 of the file it
+   replaces and of the bytes it puts: that write is the moment the save is made;
+3. the renames (and removals), the folder fsync'd, and the record removed.
+A kill or a failure before the record leaves the files as they were; after it, whoever next holds
+the lock to write rolls the record forward (`recover`), unless a file it names is neither what it
+replaces nor what it puts (changed by hand since): then it is dropped, with a warning. The next
+edit or import removes the temporary files a writer killed before its record left (`clear_stale`:
+those no live writer holds). Readers take the lock shared and see the committed state
+(`committed`): a record's staged files stand in for the files they replace; nothing is written.
 """
 
 from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
+import json
+import logging
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, NamedTuple, TextIO
 
-from aligner.corpus.model import ParallelText, checked_id
+from aligner.corpus.model import Alignment, Document, ParallelText, checked_id
 from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
@@ -28,7 +46,12 @@ from aligner.corpus.tei import (
 )
 from aligner.errors import AlignerError, CorpusError, LanguageError, OutputError
 
+log = logging.getLogger(__name__)
+
 _FREE_SPACE = "free some disk space"  # the fix for a write that failed for want of space (`disk_full`)
+LOCK_FILE = ".lock"  # a document's lock (`locked`): builds, imports, editors and readers share it
+COMMIT_FILE = "commit.json"  # a document's save being made: the renames it stands for (`commit`)
+Failed = Callable[[Path, OSError], OutputError]  # a failed write of a path → its one-line error
 
 
 def _umask() -> int:
@@ -65,6 +88,107 @@ def holding(lock: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_WRITE, _READ = "write", "read"
+
+
+class _Held(threading.local):
+    """The documents (folders) whose lock each thread holds, and how: to write, to read, or
+    without the lock, which could not be taken (its refusal: the block may read, not write)."""
+
+    def __init__(self) -> None:
+        self.modes: dict[Path, str | OutputError] = {}
+
+
+_HELD = _Held()
+
+
+@contextmanager
+def locked(folder: Path, shared: bool = False, transient: bool = False) -> Iterator[None]:
+    """Hold the document's lock file for the block (between processes and threads): exclusive to
+    write, `shared` to read (readers see no save half made). Inside a block of the same thread
+    that holds it already, it is held on (a command holds it from reading a document to writing
+    it, through the steps that take it too). `transient`: a lock file this hold made is removed
+    as it ends, still held (an import leaves nothing of its own in a document it makes); whoever
+    waited on it then takes the file made anew (each hold checks that the file it locked is the
+    one in place).
+
+    A lock file that cannot be made or opened (a read-only folder, `.lock` a folder): the block
+    runs without it, to read only (a read-only corpus can be shown, exported, its history read);
+    a write in it is refused (`writable`) with one line naming the folder and the fix.
+    """
+    key = folder.resolve()
+    held = _HELD.modes.get(key)
+    if held is not None:
+        if held == _READ and not shared:
+            raise RuntimeError(f"{folder}: the document's lock is held to read; it cannot be taken to write inside that block")
+        yield
+        return
+    lock = folder / LOCK_FILE
+    made = transient and not shared and not lock.exists()
+    while True:
+        handle, mode = _lock_file(folder, shared)
+        if handle is None:
+            break
+        try:
+            fcntl.flock(handle, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        except BaseException:
+            handle.close()
+            raise
+        if _in_place(handle, lock):
+            break
+        handle.close()  # removed by its holder meanwhile (`transient`): take the one in place now
+    _HELD.modes[key] = mode
+    try:
+        yield
+    finally:
+        del _HELD.modes[key]
+        if handle is not None:
+            if made:
+                lock.unlink(missing_ok=True)
+            handle.close()  # and the lock goes with it
+
+
+def _in_place(handle: TextIO, lock: Path) -> bool:
+    """Whether an open lock file is the one at its path (not removed nor replaced since it was opened)."""
+    try:
+        return os.fstat(handle.fileno()).st_ino == os.stat(lock).st_ino
+    except FileNotFoundError:
+        return False
+
+
+def _lock_file(folder: Path, shared: bool) -> tuple[TextIO | None, str | OutputError]:
+    """The document's lock file opened (made, to write), with the mode of the hold; None and the
+    refusal when it cannot be (a reader then reads without it)."""
+    lock = folder / LOCK_FILE
+    try:
+        return open(lock, "r" if shared else "a"), _READ if shared else _WRITE  # closed by `locked`
+    except OSError as err:
+        if shared:  # no lock file (no writer ever), or one that cannot be opened: read without it
+            return None, _READ
+        if isinstance(err, PermissionError) and lock.is_file():  # a lock file of another user's: locked all the same
+            with suppress(OSError):
+                return open(lock), _WRITE
+        if lock.is_dir():
+            refusal = f"{folder}: cannot lock the document: {lock} is a folder, where its lock file goes; remove that folder"
+        else:
+            refusal = f"{folder}: cannot make the document's lock file {LOCK_FILE} ({cause(lock, err)}); make {folder} writable"
+        return None, OutputError(err.errno or errno.EACCES, refusal)
+
+
+def writable(folder: Path) -> None:
+    """Refuse a write into a document whose lock could not be taken (`locked`), with its one line."""
+    mode = _HELD.modes.get(folder.resolve())
+    if isinstance(mode, OutputError):
+        raise OutputError(mode.errno, str(mode))
+    if mode != _WRITE:
+        raise RuntimeError(f"{folder}: written without holding the document's lock to write")
+
+
+def writing(folder: Path) -> bool:
+    """Whether this thread holds the document's lock to write."""
+    return _HELD.modes.get(folder.resolve()) == _WRITE
 
 
 def make_folder(path: Path) -> None:
@@ -104,6 +228,19 @@ def write_fix(full: bool, folder: Path) -> str:
     return _FREE_SPACE if full else f"make {folder} writable"
 
 
+def fix_for(err: OSError, folder: Path) -> str:
+    """`write_fix` by the failure's cause, for a write into `folder` of the corpus: a file larger
+    than the process may write (`ulimit -f`) is the limit to raise."""
+    if err.errno == errno.EFBIG:
+        return f"raise the limit on the size of files this process may write (ulimit -f), or {_FREE_SPACE}"
+    return write_fix(disk_full(err), folder)
+
+
+def corpus_failed(path: Path, err: OSError) -> OutputError:
+    """A failed write of a corpus file (a path the user did not choose), naming what to do."""
+    return cannot_write(path, err, fix_for(err, path.parent))
+
+
 def _fix(err: OSError) -> str:
     """What a user can do about a failed write to a path they chose, by its cause."""
     if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
@@ -114,9 +251,9 @@ def _fix(err: OSError) -> str:
 
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
-    """Write several files all or none (the files of a Moses or XCES export, of an import): each
-    goes to a temp file beside it (`stage`), and they are renamed into place only when every one
-    was written; return those that changed. A failure raises `OutputError` and leaves no file."""
+    """Write several files all or none (the files of a Moses or XCES export): each goes to a temp
+    file beside it (`stage`), and they are renamed into place only when every one was written;
+    return those that changed. A failure raises `OutputError` and leaves no file."""
     changed: dict[Path, bytes] = {}
     through: list[Path] = []  # not regular files (/dev/stdout): written as `write_atomic` does
     try:
@@ -131,32 +268,55 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     except OSError as err:
         raise cannot_write(path, err) from None
     temps = stage(changed)
-    for path, tmp in temps.items():
-        os.replace(tmp, path)
+    try:
+        for path, tmp in temps.items():
+            try:
+                os.replace(tmp, path)
+            except OSError as err:
+                raise cannot_write(path, err) from None
+    finally:
+        discard(temps)  # what is left of them after a failed rename; and their holds
     for path in through:
         write_atomic(path, files[path])
     return [*temps, *through]
 
 
-def stage(
-    files: Mapping[Path, bytes], sync: bool = False, failed: Callable[[Path, OSError], OutputError] = cannot_write
-) -> dict[Path, Path]:
-    """Each file's bytes in a temporary file beside it (`temporary`, fsync'd if `sync`), by the
-    file's path: all or none, a write that fails removes those made and raises `failed(path, err)`."""
+def stage(files: Mapping[Path, bytes], sync: bool = False, failed: Failed = cannot_write, tag: str = "") -> dict[Path, Path]:
+    """Each file's bytes in a temporary file beside it (`temporary`, fsync'd if `sync`, named with
+    `tag`), by the file's path: all or none, a write that fails removes those made and raises
+    `failed(path, err)`. Each is held (a shared lock on it) until it is renamed into place
+    (`commit`) or discarded (`discard`), so that `clear_stale` leaves it be meanwhile."""
     temps: dict[Path, Path] = {}
-    for path, data in files.items():
-        try:
-            temps[path] = temporary(path, data, sync)
-        except OSError as err:
-            discard(temps)
-            raise failed(path, err) from None
+    _STAGING.on = True
+    try:
+        for path, data in files.items():
+            try:
+                temps[path] = temporary(path, data, sync, tag)
+            except OSError as err:
+                discard(temps)
+                raise failed(path, err) from None
+    finally:
+        _STAGING.on = False
     return temps
 
 
 def discard(temps: Mapping[Path, Path]) -> None:
-    """Remove the temporary files `stage` made (those not renamed into place yet)."""
+    """Remove the temporary files `stage` made (those not renamed into place yet), and let them go."""
     for tmp in temps.values():
         tmp.unlink(missing_ok=True)
+    release(temps)
+
+
+_HOLDS: dict[Path, int] = {}  # staged temporary files → the descriptor of the shared lock on each (`stage`)
+_STAGING = threading.local()  # set while this thread stages: `temporary` holds what it makes from the start
+
+
+def release(temps: Mapping[Path, Path]) -> None:
+    """Let staged temporary files go (their locks): renamed into place, named by a commit record, or removed."""
+    for tmp in temps.values():
+        fd = _HOLDS.pop(tmp, None)
+        if fd is not None:
+            os.close(fd)
 
 
 def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: str) -> bool:
@@ -188,10 +348,15 @@ def _blocks(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
 def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag: str = "") -> Path:
     """The bytes (or the blocks of bytes, written as they come) in a new temporary file beside
     `path` (hidden, with the usual mode, named with `tag` if given), fsync'd if `sync`; a failed
-    write leaves nothing behind."""
+    write leaves nothing behind. Made by `stage`, it is held (a shared lock on it) from the moment
+    it is made, before a byte is written, until `release`."""
     prefix = f".{path.name}.{tag}." if tag else f".{path.name}."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
+    held = -1
     try:
+        if getattr(_STAGING, "on", False):
+            held = os.dup(fd)
+            fcntl.flock(held, fcntl.LOCK_SH)
         with os.fdopen(fd, "wb") as out:
             for block in _blocks(data):
                 out.write(block)
@@ -201,7 +366,11 @@ def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it the usual mode
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        if held >= 0:
+            os.close(held)
         raise
+    if held >= 0:
+        _HOLDS[Path(tmp)] = held
     return Path(tmp)
 
 
@@ -223,21 +392,217 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
 
 
 def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
-    """Write a document's versions and alignment into the corpus, then remove the files of versions
-    it no longer has (`align.xml`, written last, links none of them); return the files that changed
-    or went. `tag` names the temp files (see `write_atomic`)."""
+    """Write a document's versions and alignment into the corpus and remove the files of versions
+    it no longer has, all or none (`commit`, under the document's lock); return the files that
+    changed or went. `tag` names the temp files (see `write_atomic`)."""
     files = serialise(corpus, text)
-    written = [path for path, data in files.items() if write_atomic(path, data, tag=tag)]
-    return written + [_removed(path) for path in sorted((corpus / text.doc_id).glob("*.xml")) if path not in files]
+    folder = corpus / text.doc_id
+    make_folder(folder)
+    with locked(folder):
+        writable(folder)
+        changed = {path: data for path, data in files.items() if _digest(path) != _sha256(data)}
+        gone = [path for path in sorted(folder.glob("*.xml")) if path not in files]
+        if changed or gone:
+            temps = stage(changed, sync=True, failed=corpus_failed, tag=tag)
+            try:
+                commit(folder, temps, gone)
+            finally:
+                discard(temps)
+    return [*changed, *gone]
 
 
-def _removed(path: Path) -> Path:
-    """Remove a file of the corpus; a failure is an `OutputError` naming the path and the fix."""
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _digest(path: Path) -> str | None:
+    """The sha256 of a file's bytes; None when there is no file."""
     try:
-        path.unlink(missing_ok=True)
+        return _sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return "unreadable"  # a folder, say: what no save put nor replaced
+
+
+def commit(folder: Path, temps: dict[Path, Path], remove: Iterable[Path] = (), failed: Failed = corpus_failed,
+           stuck: Failed | None = None) -> None:  # fmt: skip
+    """Under the document's lock held to write: put the files `stage` made (`temps`, file → its
+    temporary file) in place and remove `remove`, as one step. The commit record is written first
+    (fsync'd, with the folder): every rename, with the sha256 of the file it replaces and of the
+    bytes it puts; from then on the temporary files are the record's (`temps` is emptied) and the
+    save stands. Then the renames, the folder fsync'd, and the record removed.
+
+    A failure before the record raises `failed(path, err)`: nothing changed (the caller discards
+    `temps`). A failure after it raises `stuck(path, err)`: the save is recorded, and whoever next
+    takes the lock to write completes it (`recover`)."""
+    writable(folder)
+    recover(folder)  # a save cut short before this one comes first
+    entries: dict[str, dict[str, str | None]] = {}
+    for path, tmp in temps.items():
+        now = _digest(tmp)
+        if now is None:  # removed under us: the record would name what is not there
+            raise failed(path, FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
+        entries[path.name] = {"tmp": tmp.name, "was": _digest(path), "now": now}
+    for path in remove:
+        if path.exists():
+            entries[path.name] = {"tmp": None, "was": _digest(path), "now": None}
+    if not entries:
+        return
+    record = folder / COMMIT_FILE
+    try:
+        write_atomic(record, json.dumps({"files": entries}, separators=(",", ":")).encode(), sync=True)
     except OSError as err:
-        raise OutputError(err.errno, f"{path}: cannot remove ({cause(path, err)}); {_fix(err)}") from None
-    return path
+        raise failed(record, err) from None
+    named = dict(temps)
+    temps.clear()
+    try:
+        _apply(folder, {name: (folder / str(entry["tmp"]) if entry["tmp"] else None) for name, entry in entries.items()}, stuck or _stuck)
+        with suppress(OSError):  # tidying: a record of a save made is dropped by whoever reads it next
+            record.unlink()
+    finally:
+        release(named)
+
+
+def _stuck(path: Path, err: OSError) -> OutputError:
+    """A save's rename that failed after its commit record was written."""
+    return cannot_write(path, err, f"the save is recorded in {path.parent / COMMIT_FILE}, and the next command that writes "
+                                   f"the document completes it: {fix_for(err, path.parent)}")
+
+
+def _apply(folder: Path, plan: Mapping[str, Path | None], stuck: Failed) -> None:
+    """Bring the folder's files to `plan` (name → the file holding its new bytes, None: no file),
+    then make it durable (fsync of the folder); a failure raises `stuck(file, err)`."""
+    target = folder
+    try:
+        for name, source in plan.items():
+            target = folder / name
+            if source is None:
+                target.unlink(missing_ok=True)
+            elif source != target:
+                os.replace(source, target)
+        target = folder
+        sync_folder(folder)
+    except OSError as err:
+        raise stuck(target, err) from None
+
+
+def _record(folder: Path) -> dict[str, Any] | None:
+    """The commit record of a save cut short (None: there is none), {} when it cannot be read."""
+    try:
+        data = json.loads((folder / COMMIT_FILE).read_bytes())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    fits = isinstance(files, dict) and all(
+        _plain(name) and isinstance(e, dict) and all(k in e for k in ("tmp", "was", "now"))
+        and (e["tmp"] is None or _plain(e["tmp"])) and (e["tmp"] is None) == (e["now"] is None)
+        for name, e in files.items()
+    )
+    return {"files": files} if fits else {}
+
+
+def _plain(name: object) -> bool:
+    """A file name of the folder itself (a record naming another place is not followed)."""
+    return isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\\" not in name and "\0" not in name
+
+
+def _plan(folder: Path, record: Mapping[str, Any]) -> tuple[dict[str, Path | None], str]:
+    """What completing a commit record does: each file it names → the file holding its new bytes
+    (itself when it has them already, the staged file when not), or None (no file); and "" — or
+    why it cannot be completed: a file that is neither what the record replaces nor what it puts,
+    or a staged file missing or not what it recorded."""
+    if not record:
+        return {}, "the record cannot be read"
+    plan: dict[str, Path | None] = {}
+    for name, entry in record["files"].items():
+        target = folder / name
+        now = _digest(target)
+        if now == entry["now"]:
+            plan[name] = target if now else None
+        elif now != entry["was"]:
+            return {}, f"{name} changed since the save was recorded"
+        elif entry["tmp"] is None:
+            plan[name] = None
+        elif _digest(folder / entry["tmp"]) != entry["now"]:
+            return {}, f"the new {name} it names ({entry['tmp']}) is missing or not what it recorded"
+        else:
+            plan[name] = folder / entry["tmp"]
+    return plan, ""
+
+
+def roll_forward(folder: Path, record: Mapping[str, Any], stuck: Failed = _stuck) -> bool:
+    """Under the lock held to write: complete the renames of a commit record (`_plan`), or, when
+    it cannot be completed, drop it with a warning (its staged files removed, the files as they
+    are); whether it was completed."""
+    plan, why = _plan(folder, record)
+    if why:
+        log.warning("%s: a save cut short is dropped, not completed: %s; the document's files stay as they are", folder, why)
+        for entry in record.get("files", {}).values():
+            if isinstance(entry, dict) and _plain(entry.get("tmp")):
+                (folder / entry["tmp"]).unlink(missing_ok=True)
+        return False
+    _apply(folder, plan, stuck)
+    return True
+
+
+def recover(folder: Path) -> None:
+    """Under the lock held to write: complete a save that a kill or a failure cut short after its
+    commit record was written, or drop it (`roll_forward`); then the record goes. Without the
+    lock to write (a read-only corpus), nothing: readers see the committed state (`committed`)."""
+    if not writing(folder):
+        return
+    record = _record(folder)
+    if record is not None:
+        roll_forward(folder, record)
+        with suppress(FileNotFoundError):
+            (folder / COMMIT_FILE).unlink()
+
+
+def clear_stale(folder: Path) -> list[Path]:
+    """Under the lock held to write, once the saves cut short are completed (`recover`, and the
+    journal's, `files.state`): remove the temporary files of the document that no live writer
+    holds (`stage`): what a writer killed before its commit left (an edit's, an import's; a build
+    clears its own, `clear_temporaries`). Returns those removed."""
+    if not writing(folder):
+        return []
+    stale = []
+    for path in sorted(folder.glob(".*.tmp")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # held: a writer staged it and has not committed it yet
+            continue
+        else:
+            path.unlink(missing_ok=True)
+            stale.append(path)
+        finally:
+            os.close(fd)
+    return stale
+
+
+def committed(folder: Path) -> dict[str, Path]:
+    """The document's TEI files as its last save left them, by name: each the file holding its
+    bytes, which is the staged file a commit record names when a kill cut the save short before
+    renaming it (`_plan`; a record that cannot be completed leaves the files as they are)."""
+    files = {p.name: p for p in folder.glob("*.xml")}
+    record = _record(folder)
+    if record is None:
+        return files
+    plan, why = _plan(folder, record)
+    for name, source in plan.items() if not why else ():
+        if not name.endswith(".xml"):
+            continue
+        if source is None:
+            files.pop(name, None)
+        else:
+            files[name] = source
+    return dict(sorted(files.items()))
 
 
 def clear_temporaries(folder: Path, tag: str, older: float | None = None) -> list[Path]:
@@ -263,7 +628,7 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
 def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     """Read one document as `load` does, and say whether any of its files was in an older TEI
     form that the reader brought up to date (saving the document would rewrite it)."""
-    text, upgraded = _read(corpus, doc_id)
+    text, upgraded, _, _ = _read(corpus, doc_id)
     if not text.versions:
         raise CorpusError(
             f"{corpus / doc_id}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
@@ -273,53 +638,113 @@ def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     return text, upgraded
 
 
-def load_partial(corpus: Path, doc_id: str) -> tuple[ParallelText, bool, list[str]]:
-    """A build's read of the document it rebuilds: `load_upgraded`'s, but versions whose file is
-    missing are left out with their links rather than refused, their languages listed third."""
-    text, upgraded = _read(corpus, doc_id)
-    missing = sorted({lang for al in text.alignments for lang in al.pair} - set(text.versions))
-    text = replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
-    check_links(text, corpus / doc_id / ALIGNMENT_FILE)
-    return text, upgraded, missing
+class Partial(NamedTuple):
+    """A build's read of the document it rebuilds (`load_partial`)."""
+
+    text: ParallelText  # the versions read, and the links between them (checked)
+    upgraded: bool  # a file was in an older TEI form
+    lost: dict[str, str]  # versions left out, by language: why ("missing", or what is wrong with the file)
+    links: tuple[Alignment, ...]  # every link group align.xml holds, those into lost versions too (unchecked)
+    tei: dict[str, bytes]  # the bytes of each version file read, by language
 
 
-def _read(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
-    """One document's versions and links as its files hold them, unchecked, and whether any file
-    was in an older TEI form."""
+def load_partial(corpus: Path, doc_id: str) -> Partial:
+    """A build's read of the document it rebuilds: `load_upgraded`'s, but a version whose file is
+    missing or cannot be read (damaged, truncated, empty) is left out with its links rather than
+    refused (the build ingests it again, and may put them back: `restored`)."""
+    read = _read(corpus, doc_id, tolerant=True)
+    text, lost = read.text, dict(read.lost)
+    for lang in sorted({lang for al in text.alignments for lang in al.pair} - set(text.versions) - set(lost)):
+        lost[lang] = "missing"
+    kept = replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
+    check_links(kept, corpus / doc_id / ALIGNMENT_FILE)
+    return Partial(kept, read.upgraded, lost, text.alignments, read.tei)
+
+
+def restored(part: Partial, versions: Mapping[str, Document], where: Path) -> ParallelText:
+    """The document of a partial read with `versions` put in for lost ones, and the links between
+    the versions it then has back (checked)."""
+    have = {**part.text.versions, **versions}
+    text = replace(part.text, versions=have, alignments=tuple(al for al in part.links if set(al.pair) <= set(have)))
+    check_links(text, where)
+    return text
+
+
+def as_recorded(part: Partial, again: Mapping[str, bytes], recorded: Mapping[str, str]) -> set[str]:
+    """The lost versions of a partial read whose bytes made again (`again`, by language) are those
+    `recorded` (sha256 by file name) says the document held, provided every version read is as
+    recorded too (the record is of the document as it is, less what was lost)."""
+    if not recorded or any(recorded.get(version_file(lang)) != _sha256(data) for lang, data in part.tei.items()):
+        return set()
+    return {lang for lang, data in again.items() if lang in part.lost and recorded.get(version_file(lang)) == _sha256(data)}
+
+
+class _Read(NamedTuple):
+    text: ParallelText
+    upgraded: bool
+    lost: dict[str, str]
+    tei: dict[str, bytes]
+
+
+def _read(corpus: Path, doc_id: str, tolerant: bool = False) -> _Read:
+    """One document's versions and links as its last save left them (`committed`, read under the
+    document's lock, shared), unchecked, and whether any file was in an older TEI form. With
+    `tolerant`, a version file that cannot be read is left out, with why (`lost`)."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
         known = ", ".join(doc_ids(corpus)) or "none"
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")
-    versions = {}
+    versions, tei, lost = {}, {}, {}
     upgraded = False
-    for path in sorted(folder.glob("*.xml")):
-        if path.name == ALIGNMENT_FILE:
-            continue
-        try:
-            doc, older = read_document(path.read_bytes(), doc_id, str(path))
-        except LanguageError as err:  # a tag written before tags were checked whole (en-XX-FOO)
-            raise CorpusError(f"{path}: {err}; remove the document's folder and build it again from inputs named so") from None
-        upgraded |= older
-        if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
-            doc = replace(doc, lang=path.stem, region="")
-        versions[doc.lang] = doc
-    links, older = _links_of(folder)
-    return replace(links, versions=versions), upgraded or older
+    with locked(folder, shared=True):
+        files = committed(folder)
+        for name, source in files.items():
+            path = folder / name
+            if name == ALIGNMENT_FILE:
+                continue
+            data = source.read_bytes()
+            try:
+                doc, older = read_document(data, doc_id, str(path))
+            except LanguageError as err:  # a tag written before tags were checked whole (en-XX-FOO)
+                raise CorpusError(f"{path}: {err}; remove the document's folder and build it again from inputs named so") from None
+            except AlignerError as err:
+                if not tolerant:
+                    raise
+                lost[path.stem] = f"cannot be read ({_reason(err, path)})"
+                continue
+            upgraded |= older
+            if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
+                doc = replace(doc, lang=path.stem, region="")
+            versions[doc.lang], tei[doc.lang] = doc, data
+        links, older = _links_of(folder, files.get(ALIGNMENT_FILE))
+    return _Read(replace(links, versions=versions), upgraded or older, lost, tei)
+
+
+def _reason(err: AlignerError, path: Path) -> str:
+    """What is wrong with a file, from its one-line error: without the file's name and the fix."""
+    said = str(err).removeprefix(f"{path}:")
+    said = (said.rsplit("; ", 1)[0] if "; " in said else said).strip()
+    return f"line {said}" if said[:1].isdigit() else said
 
 
 def load_links(corpus: Path, doc_id: str) -> ParallelText:
     """One document's links, build fingerprint and history, without its versions (validated):
     all that writing `align.xml` again needs."""
-    return _links_of(corpus / doc_id)[0]
+    folder = corpus / doc_id
+    with locked(folder, shared=True):
+        return _links_of(folder, committed(folder).get(ALIGNMENT_FILE))[0]
 
 
-def _links_of(folder: Path) -> tuple[ParallelText, bool]:
-    """The document of a folder with its `align.xml` read and no versions; and whether the file
-    was in an older TEI form."""
-    align_path = folder / ALIGNMENT_FILE
-    data = align_path.read_bytes() if align_path.exists() else b""
-    alignments, older = read_alignments(data, str(align_path)) if data else ((), False)
-    return ParallelText(folder.name, {}, alignments, fingerprint_of(data) if data else "", changes_of(data) if data else ()), older
+def _links_of(folder: Path, source: Path | None) -> tuple[ParallelText, bool]:
+    """The document of a folder with its `align.xml` (read from `source`, the file holding its
+    bytes; None: there is none) and no versions; and whether the file was in an older TEI form.
+    An empty file is refused as a damaged one is: it holds no links, but a document's links and
+    history are never silently none."""
+    if source is None:
+        return ParallelText(folder.name, {}), False
+    data = source.read_bytes()
+    alignments, older = read_alignments(data, str(folder / ALIGNMENT_FILE))
+    return ParallelText(folder.name, {}, alignments, fingerprint_of(data), changes_of(data)), older
 
 
 def check_links(text: ParallelText, where: Path) -> None:
@@ -337,10 +762,11 @@ def check_links(text: ParallelText, where: Path) -> None:
 
 
 def doc_ids(corpus: Path) -> list[str]:
-    """The documents in a corpus folder, sorted."""
+    """The documents in a corpus folder, sorted (one whose first save a kill cut short after its
+    commit record is one: its files are the record's, `committed`)."""
     if not corpus.is_dir():
         return []
-    return sorted(p.name for p in corpus.iterdir() if p.is_dir() and any(p.glob("*.xml")))
+    return sorted(p.name for p in corpus.iterdir() if p.is_dir() and (any(p.glob("*.xml")) or (p / COMMIT_FILE).is_file()))
 
 
 def load_all(corpus: Path) -> Iterator[ParallelText]:

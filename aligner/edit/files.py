@@ -7,21 +7,24 @@ The journal (`journal.json`, replaced atomically and fsync'd) is the record an e
 - `files`: the sha256 of each TEI file the journal starts from, and `stamps` their (inode, size,
   mtime) when hashed, so that an unchanged file is not read again;
 - `pending`: the edits not in the files yet (patch, direction, history line), oldest first;
-- `flushing`: a write in progress: the temporary files that hold the new bytes;
 - `steps` and `position`: the undo history (`journal.diff` patches).
 
-A write (`flush`) puts the new bytes of every changed file in a temporary file (fsync'd), names
-them in the journal, renames them over the files, then drops the edits written from `pending`.
-Whoever takes the lock next (`state`) finishes a write that a kill cut short: the renames are
-made again from the named temporary files; a write killed before it named them left the edits
-pending, and they are applied again. A file changed outside the editor (a build that made other
-links) voids the journal: the version is then the hash of the files.
+A write (`flush`, `write_through`) is a save of the document as the store makes every save, all
+or none (`store.commit`): the new bytes of every changed file and the journal that says they are
+written are staged (fsync'd), one commit record names them (the moment the write is made), then
+they are renamed into place. Whoever takes the lock to write next (`state`) completes a write a
+kill cut short after its record (`store.recover`); a write killed before its record left the
+journal as it was (its edits pending are written again) and temporary files, which the next write
+removes (`store.clear_stale`). A file changed outside the editor (a build that made other
+links) voids the journal: the version is then the hash of the files. (A journal an earlier
+version of aligner left naming its write under `flushing` is completed the same way.)
 
-The command line (`write_through`) stages the files first and records its edit in the same
-journal write that names them: that write is the moment the edit is saved, so a full disk before
-it leaves the journal and the files as they were (the edit was not made, and is made once when
-tried again), and after it the edit stands. The web editor's writer and a build (`flush`) write
-edits the journal holds already: a failure leaves them pending. Either says so in one line.
+The command line (`write_through`) records its edit in the same commit: that is the moment the
+edit is saved, so a full disk before it leaves the journal and the files as they were (the edit
+was not made, and is made once when tried again), and after it the edit stands. The web editor
+answers once the journal holds the edit (`save_journal`) and its writer (`flush`), as a build
+before it reads the document, writes the edits the journal holds: a failure leaves them pending.
+Either says so in one line.
 
 A journal is checked when read (`journal.read`; its undo patches when used, and all of them by the command line) and each pending edit when replayed: a damaged
 one is refused in one line, before anything is written.
@@ -34,9 +37,8 @@ import json
 import os
 import secrets
 import sys
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -44,53 +46,33 @@ from typing import Any
 
 from aligner.corpus.model import Change, ParallelText
 from aligner.corpus.store import (
+    LOCK_FILE as LOCK_FILE,  # the lock builds, imports and editors share (`locked`)
+)
+from aligner.corpus.store import (
     cannot_write,
+    clear_stale,
+    commit,
     discard,
-    disk_full,
-    holding,
+    fix_for,
     load,
     load_links,
+    locked,
+    recover,
+    roll_forward,
     serialise,
     stage,
-    sync_folder,
+    writable,
     write_atomic,
-    write_fix,
+    writing,
 )
+from aligner.corpus.tei import ALIGNMENT_FILE
 from aligner.edit import journal
 from aligner.errors import AlignerError, OutputError
 
-LOCK_FILE = ".lock"
 Json = dict[str, Any]
 # what a failed write says became of the edits (`_unwritable`)
 NOT_MADE = "the edit was not made: {fix} and make it again"
 KEPT = "the edits are saved in the journal, and the next edit or build of the document writes them: {fix}"
-
-
-class _Held(threading.local):
-    """The documents (folders) whose lock each thread holds."""
-
-    def __init__(self) -> None:
-        self.folders: set[Path] = set()
-
-
-_HELD = _Held()
-
-
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold the document's lock file (between processes, threads, builds and editors) for the
-    block; inside a block of the same thread that holds it already, it is held on (a command
-    holds it from reading the document to writing its edit, through the steps that take it too)."""
-    key = folder.resolve()
-    if key in _HELD.folders:
-        yield
-        return
-    with holding(folder / LOCK_FILE):
-        _HELD.folders.add(key)
-        try:
-            yield
-        finally:
-            _HELD.folders.discard(key)
 
 
 def settled(folder: Path) -> tuple[object, ...] | None:
@@ -126,17 +108,29 @@ def version_of(hashes: dict[str, str]) -> str:
 def save_journal(folder: Path, log: Json) -> None:
     """Replace the journal atomically, on disk before returning (fsync); kept as read (`_read`),
     so that the next edit does not parse and check again what it has just written."""
+    writable(folder)
     path = folder / journal.JOURNAL_FILE
-    write_atomic(path, json.dumps(log, ensure_ascii=False, separators=(",", ":")).encode(), sync=True)
+    write_atomic(path, _dumped(log), sync=True)
+    _remember(path, log)
+
+
+def _dumped(log: Json) -> bytes:
+    return json.dumps(log, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _remember(path: Path, log: Json) -> None:
+    """Keep a journal just written as read (`_read`)."""
     st = path.stat()
     _READ[path] = ((st.st_ino, st.st_size, st.st_mtime_ns), log)
 
 
 def state(folder: Path) -> Json:
     """The journal as it stands for the files now (the caller holds the lock): a write a kill
-    cut short is finished first; files changed outside the editor give a fresh journal."""
+    cut short is completed first (holding the lock to read, nothing is written: readers see it
+    made); files changed outside the editor give a fresh journal."""
+    recover(folder)
     log = _read(folder)
-    if "flushing" in log:
+    if "flushing" in log and writing(folder):
         log = _finish(folder, log)
     stamps = _stamps(folder)
     hashes = log["files"] if "files" in log and log.get("stamps") == stamps else _hashes(folder)
@@ -165,24 +159,18 @@ def _read(folder: Path) -> Json:
 
 
 def _finish(folder: Path, log: Json) -> Json:
-    """Complete a write the journal names: rename what is left of its temporary files, then
-    count its edits as written (or forget it if the files are not what it wrote). The journal
-    saying so is tidying only: if it cannot be saved, it still names the write, and whoever reads
-    it next completes it again."""
+    """Complete a write an earlier version of aligner named in the journal (`flushing`: its
+    temporary files and their sha256) as a commit record is completed (`store.roll_forward`:
+    each file must still be the one the journal starts from, or what the write puts), then count
+    its edits as written; a write that cannot be completed is dropped, with a warning, its edits
+    left pending. The journal saying so is tidying only: if it cannot be saved, it still names
+    the write, and whoever reads it next completes it again."""
     out = dict(log)
     work = out.pop("flushing")
-    target = folder
-    try:
-        for name, (tmp, _digest) in work["files"].items():
-            target = folder / name
-            if (folder / tmp).exists():
-                os.replace(folder / tmp, target)
-        sync_folder(folder)
-    except OSError as err:
-        raise _unwritable(target, err, KEPT) from None
-    wrote = {name: digest for name, (_tmp, digest) in work["files"].items()}
-    if _hashes(folder, list(wrote)) == wrote:
-        out["files"] = {**out.get("files", {}), **wrote}
+    was = log.get("files", {})
+    record = {"files": {name: {"tmp": tmp, "now": digest, "was": was.get(name)} for name, (tmp, digest) in work["files"].items()}}
+    if roll_forward(folder, record, partial(_unwritable, then=KEPT)):
+        out["files"] = {**out.get("files", {}), **{name: digest for name, (_tmp, digest) in work["files"].items()}}
         out["pending"] = [e for e in out.get("pending", []) if e["seq"] > work["upto"]]
         out["stamps"] = _stamps(folder)
     with suppress(OSError):
@@ -193,21 +181,33 @@ def _finish(folder: Path, log: Json) -> Json:
 def _unwritable(path: Path, err: OSError, then: str) -> OutputError:
     """A write of a document's file that failed, as one line: the file, the cause, and what became
     of the edits with the fix (`then`: `NOT_MADE` or `KEPT`)."""
-    return cannot_write(path, err, then.format(fix=write_fix(disk_full(err), path.parent)))
+    return cannot_write(path, err, then.format(fix=fix_for(err, path.parent)))
 
 
 def _land(folder: Path, log: Json, upto: int, data: dict[Path, bytes], temps: dict[Path, Path], then: str) -> Json:
-    """Under the lock: name a write's temporary files in the journal `log` (its edits up to number
-    `upto` are in them), then rename them into place (`_finish`); the journal after it. Once named,
-    they are the journal's: `temps` is emptied, so that a caller removing what is left of it after
-    a failed rename leaves them for whoever reads the journal next."""
-    work = {"upto": upto, "files": {path.name: [tmp.name, hashlib.sha256(data[path]).hexdigest()] for path, tmp in temps.items()}}
-    try:
-        save_journal(folder, {**log, "flushing": work})
-    except OSError as err:
-        raise _unwritable(folder / journal.JOURNAL_FILE, err, then) from None
+    """Under the lock: write the staged files (`temps`, their bytes `data`: the edits of the
+    journal `log` up to number `upto`) and the journal saying they are written, as one save
+    (`store.commit`); the journal after it. The journal is staged here, first of the files (a
+    failed rename after it leaves the edits saved in the journal), and, once the commit record
+    names them, `temps` is emptied: the files are the record's, for whoever takes the lock next."""
+    clear_stale(folder)  # what writers killed before their commit left (`state` completed the others)
+    path = folder / journal.JOURNAL_FILE
+    wrote = {file.name: hashlib.sha256(data[file]).hexdigest() for file in temps}
+    stamps = {**_stamps(folder), **{file.name: _stamp(tmp) for file, tmp in temps.items()}}  # a rename keeps them
+    after = {**log, "files": {**log.get("files", {}), **wrote}, "pending": [e for e in log["pending"] if e["seq"] > upto], "stamps": stamps}
+    staged = stage({path: _dumped(after)}, sync=True, failed=partial(_unwritable, then=then))
+    both = {**staged, **temps}
     temps.clear()
-    return _finish(folder, {**log, "flushing": work})
+    temps.update(both)
+    commit(folder, temps, failed=partial(_unwritable, then=then), stuck=partial(_unwritable, then=KEPT))
+    with suppress(OSError):
+        _remember(path, after)
+    return after
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
 def _edited(pending: list[Json]) -> set[str]:
@@ -257,10 +257,12 @@ def open_text(folder: Path, doc_id: str) -> tuple[ParallelText, Json]:
 
 def write_through(folder: Path, log: Json, text: ParallelText) -> Json:
     """Under the lock: save an edit (`log` from `recorded`, `text` the document it describes) and
-    write it into the TEI files, as one step. The files' new bytes go to temporary files first,
-    then one journal write records the edit and names them (the moment it is saved), then they are
-    renamed into place: a write that fails before that moment (a full disk) leaves the journal and
-    the files as they were, and says the edit was not made; after it, the edit stands."""
+    write it into the TEI files, as one step. The files' new bytes and the journal recording the
+    edit go to temporary files first, then one commit record names them (the moment it is saved),
+    then they are renamed into place (`_land`): a write that fails before that moment (a full
+    disk) leaves the journal and the files as they were, and says the edit was not made; after
+    it, the edit stands."""
+    writable(folder)
     data = _serialised(folder, text, log["pending"])
     temps = stage(data, sync=True, failed=partial(_unwritable, then=NOT_MADE))
     try:
@@ -291,6 +293,17 @@ def flush(folder: Path, doc_id: str) -> bool:
     finally:
         discard(temps)
     return True
+
+
+def saved_digests(folder: Path) -> dict[str, str]:
+    """Under the lock: the sha256 of each TEI file as the last edit wrote them (the journal's
+    `files`), when `align.xml` is still the one that edit wrote; else none (a build or an import
+    wrote the document since, or there is no journal). What a build checks a version it ingests
+    again against, its file lost."""
+    recorded: dict[str, str] = _read(folder).get("files", {})
+    if _hashes(folder, [ALIGNMENT_FILE]).get(ALIGNMENT_FILE) != recorded.get(ALIGNMENT_FILE, ""):
+        return {}
+    return dict(recorded)
 
 
 if __name__ == "__main__":  # the web editor's background writer: python -m aligner.edit.files FOLDER DOC_ID

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner.corpus.model import Change, ParallelText, checked_id
-from aligner.corpus.store import doc_ids
+from aligner.corpus.store import clear_stale, doc_ids
 from aligner.edit import files, journal
 from aligner.edit.ops import Result
 from aligner.errors import CorpusError, EditError, StaleError
@@ -101,6 +101,7 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
     folder = folder_of(opened.corpus, opened.text.doc_id)
     with files.locked(folder):
         log = files.state(folder)
+        clear_stale(folder)  # what writers killed before their commit left, even when this edit changes nothing
         _check(opened, log["version"], expected)
         if result.text == opened.text:
             return opened  # nothing to save, nor to undo
@@ -128,6 +129,7 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behi
     folder = folder_of(opened.corpus, opened.text.doc_id)
     with files.locked(folder):
         log = files.state(folder)
+        clear_stale(folder)  # what writers killed before their commit left
         _check(opened, log["version"], expected)
         pos = log["position"]
         if (back and pos == 0) or (not back and pos >= len(log["steps"])):

@@ -7,9 +7,22 @@ from dataclasses import replace as with_fields
 from pathlib import Path
 
 from aligner.corpus.model import Alignment, Change, Document, ParallelText, safe_doc_id
-from aligner.corpus.store import check_links, doc_ids, load, serialise, write_all
+from aligner.corpus.store import (
+    check_links,
+    clear_stale,
+    commit,
+    corpus_failed,
+    discard,
+    doc_ids,
+    load,
+    locked,
+    make_folder,
+    serialise,
+    stage,
+)
 from aligner.corpus.tei import version_file
-from aligner.errors import AlignerError, CorpusError, InputError
+from aligner.edit.journal import JOURNAL_FILE
+from aligner.errors import AlignerError, CorpusError, InputError, OutputError
 from aligner.formats import FORMATS, get
 from aligner.formats.select import keep_region
 
@@ -126,22 +139,83 @@ def import_files(
 
     A document id already in the corpus is an error unless `replace`, which lays the import
     over it (`merged`) and records what it changed in the versions as `who`'s (`recorded`).
+    It is read under its lock, once the work pending on it is done (a save cut short completed,
+    edits the web editor holds in its journal written: `_current`).
+
+    Every document's files are staged (fsync'd) before any is written, so that a full disk writes
+    none; then each is saved as one step (`store.commit`) under its lock, unless it changed since
+    it was read (an edit or a build meanwhile), which is refused rather than written over.
     """
     texts = _documents(paths, fmt, resp, langs)
     existing = set(doc_ids(corpus))
-    files: dict[Path, bytes] = {}
+    planned: list[tuple[Path, dict[Path, bytes], object]] = []
     for n, text in enumerate(texts):
+        folder = corpus / text.doc_id
+        seen: object = None  # a new document: no files of a document in its folder when written
         if text.doc_id in existing:
             if not replace:
                 raise CorpusError(f"{corpus / text.doc_id}: document '{text.doc_id}' exists; use --replace to overwrite it")
-            try:
-                old = load(corpus, text.doc_id)
-            except AlignerError:  # a broken document is replaced whole
-                old = None
+            seen, old = _current(corpus, text.doc_id)
             if old:
                 text = merged(old, text, corpus / text.doc_id)
                 texts[n] = text = with_fields(text, changes=text.changes + recorded(old, text, who, ", ".join(p.name for p in paths)))
         check_links(text, Path(text.doc_id))
-        files.update(serialise(corpus, text))
-    write_all(files)
+        planned.append((folder, serialise(corpus, text), seen))
+    staged: list[tuple[Path, dict[Path, Path], object]] = []
+    try:
+        for folder, files, seen in planned:
+            make_folder(folder)
+            changed = {path: data for path, data in files.items() if not (path.is_file() and path.read_bytes() == data)}
+            staged.append((folder, stage(changed, sync=True, failed=corpus_failed), seen))
+        for folder, _, seen in staged:  # every document checked before the first is written
+            with locked(folder, transient=True):
+                _unchanged_since(folder, seen)
+        written: list[str] = []
+        for folder, temps, seen in staged:
+            with locked(folder, transient=True):  # a document the import makes gets no file of its own
+                try:
+                    _unchanged_since(folder, seen)
+                except CorpusError as err:
+                    raise CorpusError(f"{err} (imported before it: {', '.join(written)})" if written else str(err)) from None
+                clear_stale(folder)  # what writers killed before their commit left
+                commit(folder, temps)
+            written.append(folder.name)
+    finally:
+        for _, temps, _ in staged:
+            discard(temps)
     return texts
+
+
+def _current(corpus: Path, doc_id: str) -> tuple[object, ParallelText | None]:
+    """A document an import is laid over, as it is once the work pending on it is done, and the
+    token of its files then (`files.settled`); None for a document that cannot be read (it is
+    replaced whole)."""
+    from aligner.edit import files
+
+    folder = corpus / doc_id
+    try:
+        if (folder / JOURNAL_FILE).exists():
+            files.flush(folder, doc_id)  # edits the web editor holds in its journal, not yet in the files
+    except OutputError:
+        raise
+    except AlignerError:  # a broken document: replaced whole
+        pass
+    with locked(folder, transient=True):
+        seen = files.settled(folder)  # a save cut short is completed first
+        if seen is None:
+            raise CorpusError(f"{folder}: edits of the document are being written (an editor is open on it); import again in a moment")
+        try:
+            return seen, load(corpus, doc_id)
+        except AlignerError:  # a broken document is replaced whole
+            return seen, None
+
+
+def _unchanged_since(folder: Path, seen: object) -> None:
+    """Under the document's lock: refuse to write a document changed since the import read it
+    (`seen`: the token of its files, None for a document that was not there)."""
+    from aligner.edit import files
+
+    now = files.settled(folder)  # a save cut short is completed first
+    if (now == seen) if seen is not None else not any(folder.glob("*.xml")):
+        return
+    raise CorpusError(f"{folder}: the document changed while the import read it (an edit, a build or another import); import again")
