@@ -557,3 +557,23 @@ def test_a_build_without_the_lock_is_one_line_and_one_with_nothing_to_write_runs
     seed.write_text(seed.read_text(encoding="utf-8").replace("toughest", "harshest"), encoding="utf-8")
     assert run("build", "--seeds", str(work / "seeds"), "--corpus", str(corpus), "-q", "-j", "1") == (
         1, f"Error: {folder}: cannot lock the document: {folder / '.lock'} is a folder, where its lock file goes; remove that folder\n")
+
+
+def test_a_missing_corpus_or_document_is_named_briefly(tmp_path: Path) -> None:
+    """A missing corpus folder was "no such document … (documents: none)"; a corpus of thousands
+    of documents listed every id in one line."""
+    import pytest
+
+    from aligner.corpus.store import load
+    from aligner.errors import CorpusError
+
+    with pytest.raises(CorpusError, match=r"nope: no such corpus folder \(missing\); give the folder `aligner build` wrote"):
+        load(tmp_path / "nope", "doc")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(CorpusError, match=r"file: no such corpus folder \(a file\)"):
+        load(tmp_path / "file", "doc")
+    for k in range(12):
+        (tmp_path / "c" / f"d{k:02d}").mkdir(parents=True)
+        (tmp_path / "c" / f"d{k:02d}" / "en.xml").write_text("<TEI/>")
+    with pytest.raises(CorpusError, match=r"\(documents: d00, d01, d02, d03, d04, d05, d06, d07, d08, d09 and 2 more \(aligner show --list\)\)$"):
+        load(tmp_path / "c", "nope")

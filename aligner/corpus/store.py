@@ -686,14 +686,22 @@ class _Read(NamedTuple):
     tei: dict[str, bytes]
 
 
+def _some(ids: list[str], shown: int = 10) -> str:
+    """A list of document ids for a message: the first `shown`, and how many more (a corpus of
+    3,000 documents made a message of 26,000 characters)."""
+    more = f" and {len(ids) - shown} more (aligner show --list)" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more if ids else "none"
+
+
 def _read(corpus: Path, doc_id: str, tolerant: bool = False) -> _Read:
     """One document's versions and links as its last save left them (`committed`, read under the
     document's lock, shared), unchecked, and whether any file was in an older TEI form. With
     `tolerant`, a version file that cannot be read is left out, with why (`lost`)."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
-        known = ", ".join(doc_ids(corpus)) or "none"
-        raise CorpusError(f"{folder}: no such document in {corpus} (documents: {known})")
+        if not corpus.is_dir():
+            raise CorpusError(f"{corpus}: no such corpus folder ({'a file' if corpus.exists() else 'missing'}); give the folder `aligner build` wrote")
+        raise CorpusError(f"{folder}: no such document in {corpus} (documents: {_some(doc_ids(corpus))})")
     versions, tei, lost = {}, {}, {}
     upgraded = False
     with locked(folder, shared=True):
