@@ -163,6 +163,7 @@ def test_links_take_tags_as_build_does_and_check_before_reading(tmp_path: Path) 
     with pytest.raises(AlignerError, match="no such corpus folder"):
         documents(tmp_path / "nothing")
     text = load(tmp_path / "corpus", "part0")
+    assert repr(text).startswith("ParallelText('part0', versions {") and len(repr(text)) < 300  # not every sentence
     rows = list(links(text, "EN", "zh-hant-TW"))
     assert rows and [r.link for r in rows] == [r.link for r in links(text, "en", "zh-Hant")]
     with pytest.raises(AlignerError, match="part0: no alignment of en with de"):

@@ -185,6 +185,13 @@ class ParallelText:
     fingerprint: str = ""  # what the last build aligned from (`aligner.fingerprint`); "" when unknown
     changes: tuple[Change, ...] = ()  # what people changed by hand, oldest first (the TEI revisionDesc)
 
+    def __repr__(self) -> str:
+        """A summary, not every sentence (a notebook cell showing a document printed 37,000
+        characters for a 54-sentence article)."""
+        versions = ", ".join(f"{lang}: {sum(1 for _ in doc.sentences())} sentences" for lang, doc in self.versions.items())
+        links = ", ".join(f"{al.src_lang}-{al.tgt_lang}: {len(al.links)} links" for al in self.alignments)
+        return f"ParallelText({self.doc_id!r}, versions {{{versions}}}, alignments {{{links}}}, {len(self.changes)} changes)"
+
     def alignment(self, src_lang: str, tgt_lang: str) -> Alignment | None:
         """The alignment for a pair, turned around if it is stored the other way."""
         for al in self.alignments:
