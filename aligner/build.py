@@ -850,9 +850,15 @@ def build(
     the corpus is the same byte for byte whichever runs it. `force` aligns every document again.
     The documents of the corpus no seed names any more are reported (`stale_documents`); `prune`
     removes those that hold nothing of a person's (`prune_stale`)."""
+    from aligner.align.encoders import CHOICES
     from aligner.corpus.store import doc_ids
 
+    if encoder not in CHOICES:  # before anything is made: a bad option left an empty corpus folder
+        raise InputError(f"unknown encoder '{encoder}'; choose one of {', '.join(CHOICES)}")
     if scheduler:  # workers run elsewhere, in another folder: give them absolute paths
+        from aligner.cluster import check_address
+
+        check_address(scheduler)
         seeds, corpus = seeds.resolve(), corpus.resolve()
     sources = find_sources(seeds)
     had = set(doc_ids(corpus))

@@ -29,6 +29,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _CONNECT_TIMEOUT = "10s"
+_NEEDS_DISTRIBUTED = "--scheduler needs the distributed package: pip install 'aligner[cluster]'"
 _RETRIES = 2  # a task whose worker raised for a reason outside the task (lost file handle) runs again
 
 
@@ -71,9 +72,11 @@ def check_address(scheduler: str) -> None:
     """Refuse an address that is not PROTOCOL://HOST:PORT (or HOST:PORT) before connecting: a
     `Client` given one failed half-made, and its finaliser then held the exit for 20 s and
     printed a traceback."""
-    from distributed.comm.addressing import parse_address, parse_host_port
-    from distributed.comm.registry import get_backend
-
+    try:
+        from distributed.comm.addressing import parse_address, parse_host_port
+        from distributed.comm.registry import get_backend
+    except ImportError:
+        raise ClusterError(_NEEDS_DISTRIBUTED) from None
     try:
         scheme, location = parse_address(scheduler)
         get_backend(scheme)  # a protocol Dask knows and can load
@@ -93,11 +96,9 @@ def run_on_cluster(
 ) -> list[R]:  # fmt: skip
     """`func` over the tasks on the cluster at `scheduler`, results in task order. Every worker
     must be able to read `reads` and write into the folders `writes` (checked first)."""
-    try:
-        from distributed import as_completed
-    except ImportError:
-        raise ClusterError("--scheduler needs the distributed package: pip install 'aligner[cluster]'") from None
     check_address(scheduler)
+    from distributed import as_completed
+
     try:
         client = _connect(scheduler)
     except (OSError, TimeoutError, ValueError, TypeError) as err:  # TypeError: tls:// without certificates

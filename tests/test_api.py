@@ -187,3 +187,18 @@ def test_build_from_a_script_read_on_stdin_runs_in_one_process(tmp_path: Path) -
     assert result.stdout.strip() == "['part0', 'part1']"
     assert "Traceback" not in result.stderr
     assert "<stdin>: worker processes cannot import the calling program again (it is not a file); aligning here, in one process" in result.stderr
+
+
+def test_a_build_refused_for_its_options_makes_no_corpus_folder(tmp_path: Path) -> None:
+    """An unknown encoder or a scheduler address that is none was found only once documents ran,
+    after the corpus folder was made: each left an empty one behind."""
+    import pytest
+
+    from aligner.api import build
+    from aligner.errors import AlignerError
+
+    write_seeds(tmp_path / "seeds", docs=1)
+    for options, message in (({"encoder": "bogus"}, "unknown encoder 'bogus'"), ({"scheduler": "nonsense"}, "nonsense: not a Dask scheduler address")):
+        with pytest.raises(AlignerError, match=message):
+            build(tmp_path / "seeds", tmp_path / "corpus", jobs=1, **options)  # type: ignore[arg-type]
+        assert not (tmp_path / "corpus").exists()
