@@ -115,9 +115,8 @@ def build(
     jobs = cores() if jobs is None else jobs
     report = run(_path(seeds, "seeds"), _path(corpus, "corpus"), quiet=quiet, jobs=jobs, scheduler=scheduler,
                  encoder=_encoder(encoder), force=force, prune=prune)
-    for doc_id, pairs in report.unrelated.items():
-        for pair_, share in pairs.items():
-            log.warning("%s", unrelated_warning(f"{doc_id}: versions {pair_}", share))
+    for line in report.unrelated_lines():
+        log.warning("%s", line)
     return report
 
 

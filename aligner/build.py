@@ -24,17 +24,23 @@ from aligner.cache import cache_dir
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
 from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, Sentence, reverse
 from aligner.corpus.store import (
+    LOCK_FILE,
     Partial,
     as_recorded,
     clear_temporaries,
+    doc_ids,
+    load,
+    load_links,
     load_partial,
+    locked,
     make_folder,
     restored,
     save,
+    writing,
 )
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
-from aligner.edit.files import LOCK_FILE, flush, locked, saved_digests, settled
+from aligner.edit.files import flush, saved_digests, settled
 from aligner.edit.journal import JOURNAL_FILE
 from aligner.errors import AlignerError, CorpusError, InputError, InputTooLongError
 from aligner.fingerprint import engine_config, fingerprint, person_part
@@ -138,6 +144,13 @@ class BuildReport:
             self.skipped.append(result.doc_id)
         if result.dropped:
             self.dropped[result.doc_id] = list(result.dropped)
+
+    def unrelated_lines(self) -> list[str]:
+        """A warning for each pair of versions that do not look like translations (`unrelated`),
+        for the command line and the API alike."""
+        from aligner.align.confidence import unrelated_warning
+
+        return [unrelated_warning(f"{doc_id}: versions {pair}", share) for doc_id, pairs in self.unrelated.items() for pair, share in pairs.items()]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -482,8 +495,8 @@ def build_document(task: DocumentTask) -> DocumentResult:
     """Ingest, align and write one document, or skip it when its fingerprint has not changed.
 
     Depends on nothing but the task and the files it names, so it runs the same in any process:
-    the unit of `--jobs` and of a Dask cluster. Its files are written last to first: `align.xml`,
-    which holds the fingerprint, last, so a build killed half-way redoes the document.
+    the unit of `--jobs` and of a Dask cluster. Its files are saved all or none (`store.save`), so a
+    build killed half-way redoes the document or finds it done.
     """
     ingested = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
@@ -496,9 +509,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
             versions = keep_edited(dict(ingested), previous)
             previous, dropped = followed(previous, versions) if previous else (None, [])
             tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
-            direct, derived = alignment_plan(versions)
-            pairs = direct + [(a, b) for a, _, b in derived]
-            config = engine_config({(a, b): engine_signature(a, b, task.encoder) for a, b in pairs}, task.encoder)
+            config = _config(versions, task.encoder)
             if previous is not None and not task.force and not dropped and _unchanged(previous, tei, folder, config):
                 text, write = previous, older  # a file in an older TEI form is rewritten
             else:
@@ -851,8 +862,6 @@ def build(
     The documents of the corpus no seed names any more are reported (`stale_documents`); `prune`
     removes those that hold nothing of a person's (`prune_stale`)."""
     from aligner.align.encoders import CHOICES
-    from aligner.corpus.store import doc_ids
-
     if encoder not in CHOICES:  # before anything is made: a bad option left an empty corpus folder
         raise InputError(f"unknown encoder '{encoder}'; choose one of {', '.join(CHOICES)}")
     if scheduler:  # workers run elsewhere, in another folder: give them absolute paths
@@ -895,8 +904,6 @@ def stale_documents(corpus: Path, seeded: Iterable[str], new: Iterable[str]) -> 
     `aligner import` wrote has none) that no seed names any more, left in place, each with what in
     it is a person's (`_keeps`) and, when its texts are (almost) those of a document `new` in
     this build, that one's id (`_renamed_to`)."""
-    from aligner.corpus.store import doc_ids, load_links
-
     seeded = set(seeded)
     stale = []
     for doc_id in doc_ids(corpus):
@@ -929,8 +936,6 @@ def _keeps(folder: Path, links: ParallelText) -> str:
 def _renamed_to(corpus: Path, stale: list[StaleDocument], new: list[str]) -> list[StaleDocument]:
     """`stale` with each document whose texts are (almost) those of one of `new` marked as renamed
     to it: RENAMED of the sentences of the two pair off, the same or edited only slightly."""
-    from aligner.corpus.store import load
-
     loaded: dict[str, ParallelText | None] = {}
 
     def text_of(doc_id: str) -> ParallelText | None:
@@ -964,13 +969,15 @@ def prune_stale(stale: list[StaleDocument]) -> tuple[list[str], list[StaleDocume
     """Remove the documents of `stale` that hold nothing of a person's (`_keeps`, looked at again
     under the document's lock, so that an edit made meanwhile keeps it): the folder is renamed out
     of the corpus's sight, then deleted. The ids removed, and the documents left."""
-    from aligner.corpus.store import load_links
-
     removed, left = [], []
     for doc in stale:
         gone = None
         if not doc.keeps:
             with locked(doc.folder):
+                if not writing(doc.folder):  # its lock could not be made: nothing is removed unlocked
+                    log.warning("%s: not removed (its lock file cannot be made)", doc.folder)
+                    left.append(doc)
+                    continue
                 try:
                     keeps = _keeps(doc.folder, load_links(doc.folder.parent, doc.doc_id))
                 except AlignerError:

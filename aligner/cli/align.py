@@ -16,7 +16,6 @@ from aligner.corpus.store import write_atomic
 from aligner.errors import InputError, InputTooLongError
 from aligner.evaluate import format_links, read_lines
 from aligner.ingest.blocks import reader
-from aligner.ingest.langs import squeeze
 
 
 def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -24,16 +23,9 @@ def _sentences(path: Path, lang: str, presplit: bool) -> list[str]:
     lines = read_lines(path)
     if presplit:
         return lines
-    from aligner.ingest.segment import split_sentences
+    from aligner.ingest.segment import split_paragraphs, split_sentences
 
-    paragraphs, current = [], []
-    for line in [*lines, ""]:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            paragraphs.append(squeeze("\n".join(current)))
-            current = []
-    return [s for p in paragraphs for s in split_sentences(p, lang)]
+    return [s for p in split_paragraphs("\n".join(lines)) for s in split_sentences(p, lang)]
 
 
 def _rich(path: Path, lang: str) -> Document | None:

@@ -9,7 +9,7 @@ import click
 
 from aligner.build import BuildReport
 from aligner.build import build as run_build
-from aligner.cli import main, user_errors, warn_unrelated
+from aligner.cli import main, user_errors
 from aligner.cli.options import (
     corpus_option,
     encoder_option,
@@ -76,9 +76,8 @@ def build(
     if scheduler and given:
         click.echo("Warning: --jobs is not used with --scheduler: the cluster's workers run the documents", err=True)
     report = run_build(seeds, corpus, quiet=quiet, jobs=jobs, scheduler=scheduler, encoder=encoder, force=force, prune=prune)
-    for doc_id, pairs in report.unrelated.items():
-        for pair, share in pairs.items():
-            warn_unrelated(f"{doc_id}: versions {pair}", share)
+    for line in report.unrelated_lines():
+        click.echo(f"Warning: {line}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
         return
