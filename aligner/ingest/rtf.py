@@ -74,6 +74,7 @@ class _Rewriter:
         self.symbol_fonts: set[str] = set()  # font numbers of charset 2 (symbol)
         self.names: dict[str, str] = {}  # font number → its name in the font table, up to its ";"
         self.left_out: Counter[str] = Counter()
+        self.symbolic: dict[str, str | None] = {}  # font number → its name when a symbol font, else None (`_symbols`)
         self.groups = [_Group("", 1)]
         self.notes: list[str] = []  # each footnote as an RTF group
         self.skip = 0  # characters still to skip after a \u: its fallback for readers without Unicode
@@ -168,6 +169,7 @@ class _Rewriter:
             group.font = arg or ""
         elif word == "fcharset" and int(arg or 0) == 2:
             self.symbol_fonts.add(group.font)
+            self.symbolic.pop(group.font, None)
         elif word == "fcharset" and (charset := _CHARSETS.get(int(arg or 0))):
             self.fonts[group.font] = charset
         elif word == "ansicpg":
@@ -217,6 +219,7 @@ class _Rewriter:
             group.hidden = True
         elif any(g.special == "fonttbl" for g in self.groups[-2:]):  # a font's own group, not one in it ({\*\panose})
             self.names[group.font] = self.names.get(group.font, "") + text
+            self.symbolic.pop(group.font, None)
         elif not text.startswith("\\") and (decoded := self._symbols(text)) is not None:
             text = _literal(decoded)
         self._emit(text)
@@ -225,8 +228,13 @@ class _Rewriter:
         """`text` (bytes as Latin-1) decoded by the current font when that is a symbol font, one of
         charset 2 or named as one (see symbol_font), outside destinations that are not text; else None."""
         group = self.groups[-1]
-        name = self.names.get(group.font, "").split(";")[0].strip()
-        if group.hidden or not (group.font in self.symbol_fonts or is_symbol_font(name)):
+        if group.hidden:
+            return None
+        if group.font not in self.symbolic:  # once a font, not once a byte (every byte of a Chinese RTF comes here)
+            named = self.names.get(group.font, "").split(";")[0].strip()
+            self.symbolic[group.font] = named if group.font in self.symbol_fonts or is_symbol_font(named) else None
+        name = self.symbolic[group.font]
+        if name is None:
             return None
         labels = any(g.special == "label" for g in self.groups)  # a Wingdings bullet is decoration: not worth a warning
         return symbol_text(name, text, Counter() if labels else self.left_out)
