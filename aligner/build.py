@@ -747,15 +747,10 @@ def _bare(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if unicodedata.category(ch)[0] not in "PZC")
 
 
-def likeness(a: str, b: str) -> float:
-    """How alike two texts are as one sentence edited: 1.0 when they differ only in case, spaces or
-    punctuation, else the character similarity of what is left (`_bare`), 0 when not the same
-    sentence (`same_sentence`)."""
-    return _alike(_bare(a), _bare(b))
-
-
 def _alike(x: str, y: str) -> float:
-    """`likeness` of two texts already `_bare`. The cheap upper bounds of difflib's ratio turn most
+    """How alike two texts already `_bare` are as one sentence edited: 1.0 when they are equal (so
+    differ only in case, spaces or punctuation), else their character similarity, 0 when not the
+    same sentence (see SAME_SENTENCE). The cheap upper bounds of difflib's ratio turn most
     pairs down before the ratio itself is worked out."""
     if x == y:
         return 1.0
@@ -772,12 +767,12 @@ def _alike(x: str, y: str) -> float:
 
 def same_sentence(a: str, b: str) -> bool:
     """Whether `b` is `a` edited only slightly (a typo fixed, a comma added): see SAME_SENTENCE."""
-    return likeness(a, b) > 0
+    return _alike(_bare(a), _bare(b)) > 0
 
 
 def _edited(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
     """In a stretch of sentences that changed (`old` became `new`), the pairs (i, j), in order,
-    of an old sentence and what it was edited into (`likeness`): of the chains of such pairs that
+    of an old sentence and what it was edited into (`_alike`): of the chains of such pairs that
     keep the order, the most alike. A sentence is looked for within _BAND places of its own,
     counted from either end of the stretch, so a long stretch costs its length, not its square."""
     n, m = len(old), len(new)
