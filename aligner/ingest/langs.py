@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from functools import lru_cache
+from functools import cache
+from typing import Any
 
 import regex
 
@@ -148,17 +149,27 @@ def han_ratio(text: str) -> float:
     return han / (han + latin) if han + latin else 0.0
 
 
-@lru_cache(maxsize=4)
-def converter(config: str) -> object:
-    """An OpenCC converter for a config such as s2t, t2s or s2twp, built once."""
+@cache
+def converter(config: str) -> Any:
+    """The OpenCC converter for a config such as s2t, t2s, s2twp or s2hkp, built once (5–80 ms)
+    and kept: every config asked for stays, so callers reading many (QA alone reads eight) never
+    push each other out. None for a config the installed OpenCC lacks (s2hkp is not in every
+    version the project allows)."""
     import opencc
 
-    return opencc.OpenCC(config)
+    try:
+        return opencc.OpenCC(config)
+    except Exception:  # opencc raises its own errors (RuntimeError) for a missing config file
+        return None
 
 
 def convert(text: str, config: str) -> str:
-    """Convert Chinese text with OpenCC (s2t, t2s, s2twp …)."""
-    return converter(config).convert(text)  # type: ignore[attr-defined]
+    """Convert Chinese text with OpenCC (s2t, t2s, s2twp …); a RuntimeError naming the config
+    if the installed OpenCC lacks it (`converter` tells beforehand: None)."""
+    cc = converter(config)
+    if cc is None:
+        raise RuntimeError(f"the installed OpenCC has no configuration '{config}'")
+    return str(cc.convert(text))
 
 
 def chinese_script(text: str) -> str:

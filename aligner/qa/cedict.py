@@ -131,9 +131,11 @@ def lexicon() -> Lexicon:
     )
 
 
-def in_word(text: str, pos: int) -> bool:
-    """The character at `pos` is part of a CC-CEDICT word of two to four characters in `text`."""
-    words = lexicon().words
+def in_word(text: str, pos: int, words: frozenset[str] | None = None) -> bool:
+    """The character at `pos` is part of a word of two to four characters in `text`: one of
+    `words`, by default CC-CEDICT's headwords in both scripts (`lexicon().words`)."""
+    if words is None:
+        words = lexicon().words
     return any(
         text[start : start + size] in words
         for size in range(2, MAX_WORD + 1)

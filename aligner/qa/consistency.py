@@ -13,9 +13,8 @@ from aligner.align.lexicon import MAX_WORD, english_words, gloss_table, translat
 from aligner.ingest.langs import convert
 from aligner.qa.cedict import lexicon
 from aligner.qa.findings import Finding
-from aligner.qa.pairs import LinkView, PairView
+from aligner.qa.pairs import LinkView, PairView, script_pair
 from aligner.qa.registry import Params, check
-from aligner.qa.script import script_pair
 from aligner.reader.filters import LOW_CONFIDENCE
 
 _WORDS = regex.compile(r"[A-Za-z]+")

@@ -59,6 +59,31 @@ def pair_order(langs: list[str]) -> list[tuple[str, str]]:
     return list(combinations(ordered, 2))
 
 
+def script_pair(pair: PairView) -> tuple[str, str] | None:
+    """(Simplified side, Traditional side) as 'src'/'tgt' for a zh-Hans ↔ zh-Hant pair, else None."""
+    if (pair.src_lang, pair.tgt_lang) == ("zh-Hans", "zh-Hant"):
+        return "src", "tgt"
+    if (pair.src_lang, pair.tgt_lang) == ("zh-Hant", "zh-Hans"):
+        return "tgt", "src"
+    return None
+
+
+def chinese_versions(pairs: list[PairView], prefer_script_pair: bool) -> Iterator[tuple[PairView, str, str, str]]:
+    """Each zh-Hans and zh-Hant version of each document once, as (pair, side, lang, region), in
+    the order the pairs first hold them: in its first pair (English first) that holds it, or,
+    with `prefer_script_pair`, in the document's zh-Hans ↔ zh-Hant pair when it has one."""
+    chosen: dict[tuple[str, str], tuple[PairView, str, str]] = {}
+    for pair in pairs:
+        for side, lang, region in (("src", pair.src_lang, pair.src_region), ("tgt", pair.tgt_lang, pair.tgt_region)):
+            key = (pair.doc_id, lang)
+            if lang not in ("zh-Hans", "zh-Hant"):
+                continue
+            if key not in chosen or prefer_script_pair and script_pair(pair) and not script_pair(chosen[key][0]):
+                chosen[key] = (pair, side, region)
+    for (_, lang), (pair, side, region) in chosen.items():
+        yield pair, side, lang, region
+
+
 def pair_views(text: ParallelText) -> Iterator[PairView]:
     """Every aligned pair of a document as link views (pairs without links are skipped)."""
     for src, tgt in pair_order(list(text.versions)):

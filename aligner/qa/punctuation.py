@@ -14,7 +14,7 @@ import regex
 
 from aligner.ingest.langs import region_name
 from aligner.qa.findings import Finding
-from aligner.qa.pairs import LinkView, PairView
+from aligner.qa.pairs import LinkView, PairView, chinese_versions
 from aligner.qa.registry import Params, check
 
 # A half-width mark after a Han character ("制裁,"), before one ("GIS,而", "35%,并", "”,但",
@@ -95,17 +95,6 @@ def half_width(pairs: list[PairView], params: Params) -> Iterator[Finding]:
                 yield view.finding("half-width", "warning", f"half-width punctuation in the {pair.tgt_lang} text: {shown} (Chinese uses full-width: {full})")
 
 
-def _chinese_versions(pairs: list[PairView]) -> Iterator[tuple[PairView, str, str, str]]:
-    """Each Chinese version of each document once, as (pair, side, lang, region): in the first
-    pair (English first) that holds it."""
-    seen: set[tuple[str, str]] = set()
-    for pair in pairs:
-        for side, lang, region in (("src", pair.src_lang, pair.src_region), ("tgt", pair.tgt_lang, pair.tgt_region)):
-            if lang.startswith("zh") and (pair.doc_id, lang) not in seen:
-                seen.add((pair.doc_id, lang))
-                yield pair, side, lang, region
-
-
 def _quote_finding(view: LinkView, text: str, tag: str, marks: list[str], style: str, region: str) -> Finding:
     writer = f"{region_name(region)} writes" if style == _CORNER else "Simplified Chinese writes"
     reason = f"quotation marks {' '.join(marks)} in the {tag} text: {writer} {' '.join(style[:2])} (and {' '.join(style[2:])} inside)"
@@ -114,7 +103,7 @@ def _quote_finding(view: LinkView, text: str, tag: str, marks: list[str], style:
 
 @check("quote-style", "quotation marks of another region's style (“” in a Taiwan or Hong Kong text, 「」 in a Simplified one)")
 def quote_marks(pairs: list[PairView], params: Params) -> Iterator[Finding]:
-    for pair, side, lang, region in _chinese_versions(pairs):
+    for pair, side, lang, region in chinese_versions(pairs, prefer_script_pair=False):
         style = quote_style(lang, region)
         for view in pair.links if style else ():
             text, tag = (view.src_text, view.src_tag) if side == "src" else (view.tgt_text, view.tgt_tag)

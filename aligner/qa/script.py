@@ -31,20 +31,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
-from typing import Any
 
-from aligner.ingest.langs import is_chinese
-from aligner.qa.cedict import MAX_WORD, in_word, lexicon
+from aligner.ingest.langs import convert, converter, is_chinese
+from aligner.qa.cedict import in_word, lexicon
 from aligner.qa.findings import Finding
 from aligner.qa.language import wrong_script
-from aligner.qa.pairs import LinkView, PairView
+from aligner.qa.pairs import LinkView, PairView, chinese_versions, script_pair
+from aligner.qa.regional import TABLE_OF_REGION
 from aligner.qa.registry import Params, check
 
 # The conversions whose forms a version's region writes, its own (the suggestion's) last; MO
 # follows HK. A version with no region is held to OpenCC's standard forms (s2t) and Taiwan's,
 # as ever: Hong Kong's variants (説 for 說, 麽 for 麼) are a Hong Kong version's.
 _CONVERSIONS = {"TW": ("s2t", "s2tw", "s2twp"), "HK": ("s2t", "s2hk", "s2hkp"), "": ("s2tw", "s2twp", "s2t")}
-_REGION_TABLE = {"TW": "TW", "HK": "HK", "MO": "HK"}
 _CHAR_FORMS = {"TW": "s2tw", "HK": "s2hk"}  # the characters a region writes (for no region: Taiwan's)
 # Written Cantonese, Hong Kong's and Macau's usage: never a conversion slip there, even where
 # the text happens to line up with a Simplified character one of them is a form of (係 with 系)
@@ -61,28 +60,10 @@ class Difference:
     at: int = -1  # its position in the Traditional text
 
 
-@cache
-def _opencc(config: str) -> Any:
-    """An OpenCC converter, built once: QA reads more configurations than the four
-    `langs.converter` keeps, and building one takes 5–80 ms. None for a configuration this
-    OpenCC lacks (s2hkp is not in every version the project allows)."""
-    import opencc
-
-    try:
-        return opencc.OpenCC(config)
-    except Exception:  # opencc raises its own errors for a missing configuration file
-        return None
-
-
-def convert(text: str, config: str) -> str:
-    """`text` converted by OpenCC's `config`."""
-    return str(_opencc(config).convert(text))
-
-
 def region_conversions(region: str) -> tuple[str, ...]:
     """The OpenCC configurations that write the Traditional usage of `region` (TW, HK, MO; any
     other, or none, may follow any), the region's own last: the one to suggest."""
-    return tuple(c for c in _CONVERSIONS[_REGION_TABLE.get(region, "")] if _opencc(c) is not None)
+    return tuple(c for c in _CONVERSIONS[TABLE_OF_REGION.get(region, "")] if converter(c) is not None)
 
 
 def to_traditional(text: str, region: str) -> str:
@@ -91,22 +72,13 @@ def to_traditional(text: str, region: str) -> str:
     return convert(text, region_conversions(region)[-1])
 
 
-def script_pair(pair: PairView) -> tuple[str, str] | None:
-    """(Simplified side, Traditional side) as 'src'/'tgt' for a zh-Hans ↔ zh-Hant pair, else None."""
-    if (pair.src_lang, pair.tgt_lang) == ("zh-Hans", "zh-Hant"):
-        return "src", "tgt"
-    if (pair.src_lang, pair.tgt_lang) == ("zh-Hant", "zh-Hans"):
-        return "tgt", "src"
-    return None
-
-
 def foreign_chars(text: str, lang: str, region: str = "") -> list[str]:
     """Characters of the other script: in zh-Hant text, those CC-CEDICT lists only as Simplified
     that the region's conversion does not keep as they are (s2hk keeps 着 温 户 税: Hong Kong's
     forms; s2tw keeps 彝, for Taiwan and for a version with no region); in zh-Hans text, those it
     lists only as Traditional that t2s changes (not 讟, which has no other form)."""
     if lang == "zh-Hant":
-        other, config = lexicon().simplified_only, _CHAR_FORMS.get(_REGION_TABLE.get(region, ""), "s2tw")
+        other, config = lexicon().simplified_only, _CHAR_FORMS.get(TABLE_OF_REGION.get(region, ""), "s2tw")
     else:
         other, config = lexicon().traditional_only, "t2s"
     return list(dict.fromkeys(c for c in text if c in other and _converted(c, config) != c))
@@ -114,6 +86,8 @@ def foreign_chars(text: str, lang: str, region: str = "") -> list[str]:
 
 @cache
 def _converted(char: str, config: str) -> str:
+    """One character converted by OpenCC's `config`, kept: `foreign_chars` asks it of every
+    script-specific character of every sentence, mostly the same few."""
     return convert(char, config)
 
 
@@ -147,7 +121,7 @@ def conversion_differences(hans: str, hant: str, region: str = "") -> list[Diffe
     for j, chars in given.items():
         if chars and is_chinese(hant[j]) and hant[j] not in chars and not any(_variant_word(hant, simp, j, k) for simp, k in anchors[j]):
             found[j] = Difference(hant[j], preferred.get(j) or list(chars)[-1], back[j], j)
-    usage = _CANTONESE if _REGION_TABLE.get(region) == "HK" else frozenset()
+    usage = _CANTONESE if TABLE_OF_REGION.get(region) == "HK" else frozenset()
     return [found[j] for j in sorted(found) if found[j].hant not in usage]
 
 
@@ -167,7 +141,7 @@ def _slips(simp: str, hant: str, back: str, start: int, end: int, written: list[
         if _rare(char) and not any(char in w for w in written):
             found[at] = Difference(char, suggestion, simp[i] if i >= 0 else "", at)
         elif i >= 0 and char in forms.get(simp[i], ()) and all(w[i] != char for w in written):
-            if not (in_word(back, at) or _traditional_word(hant, at)):
+            if not (in_word(back, at) or in_word(hant, at, lexicon().traditional_words)):
                 found[at] = Difference(char, suggestion, simp[i], at)
     return found
 
@@ -175,16 +149,6 @@ def _slips(simp: str, hant: str, back: str, start: int, end: int, written: list[
 def _rare(char: str) -> bool:
     """A Han character outside the basic CJK block (U+4E00–U+9FFF): Extensions A to G, compatibility ideographs."""
     return is_chinese(char) and not "\u4e00" <= char <= "\u9fff"
-
-
-def _traditional_word(text: str, j: int) -> bool:
-    """A Traditional CC-CEDICT headword of two to four characters covers position `j` of `text`."""
-    words = lexicon().traditional_words
-    return any(
-        text[a : a + size] in words
-        for size in range(2, MAX_WORD + 1)
-        for a in range(max(0, j - size + 1), min(j, len(text) - size) + 1)
-    )
 
 
 def _variant_word(hant: str, simp: str, j: int, shift: int) -> bool:
@@ -215,23 +179,9 @@ def _sides(view: LinkView, roles: tuple[str, str]) -> tuple[str, str]:
     return texts[roles[0]], texts[roles[1]]
 
 
-def chinese_versions(pairs: list[PairView]) -> Iterator[tuple[PairView, str, str, str]]:
-    """Each zh-Hans and zh-Hant version of each document once, as (pair, side, lang, region): in
-    the document's zh-Hans ↔ zh-Hant pair when it has one, else in its first pair (English first)
-    that holds the version."""
-    chosen: dict[tuple[str, str], tuple[PairView, str, str]] = {}
-    for pair in pairs:
-        for side, lang, region in (("src", pair.src_lang, pair.src_region), ("tgt", pair.tgt_lang, pair.tgt_region)):
-            key = (pair.doc_id, lang)
-            if lang in ("zh-Hans", "zh-Hant") and (key not in chosen or script_pair(pair) and not script_pair(chosen[key][0])):
-                chosen[key] = (pair, side, region)
-    for (_, lang), (pair, side, region) in chosen.items():
-        yield pair, side, lang, region
-
-
 @check("script-mix", "Simplified-only characters in zh-Hant text, or Traditional-only ones in zh-Hans")
 def script_mix(pairs: list[PairView], params: Params) -> Iterator[Finding]:
-    for pair, side, lang, region in chinese_versions(pairs):
+    for pair, side, lang, region in chinese_versions(pairs, prefer_script_pair=True):
         for view in pair.links:
             text = view.src_text if side == "src" else view.tgt_text
             sentences = (view.src_sentences if side == "src" else view.tgt_sentences) or (text,)
