@@ -21,22 +21,6 @@ SEEDS = Path(__file__).parent.parent / "seeds"
 DOC = "000_bf7a112df29932bd"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds and the corpus built from them, to copy."""
-    root = tmp_path_factory.mktemp("built")
-    shutil.copytree(SEEDS, root / "seeds")
-    build(root / "seeds", root / "corpus")
-    return root
-
-
-@pytest.fixture
-def work(built: Path, tmp_path: Path) -> Path:
-    """A copy of the seeds and corpus a test may change."""
-    shutil.copytree(built, tmp_path, dirs_exist_ok=True)
-    return tmp_path
-
-
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output

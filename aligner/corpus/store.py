@@ -13,8 +13,9 @@ A kill or a failure before the record leaves the files as they were; after it, w
 the lock to write rolls the record forward (`recover`), unless a file it names is neither what it
 replaces nor what it puts (changed by hand since): then it is dropped, with a warning. The next
 edit or import removes the temporary files a writer killed before its record left (`clear_stale`:
-those no live writer holds). Readers take the lock shared and see the committed state
-(`committed`): a record's staged files stand in for the files they replace; nothing is written.
+those no live writer holds). Readers take the lock shared (making the lock file if there is none,
+so that a reader and a writer always share one) and see the committed state (`committed`): a
+record's staged files stand in for the files they replace; nothing else is written.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple, TextIO, TypeVar
 
 from aligner.corpus.model import Alignment, Document, ParallelText, checked_id
 from aligner.corpus.tei import (
@@ -52,6 +53,7 @@ _FREE_SPACE = "free some disk space"  # the fix for a write that failed for want
 LOCK_FILE = ".lock"  # a document's lock (`locked`): builds, imports, editors and readers share it
 COMMIT_FILE = "commit.json"  # a document's save being made: the renames it stands for (`commit`)
 Failed = Callable[[Path, OSError], OutputError]  # a failed write of a path → its one-line error
+_T = TypeVar("_T")
 
 
 def _umask() -> int:
@@ -114,8 +116,8 @@ def locked(folder: Path, shared: bool = False, transient: bool = False) -> Itera
     waited on it then takes the file made anew (each hold checks that the file it locked is the
     one in place).
 
-    A lock file that cannot be made or opened (a read-only folder, `.lock` a folder): the block
-    runs without it, to read only (a read-only corpus can be shown, exported, its history read);
+    A lock file that cannot be made nor opened (a read-only folder without one, `.lock` a folder):
+    the block runs without it, to read only (a read-only corpus can be shown, exported, its history read);
     a write in it is refused (`writable`) with one line naming the folder and the fix.
     """
     key = folder.resolve()
@@ -136,7 +138,7 @@ def locked(folder: Path, shared: bool = False, transient: bool = False) -> Itera
         except BaseException:
             handle.close()
             raise
-        if _in_place(handle, lock):
+        if _in_place(handle.fileno(), lock):
             break
         handle.close()  # removed by its holder meanwhile (`transient`): take the one in place now
     _HELD.modes[key] = mode
@@ -150,23 +152,30 @@ def locked(folder: Path, shared: bool = False, transient: bool = False) -> Itera
             handle.close()  # and the lock goes with it
 
 
-def _in_place(handle: TextIO, lock: Path) -> bool:
-    """Whether an open lock file is the one at its path (not removed nor replaced since it was opened)."""
+def _in_place(fd: int, path: Path) -> bool:
+    """Whether an open file (a lock file, a temporary file) is the one at its path (not removed
+    nor replaced since it was opened)."""
     try:
-        return os.fstat(handle.fileno()).st_ino == os.stat(lock).st_ino
+        mine, there = os.fstat(fd), os.stat(path)
     except FileNotFoundError:
         return False
+    return (mine.st_dev, mine.st_ino) == (there.st_dev, there.st_ino)
 
 
 def _lock_file(folder: Path, shared: bool) -> tuple[TextIO | None, str | OutputError]:
-    """The document's lock file opened (made, to write), with the mode of the hold; None and the
-    refusal when it cannot be (a reader then reads without it)."""
+    """The document's lock file opened (made if missing, to read as to write: a reader that found
+    none would wait for no writer), with the mode of the hold; None and the refusal when it cannot
+    be (a reader then takes the lock file there if it can open it, else reads without it: a
+    read-only corpus)."""
     lock = folder / LOCK_FILE
     try:
-        return open(lock, "r" if shared else "a"), _READ if shared else _WRITE  # closed by `locked`
+        return open(lock, "a"), _READ if shared else _WRITE  # closed by `locked`
     except OSError as err:
-        if shared:  # no lock file (no writer ever), or one that cannot be opened: read without it
-            return None, _READ
+        if shared:  # cannot be made (a read-only folder) or opened (a folder): the one there, else none
+            try:
+                return open(lock), _READ
+            except OSError:
+                return None, _READ
         if isinstance(err, PermissionError) and lock.is_file():  # a lock file of another user's: locked all the same
             with suppress(OSError):
                 return open(lock), _WRITE
@@ -284,8 +293,8 @@ def write_all(files: Mapping[Path, bytes]) -> list[Path]:
 def stage(files: Mapping[Path, bytes], sync: bool = False, failed: Failed = cannot_write, tag: str = "") -> dict[Path, Path]:
     """Each file's bytes in a temporary file beside it (`temporary`, fsync'd if `sync`, named with
     `tag`), by the file's path: all or none, a write that fails removes those made and raises
-    `failed(path, err)`. Each is held (a shared lock on it) until it is renamed into place
-    (`commit`) or discarded (`discard`), so that `clear_stale` leaves it be meanwhile."""
+    `failed(path, err)`. Each is held (a shared lock on it) until a commit record names it
+    (`commit`) or it is discarded (`discard`), so that `clear_stale` leaves it be meanwhile."""
     temps: dict[Path, Path] = {}
     _STAGING.on = True
     try:
@@ -301,9 +310,11 @@ def stage(files: Mapping[Path, bytes], sync: bool = False, failed: Failed = cann
 
 
 def discard(temps: Mapping[Path, Path]) -> None:
-    """Remove the temporary files `stage` made (those not renamed into place yet), and let them go."""
+    """Remove the temporary files `stage` made that are still this process's (held: no commit
+    record names them, `commit`), and let them go; those a record names are left to it."""
     for tmp in temps.values():
-        tmp.unlink(missing_ok=True)
+        if tmp in _HOLDS:
+            tmp.unlink(missing_ok=True)
     release(temps)
 
 
@@ -348,15 +359,16 @@ def _blocks(data: bytes | Iterable[bytes]) -> Iterable[bytes]:
 def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag: str = "") -> Path:
     """The bytes (or the blocks of bytes, written as they come) in a new temporary file beside
     `path` (hidden, with the usual mode, named with `tag` if given), fsync'd if `sync`; a failed
-    write leaves nothing behind. Made by `stage`, it is held (a shared lock on it) from the moment
-    it is made, before a byte is written, until `release`."""
+    write leaves nothing behind. Made by `stage`, it is held (a shared lock on it) before a byte
+    is written, until `release`: between its making and its hold another writer's `clear_stale`
+    may take it for a killed writer's and remove it, so a file no longer in place once held is
+    made again (`_held_new`)."""
     prefix = f".{path.name}.{tag}." if tag else f".{path.name}."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
-    held = -1
+    if getattr(_STAGING, "on", False):
+        fd, tmp, held = _held_new(path.parent, prefix)
+    else:
+        (fd, tmp), held = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp"), -1
     try:
-        if getattr(_STAGING, "on", False):
-            held = os.dup(fd)
-            fcntl.flock(held, fcntl.LOCK_SH)
         with os.fdopen(fd, "wb") as out:
             for block in _blocks(data):
                 out.write(block)
@@ -372,6 +384,28 @@ def temporary(path: Path, data: bytes | Iterable[bytes], sync: bool = False, tag
     if held >= 0:
         _HOLDS[Path(tmp)] = held
     return Path(tmp)
+
+
+def _held_new(folder: Path, prefix: str) -> tuple[int, str, int]:
+    """A new temporary file in `folder` (`mkstemp`), held (a shared lock on a second descriptor),
+    and still the file at its path once held: a `clear_stale` that took it between the two
+    (made, not yet held) removed it, and another is made. Its descriptor, path and hold."""
+    while True:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        held = -1
+        try:
+            held = os.dup(fd)
+            fcntl.flock(held, fcntl.LOCK_SH)
+            if _in_place(fd, Path(tmp)):
+                return fd, tmp, held
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            os.close(fd)
+            if held >= 0:
+                os.close(held)
+            raise
+        os.close(fd)  # removed by a writer's `clear_stale` before it was held: make another
+        os.close(held)
 
 
 def sync_folder(folder: Path) -> None:
@@ -393,25 +427,45 @@ def serialise(corpus: Path, text: ParallelText) -> dict[Path, bytes]:
 
 def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
     """Write a document's versions and alignment into the corpus and remove the files of versions
-    it no longer has, all or none (`commit`, under the document's lock); return the files that
-    changed or went. `tag` names the temp files (see `write_atomic`)."""
+    it no longer has, all or none (`commit`, under the document's lock, once a save cut short is
+    completed: `recover`); return the files that changed or went. `tag` names the temp files (see
+    `write_atomic`)."""
     files = serialise(corpus, text)
     folder = corpus / text.doc_id
     make_folder(folder)
     with locked(folder):
         writable(folder)
-        changed = {path: data for path, data in files.items() if _digest(path) != _sha256(data)}
+        recover(folder)  # first: what is changed or gone is said of the files as that save left them
         gone = [path for path in sorted(folder.glob("*.xml")) if path not in files]
-        if changed or gone:
-            temps = stage(changed, sync=True, failed=corpus_failed, tag=tag)
-            try:
-                commit(folder, temps, gone)
-            finally:
-                discard(temps)
-    return [*changed, *gone]
+        staged = stage_changed(files, tag)
+        try:
+            commit(folder, staged.temps, gone, sums=staged.sums)
+        finally:
+            discard(staged.temps)
+    return [*staged.temps, *gone]
+
+
+Sums = Mapping[Path, tuple[str | None, str]]  # a file → the sha256 of the file it replaces (None: none) and of its new bytes
+
+
+class Staged(NamedTuple):
+    """The files of a save whose bytes are new, staged (`stage_changed`): what `commit` takes."""
+
+    temps: dict[Path, Path]  # each file → its temporary file (`stage`)
+    sums: dict[Path, tuple[str | None, str]]  # each file → the sha256 of the file in place then (None: none) and of its new bytes
+
+
+def stage_changed(files: Mapping[Path, bytes], tag: str = "") -> Staged:
+    """The files among `files` whose bytes are not those in place, staged (fsync'd, named with
+    `tag`: `stage`; a failure is `corpus_failed`'s), with the sha256 of what each replaces and of
+    what it puts, for `commit` (under the lock, or before it with the files checked unchanged
+    since when it is taken: an import's)."""
+    sums = {path: (was, now) for path, data in files.items() if (was := _digest(path)) != (now := _sha256(data))}
+    return Staged(stage({path: files[path] for path in sums}, sync=True, failed=corpus_failed, tag=tag), sums)
 
 
 def _sha256(data: bytes) -> str:
+    """The sha256 of bytes, in hex: what a commit record names a file's bytes by."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -425,12 +479,19 @@ def _digest(path: Path) -> str | None:
         return "unreadable"  # a folder, say: what no save put nor replaced
 
 
-def commit(folder: Path, temps: dict[Path, Path], remove: Iterable[Path] = (), failed: Failed = corpus_failed,
-           stuck: Failed | None = None) -> None:  # fmt: skip
+def _stuck(path: Path, err: OSError) -> OutputError:
+    """A save's rename that failed after its commit record was written."""
+    return cannot_write(path, err, f"the save is recorded in {path.parent / COMMIT_FILE}, and the next command that writes "
+                                   f"the document completes it: {fix_for(err, path.parent)}")
+
+
+def commit(folder: Path, temps: Mapping[Path, Path], remove: Iterable[Path] = (), failed: Failed = corpus_failed,
+           stuck: Failed = _stuck, sums: Sums | None = None) -> None:  # fmt: skip
     """Under the document's lock held to write: put the files `stage` made (`temps`, file → its
     temporary file) in place and remove `remove`, as one step. The commit record is written first
     (fsync'd, with the folder): every rename, with the sha256 of the file it replaces and of the
-    bytes it puts; from then on the temporary files are the record's (`temps` is emptied) and the
+    bytes it puts (`sums`, by file, when the caller has them: `stage_changed`; else read here);
+    from then on the temporary files are the record's (let go: `discard` leaves them) and the
     save stands. Then the renames, the folder fsync'd, and the record removed.
 
     A failure before the record raises `failed(path, err)`: nothing changed (the caller discards
@@ -438,12 +499,13 @@ def commit(folder: Path, temps: dict[Path, Path], remove: Iterable[Path] = (), f
     takes the lock to write completes it (`recover`)."""
     writable(folder)
     recover(folder)  # a save cut short before this one comes first
+    sums = sums or {}
     entries: dict[str, dict[str, str | None]] = {}
     for path, tmp in temps.items():
-        now = _digest(tmp)
-        if now is None:  # removed under us: the record would name what is not there
+        if not tmp.is_file():  # removed under us: the record would name what is not there
             raise failed(path, FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT)))
-        entries[path.name] = {"tmp": tmp.name, "was": _digest(path), "now": now}
+        was, now = sums[path] if path in sums else (_digest(path), _digest(tmp))
+        entries[path.name] = {"tmp": tmp.name, "was": was, "now": now}
     for path in remove:
         if path.exists():
             entries[path.name] = {"tmp": None, "was": _digest(path), "now": None}
@@ -454,20 +516,10 @@ def commit(folder: Path, temps: dict[Path, Path], remove: Iterable[Path] = (), f
         write_atomic(record, json.dumps({"files": entries}, separators=(",", ":")).encode(), sync=True)
     except OSError as err:
         raise failed(record, err) from None
-    named = dict(temps)
-    temps.clear()
-    try:
-        _apply(folder, {name: (folder / str(entry["tmp"]) if entry["tmp"] else None) for name, entry in entries.items()}, stuck or _stuck)
-        with suppress(OSError):  # tidying: a record of a save made is dropped by whoever reads it next
-            record.unlink()
-    finally:
-        release(named)
-
-
-def _stuck(path: Path, err: OSError) -> OutputError:
-    """A save's rename that failed after its commit record was written."""
-    return cannot_write(path, err, f"the save is recorded in {path.parent / COMMIT_FILE}, and the next command that writes "
-                                   f"the document completes it: {fix_for(err, path.parent)}")
+    release(temps)  # the record's now
+    _apply(folder, {name: (folder / str(entry["tmp"]) if entry["tmp"] else None) for name, entry in entries.items()}, stuck)
+    with suppress(OSError):  # tidying: a record of a save made is dropped by whoever reads it next
+        record.unlink()
 
 
 def _apply(folder: Path, plan: Mapping[str, Path | None], stuck: Failed) -> None:
@@ -565,7 +617,8 @@ def clear_stale(folder: Path) -> list[Path]:
     """Under the lock held to write, once the saves cut short are completed (`recover`, and the
     journal's, `files.state`): remove the temporary files of the document that no live writer
     holds (`stage`): what a writer killed before its commit left (an edit's, an import's; a build
-    clears its own, `clear_temporaries`). Returns those removed."""
+    clears its own, `clear_temporaries`). Returns those removed. One a writer has just made and
+    not held yet may go too: that writer, finding it gone once held, makes another (`_held_new`)."""
     if not writing(folder):
         return []
     stale = []
@@ -628,20 +681,21 @@ def load(corpus: Path, doc_id: str) -> ParallelText:
 def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
     """Read one document as `load` does, and say whether any of its files was in an older TEI
     form that the reader brought up to date (saving the document would rewrite it)."""
-    text, upgraded, _, _ = _read(corpus, doc_id)
+    read = _read(corpus, doc_id)
+    text = read.text
     if not text.versions:
         raise CorpusError(
             f"{corpus / doc_id}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
             "folder); remove the folder and build the document again"
         )
     check_links(text, corpus / doc_id / ALIGNMENT_FILE)
-    return text, upgraded
+    return text, read.upgraded
 
 
 class Partial(NamedTuple):
-    """A build's read of the document it rebuilds (`load_partial`)."""
+    """A build's read of the document it rebuilds (`load_partial`); a document read (`_read`)."""
 
-    text: ParallelText  # the versions read, and the links between them (checked)
+    text: ParallelText  # the versions read, and the links between them (checked; as `_read` gives it: every link, unchecked)
     upgraded: bool  # a file was in an older TEI form
     lost: dict[str, str]  # versions left out, by language: why ("missing", or what is wrong with the file)
     links: tuple[Alignment, ...]  # every link group align.xml holds, those into lost versions too (unchecked)
@@ -658,7 +712,7 @@ def load_partial(corpus: Path, doc_id: str) -> Partial:
         lost[lang] = "missing"
     kept = replace(text, alignments=tuple(al for al in text.alignments if set(al.pair) <= set(text.versions)))
     check_links(kept, corpus / doc_id / ALIGNMENT_FILE)
-    return Partial(kept, read.upgraded, lost, text.alignments, read.tei)
+    return read._replace(text=kept, lost=lost)
 
 
 def restored(part: Partial, versions: Mapping[str, Document], where: Path) -> ParallelText:
@@ -679,13 +733,6 @@ def as_recorded(part: Partial, again: Mapping[str, bytes], recorded: Mapping[str
     return {lang for lang, data in again.items() if lang in part.lost and recorded.get(version_file(lang)) == _sha256(data)}
 
 
-class _Read(NamedTuple):
-    text: ParallelText
-    upgraded: bool
-    lost: dict[str, str]
-    tei: dict[str, bytes]
-
-
 def _some(ids: list[str], shown: int = 10) -> str:
     """A list of document ids for a message: the first `shown`, and how many more (a corpus of
     3,000 documents made a message of 26,000 characters)."""
@@ -693,39 +740,60 @@ def _some(ids: list[str], shown: int = 10) -> str:
     return ", ".join(ids[:shown]) + more if ids else "none"
 
 
-def _read(corpus: Path, doc_id: str, tolerant: bool = False) -> _Read:
+def _read(corpus: Path, doc_id: str, tolerant: bool = False) -> Partial:
     """One document's versions and links as its last save left them (`committed`, read under the
-    document's lock, shared), unchecked, and whether any file was in an older TEI form. With
-    `tolerant`, a version file that cannot be read is left out, with why (`lost`)."""
+    document's lock, shared), unchecked (`text` and `links` hold every link), and whether any
+    file was in an older TEI form. With `tolerant`, a version file that cannot be read is left
+    out, with why (`lost`)."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
         if not corpus.is_dir():
             raise CorpusError(f"{corpus}: no such corpus folder ({'a file' if corpus.exists() else 'missing'}); give the folder `aligner build` wrote")
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {_some(doc_ids(corpus))})")
+    return _settled_read(folder, lambda files: _read_files(folder, doc_id, files, tolerant))
+
+
+_TRIES = 3  # reads of a document whose files a save renamed under them before one is refused (`_settled_read`)
+
+
+def _settled_read(folder: Path, read: Callable[[dict[str, Path]], _T]) -> _T:
+    """`read` of the document's files as its last save left them (`committed`), under its lock
+    held shared; read again when a file it was to read went meanwhile (renamed by a save: only
+    without the lock, a corpus that cannot hold one), and after `_TRIES` reads one line."""
+    for _ in range(_TRIES):
+        with locked(folder, shared=True):
+            try:
+                return read(committed(folder))
+            except FileNotFoundError:
+                continue
+    raise CorpusError(f"{folder}: the document's files changed each time it was read ({_TRIES} times), being saved without "
+                      f"its lock ({LOCK_FILE}); read it again once the save is done")
+
+
+def _read_files(folder: Path, doc_id: str, files: Mapping[str, Path], tolerant: bool) -> Partial:
+    """`_read` of the document's files, each name → the file holding its bytes (`committed`)."""
     versions, tei, lost = {}, {}, {}
     upgraded = False
-    with locked(folder, shared=True):
-        files = committed(folder)
-        for name, source in files.items():
-            path = folder / name
-            if name == ALIGNMENT_FILE:
-                continue
-            data = source.read_bytes()
-            try:
-                doc, older = read_document(data, doc_id, str(path))
-            except LanguageError as err:  # a tag written before tags were checked whole (en-XX-FOO)
-                raise CorpusError(f"{path}: {err}; remove the document's folder and build it again from inputs named so") from None
-            except AlignerError as err:
-                if not tolerant:
-                    raise
-                lost[path.stem] = f"cannot be read ({_reason(err, path)})"
-                continue
-            upgraded |= older
-            if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
-                doc = replace(doc, lang=path.stem, region="")
-            versions[doc.lang], tei[doc.lang] = doc, data
-        links, older = _links_of(folder, files.get(ALIGNMENT_FILE))
-    return _Read(replace(links, versions=versions), upgraded or older, lost, tei)
+    for name, source in files.items():
+        path = folder / name
+        if name == ALIGNMENT_FILE:
+            continue
+        data = source.read_bytes()
+        try:
+            doc, older = read_document(data, doc_id, str(path))
+        except LanguageError as err:  # a tag written before tags were checked whole (en-XX-FOO)
+            raise CorpusError(f"{path}: {err}; remove the document's folder and build it again from inputs named so") from None
+        except AlignerError as err:
+            if not tolerant:
+                raise
+            lost[path.stem] = f"cannot be read ({_reason(err, path)})"
+            continue
+        upgraded |= older
+        if path.stem == doc.tag != doc.lang:  # written before regions left the key (en-GB.xml): keep its name
+            doc = replace(doc, lang=path.stem, region="")
+        versions[doc.lang], tei[doc.lang] = doc, data
+    links, older = _links_of(folder, files.get(ALIGNMENT_FILE))
+    return Partial(replace(links, versions=versions), upgraded or older, lost, links.alignments, tei)
 
 
 def _reason(err: AlignerError, path: Path) -> str:
@@ -739,8 +807,7 @@ def load_links(corpus: Path, doc_id: str) -> ParallelText:
     """One document's links, build fingerprint and history, without its versions (validated):
     all that writing `align.xml` again needs."""
     folder = corpus / doc_id
-    with locked(folder, shared=True):
-        return _links_of(folder, committed(folder).get(ALIGNMENT_FILE))[0]
+    return _settled_read(folder, lambda files: _links_of(folder, files.get(ALIGNMENT_FILE))[0])
 
 
 def _links_of(folder: Path, source: Path | None) -> tuple[ParallelText, bool]:

@@ -115,6 +115,7 @@ def save_journal(folder: Path, log: Json) -> None:
 
 
 def _dumped(log: Json) -> bytes:
+    """A journal's bytes as written: compact JSON, UTF-8."""
     return json.dumps(log, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -185,27 +186,29 @@ def _unwritable(path: Path, err: OSError, then: str) -> OutputError:
 
 
 def _land(folder: Path, log: Json, upto: int, data: dict[Path, bytes], temps: dict[Path, Path], then: str) -> Json:
-    """Under the lock: write the staged files (`temps`, their bytes `data`: the edits of the
-    journal `log` up to number `upto`) and the journal saying they are written, as one save
-    (`store.commit`); the journal after it. The journal is staged here, first of the files (a
-    failed rename after it leaves the edits saved in the journal), and, once the commit record
-    names them, `temps` is emptied: the files are the record's, for whoever takes the lock next."""
-    clear_stale(folder)  # what writers killed before their commit left (`state` completed the others)
+    """Under the lock, once what killed writers left is cleared (`store.clear_stale`, by the
+    caller): write the staged files (`temps`, their bytes `data`: the edits of the journal `log`
+    up to number `upto`) and the journal saying they are written, as one save (`store.commit`);
+    the journal after it. The journal is staged here, first of the files (a failed rename after
+    it leaves the edits saved in the journal), and discarded here when the save fails before its
+    record (the caller discards `temps`; once the record names them, the files are the record's,
+    for whoever takes the lock next, and `store.discard` leaves them)."""
     path = folder / journal.JOURNAL_FILE
     wrote = {file.name: hashlib.sha256(data[file]).hexdigest() for file in temps}
     stamps = {**_stamps(folder), **{file.name: _stamp(tmp) for file, tmp in temps.items()}}  # a rename keeps them
     after = {**log, "files": {**log.get("files", {}), **wrote}, "pending": [e for e in log["pending"] if e["seq"] > upto], "stamps": stamps}
     staged = stage({path: _dumped(after)}, sync=True, failed=partial(_unwritable, then=then))
-    both = {**staged, **temps}
-    temps.clear()
-    temps.update(both)
-    commit(folder, temps, failed=partial(_unwritable, then=then), stuck=partial(_unwritable, then=KEPT))
+    try:
+        commit(folder, {**staged, **temps}, failed=partial(_unwritable, then=then), stuck=partial(_unwritable, then=KEPT))
+    finally:
+        discard(staged)
     with suppress(OSError):
         _remember(path, after)
     return after
 
 
 def _stamp(path: Path) -> list[int]:
+    """A file's (inode, size, mtime in ns), as the journal's `stamps` keep it (`_stamps`)."""
     st = path.stat()
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
@@ -256,7 +259,7 @@ def open_text(folder: Path, doc_id: str) -> tuple[ParallelText, Json]:
 
 
 def write_through(folder: Path, log: Json, text: ParallelText) -> Json:
-    """Under the lock: save an edit (`log` from `recorded`, `text` the document it describes) and
+    """Under the lock, once what killed writers left is cleared (`store.clear_stale`): save an edit (`log` from `recorded`, `text` the document it describes) and
     write it into the TEI files, as one step. The files' new bytes and the journal recording the
     edit go to temporary files first, then one commit record names them (the moment it is saved),
     then they are renamed into place (`_land`): a write that fails before that moment (a full
@@ -289,6 +292,7 @@ def flush(folder: Path, doc_id: str) -> bool:
             now = state(folder)
             if now["files"] != log["files"] or now["pending"][: len(pending)] != pending:
                 return False  # written meanwhile, or the files changed under us
+            clear_stale(folder)  # what writers killed before their commit left (`state` completed the others)
             _land(folder, now, pending[-1]["seq"], data, temps, KEPT)
     finally:
         discard(temps)

@@ -8,17 +8,17 @@ from pathlib import Path
 
 from aligner.corpus.model import Alignment, Change, Document, ParallelText, safe_doc_id
 from aligner.corpus.store import (
+    Staged,
     check_links,
     clear_stale,
     commit,
-    corpus_failed,
     discard,
     doc_ids,
     load,
     locked,
     make_folder,
     serialise,
-    stage,
+    stage_changed,
 )
 from aligner.corpus.tei import version_file
 from aligner.edit.journal import JOURNAL_FILE
@@ -161,28 +161,27 @@ def import_files(
                 texts[n] = text = with_fields(text, changes=text.changes + recorded(old, text, who, ", ".join(p.name for p in paths)))
         check_links(text, Path(text.doc_id))
         planned.append((folder, serialise(corpus, text), seen))
-    staged: list[tuple[Path, dict[Path, Path], object]] = []
+    staged: list[tuple[Path, Staged, object]] = []
     try:
         for folder, files, seen in planned:
             make_folder(folder)
-            changed = {path: data for path, data in files.items() if not (path.is_file() and path.read_bytes() == data)}
-            staged.append((folder, stage(changed, sync=True, failed=corpus_failed), seen))
+            staged.append((folder, stage_changed(files), seen))  # checked unchanged since under the lock, below
         for folder, _, seen in staged:  # every document checked before the first is written
             with locked(folder, transient=True):
                 _unchanged_since(folder, seen)
         written: list[str] = []
-        for folder, temps, seen in staged:
+        for folder, put, seen in staged:
             with locked(folder, transient=True):  # a document the import makes gets no file of its own
                 try:
                     _unchanged_since(folder, seen)
                 except CorpusError as err:
                     raise CorpusError(f"{err} (imported before it: {', '.join(written)})" if written else str(err)) from None
                 clear_stale(folder)  # what writers killed before their commit left
-                commit(folder, temps)
+                commit(folder, put.temps, sums=put.sums)
             written.append(folder.name)
     finally:
-        for _, temps, _ in staged:
-            discard(temps)
+        for _, put, _ in staged:
+            discard(put.temps)
     return texts
 
 
@@ -193,15 +192,18 @@ def _current(corpus: Path, doc_id: str) -> tuple[object, ParallelText | None]:
     from aligner.edit import files
 
     folder = corpus / doc_id
+    unwritten: AlignerError | None = None  # why the journal's pending edits could not be written
     try:
         if (folder / JOURNAL_FILE).exists():
             files.flush(folder, doc_id)  # edits the web editor holds in its journal, not yet in the files
     except OutputError:
         raise
-    except AlignerError:  # a broken document: replaced whole
-        pass
+    except AlignerError as err:  # a broken document: replaced whole, unless edits wait for it in the journal
+        unwritten = err
     with locked(folder, transient=True):
         seen = files.settled(folder)  # a save cut short is completed first
+        if seen is None and unwritten is not None:
+            raise CorpusError(f"{folder}: the edits pending in its journal cannot be replayed, so the import would lose them: {unwritten}")
         if seen is None:
             raise CorpusError(f"{folder}: edits of the document are being written (an editor is open on it); import again in a moment")
         try:
