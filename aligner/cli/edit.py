@@ -18,6 +18,7 @@ from aligner.cli import main, user_errors
 from aligner.cli.options import corpus_option, usage_checked, who_option, who_or_default
 from aligner.corpus.links import Aligner
 from aligner.corpus.model import Link, ParallelText
+from aligner.corpus.store import locked
 from aligner.edit import files, journal, session
 from aligner.edit.ops import Result, changed_rows, link_edit, sentence_edit
 from aligner.edit.pairs import pair_links
@@ -109,7 +110,7 @@ def _open(ctx: Context) -> session.Opened:
     """The document as its journal says it is, refused when any undo step of the journal is
     damaged (`journal.check_steps`; the web editor refuses one when it is undone or redone)."""
     folder = session.folder_of(ctx.corpus, ctx.doc_id)
-    with files.locked(folder):
+    with locked(folder):
         journal.check_steps(folder, files.state(folder))
         return session.open_document(ctx.corpus, ctx.doc_id)
 

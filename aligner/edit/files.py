@@ -46,9 +46,6 @@ from typing import Any
 
 from aligner.corpus.model import Change, ParallelText
 from aligner.corpus.store import (
-    LOCK_FILE as LOCK_FILE,  # the lock builds, imports and editors share (`locked`)
-)
-from aligner.corpus.store import (
     cannot_write,
     clear_stale,
     commit,

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner.corpus.model import Change, ParallelText, checked_id
-from aligner.corpus.store import clear_stale, doc_ids
+from aligner.corpus.store import clear_stale, doc_ids, locked
 from aligner.edit import files, journal
 from aligner.edit.ops import Result
 from aligner.errors import CorpusError, EditError, StaleError
@@ -49,7 +49,7 @@ def folder_of(corpus: Path, doc_id: str) -> Path:
 def current_version(corpus: Path, doc_id: str) -> str:
     """The version of a document as stored now (journal and files)."""
     folder = folder_of(corpus, doc_id)
-    with files.locked(folder):
+    with locked(folder):
         return str(files.state(folder)["version"])
 
 
@@ -81,7 +81,7 @@ def history_line(who: str, what: str, target: tuple[str, ...]) -> Change:
 def held(corpus: Path, doc_id: str) -> AbstractContextManager[None]:
     """Hold a document's lock for a whole command (read, edit, save): command-line edits of one
     document made at the same time are made one after another, each on what the one before left."""
-    return files.locked(folder_of(corpus, doc_id))
+    return locked(folder_of(corpus, doc_id))
 
 
 def _store(folder: Path, opened: Opened, after: ParallelText, log: files.Json, write_behind: bool) -> Opened:
@@ -99,7 +99,7 @@ def commit(opened: Opened, result: Result, who: str, expected: str | None = None
     """Save an edit made on `opened` (refused if the document changed since), with its history
     line and an undo step; `write_behind`: the TEI files are left to `files.flush`."""
     folder = folder_of(opened.corpus, opened.text.doc_id)
-    with files.locked(folder):
+    with locked(folder):
         log = files.state(folder)
         clear_stale(folder)  # what writers killed before their commit left, even when this edit changes nothing
         _check(opened, log["version"], expected)
@@ -127,7 +127,7 @@ def _move(opened: Opened, who: str, expected: str | None, back: bool, write_behi
     """Undo (`back`) or redo the step at the journal's position; a step that does not apply to the
     document (a damaged journal) is refused before anything is written."""
     folder = folder_of(opened.corpus, opened.text.doc_id)
-    with files.locked(folder):
+    with locked(folder):
         log = files.state(folder)
         clear_stale(folder)  # what writers killed before their commit left
         _check(opened, log["version"], expected)
