@@ -531,3 +531,15 @@ def test_a_file_whose_name_gives_another_language_than_its_text_is_a_warning(tmp
         f"{tmp_path / 'jp.zh-Hans.txt'}: looks written in ja, not in zh-Hans as its name says; if that is its language, rename it jp.ja.txt",
         f"{tmp_path / 'tw.zh-Hans.txt'}: looks written in zh-Hant, not in zh-Hans as its name says; if that is its language, rename it tw.zh-Hant.txt",
     ]
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("law.zh-Hans.txt", "总则\n\n第一条　为了规范管理，制定本办法。\n\n第二条　本办法自公布之日起施行。\n"),
+    ("law.zh-Hans.html", "<meta charset='utf-8'><h1>总则</h1><p>第一条　为了规范管理，制定本办法。</p>"
+                         "<p>第二条　本办法自公布之日起施行。</p>"),
+])
+def test_an_ideographic_space_a_chinese_file_holds_is_stored_as_written(tmp_path: Path, name: str, data: str) -> None:
+    (tmp_path / name).write_text(data, encoding="utf-8")
+    texts = [s.text for s in ingest_file(tmp_path / name).sentences()]
+    assert texts == ["总则", "第一条　为了规范管理，制定本办法。", "第二条　本办法自公布之日起施行。"]
+    assert normalize("Hello\u3000world\t again") == "Hello world again"  # between Latin words it is any space

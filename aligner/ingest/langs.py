@@ -271,12 +271,15 @@ _WIDE = regex.compile(rf"[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}{CJK_MARKS}]")  #
 def squeeze(text: str) -> str:
     """Each run of whitespace as one space, but a line break between two Chinese or Japanese
     characters as nothing: a line wrapped inside such text (a cue's second line, a soft break,
-    a page's source layout) is not a space the writer put there."""
+    a page's source layout) is not a space the writer put there. An ideographic space beside
+    such a character inside a line (第一条　为了…) is written, so kept as written."""
 
     def gap(m: regex.Match[str]) -> str:
-        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
-        wrapped = "\n" in m.group() and bool(before) and bool(after) and bool(_WIDE.match(before)) and bool(_WIDE.match(after))
-        return "" if wrapped else " "
+        run, before, after = m.group(), text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        wide_before, wide_after = bool(before) and bool(_WIDE.match(before)), bool(after) and bool(_WIDE.match(after))
+        if "\n" in run:
+            return "" if wide_before and wide_after else " "
+        return "\u3000" * run.count("\u3000") if "\u3000" in run and (wide_before or wide_after) else " "
 
     return _GAP.sub(gap, text).strip()
 

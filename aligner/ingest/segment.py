@@ -228,20 +228,11 @@ _CHINESE_WRAP = regex.compile(
     r"(?<=[" + _WIDE + r"])[^\S\n]*\n\s*(?=[^\s" + _SPACED_SCRIPT + r"])"
     r"|(?<=\d)[^\S\n]*\n\s*(?=[" + _WIDE + r"])"
 )
-# An ideographic space inside a line of Chinese (第一条　为了…): written, so kept as written.
-_IDEOGRAPHIC_SPACE = regex.compile(
-    r"(?<=[" + _WIDE + r"])[^\S\n]*\u3000[^\S\n]*(?=\S)|(?<=\S)[^\S\n]*\u3000[^\S\n]*(?=[" + _WIDE + r"])"
-)
-
-
 def _join_lines(lines: list[str]) -> str:
     """The lines of one paragraph as one line: each run of whitespace as one space
-    (`langs.squeeze`), but a wrap inside Chinese text as nothing (`_CHINESE_WRAP`) and an
-    ideographic space inside a Chinese line as written: no space is put into Chinese text."""
-    text = _CHINESE_WRAP.sub("", "\n".join(line.strip() for line in lines))
-    kept = ["\u3000" * m.group().count("\u3000") for m in _IDEOGRAPHIC_SPACE.finditer(text)]
-    pieces = [squeeze(piece) for piece in _IDEOGRAPHIC_SPACE.split(text)]
-    return "".join(piece + space for piece, space in zip(pieces, [*kept, ""], strict=True))
+    (`langs.squeeze`, which keeps an ideographic space inside a Chinese line as written), but a
+    wrap inside Chinese text as nothing (`_CHINESE_WRAP`): no space is put into Chinese text."""
+    return squeeze(_CHINESE_WRAP.sub("", "\n".join(line.strip() for line in lines)))
 
 
 def _starts_item(line: str, before: list[str]) -> bool:

@@ -384,10 +384,10 @@ NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def normalize(text: str) -> str:
     """NFC, Unix newlines, no control characters nor others XML cannot hold, spaces folded inside
-    lines; punctuation untouched."""
+    lines as `squeeze` folds them (an ideographic space in Chinese kept); punctuation untouched."""
     text = unicodedata.normalize("NFC", NOT_IN_XML.sub("", text)).replace("\r\n", "\n").replace("\r", "\n")
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    lines = [re.sub(r"[ \t\u00a0\u3000]+", " ", ln).strip() for ln in text.split("\n")]
+    lines = [squeeze(ln) for ln in text.split("\n")]
     return "\n".join(lines)
 
 
