@@ -1,4 +1,4 @@
-"""Text in symbol fonts, for the DOCX and RTF readers: the Symbol font's codes as the Unicode
+"""Text in symbol fonts, for the DOCX, ODT and RTF readers: the Symbol font's codes as the Unicode
 characters they show (its "a" is α), and glyph fonts (Wingdings…), whose codes have none, left
 out and counted for one warning per file."""
 
@@ -35,7 +35,6 @@ _SYMBOL = (
     "◊⟨®©™∑\0\0\0\0\0\0\0\0\0\0"  # 0xE0
     "\0⟩∫⌠\0⌡\0\0\0\0\0\0\0\0\0\0"
 )
-assert len(_SYMBOL) == 0xE0
 # A symbol font's codes in text: a byte but the space (a space in every font), or 0xF000 + a byte as Word writes them
 _CODE = re.compile("[\x21-\xff\uf020-\uf0ff]")
 
@@ -68,6 +67,11 @@ def symbol_text(font_name: str, text: str, left_out: Counter[str]) -> str:
         return found or ""
 
     return _CODE.sub(char, text)
+
+
+def font_text(font_name: str, text: str, left_out: Counter[str]) -> str:
+    """`text` as it shows in the font `font_name`: by `symbol_text` in a symbol font, else as it is."""
+    return symbol_text(font_name, text, left_out) if is_symbol_font(font_name) else text
 
 
 def warn_left_out(log: logging.Logger, path: Path, left_out: Counter[str]) -> None:
