@@ -2,41 +2,50 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import itertools
 import json
 import logging
 import secrets
-import shutil
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from aligner import __version__
 from aligner.align.bead import Bead
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
+from aligner.corpus.follow import (
+    DroppedLink,
+    dropped_history,
+    dropped_link,
+    followed,
+    keep_edited,
+    lost,
+)
 from aligner.corpus.links import Aligner, align_keeping_person_links, person_links
-from aligner.corpus.model import Alignment, Change, Document, Link, ParallelText, Sentence, reverse
+from aligner.corpus.model import Alignment, Document, Link, ParallelText, Sentence, reverse
+from aligner.corpus.stale import StaleDocument, prune_stale, stale_documents
 from aligner.corpus.store import (
+    COMMIT_FILE,
     LOCK_FILE,
     Partial,
     as_recorded,
+    cannot_write,
     clear_temporaries,
     doc_ids,
-    load,
-    load_links,
+    fix_for,
     load_partial,
     locked,
     make_folder,
     restored,
     save,
-    writing,
+    temporary,
+    writable,
 )
 from aligner.corpus.tei import ALIGNMENT_FILE, document_to_tei, version_file
 from aligner.corpus.triangle import carry, contradictions, derive, show_link
@@ -47,7 +56,7 @@ from aligner.fingerprint import engine_config, fingerprint, person_part
 from aligner.ingest.blocks import READERS
 from aligner.ingest.langs import is_region
 from aligner.ingest.text import HTML_SUFFIXES, ingest_file, source_of
-from aligner.parallel import run_tasks
+from aligner.parallel import pooled, run_tasks
 
 log = logging.getLogger(__name__)
 
@@ -55,64 +64,10 @@ INPUT_SUFFIXES = (".txt", *HTML_SUFFIXES, *READERS)
 META_SUFFIX = ".meta.json"
 _TRIES = 3  # alignments of a document that edits keep overtaking before the build gives up
 COMPACT_EVERY = 128  # documents between a build's looks at its cache (compacted from `compaction.AUTO` shards)
+LOOK_HERE = 1.0  # seconds a build with worker processes to start spends first finding unchanged documents itself: about what starting them costs
 
 # a version and its sentence the engine refused as too long → the error naming it (`naming_too_long`)
 TooLong = Callable[[Document, Sentence], AlignerError]
-
-
-@dataclass(frozen=True)
-class DroppedLink:
-    """A link a person made that a build could not keep: its pair, its sentences (ids and texts,
-    as the person linked them) and why."""
-
-    pair: tuple[str, str]
-    src: tuple[Sentence, ...]
-    tgt: tuple[Sentence, ...]
-    why: str
-
-    def shown(self) -> str:
-        """The link as the warning and the summary show it: `en.p2.s2 | zh-Hans.p2.s2`."""
-        return " | ".join(" ".join(s.id for s in side) or "-" for side in (self.src, self.tgt))
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "pair": "-".join(self.pair),
-            "src": [s.id for s in self.src], "tgt": [s.id for s in self.tgt],
-            "src_text": [s.text for s in self.src], "tgt_text": [s.text for s in self.tgt],
-            "why": self.why,
-        }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class StaleDocument:
-    """A document of the corpus that no seed names any more (removed or renamed), left in place."""
-
-    doc_id: str
-    folder: Path
-    keeps: str  # what in it `--prune` will not remove (a person's work), "" when nothing
-    renamed_to: str = ""  # the document built now from texts that are (almost) its own
-
-    @property
-    def fix(self) -> str:
-        """What the summary says of it, with what to do."""
-        if not self.keeps:
-            holds = "no person's work in it: --prune removes it"
-            if self.renamed_to:
-                return f"looks renamed to {self.renamed_to} (its texts are those of {self.renamed_to}; {holds}): remove {self.folder}"
-            return f"no seed any more, but still in the corpus ({holds}): remove {self.folder}, or put its seeds back ({self.doc_id}.LANG.txt)"
-        if self.renamed_to:
-            return (
-                f"looks renamed to {self.renamed_to} (its texts are those of {self.renamed_to}, which was built without"
-                f" what {self.doc_id} holds: {self.keeps}): to keep that, name the seeds {self.doc_id}.* again and"
-                f" remove {self.folder.with_name(self.renamed_to)}; else remove {self.folder}"
-            )  # fmt: skip
-        return f"no seed any more, but still in the corpus, with {self.keeps}: remove {self.folder}, or put its seeds back ({self.doc_id}.LANG.txt)"
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "doc_id": self.doc_id, "folder": str(self.folder), "keeps": self.keeps, "prunable": not self.keeps,
-            "renamed_to": self.renamed_to or None, "fix": self.fix,
-        }  # fmt: skip
 
 
 @dataclass
@@ -496,42 +451,123 @@ def build_document(task: DocumentTask) -> DocumentResult:
 
     Depends on nothing but the task and the files it names, so it runs the same in any process:
     the unit of `--jobs` and of a Dask cluster. Its files are saved all or none (`store.save`), so a
-    build killed half-way redoes the document or finds it done.
+    build killed half-way redoes the document or finds it done. One it could not save is refused
+    before it is aligned (`_refuse_unsavable`).
     """
     ingested = ingest_versions(task.doc_id, task.paths)
     folder = task.corpus / task.doc_id
     make_folder(folder)
     with _removed_if_left_empty(folder):
         for _ in range(_TRIES):  # an edit saved while the document was aligned: align it again
-            seen, previous, older = _previous(task, folder, ingested)
-            if seen is None:
+            look = _look(task, folder, ingested)
+            if look is None:
                 continue
-            versions = keep_edited(dict(ingested), previous)
-            previous, dropped = followed(previous, versions) if previous else (None, [])
-            tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
-            config = _config(versions, task.encoder)
-            if previous is not None and not task.force and not dropped and _unchanged(previous, tei, folder, config):
-                text, write = previous, older  # a file in an older TEI form is rewritten
+            if look.kept is not None:
+                text, dropped, write = look.kept, look.dropped, look.older  # a file in an older TEI form is rewritten
             else:
-                changes = previous.changes if previous else ()
-                text = align_text(ParallelText(task.doc_id, versions, changes=changes), previous, task.quiet, task.encoder,
-                                  functools.partial(_too_long, ingested, folder))
-                dropped += lost(previous, text)
-                text = replace(text, changes=text.changes + dropped_history(dropped))
-                text, write = replace(text, fingerprint=fingerprint(tei, person_part(text.alignments), config)), True
-            with locked(folder):
-                if settled(folder) == seen:
-                    changed = save(task.corpus, text, task.run) if write else []
-                    break
-        else:
-            raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
+                _refuse_unsavable(folder, task.run)
+                (text, dropped), write = _aligned(task, folder, ingested, look), True
+            changed = _saved(task, folder, look.seen, text, write)
+            if changed is not None:
+                return _result(task, text, changed, text is look.kept, dropped)
+        raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
+
+
+def unchanged_document(task: DocumentTask) -> DocumentResult | None:
+    """`build_document`'s result for a document the corpus holds unchanged (`_look`), found
+    without aligning, so that a build with nothing to align starts no worker; None for one to
+    align, not built yet, or edited meanwhile: `build_document`'s to do."""
+    folder = task.corpus / task.doc_id
+    if task.force or not (folder / ALIGNMENT_FILE).exists():
+        return None
+    look = _look(task, folder, ingest_versions(task.doc_id, task.paths))
+    if look is None or look.kept is None:
+        return None
+    changed = _saved(task, folder, look.seen, look.kept, look.older)
+    return None if changed is None else _result(task, look.kept, changed, True, look.dropped)
+
+
+class _Found(NamedTuple):
+    """A document as the corpus holds it, read before it is built again (`_previous`)."""
+
+    seen: tuple[object, ...] | None  # the token of its files (`settled`); None: an edit came between the flush and the read
+    text: ParallelText | None  # None: not built yet
+    older: bool  # a file is in an older TEI form
+    tei: dict[str, bytes] | None  # its version files' bytes as read; None when one was lost or a save cut short
+    dropped: list[DroppedLink]  # a person's links into lost versions not ingested again as they were (`_ingested_again`)
+
+
+class _Look(NamedTuple):
+    """One try at building a document: the versions to write, and whether the corpus holds them already."""
+
+    seen: tuple[object, ...]  # the token of its files when read (`settled`)
+    previous: ParallelText | None  # as the corpus holds it, its links moved onto the versions read now (`followed`)
+    kept: ParallelText | None  # `previous` when nothing changed (`_unchanged`): nothing to align
+    older: bool  # a file is in an older TEI form
+    versions: dict[str, Document]  # the versions to align (`keep_edited`)
+    tei: dict[str, bytes]  # their TEI
+    config: dict[str, str]  # the engine configuration (`_config`)
+    dropped: list[DroppedLink]  # the person's links dropped before aligning (`_ingested_again`, `followed`)
+
+
+def _look(task: DocumentTask, folder: Path, ingested: Ingested) -> _Look | None:
+    """What building the document is to write, and whether the corpus holds it unchanged; None
+    when an edit came between the flush and the read (`_previous`)."""
+    found = _previous(task, folder, ingested)
+    if found.seen is None:
+        return None
+    versions = keep_edited(dict(ingested), found.text)
+    previous, dropped = followed(found.text, versions) if found.text else (None, [])
+    dropped = found.dropped + dropped
+    tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
+    config = _config(versions, task.encoder)
+    same = previous is not None and not task.force and not dropped and _unchanged(previous, tei, found.tei, folder, config)
+    return _Look(found.seen, previous, previous if same else None, found.older, versions, tei, config, dropped)
+
+
+def _aligned(task: DocumentTask, folder: Path, ingested: Ingested, look: _Look) -> tuple[ParallelText, list[DroppedLink]]:
+    """The document aligned, keeping the person's links it can, with its fingerprint; and the
+    person's links it dropped, each a line of its history too (`dropped_history`)."""
+    previous = look.previous
+    changes = previous.changes if previous else ()
+    text = align_text(ParallelText(task.doc_id, look.versions, changes=changes), previous, task.quiet, task.encoder,
+                      functools.partial(_too_long, ingested, folder))
+    dropped = look.dropped + lost(previous, text, alignment_plan(text.versions)[1])
+    text = replace(text, changes=text.changes + dropped_history(dropped))
+    return replace(text, fingerprint=fingerprint(look.tei, person_part(text.alignments), look.config)), dropped
+
+
+def _saved(task: DocumentTask, folder: Path, seen: tuple[object, ...], text: ParallelText, write: bool) -> list[Path] | None:
+    """Under the document's lock, while its files are as they were read (`seen`): `text` saved when
+    `write`, and the files that changed; None when an edit came in between (try again)."""
+    with locked(folder):
+        if settled(folder) != seen:
+            return None
+        return save(task.corpus, text, task.run) if write else []
+
+
+def _refuse_unsavable(folder: Path, tag: str) -> None:
+    """Before aligning a document, refuse it in one line if it could not be saved, as the save
+    would once it was aligned: its lock not taken to write (`store.writable`: `.lock` a folder, a
+    read-only folder with none) or its folder not writable (a temporary file, tagged `tag`, cannot
+    be made in it)."""
+    with locked(folder):
+        writable(folder)
+        try:
+            temporary(folder / ALIGNMENT_FILE, b"", tag=tag).unlink()
+        except OSError as err:
+            raise cannot_write(folder, err, fix_for(err, folder)) from None
+
+
+def _result(task: DocumentTask, text: ParallelText, changed: list[Path], skipped: bool, dropped: list[DroppedLink]) -> DocumentResult:
+    """What building a document did, as the report takes it."""
     return DocumentResult(
         task.doc_id,
         {d.tag: sum(1 for _ in d.sentences()) for d in text.versions.values()},
         {f"{al.src_lang}-{al.tgt_lang}": dict(Counter(lk.kind for lk in al.links)) for al in text.alignments},
         tuple(changed),
         _unrelated(text),
-        skipped=text is previous,
+        skipped=skipped,
         encoders={
             f"{al.src_lang}-{al.tgt_lang}": encoder_name(al.src_lang, al.tgt_lang, task.encoder)
             for al in text.alignments
@@ -567,34 +603,41 @@ def _too_long(ingested: Ingested, folder: Path, doc: Document, sent: Sentence) -
     )
 
 
-def _previous(task: DocumentTask, folder: Path, ingested: Ingested) -> tuple[tuple[object, ...] | None, ParallelText | None, bool]:
-    """The document as the corpus holds it, with the token of its files (`settled`; None when an
-    edit came between the flush and the read), and whether a file is in an older TEI form. A
-    version whose file is missing or cannot be read is the one ingested now (`_ingested_again`)."""
+def _previous(task: DocumentTask, folder: Path, ingested: Ingested) -> _Found:
+    """The document as the corpus holds it (`_Found`). A version whose file is missing or cannot
+    be read is the one ingested now (`_ingested_again`)."""
     if (folder / JOURNAL_FILE).exists():
         flush(folder, task.doc_id)  # edits the web editor has in its journal but not yet in the files
     with locked(folder):
         seen = settled(folder)
         if not (folder / ALIGNMENT_FILE).exists():
-            return seen, None, False
+            return _Found(seen, None, False, None, [])
         part = load_partial(task.corpus, task.doc_id)
         saved = saved_digests(folder) if part.lost else {}
-    return seen, _ingested_again(task, folder, part, ingested, saved) if part.lost else part.text, part.upgraded
+        cut_short = (folder / COMMIT_FILE).exists()  # the files read are a save's that is not all in place
+    if not part.lost:
+        return _Found(seen, part.text, part.upgraded, None if cut_short else part.tei, [])
+    text, dropped = _ingested_again(task, folder, part, ingested, saved)
+    return _Found(seen, text, part.upgraded, None, dropped)
 
 
-def _ingested_again(task: DocumentTask, folder: Path, part: Partial, ingested: Ingested, saved: dict[str, str]) -> ParallelText:
+def _ingested_again(
+    task: DocumentTask, folder: Path, part: Partial, ingested: Ingested, saved: dict[str, str],
+) -> tuple[ParallelText, list[DroppedLink]]:  # fmt: skip
     """The document with the versions whose file is missing or damaged (`load_partial`) as ingested
     now, and their links back when what is ingested is the version they were made on: the bytes
     the journal recorded for its file (`saved_digests`: an edit wrote the document last), or
     those align.xml's fingerprint was made from (a build wrote it last: the fingerprint made
     again from the other versions' files, the lost ones ingested again and every link is the
-    same). Else the links into them are dropped, saying how many a person made. A warning each."""
+    same). Else the links into them are dropped, saying how many a person made, a warning each
+    version; and those a person made are returned (for the report and the history, as `followed`'s)."""
     again = {lang: document_to_tei(ingested[lang]) for lang in part.lost if lang in ingested}
     same = as_recorded(part, again, saved)
     if len(same) < len(part.lost) and set(again) == set(part.lost):
         config = _config([*part.text.versions, *part.lost], task.encoder)
         if part.text.fingerprint == fingerprint({**part.tei, **again}, person_part(part.links), config):
             same = set(again)
+    gone = {}  # the lost versions whose links go → why, as the report says it
     for lang, why in sorted(part.lost.items()):
         path = folder / version_file(lang)
         person = sum(lk.resp == "person" for al in part.links if lang in al.pair for lk in al.links)
@@ -603,9 +646,15 @@ def _ingested_again(task: DocumentTask, folder: Path, part: Partial, ingested: I
             log.warning("%s: %s; ingested again from its input, the very version its links were made on: they are kept", path, why)
         elif lang in ingested:
             log.warning("%s: %s; ingested again from its input, which is not the version its links were made on: they are dropped (%s)", path, why, made)
+            gone[lang] = f"{path.name} {why}, and its input, ingested again, is not the version the link was made on"
         else:
             log.warning("%s: %s, and no input has this version: it leaves the corpus with its links (%s)", path, why, made)
-    return restored(part, {lang: ingested[lang] for lang in same}, folder / ALIGNMENT_FILE)
+            gone[lang] = f"{path.name} {why}, and no input has this version"
+    dropped = [
+        dropped_link(part.text, al.pair, lk, next(gone[lang] for lang in al.pair if lang in gone))
+        for al in part.links if gone.keys() & set(al.pair) for lk in person_links(al)
+    ]  # fmt: skip
+    return restored(part, {lang: ingested[lang] for lang in same}, folder / ALIGNMENT_FILE), dropped
 
 
 def _config(langs: Iterable[str], encoder: str) -> dict[str, str]:
@@ -615,226 +664,10 @@ def _config(langs: Iterable[str], encoder: str) -> dict[str, str]:
     return engine_config({(a, b): engine_signature(a, b, encoder) for a, b in pairs}, encoder)
 
 
-def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:
-    """The ingested versions, except those whose sentences a person edited (`aligner edit`: split,
-    joined or corrected): their stored text and segmentation stand, the input is not read again,
-    nor missed when it is gone (a person's work is never lost)."""
-    if previous is None:
-        return versions
-    edited = {t.split("#", 1)[0].removesuffix(".xml") for c in standing(previous.changes) for t in c.target if not t.startswith("#")}
-    for lang in sorted(edited & set(previous.versions)):
-        if lang in versions:
-            log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
-        else:
-            log.warning("%s: %s has no input file any more, but its sentences were edited by hand: it stays; put its"
-                        " file back in the seeds, or remove the document's folder to build it from the inputs alone",
-                        previous.doc_id, lang)
-        versions[lang] = previous.versions[lang]
-    return versions
-
-
-def followed(previous: ParallelText, versions: dict[str, Document]) -> tuple[ParallelText, list[DroppedLink]]:
-    """The previous build's links moved onto the versions read now. Sentence ids are positions, so
-    after a sentence was added or removed in an input file an id may name another sentence: each
-    id follows its sentence's text (the longest common run of texts, as `diff` finds it; a sentence
-    edited only slightly, `same_sentence`, is still the one it was). A link made by a person whose
-    sentences are gone or rewritten is dropped, with a warning, never left on other sentences, and
-    returned (for the report and the document's history: `dropped_history`). A version no longer
-    among the inputs goes, with a warning."""
-    moved = {lang: _ids_moved(previous.versions[lang], doc) for lang, doc in versions.items() if lang in previous.versions}
-    for lang in sorted(set(previous.versions) - set(versions)):
-        log.warning("%s: %s is no longer among the inputs; its version and links leave the corpus", previous.doc_id, lang)
-    alignments, dropped = [], []
-    for al in previous.alignments:
-        src, tgt = moved.get(al.src_lang, {}), moved.get(al.tgt_lang, {})
-        links = []
-        for lk in al.links:
-            if all(x in src for x in lk.src) and all(x in tgt for x in lk.tgt):
-                links.append(replace(lk, src=tuple(src[x] for x in lk.src), tgt=tuple(tgt[x] for x in lk.tgt)))
-            elif lk.resp == "person":
-                gone = al.src_lang if al.src_lang not in versions else al.tgt_lang if al.tgt_lang not in versions else ""
-                why = f"{gone} is no longer among the inputs" if gone else "its sentences changed in the input files (rewritten, split, joined or removed)"
-                dropped.append(_dropped(previous, al.pair, lk, why))
-                log.warning("%s: a link made by a person (%s) is dropped: %s; review the alignment", previous.doc_id, dropped[-1].shown(), why)
-        alignments.append(replace(al, links=tuple(links)))
-    return replace(previous, alignments=tuple(alignments)), dropped
-
-
-def lost(previous: ParallelText | None, text: ParallelText) -> list[DroppedLink]:
-    """The person's links of `previous` (moved onto the sentences read now: `followed`) that
-    aligning `text` did not keep: in a pair aligned directly, one that crosses or overlaps another
-    a person made (`align_keeping_person_links` keeps the first; warned of here); in a derived pair,
-    one that contradicts the two pairs it comes from (`_derived` warns of it)."""
-    if previous is None:
-        return []
-    pivots = {frozenset((a, b)): pivot for a, pivot, b in alignment_plan(text.versions)[1]}
-    dropped = []
-    for al in previous.alignments:
-        now = text.alignment(*al.pair)
-        kept = {(lk.src, lk.tgt) for lk in person_links(now)}
-        for lk in person_links(al) if now else ():
-            if (lk.src, lk.tgt) in kept:
-                continue
-            pivot = pivots.get(frozenset(al.pair))
-            why = f"it contradicts the links through {pivot}" if pivot else "it crosses or overlaps another link a person made"
-            dropped.append(_dropped(text, al.pair, lk, why))
-            if not pivot:
-                log.warning("%s: a link made by a person (%s) is dropped: %s; review the alignment", text.doc_id, dropped[-1].shown(), why)
-    return dropped
-
-
-def _dropped(text: ParallelText, pair: tuple[str, str], lk: Link, why: str) -> DroppedLink:
-    """A person's link of `text` as the report and the history tell of it: its sentences with their texts."""
-    sides = []
-    for lang, ids in zip(pair, (lk.src, lk.tgt), strict=True):
-        index = text.versions[lang].sentence_index() if lang in text.versions else {}
-        sides.append(tuple(index.get(x, Sentence(x, "")) for x in ids))
-    return DroppedLink(pair, sides[0], sides[1], why)
-
-
-BUILD_WHO = "aligner build"  # the name under which a build writes in a document's history
-
-
-def dropped_history(dropped: Sequence[DroppedLink]) -> tuple[Change, ...]:
-    """A history line for each link of a person a build dropped, as `aligner edit DOC history`
-    shows it, under BUILD_WHO. It names the pair's link group, never a version (`keep_edited`
-    would take a version named for one a person edited)."""
-    from aligner.edit.session import history_line
-
-    def quoted(side: tuple[Sentence, ...]) -> str:
-        text = " ".join(s.text for s in side)
-        return f"“{text[:60]}…”" if len(text) > 61 else f"“{text}”"
-
-    return tuple(
-        history_line(BUILD_WHO, f"{a}–{b}: dropped a link a person made, {lk.shown()} ({quoted(lk.src)} | {quoted(lk.tgt)}): {lk.why}",
-                     (f"#{a}--{b}",))
-        for lk in dropped for a, b in [lk.pair]
-    )  # fmt: skip
-
-
-def _ids_moved(old: Document, new: Document) -> dict[str, str]:
-    """Each sentence id of `old` whose text is in `new` at the matching place → its id there; in
-    a stretch of sentences that changed between two that did not, a sentence edited only slightly
-    (`same_sentence`) → the id of what it became."""
-    before, after = list(old.sentences()), list(new.sentences())
-    if [(s.id, s.text) for s in before] == [(s.id, s.text) for s in after]:
-        return {s.id: s.id for s in before}
-    texts = [s.text for s in before], [s.text for s in after]
-    moved: dict[str, str] = {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *texts, autojunk=False).get_opcodes():
-        if tag == "equal":
-            moved |= {before[i1 + k].id: after[j1 + k].id for k in range(i2 - i1)}
-        elif tag == "replace":
-            moved |= {before[i1 + i].id: after[j1 + j].id for i, j in _edited(texts[0][i1:i2], texts[1][j1:j2])}
-    return moved
-
-
-# A link a person made stays on a sentence an input file changed only slightly: the same text once
-# case, spaces and punctuation are set aside (a comma added), or one character (a letter, a 字)
-# added, dropped or replaced in a text still half alike (a typo, in a title too), or a character
-# similarity (`difflib` ratio of the texts so reduced) of SAME_SENTENCE or more: about a tenth
-# changed. Measured on the seed article (54 sentences a version, en, zh-Hans, zh-Hant): two
-# different sentences are at most 0.53 alike, a sentence with its second half rewritten 0.45–0.77,
-# a paraphrase 0.39–0.52; one word replaced 0.82–0.98 (median 0.94; 80 % kept), a clause added
-# 0.71–0.95 (median 0.86–0.89; 25–45 % kept); one letter or 字 replaced 0.91–0.99, an added comma 1.
-SAME_SENTENCE = 0.9
-_BAND = 8  # how far from its place, counted from either end of a changed stretch, an edited sentence is looked for
-
-
-def _bare(text: str) -> str:
-    """A sentence's text as edits are compared: NFKC, case folded, without spaces, punctuation or
-    invisible characters."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if unicodedata.category(ch)[0] not in "PZC")
-
-
-def _alike(x: str, y: str) -> float:
-    """How alike two texts already `_bare` are as one sentence edited: 1.0 when they are equal (so
-    differ only in case, spaces or punctuation), else their character similarity, 0 when not the
-    same sentence (see SAME_SENTENCE). The cheap upper bounds of difflib's ratio turn most
-    pairs down before the ratio itself is worked out."""
-    if x == y:
-        return 1.0
-    total = len(x) + len(y)
-    matcher = difflib.SequenceMatcher(None, x, y, autojunk=False)
-    for bound in (matcher.real_quick_ratio, matcher.quick_ratio):
-        ratio = bound()
-        if ratio < SAME_SENTENCE and not (ratio >= 0.5 and total - round(ratio * total) <= 2):
-            return 0.0
-    apart = total - 2 * sum(size for *_, size in matcher.get_matching_blocks())  # characters added or dropped
-    ratio = 1 - apart / total
-    return ratio if ratio >= SAME_SENTENCE or (apart <= 2 and ratio >= 0.5) else 0.0
-
-
-def same_sentence(a: str, b: str) -> bool:
-    """Whether `b` is `a` edited only slightly (a typo fixed, a comma added): see SAME_SENTENCE."""
-    return _alike(_bare(a), _bare(b)) > 0
-
-
-def _edited(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int]]:
-    """In a stretch of sentences that changed (`old` became `new`), the pairs (i, j), in order,
-    of an old sentence and what it was edited into (`_alike`): of the chains of such pairs that
-    keep the order, the most alike. A sentence is looked for within _BAND places of its own,
-    counted from either end of the stretch, so a long stretch costs its length, not its square."""
-    n, m = len(old), len(new)
-    xs, ys = [_bare(t) for t in old], [_bare(t) for t in new]
-    rows: dict[int, list[tuple[int, float]]] = {}
-    for i in range(n):
-        for j in sorted({j for d in (0, m - n) for j in range(max(i + d - _BAND, 0), min(i + d + _BAND + 1, m))}):
-            if score := _alike(xs[i], ys[j]):
-                rows.setdefault(i, []).append((j, score))
-    Chain = tuple[float, tuple[int, int] | None]  # how alike a chain is in all, and its last pair
-    tree: list[Chain] = [(0.0, None)] * (m + 1)  # a Fenwick tree: the best chain ending at a column ≤ j
-
-    def best_before(j: int) -> Chain:
-        found, k = tree[0], j
-        while k > 0:
-            found, k = max(found, tree[k], key=lambda chain: chain[0]), k - (k & -k)
-        return found
-
-    def put(j: int, chain: Chain) -> None:
-        k = j + 1
-        while k <= m:
-            tree[k], k = max(tree[k], chain, key=lambda c: c[0]), k + (k & -k)
-
-    back: dict[tuple[int, int], tuple[int, int] | None] = {}
-    for i, cells in sorted(rows.items()):
-        chains = [(j, best_before(j), score) for j, score in cells]  # all of a row first: one pair a row
-        for j, (total, last), score in chains:
-            back[(i, j)] = last
-            put(j, (total + score, (i, j)))
-    pairs, pair = [], best_before(m)[1]
-    while pair is not None:
-        pairs.append(pair)
-        pair = back[pair]
-    return pairs[::-1]
-
-
-def standing(changes: Iterable[Change]) -> list[Change]:
-    """The changes people made that stand, oldest first: an undo takes back the latest standing
-    one, a redo brings back the latest taken back (an edit undone leaves the version as read)."""
-    kept: list[Change] = []
-    taken: list[Change] = []
-    for change in changes:
-        if change.who == BUILD_WHO:  # a build's record (`dropped_history`), no edit to take back
-            continue
-        if change.what.startswith("undid: "):
-            taken += kept[-1:]
-            del kept[-1:]
-        elif change.what.startswith("redid: "):
-            kept += taken[-1:]
-            del taken[-1:]
-        else:
-            kept.append(change)
-            taken.clear()
-    return kept
-
-
-def _unchanged(previous: ParallelText, tei: dict[str, bytes], folder: Path, config: dict[str, str]) -> bool:
-    """Whether the corpus holds exactly these versions, aligned from them with this configuration."""
-    on_disk = {p.name for p in folder.glob("*.xml")} - {ALIGNMENT_FILE}
-    if on_disk != {version_file(lang) for lang in tei}:
-        return False
-    if any((folder / version_file(lang)).read_bytes() != data for lang, data in tei.items()):
+def _unchanged(previous: ParallelText, tei: dict[str, bytes], held: dict[str, bytes] | None, folder: Path, config: dict[str, str]) -> bool:
+    """Whether the corpus holds exactly these versions (`held`: its version files' bytes as read,
+    None when they are not all in place), aligned from them with this configuration."""
+    if held != tei or {p.name for p in folder.glob("*.xml")} - {ALIGNMENT_FILE} != {version_file(lang) for lang in tei}:
         return False
     return previous.fingerprint == fingerprint(tei, person_part(previous.alignments), config)
 
@@ -879,8 +712,11 @@ def build(
         if next(done) % COMPACT_EVERY == 0:
             report.compacted += compact_cache()
 
-    for result in run_tasks(build_document, tasks, jobs, "aligning documents", quiet or one, scheduler, shared, compact_now):
-        report.add(result)
+    looked = _unchanged_here(tasks, compact_now) if not scheduler and pooled(jobs, len(tasks)) else {}
+    rest = [task for task in tasks if task.doc_id not in looked]
+    results = iter(run_tasks(build_document, rest, jobs, "aligning documents", quiet or one, scheduler, shared, compact_now))
+    for task in tasks:  # in task order, wherever each was built
+        report.add(looked[task.doc_id] if task.doc_id in looked else next(results))
     for doc_id in sources:  # every task has ended: a temp file tagged `run` is a killed worker's,
         clear_temporaries(corpus / doc_id, run)  # and one of another build, older than this one, a killed build's
         clear_temporaries(corpus / doc_id, "build-*", older=started)
@@ -891,109 +727,52 @@ def build(
     return report
 
 
-RENAMED = 0.9  # the share of two documents' sentences that pair off (`_ids_moved`) for one to look renamed to the other
+def _unchanged_here(tasks: Sequence[DocumentTask], after_each: Callable[[], None]) -> dict[str, DocumentResult]:
+    """The documents found unchanged in this process (`unchanged_document`), by id, looked at in
+    order for LOOK_HERE seconds before any worker process is started, so that a build with
+    nothing (or one document) to align starts none; `after_each` runs after each one found. What
+    looking at a document logs is said only when it is found unchanged (or the look fails): one
+    left to a worker is looked at there again, and said there."""
+    found = {}
+    deadline = time.monotonic() + LOOK_HERE
+    for task in tasks:
+        if time.monotonic() >= deadline:
+            break
+        with _held_back() as held:
+            result = unchanged_document(task)
+            held.discard = result is None
+        if result is not None:
+            found[task.doc_id] = result
+            after_each()
+    return found
 
 
-def stale_documents(corpus: Path, seeded: Iterable[str], new: Iterable[str]) -> list[StaleDocument]:
-    """The documents of the corpus a build made (their `align.xml` has its fingerprint; one that
-    `aligner import` wrote has none) that no seed names any more, left in place, each with what in
-    it is a person's (`_keeps`) and, when its texts are (almost) those of a document `new` in
-    this build, that one's id (`_renamed_to`)."""
-    seeded = set(seeded)
-    stale = []
-    for doc_id in doc_ids(corpus):
-        if doc_id in seeded:
-            continue
-        try:
-            links = load_links(corpus, doc_id)
-        except AlignerError:
-            stale.append(StaleDocument(doc_id, corpus / doc_id, "an align.xml that cannot be read"))
-            continue
-        if links.fingerprint:
-            stale.append(StaleDocument(doc_id, corpus / doc_id, _keeps(corpus / doc_id, links)))
-    return _renamed_to(corpus, stale, sorted(new)) if stale else stale
+class _Held(logging.Handler):
+    """The records logged under `aligner` in a `_held_back` block."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+        self.discard = False  # set in the block: its records are not said at its end
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
 
 
-def _keeps(folder: Path, links: ParallelText) -> str:
-    """What of a person's a document folder holds, in a few words ("" when nothing): links a person
-    made, lines of history (edits; a build's record of links it dropped), a journal of edits."""
-    if folder.is_symlink():
-        return "a symbolic link for its folder"
-    mine = sum(len(person_links(al)) for al in links.alignments)
-    held = [
-        f"{mine} link{'s' * (mine != 1)} made by a person" if mine else "",
-        f"{len(links.changes)} line{'s' * (len(links.changes) != 1)} of history" if links.changes else "",
-        "a journal of edits" if (folder / JOURNAL_FILE).exists() else "",
-    ]  # fmt: skip
-    return f"a person's work ({', '.join(h for h in held if h)})" if any(held) else ""
-
-
-def _renamed_to(corpus: Path, stale: list[StaleDocument], new: list[str]) -> list[StaleDocument]:
-    """`stale` with each document whose texts are (almost) those of one of `new` marked as renamed
-    to it: RENAMED of the sentences of the two pair off, the same or edited only slightly."""
-    loaded: dict[str, ParallelText | None] = {}
-
-    def text_of(doc_id: str) -> ParallelText | None:
-        if doc_id not in loaded:
-            try:
-                loaded[doc_id] = load(corpus, doc_id)
-            except AlignerError:  # a document that cannot be read is no one's new name
-                loaded[doc_id] = None
-        return loaded[doc_id]
-
-    marked = []
-    for doc in stale:
-        old = text_of(doc.doc_id) if new else None
-        shares = [(share, d) for d in new if old and (now := text_of(d)) and (share := _shared(old, now)) >= RENAMED]
-        marked.append(replace(doc, renamed_to=max(shares)[1]) if shares else doc)
-    return marked
-
-
-def _shared(old: ParallelText, new: ParallelText) -> float:
-    """The share of the sentences of two documents (of the larger) that pair off, version by
-    version: the same text, or one edited only slightly (`_ids_moved`)."""
-    total = max(sum(1 for doc in text.versions.values() for _ in doc.sentences()) for text in (old, new))
-    langs = sorted(set(old.versions) & set(new.versions))
-    texts = [{(lang, _bare(s.text)) for lang in langs for s in text.versions[lang].sentences()} for text in (old, new)]
-    if not total or len(texts[0] & texts[1]) < total / 2:  # not half the same (`_bare`): no need to look closer
-        return 0.0
-    return sum(len(_ids_moved(old.versions[lang], new.versions[lang])) for lang in langs) / total
-
-
-def prune_stale(stale: list[StaleDocument]) -> tuple[list[str], list[StaleDocument]]:
-    """Remove the documents of `stale` that hold nothing of a person's (`_keeps`, looked at again
-    under the document's lock, so that an edit made meanwhile keeps it): the folder is renamed out
-    of the corpus's sight, then deleted. The ids removed, and the documents left."""
-    removed, left = [], []
-    for doc in stale:
-        gone = None
-        if not doc.keeps:
-            with locked(doc.folder):
-                if not writing(doc.folder):  # its lock could not be made: nothing is removed unlocked
-                    log.warning("%s: not removed (its lock file cannot be made)", doc.folder)
-                    left.append(doc)
-                    continue
-                try:
-                    keeps = _keeps(doc.folder, load_links(doc.folder.parent, doc.doc_id))
-                except AlignerError:
-                    keeps = "an align.xml that cannot be read"
-                if not keeps:
-                    gone = doc.folder.with_name(f".{doc.doc_id}.pruned-{secrets.token_hex(4)}")
-                    try:
-                        doc.folder.rename(gone)
-                    except OSError as err:
-                        log.warning("%s: not removed (%s)", doc.folder, err)
-                        gone = None
-            doc = replace(doc, keeps=keeps)
-        if gone is None:
-            left.append(doc)
-            continue
-        removed.append(doc.doc_id)
-        try:
-            shutil.rmtree(gone)
-        except OSError as err:
-            log.warning("%s: removed from the corpus, but not deleted (%s); delete it by hand", gone, err)
-    return removed, left
+@contextmanager
+def _held_back() -> Iterator[_Held]:
+    """Hold back what is logged under `aligner` in the block, and say it at the block's end unless
+    the block discards it (`_Held.discard`)."""
+    top, held = logging.getLogger("aligner"), _Held()
+    propagates, top.propagate = top.propagate, False
+    top.addHandler(held)
+    try:
+        yield held
+    finally:
+        top.removeHandler(held)
+        top.propagate = propagates
+        for record in [] if held.discard else held.records:
+            logging.getLogger(record.name).handle(record)
 
 
 def compact_cache() -> list[dict[str, object]]:

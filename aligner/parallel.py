@@ -63,16 +63,21 @@ def run_tasks(
             from aligner.cluster import run_on_cluster
 
             return run_on_cluster(func, tasks, scheduler, bar, *shared)
-        if jobs > 1 and len(tasks) > 1 and (script := _unimportable_main()):
+        if pooled(jobs, len(tasks)) and (script := _unimportable_main()):
             log.warning("%s: worker processes cannot import the calling program again (it is not a file); aligning here, in one process", script)
             jobs = 1
-        if jobs == 1 or len(tasks) <= 1:
+        if not pooled(jobs, len(tasks)):
             results = []
             for task in tasks:
                 results.append(func(task))
                 bar.advance()
             return results
         return _in_pool(func, tasks, min(jobs, len(tasks)), bar)
+
+
+def pooled(jobs: int, tasks: int) -> bool:
+    """Whether `run_tasks` runs this many tasks in worker processes (with no scheduler given)."""
+    return jobs > 1 and tasks > 1
 
 
 def _unimportable_main() -> str:

@@ -1,10 +1,13 @@
 """What a re-build keeps and what it refuses: a reviewer's import, a version whose input is gone,
-a failed document, a text not split into sentences, a bad language tag, a folder named as a text."""
+a version file lost, a failed document, one it cannot save, a text not split into sentences, a bad
+language tag, a folder named as a text."""
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -115,6 +118,85 @@ def test_a_version_file_removed_by_hand_is_built_again_keeping_its_links_when_it
     assert person_links(load(corpus, DOC)) == mine
     for name in removed:
         assert f"{folder / name}: missing; ingested again from its input, the very version its links were made on: they are kept" in caplog.text
+
+
+@pytest.mark.parametrize(("seed", "why"), [
+    ("changed", "zh-Hant.xml missing, and its input, ingested again, is not the version the link was made on"),
+    ("removed", "zh-Hant.xml missing, and no input has this version"),
+], ids=["changed", "removed"])  # fmt: skip
+def test_a_persons_link_into_a_lost_version_not_ingested_again_as_it_was_is_reported_as_dropped(
+    work: Path, caplog: pytest.LogCaptureFixture, seed: str, why: str,
+) -> None:  # fmt: skip
+    """zh-Hant.xml removed by hand and its seed changed (or removed too): the links into it are
+    dropped, and those a person made were only a warning, not in --json, the summary nor the history."""
+    corpus, folder, hant = work / "corpus", work / "corpus" / DOC, work / "seeds" / f"{DOC}.zh-Hant.txt"
+    assert run("edit", DOC, "--corpus", str(corpus), "--pair", "en,zh-Hant", "--who", "alice", "confirm", "3")[0] == 0
+    text = load(corpus, DOC)
+    [mine], english = person_links(text)[("en", "zh-Hant")], text.versions["en"].sentence_index()
+    (folder / "zh-Hant.xml").unlink()
+    if seed == "changed":
+        hant.write_text(hant.read_text(encoding="utf-8").replace("有待克服。", "有待雙方克服。"), encoding="utf-8")
+    else:
+        hant.unlink()
+    for name in ("seeds", "corpus"):  # a copy to build for the summary
+        shutil.copytree(work / name, work / "copy" / name)
+    code, out = run("build", "--seeds", str(work / "seeds"), "--corpus", str(corpus), "-q", "-j", "1", "--json")
+    assert code == 0
+    assert json.loads(out)["person_links_dropped"] == {DOC: [{
+        "pair": "en-zh-Hant", "src": list(mine.src), "tgt": list(mine.tgt),
+        "src_text": [english[x].text for x in mine.src], "tgt_text": [""] * len(mine.tgt), "why": why,
+    }]}  # fmt: skip
+    shown = f"{' '.join(mine.src)} | {' '.join(mine.tgt)}"
+    line = run("edit", DOC, "--corpus", str(corpus), "history")[1].splitlines()[-1]
+    assert f"  aligner build: en–zh-Hant: dropped a link a person made, {shown} (“{english[mine.src[0]].text[:20]}" in line
+    assert line.endswith(f"” | “”): {why}")
+    code, out = run("build", "--seeds", str(work / "copy" / "seeds"), "--corpus", str(work / "copy" / "corpus"), "-q", "-j", "1")
+    assert code == 0 and ", 1 link made by a person dropped" in out.splitlines()[0]
+    assert f"    dropped a link made by a person, en-zh-Hant {shown}: {why} (in `aligner edit {DOC} history`)" in out.splitlines()
+
+
+def lock_a_folder(folder: Path) -> str:
+    """`.lock` made a folder (a refusal root meets too, whom permissions do not stop); the build's error."""
+    (folder / ".lock").unlink()
+    (folder / ".lock").mkdir()
+    return f"{folder}: cannot lock the document: {folder / '.lock'} is a folder, where its lock file goes; remove that folder"
+
+
+def read_only(folder: Path) -> str:
+    """The corpus, the document's folder and its files made read-only; the build's error. Skipped
+    when that stops no write (root, unless without CAP_DAC_OVERRIDE)."""
+    for path in (*folder.iterdir(), folder, folder.parent):
+        path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        (folder / "probe").touch()
+    except PermissionError:
+        return f"{folder}: cannot write (Permission denied); make {folder} writable"
+    (folder / "probe").unlink()
+    pytest.skip("this user writes into read-only folders (root)")
+
+
+@pytest.mark.parametrize("breaks", [lock_a_folder, read_only])
+def test_a_document_the_build_cannot_save_is_refused_before_it_is_aligned(
+    work: Path, monkeypatch: pytest.MonkeyPatch, breaks: Callable[[Path], str],
+) -> None:  # fmt: skip
+    """The build aligned the document, then failed at the save; one it need not write is still skipped."""
+    import aligner.build
+
+    seeds, corpus, folder = work / "seeds", work / "corpus", work / "corpus" / DOC
+    try:
+        refused = breaks(folder)
+        assert run("build", "--seeds", str(seeds), "--corpus", str(corpus), "-q", "-j", "1")[0] == 0  # unchanged: nothing to write
+        english = seeds / f"{DOC}.txt"
+        english.write_text(english.read_text(encoding="utf-8").replace("toughest", "harshest"), encoding="utf-8")
+
+        def aligned(*args: object, **kwargs: object) -> None:
+            raise AssertionError("aligned")
+
+        monkeypatch.setattr(aligner.build, "align_text", aligned)
+        assert run("build", "--seeds", str(seeds), "--corpus", str(corpus), "-q", "-j", "1") == (1, f"Error: {refused}\n")
+    finally:
+        for path in (corpus, folder, *folder.iterdir()):
+            path.chmod(path.stat().st_mode | 0o200)
 
 
 def person_links(text: ParallelText) -> dict[tuple[str, str], list[Link]]:

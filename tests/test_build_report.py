@@ -162,7 +162,7 @@ def test_a_dropped_link_is_in_the_documents_history_and_no_version_is_taken_as_e
 
 def test_what_a_sentence_edited_only_slightly_is() -> None:
     """The rule and its threshold (`SAME_SENTENCE`), on sentences of the seed article."""
-    from aligner.build import same_sentence
+    from aligner.corpus.follow import same_sentence
 
     sentence = "As far as denuclearization is concerned, China and the U.S. have common interests."
     assert same_sentence(sentence, sentence.replace("concerned,", "concerned"))  # punctuation

@@ -1,10 +1,12 @@
 """Builds of many documents: --jobs gives the same bytes as one process, unchanged documents are
-skipped by their fingerprint, and a killed build re-run finishes only what is left."""
+skipped by their fingerprint (found so before any worker starts), and a killed build re-run
+finishes only what is left."""
 
 from __future__ import annotations
 
 import io
 import json
+import logging
 import shutil
 import signal
 import subprocess
@@ -19,6 +21,7 @@ from scale_seeds import tree_bytes, write_seeds
 
 import aligner.build
 import aligner.corpus.store
+import aligner.parallel
 from aligner.build import build
 from aligner.cli import main
 from aligner.corpus.model import Link, ParallelText
@@ -161,6 +164,69 @@ def test_cli_jobs_json_reports_skipped_documents(seeds: Path, serial: Path, tmp_
     assert json.loads(forced.stdout)["skipped"] == [] and json.loads(forced.stdout)["changed"] == []
     plain = CliRunner().invoke(main, ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "-j", "1"])
     assert "0 files changed, 3 documents unchanged and skipped" in plain.stdout
+
+
+def no_workers(*args: object, **kwargs: object) -> None:
+    """A process pool that cannot be started: what `--jobs` must not need."""
+    raise AssertionError("a worker process was started")
+
+
+def test_an_unchanged_corpus_built_with_jobs_2_starts_no_worker_and_reports_as_jobs_1(
+    seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Each worker looked at its documents' fingerprints, so nothing to align still cost starting them."""
+    shutil.copytree(serial, tmp_path, dirs_exist_ok=True)
+    command = ["build", "--seeds", str(seeds), "--corpus", str(tmp_path), "--json", "-q"]
+    one = CliRunner().invoke(main, [*command, "-j", "1"])
+    monkeypatch.setattr(aligner.parallel, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setattr(aligner.build, "LOOK_HERE", 60.0)  # however slow the machine: the look's budget is not what is tested
+    two = CliRunner().invoke(main, [*command, "-j", "2"])
+    assert two.exit_code == 0, two.output
+    assert json.loads(two.stdout) == json.loads(one.stdout)
+    assert json.loads(two.stdout)["skipped"] == ["part0", "part1", "part2"]
+
+
+def test_jobs_2_aligns_a_lone_changed_document_here_saying_each_warning_once(
+    seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """part0 (edited by hand: a warning each build) and part2 are found unchanged before any worker
+    starts, which leaves part1 (a version gone) to align here, in this process. What looking at a
+    document logged is said once: part1's by the look that built it, part0's by the one that found it unchanged."""
+    caplog.set_level(logging.WARNING)
+    base, inputs = tmp_path / "base", tmp_path / "seeds"
+    shutil.copytree(serial, base)
+    first = load(base, "part0").versions["en"].sentence_index()["en.p1.s1"].text
+    assert CliRunner().invoke(main, ["edit", "part0", "--corpus", str(base), "correct", "en.p1.s1", first + " Corrected."]).exit_code == 0
+    build(seeds, base, jobs=1)
+    shutil.copytree(seeds, inputs)
+    (inputs / "part1.zh-Hant.txt").unlink()
+    for name in ("one", "two"):
+        shutil.copytree(base, tmp_path / name)
+    one = build(inputs, tmp_path / "one", jobs=1)
+    caplog.clear()
+    monkeypatch.setattr(aligner.parallel, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setattr(aligner.build, "LOOK_HERE", 60.0)
+    two = build(inputs, tmp_path / "two", jobs=2)
+    assert two.skipped == one.skipped == ["part0", "part2"] and list(two.sentences) == ["part0", "part1", "part2"]
+    assert tree_bytes(tmp_path / "two") == tree_bytes(tmp_path / "one")
+    assert caplog.text.count("part1: zh-Hant is no longer among the inputs") == 1
+    assert caplog.text.count("part0: en sentences were edited by hand") == 1
+
+
+def test_the_fingerprint_check_reads_no_version_file_again(seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check read every version file again, though the store's read of the document (`Partial.tei`) had their bytes."""
+    shutil.copytree(serial, tmp_path, dirs_exist_ok=True)
+    again: list[Path] = []
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        if sys._getframe(1).f_globals["__name__"] == "aligner.build":  # read by the build itself, not by the store
+            again.append(path)
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert build(seeds, tmp_path, jobs=1).skipped == ["part0", "part1", "part2"]
+    assert again == []
 
 
 def test_cli_jobs_must_be_positive(seeds: Path, tmp_path: Path) -> None:
