@@ -394,3 +394,13 @@ def test_a_short_texts_unrelated_level_leaves_out_the_rows_that_may_be_its_trans
     drawn = np.random.default_rng(2).integers(0, 100, size=signals._SAMPLE)
     expected = (long @ long[drawn].T).mean(axis=1)  # a long text: random rows, the prior unused
     assert signals.baselines(long, long, np.random.default_rng(2), prior=5.0) == pytest.approx(expected)
+
+
+def test_the_length_ratio_is_the_linked_sentences_not_one_a_left_out_passage_skews() -> None:
+    rng = np.random.default_rng(1)
+    src = rng.integers(40, 200, size=60).astype(np.float64)  # English sentences
+    tgt = np.round(src * 0.35 * np.exp(rng.normal(0, 0.15, size=60)))  # their Chinese translations
+    whole = length.length_ratio(np.append(src, [900.0, 1200.0]), tgt)  # a passage the translation leaves out
+    assert whole < 0.31
+    assert length.linked_ratio(src, tgt, whole) == pytest.approx(0.35, abs=0.01)
+    assert length.linked_ratio(src, src * 0.5, 1.0) == pytest.approx(0.5, abs=0.005)

@@ -7,8 +7,10 @@
    sentence than lone ones); time and memory grow linearly with the text.
 3. For en–zh, 1-1 links whose boundaries the first pass had no doubt about are kept as anchors
    and the sentence encoder (USE-m3 or e5, `encoders`) encodes only the other sentences; a second
-   search through the anchors decides the rest. Other pairs are encoded in full first. Each
-   sentence is encoded once, ever: vectors are cached on disk.
+   search through the anchors decides the rest. Other pairs are encoded in full first, and
+   searched again once the first encoded path gives sure links. Either way the length term then
+   expects the sure links' length ratio, not the whole texts' (which an omitted passage skews).
+   Each sentence is encoded once, ever: vectors are cached on disk.
 4. Each bead gets a calibrated confidence (see `confidence`).
 """
 
@@ -56,6 +58,7 @@ _COARSE_SHAPES = ((1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2))
 _COARSE_MARGIN = 4  # blocks either side of the projected coarse path
 _FINE_MARGIN = 4  # sentences either side of the projected path at the finest level
 _WEIGHT_SMOOTH = 10.0  # characters added to each sentence's length before weighting
+_MIN_RATIO_LINKS = 20  # sure 1-1 links needed to take the length ratio from them
 _MAX_CHARS = 20_000  # longer "sentences" are not sentences: the input was not split
 
 
@@ -220,6 +223,18 @@ class Scorer:
             sim += np.where(has, weight * (value - chance), 0.0)
         self._similarity[(a, b)] = sim
         return sim
+
+    def fit_ratio(self, links: Sequence[Span]) -> bool:
+        """Take the expected length ratio from sure 1-1 links instead of the whole texts' totals
+        (which an omitted passage skews); False, and no change, with fewer than `_MIN_RATIO_LINKS`."""
+        if len(links) < _MIN_RATIO_LINKS:
+            return False
+        spans = np.array(links, dtype=np.int64).reshape(-1, 4)
+        ls = self.src_len[spans[:, 1]] - self.src_len[spans[:, 0]]
+        lt = self.tgt_len[spans[:, 3]] - self.tgt_len[spans[:, 2]]
+        self.ratio = length.linked_ratio(ls, lt, self.ratio)
+        self._similarity.clear()
+        return True
 
     def _target_terms(self, b: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return, per band cell, for the span of b targets ending there: its summed vector's
@@ -394,10 +409,13 @@ def _align(
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
         scorer = Scorer(signals.src, signals.tgt, signals.scale, signals.unrelated, band, overlaps)
+        scorer.fit_ratio(list(sure))
         path = search.best_path(
             n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure), WEIGHTS.omission_run
         )
         encoded = True
+    elif encoded and scorer.fit_ratio(list(_anchors(path, scorer, calibration))):
+        path = search.best_path(n, m, band, shapes, scorer.values, extend=WEIGHTS.omission_run)
     if encoded:
         path = _refine(path, scorer, (src, tgt), langs, encoder, quiet)
     return [
