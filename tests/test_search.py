@@ -404,9 +404,11 @@ REGIONAL = {  # document: the full tag of each version and its one sentence, eac
 }
 
 
-def _version(doc_id: str, tag: str, text: str) -> Document:
+def _version(doc_id: str, tag: str, *texts: str) -> Document:
+    """A version of the document: one paragraph of these sentences ({key}.p1.s1, s2 …)."""
     key, region = split_tag(tag)
-    return Document(doc_id, key, (Paragraph(f"{key}.p1", (Sentence(f"{key}.p1.s1", text),)),), Metadata(), region)
+    sents = tuple(Sentence(f"{key}.p1.s{n}", text) for n, text in enumerate(texts, 1))
+    return Document(doc_id, key, (Paragraph(f"{key}.p1", sents),), Metadata(), region)
 
 
 @pytest.fixture()
@@ -471,6 +473,104 @@ def test_an_index_made_before_regions_were_indexed_is_rebuilt(regional: Path) ->
         conn.execute("UPDATE sents SET lang = replace(replace(lang, '-TW', ''), '-HK', '')")  # the key alone, as version 10 had it
         conn.execute("PRAGMA user_version = 10")
     assert [(h.doc_id, h.lang) for h in search(regional, "准备", "zh-Hant-HK")] == [("hk", "zh-Hant-HK")]
+
+
+# --- numbers whose digits are grouped -----------------------------------------------------------
+
+NUMBERS: dict[str, dict[str, tuple[str, ...]]] = {  # document: each version's sentences, aligned row by row to the English ones
+    "coop": {
+        "en": ("The cooperative lent money to 1,250 farmers last year.", "The gauge on the valve read 1.250 inches.",
+               "Output rose to 2,480.5 tonnes.", "The plan covers 12.5 million people."),
+        "de": ("Die Genossenschaft vergab im letzten Jahr Kredite an 1.250 Landwirte.", "Das Messgerät am Ventil zeigte 1,250 Zoll.",
+               "Die Produktion stieg auf 2.480,5 Tonnen.", "Der Plan umfasst 12,5 Millionen Menschen."),
+        "fr": ("L’an dernier, la coopérative a prêté de l’argent à 1\u202f250 agriculteurs.", "La jauge de la vanne indiquait 1,250 pouce.",
+               "La production est passée à 2\u202f480,5 tonnes.", "Le plan couvre 12,5 millions de personnes."),
+        "zh-Hans": ("去年该合作社向１，２５０户农民发放了贷款。", "阀门上的压力表读数为1.250英寸。", "产量增至2,480.5吨。", "该计划覆盖1,250万人。"),
+        "zh-Hant-TW": ("去年該合作社向1,250戶農民發放了貸款。", "閥門上的壓力錶讀數為1.250英寸。", "產量增至2,480.5噸。", "該計劃覆蓋1,250萬人。"),
+    },
+    "club": {  # Swiss German: an apostrophe groups digits, a point is the decimal mark
+        "en": ("The club has 1250 members.", "The gauge read 1.250 inches."),
+        "de-CH": ("Der Verein zählt 1’250 Mitglieder.", "Das Messgerät zeigte 1.250 Zoll."),
+    },
+}
+COUNT = [  # the sentences holding the number 1250, however its digits are grouped
+    ("club", "de.p1.s1"), ("club", "en.p1.s1"), ("coop", "de.p1.s1"), ("coop", "en.p1.s1"), ("coop", "fr.p1.s1"),
+    ("coop", "zh-Hans.p1.s1"), ("coop", "zh-Hans.p1.s4"), ("coop", "zh-Hant.p1.s1"), ("coop", "zh-Hant.p1.s4"),
+]
+GAUGE = [  # the sentences holding the decimal 1.25 written with three decimals: 1.250, German and French 1,250
+    ("club", "de.p1.s2"), ("club", "en.p1.s2"), ("coop", "de.p1.s2"), ("coop", "en.p1.s2"), ("coop", "fr.p1.s2"),
+    ("coop", "zh-Hans.p1.s2"), ("coop", "zh-Hant.p1.s2"),
+]
+
+
+@pytest.fixture()
+def numbers(tmp_path: Path) -> Path:
+    for doc_id, texts in NUMBERS.items():
+        versions = {v.lang: v for v in (_version(doc_id, tag, *sents) for tag, sents in texts.items())}
+        rows = range(1, len(texts["en"]) + 1)
+        links = tuple(Alignment("en", key, tuple(Link((f"en.p1.s{n}",), (f"{key}.p1.s{n}",)) for n in rows))
+                      for key in versions if key != "en")
+        save(tmp_path, ParallelText(doc_id, versions, links))
+    return tmp_path
+
+
+def _found(corpus: Path, query: str) -> list[tuple[str, str]]:
+    """(document, sentence id) of every hit of a query, sorted."""
+    return sorted((h.doc_id, h.sid) for h in search(corpus, query, limit=100))
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("1250", COUNT), ("1 250", COUNT), ('"1 250"', COUNT), ("１２５０", COUNT), ("1’250", COUNT), ("1250 AND farmers", [COUNT[3]]),
+     ("1250万", [COUNT[6], COUNT[8]]), ("１２５０萬人", [COUNT[6], COUNT[8]]), ("覆盖 1250", [COUNT[6], COUNT[8]])],
+)
+def test_a_number_is_found_however_its_digits_are_grouped(numbers: Path, query: str, expected: list[tuple[str, str]]) -> None:
+    """1250 did not find 1,250, German 1.250, French 1 250, Swiss 1’250 nor １，２５０ (nor the reverse):
+    FTS5 saw two words, 1 and 250, and 1 250 was two words of the query, each found anywhere."""
+    assert _found(numbers, query) == expected
+
+
+@pytest.mark.parametrize("query", ["1.250", "1,250"])
+def test_a_point_or_comma_before_three_digits_is_read_as_each_language_writes_it(numbers: Path, query: str) -> None:
+    """1.250 is 1250 in German and 1.25 in English or Swiss German, 1,250 the reverse: a sentence
+    is read by its language's decimal mark, so 1250 finds no gauge reading (COUNT); a query has
+    no language: it finds both numbers it can mean, each however its text writes it (before:
+    the words 1 and 250, which missed a plain 1250)."""
+    assert _found(numbers, query) == sorted(COUNT + GAUGE)
+
+
+def test_a_decimal_keeps_its_digits_apart_from_its_whole_part(numbers: Path) -> None:
+    """2,480.5 and German 2.480,5 are 2480.5, which 2480.5 finds (before: the words 2, 480 and 5), not 24805."""
+    output = [("coop", f"{key}.p1.s3") for key in ("de", "en", "fr", "zh-Hans", "zh-Hant")]
+    assert _found(numbers, "2480.5") == _found(numbers, "2.480,5") == output
+    assert _found(numbers, '"rose to 2,480.5 tonnes"') == [("coop", "en.p1.s3")]
+    assert _found(numbers, "24805") == []
+
+
+def test_a_number_found_through_its_groups_shows_as_written(numbers: Path) -> None:
+    assert [h.kwic()[1] for h in search(numbers, "1250", limit=100)] == [
+        "1250", "1’250", "1,250", "1.250", "1\u202f250", "１，２５０", "1,250", "1,250", "1,250"]
+    assert [h.kwic()[1] for h in search(numbers, "2480.5")] == ["2,480.5", "2.480,5", "2\u202f480,5", "2,480.5", "2,480.5"]
+    result = CliRunner().invoke(main, ["search", "1 250", "--lang", "zh-Hans", "--corpus", str(numbers)])
+    assert (result.exit_code, result.output) == (0, (
+        "coop zh-Hans.p1.s1: 去年该合作社向１，２５０户农民发放了贷款。\n"
+        "    en: The cooperative lent money to 1,250 farmers last year.\n"
+        "    de: Die Genossenschaft vergab im letzten Jahr Kredite an 1.250 Landwirte.\n"
+        "    fr: L’an dernier, la coopérative a prêté de l’argent à 1\u202f250 agriculteurs.\n"
+        "    zh-Hant-TW: 去年該合作社向1,250戶農民發放了貸款。\n"
+        "coop zh-Hans.p1.s4: 该计划覆盖1,250万人。\n"
+        "    en: The plan covers 12.5 million people.\n    de: Der Plan umfasst 12,5 Millionen Menschen.\n"
+        "    fr: Le plan couvre 12,5 millions de personnes.\n    zh-Hant-TW: 該計劃覆蓋1,250萬人。\n"
+    ))
+
+
+def test_an_index_made_before_digit_groups_were_folded_is_rebuilt(numbers: Path) -> None:
+    assert search(numbers, "farmers")
+    with closing(sqlite3.connect(numbers / INDEX_FILE)) as conn, conn:
+        conn.execute("DELETE FROM words")  # the text as version 12 had it: 1,250 two words
+        conn.execute("INSERT INTO words(rowid, norm) SELECT id, text FROM sents")
+        conn.execute("PRAGMA user_version = 12")
+    assert _found(numbers, "1250") == COUNT
 
 
 # --- the index file: damaged, unwritable; patterns too large to compile ---------------------------
@@ -597,3 +697,14 @@ def test_a_regex_whose_large_counts_cost_nothing_is_searched(corpus: Path, patte
 def test_a_regex_error_is_the_compilers_after_the_size_check(corpus: Path) -> None:
     with pytest.raises(SearchError, match=r"^--regex '\)a\{3\}': unbalanced parenthesis"):
         search(corpus, ")a{3}", use_regex=True)
+
+
+def test_a_plain_space_groups_digits_only_where_decimals_take_a_comma(tmp_path: Path) -> None:
+    """In English "chapter 5 100 soldiers" is two numbers, which folding every space merged into
+    5100 (100 no longer found it); in French 1 250 with a plain space is one number."""
+    versions = {"en": _version("army", "en", "In chapter 5 100 soldiers crossed the river."),
+                "fr": _version("army", "fr", "Au chapitre 5, 1 250 soldats traversèrent le fleuve.")}
+    save(tmp_path, ParallelText("army", versions, (Alignment("en", "fr", (Link(("en.p1.s1",), ("fr.p1.s1",)),)),)))
+    assert _found(tmp_path, '"100 soldiers"') == [("army", "en.p1.s1")]
+    assert _found(tmp_path, "5100") == []
+    assert _found(tmp_path, "1250") == _found(tmp_path, "1 250") == [("army", "fr.p1.s1")]

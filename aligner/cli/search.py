@@ -29,7 +29,11 @@ def search(query: str, lang: str, use_regex: bool, limit: int, corpus: Path, as_
     QUERY uses FTS5 syntax: words, "a phrase", AND, OR, NOT, prefix*. Chinese needs no word
     breaks, and Simplified finds Traditional (and the reverse); Latin words and numbers inside
     Chinese are words, and full-width forms and either script's quote marks match their plain
-    forms. The index is corpus/.search.sqlite,
+    forms. A number matches however its digits are grouped: 1250 finds 1,250, 1 250, １，２５０
+    and German 1.250 (a sentence's point or comma before three digits is read as its language
+    writes decimals: English 1.250 inches is a decimal); a query's 1.250 or 1,250 finds both
+    numbers it can mean; decimals stay apart (2,480.5 is not 24805). --regex matches the text as
+    written. The index is corpus/.search.sqlite,
     refreshed when a TEI file changes; delete it at will: a damaged one is made anew, and where it
     cannot be written (a read-only folder) a temporary one serves each search. A document that
     cannot be read is left out of the index and named on stderr, and the exit status is 1, until

@@ -11,7 +11,8 @@ narrows `--regex` queries to sentences holding the literal runs, or one of the a
 runs, that every match of the pattern contains). Chinese is indexed and queried in Simplified
 form, so either script finds both; compatibility forms are folded (NFKC: full-width ２０２４ is
 2024), and so are the punctuation marks scripts and regions write differently (every quote mark:
-「」, “”, ‘’ and " alike), for matching only: hits show the sentences as written. In `words` a
+「」, “”, ‘’ and " alike) and the marks grouping a number's digits (1,250, 1.250 in German, 1 250
+and 1250 alike; see aligner.search.numbers), for matching only: hits show the sentences as written. In `words` a
 run of Chinese, Japanese or Korean letters is a word of its own, so that Latin words and numbers
 written inside Chinese (据TrendForce的报告, 涵盖1250个) are words there too. What these indexes
 cannot answer is searched in each language's sentences joined into a few long texts (table
@@ -51,6 +52,7 @@ from aligner.corpus.rows import aligned_rows
 from aligner.corpus.store import cause, disk_full, doc_ids, holding, load, write_fix
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert, split_tag, tag_within
+from aligner.search.numbers import decimal_mark, fold_numbers, group_marks, readings
 from aligner.search.regex_literals import required_literals
 from aligner.search.regex_scan import Alphabet, Scan, join
 from aligner.search.regex_size import MAX_SIZE, size
@@ -60,7 +62,7 @@ log = logging.getLogger(__name__)
 
 INDEX_FILE = ".search.sqlite"
 LOCK_FILE = ".search.lock"  # held while the index is made or refreshed: searches run at once would collide
-INDEX_VERSION = 12  # PRAGMA user_version; an index of another version is rebuilt (12: CJK runs words of their own, punctuation folded)
+INDEX_VERSION = 13  # PRAGMA user_version; an index of another version is rebuilt (13: digit groups folded)
 CANDIDATES = 200  # more sentences holding a short word than this: the substring scan, which stops at the limit, is faster
 CHUNK = 1 << 16  # characters per joined text: a scan that stops early reads only the first few
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}  # not a database, or not a whole one: made anew
@@ -137,9 +139,10 @@ _WORD_START = f"(?<![^\\W{_CJK}])"  # not after a letter or digit of the same wo
 
 
 def normalize(text: str) -> str:
-    """The searchable form: compatibility forms folded (NFKC: Ｆｕｌｌ → Full, ﬁ → fi, ２０２４ → 2024),
-    Chinese in Simplified script, punctuation that scripts and regions write differently folded
-    (`_PUNCTUATION`: 「不」, ‘不’ and "不" are all '不'); FTS5 folds case itself."""
+    """The searchable form of a text whose digit groups are folded (`numbers.fold_numbers`):
+    compatibility forms folded (NFKC: Ｆｕｌｌ → Full, ﬁ → fi, ２０２４ → 2024), Chinese in Simplified
+    script, punctuation that scripts and regions write differently folded (`_PUNCTUATION`: 「不」,
+    ‘不’ and "不" are all '不'); FTS5 folds case itself."""
     text = unicodedata.normalize("NFKC", text)
     if HAN.search(text):
         text = convert(text, "t2s")
@@ -331,8 +334,9 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
         text = ParallelText(doc, {}, ())
     langs = sorted(text.versions, key=lambda lang: (lang != "en", lang))
     tags = {lang: version.tag for lang, version in text.versions.items()}
+    marks = {lang: decimal_mark(tag) for lang, tag in tags.items()}
     records = [
-        (doc, tags[lang], s.id, row.index, s.text, normalize(s.text))
+        (doc, tags[lang], s.id, row.index, s.text, normalize(fold_numbers(s.text, marks[lang])))
         for row in aligned_rows(text, langs)
         for lang in langs
         for s in row.cells[lang]
@@ -461,49 +465,82 @@ def fts_query(query: str) -> str:
 
 
 def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
-    """The SQL condition and parameters for a query."""
+    """The SQL condition and parameters for a query; a plain one is found in any of its `readings`
+    (1.250 read as 1.250 and as 1250), OR'd in one FTS5 query where it takes an FTS5 table."""
     if use_regex:
         match = " AND ".join(
             "(" + " OR ".join('"' + lit.replace('"', '""') + '"' for lit in clause) + ")" for clause in required_literals(query)
         )
         return "s.id IN (SELECT rowid FROM raw WHERE raw MATCH ?) AND regexp(?, s.text)", [match, query]
+    found = [_plain(reading) for reading in readings(query)]
+    tables = {table for table, _ in found}
+    if len(tables) == 1 and "" not in tables:  # one FTS5 table for every reading: one MATCH
+        table = tables.pop()
+        match = " OR ".join(f"({ps[0]})" for _, ps in found) if len(found) > 1 else found[0][1][0]
+        return f"s.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", [match]
+    conditions = [  # readings searched differently (1 250 as two words, 1250万 as one): each its own way
+        f"s.id IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)" if table
+        else "(" + " AND ".join("s.norm LIKE ? ESCAPE '\\'" for _ in ps) + ")"
+        for table, ps in found
+    ]
+    return "(" + " OR ".join(conditions) + ")", [p for _, ps in found for p in ps]
+
+
+def _plain(query: str) -> tuple[str, list[str]]:
+    """How to find a plain query whose numbers are folded: the FTS5 table to match and the query
+    for it, or "" and a LIKE pattern for each term that every sentence found holds."""
     words = terms(query)
     if not words:
         raise SearchError(f"query '{query}': nothing to search for; give a word or a \"phrase\"")
     symbols = any(unicodedata.category(ch) == "So" for ch in query)  # 🚀: no word to FTS5, which drops it
     if not HAN.search(query) and not symbols:
         # NFKC alone: the query's quote marks are FTS5's, and `words` holds no punctuation to fold
-        return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [fts_query(unicodedata.normalize("NFKC", query))]
+        return "words", [fts_query(unicodedata.normalize("NFKC", query))]
     norm = [normalize(t) for t in words]
     if all(len(t) >= 3 for t in norm) and not symbols:
-        return "s.id IN (SELECT rowid FROM grams WHERE grams MATCH ?)", [" ".join(f'"{t}"' for t in norm)]
+        return "grams", [" ".join(f'"{t}"' for t in norm)]
     escaped = [t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for t in norm]
-    return " AND ".join("s.norm LIKE ? ESCAPE '\\'" for _ in escaped), [f"%{t}%" for t in escaped]
+    return "", [f"%{t}%" for t in escaped]
 
 
-def _span(hit_text: str, norm: str, query: str, pattern: regex.Pattern[str] | None) -> tuple[int, int] | None:
-    """Where the first query term (or match of the --regex pattern) sits in the sentence, for the KWIC view."""
+def _span(hit_text: str, norm: str, words: list[str], pattern: regex.Pattern[str] | None, decimal: str) -> tuple[int, int] | None:
+    """Where the first of the query's `words` (its terms in each of its readings) or the first
+    match of the --regex pattern sits in the sentence, whose decimal mark is `decimal`, for the KWIC
+    view; a point or a comma between digits matches either, as FTS5 split words there (1.250 found German 1,250)."""
     if pattern is not None:
         m = pattern.search(hit_text)
         return m.span() if m else None
-    low, starts, ends = _searchable(hit_text, norm)
-    for term in terms(query):
+    low, starts, ends = _searchable(hit_text, norm, decimal)
+    for term in words:
         word = normalize(term).casefold()
         start = _WORD_START if word[:1].isalnum() and not _CJK_RUN.match(word[:1]) else ""  # FTS5 matched a word, not inside one
-        found = regex.search(start + regex.escape(word), low)
+        found = regex.search(start + "[.,]".join(map(regex.escape, _DECIMAL.split(word))), low)
         if found:
             return starts[found.start()], ends[found.end() - 1]
     return None
 
 
 _GRAPHEME = regex.compile(r"\X")
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")  # a decimal mark in a folded number
 
 
-def _searchable(text: str, norm: str) -> tuple[str, Sequence[int], Sequence[int]]:
-    """`norm`, the sentence's searchable form, case-folded, with the start and the end in `text` of
-    what each of its characters comes from: the same character when the lengths agree; else (NFKC,
-    casefolding or the folded punctuation made something longer: … is ..., ß ss) each grapheme of
-    the text is made searchable alone."""
+def _searchable(text: str, norm: str, decimal: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """`norm`, the searchable form of the sentence `text` (whose decimal mark is `decimal`),
+    case-folded, with the start and the end in `text` of what each of its characters comes from
+    (the marks grouping digits, which `norm` lacks, left out)."""
+    marks = set(group_marks(text, decimal))
+    if not marks:
+        return _unfolded(text, norm)
+    kept = [i for i in range(len(text)) if i not in marks]
+    low, starts, ends = _unfolded("".join(text[i] for i in kept), norm)
+    return low, [kept[i] for i in starts], [kept[i - 1] + 1 for i in ends]
+
+
+def _unfolded(text: str, norm: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """`norm`, the searchable form of `text` (which holds no digit groups), case-folded, with the
+    start and the end in `text` of what each of its characters comes from: the same character when
+    the lengths agree; else (NFKC, casefolding or the folded punctuation made something longer: …
+    is ..., ß ss) each grapheme of the text is made searchable alone."""
     low = norm.casefold()
     if len(low) == len(text):
         return low, range(len(text)), range(1, len(text) + 1)
@@ -625,11 +662,12 @@ def _hits(
             within = None  # too many to list: the substring scan reaches the limit sooner
         rows = _select(conn, query, pattern, tags, limit, within)
     hits = []
+    words = [] if pattern else [term for reading in readings(query) for term in terms(reading)]
     for doc, hit_lang, sid, row, text, norm in rows:
         aligned: dict[str, list[str]] = {}
         for other, other_text in conn.execute(
             "SELECT lang, text FROM sents WHERE doc_id=? AND row=? AND lang<>? ORDER BY id", (doc, row, hit_lang)
         ):
             aligned.setdefault(other, []).append(other_text)
-        hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, query, pattern), aligned))
+        hits.append(Hit(doc, hit_lang, sid, text, _span(text, norm, words, pattern, decimal_mark(hit_lang)), aligned))
     return hits

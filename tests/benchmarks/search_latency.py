@@ -55,6 +55,8 @@ QUERIES = [
     ("--regex, letter then digit", r"\pL\d", True, None),
     ("English word, --lang zh-Hans (Latin inside Chinese is a word; none here)", "light", False, "zh-Hans"),
     ("number (no digit in the corpus)", "2024", False, None),
+    ("number with one point: two readings, 1.250 and 1250, OR'd in one FTS5 query (no digit in the corpus)", "1.250", False, None),
+    ("Chinese number with a comma: two readings in the trigram index (no digit in the corpus)", "1,250万", False, None),
     ("Chinese in corner quotes, Traditional (quote marks folded: the text has ‘’)", "「歸耶和華為聖」", False, None),
 ]
 
