@@ -5,13 +5,18 @@ in reading order) or a TEI version. Segments are the links of the source → ref
 a link's candidate lines are joined and compared with its reference sentences, so 2-1 and 1-2
 links score as one segment. BLEU, chrF++ and TER are sacrebleu's; Chinese uses its `zh`
 tokeniser and TER's Asian support (with its normalisation, without which sacrebleu ignores it and
-compares whole unsegmented sentences). zh-Hant: scored in its own script by default; with
-`simplify=True` both sides are first converted with OpenCC t2s so a Traditional system's score is
-comparable with a Simplified one's (the signature then ends in `|script:t2s`).
+compares whole unsegmented sentences). A target written without spaces between words (Chinese,
+Japanese, Thai …) is scored with chrF, character n-grams alone: sacrebleu splits chrF++'s words at
+spaces, so its words there were whole sentences (`chrf_name`). Both sides are width-folded first
+(`fold_width`: ＧＰＵ and ２０２４ are GPU and 2024; the signatures say `|width:folded`). zh-Hant:
+scored in its own script by default; with `simplify=True` both sides are then converted with OpenCC
+t2s so a Traditional system's score is comparable with a Simplified one's (`|script:t2s`).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,32 +132,59 @@ def language_warnings(name: str, lines: Sequence[str], tgt_lang: str) -> list[st
     return [f"{name}: the candidate looks like {found}, not {tgt_lang}"]
 
 
+def chrf_name(tgt_lang: str) -> str:
+    """sacrebleu's name for the chrF scored: chrF2++ (character and word n-grams) for a language
+    written with spaces between words; chrF2 (character n-grams alone) for one written without
+    (Chinese, Japanese, Thai …), where sacrebleu's words, split at spaces, are whole sentences: chrF++
+    there is 6/7 of chrF for every sentence not matched whole (one character changed: 59.6 against 69.5)."""
+    return "chrF2++" if joiner(tgt_lang) else "chrF2"
+
+
 def metrics(tgt_lang: str) -> dict[str, object]:
-    """sacrebleu's BLEU, chrF++ and TER with the tokenisation right for the target language."""
+    """sacrebleu's BLEU, chrF (`chrf_name`) and TER with the tokenisation right for the target language."""
     from sacrebleu.metrics import BLEU, CHRF, TER
 
     chinese = tgt_lang.startswith("zh")
     return {
         "BLEU": BLEU(tokenize="zh" if chinese else "13a"),
-        "chrF2++": CHRF(word_order=2),
+        chrf_name(tgt_lang): CHRF(word_order=2 if joiner(tgt_lang) else 0),
         "TER": TER(normalized=chinese, asian_support=chinese),  # sacrebleu reads Asian support only when normalising
     }
 
 
+# Full-width letters and digits (Ａ, ａ, ０) and half-width katakana and hangul (ｶ), whose width
+# means nothing; and a full-width comma or point between full-width digits (１，２５０．５), part of
+# the number. CJK punctuation elsewhere (，。：？) is kept: it is Chinese's own, one token each in
+# sacrebleu's `zh` tokeniser, and its ASCII look-alike is another mark, not another width.
+_WIDE_ALNUM = "".join(ch for ch in map(chr, range(0xFF00, 0xFFF0)) if unicodedata.category(ch)[0] in "LN")
+_WIDE_RUN = re.compile(f"(?:[{_WIDE_ALNUM}]|(?<=[０-９])[，．](?=[０-９]))+")
+
+
+def fold_width(text: str) -> str:
+    """`text` with its full-width letters and digits, and the marks inside full-width numbers, as
+    NFKC writes them (ＧＰＵ２０２４ → GPU2024, １，２５０ → 1,250, ｶﾞ → ガ), so that a translator's
+    choice of width does not change a score."""
+    return _WIDE_RUN.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
 def prepare(segs: Segments, tgt_lang: str, simplify: bool) -> Segments:
-    """With `simplify`, convert references and outputs to Simplified (t2s) before scoring."""
-    if not (simplify and tgt_lang.startswith("zh")):
-        return segs
-    to_s = lambda xs: tuple(convert(x, "t2s") for x in xs)  # noqa: E731
-    return Segments(segs.ids, segs.sources, to_s(segs.references), {n: to_s(v) for n, v in segs.systems.items()})
+    """References and outputs as they are scored: width-folded (`fold_width`), then with `simplify`
+    converted to Simplified (t2s)."""
+    t2s = simplify and tgt_lang.startswith("zh")
+
+    def ready(texts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(convert(fold_width(t), "t2s") if t2s else fold_width(t) for t in texts)
+
+    return Segments(segs.ids, segs.sources, ready(segs.references), {n: ready(v) for n, v in segs.systems.items()})
 
 
 @dataclass(frozen=True)
 class Report:
-    scores: list[SystemScore]  # ranked by chrF++, best first
+    scores: list[SystemScore]  # ranked by chrF, best first
     signatures: dict[str, str]
-    segments: Segments
-    per_segment: dict[str, list[float]]  # sentence chrF++ per system
+    segments: Segments  # as scored (`prepare`)
+    per_segment: dict[str, list[float]]  # sentence chrF per system
+    chrf: str  # the chrF scored (`chrf_name`): chrF2++, or chrF2 for a target written without spaces
 
 
 def score(segs: Segments, tgt_lang: str, simplify: bool = False, samples: int = 1000) -> Report:
@@ -160,8 +192,9 @@ def score(segs: Segments, tgt_lang: str, simplify: bool = False, samples: int = 
     against the first system."""
     segs = prepare(segs, tgt_lang, simplify)
     ms = metrics(tgt_lang)
+    chrf_metric = chrf_name(tgt_lang)
     refs = [list(segs.references)]
-    suffix = "|script:t2s" if simplify and tgt_lang.startswith("zh") else ""
+    suffix = "|width:folded" + ("|script:t2s" if simplify and tgt_lang.startswith("zh") else "")
     results: list[SystemScore] = []
     if len(segs.systems) > 1:
         from sacrebleu.significance import PairedTest
@@ -169,7 +202,7 @@ def score(segs: Segments, tgt_lang: str, simplify: bool = False, samples: int = 
         test = PairedTest(list(segs.systems.items()), ms, refs, test_type="bs", n_samples=samples)  # type: ignore[arg-type]
         sigs, table = test()
         for k, name in enumerate(table["System"]):
-            b, c, t = (table[m][k] for m in ("BLEU", "chrF2++", "TER"))
+            b, c, t = (table[m][k] for m in ("BLEU", chrf_metric, "TER"))
             extra = (b.ci, c.ci, t.ci, b.p_value, c.p_value, t.p_value)  # type: ignore[union-attr]
             scores = (float(b.score), float(c.score), float(t.score))  # type: ignore[union-attr]  # numpy → float
             results.append(SystemScore(str(name), *scores, *(None if v is None else float(v) for v in extra)))
@@ -177,19 +210,19 @@ def score(segs: Segments, tgt_lang: str, simplify: bool = False, samples: int = 
     else:
         ((name, hyps),) = segs.systems.items()
         got = {m: metric.corpus_score(list(hyps), refs) for m, metric in ms.items()}  # type: ignore[attr-defined]
-        results.append(SystemScore(name, got["BLEU"].score, got["chrF2++"].score, got["TER"].score))
+        results.append(SystemScore(name, got["BLEU"].score, got[chrf_metric].score, got["TER"].score))
         signatures = {m: str(metric.get_signature()) + suffix for m, metric in ms.items()}  # type: ignore[attr-defined]
-    chrf = ms["chrF2++"]
+    chrf = ms[chrf_metric]
     per_segment = {
         name: [chrf.sentence_score(h, [r]).score for h, r in zip(hyps, segs.references, strict=True)]  # type: ignore[attr-defined]
         for name, hyps in segs.systems.items()
     }
     ranked = sorted(results, key=lambda s: (-s.chrf, s.name))
-    return Report(ranked, signatures, segs, per_segment)
+    return Report(ranked, signatures, segs, per_segment, chrf_metric)
 
 
 def worst(report: Report, name: str, n: int) -> list[tuple[str, str, str, str, float]]:
-    """The n segments where a system scores lowest: (id, source, output, reference, chrF++)."""
+    """The n segments where a system scores lowest: (id, source, output, reference, chrF)."""
     segs = report.segments
     rows = zip(segs.ids, segs.sources, segs.systems[name], segs.references, report.per_segment[name], strict=True)
     return sorted(rows, key=lambda r: (r[4], r[0]))[:n]

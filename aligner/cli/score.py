@@ -1,4 +1,4 @@
-"""`aligner score`: BLEU, chrF++ and TER of candidate translations against the corpus's reference."""
+"""`aligner score`: BLEU, chrF++ (chrF for a target written without spaces) and TER of candidate translations against the corpus's reference."""
 
 from __future__ import annotations
 
@@ -66,6 +66,13 @@ def score(target: str, candidates: tuple[str, ...], tgt: str, src: str, simplify
     """Score candidate translations of TARGET (a document id or a corpus folder) with sacrebleu.
 
     Example: aligner score 000_bf7a112df29932bd -c mt=out.txt -c human=post.txt --lang zh-Hans
+
+    BLEU, chrF2++ and TER; for a reference written without spaces between words (Chinese,
+    Japanese, Thai …) chrF2, character n-grams alone, since chrF++'s words, split at spaces,
+    would be whole sentences (--json names it in "chrf_metric"). Both sides are width-folded
+    first, for every metric: full-width letters and digits score as their ASCII forms (ＧＰＵ２０２４
+    as GPU2024, １，２５０ as 1,250); CJK punctuation (，。：) is kept. The signatures say so
+    (|width:folded).
     """
     texts = resolve(target, corpus)
     tgt, src = version_key(tgt, texts, "--lang"), version_key(src, texts, "--src")
@@ -80,6 +87,7 @@ def score(target: str, candidates: tuple[str, ...], tgt: str, src: str, simplify
     report = scoring.score(scoring.segments(texts, docs, src, tgt), tgt, simplify, samples)
     if as_json:
         payload = {
+            "chrf_metric": report.chrf,
             "signatures": report.signatures,
             "systems": [s.__dict__ for s in report.scores],
             "warnings": warnings,
@@ -97,8 +105,8 @@ def _print(report: scoring.Report, n_worst: int) -> None:
     from rich.table import Table
 
     console = Console()
-    table = Table(title="Systems, best chrF++ first")
-    for col in ("system", "BLEU", "chrF++", "TER", "p (BLEU/chrF++/TER vs baseline)"):
+    table = Table(title=f"Systems, best {report.chrf} first")
+    for col in ("system", "BLEU", report.chrf, "TER", f"p (BLEU/{report.chrf}/TER vs baseline)"):
         table.add_column(col, justify="left" if col == "system" else "right")
 
     def cell(value: float, ci: float | None) -> str:
@@ -115,8 +123,8 @@ def _print(report: scoring.Report, n_worst: int) -> None:
         console.print(f"{metric}: {sig}", markup=False)
     for s in report.scores:
         worst = Table(title=f"{s.name}: worst segments", show_lines=True, expand=True)
-        for col in ("segment", "chrF++", "output", "reference"):
-            worst.add_column(col, ratio=None if col in ("segment", "chrF++") else 1, overflow="fold")
+        for col in ("segment", report.chrf, "output", "reference"):
+            worst.add_column(col, ratio=None if col in ("segment", report.chrf) else 1, overflow="fold")
         for seg_id, _src, out, ref, value in scoring.worst(report, s.name, n_worst):
             worst.add_row(seg_id, f"{value:.1f}", out, ref)
         console.print(worst)
