@@ -8,6 +8,7 @@ match overlaps a gold link on both sides. Counts are summed over files before di
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,12 +18,14 @@ from aligner.corpus.disjoint import DisjointSets
 from aligner.errors import InputError
 
 Link = tuple[tuple[int, ...], tuple[int, ...]]
+log = logging.getLogger(__name__)
 
 
-def parse_links(text: str, name: str = "<alignment>") -> list[Link]:
-    """Parse `[src indices]:[tgt indices]` lines (blank lines ignored; a third `:score` field too)."""
-    links: list[Link] = []
-    for number, line in enumerate(text.splitlines(), 1):
+def numbered_links(text: str, name: str = "<alignment>") -> list[tuple[int, Link]]:
+    """Parse `[src indices]:[tgt indices]` lines, each with its line number (a line ends at \\n
+    alone, as the texts' do: `read_lines`; blank lines ignored; a third `:score` field too)."""
+    links: list[tuple[int, Link]] = []
+    for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         parts = line.strip().split(":")
@@ -32,8 +35,13 @@ def parse_links(text: str, name: str = "<alignment>") -> list[Link]:
             raise InputError(
                 f"{name}, line {number}: expected '[0, 1]:[2]', got {line.strip()!r}"
             ) from None
-        links.append((src, tgt))
+        links.append((number, (src, tgt)))
     return links
+
+
+def parse_links(text: str, name: str = "<alignment>") -> list[Link]:
+    """Parse `[src indices]:[tgt indices]` lines (`numbered_links`, without the numbers)."""
+    return [link for _, link in numbered_links(text, name)]
 
 
 def _indices(field: str) -> tuple[int, ...]:
@@ -175,23 +183,66 @@ def read_bytes(path: Path, what: str = "it", fix: str = "") -> bytes:
 
 
 def read_lines(path: Path, what: str = "it", fix: str = "") -> list[str]:
-    """Read one sentence per line, trailing newline ignored, in any encoding the ingester reads
-    (UTF-8 or UTF-16 with a byte order mark, which is dropped; UTF-8, GB18030, Big5); `what` and
-    `fix` as `read_bytes` takes them."""
+    """Read one sentence per line, in any encoding the ingester reads (UTF-8 or UTF-16 with a
+    byte order mark, which is dropped; UTF-8, GB18030, Big5); `what` and `fix` as `read_bytes`
+    takes them. A line ends at \\n (a \\r before it dropped; none after the last line), as a gold
+    file counts them: not at U+2028, NEL or a form feed in a sentence, where str.splitlines ends one."""
     from aligner.ingest.text import decode
 
     data = read_bytes(path, what, fix)
-    return decode(data, str(path)).splitlines() if data.strip() else []  # `decode` refuses blank bytes as an input's
+    if not data.strip():  # `decode` refuses blank bytes as an input's
+        return []
+    lines = decode(data, str(path)).split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
-def check_links(links: Sequence[Link], n: int, m: int, name: str) -> None:
-    """Raise InputError unless links index only sentences 0…n-1 and 0…m-1."""
-    for src, tgt in links:
+def texts_of(gold_dir: Path, stem: str) -> tuple[list[str], list[str]]:
+    """The source and target lines of gold file `stem` (`src/STEM`, `tgt/STEM`); an empty one is
+    refused, naming it: there is nothing to align and score."""
+    sides = []
+    for side in ("src", "tgt"):
+        path = gold_dir / side / stem
+        lines = read_lines(path)
+        if not lines:
+            raise InputError(f"{path}: the file is empty; put the {side} text of gold/{stem}.align in it, a sentence a line")
+        sides.append(lines)
+    return sides[0], sides[1]
+
+
+def read_gold(path: Path, n: int, m: int) -> list[Link]:
+    """A gold file's links, checked against its texts of `n` source and `m` target lines
+    (`check_gold`); a file without links is refused: every score against it would be 0."""
+    numbered = numbered_links("\n".join(read_lines(path)), str(path))
+    if not numbered:
+        raise InputError(f"{path}: no links; a gold file holds a link a line, e.g. [0]:[0] (nothing to score against)")
+    check_gold(numbered, n, m, str(path))
+    return [link for _, link in numbered]
+
+
+def check_gold(numbered: Sequence[tuple[int, Link]], n: int, m: int, name: str) -> None:
+    """Refuse, naming the gold file's line, a link that indexes a sentence outside 0…n-1 and
+    0…m-1; warn once for the file about sentences that two links hold (a duplicated or
+    overlapping link: scored as given, as other scorers do; Text+Berg's 002.align has one)."""
+    held: dict[tuple[str, int], int] = {}  # (side, index) → the line of the first link holding it
+    shared: list[tuple[int, str, int]] = []  # (line, side, index) of each sentence an earlier link holds
+    for number, (src, tgt) in numbered:
         if any(not 0 <= i < n for i in src) or any(not 0 <= j < m for j in tgt):
             raise InputError(
-                f"{name}: link {list(src)}:{list(tgt)} is outside the texts ({n} source, {m} target"
+                f"{name}, line {number}: link {list(src)}:{list(tgt)} is outside the texts ({n} source, {m} target"
                 " lines): the gold file does not belong to these texts"
             )
+        for side, index in [("source", i) for i in src] + [("target", j) for j in tgt]:
+            if (side, index) in held:
+                shared.append((number, side, index))
+            held.setdefault((side, index), number)
+    if shared:
+        number, side, index = shared[0]
+        more = f" ({len(shared)} sentences are in more than one link)" if len(shared) > 1 else ""
+        log.warning("%s, line %d: %s sentence %d is in this link and in the one at line %d%s; a sentence "
+                    "belongs to one gold link: scored as the file is, but fix it to score right",
+                    name, number, side, index, held[side, index], more)
 
 
 def gold_files(gold_dir: Path) -> list[Path]:

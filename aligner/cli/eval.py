@@ -16,13 +16,12 @@ from aligner.cli.options import encoder_option, json_option, language_tag, quiet
 from aligner.corpus.store import write_atomic
 from aligner.evaluate import (
     FileResult,
-    check_links,
     format_links,
     gold_files,
     merge_by_unit,
-    read_lines,
-    read_links,
+    read_gold,
     score,
+    texts_of,
     unit_ids,
 )  # fmt: skip
 
@@ -64,10 +63,8 @@ def eval_command(
     started = time.perf_counter()
     results = []
     for gold_path in gold_files(gold_dir):
-        src = read_lines(gold_dir / "src" / gold_path.stem)
-        tgt = read_lines(gold_dir / "tgt" / gold_path.stem)
-        gold = read_links(gold_path)
-        check_links(gold, len(src), len(tgt), str(gold_path))
+        src, tgt = texts_of(gold_dir, gold_path.stem)
+        gold = read_gold(gold_path, len(src), len(tgt))
         beads = align(src, tgt, src_lang, tgt_lang, quiet=quiet, encoder=encoder)
         if (share := unrelated(beads)) is not None:
             warn_unrelated(f"{gold_dir}/src/{gold_path.stem} and tgt/{gold_path.stem}", share)

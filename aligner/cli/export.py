@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -54,6 +56,9 @@ def export(
     XCES is read by OpusTools: opus_read -d NAME -s en -t zh-Hans -af OUT/en-zh-Hans.xml -dl OUT -p raw.
     Same corpus and options, same bytes. In a corpus folder, a document that cannot be read is
     skipped with a message, the rest is exported, and the exit status is 1.
+    -o /dev/stdout writes the data to standard output; the report (the "Wrote" line or --json)
+    then goes to standard error, after the notes. An output path that is a symbolic link is
+    written through: the file it leads to is replaced, the link stays.
     """
     texts, skipped = load_readable(target, corpus)
     every, some = shared_langs(texts)
@@ -68,9 +73,7 @@ def export(
         length_ratio=parse_ratio(length_ratio),
     )
     report = run_export(texts, fmt, chosen, out, filters, tmx_langs, xliff_version)
-    if as_json:
-        click.echo(json.dumps(report.as_json() | {"skipped": skipped}, ensure_ascii=False, indent=2))
-    else:
+    if not as_json:
         for doc_id, missing in report.lacking.items():
             click.echo(f"Skipped document {doc_id}: it has no {', '.join(missing)} version", err=True)
         for key, tags in report.mixed.items():
@@ -78,5 +81,21 @@ def export(
         for reason, n in sorted(report.dropped.items()):
             what = "omissions (a side is empty; not representable)" if reason == "omission" and FORMATS[fmt].needs_all_langs else reason
             click.echo(f"Skipped {n} units: {what}", err=True)
-        click.echo(f"Wrote {report.units} units to {', '.join(map(str, report.files))}")
-    report_skipped(skipped)
+    report_skipped(skipped, final=False)
+    if as_json:
+        said = json.dumps(report.as_json() | {"skipped": skipped}, ensure_ascii=False, indent=2)
+    else:
+        said = f"Wrote {report.units} units to {', '.join(map(str, report.files))}"
+    click.echo(said, err=_on_stdout(report.files))  # the data's stream holds the data alone
+    if skipped:
+        sys.exit(1)
+
+
+def _on_stdout(files: list[Path]) -> bool:
+    """Whether one of the files written is standard output (-o /dev/stdout, or a pipe, terminal or
+    file it is), where the report would land in the data (a line after a TMX's </tmx>)."""
+    try:
+        out = os.fstat(1)
+    except OSError:  # no stdout
+        return False
+    return any(os.path.exists(file) and os.path.samestat(os.stat(file), out) for file in files)

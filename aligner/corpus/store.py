@@ -261,33 +261,81 @@ def _fix(err: OSError) -> str:
 
 def write_all(files: Mapping[Path, bytes]) -> list[Path]:
     """Write several files all or none (the files of a Moses or XCES export): each goes to a temp
-    file beside it (`stage`), and they are renamed into place only when every one was written;
-    return those that changed. A failure raises `OutputError` and leaves no file."""
+    file beside the file its symbolic links lead to (`_followed`: the link stays a link), and they
+    are renamed into place only when every one was written; return those written. What is not a
+    regular file (/dev/stdout, a FIFO, a device) is written through, never replaced (`_through`),
+    after the others. A failure raises `OutputError` and leaves no file; a reader that went away
+    (`aligner export … -o /dev/stdout | head`) raises `BrokenPipeError`, as output to stdout does."""
     changed: dict[Path, bytes] = {}
-    through: list[Path] = []  # not regular files (/dev/stdout): written as `write_atomic` does
+    through: dict[Path, Path] = {}  # the path given → where its links lead
     try:
         for path, data in files.items():
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, "a folder of that name is in the way")
-            if path.exists() and not path.is_file():
-                through.append(path)
-            elif not (path.exists() and path.read_bytes() == data):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                changed[path] = data
+            place = _followed(path)
+            if _through(place):
+                through[path] = place
+            elif not (place.is_file() and place.read_bytes() == data):
+                place.parent.mkdir(parents=True, exist_ok=True)
+                changed[place] = data
     except OSError as err:
         raise cannot_write(path, err) from None
     temps = stage(changed)
     try:
-        for path, tmp in temps.items():
+        for place, tmp in temps.items():
             try:
-                os.replace(tmp, path)
+                os.replace(tmp, place)
             except OSError as err:
-                raise cannot_write(path, err) from None
+                raise cannot_write(place, err) from None
     finally:
         discard(temps)  # what is left of them after a failed rename; and their holds
-    for path in through:
-        write_atomic(path, files[path])
+    for path, place in through.items():
+        try:
+            _write_through(place, files[path])
+        except BrokenPipeError:
+            raise
+        except OSError as err:
+            raise cannot_write(path, err) from None
     return [*temps, *through]
+
+
+def _followed(path: Path) -> Path:
+    """`path` with its symbolic links followed, up to a link in /proc (/dev/stdout →
+    /proc/self/fd/1), which names an open file of a process rather than a place: it is kept."""
+    for _ in range(40):  # the kernel's limit on links in a path
+        folder = Path(os.path.realpath(path.parent))
+        path = folder / path.name
+        if _in_proc(folder) or not path.is_symlink():
+            return path
+        path = folder / os.readlink(path)
+    raise OSError(errno.ELOOP, os.strerror(errno.ELOOP))
+
+
+def _in_proc(path: Path) -> bool:
+    """Whether a path lies in /proc, where no file can be made (a rename there fails)."""
+    return path.parts[:2] == ("/", "proc")
+
+
+def _through(place: Path) -> bool:
+    """Whether a file (its links followed: `_followed`) is written through rather than replaced:
+    a device, a FIFO or socket, what a /proc link names (a process's open file: a pipe, a
+    terminal, the file a shell redirected stdout to), which a rename would put a plain file in place of."""
+    return _in_proc(place) or (place.exists() and not place.is_file())
+
+
+def _write_through(place: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (or its blocks) into a file as it is (`_through`): through this process's own
+    descriptor when `place` names one (/proc/PID/fd/1 for /dev/stdout: at its offset, so that a
+    shell's `>>` appends and what it wrote before stays), else through the path opened for writing."""
+    if place.parent == Path(f"/proc/{os.getpid()}/fd") and place.name.isdigit():
+        for block in _blocks(data):
+            view = memoryview(block)
+            while view:
+                view = view[os.write(int(place.name), view) :]
+        return
+    with place.open("wb") as out:
+        for block in _blocks(data):
+            out.write(block)
 
 
 def stage(files: Mapping[Path, bytes], sync: bool = False, failed: Failed = cannot_write, tag: str = "") -> dict[Path, Path]:
@@ -331,13 +379,13 @@ def release(temps: Mapping[Path, Path]) -> None:
 
 
 def _write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool, tag: str) -> bool:
-    """`write_atomic`, its OSErrors as they come."""
-    if path.exists() and not path.is_file():
-        with path.open("wb") as out:
-            for block in _blocks(data):
-                out.write(block)
+    """`write_atomic`, its OSErrors as they come; a symbolic link is followed (`_followed`: the file
+    it leads to is replaced, the link stays) and what is not a regular file written through."""
+    path = _followed(path)
+    if _through(path):
+        _write_through(path, data)
         return True
-    if isinstance(data, bytes) and path.exists() and path.read_bytes() == data:
+    if isinstance(data, bytes) and path.is_file() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary(path, data, sync, tag)

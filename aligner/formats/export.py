@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 from pathlib import Path
 
 from aligner.corpus.model import ParallelText
@@ -13,6 +14,9 @@ from aligner.errors import InputError
 from aligner.formats import FORMATS, Batch, get, units
 from aligner.formats.filters import Filters, apply, check_types
 from aligner.formats.select import choose, english_first, tags_of, within
+from aligner.formats.unit import Unit
+
+PAIRWISE = frozenset({"xces"})  # formats that write each pair of versions apart: a unit is one pair's link
 
 
 @dataclass(frozen=True)
@@ -53,27 +57,43 @@ def mixed(texts: Sequence[ParallelText], keys: list[str]) -> dict[str, list[str]
     return {key: found for key, found in tags.items() if len(found) > 1}
 
 
+def _only(text: ParallelText, keys: Sequence[str]) -> ParallelText:
+    """A document with only the versions exported and the alignments among them: all a writer
+    sees (an XLSX sheet's QA checked the other versions' pairs too, for findings it left out)."""
+    alignments = tuple(al for al in text.alignments if al.src_lang in keys and al.tgt_lang in keys)
+    return replace(text, versions={key: text.versions[key] for key in keys}, alignments=alignments)
+
+
+def _units(texts: Sequence[ParallelText], keys: list[str], pairwise: bool) -> list[Unit]:
+    """The units to filter: each document's rows across the versions, or for a format that writes
+    each pair of versions apart (`PAIRWISE`), each pair's links, pair by pair, so that a filter
+    judges what is written (a 1-1 link, not the 2-2-1 row it falls in)."""
+    if not pairwise:
+        return [u for text in texts for u in units(text, keys)]
+    return [u for pair in combinations(keys, 2) for text in texts for u in units(text, list(pair))]
+
+
 def prepare(
     texts: Sequence[ParallelText], fmt: str, langs: list[str], filters: Filters, tag_style: str = "legacy",
     xliff_version: str = "2.1",
 ) -> Batch:
     """The batch a writer gets: units of every document that has a version within each tag of
-    `langs` (en, zh-Hant-HK; `select.within`), filtered.
+    `langs` (en, zh-Hant-HK; `select.within`), filtered once for the whole batch.
 
     Formats that need every language in a unit (TMX, Moses) leave omissions out and count them.
     """
     if len(langs) < 2:
         raise InputError(f"export needs two or more languages, got {', '.join(langs) or 'none'}; choose with --langs")
     keys = list(choose(",".join(langs), [tags_of(text) for text in texts]).values())
-    check_types(filters.types, langs)
+    pairwise = fmt in PAIRWISE
+    check_types(filters.types, langs, fmt if pairwise else "")
     left_out = lacking(texts, langs)
-    texts = [text for text in texts if text.doc_id not in left_out]
+    texts = [_only(text, keys) for text in texts if text.doc_id not in left_out]
     if not texts:
         raise InputError(f"no document has all of {', '.join(langs)}; choose languages they share with --langs")
-    all_units = [u for text in texts for u in units(text, keys)]
     if FORMATS[fmt].needs_all_langs:
         filters = Filters(**{**filters.__dict__, "omissions": False})
-    kept, dropped = apply(all_units, filters)
+    kept, dropped = apply(_units(texts, keys, pairwise), filters)
     return Batch(texts, keys, kept, filters, dropped, tag_style, xliff_version)
 
 

@@ -38,16 +38,22 @@ def parse_ratio(value: str) -> tuple[float, float] | None:
     return (low, high)
 
 
-def check_types(types: frozenset[str], langs: Sequence[str]) -> None:
+def check_types(types: frozenset[str], langs: Sequence[str], pairwise: str = "") -> None:
     """Refuse a `--types` entry that is not a link type of the languages exported: a count of
-    sentences per language, joined by '-' (1-1-1 for three languages; `Unit.kind`)."""
+    sentences per language, joined by '-' (1-1-1 for three languages; `Unit.kind`). `pairwise`
+    names a format that writes each pair of versions apart (xces): its types are a pair's (1-1)."""
+    size = 2 if pairwise else len(langs)
     for kind in sorted(types):
-        if not re.fullmatch(r"[0-9]+(?:-[0-9]+)*", kind) or kind.count("-") != len(langs) - 1:
-            ones = ["1"] * len(langs)
+        if not re.fullmatch(r"[0-9]+(?:-[0-9]+)*", kind) or kind.count("-") != size - 1:
+            ones = ["1"] * size
+            examples = f"e.g. {'-'.join(ones)} or {'-'.join(['2', *ones[1:]])}"
+            if pairwise:
+                raise InputError(f"--types {kind}: {pairwise} writes each pair of languages apart, and a type counts the "
+                                 f"sentences of a pair's two sides: {examples}")
             pairs = ", or name two languages with --langs" if len(langs) > 2 else ""
             raise InputError(
                 f"--types {kind}: a type counts the sentences of each language exported, {len(langs)} here"
-                f" ({', '.join(langs)}): e.g. {'-'.join(ones)} or {'-'.join(['2', *ones[1:]])}{pairs}"
+                f" ({', '.join(langs)}): {examples}{pairs}"
             )
 
 
@@ -69,14 +75,15 @@ def reason_to_drop(unit: Unit, keep: Filters) -> str | None:
 
 
 def apply(units: list[Unit], keep: Filters) -> tuple[list[Unit], Counter[str]]:
-    """The units that pass, in order, and how many each filter dropped (duplicates as `duplicate`)."""
+    """The units that pass, in order, and how many each filter dropped (duplicates as `duplicate`:
+    the same texts in the same languages as a unit before, in any document)."""
     kept: list[Unit] = []
     dropped: Counter[str] = Counter()
-    seen: set[tuple[str, ...]] = set()
+    seen: set[tuple[tuple[str, str], ...]] = set()
     for unit in units:
         reason = reason_to_drop(unit, keep)
         if reason is None and keep.dedupe:
-            key = tuple(unit.text(lang) for lang in unit.cells)
+            key = tuple((lang, unit.text(lang)) for lang in unit.cells)  # an XCES batch holds several pairs' links
             reason = "duplicate" if key in seen else None
             seen.add(key)
         if reason:

@@ -27,6 +27,11 @@ def unit_json(unit: Unit) -> dict[str, object]:
     }
 
 
+# the line breaks of str.splitlines that json.dumps leaves raw (it escapes those below U+0020)
+_BREAKS = str.maketrans({c: f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"})
+
+
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """One line per unit."""
-    return {out: "".join(json.dumps(unit_json(u), ensure_ascii=False) + "\n" for u in batch.units).encode()}
+    """One line per unit; NEL, U+2028 and U+2029 in a text escaped (`_BREAKS`), so that a reader
+    splitting lines at them too (Python's splitlines) reads one line a unit."""
+    return {out: "".join(json.dumps(unit_json(u), ensure_ascii=False).translate(_BREAKS) + "\n" for u in batch.units).encode()}

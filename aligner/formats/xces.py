@@ -9,8 +9,11 @@ Reading follows fromDoc/toDoc relative to the alignment file's folder.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from itertools import combinations
 from pathlib import Path
 from typing import Literal
 
@@ -27,12 +30,12 @@ from aligner.corpus.model import (
     reverse,
 )
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, claim, units
-from aligner.formats.filters import apply
+from aligner.formats import OUR_ID, Batch, Unit, claim
 from aligner.formats.select import keep_region
 from aligner.formats.xmlfile import parse
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+log = logging.getLogger(__name__)
 DOCTYPE = '<!DOCTYPE cesAlign PUBLIC "-//CES//DTD XML cesAlign//EN" "">'
 
 
@@ -53,26 +56,22 @@ def sentence_file(doc: Document) -> bytes:
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     """Sentence files for every version and one alignment file per language pair, a link group a
-    document, with a link for every sentence (its omission where no stored link holds it)."""
+    document, with a link for every unit of the batch: each pair's links (`export.PAIRWISE`),
+    filtered (a sentence no stored link holds is an omission's)."""
+    held: dict[tuple[tuple[str, ...], str], list[Unit]] = {}  # (pair, document) → its units
+    for unit in batch.units:
+        held.setdefault((tuple(unit.cells), unit.doc_id), []).append(unit)
     files: dict[Path, bytes] = {}
-    langs = batch.langs
-    for i, a in enumerate(langs):
-        for b in langs[i + 1 :]:
-            root = etree.Element("cesAlign", version="1.0")
-            for text in batch.texts:
-                grp = etree.SubElement(
-                    root, "linkGrp", targType="s", fromDoc=f"{a}/{text.doc_id}.xml", toDoc=f"{b}/{text.doc_id}.xml"
-                )
-                kept, dropped = apply(units(text, [a, b]), batch.filters)  # sentences no link holds as omissions
-                batch.dropped.update(dropped)
-                for unit in kept:
-                    src, tgt = (" ".join(s.id for s in unit.cells[lang]) for lang in (a, b))
-                    etree.SubElement(
-                        grp, "link", id=f"{unit.link_id}", xtargets=f"{src};{tgt}", certainty=f"{unit.confidence:.3f}"
-                    )
-                for lang in (a, b):
-                    files[out / lang / f"{text.doc_id}.xml"] = sentence_file(text.versions[lang])
-            files[out / f"{a}-{b}.xml"] = _tostring(root, DOCTYPE)
+    for a, b in combinations(batch.langs, 2):
+        root = etree.Element("cesAlign", version="1.0")
+        for text in batch.texts:
+            grp = etree.SubElement(root, "linkGrp", targType="s", fromDoc=f"{a}/{text.doc_id}.xml", toDoc=f"{b}/{text.doc_id}.xml")
+            for unit in held.get(((a, b), text.doc_id), []):
+                src, tgt = (" ".join(s.id for s in unit.cells[lang]) for lang in (a, b))
+                etree.SubElement(grp, "link", id=unit.link_id, xtargets=f"{src};{tgt}", certainty=f"{unit.confidence:.3f}")
+            for lang in (a, b):
+                files[out / lang / f"{text.doc_id}.xml"] = sentence_file(text.versions[lang])
+        files[out / f"{a}-{b}.xml"] = _tostring(root, DOCTYPE)
     return files
 
 
@@ -205,12 +204,28 @@ def _version(path: Path, grp: etree._Element, attr: str, file: Path, doc_id: str
     return lang
 
 
-def _certainty(link: etree._Element) -> float:
-    """A link's certainty within 0 and 1; 1 when it has none or not a number."""
+def _certainty(link: etree._Element, where: str) -> float:
+    """A link's certainty (1 when it has none), which must be a number: refused with its line when
+    not one. A number beyond 0 and 1 is read as the nearer (`_strays` says so): OPUS ships an
+    aligner's scores as certainties (hunalign's), which stray beyond them (-0.06 in OPUS RF)."""
+    raw = link.get("certainty", "1")
     try:
-        return min(1.0, max(0.0, float(link.get("certainty", "1"))))
+        value = float(raw)
     except ValueError:
-        return 1.0
+        value = math.nan
+    if not math.isfinite(value):
+        raise InputError(f"{where}: certainty '{raw}' is not a number; write one from 0 to 1, or remove the attribute")
+    return min(1.0, max(0.0, value))
+
+
+def _strays(path: Path, root: etree._Element) -> None:
+    """Say once for a file whose links were read (each certainty a number: `_certainty`) where the
+    first certainty beyond 0 and 1 is and how many there are, each read as the nearer."""
+    links = (link for grp in root.iter("linkGrp") for link in grp.iter("link"))
+    strays = [link for link in links if not 0 <= float(link.get("certainty", "1")) <= 1]
+    if strays:
+        log.warning("%s:%s: a certainty beyond 0 and 1 (an aligner's score, as OPUS ships them), read as the nearer of 0 and 1; "
+                    "%d links have one", path, strays[0].sourceline, len(strays))
 
 
 def _link(path: Path, link: etree._Element, sides: tuple[Side, Side], linked: dict[tuple[str, str], str], resp: str | None) -> Link:
@@ -230,7 +245,7 @@ def _link(path: Path, link: etree._Element, sides: tuple[Side, Side], linked: di
         cells.append(tuple(ids[sid] for sid in half.split()))
     if not any(cells):
         raise InputError(f"{where}: xtargets '{xtargets}' names no sentence; remove the link")
-    return Link(cells[0], cells[1], _certainty(link), "person" if resp == "person" else "machine")
+    return Link(cells[0], cells[1], _certainty(link, where), "person" if resp == "person" else "machine")
 
 
 def _add(alignments: dict[tuple[str, str], Alignment], al: Alignment) -> None:
@@ -264,6 +279,7 @@ def read(paths: Sequence[Path], resp: str | None = None) -> list[ParallelText]:
         for grp in root.iter("linkGrp"):
             doc_id = _doc_id_lang(_names(path, grp)[0])[0]
             _group(path, grp, doc_id, docs.setdefault(doc_id, _Doc()), resp)
+        _strays(path, root)
     if not docs:
         raise InputError(f"{', '.join(map(str, paths))}: no <linkGrp> to import; give the XCES alignment files (<cesAlign> with <linkGrp fromDoc toDoc>), not the sentence files")
     return [ParallelText(doc_id, doc.versions, tuple(doc.alignments.values())) for doc_id, doc in docs.items()]
