@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import io
 import json
@@ -24,6 +25,17 @@ def cache_dir() -> Path:
     """`$ALIGNER_CACHE`, else `~/.cache/aligner`."""
     env = os.environ.get("ALIGNER_CACHE")
     return Path(env) if env else Path.home() / ".cache" / "aligner"
+
+
+def tables(root: Path) -> dict[str, int]:
+    """The derived tables kept in a cache folder (`cached_json`, `cached_arrays`: the CC-CEDICT
+    index and QA table), by name, with their bytes; the encoders' folders are not tables."""
+    sizes = {}
+    with contextlib.suppress(OSError):  # no folder; or a file replaced while listed
+        for entry in sorted(os.scandir(root), key=lambda entry: entry.name):
+            if entry.is_file(follow_symlinks=False) and not entry.name.startswith("."):
+                sizes[entry.name] = entry.stat().st_size
+    return sizes
 
 
 def cached_json(name: str, build: Callable[[], Any], replaces: Sequence[str] = ()) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -148,10 +149,17 @@ def test_person_links_are_never_flagged_as_weak(tmp_path: Path) -> None:
     assert [r.findtext("span/span") for r in rows] == [None, None, None, None, "omission"]
 
 
-def test_index_lists_counts_and_low_share(tmp_path: Path) -> None:
+def test_index_and_header_count_rows_and_rows_to_review(tmp_path: Path) -> None:
+    """They said "10 links" for 5 rows (links summed over the pairs, omissions counted), and the
+    share of weak links, not of rows to review."""
     out = site(tmp_path, harbour())
     cells = [td.text_content() for td in lxml.html.fromstring((out / "index.html").read_bytes()).iter("td")]
-    assert cells == ["The harbourharbour", "2024-05-01", "en, zh-Hans, zh-Hant", "en 5 · zh-Hans 5 · zh-Hant 4", "10", "10%"]
+    assert cells == ["The harbourharbour", "2024-05-01", "en, zh-Hans, zh-Hant", "en 5 · zh-Hans 5 · zh-Hant 4", "5", "2 (40%)"]
+    facts = page(out, "harbour").findtext(".//p[@class='facts']")
+    assert facts == ("2024-05-01 · English (en) 5 sentences · Chinese (Simplified script) (zh-Hans) 5 sentences"
+                     " · Chinese (Traditional script) (zh-Hant) 4 sentences · 5 rows · 2 rows to review")
+    rows = page(out, "harbour").findall(".//ol/li")
+    assert (len(rows), sum("review" in row.get("class") for row in rows)) == (5, 2)  # as the page shows them
 
 
 def test_empty_document_list_writes_an_index_saying_so(tmp_path: Path) -> None:
@@ -205,7 +213,7 @@ def test_html_command_writes_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output == f"Site written to {tmp_path / 'out'}: 1 documents, 4 files changed; open {tmp_path / 'out' / 'index.html'}\n"
     again = CliRunner().invoke(main, ["html", "harbour", "--corpus", str(corpus), "-o", str(tmp_path / "out"), "--json"])
-    assert json.loads(again.output) == {"out": str(tmp_path / "out"), "documents": ["harbour"], "written": [], "skipped": []}
+    assert json.loads(again.output) == {"out": str(tmp_path / "out"), "documents": ["harbour"], "written": [], "removed": [], "skipped": []}
 
 
 def broken_corpus(tmp_path: Path) -> Path:
@@ -294,7 +302,57 @@ def test_serve_command_serves_the_site_on_localhost(tmp_path: Path) -> None:
         with urllib.request.urlopen(url + "docs/harbour.html", timeout=10) as reply:
             assert "港口在春天開放。" in reply.read().decode()
         with urllib.request.urlopen(url + "static/reader.js", timeout=10) as reply:
-            assert reply.headers["Content-Type"] in ("text/javascript", "application/javascript")
+            assert reply.headers["Content-Type"] in ("text/javascript; charset=utf-8", "application/javascript; charset=utf-8")
+
+
+def test_the_server_answers_reads_of_files_only_and_names_their_charset(tmp_path: Path) -> None:
+    """Folders were listed, POST and PUT answered 501, and pages were sent without a charset."""
+    import http.client
+
+    with serving(tmp_path) as (url, _):
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+
+        def ask(method: str, path: str) -> http.client.HTTPResponse:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.request(method, path)
+            reply = connection.getresponse()
+            reply.read()
+            connection.close()
+            return reply
+
+        assert [ask("GET", path).status for path in ("/docs/", "/docs", "/static/", "/static", "/nothing/")] == [404] * 5
+        assert "<h1>Parallel texts</h1>" in urllib.request.urlopen(url, timeout=10).read().decode()  # the root is the index page
+        for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS"):
+            refused = ask(method, "/index.html")
+            assert (refused.status, refused.headers["Allow"]) == (405, "GET, HEAD"), method
+        assert ask("GET", "/index.html").headers["Allow"] is None  # the next answer on a connection does not say it
+        kinds = {path: ask("HEAD", path).headers["Content-Type"] for path in ("/", "/docs/harbour.html", "/static/reader.css")}
+        assert kinds == {"/": "text/html; charset=utf-8", "/docs/harbour.html": "text/html; charset=utf-8", "/static/reader.css": "text/css; charset=utf-8"}
+
+
+def test_the_server_serves_the_corpus_as_it_is_now(tmp_path: Path) -> None:
+    """It served the site written at its start: a document removed afterwards was still there."""
+
+    def get(url: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as err:
+            return err.code, ""
+
+    corpus = tmp_path / "corpora"
+    with serving(tmp_path) as (url, proc):
+        save(corpus, harbour("other", title="Other"))
+        assert get(url + "docs/other.html")[0] == 200 and "docs/other.html" in get(url)[1]
+        save(corpus, harbour(en=["The port opened in spring.", *EN[1:]]))
+        assert "The port opened in spring." in get(url + "docs/harbour.html")[1]
+        shutil.rmtree(corpus / "other")
+        assert get(url + "docs/other.html")[0] == 404 and "other" not in get(url)[1]
+        (corpus / "harbour" / "new.tmp").write_text("<oops", encoding="utf-8")  # no longer readable, saved as tools do
+        (corpus / "harbour" / "new.tmp").replace(corpus / "harbour" / "align.xml")
+        assert get(url + "docs/harbour.html")[0] == 404
+        proc.terminate()
+        assert "Skipped: " in proc.communicate(timeout=10)[1]
 
 
 @pytest.mark.parametrize("path", ["%00", "docs/harbour.html%00", "%ED%A0%80"])
@@ -315,3 +373,53 @@ def test_html_without_a_target_writes_the_corpus_it_is_given(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["html", "--corpus", str(corpus), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "docs" / "harbour.html").exists()
+
+
+def index_entries(out: Path) -> list[tuple[str, str | None]]:
+    """The index's documents: (id line, the page its title links to, or None)."""
+    root = lxml.html.fromstring((out / "index.html").read_bytes())
+    return [(tr.find("td/div").text_content(), tr.find("td/a").get("href") if tr.find("td/a") is not None else None)
+            for tr in root.iter("tr") if tr.find("td") is not None]  # fmt: skip
+
+
+def test_html_of_one_document_keeps_every_document_in_the_index(tmp_path: Path) -> None:
+    """`aligner html DOC -o SITE` wrote an index of DOC alone: the other pages were orphaned."""
+    corpus, out = tmp_path / "corpora", tmp_path / "site"
+    save(corpus, harbour())
+    save(corpus, harbour("other", title="Other"))
+    assert CliRunner().invoke(main, ["html", str(corpus), "-o", str(out)]).exit_code == 0
+    save(corpus, harbour(en=["The port opened in spring.", *EN[1:]]))
+    save(corpus, harbour("third", title="Third"))  # no page yet
+    result = CliRunner().invoke(main, ["html", "harbour", "--corpus", str(corpus), "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["written"] == [str(out / "docs" / "harbour.html"), str(out / "index.html")]
+    assert "The port opened" in (out / "docs" / "harbour.html").read_text(encoding="utf-8")
+    assert index_entries(out) == [
+        ("harbour", "docs/harbour.html"), ("other", "docs/other.html"),
+        ("third: no page yet; write it with `aligner html third -o SITE`", None),
+    ]  # fmt: skip
+    as_folder = CliRunner().invoke(main, ["html", str(corpus / "third"), "-o", str(out)])  # a document's folder
+    assert as_folder.exit_code == 0 and [href for _, href in index_entries(out)] == ["docs/harbour.html", "docs/other.html", "docs/third.html"]
+
+
+def test_pages_of_documents_gone_from_the_corpus_are_removed_and_nothing_else(tmp_path: Path) -> None:
+    """A document removed from the corpus stayed published at its old address."""
+    corpus, out = tmp_path / "corpora", tmp_path / "site"
+    for doc in ("harbour", "other", "gone"):
+        save(corpus, harbour(doc))
+    assert CliRunner().invoke(main, ["html", str(corpus), "-o", str(out)]).exit_code == 0
+    mine = {"docs/notes.html": "<!DOCTYPE html><p>my notes</p>", "docs/old.txt": "x", "docs/sub.html/keep": "x",
+            "docs/copy.html": (out / "docs" / "gone.html").read_text(encoding="utf-8").replace("aligner", "mine")}  # fmt: skip
+    for name, text in mine.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(text, encoding="utf-8")
+    shutil.rmtree(corpus / "gone")
+    (corpus / "broken").mkdir()  # a document that cannot be read keeps its page
+    (corpus / "broken" / "en.xml").write_text("<oops", encoding="utf-8")
+    (out / "docs" / "broken.html").write_bytes((out / "docs" / "other.html").read_bytes())
+    result = CliRunner().invoke(main, ["html", "other", "--corpus", str(corpus), "-o", str(out)])
+    assert result.exit_code == 1  # broken is skipped
+    assert result.stderr.splitlines()[0] == f"Removed {out / 'docs' / 'gone.html'}: gone is no longer in {corpus}"
+    assert result.stderr.splitlines()[1].startswith("Skipped: ") and len(result.stderr.splitlines()) == 2
+    assert sorted(p.name for p in (out / "docs").iterdir()) == ["broken.html", "copy.html", "harbour.html", "notes.html", "old.txt", "other.html", "sub.html"]
+    assert [entry for entry, _ in index_entries(out)] == ["harbour", "other"]

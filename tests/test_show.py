@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_reader import harbour
+from test_reader import EN, HANS, HANT, harbour
 
 from aligner.cli import main
+from aligner.corpus.model import Alignment, Link, ParallelText
 from aligner.corpus.store import save
 from aligner.reader.filters import grep_pattern, parse_range
 
@@ -148,3 +150,119 @@ def test_a_tag_names_the_version_within_it_and_errors_name_full_tags(tmp_path: P
         1, "Error: --langs zh-Hant-TW: this document's zh-Hant version is zh-Hant-HK; ask for zh-Hant-HK or zh-Hant\n")
     assert show(tmp_path, "--langs", "zh-Hant,zh") == (
         1, "Error: --langs zh-Hant,zh: zh-Hant and zh both name the zh-Hant version, which a document has one of; name it once\n")
+
+
+def solo_and_joined(corpus: Path) -> Path:
+    """The harbour, a document of one version (`solo`), and one (`joined`) whose 1-2 and 2-1
+    links put two sentences in a cell of each language."""
+    from test_reader import version
+
+    save(corpus, harbour())
+    save(corpus, ParallelText("solo", {"en": version("solo", "en", "Alone", EN[:2])}))
+    en = version("joined", "en", "Joined", EN[:3], per_para=3)
+    hans = version("joined", "zh-Hans", "合并", HANS[:3], per_para=3)
+    links = (Link(("en.head.s1",), ("zh-Hans.head.s1",), 0.9),
+             Link(("en.p1.s1",), ("zh-Hans.p1.s1", "zh-Hans.p1.s2"), 0.8),
+             Link(("en.p1.s2", "en.p1.s3"), ("zh-Hans.p1.s3",), 0.7))  # fmt: skip
+    save(corpus, ParallelText("joined", {"en": en, "zh-Hans": hans}, (Alignment("en", "zh-Hans", links),)))
+    return corpus
+
+
+def test_a_cell_joins_its_sentences_as_its_language_writes_them(tmp_path: Path) -> None:
+    """Chinese sentences of a cell were joined with a space, as English ones are."""
+    corpus = solo_and_joined(tmp_path)
+    result = CliRunner().invoke(main, ["show", "joined", "--corpus", str(corpus), "--range", "1:"])
+    assert (result.exit_code, result.output) == (0, (
+        f"[1] 0.80\n  en: {EN[0]}\n  zh-Hans: {HANS[0]}{HANS[1]}\n"
+        f"[2] 0.70\n  en: {EN[1]} {EN[2]}\n  zh-Hans: {HANS[2]}\n"
+    ))
+
+
+@pytest.mark.parametrize(("doc", "langs"), [("solo", "en"), ("harbour", "en"), ("harbour", "zh-Hant")])
+def test_a_row_of_one_version_has_no_confidence(tmp_path: Path, doc: str, langs: str) -> None:
+    """Such rows have no link, and were shown as `[n] 0.00` and `"confidence": 0.0`."""
+    corpus = solo_and_joined(tmp_path)
+    args = ["show", doc, "--corpus", str(corpus), "--langs", langs, "--range", "0:2"]
+    plain = CliRunner().invoke(main, args).output
+    assert plain.splitlines()[0::2] == ["[0]", "[1]"]
+    rows = json.loads(CliRunner().invoke(main, [*args, "--json"]).output)["rows"]
+    assert [(r["confidence"], r["review"]) for r in rows] == [(None, False), (None, False)]
+    assert json.loads(CliRunner().invoke(main, ["show", "joined", "--corpus", str(corpus), "--json", "--range", "1"]).output)["rows"][0]["confidence"] == 0.8
+
+
+def terminal_rows(corpus: Path, doc: str, pager: bool | None = False) -> None:
+    """What `show DOC` prints on a terminal, through its own code (the test's stdout is no terminal)."""
+    from aligner.cli.show import _print_rows, parse_langs
+    from aligner.corpus.rows import aligned_rows
+    from aligner.corpus.store import load
+
+    text = load(corpus, doc)
+    langs = parse_langs("", text)
+    _print_rows(aligned_rows(text, langs), langs, "Title", None, 0.5, pager, {lang: lang for lang in langs})
+
+
+@pytest.mark.parametrize(("columns", "table"), [(20, False), (24, False), (32, False), (40, True), (120, True)])
+def test_a_narrow_terminal_stacks_the_versions_rather_than_lose_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], columns: int, table: bool
+) -> None:
+    """At 24 columns each Chinese column of a three-version table was one cell wide, and its
+    cells printed empty; at 20 every cell did."""
+    corpus = solo_and_joined(tmp_path)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    terminal_rows(corpus, "harbour")
+    out = capsys.readouterr().out
+    assert ("┃" in out) is table
+    assert max(len(line) for line in out.splitlines()) <= columns
+    shown = sorted(c for c in out if c >= "\u3000")  # CJK: box drawing is below
+    assert shown == sorted("".join(["港口", *HANS, "港口", *HANT[:-1]]))  # every wide character, once
+    if not table:
+        flat = "".join(out.split())
+        assert all(sentence.replace(" ", "") in flat for sentence in EN + HANS + HANT[:-1])
+
+
+def test_the_table_leaves_the_confidence_of_a_row_of_one_version_blank(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = solo_and_joined(tmp_path)
+    monkeypatch.setenv("COLUMNS", "60")
+    terminal_rows(corpus, "solo")
+    out = capsys.readouterr().out
+    assert "┃" in out and "Alone" in out and "0.00" not in out
+
+
+@pytest.mark.parametrize(("users", "given"), [(None, "-R"), ("-S", "-S"), ("", "")])
+def test_the_pager_is_told_to_show_colours_unless_the_user_set_less(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, users: str | None, given: str
+) -> None:
+    """pydoc ran `less` without -R when $LESS was unset: the table's escape codes showed raw."""
+    import os
+    import pydoc
+
+    corpus = solo_and_joined(tmp_path)
+    if users is None:
+        monkeypatch.delenv("LESS", raising=False)
+    else:
+        monkeypatch.setenv("LESS", users)
+    seen: list[str | None] = []
+    monkeypatch.setattr(pydoc, "pager", lambda text: seen.append(os.environ.get("LESS")))
+    terminal_rows(corpus, "harbour", pager=True)
+    assert seen == [given]
+    assert os.environ.get("LESS") == users  # as it was, once the pager is done
+
+
+def test_list_names_exactly_the_documents_show_accepts(tmp_path: Path) -> None:
+    """Folders that are no document ids (报告, .hid, a b) were listed, then refused by `show`."""
+    corpus = solo_and_joined(tmp_path / "corpora")
+    for name in ("报告", ".hid", "a b"):
+        shutil.copytree(corpus / "solo", corpus / name)
+    listed = CliRunner().invoke(main, ["show", "--list", "--corpus", str(corpus)])
+    assert (listed.exit_code, listed.output) == (0, "harbour\njoined\nsolo\n")
+    assert json.loads(CliRunner().invoke(main, ["show", "--list", "--json", "--corpus", str(corpus)]).output) == ["harbour", "joined", "solo"]
+    assert all(CliRunner().invoke(main, ["show", doc, "--corpus", str(corpus)]).exit_code == 0 for doc in listed.output.split())
+
+
+@pytest.mark.parametrize("args", [["--list"], ["harbour"], []])
+def test_a_missing_corpus_is_the_same_error_with_or_without_list(tmp_path: Path, args: list[str]) -> None:
+    """`show --list --corpus /nonexistent` said "No documents in …" with status 0; `show DOC` failed."""
+    result = CliRunner().invoke(main, ["show", *args, "--corpus", str(tmp_path / "nowhere")])
+    assert (result.exit_code, result.output) == (1, f"Error: {tmp_path / 'nowhere'}: no such corpus folder (missing); give the folder `aligner build` wrote\n")

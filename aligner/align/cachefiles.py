@@ -37,6 +37,8 @@ HEADER = len(SHARD_MAGIC) + 8
 _MAGICS = {".vec": SHARD_MAGIC, ".seg": SEGMENT_MAGIC}
 KEY = 32  # bytes of a key (a sha256 digest)
 _ROWS_A_BLOCK = 256  # segment rows copied before their pages are dropped from resident memory
+_ROWS_CHECKED = 65536  # rows a check of a whole file (`Mapped.damaged`) reads at a time
+UNIT_TOLERANCE = 1e-3  # how far from 1 an encoder's L2-normalised float32 vector's length may be (they are within 1e-6)
 
 
 def key_rows(keys: Sequence[bytes]) -> np.ndarray:
@@ -106,6 +108,13 @@ def read_keys(path: Path) -> np.ndarray | None:
     except OSError:
         return None
     return np.frombuffer(raw, np.uint8).reshape(shape[0], KEY)
+
+
+def unit_rows(vecs: np.ndarray) -> np.ndarray:
+    """Which rows are finite vectors of unit length, as every encoder's L2-normalised vectors
+    are: a row that is not (NaN, zeros, a file damaged by hand or by the disk) is a damaged one."""
+    lengths = np.einsum("ij,ij->i", vecs, vecs)  # NaN or inf where a value is
+    return np.abs(lengths - 1.0) <= 2 * UNIT_TOLERANCE  # |v|² - 1 ≈ 2(|v| - 1) near 1; False for NaN
 
 
 def read_rows(path: Path, rows: Sequence[int], keys: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -179,6 +188,16 @@ class Mapped:
                 self._release(self._rows_at + int(at.min()) * row_bytes, self._rows_at + (int(at.max()) + 1) * row_bytes)
         self._release(0, self._rows_at)  # the prefixes and keys the search read
 
+    def damaged(self) -> int:
+        """How many of the file's vectors are not finite ones of unit length (`unit_rows`), read
+        a block at a time, their pages dropped after each."""
+        bad, row_bytes = 0, 4 * self.dim
+        for start in range(0, self.count, _ROWS_CHECKED):
+            end = min(start + _ROWS_CHECKED, self.count)
+            bad += int(end - start - np.count_nonzero(unit_rows(self.vecs[start:end])))
+            self._release(self._rows_at + start * row_bytes, self._rows_at + end * row_bytes)
+        return bad
+
     def _release(self, begin: int, end: int) -> None:
         """Drop the pages of bytes [begin, end) from resident memory (where the system can)."""
         if self._map is None or not hasattr(mmap, "MADV_DONTNEED"):
@@ -218,3 +237,12 @@ def describe(folder: Path) -> dict[str, int | str]:
         "bytes": sum(_size(_MAGICS[kind], count, dim) for kind, found in shapes.items() for count, dim in found),
         "unreadable": sum(shape is None for found in read.values() for shape in found),
     }  # fmt: skip
+
+
+def damaged_files(folder: Path) -> dict[str, int]:
+    """The whole shards and segments of a model's folder that hold vectors which are not finite
+    ones of unit length, by name, with how many (every vector is read): a lookup reads those as
+    missing, and encodes them again."""
+    found = sorted(path for kind in _MAGICS for path in folder.glob(f"*{kind}") if not path.name.startswith("."))
+    counts = {path.name: mapped.damaged() for path in found if (mapped := open_file(path)) is not None}
+    return {name: count for name, count in counts.items() if count}

@@ -27,6 +27,7 @@ from aligner.align.cachefiles import (
     read_keys,
     read_rows,
     shard_bytes,
+    unit_rows,
 )
 from aligner.align.encoders import Spec
 from aligner.align.keyindex import KeyIndex, places, prefixes, unpack
@@ -56,9 +57,10 @@ class EmbeddingCache:
     every vector or digest ever cached, and sees the files other workers write.
     """
 
-    def __init__(self, directory: Path, model_id: str) -> None:
+    def __init__(self, directory: Path, model_id: str, unit: bool = False) -> None:
         self.directory = directory / model_id
         self.model_id = model_id
+        self.unit = unit  # the vectors are an encoder's, L2-normalised: one read that is not is damaged
         self._folder = _FOLDERS.setdefault(self.directory, _Folder())
         self._fresh: dict[bytes, np.ndarray] = {}  # vectors put that could not be written
 
@@ -144,6 +146,9 @@ class EmbeddingCache:
                 missing.extend(positions)
                 continue
             vecs, same = got
+            whole = self._whole(self.directory / shard, vecs)
+            self._folder.unreachable.update(bytes(matrix[p]) for p, ok in zip(positions, whole.tolist(), strict=True) if not ok)
+            same &= whole
             yield [p for p, ok in zip(positions, same.tolist(), strict=True) if ok], vecs[same]
             missing.extend(p for p, ok in zip(positions, same.tolist(), strict=True) if not ok)
         for segment in self._folder.segments:
@@ -151,17 +156,39 @@ class EmbeddingCache:
                 break
             hit = np.zeros(len(missing), bool)
             for held, vecs in segment.lookup(matrix[missing]):
-                yield [missing[k] for k in held.tolist()], vecs
-                hit[held] = True
+                whole = self._whole(segment.path, vecs)
+                yield [missing[k] for k in held[whole].tolist()], vecs[whole]
+                hit[held[whole]] = True
             missing = [m for m, h in zip(missing, hit.tolist(), strict=True) if not h]
         return missing
 
+    def _whole(self, path: Path, vecs: np.ndarray) -> np.ndarray:
+        """Which of the vectors read from a file to use: all, unless they are an encoder's
+        (`unit`), of which one that is not finite or not of unit length is damaged (NaN vectors
+        stopped a build with a traceback; zeros gave wrong confidences) and read as missing, so
+        encoded again. The file is named once a process."""
+        whole = unit_rows(vecs) if self.unit else np.ones(len(vecs), bool)
+        if not whole.all() and path.name not in self._folder.damaged:
+            self._folder.damaged.add(path.name)
+            log.warning(
+                "embedding cache %s: %d of the vectors read are damaged (not finite or not of unit length), so encoded "
+                "again; remove the file to stop this (the cache only saves time)", path, int(len(whole) - whole.sum()),
+            )  # fmt: skip
+        return whole
+
+    def _held(self) -> dict[bytes, np.ndarray]:
+        """The vectors held in memory rather than read from the files: those put while the cache
+        could not be written, and those encoded again for damaged ones of a shard (the index
+        leads a key to the first shard that held it: the damaged one)."""
+        return self._fresh | self._folder.mended if self._folder.mended else self._fresh
+
     def _from_disk(self, keys: Sequence[bytes]) -> Generator[tuple[list[int], np.ndarray], None, None]:
         """The positions in `keys` found on disk, and their vectors, a file at a time (keys held in
-        memory, because their shard could not be written, are left out). The folder is listed
-        again only when a key is not found in the files known: listing thousands of shards costs."""
+        memory, `_held`, are left out). The folder is listed again only when a key is not found
+        in the files known: listing thousands of shards costs."""
         matrix = key_rows(keys)
-        missing = [position for position, key in enumerate(keys) if key not in self._fresh]
+        held = self._held()
+        missing = [position for position, key in enumerate(keys) if key not in held]
         if missing:
             missing = yield from self._found(missing, matrix)
         listings = 0
@@ -172,10 +199,10 @@ class EmbeddingCache:
     def read(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """Copy the cached vector of each key into its row of `out`; return which rows were found."""
         found = np.zeros(len(keys), bool)
-        if self._fresh:
+        if held := self._held():
             for position, key in enumerate(keys):
-                if key in self._fresh:
-                    out[position] = self._fresh[key]
+                if key in held:
+                    out[position] = held[key]
                     found[position] = True
         for positions, vecs in self._from_disk(keys):
             out[positions] = vecs
@@ -184,7 +211,8 @@ class EmbeddingCache:
 
     def get_many(self, keys: Sequence[bytes]) -> dict[bytes, np.ndarray]:
         """Return the cached vectors of those keys that are cached, reading each shard once."""
-        found = {key: self._fresh[key] for key in keys if key in self._fresh}
+        held = self._held()
+        found = {key: held[key] for key in keys if key in held}
         for positions, vecs in self._from_disk(keys):
             found.update(zip([keys[p] for p in positions], vecs, strict=True))
         return found
@@ -201,11 +229,15 @@ class EmbeddingCache:
         try:
             write_atomic(self.directory / name, shard_bytes(keys, vecs))
         except OSError as err:  # a cache that cannot be written only costs time on the next run
-            log.warning("embedding cache %s not written: %s", self.directory, err)
+            if not self._folder.unwritable:  # said once a process: a build writes a shard an encoder call
+                log.warning("embedding cache %s not written: %s; what this run encodes is kept in memory only", self.directory, err)
+            self._folder.unwritable = True
             self._fresh.update(zip(keys, vecs, strict=True))  # ... not in this one
             return
         if name not in self._folder.known:  # read back from the file when asked: a long text's vectors stay out of memory
             self._folder.add(name, key_rows(keys))
+        if self._folder.unreachable:
+            self._folder.mended.update((key, vec.copy()) for key, vec in zip(keys, vecs, strict=True) if key in self._folder.unreachable)
 
 
 class _Folder:
@@ -215,6 +247,10 @@ class _Folder:
         self.names: list[str] = []  # shard names by number
         self.known: set[str] = set()  # shards indexed, segments mapped, old `.npz` shards already tried
         self.gone: set[str] = set()  # shards indexed but since removed (merged into a segment)
+        self.damaged: set[str] = set()  # files found holding damaged vectors (named once)
+        self.unreachable: set[bytes] = set()  # keys whose vector in a shard is damaged: the index leads to it
+        self.mended: dict[bytes, np.ndarray] = {}  # ... and their vectors encoded again (`EmbeddingCache._held`)
+        self.unwritable = False  # a shard could not be written (said once)
         self.index = KeyIndex()
         self.segments: list[Mapped] = []
 
@@ -234,7 +270,7 @@ class Encoder:
 
     def __init__(self, spec: Spec, cache_dir: Path | None = None) -> None:
         self.spec = spec
-        self.cache = EmbeddingCache(cache_dir or default_cache_dir(), spec.model_id)
+        self.cache = EmbeddingCache(cache_dir or default_cache_dir(), spec.model_id, unit=True)
         self.encoded = 0  # texts sent to the model by this encoder (0 on a warm re-run)
 
     def _embed(self, texts: list[str]) -> np.ndarray:

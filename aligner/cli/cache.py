@@ -1,4 +1,5 @@
-"""`aligner cache`: what the embedding cache holds, and its compaction into sorted segments."""
+"""`aligner cache`: what the cache folder holds (encoders' vectors, dictionary tables), and the
+compaction of the vectors into sorted segments."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from aligner.cache import cache_dir
+from aligner.cache import cache_dir, tables
 from aligner.cli import main, user_errors
 from aligner.cli.options import json_option, quiet_option
 from aligner.errors import InputError
@@ -37,19 +38,27 @@ def cache_group() -> None:
 @json_option
 @user_errors
 def info(root: Path | None, as_json: bool) -> None:
-    """Per encoder: vectors cached, in how many shards and segments, and their size on disk."""
-    from aligner.align.cachefiles import describe
+    """Per encoder: vectors cached, in how many shards and segments, their size on disk, and the
+    files holding damaged vectors (every vector is read); then the dictionary tables kept there."""
+    from aligner.align.cachefiles import damaged_files, describe
     from aligner.align.compaction import model_folders
 
     folder = _root(root)
-    models = [describe(f) for f in model_folders(folder)]
+    found = model_folders(folder)
+    models, damaged, kept = [describe(f) for f in found], {f.name: damaged_files(f) for f in found}, tables(folder)
     if as_json:
-        click.echo(json.dumps({"cache": str(folder), "models": models}, indent=2))
+        click.echo(json.dumps({"cache": str(folder), "models": models, "damaged": damaged, "tables": kept}, indent=2))
         return
-    click.echo(f"Embedding cache {folder}")
+    click.echo(f"Cache folder {folder}: {(sum(int(m['bytes']) for m in models) + sum(kept.values())) / 1e6:.1f} MB")
     for m in models:
         broken = f"; {m['unreadable']} unreadable files (cut short or foreign), passed over" if m["unreadable"] else ""
         click.echo(f"  {m['model']}: {m['vectors']} vectors in {m['shards']} shards and {m['segments']} segments, {int(m['bytes']) / 1e6:.1f} MB{broken}")
+        for name, count in damaged[str(m["model"])].items():
+            click.echo(f"    damaged: {name}: {count} vectors not finite or not of unit length, encoded again when read; remove the file")
+    for name, size in kept.items():
+        click.echo(f"  table {name}: {size / 1e6:.1f} MB")
+    if not models and not kept:
+        click.echo("  empty: nothing cached yet (a build fills it)")
 
 
 @cache_group.command("compact")
@@ -69,15 +78,21 @@ def compact_command(root: Path | None, quiet: bool, as_json: bool) -> None:
     from aligner.align.compaction import compact, model_folders
     from aligner.progress import progress
 
-    folders = model_folders(_root(root))
+    folder = _root(root)
+    folders = model_folders(folder)
     total = sum(len(list(f.glob("*.vec"))) for f in folders)
     with progress("merging cache shards", total, quiet) as bar:
         reports = [compact(f, bar=bar) for f in folders]
     if as_json:
         click.echo(json.dumps({"compacted": [r.as_json() for r in reports]}, indent=2))
         return
+    if not folders:
+        click.echo(f"{folder}: no encoder's vectors cached yet; nothing to compact")
     for r in reports:
         skipped = f", {r.skipped} unreadable files left" if r.skipped else ""
+        if not r.shards:
+            click.echo(f"{r.folder}: no shards to merge; nothing to do{skipped}")
+            continue
         click.echo(
             f"{r.folder}: {r.shards} shards and {r.segments} segments merged into {r.written} segments"
             f" ({r.vectors} vectors, {r.duplicates} stored twice){skipped}"

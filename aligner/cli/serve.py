@@ -13,8 +13,8 @@ from aligner.cli import main, report_skipped, user_errors
 from aligner.cli.edit import engine_for
 from aligner.cli.options import corpus_option, threshold_option, who_option, who_or_default
 from aligner.corpus.store import load_readable
-from aligner.reader.serve import make_server, url_of
-from aligner.reader.site import build_site
+from aligner.reader.serve import LiveSite, make_server, url_of
+from aligner.reader.site import corpus_of
 
 
 @main.command()
@@ -30,18 +30,23 @@ def serve(target: str | None, port: int, host: str, edit: bool, who: str | None,
     """Build the reader for TARGET (a corpus folder or a document id) and serve it until Ctrl-C;
     with --edit, serve the editor over the corpus folder TARGET instead.
 
+    The reader's pages are written into a temporary folder at the start; before a page is sent,
+    those of documents changed since are written again, and those of documents removed from the
+    corpus (or no longer readable) are gone. `aligner html` writes a site to keep.
+
     Example: aligner serve corpora --port 8080 --edit
     """
-    target = target or str(corpus)  # no TARGET: the whole --corpus
     if edit:
-        _serve_editor(Path(target) if Path(target).is_dir() else corpus, host, port, who_or_default(who))
+        folder = Path(target or corpus)
+        _serve_editor(folder if folder.is_dir() else corpus, host, port, who_or_default(who))
         return
-    texts, skipped = load_readable(target, corpus)
+    folder, whole = corpus_of(target, corpus)
+    texts, skipped = load_readable(target or str(corpus), corpus)  # no TARGET: the whole --corpus
     report_skipped(skipped, final=False)
     signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="aligner-site-") as tmp:
-        build_site(texts, Path(tmp), threshold)
-        server = make_server(Path(tmp), host, port)
+        live = LiveSite(Path(tmp), folder, texts, None if whole else [text.doc_id for text in texts], threshold)
+        server = make_server(Path(tmp), host, port, live)
         click.echo(f"Serving {len(texts)} documents at {url_of(host, server.server_address[1])} (Ctrl-C stops)")
         try:
             server.serve_forever()

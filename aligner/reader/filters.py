@@ -12,14 +12,21 @@ from aligner.ingest.langs import convert, han_ratio
 LOW_CONFIDENCE = 0.5  # below this a machine link is marked for review
 
 
+def confidence(row: Row) -> float | None:
+    """A row's confidence, or None when it has one version only (a document of one version, or
+    `--langs` naming one): such a row carries no link, so it has no confidence, not zero."""
+    return row.confidence if len(row.cells) > 1 else None
+
+
 def needs_review(row: Row, threshold: float = LOW_CONFIDENCE) -> bool:
     """A row needs review when a version is missing from it or a machine link in it is weak.
 
     A document with one version has nothing to review: its rows carry no links.
     """
-    if len(row.cells) < 2:
+    sure = confidence(row)
+    if sure is None:
         return False
-    return row.is_omission or (row.resp != "person" and row.confidence < threshold)
+    return row.is_omission or (row.resp != "person" and sure < threshold)
 
 
 def parse_range(value: str) -> slice:

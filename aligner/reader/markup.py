@@ -9,6 +9,8 @@ from lxml import etree, html
 from aligner import __version__
 
 UI_LANG = "en"  # the language of the reader's own labels
+DOCTYPE = b"<!DOCTYPE html>"
+GENERATOR = "aligner"  # the generator a page names in its head (`shell`), how `site.written_here` knows it
 
 
 def add(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
@@ -39,7 +41,7 @@ def shell(title: str, root_prefix: str) -> tuple[etree._Element, etree._Element,
     head = add(root, "head")
     add(head, "meta", charset="utf-8")
     add(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
-    add(head, "meta", name="generator", content=f"aligner {__version__}")
+    add(head, "meta", name="generator", content=f"{GENERATOR} {__version__}")
     add(head, "title", title)
     add(head, "link", rel="stylesheet", href=f"{root_prefix}static/reader.css")
     body = add(root, "body")
@@ -48,4 +50,4 @@ def shell(title: str, root_prefix: str) -> tuple[etree._Element, etree._Element,
 
 def serialize(root: etree._Element) -> bytes:
     """The page as UTF-8 HTML5 with its doctype."""
-    return html.tostring(root, doctype="<!DOCTYPE html>", encoding="utf-8", method="html") + b"\n"
+    return html.tostring(root, doctype=DOCTYPE.decode(), encoding="utf-8", method="html") + b"\n"

@@ -15,7 +15,7 @@ from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import Row, aligned_rows
 from aligner.ingest.langs import joiner
 from aligner.reader.filters import LOW_CONFIDENCE, needs_review
-from aligner.reader.index import Summary, lang_label, summarize
+from aligner.reader.index import Summary, lang_label, reading_order, summarize
 from aligner.reader.markup import add, json_script, shell
 
 EAGER_ROWS = 1000  # rows written as HTML; later ones are rendered by the script on demand
@@ -52,9 +52,9 @@ def document_page(
     The first `eager` rows are HTML; the rest travel as JSON that the script renders as the
     reader scrolls or jumps, so a 30,000-sentence page still opens quickly.
     """
-    summary = summarize(text, threshold)
-    langs = list(summary.langs)
+    langs = reading_order(list(text.versions))
     rows = aligned_rows(text, langs)
+    summary = summarize(text, threshold, rows)
     ids = anchor_ids(text)
     opens, heads = paragraph_marks(text)
     views = [row_view(row, langs, ids, opens, heads, threshold) for row in rows]
@@ -63,7 +63,7 @@ def document_page(
     json_script(head, "ui:data", {"langs": langs, "joiners": joiners, "tags": summary.tags})
     add(head, "script", src="../static/reader.js", defer="defer")
     body.set("class", "columns long" if len(views) > eager else "columns")
-    _header(body, text, summary, sum(1 for v in views if v.review))
+    _header(body, text, summary)
     main = add(body, "main", id="ui:main")
     labels = add(main, "div", cls="row labels", aria_hidden="true")
     add(labels, "span", "#", cls="gut")
@@ -86,10 +86,6 @@ class RowView:
     classes: str
     flag: str
     cells: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # per language: (tag, ((html id, text), …))
-
-    @property
-    def review(self) -> bool:
-        return bool(self.flag)
 
 
 def row_view(
@@ -144,8 +140,8 @@ def render_row(
             add(cell, "span", "not in this version", cls="none", lang="en")
 
 
-def _header(body: etree._Element, text: ParallelText, summary: Summary, review: int) -> None:
-    """Title in every version, counts, and the reading controls."""
+def _header(body: etree._Element, text: ParallelText, summary: Summary) -> None:
+    """Title in every version, counts (sentences per version, rows, rows to review), and the reading controls."""
     header = add(body, "header", cls="top")
     nav = add(header, "nav", aria_label="Site")
     add(nav, "a", "All documents", href="../index.html")
@@ -154,8 +150,8 @@ def _header(body: etree._Element, text: ParallelText, summary: Summary, review: 
         title = text.versions[lang].meta.title
         if lang != summary.title_lang and title:
             add(header, "p", title, cls="subtitle", lang=summary.tag(lang))
-    facts = [summary.date, f"{summary.links} links", f"{review} rows to review"]
-    facts[1:1] = [f"{lang_label(summary.tag(lang))} {n} sentences" for lang, n in summary.sentences.items()]
+    sentences = [f"{lang_label(summary.tag(lang))} {n} sentences" for lang, n in summary.sentences.items()]
+    facts = [summary.date, *sentences, f"{summary.rows} rows", f"{summary.review} rows to review"]
     add(header, "p", " · ".join(f for f in facts if f), cls="facts")
     tools = add(header, "div", cls="tools", role="toolbar", aria_label="Reading options")
     versions = add(tools, "fieldset", id="ui:versions")
@@ -179,7 +175,7 @@ def _header(body: etree._Element, text: ParallelText, summary: Summary, review: 
     add(check, "legend", "Review")
     label = add(check, "label")
     add(label, "input", type="checkbox", id="ui:review-only")
-    add(label, "span", f" Show only what needs review ({review})")
+    add(label, "span", f" Show only what needs review ({summary.review})")
     add(check, "button", "Previous", type="button", id="ui:prev", aria_keyshortcuts="p")
     add(check, "button", "Next", type="button", id="ui:next", aria_keyshortcuts="n")
     add(header, "p", "Keys: j/k or ↓/↑ move by link, n/p next/previous to review, Esc unpins.", cls="keys")
