@@ -266,3 +266,27 @@ def test_a_missing_corpus_is_the_same_error_with_or_without_list(tmp_path: Path,
     """`show --list --corpus /nonexistent` said "No documents in …" with status 0; `show DOC` failed."""
     result = CliRunner().invoke(main, ["show", *args, "--corpus", str(tmp_path / "nowhere")])
     assert (result.exit_code, result.output) == (1, f"Error: {tmp_path / 'nowhere'}: no such corpus folder (missing); give the folder `aligner build` wrote\n")
+
+
+@pytest.mark.parametrize("command", [["show"], ["qa"], ["export", "--format", "tsv", "-o", "{work}/out.tsv"]])
+def test_a_document_whose_align_xml_is_gone_is_refused_not_shown_unaligned(work: Path, command: list[str]) -> None:
+    """Every row was shown as an omission of confidence 0, QA found nothing and the export wrote
+    one-sided units, exit 0: every save writes align.xml, so its loss is damage, not "no links"."""
+    doc = next(p for p in (work / "corpus").iterdir() if p.is_dir())
+    (doc / "align.xml").unlink()
+    name, *options = (arg.format(work=work) for arg in command)
+    result = CliRunner().invoke(main, [name, doc.name, "--corpus", str(work / "corpus"), *options])
+    assert result.exit_code == 1
+    assert f"{doc / 'align.xml'}: missing, so its links are unknown; run `aligner build`" in result.output
+    assert not (work / "out.tsv").exists()
+
+
+def test_a_corpus_lists_only_folders_named_as_documents(work: Path) -> None:
+    """`show --list` named 报告 and .hid, which `show` then refused; export and html read them too."""
+    for name in ("报告", ".hid"):
+        shutil.copytree(next(p for p in (work / "corpus").iterdir() if p.is_dir()), work / "corpus" / name)
+    listed = CliRunner().invoke(main, ["show", "--list", "--corpus", str(work / "corpus")])
+    assert listed.exit_code == 0 and "报告" not in listed.output and ".hid" not in listed.output
+    from aligner.corpus.store import doc_ids
+
+    assert doc_ids(work / "corpus") == ["000_bf7a112df29932bd"]

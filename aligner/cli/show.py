@@ -22,9 +22,9 @@ from aligner.cli.options import (
     threshold_option,
     usage_checked,
 )
-from aligner.corpus.model import DOC_ID, ParallelText, Sentence
+from aligner.corpus.model import ParallelText, Sentence
 from aligner.corpus.rows import Row, aligned_rows
-from aligner.corpus.store import doc_ids, load
+from aligner.corpus.store import doc_ids, load, require_corpus
 from aligner.formats.select import check_region, choose, english_first, tags_of
 from aligner.ingest.langs import joiner
 from aligner.reader.filters import (
@@ -132,12 +132,10 @@ def show(
 
 
 def listed(corpus: Path) -> list[str]:
-    """The documents `show` accepts, in id order: the corpus's folders named as ids are (a
-    folder `报告` or `.hid` is none). A corpus folder that is not there is the store's error,
-    as for `show DOC`."""
-    if not corpus.is_dir():
-        load(corpus, "_")  # raises the store's "no such corpus folder" (it has no function of its own)
-    return [doc for doc in doc_ids(corpus) if DOC_ID.fullmatch(doc)]
+    """The documents `show` accepts, in id order (`doc_ids`); a corpus folder that is not there
+    is the store's error, as for `show DOC`."""
+    require_corpus(corpus)
+    return doc_ids(corpus)
 
 
 def cell_text(sentences: Sequence[Sentence], lang: str) -> str:

@@ -34,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO, TypeVar
 
-from aligner.corpus.model import Alignment, Document, ParallelText, checked_id
+from aligner.corpus.model import DOC_ID, Alignment, Document, ParallelText, checked_id
 from aligner.corpus.tei import (
     ALIGNMENT_FILE,
     alignments_to_tei,
@@ -736,6 +736,8 @@ def load_upgraded(corpus: Path, doc_id: str) -> tuple[ParallelText, bool]:
             f"{corpus / doc_id}: the document has no versions (no LANG.xml; a failed or stopped build leaves such a "
             "folder); remove the folder and build the document again"
         )
+    if not read.aligned:  # every save writes one, a document of one version too: not "nothing aligned"
+        raise CorpusError(f"{corpus / doc_id / ALIGNMENT_FILE}: missing, so its links are unknown; run `aligner build` to align the document again")
     check_links(text, corpus / doc_id / ALIGNMENT_FILE)
     return text, read.upgraded
 
@@ -748,6 +750,7 @@ class Partial(NamedTuple):
     lost: dict[str, str]  # versions left out, by language: why ("missing", or what is wrong with the file)
     links: tuple[Alignment, ...]  # every link group align.xml holds, those into lost versions too (unchecked)
     tei: dict[str, bytes]  # the bytes of each version file read, by language
+    aligned: bool = True  # the document has its align.xml
 
 
 def load_partial(corpus: Path, doc_id: str) -> Partial:
@@ -795,8 +798,7 @@ def _read(corpus: Path, doc_id: str, tolerant: bool = False) -> Partial:
     out, with why (`lost`)."""
     folder = corpus / checked_id(doc_id)
     if not folder.is_dir():
-        if not corpus.is_dir():
-            raise CorpusError(f"{corpus}: no such corpus folder ({'a file' if corpus.exists() else 'missing'}); give the folder `aligner build` wrote")
+        require_corpus(corpus)
         raise CorpusError(f"{folder}: no such document in {corpus} (documents: {_some(doc_ids(corpus))})")
     return _settled_read(folder, lambda files: _read_files(folder, doc_id, files, tolerant))
 
@@ -841,7 +843,7 @@ def _read_files(folder: Path, doc_id: str, files: Mapping[str, Path], tolerant: 
             doc = replace(doc, lang=path.stem, region="")
         versions[doc.lang], tei[doc.lang] = doc, data
     links, older = _links_of(folder, files.get(ALIGNMENT_FILE))
-    return Partial(replace(links, versions=versions), upgraded or older, lost, links.alignments, tei)
+    return Partial(replace(links, versions=versions), upgraded or older, lost, links.alignments, tei, ALIGNMENT_FILE in files)
 
 
 def _reason(err: AlignerError, path: Path) -> str:
@@ -884,12 +886,20 @@ def check_links(text: ParallelText, where: Path) -> None:
                         raise CorpusError(f"{where}: a link points at '{sid}', which {version_file(lang)} does not have; fix or rebuild the alignment")
 
 
+def require_corpus(corpus: Path) -> None:
+    """Refuse, in one line, a corpus folder that is not there (or is a file)."""
+    if not corpus.is_dir():
+        raise CorpusError(f"{corpus}: no such corpus folder ({'a file' if corpus.exists() else 'missing'}); give the folder `aligner build` wrote")
+
+
 def doc_ids(corpus: Path) -> list[str]:
-    """The documents in a corpus folder, sorted (one whose first save a kill cut short after its
-    commit record is one: its files are the record's, `committed`)."""
+    """The documents in a corpus folder, sorted: its folders named as document ids (`DOC_ID`; a
+    folder `报告` or `.hid` is none) holding TEI files (or a commit record: a first save a kill cut
+    short after its record is a document, its files the record's, `committed`)."""
     if not corpus.is_dir():
         return []
-    return sorted(p.name for p in corpus.iterdir() if p.is_dir() and (any(p.glob("*.xml")) or (p / COMMIT_FILE).is_file()))
+    return sorted(p.name for p in corpus.iterdir()
+                  if p.is_dir() and DOC_ID.fullmatch(p.name) and (any(p.glob("*.xml")) or (p / COMMIT_FILE).is_file()))
 
 
 def load_all(corpus: Path) -> Iterator[ParallelText]:
