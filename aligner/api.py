@@ -139,7 +139,7 @@ def documents(corpus: str | Path) -> list[str]:
 
 def load(corpus: str | Path, doc_id: str) -> ParallelText:
     """One document of a corpus: its versions (`.versions[lang]`) and alignments, validated."""
-    from aligner.corpus.store import load as read
+    from aligner.corpus.store import load_current as read
 
     if not isinstance(doc_id, str):
         raise InputError(f"load: doc_id must be a document's id (a str), not {doc_id!r}")

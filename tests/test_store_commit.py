@@ -691,3 +691,36 @@ def test_a_missing_corpus_or_document_is_named_briefly(tmp_path: Path) -> None:
         (tmp_path / "c" / f"d{k:02d}" / "en.xml").write_text("<TEI/>")
     with pytest.raises(CorpusError, match=r"\(documents: d00, d01, d02, d03, d04, d05, d06, d07, d08, d09 and 2 more \(aligner show --list\)\)$"):
         load(tmp_path / "c", "nope")
+
+
+def test_readers_see_the_edits_a_killed_editor_left_in_its_journal(corpus: Path, tmp_path: Path) -> None:
+    """The browser editor answers once its journal holds an edit and writes the files behind; a
+    server killed before that left show, export and the API reading the alignment from before
+    the edit (exit 0, nothing said) while the history listed it as done."""
+    from aligner import api
+    from aligner.edit import session
+    from aligner.edit.ops import link_edit
+
+    opened = session.open_document(corpus, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hant"), "confirm", 0, engine_for), "web", write_behind=True)
+    assert load(corpus, "doc").alignment("en", "zh-Hant").links[0].resp == "machine"  # type: ignore[union-attr]  # the files lag
+    code, shown = run("show", "doc", "--corpus", str(corpus), "--langs", "en,zh-Hant", "--json")
+    assert code == 0 and json.loads(shown)["rows"][0]["resp"] == "person"
+    assert api.load(corpus, "doc").alignment("en", "zh-Hant").links[0].resp == "person"  # type: ignore[union-attr]
+    assert [c.who for c in load(corpus, "doc").changes] == ["web"]  # written, as the editor's writer would
+
+
+def test_a_reader_that_cannot_write_pending_edits_says_what_it_lacks(corpus: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from aligner.corpus.store import load_current
+    from aligner.edit import session
+    from aligner.edit.ops import link_edit
+
+    opened = session.open_document(corpus, "doc")
+    session.commit(opened, link_edit(opened.text, ("en", "zh-Hant"), "confirm", 0, engine_for), "web", write_behind=True)
+    log = json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
+    log["pending"][0]["patch"]["links"][0]["pair"] = ["en", "fr"]  # a damaged journal: the edit cannot be replayed
+    (corpus / "doc" / JOURNAL_FILE).write_text(json.dumps(log), encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        text = load_current(corpus, "doc")
+    assert text.alignment("en", "zh-Hant").links[0].resp == "machine"  # type: ignore[union-attr]
+    assert "edits made in the editor are not in its files yet and cannot be written now" in caplog.text

@@ -24,7 +24,7 @@ from aligner.cli.options import (
 )
 from aligner.corpus.model import ParallelText, Sentence
 from aligner.corpus.rows import Row, aligned_rows
-from aligner.corpus.store import doc_ids, load, require_corpus
+from aligner.corpus.store import doc_ids, load_current, require_corpus
 from aligner.formats.select import check_region, choose, english_first, tags_of
 from aligner.ingest.langs import joiner
 from aligner.reader.filters import (
@@ -114,7 +114,7 @@ def show(
         ids = listed(corpus)
         click.echo(json.dumps(ids) if as_json else "\n".join(ids) or f"No documents in {corpus}")
         return
-    text = load(corpus, doc_id)
+    text = load_current(corpus, doc_id)
     chosen = parse_langs(langs, text)
     every = aligned_rows(text, chosen)
     rows = select_rows(every, only_review, window, pattern, threshold)

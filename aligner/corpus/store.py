@@ -902,10 +902,28 @@ def doc_ids(corpus: Path) -> list[str]:
                   if p.is_dir() and DOC_ID.fullmatch(p.name) and (any(p.glob("*.xml")) or (p / COMMIT_FILE).is_file()))
 
 
+def load_current(corpus: Path, doc_id: str) -> ParallelText:
+    """`load` for a reader (show, export, qa, the reading site, search): the edits the browser
+    editor's journal holds but its writer has not put in the files yet (within seconds; or never,
+    the server killed) are written first, as the next writer would (`edit.files.flush`); where they
+    cannot be (a read-only corpus, a damaged journal), a warning says what is read lacks them."""
+    from aligner.edit.journal import JOURNAL_FILE
+
+    folder = corpus / checked_id(doc_id)
+    if (folder / JOURNAL_FILE).is_file():
+        from aligner.edit.files import flush
+
+        try:
+            flush(folder, doc_id)
+        except AlignerError as err:
+            log.warning("%s: edits made in the editor are not in its files yet and cannot be written now, so what is read lacks them: %s", folder, err)
+    return load(corpus, doc_id)
+
+
 def load_all(corpus: Path) -> Iterator[ParallelText]:
-    """Every document of the corpus, in id order."""
+    """Every document of the corpus, in id order (`load_current`)."""
     for doc_id in doc_ids(corpus):
-        yield load(corpus, doc_id)
+        yield load_current(corpus, doc_id)
 
 
 def load_readable(target: str, corpus: Path) -> tuple[list[ParallelText], list[str]]:
@@ -918,7 +936,7 @@ def load_readable(target: str, corpus: Path) -> tuple[list[ParallelText], list[s
     texts, skipped = [], []
     for doc_id in doc_ids(path):
         try:
-            texts.append(load(path, doc_id))
+            texts.append(load_current(path, doc_id))
         except AlignerError as err:
             skipped.append(str(err))
     if skipped and not texts:
@@ -929,12 +947,12 @@ def load_readable(target: str, corpus: Path) -> tuple[list[ParallelText], list[s
 
 
 def resolve(target: str, corpus: Path) -> list[ParallelText]:
-    """A doc id, a document folder or a corpus folder → the documents it names."""
+    """A doc id, a document folder or a corpus folder → the documents it names (`load_current`)."""
     path = Path(target)
     if not path.is_absolute() and len(path.parts) == 1 and (corpus / target).is_dir():
-        return [load(corpus, target)]
+        return [load_current(corpus, target)]
     if path.is_dir() and (path / ALIGNMENT_FILE).exists():
-        return [load(path.parent, path.name)]
+        return [load_current(path.parent, path.name)]
     if path.is_dir():
         docs = list(load_all(path))
         if not docs:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from aligner.corpus.model import ParallelText
-from aligner.corpus.store import doc_ids, load
+from aligner.corpus.store import doc_ids, load_current
 from aligner.errors import AlignerError
 from aligner.reader.hosts import REFUSED, Hosts, hosts_for, refusal
 from aligner.reader.site import build_site, remove_withdrawn
@@ -65,7 +65,7 @@ class LiveSite:
                 self.texts.pop(doc, None)
             for doc in changed:
                 try:
-                    self.texts[doc] = load(self.folder, doc)
+                    self.texts[doc] = load_current(self.folder, doc)
                 except AlignerError as err:
                     log.warning("Skipped: %s", err)
             try:

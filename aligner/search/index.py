@@ -49,7 +49,7 @@ import regex
 
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
-from aligner.corpus.store import cause, disk_full, doc_ids, holding, load, write_fix
+from aligner.corpus.store import cause, disk_full, doc_ids, holding, load_current, write_fix
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert, split_tag, tag_within
 from aligner.search.numbers import decimal_mark, fold_numbers, group_marks, readings
@@ -328,7 +328,7 @@ def _index(conn: sqlite3.Connection, corpus: Path, doc: str, paths: list[str]) -
     and its version's full tag (zh-Hant-TW), so a region asked for finds that region's version only.
     A document that cannot be read is recorded as unreadable, with its reason, until its files change."""
     try:
-        text = load(corpus, doc)
+        text = load_current(corpus, doc)
     except AlignerError as err:
         conn.execute("INSERT INTO unreadable VALUES (?, ?)", (doc, str(err)))
         text = ParallelText(doc, {}, ())
