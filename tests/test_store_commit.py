@@ -724,3 +724,16 @@ def test_a_reader_that_cannot_write_pending_edits_says_what_it_lacks(corpus: Pat
         text = load_current(corpus, "doc")
     assert text.alignment("en", "zh-Hant").links[0].resp == "machine"  # type: ignore[union-attr]
     assert "edits made in the editor are not in its files yet and cannot be written now" in caplog.text
+
+
+def test_a_reader_of_a_journal_with_nothing_pending_takes_no_lock(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every document edited once keeps a journal (its undo steps): a reader of it must not take
+    the document's lock to write (held against builds and editors) when nothing is pending."""
+    import aligner.edit.files
+    from aligner.corpus.store import load_current
+
+    assert edit(corpus, "confirm", "1")[0] == 0  # the command line writes its edits through
+    flushed: list[Path] = []
+    monkeypatch.setattr(aligner.edit.files, "flush", lambda folder, doc_id: flushed.append(folder))
+    links = load_current(corpus, "doc").alignment("en", "zh-Hans").links  # type: ignore[union-attr]
+    assert [lk.resp for lk in links].count("person") == 1 and flushed == []

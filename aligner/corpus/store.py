@@ -911,10 +911,11 @@ def load_current(corpus: Path, doc_id: str) -> ParallelText:
 
     folder = corpus / checked_id(doc_id)
     if (folder / JOURNAL_FILE).is_file():
-        from aligner.edit.files import flush
+        from aligner.edit.files import flush, has_pending
 
         try:
-            flush(folder, doc_id)
+            if has_pending(folder):
+                flush(folder, doc_id)
         except AlignerError as err:
             log.warning("%s: edits made in the editor are not in its files yet and cannot be written now, so what is read lacks them: %s", folder, err)
     return load(corpus, doc_id)

@@ -271,6 +271,15 @@ def write_through(folder: Path, log: Json, text: ParallelText) -> Json:
         discard(temps)
 
 
+def has_pending(folder: Path) -> bool:
+    """Whether the journal holds edits its writer has not put in the files yet, read without the
+    lock (a reader's question: `flush` decides under it)."""
+    try:
+        return bool(_read(folder).get("pending"))
+    except AlignerError:  # a damaged journal: `flush` says so
+        return True
+
+
 def flush(folder: Path, doc_id: str) -> bool:
     """Write the journal's pending edits into the TEI files (the web editor's writer, and a build
     before it reads them). False when there was nothing to write, or another writer or a build
