@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from aligner import __version__
 from aligner.align.bead import Bead
+from aligner.align.search import Span
 from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.follow import (
@@ -332,18 +333,22 @@ def engine_for(src_lang: str, tgt_lang: str, encoder: str = "auto", quiet: bool 
     return functools.partial(align, src_lang=src_lang, tgt_lang=tgt_lang, quiet=quiet, encoder=encoder)
 
 
-def naming_too_long(engine: Aligner, versions: tuple[Document, Document], too_long: TooLong) -> Aligner:
+def naming_too_long(engine: Aligner, versions: tuple[Document, Document], too_long: TooLong, around_kept: bool = False) -> Aligner:
     """`engine` aligning sentences of `versions`, raising `too_long(version, sentence)` for the one it
-    refuses as too long: the text at the error's index, on its side, of those it was given."""
+    refuses as too long: the text at the error's index, on its side, of those it was given. With
+    `around_kept` (a build) it takes the engine's signature and passes on the beads a person made
+    (`keep`), so an engine that takes them aligns the whole texts around them
+    (`links.align_keeping_person_links`); without (the editor, which answers at once), each stretch
+    between them is aligned alone."""
 
-    def run(src: Sequence[str], tgt: Sequence[str]) -> Sequence[Bead]:
+    def run(src: Sequence[str], tgt: Sequence[str], **keep: Sequence[Span]) -> Sequence[Bead]:
         try:
-            return engine(src, tgt)
+            return engine(src, tgt, **keep)  # type: ignore[call-arg]  # `keep` only where the signature has it
         except InputTooLongError as err:
             doc, texts = (versions[0], src) if err.side == "source" else (versions[1], tgt)
             raise too_long(doc, next(s for s in doc.sentences() if s.text == texts[err.index])) from None
 
-    return run
+    return functools.wraps(engine)(run) if around_kept else lambda src, tgt: run(src, tgt)  # a signature without `keep`
 
 
 def align_text(
@@ -360,7 +365,7 @@ def align_text(
 
     def engine_of(a: str, b: str) -> Aligner:
         engine = engine_for(a, b, encoder, quiet)
-        return naming_too_long(engine, (text.versions[a], text.versions[b]), too_long) if too_long else engine
+        return naming_too_long(engine, (text.versions[a], text.versions[b]), too_long, around_kept=True) if too_long else engine
 
     direct, derived = alignment_plan(text.versions)
     done: dict[tuple[str, str], Alignment] = {}

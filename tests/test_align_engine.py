@@ -343,3 +343,32 @@ def test_a_one_sentence_translation_is_a_confident_link_not_an_unrelated_text(ca
     assert bead.confidence >= 0.9 and unrelated([bead]) is None
     (other,) = align(["I like trains."], zh, "en", "zh-Hans", cache_dir=cache)
     assert other.confidence < 0.5 and unrelated([other]) is not None
+
+
+def test_a_kept_bead_stands_as_given_and_the_rest_is_aligned_around_it(cache: Path) -> None:
+    """A person's link (`keep`) holds even where the boundary check would move a sentence into it
+    ("It discussed the budget…" joins "The budget was approved…" against 会议讨论了来年的预算…, as
+    the gold has it); no other bead takes its sentences, and the beads after it are the gold's."""
+    gold = read_links(DATA / "report.gold")
+    beads = align(lines("report.en"), lines("report.zh-Hans"), "en", "zh-Hans", cache_dir=cache, keep=[(2, 3, 1, 2)])
+    assert ((2,), (1,)) in links(beads)
+    assert links(beads)[-6:] == gold[-6:]
+    assert_covers(beads, 8, 8)
+
+
+def test_a_kept_bead_keeps_its_sentences_without_words(cache: Path) -> None:
+    """A line without words is left out of the search (`fragments`), but not out of a person's link."""
+    zh = lines("report.zh-Hans")
+    zh = [*zh[:5], "» .", *zh[5:]]  # OCR debris after the 1-2 link's second sentence
+    beads = align(lines("report.en"), zh, "en", "zh-Hans", cache_dir=cache, keep=[(5, 6, 3, 6)])
+    assert ((5,), (3, 4, 5)) in links(beads)
+    assert_covers(beads, 8, 9)
+
+
+def test_a_kept_bead_far_from_the_searched_band_widens_it(cache: Path) -> None:
+    """A person may link a sentence to a copy two repetitions away: the coarse search's band,
+    narrowed around the diagonal, must still hold the bead (it refused: outside the band)."""
+    en, zh = lines("report.en") * 40, lines("report.zh-Hans") * 40
+    beads = align(en, zh, "en", "zh-Hans", cache_dir=cache, keep=[(80, 81, 96, 97)])
+    assert ((80,), (96,)) in links(beads)
+    assert_covers(beads, len(en), len(zh))

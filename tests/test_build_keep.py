@@ -270,3 +270,42 @@ def test_a_folder_named_as_a_text_is_an_error_as_an_unreadable_text_is(tmp_path:
 @pytest.fixture(autouse=True)
 def _warnings(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING)
+
+
+def test_a_build_gives_the_engine_a_persons_links_to_align_the_whole_text_around(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """The build aligned each stretch between a person's links as a text of its own, without the
+    whole text's signals (`links.align_keeping_person_links`; tests/test_links.py shows a link it
+    got wrong so): it now gives the engine the person's links as beads to keep (`keep`)."""
+    import aligner.build
+
+    seeds, corpus = tmp_path / "seeds", tmp_path / "corpus"
+    seeds.mkdir()
+    (seeds / "news.en.txt").write_text(
+        "City News\n\nThe mayor opened a new library on Monday. It has forty thousand books. Children can borrow ten"
+        " books at a time. The library is open every day. A cafe will open next month. Parking is free for visitors.\n",
+        encoding="utf-8")  # fmt: skip
+    (seeds / "news.zh-Hans.txt").write_text(
+        "城市新闻\n\n市长周一开放了一座新图书馆。馆内藏书四万册。图书馆每天开放。下个月将开一家咖啡馆。馆长表示非常高兴。访客停车免费。\n",
+        encoding="utf-8")  # fmt: skip
+    build(seeds, corpus)
+    for edit in (["merge", "1"], ["confirm", "3"]):  # mayor + books as one link; the library sentence confirmed
+        assert CliRunner().invoke(main, ["edit", "news", "--corpus", str(corpus), *edit]).exit_code == 0
+    given: list[object] = []
+    real = aligner.build.engine_for
+
+    def recording(*args: object, **kwargs: object) -> object:
+        engine = real(*args, **kwargs)  # type: ignore[arg-type]
+
+        def run(src: list[str], tgt: list[str], *, keep: tuple[tuple[int, int, int, int], ...] = ()) -> object:
+            given.append(list(keep))
+            return engine(src, tgt, keep=keep)  # type: ignore[call-arg]
+
+        return run
+
+    monkeypatch.setattr(aligner.build, "engine_for", recording)
+    build(seeds, corpus)
+    assert given == [[(1, 3, 1, 3), (4, 5, 3, 4)]]  # title, then the person's 2-2 and 1-1 as sentence spans
+    al = load(corpus, "news").alignment("en", "zh-Hans")
+    assert al is not None and [lk.resp for lk in al.links].count("person") == 2

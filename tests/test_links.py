@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from aligner.align.bead import Bead
+from aligner.align.engine import align
 from aligner.corpus.links import align_keeping_person_links, compose, person_links
 from aligner.corpus.model import Alignment, Document, Link, Paragraph, ParallelText, Sentence
 from aligner.corpus.rows import aligned_rows
 
 
 def version(lang: str, n: int) -> Document:
-    sents = tuple(Sentence(f"{lang}.p1.s{i}", f"{lang} sentence {i}") for i in range(1, n + 1))
+    return written(lang, [f"{lang} sentence {i}" for i in range(1, n + 1)])
+
+
+def written(lang: str, texts: Sequence[str]) -> Document:
+    """A version of one paragraph; its sentences are numbered from 1, as `ids` names them."""
+    sents = tuple(Sentence(f"{lang}.p1.s{i}", text) for i, text in enumerate(texts, 1))
     return Document("d", lang, (Paragraph(f"{lang}.p1", sents),))
 
 
@@ -119,3 +127,24 @@ def test_a_held_omission_leaves_the_other_version_to_the_engine() -> None:
     assert [(lk.src, lk.tgt) for lk in links] == [
         (ids("en", 1), ids("zh-Hans", 1)), ((), ids("zh-Hans", 2)), (ids("en", 2), ids("zh-Hans", 3)),
         (ids("en", 3), ids("zh-Hans", 4)), (ids("en", 4), ids("zh-Hans", 5))]
+
+
+def test_the_engine_aligns_around_person_links_with_the_whole_texts_signals(tmp_path: Path) -> None:
+    """One search of the whole text through a person's links: "馆长表示非常高兴。" stays an addition,
+    as without them. Aligned as a text of its own, the stretch after the person's links (two
+    sentences against three, with only their own signals) joined it to the cafe sentence at 0.985."""
+    en = written("en", ["City News", "The mayor opened a new library on Monday.", "It has forty thousand books.",
+                        "Children can borrow ten books at a time.", "The library is open every day.",
+                        "A cafe will open next month.", "Parking is free for visitors."])  # fmt: skip
+    zh = written("zh-Hans", ["城市新闻", "市长周一开放了一座新图书馆。", "馆内藏书四万册。", "图书馆每天开放。",
+                             "下个月将开一家咖啡馆。", "馆长表示非常高兴。", "访客停车免费。"])  # fmt: skip
+    merged = Link(ids("en", 2, 3), ids("zh-Hans", 2, 3), 1.0, "person")
+    confirmed = Link(ids("en", 5), ids("zh-Hans", 4), 1.0, "person")
+    engine = functools.partial(align, src_lang="en", tgt_lang="zh-Hans", cache_dir=tmp_path)
+    links = align_keeping_person_links(en, zh, [merged, confirmed], engine)
+    assert [(lk.src, lk.tgt) for lk in links] == [
+        (ids("en", 1), ids("zh-Hans", 1)), (merged.src, merged.tgt), (ids("en", 4), ()),
+        (confirmed.src, confirmed.tgt), (ids("en", 6), ids("zh-Hans", 5)), ((), ids("zh-Hans", 6)),
+        (ids("en", 7), ids("zh-Hans", 7))]  # fmt: skip
+    assert links[1] is merged and links[3] is confirmed
+    assert links[5].confidence > 0.9

@@ -16,9 +16,10 @@
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -354,18 +355,28 @@ def align(
     quiet: bool = True,
     cache_dir: Path | None = None,
     encoder: str = "auto",
+    keep: Sequence[Span] = (),
 ) -> list[Bead]:
     """Align two versions of a text sentence by sentence; every sentence is in exactly one bead.
 
     `encoder` is a name of `encoders.CHOICES`; `auto` takes USE-m3 where it covers both languages.
     Sentences without words are left out of the search and come back as omissions (`fragments`).
+    `keep` holds beads (i0, i1, j0, j1: ends exclusive, in order, disjoint, a sentence or more a
+    side), a person's links: the result holds each as it is, and the search decides the rest
+    around them with the whole texts' signals, counting them as sure links (`_align`).
     """
     _check(src, tgt)  # before fragments are dropped: an error's index is a place in `src` or `tgt`
-    src_kept, tgt_kept = fragments.kept(src), fragments.kept(tgt)
+    src_kept = sorted({*fragments.kept(src), *(i for i0, i1, _, _ in keep for i in range(i0, i1))})
+    tgt_kept = sorted({*fragments.kept(tgt), *(j for _, _, j0, j1 in keep for j in range(j0, j1))})
+    kept = [
+        (bisect.bisect_left(src_kept, i0), bisect.bisect_left(src_kept, i1),
+         bisect.bisect_left(tgt_kept, j0), bisect.bisect_left(tgt_kept, j1))
+        for i0, i1, j0, j1 in keep
+    ]  # fmt: skip
     with collector_paused():
         beads = _align(
             [src[k] for k in src_kept], [tgt[k] for k in tgt_kept], src_lang, tgt_lang, quiet,
-            Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir),
+            Encoder(spec_for(src_lang, tgt_lang, encoder), cache_dir), kept,
         )  # fmt: skip
     return fragments.restore(beads, src_kept, tgt_kept, len(src), len(tgt))
 
@@ -383,9 +394,14 @@ def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
 
 def _align(
     src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str,
-    quiet: bool, encoder: Encoder,
+    quiet: bool, encoder: Encoder, keep: Sequence[Span],
 ) -> list[Bead]:  # fmt: skip
-    """Align two versions of a text (see `align`)."""
+    """Align two versions of a text (see `align`).
+
+    The beads `keep` are sure links from the start: every search goes through them (the band is
+    widened to hold them), they are never encoded nor moved by the boundary check, and they count
+    as sure in their neighbours' confidence, as the first pass's anchors do.
+    """
     langs = _language(src_lang), _language(tgt_lang)
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
@@ -397,27 +413,28 @@ def _align(
     encoded = signals.src.vecs.shape[1] == 0
     if encoded:  # no cheap vectors: encode everything first
         signals = _encode_unsure(signals, (src, tgt), (), encoder, quiet)
-    band = _pyramid(signals)
+    band = search.widened(_pyramid(signals), keep)
+    kept = dict.fromkeys(keep, 1.0)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
     overlaps = _overlaps(signals, band)
     scorer = Scorer(signals.src, signals.tgt, signals.scale, signals.unrelated, band, overlaps)
     shapes = search.shapes_up_to(MAX_SIDE if signals.final else FIRST_PASS_SIDE)
-    path = search.best_path(n, m, band, shapes, scorer.values, extend=WEIGHTS.omission_run)
-    sure: dict[Span, float] = {}
+    path = search.best_path(n, m, band, shapes, scorer.values, keep, WEIGHTS.omission_run)
+    sure = kept
     if not signals.final:  # cheap first pass: keep what it is sure of, encode the rest
-        sure = _anchors(path, scorer, calibration)
+        sure = _anchors(path, scorer, calibration, kept) | kept
         log.info("cheap pass anchors %d of %d beads", len(sure), len(path))
         signals = _encode_unsure(signals, (src, tgt), list(sure), encoder, quiet)
         scorer = Scorer(signals.src, signals.tgt, signals.scale, signals.unrelated, band, overlaps)
         scorer.fit_ratio(list(sure))
         path = search.best_path(
-            n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, list(sure), WEIGHTS.omission_run
+            n, m, band, search.shapes_up_to(MAX_SIDE), scorer.values, sorted(sure), WEIGHTS.omission_run
         )
         encoded = True
-    elif encoded and scorer.fit_ratio(list(_anchors(path, scorer, calibration))):
-        path = search.best_path(n, m, band, shapes, scorer.values, extend=WEIGHTS.omission_run)
+    elif encoded and scorer.fit_ratio(list(_anchors(path, scorer, calibration, kept) | kept)):
+        path = search.best_path(n, m, band, shapes, scorer.values, keep, WEIGHTS.omission_run)
     if encoded:
-        path = _refine(path, scorer, (src, tgt), langs, encoder, quiet)
+        path = _refine(path, scorer, (src, tgt), langs, encoder, quiet, kept)
     return [
         Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), conf)
         for (i0, i1, j0, j1), conf in zip(
@@ -433,15 +450,23 @@ def _align(
 
 def _refine(
     path: list[Span], scorer: Scorer, texts: tuple[Sequence[str], Sequence[str]],
-    langs: tuple[str, str], encoder: Encoder, quiet: bool,
+    langs: tuple[str, str], encoder: Encoder, quiet: bool, kept: Collection[Span],
 ) -> list[Span]:  # fmt: skip
-    """Move sentences across bead boundaries where the encoder, on joined text, prefers it."""
+    """Move sentences across bead boundaries where the encoder, on joined text, prefers it; never
+    across a boundary of a `kept` bead."""
 
     def joined(side: Sequence[str], lang: str) -> Callable[[int, int], str]:
         return lambda start, end: joiner(lang).join(side[start:end])
 
+    def similarity(beads: np.ndarray) -> np.ndarray:
+        """The scorer's similarities, NaN for a kept bead: as for a bead off the band, the check
+        then weighs no move across its boundaries."""
+        out = scorer.similarities(beads)
+        out[[span in kept for span in map(tuple, beads.tolist())]] = np.nan
+        return out
+
     refined = boundary.refine(
-        path, scorer.similarities,
+        path, similarity if kept else scorer.similarities,
         (joined(texts[0], langs[0]), joined(texts[1], langs[1])),
         lambda joined: encoder.encode(joined, quiet),
         most=MAX_SIDE, tie=WEIGHTS.boundary_tie, gain=encoder.spec.calibration.boundary_gain,
@@ -458,7 +483,9 @@ def _margins(path: Sequence[Span], scorer: Scorer, only: np.ndarray | None = Non
     return boundary.margins(beads, scorer.similarities, MAX_SIDE, WEIGHTS.omission, WEIGHTS.threshold, only)
 
 
-def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> dict[Span, float]:
+def _anchors(
+    path: Sequence[Span], scorer: Scorer, calibration: Calibration, person: Mapping[Span, float] | None = None
+) -> dict[Span, float]:
     """Return the first-pass beads kept without the encoder, with their confidence.
 
     An anchor is a 1-1 link at least `anchor` similar that the search preferred by at least
@@ -466,7 +493,8 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     neighbouring omission (`boundary.margin`). On aca and mag 5 of 1,683 such beads were not
     gold links, on Bible 006 7 of 11,642 crossed a verse. Requiring 1-1 neighbours instead kept
     7,118 on the Bible, so e5 encoded a fifth more sentence tokens. The similarity floor matters
-    where the margin cannot: a text of one link has no local change to weigh it against.
+    where the margin cannot: a text of one link has no local change to weigh it against. The
+    beads in `person` (a person's links) are sure in the confidences the anchors' come from.
     """
 
     beads = search.spans(path)
@@ -476,5 +504,5 @@ def _anchors(path: Sequence[Span], scorer: Scorer, calibration: Calibration) -> 
     similar = one_one & (np.nan_to_num(similarity) >= calibration.anchor)
     margins = _margins(path, scorer, similar)  # only an anchor's own confidence is kept
     kept = [span for span, ok, margin in zip(path, similar, margins, strict=True) if ok and margin >= WEIGHTS.anchor_margin]
-    first = dict(zip(path, confidences(path, scorer.similarities, calibration, margins), strict=True))
+    first = dict(zip(path, confidences(path, scorer.similarities, calibration, margins, person), strict=True))
     return {span: first[span] for span in kept}

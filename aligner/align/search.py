@@ -72,6 +72,22 @@ def band_around(path: Sequence[Span], scale: int, n: int, m: int, margin: int) -
     return Band(lo, int((hi - lo).max()) + 1, m)
 
 
+def widened(band: Band, beads: Sequence[Span]) -> Band:
+    """Return the band, widened where it misses a corner of `beads` (beads the path must go
+    through, which a person may have placed off the path the search would take); the band itself
+    when it holds them all. lo stays non-decreasing and the last allowed target of a row too, so
+    every allowed cell still connects (0, 0) to (n, m)."""
+    lo, hi = band.lo.copy(), np.minimum(band.lo + band.width - 1, band.m)
+    for i0, i1, j0, j1 in beads:
+        lo[i0 : i1 + 1] = np.minimum(lo[i0 : i1 + 1], j0)
+        hi[i0 : i1 + 1] = np.maximum(hi[i0 : i1 + 1], j1)
+    lo = np.minimum.accumulate(lo[::-1])[::-1]
+    hi = np.maximum.accumulate(hi)
+    if (lo == band.lo).all() and (hi - lo < band.width).all():
+        return band
+    return Band(lo, int((hi - lo).max()) + 1, band.m)
+
+
 def best_path(
     n: int, m: int, band: Band, shapes: Sequence[BeadShape], values: ValueFn, through: Sequence[Span] = (),
     extend: float | None = None,

@@ -4,14 +4,24 @@ re-alignment that keeps what a person made."""
 from __future__ import annotations
 
 import bisect
+import inspect
 from collections.abc import Callable, Sequence
+from typing import Protocol, TypeGuard
 
 from aligner.align.bead import Bead
+from aligner.align.search import Span
 from aligner.corpus.disjoint import DisjointSets
 from aligner.corpus.model import Alignment, Document, Link, Resp
 
 # (source texts, target texts) → beads of sentence indices
 Aligner = Callable[[Sequence[str], Sequence[str]], Sequence[Bead]]
+
+
+class KeepingAligner(Protocol):
+    """An aligner that also takes beads its result must hold as they are (`engine.align`)."""
+
+    def __call__(self, src: Sequence[str], tgt: Sequence[str], *, keep: Sequence[Span] = ()) -> Sequence[Bead]:
+        """Beads of sentence indices of the two texts, `keep` among them."""
 
 
 def beads_to_links(beads: Sequence[Bead], src_ids: Sequence[str], tgt_ids: Sequence[str]) -> list[Link]:
@@ -30,12 +40,12 @@ def person_links(al: Alignment | None) -> list[Link]:
 def align_keeping_person_links(
     src: Document, tgt: Document, fixed: Sequence[Link], engine: Aligner
 ) -> tuple[Link, ...]:
-    """Align two versions; `fixed` links (a person's, still valid, in order) are kept as anchors
-    and the machine aligns only the stretches between them.
+    """Align two versions; `fixed` links (a person's, still valid, in order) are kept as they are
+    and the machine aligns the rest around them (`_aligned`).
 
     A fixed omission (1-0 or 0-1) says nothing of the other version, so it does not cut the
-    stretch there: its sentence is left out of what the engine sees and the omission stands
-    after the link that precedes it in its own version.
+    text there: its sentence is left out of what the engine sees and the omission stands after
+    the link that precedes it in its own version.
     """
     src_sents, tgt_sents = list(src.sentences()), list(tgt.sentences())
     src_pos = {s.id: i for i, s in enumerate(src_sents)}
@@ -45,21 +55,53 @@ def align_keeping_person_links(
     held = [lk for lk in _monotone([lk for lk in fixed if not (lk.src and lk.tgt)], src_pos, tgt_pos)
             if not anchored & {*lk.src, *lk.tgt}]
     alone = {x for lk in held for x in (*lk.src, *lk.tgt)}
-    links: list[Link] = []
-    i = j = 0
-    for lk in anchors + [None]:
-        i_end = min(src_pos[s] for s in lk.src) if lk else len(src_sents)
-        j_end = min(tgt_pos[t] for t in lk.tgt) if lk else len(tgt_sents)
-        gap_src = [s for s in src_sents[i:i_end] if s.id not in alone]
-        gap_tgt = [t for t in tgt_sents[j:j_end] if t.id not in alone]
-        if gap_src or gap_tgt:
-            beads = engine([s.text for s in gap_src], [t.text for t in gap_tgt])
-            links += beads_to_links(beads, [s.id for s in gap_src], [t.id for t in gap_tgt])
-        if lk:
-            links.append(lk)
-            i = max(src_pos[s] + 1 for s in lk.src)
-            j = max(tgt_pos[t] + 1 for t in lk.tgt)
+    seen_src = [s for s in src_sents if s.id not in alone]
+    seen_tgt = [t for t in tgt_sents if t.id not in alone]
+    at_src = {s.id: i for i, s in enumerate(seen_src)}
+    at_tgt = {t.id: j for j, t in enumerate(seen_tgt)}
+    spans = {_extent(lk, at_src, at_tgt): lk for lk in anchors}
+    beads = _aligned(engine, [s.text for s in seen_src], [t.text for t in seen_tgt], list(spans))
+    made = beads_to_links(beads, [s.id for s in seen_src], [t.id for t in seen_tgt])
+    links = [spans.get(_extent(lk, at_src, at_tgt), lk) if lk.src and lk.tgt else lk for lk in made]
     return _place_held(links, held, src_pos, tgt_pos)
+
+
+def _extent(lk: Link, src_pos: dict[str, int], tgt_pos: dict[str, int]) -> Span:
+    """The bead (i0, i1, j0, j1) a link with both sides spans: from its first to past its last
+    sentence a side (a link that skips a sentence spans it too: that sentence is left out)."""
+    src, tgt = [src_pos[s] for s in lk.src], [tgt_pos[t] for t in lk.tgt]
+    return min(src), max(src) + 1, min(tgt), max(tgt) + 1
+
+
+def _aligned(engine: Aligner, src: Sequence[str], tgt: Sequence[str], keep: Sequence[Span]) -> list[Bead]:
+    """Beads of two texts that hold each bead of `keep` (in order, disjoint) as it is.
+
+    An engine that takes `keep` (the sentence engine, `engine.align`) aligns the whole texts once
+    around them, so what lies between them is decided with the whole texts' signals (their
+    unrelated levels, their length ratio, a bead's neighbours in its confidence); any other (the
+    subtitle timer) aligns each stretch between them as a text of its own.
+    """
+    if keep and _takes_keep(engine):
+        return list(engine(src, tgt, keep=keep))
+    beads: list[Bead] = []
+    i = j = 0
+    for span in [*keep, None]:
+        i_end, j_end = (span[0], span[2]) if span else (len(src), len(tgt))
+        if i_end > i or j_end > j:
+            beads += [
+                Bead(tuple(i + k for k in b.src), tuple(j + k for k in b.tgt), b.confidence)
+                for b in engine(src[i:i_end], tgt[j:j_end])
+            ]
+        if span:
+            beads.append(Bead(tuple(range(span[0], span[1])), tuple(range(span[2], span[3]))))
+            i, j = span[1], span[3]
+    return beads
+
+
+def _takes_keep(engine: Aligner) -> TypeGuard[KeepingAligner]:
+    """Whether an engine takes `keep`, beads its alignment must hold (a wrapper of the engine is
+    given them only if it takes `keep` too and passes it on)."""
+    return "keep" in inspect.signature(engine).parameters
 
 
 def _place_held(links: list[Link], held: list[Link], src_pos: dict[str, int], tgt_pos: dict[str, int]) -> tuple[Link, ...]:
