@@ -368,6 +368,16 @@ def test_a_correction_holding_characters_xml_cannot_hold_is_stored_without_them(
     assert load(corpus, "doc").versions["en"].paragraphs[0].sentences[0].text == "Fixed text."
 
 
+def test_a_correction_that_is_not_one_sentence_is_one_line_and_writes_nothing(corpus: Path) -> None:
+    before = files(corpus)
+    assert edit(corpus, "correct", "zh-Hans.p1.s1", "这是一个非常长的句子，" * 400) == (
+        1, "Error: zh-Hans.p1.s1: a corrected text of 4,400 characters is not one sentence (the longest zh-Hans sentence "
+           "has 14; at most 1,000 are taken); give this sentence's text only\n")
+    assert edit(corpus, "correct", "en.p1.s1", "One. Two.") == (
+        1, "Error: en.p1.s1: the corrected text is 2 sentences (the next begins “Two.”); split the sentence first (split-sentence), then correct each part\n")
+    assert files(corpus) == before
+
+
 @pytest.mark.parametrize(("pair", "message"), [
     ("zn,en", "'zn' is not a language tag ('zn' is no ISO 639-1 code; did you mean zh or zu?); use a BCP 47 tag such as en, zh-Hans, zh-Hant-TW"),
     ("en,en", "'en,en': give two different versions, e.g. en,zh-Hans"),

@@ -139,6 +139,39 @@ def test_correct_text_changes_only_that_sentence() -> None:
         sentence_edit(text, "en", "correct", "en.p1.s2", engine_for, new_text=" ")
 
 
+def test_a_correction_joins_its_lines_as_a_build_joins_them() -> None:
+    """A line break between two Chinese characters is no space (`squeeze`), elsewhere one."""
+    text = sentence_edit(three_versions(), "zh-Hans", "correct", "zh-Hans.p1.s1", engine_for, new_text="中文第一行\n第二行继续。").text
+    assert next(text.versions["zh-Hans"].sentences()).text == "中文第一行第二行继续。"
+    text = sentence_edit(text, "zh-Hans", "correct", "zh-Hans.p1.s2", engine_for, new_text="用 API\n接口。").text
+    assert [s.text for s in text.versions["zh-Hans"].sentences()][1] == "用 API 接口。"
+
+
+@pytest.mark.parametrize(("lang", "sid", "new_text", "message"), [
+    ("en", "en.p1.s2", "Two. And a third one.", "en.p1.s2: the corrected text is 2 sentences (the next begins “And a third one.”); "
+                                                 "split the sentence first (split-sentence), then correct each part"),
+    ("zh-Hans", "zh-Hans.p1.s2", "二。三。", "zh-Hans.p1.s2: the corrected text is 2 sentences (the next begins “三。”); "
+                                            "split the sentence first (split-sentence), then correct each part"),
+    ("zh-Hans", "zh-Hans.p1.s2", "这是一个非常长的句子，" * 400, "zh-Hans.p1.s2: a corrected text of 4,400 characters is not one sentence "
+                                                             "(the longest zh-Hans sentence has 14; at most 1,000 are taken); give this sentence's text only"),
+])
+def test_a_correction_that_is_not_one_sentence_is_refused(lang: str, sid: str, new_text: str, message: str) -> None:
+    """Such a "sentence" throws off the next build's alignment of the whole document (a
+    4,400-character one took en–zh-Hans from 45 1-1 links to 25 and 16 omissions)."""
+    with pytest.raises(EditError) as refused:
+        sentence_edit(three_versions(), lang, "correct", sid, engine_for, new_text=new_text)
+    assert str(refused.value) == message
+
+
+def test_a_joined_sentence_or_a_long_version_keeps_what_it_had() -> None:
+    joined = sentence_edit(three_versions(), "zh-Hans", "join", "zh-Hans.p1.s1", engine_for).text  # 一。二。: two by the splitter
+    fixed = sentence_edit(joined, "zh-Hans", "correct", "zh-Hans.p1.s1", engine_for, new_text="一！二。").text
+    assert next(fixed.versions["zh-Hans"].sentences()).text == "一！二。"
+    long = sentence_edit(three_versions(), "en", "correct", "en.p1.s1", engine_for, new_text="word, " * 160 + "end.").text  # 964: allowed
+    longer = "word, " * 300 + "end."  # 1,804: more than 1,000 but no more than twice the longest
+    assert [s.text for s in sentence_edit(long, "en", "correct", "en.p1.s2", engine_for, new_text=longer).text.versions["en"].sentences()][1] == longer
+
+
 def legs(text: ParallelText) -> tuple:  # type: ignore[type-arg]
     """en→zh-Hans, zh-Hans→zh-Hant and en↔zh-Hant, as `contradictions` takes them."""
     return (text.alignment("en", "zh-Hans"), text.alignment("zh-Hans", "zh-Hant"), text.alignment("en", "zh-Hant"))

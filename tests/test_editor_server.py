@@ -568,3 +568,52 @@ def test_a_writer_process_that_cannot_start_leaves_the_edit_in_the_journal(serve
     assert editor.settle(30), "the writer never became idle"
     assert "aligner: writing doc failed (cannot start its process: Argument list too long); its edits stay in the journal" in capsys.readouterr().err
     assert (corpus / "doc" / "align.xml").read_bytes() == before and editor.document("doc").pending
+
+
+def test_an_edit_that_changes_nothing_says_so_and_records_no_step(served: tuple[TestClient, Editor, Path]) -> None:
+    """A no-op said "corrected …" (or "re-aligned …") as if done, yet left no undo step: the next
+    undo then took back the edit before it, unannounced."""
+    client, editor, _ = served
+    status, answer = post(client, editor, {"op": "confirm", "n": 0, "pair": "en,zh-Hans", "version": version(client)})
+    assert status == 200 and answer["changed"] is True
+    status, same = post(client, editor, {"op": "correct", "sid": "en.p1.s1", "text": "One.", "pair": "en,zh-Hans", "version": answer["version"]})
+    assert status == 200 and same["changed"] is False and same["version"] == answer["version"] and same["rows"] == []
+    assert same["done"] == "corrected the text of en sentence en.p1.s1 — nothing changed, so no undo step was made"
+    status, undone = post(client, editor, {"op": "undo", "pair": "en,zh-Hans", "version": same["version"]})
+    assert status == 200 and undone["done"] == "undid: en–zh-Hans: confirmed link 0"
+
+
+def test_the_version_check_of_a_reading_page_sees_an_edit_made_elsewhere(served: tuple[TestClient, Editor, Path]) -> None:
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    client, _, corpus = served
+    before = version(client)
+    assert client.get("/api/version/doc").json() == {"version": before}
+    assert CliRunner().invoke(main, ["edit", "doc", "--corpus", str(corpus), "confirm", "2"]).exit_code == 0
+    assert client.get("/api/version/doc").json()["version"] not in ("", before)
+    assert client.get("/api/version/nodoc").status_code == 404
+
+
+def test_the_server_loads_at_start_what_the_first_edit_would_wait_for(served: tuple[TestClient, Editor, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first edit after `aligner serve --edit` started took 1-2 s (the engine's import and the
+    QA checks' CC-CEDICT tables, with the page's first QA pass beside it); they load at start now."""
+    import threading
+
+    from aligner.qa.cedict import lexicon
+    from aligner.reader import editor as editor_module
+
+    client, _, _ = served
+    warmed = threading.Event()
+    original = editor_module.warm_process
+
+    def warm_and_say() -> None:
+        original()
+        warmed.set()
+
+    monkeypatch.setattr(editor_module, "warm_process", warm_and_say)
+    lexicon.cache_clear()
+    with client:  # the app's lifespan runs, as under `aligner serve --edit`
+        assert warmed.wait(60), "nothing was loaded at start"
+    assert lexicon.cache_info().currsize == 1 and "aligner.align.engine" in sys.modules

@@ -7,6 +7,12 @@ collides with the positional ids of `aligner build` (`en.p3.s2`). A join keeps t
 sentence's id; the second id goes. Links follow: a split's new sentence joins every link of the
 old one; a join merges the links that held the two sentences (and any between them) into one
 person's link.
+
+A correction stays one sentence: lines are joined as `aligner build` joins them (`squeeze`: no
+space between two Chinese characters), and a text is refused that the project's splitter cuts
+into more sentences than the text it replaces (a pasted paragraph; a joined sentence may keep
+its two), or that is longer than `LONGEST` and than twice the version's longest sentence: the
+next build would align such a "sentence" badly, and its machine links around it with it.
 """
 
 from __future__ import annotations
@@ -18,8 +24,11 @@ from aligner.corpus.triangle import first_at, positions, positions_after
 from aligner.edit.links import person
 from aligner.edit.pairs import pair_links, with_links
 from aligner.errors import EditError
-from aligner.ingest.langs import joiner
+from aligner.ingest.langs import joiner, squeeze
+from aligner.ingest.segment import split_sentences
 from aligner.ingest.text import normalize
+
+LONGEST = 1_000  # characters a corrected sentence may always have (a long legal sentence); beyond, at most twice the version's longest
 
 
 def _find(doc: Document, sid: str) -> tuple[int, int]:
@@ -46,11 +55,24 @@ def new_id(doc: Document, sid: str) -> str:
 
 
 def _clean(text: str, where: str) -> str:
-    """A sentence text normalised to one line; an empty one is an error."""
-    out = " ".join(normalize(text).split("\n")).strip()
+    """A sentence text normalised to one line, its lines joined as a build joins them; an empty one is an error."""
+    out = squeeze(normalize(text))
     if not out:
         raise EditError(f"{where}: a sentence cannot be empty; join it to a neighbour instead")
     return out
+
+
+def _one_sentence(doc: Document, old: Sentence, new: str) -> None:
+    """Refuse a correction of `old` that is not one sentence: one the splitter cuts into more
+    sentences than `old`, or one longer than `LONGEST` and twice the version's longest sentence."""
+    parts, was = split_sentences(new, doc.lang), split_sentences(old.text, doc.lang)
+    if len(parts) > max(len(was), 1):
+        raise EditError(f"{old.id}: the corrected text is {len(parts)} sentences (the next begins “{parts[1][:30]}”); "
+                        "split the sentence first (split-sentence), then correct each part")
+    longest = max(len(s.text) for s in doc.sentences())
+    if len(new) > max(LONGEST, 2 * longest):
+        raise EditError(f"{old.id}: a corrected text of {len(new):,} characters is not one sentence (the longest {doc.lang} "
+                        f"sentence has {longest:,}; at most {max(LONGEST, 2 * longest):,} are taken); give this sentence's text only")
 
 
 def split_sentence(text: ParallelText, lang: str, sid: str, at: int) -> tuple[ParallelText, str]:
@@ -123,7 +145,9 @@ def correct_text(text: ParallelText, lang: str, sid: str, new_text: str) -> Para
     doc = _version(text, lang)
     p, k = _find(doc, sid)
     sents = doc.paragraphs[p].sentences
-    doc = _with_sentences(doc, p, sents[:k] + (Sentence(sid, _clean(new_text, sid)),) + sents[k + 1 :])
+    new = _clean(new_text, sid)
+    _one_sentence(doc, sents[k], new)
+    doc = _with_sentences(doc, p, sents[:k] + (Sentence(sid, new),) + sents[k + 1 :])
     return replace(text, versions={**text.versions, lang: doc})
 
 

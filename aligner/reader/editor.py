@@ -11,7 +11,9 @@ reload.
 
 Speed: each open document stays in memory; an edit is answered once its journal record is on
 disk, and a writer process per document (`python -m aligner.edit.files`) brings the TEI files
-up to the journal in the background, several edits at a time.
+up to the journal in the background, several edits at a time. What every first edit would wait
+for is loaded as the server starts (`warm_process`). A page asks `/api/version` every few
+seconds, so a tab that only reads learns that the document changed elsewhere.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ from aligner.edit.links import Links
 from aligner.edit.ops import LINK_OPS, SENTENCE_OPS, Result, changed_span, link_edit, sentence_edit
 from aligner.edit.pairs import EngineFor, derived_pairs, pair_links
 from aligner.errors import AlignerError, EditError, OutputError, StaleError
+from aligner.qa.cedict import lexicon
+from aligner.qa.registry import all_checks
 from aligner.qa.run import run_qa
 from aligner.reader.editor_page import editor_page, index_page
 from aligner.reader.filters import LOW_CONFIDENCE
@@ -264,6 +268,15 @@ def warm(text: ParallelText) -> None:
         pair_links(text, al.tgt_lang, al.src_lang)
     for a, _pivot, c in derived_pairs(text):
         engine_signature(a, c)
+
+
+def warm_process() -> None:
+    """Load what the first edit after the server starts would otherwise wait 1–2 s for (more while
+    a page's first QA pass runs beside it): the engine's module, imported to describe a derived
+    pair, and the QA checks with CC-CEDICT's tables, read to check the edited rows again."""
+    engine_signature("en", "zh-Hans")
+    all_checks()
+    lexicon()
 
 
 def row_json(src: Index, tgt: Index, n: int, lk: Link, flags: Flags) -> dict[str, Any]:
@@ -510,12 +523,16 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: Hosts, who: str = "edit
             result = _apply(editor, opened, body, pair)
             after, done = session.commit(opened, result, editor.who, expected, write_behind=True), result.what
         editor.open[opened.text.doc_id] = after
-        if after is not opened:
-            editor.written(opened.text.doc_id)
-            gc.freeze()  # the new state lives on: no collector walk over it (or the document) at the next edits
+        if after is opened:  # nothing to save: no undo step either, so `u` undoes the edit before
+            return JSONResponse({**splice_payload(opened, after, pair, f"{done} — nothing changed, so no undo step was made", {}), "changed": False})
+        editor.written(opened.text.doc_id)
+        gc.freeze()  # the new state lives on: no collector walk over it (or the document) at the next edits
         answer = splice_payload(opened, after, pair, done, editor.findings_of(after, pair).flags)
         editor.recheck(opened, after, pair)
-        return JSONResponse(answer)
+        return JSONResponse({**answer, "changed": True})
+
+    def current(request: Request) -> Response:
+        return JSONResponse({"version": editor.document(request.path_params["doc_id"]).version})
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -530,10 +547,12 @@ def make_app(corpus: Path, engine_for: EngineFor, hosts: Hosts, who: str = "edit
         Route("/edit/{doc_id:path}", guarded(page, False)),
         Route("/api/rows/{doc_id:path}", guarded(rows, False)),
         Route("/api/findings/{doc_id:path}", guarded(findings, False)),
+        Route("/api/version/{doc_id:path}", guarded(current, False)),
         Route("/api/edit/{doc_id:path}", guarded(edit, True), methods=["POST"]),
     ]
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        threading.Thread(target=warm_process, daemon=True, name="warm").start()  # the page is served meanwhile
         yield
         editor.write_all()  # a stopping server leaves files that hold every edit
 

@@ -14,10 +14,13 @@ from aligner.corpus.model import ParallelText
 from aligner.reader.index import lang_label, reading_order
 from aligner.reader.markup import add, json_script, shell
 
-# (key, what it does, the operation it sends): shown on the page and used by editor.js
+# (key, what it does, its action: an edit sent to the server or one of editor.js's own): shown on
+# the page, each action with a button, and used by editor.js
 KEYS = (
     ("j / ↓", "next link", ""),
     ("k / ↑", "previous link", ""),
+    ("PgDn / PgUp", "a screenful of links down or up", ""),
+    ("Home / End", "first or last link", ""),
     ("m", "merge with the link below", "merge"),
     ("M", "merge with the link above", "merge-up"),
     ("s", "split the link at the point in “Split at”", "split"),
@@ -33,10 +36,10 @@ KEYS = (
     ("r", "re-align the unconfirmed links around this one", "realign"),
     ("u", "undo", "undo"),
     ("y", "redo", "redo"),
-    ("n", "next unconfirmed link", ""),
-    ("l", "next low-confidence link", ""),
-    ("f", "next link with QA findings", ""),
-    ("t", "sentence tools: split, join or correct a sentence", ""),
+    ("n", "next unconfirmed link", "next-unconfirmed"),
+    ("l", "next low-confidence link", "next-low"),
+    ("f", "next link with QA findings", "next-flagged"),
+    ("t", "sentence tools: split, join or correct a sentence", "sentence-tools"),
 )
 
 
@@ -85,6 +88,11 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     add(split, "span", "Split at ")
     add(split, "input", id="ui:split-at", value="1:1", size="4", aria_describedby="ui:split-help")
     add(tools, "span", "source:target sentences the first part keeps", id="ui:split-help", cls="hint")
+    goto = add(tools, "form", id="ui:goto", cls="goto")
+    label = add(goto, "label")
+    add(label, "span", "Go to link ")
+    add(label, "input", id="ui:goto-n", type="number", min="0", size="6")
+    add(goto, "button", "Go", type="submit")
     for key, what, op in KEYS:
         if op:
             button = add(tools, "button", type="button", data_op=op, aria_keyshortcuts=key)
@@ -95,20 +103,22 @@ def editor_page(text: ParallelText, token: str) -> etree._Element:
     for key, what, _op in KEYS:
         add(dl, "dt", key)
         add(dl, "dd", what)
-    add(body, "p", "Loading…", id="ui:status", role="status", aria_live="polite", cls="status")
+    add(body, "p", "Loading…", id="ui:status", role="status", aria_live="polite", cls="status")  # sticky: in view at any row
     tools_form = add(body, "form", id="ui:sentence", cls="sentence", hidden="hidden", aria_label="Sentence tools")
     label = add(tools_form, "label")
     add(label, "span", "Sentence ")
     add(label, "select", id="ui:sid")
     label = add(tools_form, "label")
     add(label, "span", "Text ")
-    add(label, "textarea", id="ui:text", rows="2")
+    add(label, "textarea", id="ui:text", rows="2", aria_describedby="ui:text-help")
+    add(tools_form, "span", "to split, put the text cursor where the second sentence begins", id="ui:text-help", cls="hint")
     label = add(tools_form, "label")
     add(label, "span", "Split before character ")
-    add(label, "input", id="ui:offset", type="number", min="1", value="1", size="5")
+    add(label, "input", id="ui:offset", type="number", min="1", size="5")
     for op, label_text in (("split-sentence", "Split sentence"), ("join", "Join with next sentence"), ("correct", "Save text")):
         add(tools_form, "button", label_text, type="button", data_sop=op)
     add(tools_form, "button", "Close", type="button", id="ui:sentence-close")
+    add(tools_form, "p", "", id="ui:sentence-note", cls="note")  # why the last action of the form was refused
     main = add(body, "main", id="ui:main")
     add(main, "div", id="ui:grid", role="grid", aria_label="Links of the chosen pair", aria_rowcount="0", cls="grid")
     return root
