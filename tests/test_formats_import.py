@@ -6,6 +6,7 @@ import gzip
 import re
 import shutil
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +15,13 @@ from click.testing import CliRunner
 from lxml import etree
 
 from aligner.cli import main
-from aligner.corpus.model import Alignment, Link
+from aligner.corpus.model import Alignment, Link, ParallelText
 from aligner.corpus.store import load
 from aligner.errors import AlignerError
 from aligner.formats.export import export
 from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
+from aligner.formats.xliff import NS2
 
 DATA = Path(__file__).parent / "data" / "formats"
 BAD = DATA / "bad"
@@ -210,15 +212,23 @@ def test_one_document_in_two_files_or_one_file_twice_is_one_line_and_nothing_wri
     )
 
 
-@pytest.mark.parametrize(("fmt", "start", "end", "unit"), [
-    ("tmx", '<tu tuid="d1:l1">', "</tu>", "<tu "), ("xliff", '<file id="d1"', "</file>", "<segment "),
+@pytest.mark.parametrize(("fmt", "start", "end", "unit", "named"), [
+    ("tmx", '<tu tuid="d1:l1">', "</tu>", "<tu ", "<tu> repeats the one at line {line} (tuid 'd1:l1')"),
+    ("xliff", '<file id="d1"', "</file>", "<segment ", "<file> repeats the one at line {line} (id 'd1')"),
 ], ids=["a tu twice", "an xliff <file> twice"])
-def test_a_unit_twice_in_a_file_is_one_line_naming_both(tmp_path: Path, fmt: str, start: str, end: str, unit: str) -> None:
-    """An XLIFF holding its <file> twice doubled every sentence, a TMX holding a tu twice its sentences."""
+def test_a_unit_twice_in_a_file_is_one_line_naming_both(tmp_path: Path, fmt: str, start: str, end: str, unit: str, named: str) -> None:
+    """An XLIFF holding its <file> twice doubled every sentence, a TMX holding a tu twice its sentences; a
+    copy is named as one (another tool's ids do not show it), one given another id by the ids of ours it repeats."""
     path = exported(tmp_path, fmt)
     text = path.read_text(encoding="utf-8")
     block = text[text.index(start) : text.index(end) + len(end)]
     path.write_text(text.replace(block, f"{block}\n{block}", 1), encoding="utf-8")
+    first_block, copy_block = line_of(path, start), line_of(path, start, 1)
+    assert refusal([path], fmt, tmp_path / "corpus") == (
+        f"{copy_block}: this {named.format(line=first_block.rsplit(':', 1)[1])}, so its sentences would come twice; remove the copy"
+    )
+    other = block.replace(start, start.replace("d1", "d1x"), 1)
+    path.write_text(text.replace(block, f"{block}\n{other}", 1), encoding="utf-8")
     first, copy = line_of(path, unit), line_of(path, unit, block.count(unit))  # the block's first unit and its copy's
     assert refusal([path], fmt, tmp_path / "corpus") == f"{copy}: sentence 'en.head.s1' of en is linked here and at {first}{LINKED_TWICE}"
 
@@ -506,3 +516,276 @@ def test_an_opus_sentence_file_takes_its_language_from_the_first_folder_named_by
     )
     (text,) = import_files([tmp_path / "al" / "al.xml"], "xces", tmp_path / "corpus")
     assert sorted(text.versions) == ["de", "en"] and [s.text for s in text.versions["de"].sentences()] == ["Eins."]
+
+
+DOC = "000_bf7a112df29932bd"  # the seed article, in the corpus `work` builds
+
+
+def cli(*args: object) -> str:
+    """`aligner ARGS`, checked to succeed; its standard output."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def held_by_filter(text: ParallelText, below: float) -> tuple[int, int, int]:
+    """The en and zh-Hans sentences, and the links, of the en–zh-Hans links under a confidence."""
+    low = [lk for lk in links_of(text, "en", "zh-Hans") if lk.confidence < below]
+    return sum(len(lk.src) for lk in low), sum(len(lk.tgt) for lk in low), len(low)
+
+
+def links_of(text: ParallelText, src: str, tgt: str) -> tuple[Link, ...]:
+    alignment = text.alignment(src, tgt)
+    assert alignment is not None
+    return alignment.links
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "tmx", "xlsx"])
+def test_replace_with_a_filtered_export_keeps_what_the_file_left_out_and_says_so(work: Path, fmt: str) -> None:
+    """Every sentence the export's filter left out was deleted, with its links, and the history made
+    it a person's edit, which a build kept."""
+    corpus, out = work / "corpus", work / f"review.{fmt}"
+    before = load(corpus, DOC)
+    cli("export", corpus, "--format", fmt, "--langs", "en,zh-Hans", "--min-confidence", "0.9", "-o", out)
+    said = cli("import", out, "--format", fmt, "--corpus", corpus, "--replace", "--who", "r")
+    after = load(corpus, DOC)
+    assert (after.versions, after.alignments, after.changes) == (before.versions, before.alignments, before.changes)
+    en, zh, kept = held_by_filter(before, 0.9)
+    assert en and f"; kept as they were, not in the file: sentences en {en}, zh-Hans {zh}; links {kept}\n" in said
+
+
+def test_replace_with_a_tmx_keeps_the_omissions_it_cannot_hold(tmp_path: Path) -> None:
+    """TMX leaves out links with an empty side: their sentences were deleted by the import."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", corpus)
+    before = load(corpus, "d1")
+    export([before], "tmx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "d1.tmx", Filters())
+    import_files([tmp_path / "d1.tmx"], "tmx", corpus, replace=True)
+    assert (load(corpus, "d1").versions, load(corpus, "d1").alignments) == (before.versions, before.alignments)
+
+
+def sheet_column(ws: Any, name: str) -> int:
+    """The column number of a header of the review sheet."""
+    return next(c.column for c in ws[1] if c.value == name)
+
+
+def test_a_sheet_row_deleted_keeps_its_sentences_and_a_row_emptied_removes_them(work: Path) -> None:
+    """A row deleted (or its doc cell changed) deleted its sentences in silence; a reviewer who means
+    to delete them empties the row's cells instead."""
+    import openpyxl
+
+    corpus, out = work / "corpus", work / "review.xlsx"
+    cli("export", corpus, "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    ws = book.active
+    ids = {c.value.removesuffix(" ids"): c.column for c in ws[1] if c.value.endswith(" ids")}  # zh-Hant-TW …
+    gone = {lang.split("-TW")[0]: ws.cell(4, col).value.split() for lang, col in ids.items()}  # row 4: emptied
+    kept = {lang.split("-TW")[0]: ws.cell(3, col).value.split() for lang, col in ids.items()}  # row 3: deleted
+    for lang in ids:
+        ws.cell(4, sheet_column(ws, lang)).value = None
+    ws.delete_rows(3)
+    book.save(out)
+    said = cli("import", out, "--format", "xlsx", "--corpus", corpus, "--replace", "--who", "r")
+    after = load(corpus, DOC)
+    have = {lang: [s.id for s in doc.sentences()] for lang, doc in after.versions.items()}
+    assert all(sid in have[lang] for lang in kept for sid in kept[lang])
+    assert not any(sid in have[lang] for lang in gone for sid in gone[lang])
+    assert (tuple(kept["en"]), tuple(kept["zh-Hans"])) in {(lk.src, lk.tgt) for lk in links_of(after, "en", "zh-Hans")}
+    sents = ", ".join(f"{lang} {len(kept[lang])}" for lang in ("en", "zh-Hans", "zh-Hant"))
+    assert f"; kept as they were, not in the file: sentences {sents}; links 3\n" in said
+
+
+@pytest.mark.parametrize(("seg", "p1"), [
+    ("The Yangtze is very long. It flows east.", [("en.p1.s1", "The Yangtze is very long."), ("en.p1.s2", "It flows east.")]),
+    ("The Yangtze is long. It flows.", [("en.p1.s1", "The Yangtze is long."), ("en.p1.s2", "It flows.")]),
+    ("Long. It flows east.", [("en.p1.s1", "Long."), ("en.p1.s2", "It flows east.")]),
+    ("The Yangtze is long and flows east.", [("en.p1.s1", "The Yangtze is long and flows east.")]),
+    ("The Yangtze is long. It is wide. It flows east.",
+     [("en.p1.s1", "The Yangtze is long."), ("en.p1.s2", "It is wide."), ("en.p1.s2.1", "It flows east.")]),
+], ids=["longer", "shorter at the end", "shorter at the start", "one sentence left", "a sentence added"])
+def test_a_corrected_tmx_segment_is_resplit_and_no_other_sentence_renumbered(tmp_path: Path, seg: str, p1: list[tuple[str, str]]) -> None:
+    """The recorded offsets cut a longer segment in the wrong places (its end lost), and one that no
+    longer fit them made every en sentence of the document en.p1.sN, in one paragraph."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", corpus)
+    before = load(corpus, "d1")
+    export([before], "tmx", ["en", "zh-Hans", "zh-Hant"], tmp_path / "d1.tmx", Filters())  # every version: en's ids may change
+    path = edited(tmp_path / "d1.tmx", "<seg>The Yangtze is long. It flows east.</seg>", f"<seg>{seg}</seg>")
+    import_files([path], "tmx", corpus, replace=True)
+    after = load(corpus, "d1")
+    paras = [[(s.id, s.text) for s in p.sentences] for p in after.versions["en"].paragraphs]
+    was = [[(s.id, s.text) for s in p.sentences] for p in before.versions["en"].paragraphs]
+    assert paras == [was[0], [*p1, was[1][2]], was[2]]
+    for pair in (("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")):
+        assert [lk for k, lk in enumerate(links_of(after, *pair)) if k != 1 or pair[0] != "en"] == [
+            lk for k, lk in enumerate(links_of(before, *pair)) if k != 1 or pair[0] != "en"
+        ]
+        assert pair[0] != "en" or links_of(after, *pair)[1] == replace(links_of(before, *pair)[1], src=tuple(sid for sid, _ in p1))
+
+
+def test_ids_swapped_in_x_sentences_are_one_line_not_a_silent_swap(tmp_path: Path) -> None:
+    """The two sentences of the tu changed places in the version."""
+    path = edited(exported(tmp_path, "tmx"), "en.p1.s1:0-20 en.p1.s2:21-35", "en.p1.s2:0-20 en.p1.s1:21-35")
+    assert refusal([path], "tmx", tmp_path / "corpus") == (
+        f"{line_of(path, '<tu ', 1)}: its en sentences 'en.p1.s2' and 'en.p1.s1' are named in the other order than their text, "
+        "and a version keeps the order of its ids; restore the ids the export wrote in the tuvs' x-sentences properties"
+    )
+
+
+FLAT = re.compile(r'<target><mrk id="[^"]*" type="generic">([^<]*)</mrk></target>')
+
+
+@pytest.mark.parametrize(("every", "target", "zh"), [
+    (False, "长江很长，向东流。", [("zh-Hans.p1.s1", "长江很长，向东流。")]),
+    (True, "长江很长，向东流。", [("zh-Hans.p1.s1", "长江很长，向东流。")]),
+    (False, "长江很长。\n  向东流。", [("zh-Hans.p1.s1", "长江很长。"), ("zh-Hans.p1.s1.1", "向东流。")]),
+], ids=["one target without marks", "no target with marks", "one without marks, split"])
+def test_xliff_targets_whose_marks_a_cat_tool_dropped_keep_their_ids(tmp_path: Path, every: bool, target: str, zh: list[tuple[str, str]]) -> None:
+    """A <target> without <mrk> made every zh-Hans sentence of the document zh-Hans.p1.sN, in one paragraph."""
+    corpus = tmp_path / "corpus"
+    (before,) = import_files([exported(tmp_path / "first", "xliff")], "xliff", corpus)  # d1 in en and zh-Hans: their ids may change
+    path = edited(exported(tmp_path, "xliff"), '<target><mrk id="zh-Hans.p1.s1" type="generic">长江很长，向东流。</mrk></target>',
+                  f"<target>{target}</target>")
+    if every:
+        path.write_text(FLAT.sub(r"<target>\1</target>", path.read_text(encoding="utf-8")), encoding="utf-8")
+    import_files([path], "xliff", corpus, replace=True)
+    after = load(corpus, "d1")
+    was = [[(s.id, s.text) for s in p.sentences] for p in before.versions["zh-Hans"].paragraphs]
+    assert [[(s.id, s.text) for s in p.sentences] for p in after.versions["zh-Hans"].paragraphs] == [was[0], [*zh, was[1][1]], was[2]]
+    assert links_of(after, "en", "zh-Hans")[1].tgt == tuple(sid for sid, _ in zh)
+    assert after.versions["en"] == before.versions["en"]
+
+
+def three_way(corpus: Path) -> ParallelText:
+    """The seed article with a person's 1-2 en–zh-Hans link (its zh-Hans–zh-Hant links a machine's
+    two 1-1) and the next link's confidence in four decimals, saved."""
+    from aligner.corpus.store import save
+
+    text = load(corpus, DOC)
+    al = text.alignment("en", "zh-Hans")
+    assert al is not None
+    k = next(k for k, lk in enumerate(al.links) if lk.kind == "1-2")
+    changed = {k: replace(al.links[k], resp="person", confidence=1.0), k + 1: replace(al.links[k + 1], confidence=0.8934)}
+    al = replace(al, links=tuple(changed.get(n, lk) for n, lk in enumerate(al.links)))
+    text = replace(text, alignments=tuple(al if a.pair == al.pair else a for a in text.alignments))
+    save(corpus, text)
+    return load(corpus, DOC)
+
+
+@pytest.mark.parametrize("fmt", ["tmx", "xlsx"])
+def test_a_three_version_export_imported_back_unchanged_leaves_every_link_as_it_was(work: Path, fmt: str) -> None:
+    """Rows pool the links of three versions: a person's 1-2 link lost its maker, the two zh-Hans–zh-Hant
+    1-1 links under it became one 2-2, confidences became the row's lowest, and links were lost."""
+    corpus, out = work / "corpus", work / f"all.{fmt}"
+    before = three_way(corpus)
+    cli("export", corpus, "--format", fmt, "-o", out)
+    cli("import", out, "--format", fmt, "--corpus", corpus, "--replace", "--who", "r")
+    after = load(corpus, DOC)
+    assert (after.versions, after.alignments, after.changes) == (before.versions, before.alignments, before.changes)
+
+
+def test_one_row_edited_in_a_three_version_sheet_changes_only_that_rows_links(work: Path) -> None:
+    """The edit rebuilt every pair from the rows (see above); now its links become a person's, the others stay."""
+    import openpyxl
+
+    corpus, out = work / "corpus", work / "all.xlsx"
+    before = three_way(corpus)
+    cli("export", corpus, "--format", "xlsx", "-o", out)
+    book = openpyxl.load_workbook(out)
+    ws = book.active
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, sheet_column(ws, "type")).value == "2-1-1")
+    en = ws.cell(row, sheet_column(ws, "en"))
+    first, second = en.value.split("\n")
+    en.value = f"{first.replace(' ', '  ', 1).replace('  ', ' ', 1)[:-1]}!\n{second}"
+    sids = set(ws.cell(row, sheet_column(ws, "en ids")).value.split())
+    book.save(out)
+    cli("import", out, "--format", "xlsx", "--corpus", corpus, "--replace", "--who", "r")
+    after = load(corpus, DOC)
+    for a, b in (("en", "zh-Hans"), ("en", "zh-Hant"), ("zh-Hans", "zh-Hant")):
+        was, now = links_of(before, a, b), links_of(after, a, b)
+        in_row = {k for k, lk in enumerate(was) if sids & set(lk.src) or (a != "en" and k in _row_links(before, sids, a, b))}
+        assert [lk for k, lk in enumerate(now) if k not in in_row] == [lk for k, lk in enumerate(was) if k not in in_row]
+        assert [now[k] for k in sorted(in_row)] == [replace(was[k], resp="person") for k in sorted(in_row)]
+    assert [s.text for s in after.versions["en"].sentences() if s.id in sids][0].endswith("!")
+
+
+def _row_links(text: ParallelText, en_ids: set[str], a: str, b: str) -> set[int]:
+    """The positions of the a–b links whose a sentences the en sentences `en_ids` link to."""
+    theirs = {sid for lk in links_of(text, "en", a) if en_ids & set(lk.src) for sid in lk.tgt}
+    return {k for k, lk in enumerate(links_of(text, a, b)) if theirs & set(lk.src)}
+
+
+def test_an_id_edited_to_one_the_document_lacks_is_one_line_naming_the_row(tmp_path: Path) -> None:
+    """en.p1.s3 edited to en.p1.s7 moved its sentence in silence (it crossed no other link)."""
+    import openpyxl
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DATA / "corpus", corpus)
+    path = exported(tmp_path, "xlsx")
+    book = openpyxl.load_workbook(path)
+    col = sheet_column(book.active, "en ids")
+    cell = next(c for (c,) in book.active.iter_rows(min_col=col, max_col=col) if c.value == "en.p1.s3")
+    cell.value = "en.p1.s7"
+    book.save(path)
+    with pytest.raises(AlignerError) as err:
+        import_files([path], "xlsx", corpus, replace=True)
+    assert str(err.value) == (
+        f"{path}:{cell.row}: en sentence 'en.p1.s7' is not one of document 'd1' in {corpus}, so the import cannot tell which "
+        "sentence it replaces; restore the id the export wrote in the hidden columns 'en ids', 'zh-Hans ids' of sheet "
+        "'alignment', or export the document again"
+    )
+    assert load(corpus, "d1") == load(DATA / "corpus", "d1")
+
+
+INLINE = [
+    ("tmx", "t.tmx", '<?xml version="1.0"?><tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" '
+     'o-tmf="t" adminlang="en" srclang="en" datatype="html"/><body><tu>'
+     '<tuv xml:lang="en"><seg>\n   Click <bpt i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept>\n   <hi>now</hi>.<ph>&lt;br/&gt;</ph></seg></tuv>'
+     '<tuv xml:lang="zh-CN"><seg>现在点击\n   <bpt i="1">&lt;b&gt;</bpt>保存<ept i="1">&lt;/b&gt;</ept>。<ph>&lt;br/&gt;</ph></seg></tuv>'
+     "</tu></body></tmx>"),
+    ("xliff", "t12.xlf", '<?xml version="1.0"?><xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+     '<file original="t" source-language="en" target-language="zh-CN" datatype="html"><body><trans-unit id="1">'
+     '<source>\n   Click <bpt id="1">&lt;b&gt;</bpt>Save<ept id="1">&lt;/b&gt;</ept>\n   <g id="2">now</g>.<ph id="3">&lt;br/&gt;</ph><x id="4"/></source>'
+     '<target>现在点击\n   <bpt id="1">&lt;b&gt;</bpt>保存<ept id="1">&lt;/b&gt;</ept>。<ph id="3">&lt;br/&gt;</ph></target>'
+     "</trans-unit></body></file></xliff>"),
+    ("xliff", "t2.xlf", f'<?xml version="1.0"?><xliff xmlns="{NS2}" version="2.0" srcLang="en" trgLang="zh-CN"><file id="t"><unit id="1">'
+     '<segment><source>\n   Click <pc id="1" dataRefStart="b">Save</pc>\n   <sc id="2"/>now<ec startRef="2"/>.<ph id="3" disp="&lt;br/&gt;"/></source>'
+     '<target>现在点击\n   <pc id="1" dataRefStart="b">保存</pc>。<ph id="3" disp="&lt;br/&gt;"/></target></segment></unit></file></xliff>'),
+]
+
+
+@pytest.mark.parametrize(("fmt", "name", "data"), INLINE, ids=["tmx", "xliff 1.2", "xliff 2"])
+def test_inline_codes_and_layout_are_not_sentence_text(tmp_path: Path, fmt: str, name: str, data: str) -> None:
+    """<bpt>&lt;b&gt;</bpt> was stored as "<b>", and a segment's newlines and indentation as text (a
+    space inside Chinese from a wrapped line)."""
+    (tmp_path / name).write_text(data, encoding="utf-8")
+    (text,) = import_files([tmp_path / name], fmt, tmp_path / "corpus")
+    assert {lang: [s.text for s in doc.sentences()] for lang, doc in text.versions.items()} == {
+        "en": ["Click Save now."], "zh-Hans": ["现在点击保存。"],
+    }
+
+
+def test_moses_characters_xml_cannot_hold_are_removed_with_a_warning_naming_the_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Web-crawled lines with U+0007 or U+FFFE ended in a traceback (ValueError: All strings must be XML compatible)."""
+    (tmp_path / "d.en").write_text("Hello world.\nA bell\x07here.\nForm\x0bfeed and \x1bescape.\n", encoding="utf-8")
+    (tmp_path / "d.zh-Hans").write_text("你好世界。\n铃\ufffe声。\n换页。\n", encoding="utf-8")
+    (text,) = import_files([tmp_path / "d.en", tmp_path / "d.zh-Hans"], "moses", tmp_path / "corpus")
+    assert [s.text for s in text.versions["en"].sentences()] == ["Hello world.", "A bellhere.", "Form feed and escape."]
+    assert [s.text for s in text.versions["zh-Hans"].sentences()] == ["你好世界。", "铃声。", "换页。"]
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{tmp_path / 'd.en'}:2: removed 3 characters XML cannot hold (U+0007, U+000B, U+001B) from 2 lines, the first here",
+        f"{tmp_path / 'd.zh-Hans'}:2: removed 1 characters XML cannot hold (U+FFFE) from 1 lines, the first here",
+    ]
+
+
+def test_a_tu_repeated_in_a_memory_of_another_tool_is_one_line(tmp_path: Path) -> None:
+    """Its sentences came twice: the ids that show a copy in our files are not in another tool's."""
+    path = tmx_of(tmp_path / "t.tmx", [("One.", "一。"), ("Two.", "二。")])
+    text = path.read_text(encoding="utf-8").replace("<tu>", '<tu tuid="1">', 1).replace("<tu>", '<tu tuid="2">', 1)
+    copy = text[text.index('<tu tuid="2">') : text.index("</body>")]
+    path.write_text(text.replace("</body>", f"\n{copy}</body>"), encoding="utf-8")
+    assert refusal([path], "tmx", tmp_path / "corpus") == f"{path}:2: this <tu> repeats the one at line 1 (tuid '2'), so its sentences would come twice; remove the copy"
+    other = copy.replace('tuid="2"', 'tuid="3"')
+    path.write_text(text.replace("</body>", f"\n{other}</body>"), encoding="utf-8")
+    (back,) = import_files([path], "tmx", tmp_path / "corpus")  # the same pair twice, told apart: a memory may hold it so
+    assert [s.text for s in back.versions["en"].sentences()] == ["One.", "Two.", "Two."]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from lxml import etree
 
 from aligner.corpus.model import Link, ParallelText
 from aligner.corpus.store import load
+from aligner.errors import InputError
 from aligner.formats.export import export
 from aligner.formats.filters import Filters
 from aligner.formats.imports import import_files
@@ -109,6 +111,27 @@ def test_moses_round_trip_with_one_to_one_links(tmp_path: Path) -> None:
     assert (tmp_path / "bible.zh-Hans").read_text(encoding="utf-8").splitlines()[0] == "起初，神创造天地。"
     (back,) = import_files([tmp_path / "bible.en", tmp_path / "bible.zh-Hans"], "moses", tmp_path / "corpus")
     same_text_and_links(d2(), back, ["en", "zh-Hans"], confidence=False)  # Moses has no confidence
+
+
+def test_moses_output_that_is_a_folder_is_refused_not_written_beside_it(tmp_path: Path) -> None:
+    """-o adir/ wrote adir.en and adir.zh-Hans next to the folder."""
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'adir'}: is a folder, and Moses writes a file a language named "
+                                                   f"PREFIX.LANG; give a prefix inside it, e.g. -o {tmp_path / 'adir' / 'corpus'}")):
+        export([d1()], "moses", ["en", "zh-Hans"], tmp_path / "adir", Filters())
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["adir"]
+
+
+def test_moses_output_to_a_folder_not_made_yet_is_refused(tmp_path: Path) -> None:
+    """-o adir/ for a folder not there yet: click's Path dropped the slash, and adir.en was written."""
+    from click.testing import CliRunner
+
+    from aligner.cli import main
+
+    out = f"{tmp_path / 'adir'}/"
+    result = CliRunner().invoke(main, ["export", "d1", "--corpus", str(CORPUS), "--format", "moses", "--langs", "en,zh-Hans", "-o", out])
+    assert result.exit_code == 1 and f"{tmp_path / 'adir'}: is a folder, and Moses writes" in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_moses_joins_english_with_a_space_and_chinese_with_nothing(tmp_path: Path) -> None:

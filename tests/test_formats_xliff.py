@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,24 @@ def test_text_not_in_the_declared_encoding_is_told_to_be_saved_as_utf8(tmp_path:
     with pytest.raises(InputError, match=re.escape(f"{tmp_path / 'bad.xlf'}:{line}: the text is not in its declared encoding (UTF-8 when none is declared): ")
                        + r".*; save the file as UTF-8 with encoding=\"UTF-8\" in its XML declaration$"):
         import_files([tmp_path / "bad.xlf"], "xliff", tmp_path / "c")
+
+
+def test_xliff_2_1_of_versions_in_several_regions_is_refused_and_1_2_keeps_them(tmp_path: Path) -> None:
+    """XLIFF 2 names one trgLang for the whole file: zh-Hant-TW and zh-Hant-HK versions were written as
+    zh-Hant, and came back without their regions."""
+    d1 = load(CORPUS, "d1")
+    texts = [
+        replace(d1, doc_id=f"d1{region.lower()}", versions={**d1.versions, "zh-Hant": replace(d1.versions["zh-Hant"], region=region)})
+        for region in ("TW", "HK")
+    ]
+    with pytest.raises(InputError) as err:
+        export(texts, "xliff", ["en", "zh-Hant"], tmp_path / "x.xlf", Filters())
+    assert str(err.value) == (
+        f"{tmp_path / 'x.xlf'}: the zh-Hant versions are zh-Hant-HK, zh-Hant-TW, and an XLIFF 2.1 file names one language "
+        "for all its targets; export each apart (--langs naming one, e.g. zh-Hant-TW), or use --xliff-version 1.2, which "
+        "names them in each <file>"
+    )
+    assert not (tmp_path / "x.xlf").exists()
+    export(texts, "xliff", ["en", "zh-Hant"], tmp_path / "x.xlf", Filters(), xliff_version="1.2")
+    back = import_files([tmp_path / "x.xlf"], "xliff", tmp_path / "corpus")
+    assert {t.doc_id: t.versions["zh-Hant"].tag for t in back} == {"d1tw": "zh-Hant-TW", "d1hk": "zh-Hant-HK"}

@@ -227,7 +227,8 @@ def test_a_sentence_moved_to_the_next_row_keeps_every_id_and_paragraph(sheet: Pa
     ]
 
 
-def test_a_copied_row_renumbers_only_its_paragraph_and_is_a_persons_link(sheet: Path, tmp_path: Path) -> None:
+def test_a_copied_row_renumbers_no_sentence_and_is_a_persons_link(sheet: Path, tmp_path: Path) -> None:
+    """The copy renumbered every sentence of its paragraph after it (en.p2.s2 became en.p2.s3)."""
     book = openpyxl.load_workbook(sheet)
     ws = book.active
     ws.insert_rows(6)
@@ -239,13 +240,14 @@ def test_a_copied_row_renumbers_only_its_paragraph_and_is_a_persons_link(sheet: 
         before, after = paragraphs(d1(), lang), paragraphs(back, lang)
         assert after[:2] == before[:2]  # the heading and the paragraph before untouched
         first, *rest = before[2][2]
-        assert after[2] == (f"{lang}.p2", "p", [(f"{lang}.p2.s{n}", t) for n, (_, t) in enumerate([first, first, *rest], 1)])
+        assert after[2] == (f"{lang}.p2", "p", [first, (f"{lang}.p2.s1.1", first[1]), *rest])
     assert [(lk.src, lk.tgt, lk.resp) for lk in links(back, "en", "zh-Hans")[3:5]] == [
-        (("en.p2.s1",), ("zh-Hans.p2.s1",), "machine"), (("en.p2.s2",), ("zh-Hans.p2.s2",), "person"),
+        (("en.p2.s1",), ("zh-Hans.p2.s1",), "machine"), (("en.p2.s1.1",), ("zh-Hans.p2.s1.1",), "person"),
     ]
 
 
-def test_a_sentence_added_to_a_cell_renumbers_only_its_paragraph(sheet: Path, tmp_path: Path) -> None:
+def test_a_sentence_added_to_a_cell_renumbers_no_sentence(sheet: Path, tmp_path: Path) -> None:
+    """The sentence after it in its paragraph was renumbered (en.p2.s2 became en.p2.s3)."""
     book = openpyxl.load_workbook(sheet)
     ws = book.active
     ws["C5"] = ws["C5"].value + "\nThey make power."  # en.p2.s1's cell
@@ -253,7 +255,7 @@ def test_a_sentence_added_to_a_cell_renumbers_only_its_paragraph(sheet: Path, tm
     (back,) = import_files([sheet], "xlsx", tmp_path / "c")
     before, after = paragraphs(d1(), "en"), paragraphs(back, "en")
     assert after[:2] == before[:2]
-    assert [sid for sid, _ in after[2][2]] == ["en.p2.s1", "en.p2.s2", "en.p2.s3"]
+    assert [sid for sid, _ in after[2][2]] == ["en.p2.s1", "en.p2.s1.1", "en.p2.s2"]
     assert [t for _, t in after[2][2]] == [before[2][2][0][1], "They make power.", before[2][2][1][1]]
     assert paragraphs(back, "zh-Hans") == paragraphs(d1(), "zh-Hans")
 
@@ -271,7 +273,7 @@ def test_a_sentence_added_in_a_sheet_sorted_otherwise_lands_in_reading_order(she
     before, after = paragraphs(d1(), "en"), paragraphs(back, "en")
     assert [after[0], after[2]] == [before[0], before[2]]
     s1, s2, s3 = (t for _, t in before[1][2])
-    assert after[1] == ("en.p1", "p", [("en.p1.s1", s1), ("en.p1.s2", s2), ("en.p1.s3", "Added one."), ("en.p1.s4", s3)])
+    assert after[1] == ("en.p1", "p", [("en.p1.s1", s1), ("en.p1.s2", s2), ("en.p1.s2.1", "Added one."), ("en.p1.s3", s3)])
 
 
 def test_an_edited_id_that_would_move_its_sentence_is_one_line_naming_the_rows_and_columns(sheet: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from aligner.formats import FORMATS
 from aligner.formats.export import export as run_export
 from aligner.formats.export import shared_langs
 from aligner.formats.filters import Filters, parse_ratio
+from aligner.formats.moses import a_folder
 
 
 @main.command()
@@ -24,7 +25,7 @@ from aligner.formats.filters import Filters, parse_ratio
               help="tmx (one file), moses (OUT.LANG per language), tsv, csv, jsonl, xlsx, xliff, srt, vtt (one file), xces (a folder).")
 @click.option("--langs", default="", callback=language_tags, help="Languages in column order, comma-separated (default: all, English first); "
               "zh-Hant-HK takes Hong Kong versions only, zh-Hant every Traditional one.")
-@click.option("-o", "--output", "out", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", "out", required=True, type=click.Path(),
               help="Output file (tmx, tsv, csv, jsonl, xlsx, xliff, srt, vtt), file prefix (moses) or folder (xces).")
 @click.option("--min-confidence", type=Confidence(), default=0.0, show_default=True, help="Leave out links below this confidence.")
 @click.option("--types", default="", help="Keep only these link types, comma-separated: a count of sentences per language exported, e.g. 1-1,2-1 for two languages, 1-1-1 for three.")
@@ -39,7 +40,7 @@ from aligner.formats.filters import Filters, parse_ratio
 @json_option
 @user_errors
 def export(
-    target: str, fmt: str, langs: str, out: Path, min_confidence: float, types: str, no_omissions: bool,
+    target: str, fmt: str, langs: str, out: str, min_confidence: float, types: str, no_omissions: bool,
     dedupe: bool, tmx_langs: str, xliff_version: str, length_ratio: str, corpus: Path, as_json: bool,
 ) -> None:
     """Export TARGET (a document id or a corpus folder) to a parallel-data format.
@@ -60,6 +61,8 @@ def export(
     then goes to standard error, after the notes. An output path that is a symbolic link is
     written through: the file it leads to is replaced, the link stays.
     """
+    if fmt == "moses" and out.endswith(("/", os.sep)):  # a folder not made yet: `Path` drops the slash
+        raise a_folder(Path(out))
     texts, skipped = load_readable(target, corpus)
     every, some = shared_langs(texts)
     chosen = langs.split(",") if langs else every
@@ -72,7 +75,7 @@ def export(
         dedupe=dedupe,
         length_ratio=parse_ratio(length_ratio),
     )
-    report = run_export(texts, fmt, chosen, out, filters, tmx_langs, xliff_version)
+    report = run_export(texts, fmt, chosen, Path(out), filters, tmx_langs, xliff_version)
     if not as_json:
         for doc_id, missing in report.lacking.items():
             click.echo(f"Skipped document {doc_id}: it has no {', '.join(missing)} version", err=True)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import importlib
 import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import count, pairwise
 
 from aligner.corpus.model import (
     Alignment,
@@ -29,6 +30,8 @@ from aligner.corpus.triangle import positions
 from aligner.errors import InputError
 from aligner.formats.filters import Filters
 from aligner.formats.unit import Unit
+from aligner.ingest.langs import joiner, squeeze
+from aligner.ingest.segment import split_sentences
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Format:
     reads: bool
     needs_all_langs: bool = False  # omissions cannot be written (TMX tu, Moses line pairs)
     whole: bool = True  # each file holds whole documents (not a language or a pair of one): import reads one at a time
+    notes: bool = False  # the file keeps links' notes and state (XLIFF): an import takes them as the file has them
 
 
 FORMATS = {
@@ -73,7 +77,7 @@ FORMATS = {
         Format("xces", "xces", writes=True, reads=True, whole=False),
         Format("intertext", "intertext", writes=False, reads=True, whole=False),
         Format("xlsx", "xlsx", writes=True, reads=True),
-        Format("xliff", "xliff", writes=True, reads=True),
+        Format("xliff", "xliff", writes=True, reads=True, notes=True),
         Format("srt", "subtitles", writes=True, reads=False),
         Format("vtt", "subtitles", writes=True, reads=False),
     )
@@ -84,6 +88,12 @@ def one_line(text: str) -> str:
     """Text on one line for a line-based format: every line break Python knows (\\n, \\r, U+2028,
     U+0085, form feed …) and tabs become spaces, so a reader splitting lines any way agrees."""
     return " ".join(text.splitlines()).replace("\t", " ")
+
+
+def clean(text: str) -> str:
+    """A segment's text as ingest stores a sentence: NFC, each run of whitespace one space, and none
+    for a line break inside Chinese (`squeeze`), so a file's layout is not taken for text."""
+    return squeeze(unicodedata.normalize("NFC", text))
 
 
 def get(name: str, mode: str) -> Callable[..., object]:
@@ -111,15 +121,24 @@ def units(text: ParallelText, langs: list[str]) -> list[Unit]:
 OUR_ID = re.compile(r"^(?P<para>.+\.(?:p(?P<p>\d+)|head))\.s(?P<s>\d+)(?P<parts>(?:\.\d+)*)$")
 
 
+def order_key(sid: str) -> tuple[tuple[bool, int, int, tuple[int, ...]], str] | None:
+    """Where a sentence id of ours stands in its version (heading first, then by paragraph, number
+    and the parts an editor's split adds: en.p3.s2.1 after en.p3.s2), with its paragraph; None for another id."""
+    m = OUR_ID.match(sid)
+    if m is None:
+        return None
+    parts = tuple(int(x) for x in m["parts"].split(".")[1:])
+    return (m["p"] is not None, int(m["p"] or 0), int(m["s"]), parts), m["para"]
+
+
 def document_from_sentences(doc_id: str, lang: str, sentences: Iterable[Sentence], meta: Metadata) -> Document:
     """A version from sentences with ids in our scheme (`en.p3.s2`): paragraphs and order from the ids."""
     keyed = []
     for sent in sentences:
-        m = OUR_ID.match(sent.id)
-        if m is None:
+        key = order_key(sent.id)
+        if key is None:
             raise InputError(f"sentence id '{sent.id}' is not in the form LANG.pN.sM; renumber before building")
-        parts = tuple(int(x) for x in m["parts"].split(".")[1:])  # en.p3.s2.1 after en.p3.s2
-        keyed.append(((m["p"] is not None, int(m["p"] or 0), int(m["s"]), parts), m["para"], sent))
+        keyed.append((*key, sent))
     paras: dict[str, list[Sentence]] = {}
     for _, pid, sent in sorted(keyed, key=lambda k: k[0]):
         paras.setdefault(pid, []).append(sent)
@@ -162,16 +181,82 @@ def _ours(sid: str, lang: str) -> bool:
 Placed = Sequence[tuple[Unit, str]]  # imported units, each with its place in the file (`a.tmx:12`) for errors
 
 
-def _with_our_ids(placed: Placed, lang: str) -> list[tuple[Unit, str]]:
-    """Keep a language's ids when all follow our scheme and are unique, else number `{lang}.p1.s{n}`."""
-    ids = [s.id for u, _ in placed for s in u.cells.get(lang, ())]
-    if len(set(ids)) == len(ids) and all(_ours(i, lang) for i in ids):
-        return list(placed)
-    counter = iter(range(1, len(ids) + 1))
-    return [
-        (replace(u, cells={**u.cells, lang: tuple(Sentence(f"{lang}.p1.s{next(counter)}", s.text) for s in u.cells.get(lang, ()))}), where)
-        for u, where in placed
-    ]
+def free_id(base: str, taken: set[str]) -> str:
+    """The first id `{base}.{k}` not in `taken` (a sentence after `base`, as an editor's split names
+    it: no other sentence is renumbered), noted as taken."""
+    sid = next(f"{base}.{k}" for k in range(1, len(taken) + 2) if f"{base}.{k}" not in taken)
+    taken.add(sid)
+    return sid
+
+
+def _pieces(text: str, lang: str) -> list[str]:
+    """A text that lost its sentence ids cut into sentences as ingest cuts them (one, if it finds none)."""
+    return split_sentences(text, lang) or [text]
+
+
+def _resplit(unit: Unit, lang: str, given: set[str], taken: set[str], anchor: str) -> tuple[tuple[Sentence, ...], str]:
+    """The sentences of a unit's text that lost its ids (an edited TMX segment whose offsets no
+    longer fit it, a <target> whose <mrk> marks a CAT tool dropped), re-split (`_pieces`): the
+    first take the ids the unit named as exported (`Unit.named`) that no sentence has (`given`),
+    the others new ones after the last id before (`anchor`, returned moved on: `free_id`)."""
+    names = [sid for sid in unit.named(lang) if _ours(sid, lang) and sid not in given]
+    out = []
+    for n, piece in enumerate(_pieces(joiner(lang).join(s.text for s in unit.cells[lang]), lang)):
+        if n < len(names):
+            anchor = names[n]
+        out.append(Sentence(names[n] if n < len(names) else free_id(anchor, taken), piece))
+    return tuple(out), anchor
+
+
+def _keeps_ids(placed: Placed, lang: str) -> bool:
+    """Whether the ids a file gives a language are ours to keep: some, unique, all in our scheme."""
+    named = [s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id]
+    return bool(named) and len(set(named)) == len(named) and all(_ours(i, lang) for i in named)
+
+
+def _numbered(placed: Placed, lang: str, split: bool) -> list[tuple[Unit, str]]:
+    """A language's sentences numbered `{lang}.p1.s{n}` in the file's order, a text without ids
+    first re-split when `split` (a file of ours whose every <target> lost its <mrk> marks)."""
+    counter = count(1)
+    out = []
+    for unit, where in placed:
+        texts = [p for s in unit.cells.get(lang, ()) for p in (_pieces(s.text, lang) if split and not s.id else [s.text])]
+        out.append((replace(unit, cells={**unit.cells, lang: tuple(Sentence(f"{lang}.p1.s{next(counter)}", t) for t in texts)}), where))
+    return out
+
+
+def _with_our_ids(placed: Placed, lang: str, ours: bool) -> list[tuple[Unit, str]]:
+    """A language's units with ids: those the file gives where it keeps them (`_keeps_ids`), a
+    unit's text without them re-split (`_resplit`: no other sentence is renumbered); else all
+    numbered (`_numbered`: a file from another tool, Moses lines; re-split in a file of `ours`)."""
+    if not _keeps_ids(placed, lang):
+        return _numbered(placed, lang, ours)
+    given = {s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id}
+    taken = given | {sid for u, _ in placed for sid in u.named(lang)}
+    first = next(s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id)
+    anchor = f"{(order_key(first) or ('', lang + '.p1'))[1]}.s0"  # before the first sentence named
+    out = []
+    for unit, where in placed:
+        sents = unit.cells.get(lang, ())
+        if any(not s.id for s in sents):
+            sents, anchor = _resplit(unit, lang, given, taken, anchor)
+            unit = replace(unit, cells={**unit.cells, lang: sents}, held={**(unit.held or {}), lang: unit.named(lang)})
+        anchor = next((s.id for s in reversed(sents) if s.id in given), anchor)
+        out.append((unit, where))
+    return out
+
+
+def _in_order(placed: Placed, lang: str, ids_in: str) -> None:
+    """Refuse a unit whose sentence ids of a version come in another order than their text (two ids
+    swapped in x-sentences): a version takes its order from the ids, so the text would swap in silence."""
+    for unit, where in placed:
+        keyed = [(s.id, key[0]) for s in unit.cells.get(lang, ()) if (key := order_key(s.id))]
+        for (before, at), (after, then) in pairwise(keyed):
+            if then <= at:
+                raise InputError(
+                    f"{where}: its {lang} sentences '{before}' and '{after}' are named in the other order than "
+                    f"their text, and a version keeps the order of its ids; restore the ids the export wrote {ids_in}"
+                )
 
 
 def _claimed(placed: Placed, langs: Sequence[str]) -> None:
@@ -217,18 +302,40 @@ def _uncrossed(pair: tuple[str, str], held: Placed, versions: Mapping[str, Docum
         )
 
 
+@dataclass(frozen=True, repr=False)
+class Imported(ParallelText):
+    """A document as a file gives it, with what an import laid over the corpus needs to keep what
+    the file never held: per version, each sentence id of ours the file named as exported and the
+    place naming it (`held`: en.p3.s2 → a.tmx:12; none for a version it numbered anew), and where
+    the file keeps its ids (`ids_in`), for the fix in errors."""
+
+    held: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    ids_in: str = "in the file"
+
+
+def plain(text: ParallelText) -> ParallelText:
+    """The document alone, without what a file said of it (`Imported`)."""
+    return ParallelText(text.doc_id, text.versions, text.alignments, text.fingerprint, text.changes)
+
+
 def parallel_text(
     doc_id: str, placed: Placed, metas: Mapping[str, Metadata], signature: str = "",
     regions: Mapping[str, str] | None = None, *, ids_in: str = "in the file",
-) -> ParallelText:
+) -> Imported:
     """Assemble imported units, each with its place in the file (`a.tmx:12`), into versions (one
     per key of `metas`, with its region from `regions` when the file said one: zh-TW) and an
-    alignment per pair. A place names a unit in errors: a sentence id of ours in two units, or
-    links that cross (`ids_in`: where the file keeps the ids, for the fix)."""
+    alignment per pair. A place names a unit in errors: a sentence id of ours in two units, ids
+    in another order than their text, or links that cross (`ids_in`: where the file keeps the ids,
+    for the fix)."""
     langs = list(metas)
     _claimed(placed, langs)
+    held: dict[str, dict[str, str]] = {}
+    keeps = {lang: _keeps_ids(placed, lang) for lang in langs}
     for lang in langs:
-        placed = _with_our_ids(placed, lang)
+        placed = _with_our_ids(placed, lang, any(keeps.values()))
+        _in_order(placed, lang, ids_in)
+        if keeps[lang]:
+            held[lang] = {sid: where for u, where in placed for sid in u.named(lang) if _ours(sid, lang)}
     empty = [lang for lang in langs if not any(u.cells.get(lang) for u, _ in placed)]
     if empty:
         raise InputError(f"{doc_id}: no {', '.join(empty)} sentences to import; check the language codes")
@@ -242,14 +349,14 @@ def parallel_text(
     alignments = []
     for i, a in enumerate(langs):
         for b in langs[i + 1 :]:
-            held = [(u, where) for u, where in placed if u.cells.get(a) or u.cells.get(b)]
-            _uncrossed((a, b), held, versions, ids_in)
+            linked = [(u, where) for u, where in placed if u.cells.get(a) or u.cells.get(b)]
+            _uncrossed((a, b), linked, versions, ids_in)
             links = tuple(
                 Link(
                     tuple(s.id for s in u.cells.get(a, ())), tuple(s.id for s in u.cells.get(b, ())),
                     u.confidence, "person" if u.resp == "person" else "machine", u.notes, u.state,
                 )
-                for u, _ in held
+                for u, _ in linked
             )
             alignments.append(Alignment(a, b, links, signature))
-    return ParallelText(doc_id, versions, tuple(alignments))
+    return Imported(doc_id, versions, tuple(alignments), held=held, ids_in=ids_in)

@@ -6,16 +6,27 @@ Chinese). Reading turns each line pair into a 1-1 link; an empty line is an omis
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
 from aligner.formats import Batch, Unit, one_line, parallel_text
 from aligner.ingest.langs import split_tag
+from aligner.ingest.text import NOT_IN_XML
+
+log = logging.getLogger(__name__)
+
+
+def a_folder(out: Path) -> InputError:
+    """The error for an output that is a folder: Moses writes files named PREFIX.LANG."""
+    return InputError(f"{out}: is a folder, and Moses writes a file a language named PREFIX.LANG; give a prefix inside it, e.g. -o {out / 'corpus'}")
 
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
-    """`OUT.LANG` for each language, one unit per line."""
+    """`OUT.LANG` for each language, one unit per line; OUT a folder is refused (the files went beside it)."""
+    if out.is_dir():
+        raise a_folder(out)
     return {
         out.with_name(f"{out.name}.{batch.tag(lang)}"): "".join(one_line(u.text(lang)) + "\n" for u in batch.units).encode()
         for lang in batch.langs
@@ -51,6 +62,21 @@ def _lines(path: Path) -> list[str]:
         raise InputError(f"{path}: byte {err.start}: not UTF-8; convert the file to UTF-8") from None
 
 
+def _xml_safe(path: Path, lines: list[str]) -> list[str]:
+    """The lines without the characters XML cannot hold (U+0007, U+001B, U+FFFE: web-crawled data
+    is full of them), removed as ingest removes them, but a separator (U+000B, a line break Word
+    writes; U+000C) a space so words stay apart; one warning for the file names the first line."""
+    found = [(n, ch) for n, line in enumerate(lines, 1) for ch in NOT_IN_XML.findall(line)]
+    if not found:
+        return lines
+    codes = ", ".join(sorted({f"U+{ord(ch):04X}" for _, ch in found}))
+    log.warning(
+        "%s:%d: removed %d characters XML cannot hold (%s) from %d lines, the first here",
+        path, found[0][0], len(found), codes, len({n for n, _ in found}),
+    )
+    return [NOT_IN_XML.sub(lambda m: " " if m.group().isspace() else "", line) for line in lines]
+
+
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     """One document from a set of line-aligned files (doc id from the common prefix)."""
     if len(paths) < 2:
@@ -63,7 +89,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
             f"{paths[twin[0]]} and {paths[twin[1]]} are both {langs[twin[0]]} versions; give one file per version"
             " (two regions of one script go in two documents)"
         )
-    lines = [_lines(p) for p in paths]
+    lines = [_xml_safe(p, _lines(p)) for p in paths]
     if not any(line.strip() for rows in lines for line in rows):
         raise InputError(f"{' '.join(map(str, paths))}: the files hold no text; give the line-aligned files of the corpus")
     for path, rows in zip(paths[1:], lines[1:], strict=True):

@@ -6,7 +6,10 @@ zh-Hant-HK, zh-MO, zh-SG); "bcp47" writes the stored tags with their region (zh-
 zh-Hant-HK). Other tags are written as stored. Reading maps either back to ours, region kept.
 Properties keep what TMX has no field for: `x-doc-id`, `x-link-id`, `x-confidence`, `x-resp`,
 `x-type` on the tu, and on each tuv `x-sentences` ("ID:START-END …", code-point offsets into the
-seg) so links joining several sentences come back as the same sentences.
+seg) so links joining several sentences come back as the same sentences. A seg a person corrected
+so that the offsets no longer fit it is re-split as ingest splits, its sentences taking the ids
+recorded and new ones after them (`parallel_text`). Read, a seg's inline codes (bpt, ept, ph, it,
+ut: native markup) are not text, and its whitespace is folded as ingest folds it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from lxml import etree
 from aligner import __version__
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, confidence, parallel_text
+from aligner.formats import Batch, Unit, clean, confidence, parallel_text
 from aligner.formats.select import keep_region
-from aligner.formats.xmlfile import parse
+from aligner.formats.xmlfile import inline_text, parse, refuse_copies
 from aligner.ingest.langs import joiner, split_tag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -126,20 +129,41 @@ def _known(path: Path, node: etree._Element, code: str) -> tuple[str, str]:
         raise InputError(f"{path}:{node.sourceline}: unknown language code '{code}'; use a code such as en, zh-CN, zh-TW") from None
 
 
-def _sentences(path: Path, tuv: etree._Element, lang: str) -> tuple[Sentence, ...]:
-    """The seg's sentences: cut at the recorded offsets, or the whole seg as one sentence."""
-    text = "".join(tuv.find("seg").itertext())
-    if not text.strip():
-        raise InputError(f"{path}:{tuv.sourceline}: an empty <seg>; remove the tu or fill the segment")
+def _spans(tuv: etree._Element) -> list[tuple[str, int, int]]:
+    """The sentences our export recorded in `x-sentences` ("ID:START-END …"), an unreadable span as (ID, -1, -1)."""
     spans = next((p.text or "" for p in tuv.iterfind("prop") if p.get("type") == "x-sentences"), "")
     out = []
     for span in spans.split():
         sid, _, offsets = span.rpartition(":")
         start, _, end = offsets.partition("-")
-        if not (sid and start.isdigit() and end.isdigit() and int(end) <= len(text)):
-            return (Sentence("", text),)
-        out.append(Sentence(sid, text[int(start) : int(end)]))
-    return tuple(out) or (Sentence("", text),)
+        out.append((sid, int(start), int(end)) if start.isdigit() and end.isdigit() else (sid or span, -1, -1))
+    return out
+
+
+def _fit(text: str, spans: list[tuple[str, int, int]], lang: str) -> bool:
+    """Whether recorded offsets still cut the text exactly as exported: sentences one after the
+    other with the language's joiner between them and nothing else, none empty, the last at its end
+    (an edited segment shifts them, and a cut in the wrong place would garble two sentences)."""
+    gap, at = joiner(lang), 0
+    for n, (_, start, end) in enumerate(spans):
+        piece = text[start:end]
+        if start != (at + len(gap) if n else 0) or (n and text[at:start] != gap) or not piece.strip() or piece != piece.strip():
+            return False
+        at = end
+    return bool(spans) and at == len(text)
+
+
+def _sentences(path: Path, tuv: etree._Element, lang: str) -> tuple[tuple[Sentence, ...], tuple[str, ...] | None]:
+    """The seg's sentences, its inline codes left out: cut at the recorded offsets where they still
+    fit it (`_fit`); else its whole text as one sentence with no id, with the ids recorded (an
+    edited segment, which `parallel_text` re-splits giving them to its sentences) or none."""
+    raw = inline_text(tuv.find("seg"))
+    if not raw.strip():
+        raise InputError(f"{path}:{tuv.sourceline}: an empty <seg>; remove the tu or fill the segment")
+    spans = _spans(tuv)
+    if _fit(raw, spans, lang):
+        return tuple(Sentence(sid, clean(raw[start:end])) for sid, start, end in spans), None
+    return (Sentence("", clean(raw)),), tuple(sid for sid, _, _ in spans) if spans else None
 
 
 def _props(node: etree._Element) -> dict[str, str]:
@@ -157,10 +181,11 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     regions: dict[str, dict[str, str]] = {}
     for path in paths:
         root = _parse(path)
+        refuse_copies(path, root.iterfind("body/tu"), "tuid")
         for tu in root.iterfind("body/tu"):
             props = _props(tu)
             doc_id = props.get("x-doc-id") or path.stem
-            cells = {}
+            cells, named = {}, {}
             for tuv in tu.iterfind("tuv"):
                 lang, region = _lang(path, tuv)
                 if lang in cells:
@@ -169,14 +194,15 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
                         f" language variety: keep one, or put the other in its own file"
                     )
                 keep_region(regions.setdefault(doc_id, {}), lang, region, f"{path}:{tuv.sourceline}", "give each region's <tu>s an x-doc-id of their own")
-                cells[lang] = _sentences(path, tuv, lang)
+                cells[lang], named[lang] = _sentences(path, tuv, lang)
                 sources.setdefault(doc_id, {}).setdefault(
                     lang, Metadata(source=path.name, note=f"imported from {path.name} (TMX)")
                 )
             who = resp or props.get("x-resp", "person")
             where = f"{path}:{tu.sourceline}"
             sure = confidence(props.get("x-confidence", "1"), where, "x-confidence", "fix or remove the property")  # 1: a memory's pairs are confirmed
-            groups.setdefault(doc_id, []).append((Unit(doc_id, props.get("x-link-id", ""), cells, sure, who), where))
+            held = {lang: ids for lang, ids in named.items() if ids is not None}
+            groups.setdefault(doc_id, []).append((Unit(doc_id, props.get("x-link-id", ""), cells, sure, who, held=held), where))
     if not groups:
         raise InputError(f"{', '.join(map(str, paths))}: no <tu> to import; give TMX files whose <body> has translation units")
     return [

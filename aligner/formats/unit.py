@@ -21,6 +21,7 @@ class Unit:
     tags: Mapping[str, str] = field(default_factory=dict)  # version key → full tag (zh-Hant → zh-Hant-TW)
     notes: tuple[Note, ...] = ()  # what an XLIFF file said of the link: its notes and state
     state: State | None = None
+    held: Mapping[str, tuple[str, ...]] | None = None  # the ids the file named per version, where they are not its sentences' (an edit re-split them)
 
     def tag(self, lang: str) -> str:
         """A version's full BCP 47 tag, region included (the key when none is known)."""
@@ -34,6 +35,13 @@ class Unit:
     @property
     def is_omission(self) -> bool:
         return any(not sents for sents in self.cells.values())
+
+    def named(self, lang: str) -> tuple[str, ...]:
+        """The sentence ids of a version the file gave this unit as exported: what an import laid over
+        the corpus replaces (a sentence a person deleted from the unit is among them, not among its cells)."""
+        if self.held is not None and lang in self.held:
+            return self.held[lang]
+        return tuple(s.id for s in self.cells.get(lang, ()) if s.id)
 
     def text(self, lang: str) -> str:
         """The sentences of one language joined as that language writes them."""

@@ -10,7 +10,11 @@ A unit's own notes (text, category or author, source or target) and its state (2
 subState, 1.2 state, state-qualifier and approved) stay on the link and are written back; a
 state only where it says more than who made the link, a 1.2 state in a 2.1 file as its nearest
 2.x value (and the other way). A file with a DOCTYPE or entity declarations is refused before
-parsing, never resolved.
+parsing, never resolved. Read, inline codes (bpt, ept, ph, it; 2.x ph, sc, ec) are not text, and
+a source or target whose <mrk> marks a CAT tool dropped is re-split, laid over the corpus with the
+ids of the sentences it held (`imports.merged`). A 2.1 file names one language for its sources and
+one for its targets, so versions of several regions (zh-Hant-HK, zh-Hant-TW) are refused: 1.2
+names them per <file>.
 """
 
 from __future__ import annotations
@@ -24,9 +28,9 @@ from lxml import etree
 from aligner import __version__
 from aligner.corpus.model import Metadata, Note, ParallelText, Sentence, State
 from aligner.errors import InputError
-from aligner.formats import Batch, Unit, confidence, parallel_text
+from aligner.formats import Batch, Imported, Unit, clean, confidence, parallel_text
 from aligner.formats.select import keep_region
-from aligner.formats.xmlfile import file_bytes, xml_root
+from aligner.formats.xmlfile import file_bytes, inline_text, refuse_copies, xml_root
 from aligner.ingest.langs import joiner, split_tag
 
 NS2 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -125,6 +129,19 @@ def _unit12(parent: etree._Element, unit: Unit, src: str, tgt: str) -> None:
         etree.SubElement(node, f"{{{NS12}}}note", attrs).text = value
 
 
+def _one_tag_each(batch: Batch, out: Path) -> None:
+    """Refuse a 2.1 file whose source or target versions have several tags (zh-Hant-HK, zh-Hant-TW):
+    XLIFF 2 names one srcLang and one trgLang for the whole file, so the regions would be lost."""
+    for lang in batch.langs:
+        tags = sorted({unit.tag(lang) for unit in batch.units})
+        if len(tags) > 1:
+            raise InputError(
+                f"{out}: the {lang} versions are {', '.join(tags)}, and an XLIFF 2.1 file names one language for all its "
+                f"{'sources' if lang == batch.langs[0] else 'targets'}; export each apart (--langs naming one, e.g. {tags[-1]}), "
+                "or use --xliff-version 1.2, which names them in each <file>"
+            )
+
+
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     """One XLIFF file (2.1, or 1.2 when the batch asks) for a pair of languages."""
     if len(batch.langs) != 2:
@@ -133,6 +150,8 @@ def write(batch: Batch, out: Path) -> dict[Path, bytes]:
     if not batch.units:
         raise InputError(f"{out}: no link is left to write (the filters left out every one), and XLIFF needs one; loosen the filters")
     v12 = batch.xliff_version == "1.2"
+    if not v12:
+        _one_tag_each(batch, out)
     if v12:
         root = etree.Element(f"{{{NS12}}}xliff", nsmap={None: NS12}, version="1.2")
     else:
@@ -175,13 +194,15 @@ def _parse(path: Path) -> etree._Element:
 
 
 def _sentences(node: etree._Element | None, id_attr: str) -> tuple[Sentence, ...]:
-    """The sentences of a source or target: our mrk elements with ids, else the whole text as one."""
+    """The sentences of a source or target, inline codes left out: our mrk elements with ids, else
+    the whole text as one with no id (a CAT tool's segment; ours, where it dropped the marks, is
+    re-split by `parallel_text`)."""
     if node is None:
         return ()
     marks = [m for m in node if etree.QName(m).localname == "mrk" and m.get(id_attr)]
     if marks and len(marks) == len(node):
-        return tuple(Sentence(m.get(id_attr, ""), "".join(m.itertext()).strip()) for m in marks)
-    text = " ".join("".join(node.itertext()).split())
+        return tuple(Sentence(m.get(id_attr, ""), clean(inline_text(m))) for m in marks)
+    text = clean(inline_text(node))
     return (Sentence("", text),) if text else ()
 
 
@@ -236,6 +257,7 @@ def _read2(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS2}
     tags = _pair(path, root, root.get("srcLang"), root.get("trgLang"))
     langs = tags[0][0], tags[1][0]
+    refuse_copies(path, root.iterfind("x:file", ns), "id")
     out: Found = {}
     for file in root.iterfind("x:file", ns):
         doc_id = file.get("original") or file.get("id") or path.stem
@@ -256,6 +278,7 @@ def _read2(path: Path, root: etree._Element) -> Found:
 
 def _read12(path: Path, root: etree._Element) -> Found:
     ns = {"x": NS12}
+    refuse_copies(path, root.iterfind("x:file", ns), "original")
     out: Found = {}
     regions: dict[str, dict[str, str]] = {}  # by document: the <file>s of one original are one document
     for file in root.iterfind("x:file", ns):
@@ -281,7 +304,7 @@ def _read12(path: Path, root: etree._Element) -> Found:
     return out
 
 
-def _joined(text: ParallelText, more: ParallelText, where: str) -> ParallelText:
+def _joined(text: Imported, more: Imported, where: str) -> Imported:
     """One document of <file>s of one original in two language pairs (en→de, en→fr): the version
     they share must hold the same sentences, as a document has one version a language."""
     shared = {}
@@ -294,7 +317,8 @@ def _joined(text: ParallelText, more: ParallelText, where: str) -> ParallelText:
             )
         shared[lang] = replace(one, region=one.region or other.region)
     added = {lang: doc for lang, doc in more.versions.items() if lang not in text.versions}
-    return replace(text, versions={**text.versions, **shared, **added}, alignments=text.alignments + more.alignments)
+    held = {lang: {**text.held.get(lang, {}), **more.held.get(lang, {})} for lang in text.held.keys() | more.held.keys()}
+    return replace(text, versions={**text.versions, **shared, **added}, alignments=text.alignments + more.alignments, held=held)
 
 
 def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
@@ -304,7 +328,7 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
     for path in paths:
         root = _parse(path)
         found = (_read12 if etree.QName(root).namespace == NS12 else _read2)(path, root)
-        docs: dict[str, ParallelText] = {}
+        docs: dict[str, Imported] = {}
         for (doc_id, _), (held, ((src, src_region), (tgt, tgt_region)), line) in found.items():
             if not held:
                 continue

@@ -6,8 +6,15 @@ row as written, so import knows which rows a reviewer changed. CJK columns get a
 its charset (GB2312 for zh-Hans, Big5 for zh-Hant), which Excel and LibreOffice use to pick the
 East Asian font. The header row is frozen and text wraps. Every text cell is typed as text, and a
 cell longer than Excel holds is refused, never cut. On import, a line keeps the id beside it where
-the edit leaves it certain (also a sentence moved to the next row); only a paragraph that gained,
-lost track of or repeats a sentence is renumbered, and a copied row is a person's link.
+the edit leaves it certain (also a sentence moved to the next row); a line added, or a copied row,
+gets a new id after the sentence before it (`en.p3.s2.1`), so no other sentence is renumbered, and
+a copied row is a person's link.
+
+Laid over the corpus (`import --replace`), a sheet changes only the sentences its rows held, by
+the hidden ids: a row deleted deletes nothing (a sort or filter in Excel drops rows by mistake far
+more often than a reviewer means to delete a sentence); its sentences and links stay as they were
+and the import's summary counts them, as for a row whose doc cell now names another document (which
+the summary names too). A reviewer who means to delete sentences empties their cells and keeps the row.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, Unit, confidence, parallel_text
+from aligner.formats import OUR_ID, Batch, Unit, confidence, free_id, parallel_text
 from aligner.ingest.blocks import checked_zip, require
 from aligner.ingest.langs import split_tag
 
@@ -176,12 +183,13 @@ def _runs(cells: Sequence[Cell]) -> Iterator[range]:
 
 
 def _kept(cells: Sequence[Cell], lang: str) -> list[list[str | None]]:
-    """Each line's id where the sheet still tells it (a run whose lines match its ids in number); None otherwise, for an id not ours, or one taken above (a copied row)."""
+    """Each line's id where the sheet still tells it: a run's ids in order (a run whose lines match
+    its ids in number keeps them all, one with lines added gives its last ones none); None for an id
+    not ours, or one taken above (a copied row)."""
     seen: set[str] = set()
     out: list[list[str | None]] = []
     for run in _runs(cells):
-        ids = [sid for k in run for sid in cells[k][1]]
-        given = iter(ids if len(ids) == sum(len(cells[k][0]) for k in run) else [])
+        given = iter([sid for k in run for sid in cells[k][1]])
         for k in run:
             row: list[str | None] = []
             for _ in cells[k][0]:
@@ -196,44 +204,37 @@ def _kept(cells: Sequence[Cell], lang: str) -> list[list[str | None]]:
 
 
 def _ids(cells: Sequence[Cell], lang: str) -> list[list[str]]:
-    """Every line's id: kept where known, so an edit renumbers (in reading order) only the paragraphs it touched and the rest keep ids, paragraphs and heading."""
+    """Every line's id: kept where known (`_kept`); a line without one gets a new id after the last
+    kept one before it in its row, else after its row's own id (a copied row), else after the last
+    kept above (`en.p3.s2.1`, as an editor's split names it), so an edit renumbers no other sentence."""
     kept = _kept(cells, lang)
+    taken = {sid for _, ids in cells for sid in ids} | {sid for row in kept for sid in row if sid}
     known = [place for _, ids in cells for sid in ids if sid.startswith(f"{lang}.") and (place := _place(sid))]
-    para = known[0][0] if known else f"{lang}.p1"
-    last: dict[str, int] = {}  # per paragraph, the number of its last kept line so far
-    members: dict[str, list[tuple[tuple[int, int, int], int, int]]] = {}  # paragraph → (order, row, line)
-    seq = 0
-    for k, ((_, ids), row) in enumerate(zip(cells, kept, strict=True)):
-        own = [place for sid in ids if sid.startswith(f"{lang}.") and (place := _place(sid))]
+    last = f"{known[0][0] if known else lang + '.p1'}.s0"  # before the first sentence of the sheet
+    out = []
+    for (_, ids), row in zip(cells, kept, strict=True):
+        own = [sid for sid in ids if sid.startswith(f"{lang}.") and _place(sid)]
+        line_ids: list[str] = []
+        before: str | None = None  # the last kept id of the row so far
         for i, sid in enumerate(row):
-            place = _place(sid) if sid is not None else None
-            if place:
-                para, last[place[0]] = place
-                order = (place[1], 0, seq)
-            elif own:  # after the row's own sentence of that place, even in a sheet sorted otherwise
-                para, anchor = own[min(i, len(own) - 1)]
-                order = (anchor, 1, seq)
-            else:
-                order = (last.get(para, 0), 1, seq)  # after the kept line above it
-            members.setdefault(para, []).append((order, k, i))
-            seq += 1
-    out = [[""] * len(row) for row in kept]
-    for pid, lines in members.items():
-        fresh = any(order[1] for order, _, _ in lines)
-        for n, (_, k, i) in enumerate(sorted(lines), 1):
-            out[k][i] = sid if not fresh and (sid := kept[k][i]) else f"{pid}.s{n}"
+            if sid is not None:
+                before = last = sid
+            line_ids.append(sid or free_id(before or (own[min(i, len(own) - 1)] if own else last), taken))
+        out.append(line_ids)
     return out
 
 
 def _units(doc_id: str, rows: Sequence[Row]) -> list[tuple[Unit, str]]:
-    """A document's rows as units with their places, each line a sentence with its id from `_ids`; rows left empty dropped."""
+    """A document's rows as units with their places, each line a sentence with its id from `_ids`
+    and the ids the row had as exported (its hidden cells: what it held); rows with neither dropped."""
     langs = list(dict.fromkeys(lang for _, _, cells, _, _ in rows for lang in cells))
     ids = {lang: _ids([cells.get(lang, ([], [])) for _, _, cells, _, _ in rows], lang) for lang in langs}
     units = []
     for k, (where, link, cells, sure, who) in enumerate(rows):
         sents = {lang: tuple(map(Sentence, ids[lang][k], cells.get(lang, ([], []))[0])) for lang in langs}
-        if any(sents.values()):
-            units.append((Unit(doc_id, link, sents, sure, who), where))
+        held = {lang: tuple(cells.get(lang, ([], []))[1]) for lang in langs}
+        if any(sents.values()) or any(held.values()):
+            units.append((Unit(doc_id, link, sents, sure, who, held=held), where))
     return units
 
 
@@ -274,7 +275,8 @@ def read(paths: list[Path], resp: str | None = None) -> list[ParallelText]:
 
 def _sheet(path: Path, resp: str | None) -> list[ParallelText]:
     """The documents of a review sheet: rows changed or marked 'person' in 'made by' become a person's links; a row
-    without its document is refused (it made a document named after the file)."""
+    without its document is refused (it made a document named after the file). Each row holds the sentences of its
+    hidden ids even with its cells emptied (the reviewer deleted them); a row deleted holds none (see the module)."""
     title, rows = _rows(path)
     if not rows or rows[0][:2] != FIXED or CHECK not in rows[0]:
         raise InputError(f"{path}:1: not an aligner review sheet (the first row must be {', '.join(FIXED)}, languages …); export one with aligner export --format xlsx")

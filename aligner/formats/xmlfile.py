@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from lxml import etree
@@ -49,3 +50,35 @@ def xml_root(path: Path, data: bytes, label: str = "") -> etree._Element:
 def parse(path: Path) -> etree._Element:
     """Parse an XML file (gzip allowed); one-line errors with file and line."""
     return xml_root(path, file_bytes(path))
+
+
+CODES = frozenset({"bpt", "ept", "it", "ph", "ut", "sub"})  # TMX, XLIFF 1.2: native codes (<b>, <br/>) and sub-flows, not the segment's text
+
+
+def inline_text(node: etree._Element) -> str:
+    """An element's text without what its inline codes hold (`<bpt>&lt;b&gt;</bpt>` is markup, not
+    "<b>"): the text of XLIFF 2 codes is in attributes, and marks (hi, g, mrk, pc) keep theirs."""
+    out = [node.text or ""]
+    for child in node:
+        if isinstance(child.tag, str) and etree.QName(child).localname not in CODES:
+            out.append(inline_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def refuse_copies(path: Path, nodes: Iterable[etree._Element], name: str) -> None:
+    """Refuse an element (a TMX <tu>, an XLIFF <file>) that repeats an earlier one exactly, its
+    identifying attribute (`name`: tuid, id) included: a block pasted twice, whose sentences would
+    come twice, as another tool's ids do not show it (an element without the attribute may repeat:
+    a memory holds a pair as often as it occurs)."""
+    seen: dict[bytes, int | None] = {}
+    for node in nodes:
+        if not node.get(name):
+            continue
+        block = etree.tostring(node, with_tail=False)
+        if block in seen:
+            raise InputError(
+                f"{path}:{node.sourceline}: this <{etree.QName(node).localname}> repeats the one at line {seen[block]} "
+                f"({name} '{node.get(name)}'), so its sentences would come twice; remove the copy"
+            )
+        seen[block] = node.sourceline
