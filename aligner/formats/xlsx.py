@@ -89,13 +89,18 @@ def _fits(unit: Unit, head: Sequence[str], row: Sequence[Any]) -> None:
 
 
 def _append_text(sheet: Any, values: Sequence[Any]) -> None:
-    """Append a row typing every text as text (openpyxl makes '=…' a formula, '#N/A' an error), quote-prefixed where Excel would re-read an edit as a formula."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
+    """Append a row typing every text as text (openpyxl makes '=…' a formula, '#N/A' an error), quote-prefixed where
+    Excel would re-read an edit as a formula. The cells are made before they are appended: reading the row back
+    (`sheet[sheet.max_row]`, which counts every cell of the sheet) made a sheet's writing quadratic."""
+    from openpyxl.cell import Cell
+
+    cells = [Cell(sheet, value=value) for value in values]
+    for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"
             if cell.value.startswith(FORMULA_START):
                 cell.quotePrefix = True
+    sheet.append(cells)
 
 
 def write(batch: Batch, out: Path) -> dict[Path, bytes]:
