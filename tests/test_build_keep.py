@@ -309,3 +309,48 @@ def test_a_build_gives_the_engine_a_persons_links_to_align_the_whole_text_around
     assert given == [[(1, 3, 1, 3), (4, 5, 3, 4)]]  # title, then the person's 2-2 and 1-1 as sentence spans
     al = load(corpus, "news").alignment("en", "zh-Hans")
     assert al is not None and [lk.resp for lk in al.links].count("person") == 2
+
+
+def test_a_version_kept_for_a_persons_edits_says_when_its_input_changed_beyond_them_and_how_to_take_it(
+    work: Path, caplog: pytest.LogCaptureFixture,
+) -> None:  # fmt: skip
+    """A person corrected, joined and split zh-Hans sentences; the seed file was revised later
+    (前 → 前任): the build kept the stored version and said only that it was edited by hand."""
+    corpus, seed = work / "corpus", work / "seeds" / f"{DOC}.zh-Hans.txt"
+    for edit in (["correct", "zh-Hans.p4.s1", "部分答案或许在于中国政策的调整。"], ["join", "zh-Hans.p2.s1"], ["split-sentence", "zh-Hans.p1.s1", "10"]):
+        assert run("edit", DOC, "--corpus", str(corpus), "--who", "alice", *edit)[0] == 0
+    kept = f"{DOC}: zh-Hans sentences were edited by hand; keeping them rather than the input file's"
+    build(work / "seeds", corpus)
+    assert f"{kept}\n" in caplog.text  # the input is as it was: nothing more
+    seed.write_text(seed.read_text(encoding="utf-8").replace("美国前国防部长", "美国前任国防部长"), encoding="utf-8")
+    caplog.clear()
+    build(work / "seeds", corpus)
+    revised = "美国前任国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在五年内打到美国本土。"
+    assert f"{kept}; but the input file {DOC}.zh-Hans.txt has changed since: 1 sentence differs beyond those edits (the first, " \
+        "zh-Hans.p3.s4: “美国前国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在五…” here, " \
+        "“美国前任国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在…” in the input); to take it, make the same " \
+        f"change here (aligner edit {DOC} correct zh-Hans.p3.s4 '{revised}'), or remove the document's folder to build it " \
+        "from the inputs alone (losing the edits by hand and the links a person made)\n" in caplog.text
+    assert load(corpus, DOC).versions["zh-Hans"].sentence_index()["zh-Hans.p4.s1"].text == "部分答案或许在于中国政策的调整。"
+    assert run("edit", DOC, "--corpus", str(corpus), "--who", "alice", "correct", "zh-Hans.p3.s4", revised)[0] == 0  # the fix given
+    caplog.clear()
+    build(work / "seeds", corpus)
+    assert f"{kept}\n" in caplog.text and load(corpus, DOC).versions["zh-Hans"].sentence_index()["zh-Hans.p3.s4"].text == revised
+
+
+def test_a_sentence_the_input_added_next_to_one_a_person_corrected_is_told_with_its_place() -> None:
+    """The corrected sentence is the person's edit; the one the input added after the next is a
+    change of the input, named by the kept sentence it follows (no single correction takes it)."""
+    from aligner.corpus.follow import input_changed
+    from aligner.corpus.model import Document, Paragraph, Sentence
+
+    def version(*texts: str) -> Document:
+        return Document(DOC, "en", (Paragraph("en.p1", tuple(Sentence(f"en.p1.s{k}", t) for k, t in enumerate(texts, 1))),))
+
+    kept, read = version("One.", "Two, fixed.", "Three."), version("One.", "Two.", "Three.", "Added.")
+    changed = input_changed(read, kept, {"en.p1.s2"})
+    assert changed is not None and changed.differ == 1
+    assert changed.shown().startswith(f"but the input file of en has changed since: 1 sentence differs beyond those edits (the first, after "
+                                      f"en.p1.s3: nothing here, “Added.” in the input); to take it, make the same change here (aligner edit "
+                                      f"{DOC} split-sentence, join or correct)")
+    assert input_changed(version("One.", "Two.", "Three."), kept, {"en.p1.s2"}) is None

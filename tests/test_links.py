@@ -148,3 +148,12 @@ def test_the_engine_aligns_around_person_links_with_the_whole_texts_signals(tmp_
         (ids("en", 7), ids("zh-Hans", 7))]  # fmt: skip
     assert links[1] is merged and links[3] is confirmed
     assert links[5].confidence > 0.9
+
+
+def test_a_composed_link_is_a_machines_even_when_a_person_made_all_its_parts() -> None:
+    """A link of the derived pair is a person's only where a person made or confirmed it there
+    (`triangle.derive` puts those back): a person's omission in A↔B is no person's work in A↔C."""
+    ab = Alignment("a", "b", (Link(("a1",), ("b1",), 1.0, "person"), Link(("a2",), (), 1.0, "person")))
+    bc = Alignment("b", "c", (Link(("b1",), ("c1",), 1.0, "person"),))
+    got = compose(ab, bc, ["b1"])
+    assert [(lk.src, lk.tgt, lk.resp) for lk in got.links] == [(("a1",), ("c1",), "machine"), (("a2",), (), "machine")]

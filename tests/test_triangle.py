@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 import pytest
+from edit_fixtures import engine_for, three_versions
 
 from aligner.align.bead import Bead
 from aligner.build import align_text
@@ -19,6 +20,9 @@ from aligner.corpus.model import (
     reverse,
 )
 from aligner.corpus.triangle import carry, contradictions, derive
+from aligner.edit.ops import Result, link_edit, sentence_edit
+from aligner.edit.pairs import pair_links
+from aligner.errors import EditError
 
 
 def L(src: str, tgt: str, resp: str = "machine") -> Link:  # noqa: N802 - reads like the link it builds
@@ -192,3 +196,46 @@ def test_a_persons_link_in_a_pair_derived_from_a_derived_pair_survives() -> None
     assert mine in de_hant.links
     assert [(lk.src, lk.tgt) for lk in en_de.links][:2] == [(("en1", "en2"), ("de1", "de2")), (("en3",), ("de3",))]
     assert contradictions(reverse(en_de), en_hant, de_hant) == []
+
+
+def _rows(text: ParallelText, a: str, b: str) -> list[str]:
+    """A pair's rows as "src|tgt|resp", '-' for an empty side."""
+    return [f"{' '.join(lk.src) or '-'}|{' '.join(lk.tgt) or '-'}|{lk.resp}" for lk in pair_links(text, a, b)]
+
+
+def test_an_edit_of_a_leg_makes_no_link_of_the_derived_pair_a_persons() -> None:
+    """A person's omission in en–zh-Hans once made en–zh-Hant's omission a person's too (its only
+    part was), so the next edit of en–zh-Hans wrote into the history that "the en↔zh-Hant link
+    [en.p2.s2 | -] a person made no longer agrees with zh-Hans and was undone"."""
+    text = link_edit(three_versions(), ("en", "zh-Hans"), "merge", 3, engine_for).text
+    text = link_edit(text, ("en", "zh-Hans"), "split", 3, engine_for, at=(1, 2)).text
+    assert _rows(text, "en", "zh-Hans")[3:5] == ["en.p2.s1|zh-Hans.p2.s1 zh-Hans.p2.s2|person", "en.p2.s2|-|person"]
+    assert [row.rsplit("|", 1)[1] for row in _rows(text, "en", "zh-Hant")] == ["machine"] * 6  # 0 of 6 confirmed
+    again = link_edit(text, ("en", "zh-Hans"), "attach", 4, engine_for, direction="up")
+    assert again.what == "en–zh-Hans: attached omission 4 to the link above: now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1 zh-Hans.p2.s2]"
+    assert _rows(again.text, "en", "zh-Hant")[3] == "en.p2.s1 en.p2.s2|zh-Hant.p2.s1 zh-Hant.p2.s2|machine"
+
+
+REFUSED = ("this edit would undo en↔zh-Hant link 2 [en.p1.s3 | zh-Hant.p1.s3], which a person made or confirmed (en↔zh-Hant is "
+           "derived through zh-Hans and must agree with it); to make this edit, unconfirm that link first: "
+           "aligner edit doc --pair en,zh-Hant unconfirm 2")
+
+
+@pytest.mark.parametrize(("edit", "derived"), [
+    pytest.param(lambda t: link_edit(t, ("en", "zh-Hans"), "merge", 2, engine_for), "en.p1.s3 en.p2.s1|zh-Hant.p1.s3 zh-Hant.p2.s1",
+                 id="a link edit of en–zh-Hans"),
+    pytest.param(lambda t: link_edit(t, ("zh-Hant", "zh-Hans"), "merge", 1, engine_for), "en.p1.s2 en.p1.s3|zh-Hant.p1.s2 zh-Hant.p1.s3",
+                 id="a link edit of zh-Hans–zh-Hant"),
+    pytest.param(lambda t: sentence_edit(t, "zh-Hans", "join", "zh-Hans.p1.s2", engine_for), "en.p1.s2 en.p1.s3|zh-Hant.p1.s2 zh-Hant.p1.s3",
+                 id="a join of zh-Hans sentences"),
+])
+def test_a_persons_confirmed_derived_link_is_never_undone_by_an_edit_of_a_leg(edit: Callable[[ParallelText], Result], derived: str) -> None:
+    """The edit is refused, naming the link, its row and how to go on; once the person unconfirmed
+    it, the edit is made (before: the link was undone, told only in the edit's status line)."""
+    confirmed = link_edit(three_versions(), ("en", "zh-Hant"), "confirm", 2, engine_for).text
+    with pytest.raises(EditError) as refused:
+        edit(confirmed)
+    assert str(refused.value) == REFUSED
+    done = edit(link_edit(confirmed, ("en", "zh-Hant"), "unconfirm", 2, engine_for).text).text
+    assert f"{derived}|machine" in _rows(done, "en", "zh-Hant")
+    assert contradictions(done.alignment("en", "zh-Hans"), done.alignment("zh-Hans", "zh-Hant"), done.alignment("en", "zh-Hant")) == []  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import shlex
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -45,19 +46,88 @@ class DroppedLink:
 def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:
     """The ingested versions, except those whose sentences a person edited (`aligner edit`: split,
     joined or corrected): their stored text and segmentation stand, the input is not read again,
-    nor missed when it is gone (a person's work is never lost)."""
+    nor missed when it is gone (a person's work is never lost). The warning says when the input
+    changed beyond the person's edits, how, and how to take it (`InputChanged`): it is not silently
+    frozen."""
     if previous is None:
         return versions
-    edited = {t.split("#", 1)[0].removesuffix(".xml") for c in standing(previous.changes) for t in c.target if not t.startswith("#")}
-    for lang in sorted(edited & set(previous.versions)):
+    edited = edited_sentences(previous)
+    for lang in sorted(edited.keys() & set(previous.versions)):
         if lang in versions:
-            log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's", previous.doc_id, lang)
+            changed = input_changed(versions[lang], previous.versions[lang], edited[lang])
+            log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's%s",
+                        previous.doc_id, lang, f"; {changed.shown()}" if changed else "")
         else:
             log.warning("%s: %s has no input file any more, but its sentences were edited by hand: it stays; put its"
                         " file back in the seeds, or remove the document's folder to build it from the inputs alone",
                         previous.doc_id, lang)
         versions[lang] = previous.versions[lang]
     return versions
+
+
+def edited_sentences(text: ParallelText) -> dict[str, set[str] | None]:
+    """The versions a person's standing changes edited → the ids of the sentences they name
+    (`en.xml#en.p1.s2`); None for a change naming the whole version (`fr.xml`: an import added it
+    or removed sentences)."""
+    edited: dict[str, set[str] | None] = {}
+    for target in (t for c in standing(text.changes) for t in c.target if not t.startswith("#")):
+        file, _, sid = target.partition("#")
+        lang = file.removesuffix(".xml")
+        ids = edited.get(lang, set())
+        edited[lang] = None if ids is None or not sid else ids | {sid}
+    return edited
+
+
+@dataclass(frozen=True)
+class InputChanged:
+    """A version kept as a person edited it whose input now differs from it beyond those edits:
+    how many sentences differ, and the first difference (the kept sentences, the input's, and the
+    kept sentence before them)."""
+
+    doc_id: str
+    source: str  # the input file, as the version's header names it
+    differ: int
+    kept: tuple[Sentence, ...]
+    read: tuple[Sentence, ...]
+    after: str
+
+    def shown(self) -> str:
+        """The difference and the fix, for the build's warning."""
+        where = self.kept[0].id if self.kept else f"after {self.after}" if self.after else "at the start"
+        here, there = (" ".join(s.text for s in side) for side in (self.kept, self.read))
+        at = next((k for k, (x, y) in enumerate(zip(here, there, strict=False)) if x != y), min(len(here), len(there)))
+        fix = f"aligner edit {self.doc_id} correct {self.kept[0].id} {shlex.quote(there)}" \
+            if len(self.kept) == len(self.read) == 1 else f"aligner edit {self.doc_id} split-sentence, join or correct"
+        return (f"but the input file {self.source} has changed since: {self.differ} sentence{'s differ' if self.differ > 1 else ' differs'}"
+                f" beyond those edits (the first, {where}: {_around(here, at)} here, {_around(there, at)} in the input); to take it, "
+                f"make the same change here ({fix}), or remove the document's folder to build it from the inputs alone (losing "
+                "the edits by hand and the links a person made)")
+
+
+def _around(text: str, at: int) -> str:
+    """A text for a message: 40 characters from a little before character `at` (where two texts
+    part); "nothing" for none."""
+    start = max(at - 12, 0)
+    part = text[start : start + 40]
+    return f"“{'…' * (start > 0)}{part}{'…' * (start + 40 < len(text))}”" if text else "nothing"
+
+
+def input_changed(read: Document, kept: Document, edited: set[str] | None) -> InputChanged | None:
+    """How the input read now differs from the version kept beyond the sentences a person edited
+    (`edited`; None: the whole version); None when it does not. Where the texts differ, a
+    stretch holding only edited sentences of the kept version is the person's edit (a correction,
+    a split, a join); any other is a change of the input."""
+    ours, theirs = list(kept.sentences()), list(read.sentences())
+    if edited is None or [s.text for s in ours] == [s.text for s in theirs]:
+        return None
+    matcher = difflib.SequenceMatcher(None, [s.text for s in ours], [s.text for s in theirs], autojunk=False)
+    stretches = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+                 if tag != "equal" and not (i2 > i1 and all(s.id in edited for s in ours[i1:i2]))]
+    if not stretches:
+        return None
+    i1, i2, j1, j2 = stretches[0]
+    return InputChanged(kept.doc_id, read.meta.source or f"of {read.lang}", sum(max(i2 - i1, j2 - j1) for i1, i2, j1, j2 in stretches),
+                        tuple(ours[i1:i2]), tuple(theirs[j1:j2]), ours[i1 - 1].id if i1 else "")
 
 
 def standing(changes: Iterable[Change]) -> list[Change]:

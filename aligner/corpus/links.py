@@ -11,7 +11,7 @@ from typing import Protocol, TypeGuard
 from aligner.align.bead import Bead
 from aligner.align.search import Span
 from aligner.corpus.disjoint import DisjointSets
-from aligner.corpus.model import Alignment, Document, Link, Resp
+from aligner.corpus.model import Alignment, Document, Link
 
 # (source texts, target texts) → beads of sentence indices
 Aligner = Callable[[Sequence[str], Sequence[str]], Sequence[Bead]]
@@ -155,7 +155,9 @@ def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment
     """Links A↔C through a pivot B: links that share a pivot sentence merge into one A↔C link.
 
     `pivot_ids` gives B's reading order, which orders the result. Confidence is the weakest of
-    the links combined; the result is a person's only if all its parts are.
+    the links combined. Every result is a machine's, whoever made its parts: a person's link of
+    A↔C is one a person made or confirmed in A↔C itself (`triangle.derive` puts those back), so
+    an edit of A↔B never shows as a person's work in A↔C, nor blocks an edit as one.
     """
     if ab.tgt_lang != bc.src_lang:
         raise ValueError(f"cannot compose {ab.pair} with {bc.pair}")
@@ -176,8 +178,7 @@ def compose(ab: Alignment, bc: Alignment, pivot_ids: Sequence[str]) -> Alignment
         src = tuple(s for k in ks if members[k][1] == 0 for s in members[k][0].src)
         tgt = tuple(t for k in ks if members[k][1] == 1 for t in members[k][0].tgt)
         if src or tgt:
-            resp: Resp = "person" if all(p.resp == "person" for p in parts) else "machine"
-            links.append(Link(src, tgt, min(p.confidence for p in parts), resp))
+            links.append(Link(src, tgt, min(p.confidence for p in parts), "machine"))
     signature = f"composed through {ab.tgt_lang}: {ab.src_lang}→{ab.tgt_lang}→{bc.tgt_lang}"
     return Alignment(ab.src_lang, bc.tgt_lang, tuple(links), signature)
 

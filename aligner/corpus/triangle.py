@@ -167,7 +167,7 @@ def _without(links: Sequence[Link], sentences: set[str]) -> list[Link]:
 def _keep_person_links(links: Sequence[Link], person: Sequence[Link], pivoted: set[str]) -> tuple[Link, ...]:
     """Put a person's links in place of the machine's: one the composition gives back replaces it;
     one between unpivoted sentences takes them from the links holding them; others are dropped
-    (the callers compare: a build warns, the editor refuses or notes it)."""
+    (the callers compare: a build warns, the editor refuses the edit)."""
     out = list(links)
     present = {x for lk in out for x in (*lk.src, *lk.tgt)}
     index = {_key(lk): n for n, lk in enumerate(out)}

@@ -1,6 +1,7 @@
 """One pair's links in row order, written back into the document, with the three versions kept
 consistent: an edit to a pair a derived pair comes from re-derives it (`triangle.derive`, as
-`aligner build` does), and an edit to a derived pair stands only where the pivot allows it."""
+`aligner build` does), and an edit to a derived pair stands only where the pivot allows it; an
+edit that would undo a person's link of a derived pair is refused, with what to do instead."""
 
 from __future__ import annotations
 
@@ -145,18 +146,17 @@ def _oriented(text: ParallelText, a: str, b: str) -> Alignment:
 
 def reconcile(
     text: ParallelText, edited: Sequence[tuple[str, str]], engine_for: EngineFor, before: ParallelText | None = None,
-) -> tuple[ParallelText, list[str]]:  # fmt: skip
-    """Re-derive every derived pair whose legs (or itself) were edited, keeping its person links;
-    a person link of an edited derived pair that the pivot contradicts is an error. Returns the
-    document and a note for each person's link of a derived pair that an edit of a leg undid.
-    Given the document `before` the edit, only the stretch around what it changed is derived
-    again (`triangle.derive_near`; the whole pair when no clean cut is found)."""
+) -> ParallelText:  # fmt: skip
+    """Re-derive every derived pair whose legs (or itself) were edited, keeping its person links.
+    An edit that would lose a person's link of a derived pair is refused (`_refusal`): one it made
+    there that the pivot contradicts, or one made or confirmed before that an edit of a leg now
+    contradicts (never undone behind the person's back). Given the document `before` the edit,
+    only the stretch around what it changed is derived again (`triangle.derive_near`; the whole
+    pair when no clean cut is found)."""
     edited_sets = [set(p) for p in edited]
     touched = changed_sentences(before, text) if before is not None else None
-    notes: list[str] = []
     for a, pivot, c in derived_pairs(text):
-        touched_pairs = [p for p in edited_sets if p in ({a, pivot}, {pivot, c}, {a, c})]
-        if not touched_pairs:
+        if not any(p in ({a, pivot}, {pivot, c}, {a, c}) for p in edited_sets):
             continue
         ab, bc, old = _oriented(text, a, pivot), _oriented(text, pivot, c), _oriented(text, a, c)
         versions = text.versions[a], text.versions[pivot], text.versions[c]
@@ -166,21 +166,33 @@ def reconcile(
             (ab, bc, derived), mine = (ab, bc, new), person_links(old)
         else:
             new, (ab, bc, derived), mine = near
-        if {a, c} in touched_pairs:
-            lost = set(mine) - set(derived.links)
-            if lost:
-                raise EditError(
-                    f"{a}↔{c} is derived through {pivot}: the link {show_link(next(iter(lost)))} contradicts "
-                    f"{a}↔{pivot} and {pivot}↔{c}; make this edit in one of those pairs instead"
-                )
+        kept = {(lk.src, lk.tgt) for lk in derived.links}
+        lost = [lk for lk in mine if (lk.src, lk.tgt) not in kept]
+        if lost:
+            raise _refusal(text if before is None else before, (a, pivot, c), lost)
         problems = contradictions(ab, bc, derived)
         if problems:
             raise EditError(f"{text.doc_id}: {problems[0]}; this is a bug, please report it")
-        kept = {(lk.src, lk.tgt) for lk in derived.links}
-        notes += [f"the {a}↔{c} link {show_link(lk)} a person made no longer agrees with {pivot} and was undone"
-                  for lk in mine if (lk.src, lk.tgt) not in kept]
         text = put(text, new)
-    return text, notes
+    return text
+
+
+def _refusal(before: ParallelText, triple: tuple[str, str, str], lost: Sequence[Link]) -> EditError:
+    """Why an edit that loses these person's links of the derived pair a↔c is refused, and what to
+    do: a link the edit made there contradicts the pivot (make it in a leg instead); a link a
+    person had made or confirmed would be undone by the edit of a leg (unconfirm it first, then
+    edit: a person's work is undone only by a person)."""
+    a, pivot, c = triple
+    rows = pair_links(before, a, c)
+    made = [lk for lk in lost if lk not in rows]
+    if made:
+        return EditError(f"{a}↔{c} is derived through {pivot}: the link {show_link(made[0])} contradicts "
+                         f"{a}↔{pivot} and {pivot}↔{c}; make this edit in one of those pairs instead")
+    n = rows.index(lost[0])
+    more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+    return EditError(f"this edit would undo {a}↔{c} link {n} {show_link(lost[0])}{more}, which a person made or confirmed "
+                     f"({a}↔{c} is derived through {pivot} and must agree with it); to make this edit, unconfirm that link "
+                     f"first: aligner edit {before.doc_id} --pair {a},{c} unconfirm {n}")
 
 
 def changed_sentences(before: ParallelText, after: ParallelText) -> set[str]:
