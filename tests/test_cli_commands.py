@@ -157,4 +157,5 @@ def test_the_login_name_is_looked_up_only_by_a_command_that_records_a_name(tmp_p
     monkeypatch.setenv("ALIGNER_EDITOR", "Ed")
     assert run(*edit, "undo")[0] == 0
     assert [line.split("  ", 1)[1] for line in run(*edit, "history")[1].splitlines()] == [
-        "Ann: en–zh-Hans: confirmed link 0", "Ed: undid: en–zh-Hans: confirmed link 0"]
+        "Ann: en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]",
+        "Ed: undid: en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]"]

@@ -164,8 +164,8 @@ def test_history_is_a_valid_tei_revision_desc(corpus: Path) -> None:
     status, out = edit(corpus, "history", "--json")
     changes = json.loads(out)["changes"]
     assert [(c["who"], c["what"], c["target"]) for c in changes] == [
-        ("tester", "en–zh-Hans: merged link 0 with the link below", ["#en--zh-Hans"]),
-        ("tester", "undid: en–zh-Hans: merged link 0 with the link below", ["#en--zh-Hans"]),
+        ("tester", "en–zh-Hans: merged link 0 with the link below: now [en.p1.s1 en.p1.s2 | zh-Hans.p1.s1 zh-Hans.p1.s2]", ["#en--zh-Hans"]),
+        ("tester", "undid: en–zh-Hans: merged link 0 with the link below: now [en.p1.s1 en.p1.s2 | zh-Hans.p1.s1 zh-Hans.p1.s2]", ["#en--zh-Hans"]),
     ]
     xml = (corpus / "doc" / "align.xml").read_text()
     assert xml.count('who="#editor" target="#en--zh-Hans">') == 2 and "<name>tester</name>undid: " in xml
@@ -246,7 +246,7 @@ def test_a_kill_after_the_journal_step_loses_nothing(corpus: Path) -> None:
     assert "en.p1.s2.1" in session.open_document(corpus, "doc").text.versions["en"].sentence_index()  # replayed
     assert edit(corpus, "confirm", "0")[0] == 0  # the next edit writes both
     text = load(corpus, "doc")
-    assert "en.p1.s2.1" in text.versions["en"].sentence_index() and [c.what for c in text.changes][-1] == "en–zh-Hans: confirmed link 0"
+    assert "en.p1.s2.1" in text.versions["en"].sentence_index() and [c.what for c in text.changes][-1] == "en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]"
     assert legs(corpus) == []
 
 
@@ -444,7 +444,7 @@ def test_an_undo_step_naming_a_sentence_that_is_not_there_is_refused_before_writ
     before = files(corpus)
     assert edit(corpus, "undo") == (1, unreadable(corpus, "its undo step 1 does not apply: a link names sentence 'en.p9.s9', which en.xml does not have"))
     assert files(corpus) == before
-    assert edit(corpus, "confirm", "2")[0] == 0 and load(corpus, "doc").changes[-1].what == "en–zh-Hans: confirmed link 2"
+    assert edit(corpus, "confirm", "2")[0] == 0 and load(corpus, "doc").changes[-1].what == "en–zh-Hans: confirmed link 2: now [en.p1.s3 | zh-Hans.p1.s3]"
 
 
 def test_an_undo_step_that_does_not_match_the_document_is_refused(corpus: Path) -> None:
@@ -616,9 +616,9 @@ def test_an_edit_on_a_full_disk_is_not_made_and_says_so_in_one_line(corpus: Path
                                              "the edit was not made: free some disk space and make it again\n")
     assert files(corpus) == before and temporaries(corpus) == []
     monkeypatch.undo()
-    assert edit(corpus, "history") == (0, f"{load(corpus, 'doc').changes[0].when}  tester: en–zh-Hans: confirmed link 0\n")
+    assert edit(corpus, "history") == (0, f"{load(corpus, 'doc').changes[0].when}  tester: en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]\n")
     assert edit(corpus, "merge", "3")[0] == 0
-    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: confirmed link 0", "en–zh-Hans: merged link 3 with the link below"]
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]", "en–zh-Hans: merged link 3 with the link below: now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1 zh-Hans.p2.s2]"]
 
 
 def test_a_journal_that_cannot_be_written_gives_the_reason_once(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -651,7 +651,7 @@ def test_an_edit_whose_files_are_written_stands_when_only_removing_its_commit_re
     assert status == 0, out
     assert (corpus / "doc" / COMMIT_FILE).exists()
     monkeypatch.undo()
-    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below"]
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below: now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1 zh-Hans.p2.s2]"]
     assert edit(corpus, "history")[0] == 0
     log = json.loads((corpus / "doc" / JOURNAL_FILE).read_text(encoding="utf-8"))
     assert not (corpus / "doc" / COMMIT_FILE).exists() and log["pending"] == [] and temporaries(corpus) == []
@@ -673,7 +673,7 @@ def test_an_edit_saved_but_not_renamed_into_its_file_says_so_and_is_written_next
     assert len(temporaries(corpus)) == 1
     status, out = edit(corpus, "history")
     assert status == 0 and out.count("merged link 3") == 1
-    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below"] and temporaries(corpus) == []
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 3 with the link below: now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1 zh-Hans.p2.s2]"] and temporaries(corpus) == []
 
 
 def test_the_background_writer_on_a_full_disk_keeps_the_edits_pending(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -689,7 +689,7 @@ def test_the_background_writer_on_a_full_disk_keeps_the_edits_pending(corpus: Pa
     assert files(corpus) == before and temporaries(corpus) == []
     monkeypatch.undo()
     assert aligner.edit.files.flush(corpus / "doc", "doc")
-    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 0 with the link below"]
+    assert [c.what for c in load(corpus, "doc").changes] == ["en–zh-Hans: merged link 0 with the link below: now [en.p1.s1 en.p1.s2 | zh-Hans.p1.s1 zh-Hans.p1.s2]"]
 
 
 TOGETHER = """

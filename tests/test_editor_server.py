@@ -65,7 +65,7 @@ def test_rows_an_edit_and_its_splice(served: tuple[TestClient, Editor, Path]) ->
     assert (answer["start"], answer["removed"], len(answer["rows"])) == (1, 2, 1)  # type: ignore[arg-type]
     assert pair_links(stored(editor, corpus), "en", "zh-Hans")[1].src == ("en.p1.s2", "en.p1.s3")
     status, answer = post(client, editor, {"op": "undo", "pair": "en,zh-Hans", "version": answer["version"]})
-    assert status == 200 and answer["done"] == "undid: en–zh-Hans: merged link 1 with the link below"
+    assert status == 200 and answer["done"] == "undid: en–zh-Hans: merged link 1 with the link below: now [en.p1.s2 en.p1.s3 | zh-Hans.p1.s2 zh-Hans.p1.s3]"
     assert len(pair_links(stored(editor, corpus), "en", "zh-Hans")) == 6
 
 
@@ -580,7 +580,7 @@ def test_an_edit_that_changes_nothing_says_so_and_records_no_step(served: tuple[
     assert status == 200 and same["changed"] is False and same["version"] == answer["version"] and same["rows"] == []
     assert same["done"] == "corrected the text of en sentence en.p1.s1 — nothing changed, so no undo step was made"
     status, undone = post(client, editor, {"op": "undo", "pair": "en,zh-Hans", "version": same["version"]})
-    assert status == 200 and undone["done"] == "undid: en–zh-Hans: confirmed link 0"
+    assert status == 200 and undone["done"] == "undid: en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]"
 
 
 def test_the_version_check_of_a_reading_page_sees_an_edit_made_elsewhere(served: tuple[TestClient, Editor, Path]) -> None:

@@ -13,7 +13,7 @@ from typing import Literal
 from aligner.build import naming_too_long
 from aligner.corpus.model import Document, Link, ParallelText, Sentence
 from aligner.corpus.tei import version_file
-from aligner.corpus.triangle import first_at, positions
+from aligner.corpus.triangle import first_at, positions, show_link
 from aligner.edit import links as L
 from aligner.edit import sentences as S
 from aligner.edit.journal import trimmed
@@ -62,8 +62,22 @@ def link_edit(
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(LINK_OPS)}")
     group = stored(text, a, b)
-    text, notes = reconcile(with_links(text, a, b, new), [pair], engine_for, text)
-    return Result(text, "; ".join([f"{group.src_lang}–{group.tgt_lang}: {what}", *notes]), (f"#{group.src_lang}--{group.tgt_lang}",))
+    what += _now(rows, new)
+    text = reconcile(with_links(text, a, b, new), [pair], engine_for, text)
+    return Result(text, f"{group.src_lang}–{group.tgt_lang}: {what}", (f"#{group.src_lang}--{group.tgt_lang}",))
+
+
+_NAMED = 5  # links an edit made that its history line names by their sentences
+
+
+def _now(rows: Links, new: Links) -> str:
+    """The links an edit made, by their sentences, for its history line (`link 3` names another
+    link once rows move): ": now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1]"; nothing when none changed."""
+    made = [lk for lk in new if lk not in set(rows)]
+    if not made:
+        return ""
+    more = f" and {len(made) - _NAMED} more" if len(made) > _NAMED else ""
+    return ": now " + ", ".join(show_link(lk) for lk in made[:_NAMED]) + more
 
 
 def sentence_edit(
@@ -80,12 +94,14 @@ def sentence_edit(
         what = f"joined {lang} sentence {sid} with the next one"
         text = S.join_sentences(text, lang, sid)
     elif op == "correct":
-        text, what = S.correct_text(text, lang, sid, new_text), f"corrected the text of {lang} sentence {sid}"
+        text = S.correct_text(text, lang, sid, new_text)
+        was, now = (t.versions[lang].sentence_index()[sid].text for t in (before, text))
+        what = f"corrected the text of {lang} sentence {sid}" + (f": “{was}” → “{now}”" if now != was else "")  # its wording is in no other record
     else:
         raise EditError(f"unknown operation '{op}'; choose one of {', '.join(SENTENCE_OPS)}")
     pairs = [al.pair for al in text.alignments if lang in al.pair and op != "correct"]  # a correction moves no link
-    text, notes = reconcile(text, pairs, _naming(text, engine_for), before)
-    return Result(text, "; ".join([what, *notes]), tuple(target))
+    text = reconcile(text, pairs, _naming(text, engine_for), before)
+    return Result(text, what, tuple(target))
 
 
 def _naming(text: ParallelText, engine_for: EngineFor) -> EngineFor:
