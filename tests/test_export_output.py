@@ -58,13 +58,14 @@ def test_an_output_path_that_is_a_symlink_replaces_the_file_it_leads_to_and_stay
     (tmp_path / "to-fifo").symlink_to("fifo")
     got: list[bytes] = []
     for name in ("link.tsv", "new.tsv", "fifo", "to-fifo"):
-        reader = threading.Thread(target=lambda: got.append((tmp_path / "fifo").read_bytes()))
+        reader = threading.Thread(target=lambda: got.append((tmp_path / "fifo").read_bytes()), daemon=True)  # never holds pytest up
         if "fifo" in name:
             reader.start()
         result = CliRunner().invoke(main, [*TSV, "-o", str(tmp_path / name)])
         assert (result.exit_code, result.stdout) == (0, f"Wrote 5 units to {tmp_path / name}\n")
         if "fifo" in name:
             reader.join(timeout=60)
+            assert not reader.is_alive()
     assert os.readlink(tmp_path / "link.tsv") == "real.tsv" and os.readlink(tmp_path / "new.tsv") == str(tmp_path / "sub" / "made.tsv")
     assert stat.S_ISFIFO((tmp_path / "fifo").lstat().st_mode) and os.readlink(tmp_path / "to-fifo") == "fifo"
     expected = tsv_bytes(tmp_path)

@@ -737,3 +737,17 @@ def test_a_reader_of_a_journal_with_nothing_pending_takes_no_lock(corpus: Path, 
     monkeypatch.setattr(aligner.edit.files, "flush", lambda folder, doc_id: flushed.append(folder))
     links = load_current(corpus, "doc").alignment("en", "zh-Hans").links  # type: ignore[union-attr]
     assert [lk.resp for lk in links].count("person") == 1 and flushed == []
+
+
+def test_search_finds_what_the_editor_left_pending(corpus: Path) -> None:
+    """The index is refreshed from the files it tracks; an edit the editor's journal held but its
+    writer had not put in the files changed none of them, so search kept the old text."""
+    from aligner.edit import session
+    from aligner.edit.ops import sentence_edit
+    from aligner.search.index import search
+
+    assert search(corpus, "zebraword") == []  # the index made before the edit
+    opened = session.open_document(corpus, "doc")
+    edited = sentence_edit(opened.text, "en", "correct", "en.p1.s1", engine_for, new_text="One zebraword.")
+    session.commit(opened, edited, "web", write_behind=True)
+    assert [hit.sid for hit in search(corpus, "zebraword")] == ["en.p1.s1"]

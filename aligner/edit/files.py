@@ -275,7 +275,7 @@ def has_pending(folder: Path) -> bool:
     """Whether the journal holds edits its writer has not put in the files yet, read without the
     lock (a reader's question: `flush` decides under it)."""
     try:
-        return bool(_read(folder).get("pending"))
+        return bool(journal.read(folder).get("pending"))  # not kept (`_read`'s cache): a reader may look at every document
     except AlignerError:  # a damaged journal: `flush` says so
         return True
 

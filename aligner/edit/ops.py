@@ -73,7 +73,8 @@ _NAMED = 5  # links an edit made that its history line names by their sentences
 def _now(rows: Links, new: Links) -> str:
     """The links an edit made, by their sentences, for its history line (`link 3` names another
     link once rows move): ": now [en.p2.s1 en.p2.s2 | zh-Hans.p2.s1]"; nothing when none changed."""
-    made = [lk for lk in new if lk not in set(rows)]
+    was = set(rows)
+    made = [lk for lk in new if lk not in was]
     if not made:
         return ""
     more = f" and {len(made) - _NAMED} more" if len(made) > _NAMED else ""

@@ -50,6 +50,7 @@ import regex
 from aligner.corpus.model import ParallelText
 from aligner.corpus.rows import aligned_rows
 from aligner.corpus.store import cause, disk_full, doc_ids, holding, load_current, write_fix
+from aligner.edit.journal import JOURNAL_FILE
 from aligner.errors import AlignerError, SearchError
 from aligner.ingest.langs import HAN, convert, split_tag, tag_within
 from aligner.search.numbers import decimal_mark, fold_numbers, group_marks, readings
@@ -286,10 +287,17 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _tracked(folder: Path) -> list[str]:
+    """The files whose change makes a document indexed again: its TEI files, and its editor's
+    journal, whose pending edits are written when the document is read again (`load_current`)."""
+    journal = folder / JOURNAL_FILE
+    return sorted([*(str(p) for p in folder.glob("*.xml")), *([str(journal)] if journal.is_file() else [])])
+
+
 def refresh(conn: sqlite3.Connection, corpus: Path) -> list[str]:
-    """Re-index the documents whose TEI files changed, drop removed ones; return those re-indexed."""
+    """Re-index the documents whose files changed (`_tracked`), drop removed ones; return those re-indexed."""
     known = {path: (doc, mtime, size, sha) for path, doc, mtime, size, sha in conn.execute("SELECT * FROM files")}
-    current = {doc: sorted(str(p) for p in (corpus / doc).glob("*.xml")) for doc in doc_ids(corpus)}
+    current = {doc: _tracked(corpus / doc) for doc in doc_ids(corpus)}
     stale = []
     for doc, paths in current.items():
         mine = {p for p, rec in known.items() if rec[0] == doc}
