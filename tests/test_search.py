@@ -708,3 +708,12 @@ def test_a_plain_space_groups_digits_only_where_decimals_take_a_comma(tmp_path: 
     assert _found(tmp_path, '"100 soldiers"') == [("army", "en.p1.s1")]
     assert _found(tmp_path, "5100") == []
     assert _found(tmp_path, "1250") == _found(tmp_path, "1 250") == [("army", "fr.p1.s1")]
+
+
+def test_not_leaves_out_every_reading_of_a_number(numbers: Path) -> None:
+    """The readings of a query were OR'd whole, so `a NOT 1,250` found a sentence holding 1,250
+    through the reading that took it for a decimal."""
+    assert _found(numbers, "farmers NOT 1,250") == []
+    assert _found(numbers, "farmers NOT 2024") == [("coop", "en.p1.s1")]
+    assert _found(numbers, "inches NOT 1.250") == []
+    assert ("coop", "en.p1.s2") in _found(numbers, '"1.250 inches" NOT farmers')

@@ -472,6 +472,9 @@ def fts_query(query: str) -> str:
     return _BARE.sub(quoted, query)
 
 
+_NOT = re.compile(r'\s+NOT\s+(?=(?:[^"]*"[^"]*")*[^"]*$)')  # FTS5's NOT, outside a "phrase"
+
+
 def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
     """The SQL condition and parameters for a query; a plain one is found in any of its `readings`
     (1.250 read as 1.250 and as 1250), OR'd in one FTS5 query where it takes an FTS5 table."""
@@ -480,6 +483,12 @@ def _where(query: str, use_regex: bool) -> tuple[str, list[object]]:
             "(" + " OR ".join('"' + lit.replace('"', '""') + '"' for lit in clause) + ")" for clause in required_literals(query)
         )
         return "s.id IN (SELECT rowid FROM raw WHERE raw MATCH ?) AND regexp(?, s.text)", [match, query]
+    parts = _NOT.split(query)
+    if len(parts) > 1:  # `a NOT b`: every reading of b left out, not only one (their OR lost the NOT)
+        each = [[_plain(reading) for reading in readings(part)] for part in parts]
+        if all(table == "words" for found in each for table, _ in found):
+            match = " NOT ".join("(" + " OR ".join(f"({ps[0]})" for _, ps in found) + ")" for found in each)
+            return "s.id IN (SELECT rowid FROM words WHERE words MATCH ?)", [match]
     found = [_plain(reading) for reading in readings(query)]
     tables = {table for table, _ in found}
     if len(tables) == 1 and "" not in tables:  # one FTS5 table for every reading: one MATCH

@@ -103,5 +103,7 @@ def fold_numbers(text: str, decimal: str, query: bool = False) -> str:
 
 def readings(query: str) -> list[str]:
     """The query with its numbers folded, read with a decimal point and with a decimal comma: one
-    reading, or two when a number is ambiguous (1.250: 1.250 or 1250)."""
+    reading, or two when a number is ambiguous (1.250: 1.250 or 1250). A plain space between digit
+    groups is grouping in a query (1 250 is 1250, as a French user means it; the two numbers 5 100
+    as written are found with --regex)."""
     return list(dict.fromkeys(fold_numbers(query, mark, query=True) for mark in ".,"))
