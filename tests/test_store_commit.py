@@ -216,7 +216,8 @@ def test_an_import_after_an_edit_killed_mid_save_keeps_both(tmp_path: Path, monk
     sentences = text.versions["en"].sentence_index()
     assert (sentences["en.p1.s1"].text, sentences["en.p2.s1"].text) == ("Uno.", "Four, in bold.")
     assert [(c.who, c.what) for c in text.changes] == [
-        ("alice", "corrected the text of en sentence en.p1.s1"), ("Ann", "imported r2.xlsx: changed or added 1 en sentences"), ("tester", "en–zh-Hans: confirmed link 0"),
+        ("alice", "corrected the text of en sentence en.p1.s1: “One.” → “Uno.”"), ("Ann", "imported r2.xlsx: changed or added 1 en sentences"),
+        ("tester", "en–zh-Hans: confirmed link 0: now [en.p1.s1 | zh-Hans.p1.s1]"),
     ]
     assert temporaries(folder) == [] and not (folder / COMMIT_FILE).exists()
 
