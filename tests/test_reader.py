@@ -423,3 +423,16 @@ def test_pages_of_documents_gone_from_the_corpus_are_removed_and_nothing_else(tm
     assert result.stderr.splitlines()[1].startswith("Skipped: ") and len(result.stderr.splitlines()) == 2
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["broken.html", "copy.html", "harbour.html", "notes.html", "old.txt", "other.html", "sub.html"]
     assert [entry for entry, _ in index_entries(out)] == ["harbour", "other"]
+
+
+def test_html_of_one_document_is_not_failed_by_another_that_cannot_be_read(tmp_path: Path) -> None:
+    """`aligner html DOC` reads the corpus for its index: a broken other document made it exit 1
+    though DOC's page was written."""
+    corpus, out = tmp_path / "corpora", tmp_path / "site"
+    save(corpus, harbour())
+    save(corpus, harbour("bad", title="Bad"))
+    (corpus / "bad" / "en.xml").write_text("<TEI>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["html", "harbour", "--corpus", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Left out of the index:" in result.stderr and f"{corpus / 'bad' / 'en.xml'}" in result.stderr
+    assert (out / "docs" / "harbour.html").exists()

@@ -38,10 +38,11 @@ def html(target: str | None, out_dir: Path, threshold: float, corpus: Path, quie
     written = build_site(texts, out_dir, threshold, quiet, listed)
     for page in removed:
         click.echo(f"Removed {page}: {page.stem} is no longer in {folder}", err=True)
-    skipped += unread  # documents left out of the index (a TARGET of one document is read or refused)
+    for reason in unread:  # another document the index cannot list: said, but not a failure of this page's writing
+        click.echo(f"Left out of the index: {reason}", err=True)
     if as_json:
         report = {"out": str(out_dir), "documents": [t.doc_id for t in texts], "written": [str(p) for p in written],
-                  "removed": [str(p) for p in removed], "skipped": skipped}  # fmt: skip
+                  "removed": [str(p) for p in removed], "skipped": skipped, "unlisted": unread}  # fmt: skip
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         click.echo(f"Site written to {out_dir}: {len(texts)} documents, {len(written)} files changed; open {out_dir / 'index.html'}")
