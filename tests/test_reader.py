@@ -213,7 +213,7 @@ def test_html_command_writes_the_site(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.output == f"Site written to {tmp_path / 'out'}: 1 documents, 4 files changed; open {tmp_path / 'out' / 'index.html'}\n"
     again = CliRunner().invoke(main, ["html", "harbour", "--corpus", str(corpus), "-o", str(tmp_path / "out"), "--json"])
-    assert json.loads(again.output) == {"out": str(tmp_path / "out"), "documents": ["harbour"], "written": [], "removed": [], "skipped": []}
+    assert json.loads(again.output) == {"out": str(tmp_path / "out"), "documents": ["harbour"], "written": [], "removed": [], "skipped": [], "unlisted": []}
 
 
 def broken_corpus(tmp_path: Path) -> Path:
@@ -418,9 +418,9 @@ def test_pages_of_documents_gone_from_the_corpus_are_removed_and_nothing_else(tm
     (corpus / "broken" / "en.xml").write_text("<oops", encoding="utf-8")
     (out / "docs" / "broken.html").write_bytes((out / "docs" / "other.html").read_bytes())
     result = CliRunner().invoke(main, ["html", "other", "--corpus", str(corpus), "-o", str(out)])
-    assert result.exit_code == 1  # broken is skipped
+    assert result.exit_code == 0  # broken is left out of the index, which is no failure of other's page
     assert result.stderr.splitlines()[0] == f"Removed {out / 'docs' / 'gone.html'}: gone is no longer in {corpus}"
-    assert result.stderr.splitlines()[1].startswith("Skipped: ") and len(result.stderr.splitlines()) == 2
+    assert result.stderr.splitlines()[1].startswith("Left out of the index: ") and len(result.stderr.splitlines()) == 2
     assert sorted(p.name for p in (out / "docs").iterdir()) == ["broken.html", "copy.html", "harbour.html", "notes.html", "old.txt", "other.html", "sub.html"]
     assert [entry for entry, _ in index_entries(out)] == ["harbour", "other"]
 
