@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import numpy as np
@@ -372,3 +373,25 @@ def test_a_kept_bead_far_from_the_searched_band_widens_it(cache: Path) -> None:
     beads = align(en, zh, "en", "zh-Hans", cache_dir=cache, keep=[(80, 81, 96, 97)])
     assert ((80,), (96,)) in links(beads)
     assert_covers(beads, len(en), len(zh))
+
+
+def test_a_kept_bead_too_far_for_one_band_is_aligned_around_stretch_by_stretch(cache: Path) -> None:
+    """One band holding a bead far off the path is as wide for every row (10,000 × 10,000 with a
+    bead 2,000 off: 2,012 positions a row, gigabytes of scores); the engine says so, and keeping a
+    person's links falls back to aligning each stretch between them."""
+    from aligner.align.engine import FarFromPath
+    from aligner.corpus.links import align_keeping_person_links
+    from aligner.corpus.model import Document, Link, Metadata, Paragraph, Sentence
+
+    en, zh = lines("report.en") * 40, lines("report.zh-Hans") * 40
+    with pytest.raises(FarFromPath):
+        align(en, zh, "en", "zh-Hans", cache_dir=cache, keep=[(40, 41, len(zh) - 40, len(zh) - 39)])
+
+    def version(lang: str, texts: list[str]) -> Document:
+        sents = tuple(Sentence(f"{lang}.p1.s{k}", t) for k, t in enumerate(texts, 1))
+        return Document("d", lang, (Paragraph(f"{lang}.p1", sents),), Metadata())
+
+    far = Link(("en.p1.s41",), (f"zh-Hans.p1.s{len(zh) - 39}",), 1.0, "person")
+    engine = functools.partial(align, src_lang="en", tgt_lang="zh-Hans", cache_dir=cache)
+    links = align_keeping_person_links(version("en", en), version("zh-Hans", zh), [far], engine)
+    assert far in links and sum(len(lk.src) for lk in links) == len(en) and sum(len(lk.tgt) for lk in links) == len(zh)

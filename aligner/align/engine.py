@@ -392,6 +392,15 @@ def _check(src: Sequence[str], tgt: Sequence[str]) -> None:
                 )
 
 
+_WIDEST_KEPT = 4  # times the searched band's width that beads to keep may widen it to (`FarFromPath`)
+
+
+class FarFromPath(Exception):
+    """Beads to keep lie so far from the path the search would take that one band holding them
+    would be too wide (its width holds for every row: memory and time grow with it): the caller
+    aligns the text stretch by stretch around them instead (`links._aligned`)."""
+
+
 def _align(
     src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str,
     quiet: bool, encoder: Encoder, keep: Sequence[Span],
@@ -413,7 +422,10 @@ def _align(
     encoded = signals.src.vecs.shape[1] == 0
     if encoded:  # no cheap vectors: encode everything first
         signals = _encode_unsure(signals, (src, tgt), (), encoder, quiet)
-    band = search.widened(_pyramid(signals), keep)
+    searched = _pyramid(signals)
+    band = search.widened(searched, keep)
+    if band.width > _WIDEST_KEPT * searched.width:
+        raise FarFromPath(f"beads to keep widen the band from {searched.width} to {band.width} positions a row")
     kept = dict.fromkeys(keep, 1.0)
     log.info("finest band: %d positions a row for %d x %d sentences", band.width, n, m)
     overlaps = _overlaps(signals, band)

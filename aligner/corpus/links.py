@@ -79,10 +79,17 @@ def _aligned(engine: Aligner, src: Sequence[str], tgt: Sequence[str], keep: Sequ
     An engine that takes `keep` (the sentence engine, `engine.align`) aligns the whole texts once
     around them, so what lies between them is decided with the whole texts' signals (their
     unrelated levels, their length ratio, a bead's neighbours in its confidence); any other (the
-    subtitle timer) aligns each stretch between them as a text of its own.
+    subtitle timer), or beads so far from the path the search would take that one band holding
+    them would be too wide (`engine.FarFromPath`), aligns each stretch between them as a text of
+    its own.
     """
+    from aligner.align.engine import FarFromPath
+
     if keep and _takes_keep(engine):
-        return list(engine(src, tgt, keep=keep))
+        try:
+            return list(engine(src, tgt, keep=keep))
+        except FarFromPath:
+            pass
     beads: list[Bead] = []
     i = j = 0
     for span in [*keep, None]:
