@@ -436,3 +436,20 @@ def test_html_of_one_document_is_not_failed_by_another_that_cannot_be_read(tmp_p
     assert result.exit_code == 0, result.output
     assert "Left out of the index:" in result.stderr and f"{corpus / 'bad' / 'en.xml'}" in result.stderr
     assert (out / "docs" / "harbour.html").exists()
+
+
+def test_a_save_in_the_same_clock_tick_as_the_servers_look_is_seen_next_time(tmp_path: Path) -> None:
+    """The server compares folders' modification times: a save landing in the tick of its last
+    look left the time as it was, and the page stale until some later change."""
+    import os
+
+    from aligner.reader.serve import LiveSite
+
+    corpus, site = tmp_path / "corpora", tmp_path / "site"
+    save(corpus, harbour())
+    live = LiveSite(site, corpus, [harbour()], None, 0.5)
+    stamp = (corpus / "harbour").stat().st_mtime_ns
+    save(corpus, harbour(en=["The port opened in spring.", *EN[1:]]))
+    os.utime(corpus / "harbour", ns=(stamp, stamp))  # the same tick: the folder's time did not move
+    live.refresh()
+    assert "The port opened in spring." in (site / "docs" / "harbour.html").read_text(encoding="utf-8")

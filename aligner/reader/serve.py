@@ -9,6 +9,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Collection
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -35,7 +36,7 @@ class LiveSite:
 
     def __init__(self, site: Path, folder: Path, texts: list[ParallelText], ids: Collection[str] | None, threshold: float) -> None:
         self.site, self.folder, self.ids, self.threshold = site, folder, ids, threshold
-        self.seen = self._state()  # before the pages are written: a change meanwhile is seen next time
+        self.seen = _settled(self._state())  # before the pages are written: a change meanwhile is seen next time
         self.texts = {text.doc_id: text for text in texts}
         self._lock = threading.Lock()
         build_site(texts, site, threshold)
@@ -74,7 +75,18 @@ class LiveSite:
             except AlignerError as err:  # the temporary folder cannot be written: the pages as they were, tried again next time
                 log.warning("The reader's pages were not brought up to date: %s", err)
                 return
-            self.seen = now
+            self.seen = _settled(now)
+
+
+_RACY_NS = 2_000_000_000  # a folder changed this recently may change again within the same clock tick
+
+
+def _settled(state: dict[str, int]) -> dict[str, int]:
+    """The folders' times as a look may trust them: one changed in the last `_RACY_NS` is marked
+    unseen (-2), so the next look reads it again (a save landing in the same tick as the look
+    leaves the time as it was: git's "racily clean" files)."""
+    recent = time.time_ns() - _RACY_NS
+    return {doc: -2 if stamp > recent else stamp for doc, stamp in state.items()}
 
 
 def _mtime(folder: Path) -> int:
