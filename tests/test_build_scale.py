@@ -73,6 +73,25 @@ def test_temp_files_a_killed_writer_left_are_cleared_when_the_build_ends(
     assert tree_bytes(tmp_path) == {**tree_bytes(serial), str(editors.relative_to(tmp_path)): b"a flush the journal names"}
 
 
+def test_a_commit_record_a_killed_writer_left_half_written_is_cleared_when_the_build_ends(
+    seeds: Path, serial: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The commit record's temp file was named without the build's tag, so a worker killed while
+    writing it left `.commit.json.XXXX.tmp` for good (a Dask test killing a worker met it)."""
+    write = aligner.corpus.store.temporary
+    orphans: list[Path] = []
+
+    def killed_once(path: Path, data: bytes, sync: bool = False, tag: str = "") -> Path:
+        if path.name == "commit.json" and not orphans:
+            orphans.append(write(path, data, sync, tag))
+        return write(path, data, sync, tag)
+
+    monkeypatch.setattr(aligner.corpus.store, "temporary", killed_once)
+    build(seeds, tmp_path, jobs=1)
+    assert orphans and not orphans[0].exists()
+    assert tree_bytes(tmp_path) == tree_bytes(serial)
+
+
 def test_unchanged_documents_are_skipped_and_a_changed_one_rebuilt(seeds: Path, serial: Path, tmp_path: Path) -> None:
     corpus, inputs = tmp_path / "corpus", tmp_path / "seeds"
     shutil.copytree(serial, corpus)

@@ -487,7 +487,7 @@ def save(corpus: Path, text: ParallelText, tag: str = "") -> list[Path]:
         gone = [path for path in sorted(folder.glob("*.xml")) if path not in files]
         staged = stage_changed(files, tag)
         try:
-            commit(folder, staged.temps, gone, sums=staged.sums)
+            commit(folder, staged.temps, gone, sums=staged.sums, tag=tag)
         finally:
             discard(staged.temps)
     return [*staged.temps, *gone]
@@ -534,7 +534,7 @@ def _stuck(path: Path, err: OSError) -> OutputError:
 
 
 def commit(folder: Path, temps: Mapping[Path, Path], remove: Iterable[Path] = (), failed: Failed = corpus_failed,
-           stuck: Failed = _stuck, sums: Sums | None = None) -> None:  # fmt: skip
+           stuck: Failed = _stuck, sums: Sums | None = None, tag: str = "") -> None:  # fmt: skip
     """Under the document's lock held to write: put the files `stage` made (`temps`, file → its
     temporary file) in place and remove `remove`, as one step. The commit record is written first
     (fsync'd, with the folder): every rename, with the sha256 of the file it replaces and of the
@@ -544,7 +544,8 @@ def commit(folder: Path, temps: Mapping[Path, Path], remove: Iterable[Path] = ()
 
     A failure before the record raises `failed(path, err)`: nothing changed (the caller discards
     `temps`). A failure after it raises `stuck(path, err)`: the save is recorded, and whoever next
-    takes the lock to write completes it (`recover`)."""
+    takes the lock to write completes it (`recover`). `tag` names the record's temp file as `stage`
+    named the others, so that a writer killed while writing it leaves one its run clears."""
     writable(folder)
     recover(folder)  # a save cut short before this one comes first
     sums = sums or {}
@@ -561,7 +562,7 @@ def commit(folder: Path, temps: Mapping[Path, Path], remove: Iterable[Path] = ()
         return
     record = folder / COMMIT_FILE
     try:
-        write_atomic(record, json.dumps({"files": entries}, separators=(",", ":")).encode(), sync=True)
+        write_atomic(record, json.dumps({"files": entries}, separators=(",", ":")).encode(), sync=True, tag=tag)
     except OSError as err:
         raise failed(record, err) from None
     release(temps)  # the record's now
