@@ -22,6 +22,7 @@ from aligner.align.timing import timed_engine, timing_signature
 from aligner.cache import cache_dir
 from aligner.corpus.follow import (
     DroppedLink,
+    InputChanged,
     dropped_history,
     dropped_link,
     followed,
@@ -85,6 +86,7 @@ class BuildReport:
     encoders: dict[str, dict[str, str]] = field(default_factory=dict)  # per document, pair → encoder
     compacted: list[dict[str, object]] = field(default_factory=list)  # the cache merges, during and at the end
     dropped: dict[str, list[DroppedLink]] = field(default_factory=dict)  # per document, the person's links it lost
+    inputs_changed: dict[str, list[InputChanged]] = field(default_factory=dict)  # per document, inputs a person's edits hold back
     stale: list[StaleDocument] = field(default_factory=list)  # documents of the corpus with no seed, left in place
     pruned: list[str] = field(default_factory=list)  # documents with no seed and no person's work, removed (`prune`)
 
@@ -100,6 +102,8 @@ class BuildReport:
             self.skipped.append(result.doc_id)
         if result.dropped:
             self.dropped[result.doc_id] = list(result.dropped)
+        if result.inputs_changed:
+            self.inputs_changed[result.doc_id] = list(result.inputs_changed)
 
     def unrelated_lines(self) -> list[str]:
         """A warning for each pair of versions that do not look like translations (`unrelated`),
@@ -120,6 +124,7 @@ class BuildReport:
             "encoders": self.encoders,
             "cache_compacted": self.compacted,
             "person_links_dropped": {d: [lk.as_json() for lk in links] for d, links in self.dropped.items()},
+            "inputs_changed": {d: [change.as_json() for change in changes] for d, changes in self.inputs_changed.items()},
             "stale": [doc.as_json() for doc in self.stale],
             "pruned": self.pruned,
         }
@@ -150,6 +155,7 @@ class DocumentResult:
     skipped: bool
     encoders: dict[str, str]  # pair → the sentence encoder that made its links ("none": characters)
     dropped: tuple[DroppedLink, ...] = ()  # the person's links the build could not keep
+    inputs_changed: tuple[InputChanged, ...] = ()  # inputs changed beyond a version a person's edits keep (`keep_edited`)
 
 
 def find_sources(seeds: Path) -> dict[str, list[Path]]:
@@ -474,7 +480,7 @@ def build_document(task: DocumentTask) -> DocumentResult:
                 (text, dropped), write = _aligned(task, folder, ingested, look), True
             changed = _saved(task, folder, look.seen, text, write)
             if changed is not None:
-                return _result(task, text, changed, text is look.kept, dropped)
+                return _result(task, text, changed, text is look.kept, dropped, look.inputs_changed)
         raise CorpusError(f"{folder}: edited again each time it was aligned ({_TRIES} times); build it when the edits are done")
 
 
@@ -489,7 +495,7 @@ def unchanged_document(task: DocumentTask) -> DocumentResult | None:
     if look is None or look.kept is None:
         return None
     changed = _saved(task, folder, look.seen, look.kept, look.older)
-    return None if changed is None else _result(task, look.kept, changed, True, look.dropped)
+    return None if changed is None else _result(task, look.kept, changed, True, look.dropped, look.inputs_changed)
 
 
 class _Found(NamedTuple):
@@ -513,6 +519,7 @@ class _Look(NamedTuple):
     tei: dict[str, bytes]  # their TEI
     config: dict[str, str]  # the engine configuration (`_config`)
     dropped: list[DroppedLink]  # the person's links dropped before aligning (`_ingested_again`, `followed`)
+    inputs_changed: tuple[InputChanged, ...]  # inputs changed beyond versions a person's edits keep (`keep_edited`)
 
 
 def _look(task: DocumentTask, folder: Path, ingested: Ingested) -> _Look | None:
@@ -521,13 +528,13 @@ def _look(task: DocumentTask, folder: Path, ingested: Ingested) -> _Look | None:
     found = _previous(task, folder, ingested)
     if found.seen is None:
         return None
-    versions = keep_edited(dict(ingested), found.text)
+    versions, inputs = keep_edited(dict(ingested), found.text)
     previous, dropped = followed(found.text, versions) if found.text else (None, [])
     dropped = found.dropped + dropped
     tei = {lang: document_to_tei(doc) for lang, doc in versions.items()}
     config = _config(versions, task.encoder)
     same = previous is not None and not task.force and not dropped and _unchanged(previous, tei, found.tei, folder, config)
-    return _Look(found.seen, previous, previous if same else None, found.older, versions, tei, config, dropped)
+    return _Look(found.seen, previous, previous if same else None, found.older, versions, tei, config, dropped, tuple(inputs))
 
 
 def _aligned(task: DocumentTask, folder: Path, ingested: Ingested, look: _Look) -> tuple[ParallelText, list[DroppedLink]]:
@@ -564,7 +571,10 @@ def _refuse_unsavable(folder: Path, tag: str) -> None:
             raise cannot_write(folder, err, fix_for(err, folder)) from None
 
 
-def _result(task: DocumentTask, text: ParallelText, changed: list[Path], skipped: bool, dropped: list[DroppedLink]) -> DocumentResult:
+def _result(
+    task: DocumentTask, text: ParallelText, changed: list[Path], skipped: bool, dropped: list[DroppedLink],
+    inputs_changed: tuple[InputChanged, ...] = (),
+) -> DocumentResult:  # fmt: skip
     """What building a document did, as the report takes it."""
     return DocumentResult(
         task.doc_id,
@@ -578,6 +588,7 @@ def _result(task: DocumentTask, text: ParallelText, changed: list[Path], skipped
             for al in text.alignments
         },
         dropped=tuple(dropped),
+        inputs_changed=inputs_changed,
     )
 
 

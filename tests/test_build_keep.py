@@ -320,12 +320,15 @@ def test_a_version_kept_for_a_persons_edits_says_when_its_input_changed_beyond_t
     for edit in (["correct", "zh-Hans.p4.s1", "部分答案或许在于中国政策的调整。"], ["join", "zh-Hans.p2.s1"], ["split-sentence", "zh-Hans.p1.s1", "10"]):
         assert run("edit", DOC, "--corpus", str(corpus), "--who", "alice", *edit)[0] == 0
     kept = f"{DOC}: zh-Hans sentences were edited by hand; keeping them rather than the input file's"
-    build(work / "seeds", corpus)
+    assert build(work / "seeds", corpus).as_json()["inputs_changed"] == {}
     assert f"{kept}\n" in caplog.text  # the input is as it was: nothing more
     seed.write_text(seed.read_text(encoding="utf-8").replace("美国前国防部长", "美国前任国防部长"), encoding="utf-8")
     caplog.clear()
-    build(work / "seeds", corpus)
+    report = build(work / "seeds", corpus).as_json()
     revised = "美国前任国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在五年内打到美国本土。"
+    (change,) = report["inputs_changed"][DOC]  # type: ignore[index]  # the warning in --json too
+    assert (change["source"], change["differ"], change["kept"][0]["id"], change["input"]) == (f"{DOC}.zh-Hans.txt", 1, "zh-Hans.p3.s4", [revised])
+    assert change["said"] in caplog.text
     assert f"{kept}; but the input file {DOC}.zh-Hans.txt has changed since: 1 sentence differs beyond those edits (the first, " \
         "zh-Hans.p3.s4: “美国前国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在五…” here, " \
         "“美国前任国防部长罗伯特·盖茨早在2011年初就曾警告，朝鲜搭载核弹头的导弹可能在…” in the input); to take it, make the same " \

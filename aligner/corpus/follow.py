@@ -43,18 +43,20 @@ class DroppedLink:
         }  # fmt: skip
 
 
-def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> dict[str, Document]:
+def keep_edited(versions: dict[str, Document], previous: ParallelText | None) -> tuple[dict[str, Document], list[InputChanged]]:
     """The ingested versions, except those whose sentences a person edited (`aligner edit`: split,
     joined or corrected): their stored text and segmentation stand, the input is not read again,
     nor missed when it is gone (a person's work is never lost). The warning says when the input
-    changed beyond the person's edits, how, and how to take it (`InputChanged`): it is not silently
-    frozen."""
+    changed beyond the person's edits, how, and how to take it (`InputChanged`, returned too, for
+    `build --json`): it is not silently frozen."""
     if previous is None:
-        return versions
+        return versions, []
     edited = edited_sentences(previous)
+    inputs: list[InputChanged] = []
     for lang in sorted(edited.keys() & set(previous.versions)):
         if lang in versions:
             changed = input_changed(versions[lang], previous.versions[lang], edited[lang])
+            inputs += [changed] if changed else []
             log.warning("%s: %s sentences were edited by hand; keeping them rather than the input file's%s",
                         previous.doc_id, lang, f"; {changed.shown()}" if changed else "")
         else:
@@ -62,7 +64,7 @@ def keep_edited(versions: dict[str, Document], previous: ParallelText | None) ->
                         " file back in the seeds, or remove the document's folder to build it from the inputs alone",
                         previous.doc_id, lang)
         versions[lang] = previous.versions[lang]
-    return versions
+    return versions, inputs
 
 
 def edited_sentences(text: ParallelText) -> dict[str, set[str] | None]:
@@ -90,6 +92,11 @@ class InputChanged:
     kept: tuple[Sentence, ...]
     read: tuple[Sentence, ...]
     after: str
+
+    def as_json(self) -> dict[str, object]:
+        """The difference and the fix, for `build --json`."""
+        return {"source": self.source, "differ": self.differ, "kept": [{"id": s.id, "text": s.text} for s in self.kept],
+                "input": [s.text for s in self.read], "after": self.after or None, "said": self.shown()}
 
     def shown(self) -> str:
         """The difference and the fix, for the build's warning."""
