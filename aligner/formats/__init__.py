@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import count, pairwise
 
 from aligner.corpus.model import (
@@ -173,9 +173,16 @@ def confidence(raw: str, where: str, name: str, fix: str) -> float:
     return value
 
 
-def _ours(sid: str, lang: str) -> bool:
+def is_ours(sid: str, lang: str) -> bool:
     """Whether a sentence id is one of ours for the language (`en.p3.s2` for en): an import keeps those."""
     return sid.startswith(f"{lang}.") and OUR_ID.match(sid) is not None
+
+
+def before_first(sid: str | None, lang: str) -> str:
+    """An id standing before the first sentence of a version whose first id of ours is `sid`
+    (`en.p3.s0`; `en.p1.s0` without one), for new sentences to be named after (`free_id`)."""
+    key = order_key(sid) if sid else None
+    return f"{key[1] if key else lang + '.p1'}.s0"
 
 
 Placed = Sequence[tuple[Unit, str]]  # imported units, each with its place in the file (`a.tmx:12`) for errors
@@ -199,7 +206,7 @@ def _resplit(unit: Unit, lang: str, given: set[str], taken: set[str], anchor: st
     longer fit it, a <target> whose <mrk> marks a CAT tool dropped), re-split (`_pieces`): the
     first take the ids the unit named as exported (`Unit.named`) that no sentence has (`given`),
     the others new ones after the last id before (`anchor`, returned moved on: `free_id`)."""
-    names = [sid for sid in unit.named(lang) if _ours(sid, lang) and sid not in given]
+    names = [sid for sid in unit.named(lang) if is_ours(sid, lang) and sid not in given]
     out = []
     for n, piece in enumerate(_pieces(joiner(lang).join(s.text for s in unit.cells[lang]), lang)):
         if n < len(names):
@@ -211,7 +218,7 @@ def _resplit(unit: Unit, lang: str, given: set[str], taken: set[str], anchor: st
 def _keeps_ids(placed: Placed, lang: str) -> bool:
     """Whether the ids a file gives a language are ours to keep: some, unique, all in our scheme."""
     named = [s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id]
-    return bool(named) and len(set(named)) == len(named) and all(_ours(i, lang) for i in named)
+    return bool(named) and len(set(named)) == len(named) and all(is_ours(i, lang) for i in named)
 
 
 def _numbered(placed: Placed, lang: str, split: bool) -> list[tuple[Unit, str]]:
@@ -233,8 +240,7 @@ def _with_our_ids(placed: Placed, lang: str, ours: bool) -> list[tuple[Unit, str
         return _numbered(placed, lang, ours)
     given = {s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id}
     taken = given | {sid for u, _ in placed for sid in u.named(lang)}
-    first = next(s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id)
-    anchor = f"{(order_key(first) or ('', lang + '.p1'))[1]}.s0"  # before the first sentence named
+    anchor = before_first(next(s.id for u, _ in placed for s in u.cells.get(lang, ()) if s.id), lang)
     out = []
     for unit, where in placed:
         sents = unit.cells.get(lang, ())
@@ -266,7 +272,7 @@ def _claimed(placed: Placed, langs: Sequence[str]) -> None:
     for unit, where in placed:
         for lang in langs:
             for sent in unit.cells.get(lang, ()):
-                if _ours(sent.id, lang):
+                if is_ours(sent.id, lang):
                     claim(linked, lang, sent.id, lang, where)
 
 
@@ -315,7 +321,7 @@ class Imported(ParallelText):
 
 def plain(text: ParallelText) -> ParallelText:
     """The document alone, without what a file said of it (`Imported`)."""
-    return ParallelText(text.doc_id, text.versions, text.alignments, text.fingerprint, text.changes)
+    return ParallelText(**{f.name: getattr(text, f.name) for f in fields(ParallelText)})  # a field added later comes too
 
 
 def parallel_text(
@@ -335,7 +341,7 @@ def parallel_text(
         placed = _with_our_ids(placed, lang, any(keeps.values()))
         _in_order(placed, lang, ids_in)
         if keeps[lang]:
-            held[lang] = {sid: where for u, where in placed for sid in u.named(lang) if _ours(sid, lang)}
+            held[lang] = {sid: where for u, where in placed for sid in u.named(lang) if is_ours(sid, lang)}
     empty = [lang for lang in langs if not any(u.cells.get(lang) for u, _ in placed)]
     if empty:
         raise InputError(f"{doc_id}: no {', '.join(empty)} sentences to import; check the language codes")

@@ -29,7 +29,7 @@ from typing import Any
 
 from aligner.corpus.model import Metadata, ParallelText, Sentence
 from aligner.errors import InputError
-from aligner.formats import OUR_ID, Batch, Unit, confidence, free_id, parallel_text
+from aligner.formats import Batch, Unit, before_first, confidence, free_id, is_ours, parallel_text
 from aligner.ingest.blocks import checked_zip, require
 from aligner.ingest.langs import split_tag
 
@@ -169,12 +169,6 @@ def _lines(text: str) -> list[str]:
     return [ln.strip() for ln in text.split("\n") if ln.strip()]
 
 
-def _place(sid: str) -> tuple[str, int] | None:
-    """An id's paragraph and number in the scheme `parallel_text` keeps (`en.p3.s2`: en.p3, 2); None if not in it."""
-    m = OUR_ID.match(sid)
-    return (m["para"], int(m["s"])) if m else None
-
-
 def _runs(cells: Sequence[Cell]) -> Iterator[range]:
     """One language's rows in runs: a row whose lines match its ids in number alone, else with the unmatched rows below (a sentence moved to a neighbour)."""
     i = 0
@@ -199,7 +193,7 @@ def _kept(cells: Sequence[Cell], lang: str) -> list[list[str | None]]:
             row: list[str | None] = []
             for _ in cells[k][0]:
                 sid = next(given, None)
-                if sid is None or sid in seen or not sid.startswith(f"{lang}.") or _place(sid) is None:
+                if sid is None or sid in seen or not is_ours(sid, lang):
                     sid = None
                 else:
                     seen.add(sid)
@@ -214,11 +208,10 @@ def _ids(cells: Sequence[Cell], lang: str) -> list[list[str]]:
     kept above (`en.p3.s2.1`, as an editor's split names it), so an edit renumbers no other sentence."""
     kept = _kept(cells, lang)
     taken = {sid for _, ids in cells for sid in ids} | {sid for row in kept for sid in row if sid}
-    known = [place for _, ids in cells for sid in ids if sid.startswith(f"{lang}.") and (place := _place(sid))]
-    last = f"{known[0][0] if known else lang + '.p1'}.s0"  # before the first sentence of the sheet
+    last = before_first(next((sid for _, ids in cells for sid in ids if is_ours(sid, lang)), None), lang)
     out = []
     for (_, ids), row in zip(cells, kept, strict=True):
-        own = [sid for sid in ids if sid.startswith(f"{lang}.") and _place(sid)]
+        own = [sid for sid in ids if is_ours(sid, lang)]
         line_ids: list[str] = []
         before: str | None = None  # the last kept id of the row so far
         for i, sid in enumerate(row):
