@@ -52,6 +52,14 @@ def document_page(
     The first `eager` rows are HTML; the rest travel as JSON that the script renders as the
     reader scrolls or jumps, so a 30,000-sentence page still opens quickly.
     """
+    return page_and_summary(text, threshold, eager)[0]
+
+
+def page_and_summary(
+    text: ParallelText, threshold: float = LOW_CONFIDENCE, eager: int = EAGER_ROWS
+) -> tuple[etree._Element, Summary]:
+    """`document_page`, and the document's summary it was made with (for the index: its rows
+    are not worked out again)."""
     langs = reading_order(list(text.versions))
     rows = aligned_rows(text, langs)
     summary = summarize(text, threshold, rows)
@@ -75,7 +83,7 @@ def document_page(
     if len(views) > eager:
         add(main, "p", f"{len(views) - eager} more rows appear as you scroll.", id="ui:more", cls="more")
         json_script(body, "ui:rest", [row_json(v) for v in views[eager:]])
-    return root
+    return root, summary
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from aligner.progress import progress
 from aligner.reader.filters import LOW_CONFIDENCE
 from aligner.reader.index import index_page, page_name, summarize
 from aligner.reader.markup import DOCTYPE, GENERATOR, serialize
-from aligner.reader.page import document_page
+from aligner.reader.page import page_and_summary
 
 STATIC_FILES = ("reader.css", "reader.js")
 
@@ -41,11 +41,13 @@ def build_site(
     texts = list(texts)
     listed = texts if listed is None else list(listed)
     files = {out_dir / "static" / name: static_bytes(name) for name in STATIC_FILES}
+    made = {}  # the summaries the pages were made with
     with progress("Writing pages", len(texts), quiet) as bar:
         for text in texts:
-            files[out_dir / page_name(text.doc_id)] = serialize(document_page(text, threshold))
+            page, made[text.doc_id] = page_and_summary(text, threshold)
+            files[out_dir / page_name(text.doc_id)] = serialize(page)
             bar.advance()
-    summaries = sorted((summarize(t, threshold) for t in listed), key=lambda s: s.doc_id)
+    summaries = sorted((made.get(t.doc_id) or summarize(t, threshold) for t in listed), key=lambda s: s.doc_id)
     pages = {s.doc_id: out_dir / page_name(s.doc_id) for s in summaries}
     published = {doc for doc, page in pages.items() if page in files or page.is_file()}
     files[out_dir / "index.html"] = serialize(index_page(summaries, threshold, published))
